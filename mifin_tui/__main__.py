@@ -1,0 +1,3 @@
+from mifin_tui.cli import main
+import sys
+sys.exit(main())

@@ -1,0 +1,102 @@
+"""The one way every Mifin process opens its database.
+
+SQLite-only knobs (pragmas, BEGIN IMMEDIATE) live here behind small named
+functions so that a head office on PostgreSQL can swap them without touching
+services.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import peewee
+
+# Every model binds to this proxy; `connect()` points it at a real database.
+database = peewee.DatabaseProxy()
+
+# How long a writer waits for another cashier's transaction before giving up.
+# Postings last milliseconds; a long wait means something is wrong, not busy.
+BUSY_TIMEOUT_MS = 30_000
+
+PRAGMAS = (
+    ("journal_mode", "wal"),
+    ("busy_timeout", BUSY_TIMEOUT_MS),
+    ("foreign_keys", 1),
+    # Money: a committed posting must survive a power cut.
+    ("synchronous", 2),
+    ("cache_size", -8000),
+    ("temp_store", "memory"),
+)
+
+
+class DatabaseBusy(RuntimeError):
+    """The database stayed locked longer than the busy timeout."""
+
+
+def open_sqlite(path: str | Path) -> peewee.SqliteDatabase:
+    """A SqliteDatabase with Mifin's pragmas, not yet bound to the models."""
+    return peewee.SqliteDatabase(
+        str(path),
+        pragmas=PRAGMAS,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        # Peewee keeps one connection per thread: a worker thread opens its own.
+        thread_safe=True,
+    )
+
+
+def bind(db: peewee.Database) -> None:
+    """Point every model at `db` (tests and each process call this once)."""
+    close()
+    database.initialize(db)
+
+
+def close() -> None:
+    if database.obj is not None and not database.is_closed():
+        database.close()
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """One business operation: an IMMEDIATE transaction on SQLite.
+
+    A deferred transaction that reads then writes fails with "database is
+    locked" when another cashier commits in between; IMMEDIATE takes the write
+    lock first and waits for it (busy_timeout) instead.
+    """
+    db = database.obj
+    if isinstance(db, peewee.SqliteDatabase):
+        ctx = database.atomic("IMMEDIATE")
+    else:
+        ctx = database.atomic()
+    try:
+        with ctx:
+            yield
+    except peewee.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseBusy(str(exc)) from exc
+        raise
+
+
+def in_transaction() -> bool:
+    return database.obj is not None and database.in_transaction()
+
+
+def sqlite_version() -> str:
+    return sqlite3.sqlite_version
+
+
+def autoincrement_top(table: str) -> int | None:
+    """The highest id a table ever handed out (SQLite's sqlite_sequence).
+
+    Lets `mifin check` notice that the newest rows of an append-only table
+    were removed; None where the backend keeps no such record.
+    """
+    if not isinstance(database.obj, peewee.SqliteDatabase):
+        return None
+    row = database.execute_sql(
+        "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
+    ).fetchone()
+    return int(row[0]) if row else None

@@ -1,0 +1,51 @@
+"""Translations: gettext catalogues under mifin_tui/locale, French by default.
+
+Message ids are English; the French catalogue must be complete (a test checks it).
+The active language is process-wide: a Mifin process serves one user at a time,
+and the language is switched at login to the user's setting.
+"""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+DOMAIN = "mifin"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+def set_language(language: str) -> None:
+    """Switch every later `_()` call to `language` ("fr" or "en")."""
+    global _translation, _language
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language: {language}")
+    _translation = gettext.translation(
+        DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True
+    )
+    _language = language
+
+
+def current_language() -> str:
+    return _language
+
+
+def _(message: str) -> str:
+    """Translate `message` into the current language."""
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark `message` for extraction without translating it now (labels in tables)."""
+    return message
+
+
+set_language(DEFAULT_LANGUAGE)

@@ -1,0 +1,222 @@
+"""`mifin demo`: a realistic sample institution, generated from a seed.
+
+It is built through the same service functions as real work (users, members,
+ledger postings, day closings), so the demo also exercises them. Each
+capability adds its part here as it lands.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from mifin_tui.db import write_transaction
+from mifin_tui.db.models import Branch, Member
+from mifin_tui.i18n import _
+from mifin_tui.services import accounts, auth, business_day, clock, institution, ledger, members
+from mifin_tui.services.context import Context
+from mifin_tui.services.demo_names import random_person
+from mifin_tui.services.money import get_currency
+from mifin_tui.services.permissions import (
+    ACCOUNTANT, ADMIN, AUDITOR, CASHIER, COMMITTEE, LOAN_OFFICER, MANAGER, role_label,
+)
+from mifin_tui.services.users import create_user_row
+
+# One realistic institution per regulator profile.
+INSTITUTIONS = {
+    "bcc": ("COOPEC Tujenge", "KIN", "Agence de Kalamu", "Kinshasa", "USD"),
+    "bceao": ("Mutuelle Jigiya", "BKO", "Agence de Médina Coura", "Bamako", "XOF"),
+    "cobac": ("CAMEC Akiba", "DLA", "Agence d'Akwa", "Douala", "XAF"),
+}
+
+STAFF = (
+    ("admin", (ADMIN,)),
+    ("gerant", (MANAGER,)),
+    ("caissier1", (CASHIER,)),
+    ("caissier2", (CASHIER,)),
+    ("agent", (LOAN_OFFICER,)),
+    ("comite1", (COMMITTEE,)),
+    ("comite2", (COMMITTEE,)),
+    ("comite3", (COMMITTEE, LOAN_OFFICER)),
+    ("comptable", (ACCOUNTANT,)),
+    ("controleur", (AUDITOR,)),
+)
+
+_PASSWORD_WORDS = ("Baobab", "Manioc", "Safou", "Kapok", "Mangue", "Karite", "Pagne",
+                   "Fleuve", "Pirogue", "Tambour", "Marche", "Savane")
+
+# Typical counter amounts, in major units of each currency.
+_DEPOSITS = {"USD": (20, 800), "CDF": (20_000, 900_000), "XOF": (5_000, 400_000),
+             "XAF": (5_000, 400_000)}
+
+HISTORY_DAYS = 8
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    roles: tuple[str, ...]
+
+    @property
+    def roles_label(self) -> str:
+        return ", ".join(role_label(r) for r in self.roles)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    institution: str
+    branch_code: str
+    business_date: date
+    users: tuple[DemoUser, ...]
+    members: int
+    transactions: int
+
+
+def _password(rng: random.Random) -> str:
+    return f"{rng.choice(_PASSWORD_WORDS)}-{rng.randint(1000, 9999)}"
+
+
+def _amount(rng: random.Random, currency: str) -> int:
+    lo, hi = _DEPOSITS[currency]
+    major = rng.randint(lo, hi)
+    # Round the way people bring cash: to 5 dollars, 1,000 CDF, 500 francs CFA.
+    step = {"USD": 5, "CDF": 1_000, "XOF": 500, "XAF": 500}[currency]
+    major = max(step, major - major % step)
+    return major * 10 ** get_currency(currency).decimals
+
+
+def _working_days_back(end: date, count: int) -> date:
+    day = end
+    for _i in range(count):
+        day -= timedelta(days=1)
+        while day.weekday() >= 5:
+            day -= timedelta(days=1)
+    return day
+
+
+def build(
+    *, members: int = 60, seed: int = 2026, regulator: str = "bcc", today: date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> DemoResult:
+    """Fill the open, empty database with a demo institution."""
+    rng = random.Random(seed)
+    name, code, branch_name, city, currency = INSTITUTIONS[regulator]
+    today = today or clock.today()
+    start = _working_days_back(today, HISTORY_DAYS)
+    say = progress or (lambda _msg: None)
+
+    passwords = {username: _password(rng) for username, _roles in STAFF}
+    staff_people = {username: random_person(rng, regulator) for username, _roles in STAFF}
+
+    def full_name(username: str) -> str:
+        p = staff_people[username]
+        return " ".join(x for x in (p["first_name"], p["surname"]) if x)
+
+    admin = institution.initialize(
+        name=name, branch_code=code, branch_name=branch_name, currency=currency,
+        regulator=regulator, admin_username="admin", admin_full_name=full_name("admin"),
+        admin_password=passwords["admin"], first_day=start, city=city,
+    )
+    with write_transaction():
+        branch = Branch.get_by_id(admin.branch_id)
+        for username, roles in STAFF[1:]:
+            create_user_row(username, full_name(username), passwords[username], list(roles),
+                            branch)
+    ctx = {u: auth.login(u, passwords[u]) for u, _r in STAFF}
+
+    say(_("members"))
+    member_accounts = _create_members(ctx["agent"], rng, members, regulator, currency, start)
+    say(_("opening balances"))
+    _opening_balances(ctx["comptable"], rng, member_accounts)
+    say(_("business days"))
+    day = start
+    while day < today:
+        _counter_day(ctx, rng, member_accounts, day)
+        day = business_day.close_and_open_next(ctx["gerant"])
+    _counter_day(ctx, rng, member_accounts, day, share=0.4)
+
+    from mifin_tui.db.models import JournalTransaction
+
+    return DemoResult(
+        institution=name, branch_code=code, business_date=day,
+        users=tuple(DemoUser(u, passwords[u], r) for u, r in STAFF),
+        members=members, transactions=JournalTransaction.select().count(),
+    )
+
+
+def _create_members(
+    ctx: Context, rng: random.Random, count: int, zone: str, currency: str, start: date
+) -> list[tuple[int, int, str]]:
+    """Members with a free-savings account each; returns (member, account, currency)."""
+    created: list[tuple[int, int, str]] = []
+    extra_currency = "CDF" if currency == "USD" else None
+    with write_transaction():
+        for n in range(count):
+            person = random_person(rng, zone)
+            joined = start - timedelta(days=rng.randint(30, 3 * 365))
+            fields = {k: person.get(k, "") for k in (
+                "surname", "postname", "first_name", "sex", "birth_place", "phone",
+                "profession", "address", "commune", "city", "province", "id_type", "id_number")}
+            fields["birth_date"] = person.get("birth_date")
+            fields["status"] = "founder" if n < 5 else "member"
+            member = members.create_row(ctx, fields, joined)
+            acc = accounts.open_member_account(member, "savings_free", currency,
+                                               _("Free savings"), joined)
+            created.append((member.id, acc.id, currency))
+            if extra_currency and rng.random() < 0.3:
+                acc2 = accounts.open_member_account(member, "savings_free", extra_currency,
+                                                    _("Free savings"), joined)
+                created.append((member.id, acc2.id, extra_currency))
+    return created
+
+
+def _holder(member_id: int) -> str:
+    return members.display_name(Member.get_by_id(member_id))
+
+
+def _opening_balances(ctx: Context, rng: random.Random,
+                      member_accounts: list[tuple[int, int, str]]) -> None:
+    """The balances taken over from the paper books when the COOPEC moved to Mifin."""
+    for member_id, account_id, currency in member_accounts:
+        amount = _amount(rng, currency) * rng.randint(1, 4)
+        with write_transaction():
+            vault = accounts.internal_account(ctx.branch_id, "cash_vault", currency)
+            ledger.post(ctx, kind="opening_balance",
+                        label=_("Opening balance taken over: {name}").format(
+                            name=_holder(member_id)),
+                        lines=[ledger.Line(vault.id, debit=amount),
+                               ledger.Line(account_id, credit=amount)],
+                        voucher_series="OD")
+
+
+def _counter_day(ctx: dict[str, Context], rng: random.Random,
+                 member_accounts: list[tuple[int, int, str]], day: date,
+                 share: float = 1.0) -> None:
+    """A day at the counter: deposits (BE) and withdrawals (BS) by two cashiers."""
+    operations = max(3, int(len(member_accounts) * 0.35 * share))
+    for _i in range(operations):
+        member_id, account_id, currency = rng.choice(member_accounts)
+        cashier = ctx[rng.choice(("caissier1", "caissier2"))]
+        holder = _holder(member_id)
+        with write_transaction():
+            vault = accounts.internal_account(cashier.branch_id, "cash_vault", currency)
+            balance = accounts.Account.get_by_id(account_id).balance
+            if rng.random() < 0.3 and balance > 0:
+                amount = min(balance // 2, _amount(rng, currency))
+                if amount <= 0:
+                    continue
+                ledger.post(cashier, kind="withdrawal",
+                            label=_("Cash withdrawal: {name}").format(name=holder),
+                            lines=[ledger.Line(account_id, debit=amount),
+                                   ledger.Line(vault.id, credit=amount)],
+                            voucher_series="BS")
+            else:
+                amount = _amount(rng, currency)
+                ledger.post(cashier, kind="deposit",
+                            label=_("Cash deposit: {name}").format(name=holder),
+                            lines=[ledger.Line(vault.id, debit=amount),
+                                   ledger.Line(account_id, credit=amount)],
+                            voucher_series="BE")

@@ -1,0 +1,122 @@
+"""Roles, permissions, and the gate every service function passes.
+
+The table is data; `requires` both checks it and registers the service so a
+test can walk every service against every role.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
+
+from mifin_tui.i18n import N_, _
+from mifin_tui.services.context import Context
+from mifin_tui.services.errors import PermissionDenied
+
+CASHIER = "cashier"
+LOAN_OFFICER = "loan_officer"
+COMMITTEE = "committee"
+MANAGER = "manager"
+ACCOUNTANT = "accountant"
+AUDITOR = "auditor"
+ADMIN = "admin"
+
+ROLE_LABELS: dict[str, str] = {
+    CASHIER: N_("Cashier"),
+    LOAN_OFFICER: N_("Loan officer"),
+    COMMITTEE: N_("Credit committee member"),
+    MANAGER: N_("Branch manager"),
+    ACCOUNTANT: N_("Accountant"),
+    AUDITOR: N_("Auditor"),
+    ADMIN: N_("Administrator"),
+}
+ROLES: tuple[str, ...] = tuple(ROLE_LABELS)
+
+# What each permission lets a user do; the keys are what services ask for.
+PERMISSION_LABELS: dict[str, str] = {
+    "member.read": N_("Look up members and their accounts"),
+    "member.create": N_("Enrol members"),
+    "account.read": N_("Look up account balances and history"),
+    "ledger.read": N_("Read the general journal"),
+    "ledger.post": N_("Post cash operations"),
+    "ledger.reverse": N_("Reverse a journal transaction"),
+    "day.close": N_("Close the business day"),
+    "audit.read": N_("Read the audit log"),
+    "audit.verify": N_("Verify the ledger and the audit chain"),
+    "user.manage": N_("Manage users and roles"),
+    "settings.manage": N_("Change the institution's settings"),
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    CASHIER: frozenset({"member.read", "account.read", "ledger.post"}),
+    LOAN_OFFICER: frozenset({"member.read", "member.create", "account.read"}),
+    COMMITTEE: frozenset({"member.read", "account.read"}),
+    MANAGER: frozenset(
+        {"member.read", "member.create", "account.read", "ledger.read", "day.close", "audit.read"}
+    ),
+    ACCOUNTANT: frozenset(
+        {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read"}
+    ),
+    AUDITOR: frozenset(
+        {"member.read", "account.read", "ledger.read", "audit.read", "audit.verify"}
+    ),
+    ADMIN: frozenset({"user.manage", "settings.manage", "audit.read"}),
+}
+
+
+def permissions_for(roles: frozenset[str] | set[str]) -> frozenset[str]:
+    perms: set[str] = set()
+    for role in roles:
+        perms |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(perms)
+
+
+def role_label(role: str) -> str:
+    return _(ROLE_LABELS.get(role, role))
+
+
+@dataclass(frozen=True)
+class RegisteredService:
+    name: str
+    permission: str
+    function: Callable[..., object]
+
+
+# Every permission-checked service function, by qualified name.
+REGISTRY: dict[str, RegisteredService] = {}
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def check(ctx: Context, permission: str) -> None:
+    if permission not in PERMISSION_LABELS:
+        raise ValueError(f"unknown permission {permission!r}")
+    if not ctx.can(permission):
+        raise PermissionDenied(
+            _("You are not allowed to: {what}.").format(what=_(PERMISSION_LABELS[permission]))
+        )
+
+
+def requires(permission: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Refuse the call unless the context (first argument) holds `permission`."""
+    if permission not in PERMISSION_LABELS:
+        raise ValueError(f"unknown permission {permission!r}")
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(fn)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            ctx = args[0] if args else kwargs.get("ctx")
+            if not isinstance(ctx, Context):
+                raise TypeError(f"{fn.__qualname__} needs a Context as first argument")
+            check(ctx, permission)
+            return fn(*args, **kwargs)
+
+        wrapper.permission = permission  # type: ignore[attr-defined]
+        name = f"{fn.__module__}.{fn.__qualname__}"
+        REGISTRY[name] = RegisteredService(name, permission, wrapper)
+        return wrapper
+
+    return decorate

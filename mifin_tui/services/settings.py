@@ -1,0 +1,74 @@
+"""Institution settings: typed values with defaults, stored as JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from mifin_tui.db import write_transaction
+from mifin_tui.db.models import Setting
+from mifin_tui.i18n import N_, _
+from mifin_tui.services import audit
+from mifin_tui.services.context import Context
+from mifin_tui.services.errors import ValidationError
+from mifin_tui.services.permissions import requires
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: str
+    default: Any
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+SPECS: dict[str, SettingSpec] = {
+    s.key: s
+    for s in (
+        SettingSpec("idle_lock_minutes", N_("Minutes without a key before the screen locks"),
+                    5, 1, 120),
+        SettingSpec("max_failed_logins", N_("Failed logins before an account is locked"),
+                    5, 3, 10),
+        SettingSpec("weekend_days", N_("Non-working days of the week (0 = Monday)"), [5, 6]),
+        SettingSpec("default_language", N_("Default language of new users"), "fr"),
+    )
+}
+
+
+def get(key: str) -> Any:
+    spec = SPECS[key]
+    row = Setting.get_or_none(Setting.key == key)
+    return spec.default if row is None else json.loads(row.value)
+
+
+def _validate(spec: SettingSpec, value: Any) -> None:
+    if isinstance(spec.default, int):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValidationError({spec.key: _("A whole number is expected.")})
+        if (spec.minimum is not None and value < spec.minimum) or (
+            spec.maximum is not None and value > spec.maximum
+        ):
+            raise ValidationError({spec.key: _("Between {lo} and {hi}.").format(
+                lo=spec.minimum, hi=spec.maximum)})
+    if spec.key == "default_language" and value not in ("fr", "en"):
+        raise ValidationError({spec.key: _("Choose fr or en.")})
+
+
+def put(key: str, value: Any) -> None:
+    """Store a setting; inside the caller's transaction (used at init too)."""
+    Setting.insert(key=key, value=json.dumps(value)).on_conflict_replace().execute()
+
+
+@requires("settings.manage")
+def change(ctx: Context, key: str, value: Any) -> None:
+    if key not in SPECS:
+        raise ValidationError({key: _("Unknown setting.")})
+    spec = SPECS[key]
+    _validate(spec, value)
+    with write_transaction():
+        before = get(key)
+        put(key, value)
+        audit.record(ctx, "setting.change", "setting", key,
+                     before={"value": before}, after={"value": value})

@@ -1,0 +1,91 @@
+"""Every service function against every role: permissions are checked in services."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+
+import mifin_tui.services as services_pkg
+from mifin_tui.services.context import Context
+from mifin_tui.services.errors import PermissionDenied
+from mifin_tui.services.permissions import REGISTRY, ROLES, permissions_for
+
+# The specification, written apart from the code's table: who may do what.
+EXPECTED = {
+    "member.read": {"cashier", "loan_officer", "committee", "manager", "accountant", "auditor"},
+    "member.create": {"loan_officer", "manager"},
+    "account.read": {"cashier", "loan_officer", "committee", "manager", "accountant",
+                     "auditor"},
+    "ledger.read": {"manager", "accountant", "auditor"},
+    "ledger.post": {"cashier"},
+    "ledger.reverse": {"accountant"},
+    "day.close": {"manager"},
+    "audit.read": {"manager", "accountant", "auditor", "admin"},
+    "audit.verify": {"auditor"},
+    "user.manage": {"admin"},
+    "settings.manage": {"admin"},
+}
+
+# Functions that take a context but are building blocks run inside another
+# service's transaction, or act only on the caller himself.
+NOT_GATED = {
+    "mifin_tui.services.ledger.post",  # inside the calling service, which is gated
+    "mifin_tui.services.members.create_row",  # inside the adhésion service
+    "mifin_tui.services.audit.record",
+    "mifin_tui.services.auth.unlock_session",  # the user's own session
+    "mifin_tui.services.auth.logout",
+    "mifin_tui.services.auth.change_own_password",
+    "mifin_tui.services.users.set_language",
+    "mifin_tui.services.permissions.check",  # the gate itself
+}
+
+
+def _all_service_modules():
+    for info in pkgutil.iter_modules(services_pkg.__path__):
+        yield importlib.import_module(f"mifin_tui.services.{info.name}")
+
+
+def test_every_function_taking_a_context_is_gated():
+    ungated = []
+    for module in _all_service_modules():
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            params = list(inspect.signature(fn).parameters)
+            qualified = f"{module.__name__}.{name}"
+            if params[:1] == ["ctx"] and not hasattr(fn, "permission") \
+                    and qualified not in NOT_GATED:
+                ungated.append(qualified)
+    assert not ungated, f"service functions without a permission check: {ungated}"
+
+
+def test_the_role_table_matches_the_specification():
+    for permission, roles in EXPECTED.items():
+        assert {r for r in ROLES if permission in permissions_for({r})} == roles, permission
+
+
+def _ctx(role: str) -> Context:
+    return Context(user_id=1, username=f"probe-{role}", full_name="Probe",
+                   roles=frozenset({role}), branch_id=1, branch_code="KIN",
+                   permissions=permissions_for({role}))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_service_refuses_exactly_the_roles_without_its_permission(admin, role):
+    list(_all_service_modules())
+    assert len(REGISTRY) >= 10
+    for name, service in sorted(REGISTRY.items()):
+        allowed = role in EXPECTED[service.permission]
+        try:
+            # No further arguments: a permitted call fails on them (TypeError) or
+            # runs a harmless read; a refused one must stop at the gate.
+            service.function(_ctx(role))
+        except PermissionDenied:
+            assert not allowed, f"{role} was refused {name}"
+        except Exception:  # noqa: BLE001 - anything past the gate is fine here
+            assert allowed, f"{role} got past the gate of {name}"
+        else:
+            assert allowed, f"{role} ran {name}"
