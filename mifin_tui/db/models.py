@@ -97,6 +97,8 @@ class GLAccount(BaseModel):
     code = pw.CharField(unique=True, max_length=16)
     name = pw.CharField()
     kind = pw.CharField()  # asset | liability | equity | income | expense | off_balance
+    # Stored, not derived from kind: provisions are credit-normal asset accounts.
+    normal_side = pw.CharField(max_length=6)  # debit | credit
     parent_code = pw.CharField(null=True)
     postable = pw.BooleanField(default=True)
     key = pw.CharField(null=True, unique=True)  # semantic key from the regulator profile

@@ -17,8 +17,6 @@ from mifin_tui.services.context import Context
 from mifin_tui.services.errors import NotFound, ValidationError
 from mifin_tui.services.permissions import requires
 
-DEBIT_NORMAL = {"asset", "expense", "off_balance"}
-
 # Second group of an account number: what kind of account it is.
 TYPE_CODES = {
     "internal": 10,
@@ -26,10 +24,6 @@ TYPE_CODES = {
     "savings": 21,
     "loan": 30,
 }
-
-
-def normal_side(gl_kind: str) -> str:
-    return "debit" if gl_kind in DEBIT_NORMAL else "credit"
 
 
 def gl_by_key(key: str) -> GLAccount:
@@ -67,7 +61,7 @@ def internal_account(branch_id: int, gl_key: str, currency: str) -> Account:
         gl_account=gl,
         currency=currency,
         name=f"{gl.name} {currency}",
-        normal_side=normal_side(gl.kind),
+        normal_side=gl.normal_side,
         # Cash can never go below zero; income/expense accounts may cross it
         # through corrections.
         allow_negative=kind != "cash",
@@ -90,7 +84,7 @@ def open_member_account(
         member=member,
         currency=currency,
         name=name,
-        normal_side=normal_side(gl.kind),
+        normal_side=gl.normal_side,
         allow_negative=False,
         opened_on=opened_on,
         created_at=clock.now(),

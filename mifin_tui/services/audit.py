@@ -67,6 +67,8 @@ def record(
     if not database.in_transaction():
         raise RuntimeError("audit.record must run inside the operation's transaction")
     last = AuditLog.select(AuditLog.hash).order_by(AuditLog.seq.desc()).limit(1).first()
+    if business_date is None and actor is not None:
+        business_date = _open_day(actor.branch_id)
     fields: dict[str, Any] = {
         "at": clock.now().isoformat(timespec="microseconds"),
         "business_date": business_date.isoformat() if business_date else None,
@@ -82,6 +84,14 @@ def record(
     }
     fields["hash"] = row_hash(fields)
     return AuditLog.create(**fields)
+
+
+def _open_day(branch_id: int) -> date | None:
+    # Not business_day.open_date: that module audits through this one.
+    row = database.execute_sql(
+        'SELECT "date" FROM "business_day" WHERE "branch_id" = ? AND "status" = \'open\' '
+        'ORDER BY "date" DESC LIMIT 1', (branch_id,)).fetchone()
+    return date.fromisoformat(row[0]) if row else None
 
 
 @dataclass(frozen=True)

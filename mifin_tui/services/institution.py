@@ -78,7 +78,8 @@ def initialize(
                                city=city, institution=inst)
         keys_by_code = {code: key for key, code in profile.gl_keys.items()}
         GLAccount.insert_many([
-            {"code": a.code, "name": a.name, "kind": a.kind, "parent_code": a.parent,
+            {"code": a.code, "name": a.name, "kind": a.kind, "normal_side": a.normal_side,
+             "parent_code": a.parent,
              "postable": a.postable, "key": keys_by_code.get(a.code)}
             for a in profile.chart
         ]).execute()

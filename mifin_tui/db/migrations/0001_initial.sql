@@ -26,7 +26,7 @@ CREATE INDEX "business_day_opened_by_id" ON "business_day" ("opened_by_id");
 CREATE INDEX "business_day_closed_by_id" ON "business_day" ("closed_by_id");
 CREATE UNIQUE INDEX "business_day_branch_id_date" ON "business_day" ("branch_id", "date");
 
-CREATE TABLE "gl_account" ("id" INTEGER NOT NULL PRIMARY KEY, "code" VARCHAR(16) NOT NULL, "name" VARCHAR(255) NOT NULL, "kind" VARCHAR(255) NOT NULL, "parent_code" VARCHAR(255), "postable" INTEGER NOT NULL, "key" VARCHAR(255));
+CREATE TABLE "gl_account" ("id" INTEGER NOT NULL PRIMARY KEY, "code" VARCHAR(16) NOT NULL, "name" VARCHAR(255) NOT NULL, "kind" VARCHAR(255) NOT NULL, "normal_side" VARCHAR(6) NOT NULL, "parent_code" VARCHAR(255), "postable" INTEGER NOT NULL, "key" VARCHAR(255));
 CREATE UNIQUE INDEX "gl_account_code" ON "gl_account" ("code");
 CREATE UNIQUE INDEX "gl_account_key" ON "gl_account" ("key");
 
