@@ -7,7 +7,9 @@ and the language is switched at login to the user's setting.
 
 from __future__ import annotations
 
+import functools
 import gettext
+from collections.abc import Callable
 from pathlib import Path
 
 DOMAIN = "mifin"
@@ -24,9 +26,7 @@ def set_language(language: str) -> None:
     global _translation, _language
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language: {language}")
-    _translation = gettext.translation(
-        DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True
-    )
+    _translation = _catalogue(language)
     _language = language
 
 
@@ -41,6 +41,17 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
+
+
+@functools.cache
+def _catalogue(language: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language],
+                               fallback=True)
+
+
+def translator(language: str) -> Callable[[str], str]:
+    """`_` for one language, whatever the user's: documents print in their own."""
+    return _catalogue(language).gettext
 
 
 def N_(message: str) -> str:

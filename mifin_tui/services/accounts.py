@@ -38,6 +38,8 @@ def internal_account(branch_id: int, gl_key: str, currency: str) -> Account:
 
     Call inside a write transaction.
     """
+    if gl_key == "cash_till":
+        raise ValueError("till cash accounts belong to a till: use tills.cash_account")
     gl = gl_by_key(gl_key)
     kind = "cash" if gl_key.startswith("cash_") else "internal"
     found = (
@@ -53,6 +55,13 @@ def internal_account(branch_id: int, gl_key: str, currency: str) -> Account:
     )
     if found:
         return found
+    return new_internal_account(branch_id, gl_key, currency)
+
+
+def new_internal_account(branch_id: int, gl_key: str, currency: str) -> Account:
+    """A further internal account on a GL key (e.g. each till's own cash account)."""
+    gl = gl_by_key(gl_key)
+    kind = "cash" if gl_key.startswith("cash_") else "internal"
     branch = Branch.get_by_id(branch_id)
     return Account.create(
         number=numbering.account_number(branch.code, TYPE_CODES[kind]),

@@ -8,16 +8,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from mifin_tui.db import write_transaction
-from mifin_tui.db.models import Branch, GLAccount, Institution, User
+from mifin_tui.db.models import Branch, GLAccount, Institution, Till, User
 from mifin_tui.i18n import _
-from mifin_tui.services import audit, business_day, clock, settings
-from mifin_tui.services.accounts import internal_account
+from mifin_tui.services import audit, business_day, clock, settings, tills
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import Conflict, ValidationError
 from mifin_tui.services.money import CURRENCIES
 from mifin_tui.services.permissions import ADMIN, AUDITOR, permissions_for
 from mifin_tui.services.regulators import PROFILES, get_profile
 from mifin_tui.services.users import create_user_row, validate_new_user
+
+# Where each profile's institutions are; vouchers print the local time.
+TIMEZONES = {"bcc": "Africa/Kinshasa", "bceao": "Africa/Abidjan", "cobac": "Africa/Douala"}
 
 _BRANCH_CODE = re.compile(r"^[A-Z]{2,5}[0-9]{0,3}$")
 
@@ -89,8 +91,13 @@ def initialize(
         settings.put("default_language", "fr")
         ctx = Context(admin.id, admin.username, admin.full_name, frozenset({ADMIN}),
                       branch.id, branch.code, admin.language, permissions_for({ADMIN}))
+        settings.put("timezone", TIMEZONES[regulator])
+        tills.ensure_vault(branch.id, profile.currencies)
+        first_till = Till.create(branch=branch, code="C01", name=_("Till 1"), kind="till",
+                                 currencies=",".join(profile.currencies),
+                                 created_at=clock.now())
         for cur in profile.currencies:
-            internal_account(branch.id, "cash_vault", cur)
+            tills.cash_account(first_till, cur)
         audit.record(
             ctx, "institution.init", "institution", inst.id,
             after={"name": inst.name, "regulator": regulator, "currency": currency,

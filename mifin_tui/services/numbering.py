@@ -17,6 +17,7 @@ VOUCHER_SERIES = {
     "BE": "bon d'entrée caisse",
     "BS": "bon de sortie caisse",
     "BR": "bon de remboursement",
+    "TC": "transfert de caisse",
     "OD": "opération diverse",
 }
 

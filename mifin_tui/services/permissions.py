@@ -43,6 +43,11 @@ PERMISSION_LABELS: dict[str, str] = {
     "ledger.post": N_("Post cash operations"),
     "ledger.reverse": N_("Reverse a journal transaction"),
     "day.close": N_("Close the business day"),
+    "till.operate": N_("Open and close a till, transfer cash with the vault"),
+    "till.manage": N_("Create and retire tills"),
+    "transfer.approve": N_("Approve vault transfers above the limit"),
+    "voucher.reprint": N_("Reprint a voucher (DUPLICATA)"),
+    "cashjournal.read": N_("Read the cash journal and till differences"),
     "audit.read": N_("Read the audit log"),
     "audit.verify": N_("Verify the ledger and the audit chain"),
     "user.manage": N_("Manage users and roles"),
@@ -50,19 +55,23 @@ PERMISSION_LABELS: dict[str, str] = {
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    CASHIER: frozenset({"member.read", "account.read", "ledger.post"}),
+    CASHIER: frozenset({"member.read", "account.read", "ledger.post", "till.operate",
+                        "voucher.reprint", "cashjournal.read"}),
     LOAN_OFFICER: frozenset({"member.read", "member.create", "account.read"}),
     COMMITTEE: frozenset({"member.read", "account.read"}),
     MANAGER: frozenset(
-        {"member.read", "member.create", "account.read", "ledger.read", "day.close", "audit.read"}
+        {"member.read", "member.create", "account.read", "ledger.read", "day.close",
+         "audit.read", "transfer.approve", "voucher.reprint", "cashjournal.read"}
     ),
     ACCOUNTANT: frozenset(
-        {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read"}
+        {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",
+         "voucher.reprint", "cashjournal.read"}
     ),
     AUDITOR: frozenset(
-        {"member.read", "account.read", "ledger.read", "audit.read", "audit.verify"}
+        {"member.read", "account.read", "ledger.read", "audit.read", "audit.verify",
+         "cashjournal.read"}
     ),
-    ADMIN: frozenset({"user.manage", "settings.manage", "audit.read"}),
+    ADMIN: frozenset({"user.manage", "settings.manage", "audit.read", "till.manage"}),
 }
 
 

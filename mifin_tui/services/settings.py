@@ -33,6 +33,21 @@ SPECS: dict[str, SettingSpec] = {
                     5, 3, 10),
         SettingSpec("weekend_days", N_("Non-working days of the week (0 = Monday)"), [5, 6]),
         SettingSpec("default_language", N_("Default language of new users"), "fr"),
+        SettingSpec("document_language", N_("Language of printed documents"), "fr"),
+        SettingSpec("timezone", N_("Time zone of the branch (times printed on vouchers)"),
+                    "Africa/Kinshasa"),
+        # Notes and coins counted at the till, in minor units, largest first.
+        SettingSpec("denominations", N_("Notes and coins of each currency"), {
+            "USD": [10000, 5000, 2000, 1000, 500, 200, 100, 25, 10, 5, 1],
+            "CDF": [2000000, 1000000, 500000, 100000, 50000, 20000, 10000, 5000],
+            "XOF": [10000, 5000, 2000, 1000, 500, 250, 200, 100, 50, 25, 10, 5, 1],
+            "XAF": [10000, 5000, 2000, 1000, 500, 100, 50, 25, 10, 5, 2, 1],
+        }),
+        # Vault <-> till transfers above this amount (minor units) wait for the gérant.
+        SettingSpec("transfer_approval_limit", N_("Vault transfers above this amount need "
+                                                  "the manager's approval"), {
+            "USD": 500000, "CDF": 100000000, "XOF": 2000000, "XAF": 2000000,
+        }),
     )
 }
 
@@ -52,7 +67,7 @@ def _validate(spec: SettingSpec, value: Any) -> None:
         ):
             raise ValidationError({spec.key: _("Between {lo} and {hi}.").format(
                 lo=spec.minimum, hi=spec.maximum)})
-    if spec.key == "default_language" and value not in ("fr", "en"):
+    if spec.key in ("default_language", "document_language") and value not in ("fr", "en"):
         raise ValidationError({spec.key: _("Choose fr or en.")})
 
 

@@ -1,0 +1,26 @@
+"""Reusable inputs and display widgets; screens compose them, they know no context."""
+
+from mifin_tui.widgets.account_number_input import AccountNumberInput
+from mifin_tui.widgets.checked_input import CheckedInput
+from mifin_tui.widgets.date_input import DateInput, parse_date
+from mifin_tui.widgets.fields import FieldError, TextField
+from mifin_tui.widgets.footer import MifinFooter
+from mifin_tui.widgets.member_picker import MemberPicker
+from mifin_tui.widgets.money_input import MoneyInput
+from mifin_tui.widgets.paged_table import PagedTable
+from mifin_tui.widgets.status_line import StatusInfo, StatusLine
+
+__all__ = [
+    "AccountNumberInput",
+    "CheckedInput",
+    "DateInput",
+    "FieldError",
+    "MemberPicker",
+    "MifinFooter",
+    "MoneyInput",
+    "PagedTable",
+    "StatusInfo",
+    "StatusLine",
+    "TextField",
+    "parse_date",
+]

@@ -23,6 +23,11 @@ EXPECTED = {
     "ledger.post": {"cashier"},
     "ledger.reverse": {"accountant"},
     "day.close": {"manager"},
+    "till.operate": {"cashier"},
+    "till.manage": {"admin"},
+    "transfer.approve": {"manager"},
+    "voucher.reprint": {"cashier", "manager", "accountant"},
+    "cashjournal.read": {"cashier", "manager", "accountant", "auditor"},
     "audit.read": {"manager", "accountant", "auditor", "admin"},
     "audit.verify": {"auditor"},
     "user.manage": {"admin"},
@@ -35,6 +40,7 @@ NOT_GATED = {
     "mifin_tui.services.ledger.post",  # inside the calling service, which is gated
     "mifin_tui.services.members.create_row",  # inside the adhésion service
     "mifin_tui.services.audit.record",
+    "mifin_tui.services.tills.require_session",  # inside cash/transfer services, gated
     "mifin_tui.services.auth.unlock_session",  # the user's own session
     "mifin_tui.services.auth.logout",
     "mifin_tui.services.auth.change_own_password",

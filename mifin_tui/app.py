@@ -1,0 +1,302 @@
+"""The Textual App: login, main menu, screen routing, idle lock, logout.
+
+The App opens no database (the CLI or the test fixture does) and holds the
+session: the user's context, what the status line shows, whether it is
+locked. Screens post messages (messages.py); the App answers with method
+calls down.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Escape also starts key sequences; over SSH a slow link can split them (Textual #4816).
+# Textual reads ESCDELAY when it is first imported, hence before the imports below.
+os.environ.setdefault("ESCDELAY", "300")
+
+import time  # noqa: E402
+from dataclasses import replace  # noqa: E402
+from typing import ClassVar  # noqa: E402
+
+from textual import events  # noqa: E402
+from textual.app import App, SystemCommand  # noqa: E402
+from textual.binding import Binding  # noqa: E402
+from textual.screen import Screen  # noqa: E402
+from textual.system_commands import SystemCommandsProvider  # noqa: E402
+from textual.theme import Theme  # noqa: E402
+
+from mifin_tui import menu  # noqa: E402
+from mifin_tui.commands import ScreensProvider  # noqa: E402
+from mifin_tui.i18n import N_, _, current_language, set_language  # noqa: E402
+from mifin_tui.messages import LanguageChanged, LoggedIn, LogoutRequested, OpenEntry  # noqa: E402
+from mifin_tui.screens.lock import LockScreen  # noqa: E402
+from mifin_tui.screens.login import LoginScreen  # noqa: E402
+from mifin_tui.screens.main_menu import MainMenuScreen  # noqa: E402
+from mifin_tui.services import auth, institution, settings  # noqa: E402
+from mifin_tui.services.context import Context  # noqa: E402
+from mifin_tui.services.errors import MifinError  # noqa: E402
+from mifin_tui.services.permissions import ROLES  # noqa: E402
+from mifin_tui.widgets import StatusInfo, StatusLine  # noqa: E402
+
+# The idle check is a comparison of two numbers every 15 s: no repaint, no bytes sent.
+IDLE_CHECK_SECONDS = 15.0
+
+# Cursors and highlights also reverse the text, so they show without colour (NO_COLOR).
+_LEGIBLE = {
+    "block-cursor-text-style": "reverse bold",
+    "block-cursor-blurred-text-style": "reverse",
+    "input-cursor-text-style": "reverse",
+    "button-focus-text-style": "reverse bold",
+}
+
+MIFIN_THEME = Theme(
+    name="mifin",
+    primary="#2F7FC1",
+    secondary="#1F5A8A",
+    accent="#F0A020",
+    warning="#F0A020",
+    error="#E04050",
+    success="#40B060",
+    foreground="#E8E8E8",
+    background="#101418",
+    surface="#1A2028",
+    panel="#263040",
+    dark=True,
+    variables=dict(_LEGIBLE),
+)
+
+HIGH_CONTRAST_THEME = Theme(
+    name="mifin-high-contrast",
+    primary="#FFFF00",
+    secondary="#00FFFF",
+    accent="#FFFF00",
+    warning="#FFFF00",
+    error="#FF6060",
+    success="#00FF00",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#000000",
+    boost="#000000",
+    dark=True,
+    variables={
+        **_LEGIBLE,
+        "block-cursor-foreground": "#000000",
+        "block-cursor-background": "#FFFF00",
+        "footer-key-foreground": "#FFFF00",
+        "footer-description-foreground": "#FFFFFF",
+        "input-selection-background": "#FFFF00 60%",
+    },
+)
+
+
+class MifinApp(App[None]):
+    TITLE = "Mifin"
+    CSS_PATH: ClassVar = ["app.tcss", "high_contrast.tcss"]
+    COMMANDS: ClassVar = {ScreensProvider, SystemCommandsProvider}
+    BINDINGS: ClassVar = [
+        Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True,
+                tooltip=N_("Leave Mifin (your session ends).")),
+        Binding("f10,ctrl+o", "logout", N_("Log out"), id="logout"),
+        Binding("ctrl+l", "lock", N_("Lock"), id="lock", show=False),
+        Binding("ctrl+p", "command_palette", N_("Screens"), id="command_palette",
+                show=False, priority=True),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+    ]
+
+    def __init__(self, *, idle_seconds: float | None = None,
+                 high_contrast: bool | None = None) -> None:
+        """`idle_seconds` overrides the `idle_lock_minutes` setting (tests);
+        `high_contrast` defaults to the MIFIN_HIGH_CONTRAST environment variable."""
+        super().__init__()
+        self.ctx: Context | None = None
+        self.status: StatusInfo | None = None
+        self.locked = False
+        self._idle_override = idle_seconds
+        self._idle_limit = 0.0  # set at login, from the setting unless overridden
+        self._last_input = time.monotonic()
+        self._startup_language = current_language()
+        if os.environ.get("TEXTUAL_ANIMATIONS") is None:
+            self.animation_level = "none"  # slow links: nothing moves unless asked
+        if high_contrast is None:
+            high_contrast = os.environ.get("MIFIN_HIGH_CONTRAST", "") not in ("", "0")
+        self.high_contrast = high_contrast
+
+    # --- start ----------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        return LoginScreen()
+
+    def on_mount(self) -> None:
+        self.register_theme(MIFIN_THEME)
+        self.register_theme(HIGH_CONTRAST_THEME)
+        self._apply_contrast()
+        interval = IDLE_CHECK_SECONDS
+        if self._idle_override is not None:
+            interval = min(IDLE_CHECK_SECONDS, max(self._idle_override / 4, 0.05))
+        self.set_interval(interval, self.check_idle_lock, name="idle-check")
+
+    def _apply_contrast(self) -> None:
+        self.theme = HIGH_CONTRAST_THEME.name if self.high_contrast else MIFIN_THEME.name
+        self.set_class(self.high_contrast, "-high-contrast")
+
+    def action_toggle_contrast(self) -> None:
+        self.high_contrast = not self.high_contrast
+        self._apply_contrast()
+
+    # --- the session ------------------------------------------------------------------------
+
+    def on_logged_in(self, message: LoggedIn) -> None:
+        ctx = message.ctx
+        if ctx.language != current_language():
+            set_language(ctx.language)
+        self.ctx = ctx
+        self.status = self.status_for(ctx)
+        self._idle_limit = (self._idle_override if self._idle_override is not None
+                            else settings.get("idle_lock_minutes") * 60.0)
+        self._last_input = time.monotonic()
+        self.locked = False
+        self.push_screen(MainMenuScreen(ctx, menu.entries_for(ctx)))
+
+    def status_for(self, ctx: Context) -> StatusInfo:
+        info = institution.info(ctx.branch_id)
+        return StatusInfo(
+            institution=info.name, branch_code=info.branch_code, branch_name=info.branch_name,
+            business_date=info.business_date, user_full_name=ctx.full_name,
+            roles=tuple(r for r in ROLES if r in ctx.roles), till=self.till_for(ctx),
+        )
+
+    def till_for(self, ctx: Context) -> str | None:
+        """The till of a cashier for the status line: none until the counter issue adds tills
+        (it answers here, e.g. from a `tills.current(ctx)` service)."""
+        return None
+
+    def refresh_status(self) -> None:
+        """Draw the status line again on every screen (new business day, new till)."""
+        if self.ctx is None:
+            return
+        self.status = self.status_for(self.ctx)
+        for screen in self.screen_stack:
+            for line in screen.query(StatusLine):
+                line.show(self.status)
+
+    async def on_logout_requested(self, message: LogoutRequested) -> None:
+        await self.end_session(message.reason)
+
+    async def action_logout(self) -> None:
+        await self.end_session()
+
+    async def end_session(self, reason: str = "") -> None:
+        """Log out: audit it, drop every screen of the session, back to the login screen."""
+        ctx, self.ctx = self.ctx, None
+        if ctx is None:
+            return
+        self.status = None
+        self.locked = False
+        try:
+            auth.logout(ctx)
+        except MifinError:
+            pass  # the session ends anyway
+        if current_language() != self._startup_language:
+            set_language(self._startup_language)
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        login = self.screen_stack[0]
+        if isinstance(login, LoginScreen):
+            await login.reset(reason)
+
+    async def action_quit(self) -> None:
+        if self.ctx is not None:
+            try:
+                auth.logout(self.ctx)
+            except MifinError:
+                pass
+            self.ctx = None
+        self.exit()
+
+    def action_help_quit(self) -> None:
+        self.notify(_("Press Ctrl+Q to quit Mifin, F10 to log out."))
+
+    # --- idle lock --------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.InputEvent, events.Paste)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def check_idle_lock(self) -> None:
+        if self.ctx is None or self.locked:
+            return
+        if time.monotonic() - self._last_input >= self._idle_limit:
+            self.lock_session()
+
+    def action_lock(self) -> None:
+        self.lock_session()
+
+    def lock_session(self) -> None:
+        """Cover the current screen (kept as it is) with the lock screen."""
+        if self.ctx is None or self.locked:
+            return
+        self.locked = True
+        self.push_screen(LockScreen(self.ctx), callback=self._unlocked)
+
+    def _unlocked(self, _result: bool | None) -> None:
+        self.locked = False
+        self._last_input = time.monotonic()
+
+    # --- opening screens ----------------------------------------------------------------------
+
+    def palette_entries(self) -> list[menu.MenuEntry]:
+        if self.ctx is None or self.locked:
+            return []
+        return menu.entries_for(self.ctx)
+
+    def request_entry(self, entry_id: str) -> None:
+        self.post_message(OpenEntry(entry_id))
+
+    async def on_open_entry(self, message: OpenEntry) -> None:
+        await self.open_entry(message.entry_id)
+
+    async def open_entry(self, entry_id: str) -> None:
+        """Open a menu entry, checked again here: a palette or a key is no way round it."""
+        ctx, entry = self.ctx, menu.get(entry_id)
+        if ctx is None or self.locked or entry is None:
+            return
+        if not entry.allowed(ctx):
+            self.notify(_("You are not allowed to open this screen."), severity="error")
+            return
+        if entry.action:
+            await self.run_action(entry.action)
+            return
+        while len(self.screen_stack) > 2:  # from a deeper screen: back to the menu first
+            await self.pop_screen()
+        await self.push_screen(entry.build(ctx))
+
+    def on_language_changed(self, message: LanguageChanged) -> None:
+        set_language(message.language)
+        if self.ctx is not None:
+            self.ctx = replace(self.ctx, language=message.language)
+        self.refresh_status()
+
+    # --- command palette ------------------------------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        if self.ctx is None or self.locked:
+            return  # nothing to find before login, nothing to reach behind the lock
+        super().action_command_palette()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("logout", "lock", "command_palette"):
+            return self.ctx is not None and not self.locked
+        return True
+
+    def get_system_commands(self, screen: Screen):
+        yield SystemCommand(_("Quit"), _("Leave Mifin; your session ends."), self.action_quit)
+        if self.ctx is not None and not self.locked:
+            yield SystemCommand(_("Lock the session"),
+                                _("Ask for the password before anyone goes on."),
+                                self.action_lock)
+        yield SystemCommand(
+            _("Normal colours") if self.high_contrast else _("High contrast"),
+            _("Switch between the normal and the high-contrast theme."),
+            self.action_toggle_contrast)

@@ -1,0 +1,125 @@
+"""What every screen of a session shares: status line, title, footer, Escape to go back,
+and, for forms, Enter to move on and errors shown at their fields."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from mifin_tui.i18n import N_, _
+from mifin_tui.services.context import Context
+from mifin_tui.widgets import CheckedInput, FieldError, MifinFooter, StatusLine
+
+if TYPE_CHECKING:
+    from mifin_tui.widgets import StatusInfo
+
+
+def status_info(screen: Screen) -> StatusInfo | None:
+    return getattr(screen.app, "status", None)
+
+
+class MifinScreen(Screen):
+    """A screen of a logged-in session: status line on top, title, body, footer.
+
+    Subclasses set TITLE_MSGID and implement `compose_body`. Escape pops the
+    screen (never anything else: Escape can arrive by accident over SSH).
+    """
+
+    TITLE_MSGID: ClassVar[str] = ""
+    BINDINGS = [Binding("escape", "back", N_("Back"), id="back")]
+
+    def __init__(self, ctx: Context, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.ctx = ctx
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(status_info(self))
+        yield Static(_(self.TITLE_MSGID), classes="screen-title", markup=False)
+        yield from self.compose_body()
+        yield MifinFooter()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_screen_resume(self) -> None:
+        # The language or the business day may have changed under us.
+        self.query_one(StatusLine).show(status_info(self))
+        self.query_one(".screen-title", Static).update(_(self.TITLE_MSGID))
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+class FormMixin:
+    """For screens with fields: Enter moves to the next field, and on the field marked
+    with the CSS class `submit-on-enter` it submits (calls `action_submit`).
+
+    Errors go to the FieldError with id `error-<field>` (the field names a
+    service uses in ValidationError.errors); others to `#error-form`.
+    """
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        field = event.input
+        container = field.parent if isinstance(field.parent, CheckedInput) else field
+        if field.has_class("submit-on-enter") or container.has_class("submit-on-enter"):
+            await self.run_action("submit")  # type: ignore[attr-defined]
+        else:
+            self.focus_next()  # type: ignore[attr-defined]
+
+    def clear_errors(self) -> None:
+        """Clear the messages of the last submit (a CheckedInput keeps its own: it re-reads
+        its text with `check()`)."""
+        for error in self.query(FieldError):  # type: ignore[attr-defined]
+            if not isinstance(error.parent, CheckedInput):
+                error.clear()
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        """Show each message at its field and put the cursor on the first one."""
+        first: Widget | None = None
+        leftovers: list[str] = []
+        for name, message in errors.items():
+            target = self._field(name)
+            if isinstance(target, CheckedInput):
+                target.set_error(message)
+            elif (label := self._error_label(name)) is not None:
+                label.show(message)
+            else:
+                leftovers.append(message)
+                continue
+            if first is None and target is not None:
+                first = target
+        if leftovers:
+            self.show_form_error(" ".join(leftovers))
+        if first is not None:
+            first.focus()
+
+    def show_form_error(self, message: str) -> None:
+        label = self._error_label("form")
+        if label is not None:
+            label.show(message)
+        else:
+            self.notify(message, severity="error")  # type: ignore[attr-defined]
+
+    def _field(self, name: str) -> Widget | None:
+        found = self.query(f"#{name}")  # type: ignore[attr-defined]
+        return found.first() if found else None
+
+    def _error_label(self, name: str) -> FieldError | None:
+        found = self.query(f"#error-{name}").results(FieldError)  # type: ignore[attr-defined]
+        return next(iter(found), None)
+
+
+class DialogScreen(ModalScreen):
+    """A small window over the current screen; Escape cancels it (dismisses with None)."""
+
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

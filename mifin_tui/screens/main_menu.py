@@ -1,0 +1,80 @@
+"""The main menu: the entries of the user's roles, by group, with number and F-key shortcuts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from mifin_tui.i18n import N_, _
+from mifin_tui.menu import GROUPS, MenuEntry
+from mifin_tui.messages import OpenEntry
+from mifin_tui.screens.base import MifinScreen
+from mifin_tui.services.context import Context
+
+LABEL_WIDTH = 44
+
+
+class MainMenuScreen(MifinScreen):
+    TITLE_MSGID = N_("Main menu")
+    AUTO_FOCUS = "#menu"
+
+    def __init__(self, ctx: Context, entries: Sequence[MenuEntry]) -> None:
+        super().__init__(ctx)
+        self.entries = list(entries)
+        for number, entry in enumerate(self.entries[:9], start=1):
+            self._bindings.bind(str(number), f"open('{entry.id}')", show=False)
+        for entry in self.entries:
+            if entry.key and entry.screen:  # action entries (log out) have App-wide keys
+                self._bindings.bind(entry.key, f"open('{entry.id}')", show=False)
+
+    def compose_body(self) -> ComposeResult:
+        yield OptionList(id="menu")
+
+    def on_mount(self) -> None:
+        self.fill()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.fill()
+
+    def fill(self) -> None:
+        """(Re)write the options in the current language, keeping the cursor."""
+        menu = self.query_one("#menu", OptionList)
+        keep = menu.highlighted_option.id if menu.highlighted_option else None
+        options: list[Option] = []
+        group = None
+        for number, entry in enumerate(self.entries, start=1):
+            if entry.group != group:
+                group = entry.group
+                options.append(Option(Text(_(GROUPS[group]), style="bold underline"),
+                                      disabled=True))
+            options.append(Option(self._prompt(number, entry), id=entry.id))
+        menu.set_options(options)
+        target = keep or (self.entries[0].id if self.entries else None)
+        if target:
+            menu.highlighted = menu.get_option_index(target)
+
+    @staticmethod
+    def _prompt(number: int, entry: MenuEntry) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f" {number if number <= 9 else ' '}  ")
+        text.append(_(entry.label).ljust(LABEL_WIDTH))
+        if entry.key:
+            text.append(entry.key.upper(), style="bold")
+        return text
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(OpenEntry(event.option.id))
+
+    def action_open(self, entry_id: str) -> None:
+        self.post_message(OpenEntry(entry_id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The main menu is the bottom of a session: Escape does not leave it.
+        return action != "back"

@@ -1,0 +1,33 @@
+"""How screens print dates, amounts and timestamps: one place, in the current language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from mifin_tui.i18n import current_language
+from mifin_tui.services.money import format_amount
+
+DATE_FORMAT = "%d/%m/%Y"
+
+
+def fmt_date(day: date | None) -> str:
+    """dd/mm/yyyy, the way branch staff write dates; empty for None."""
+    return day.strftime(DATE_FORMAT) if day else ""
+
+
+def fmt_amount(minor: int, currency: str, *, symbol: bool = True) -> str:
+    """An amount in minor units, grouped the way the current language writes it."""
+    if not currency:
+        return ""
+    return format_amount(minor, currency, language=current_language(), symbol=symbol)
+
+
+def fmt_timestamp(iso: str) -> str:
+    """An ISO timestamp (as stored, UTC) in local time: dd/mm/yyyy HH:MM:SS."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso or ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime(f"{DATE_FORMAT} %H:%M:%S")

@@ -1,0 +1,162 @@
+"""The real `mifin` in a real terminal: tmux at 80x24, keys sent, the screen read back.
+
+The pane is polled for the text a person would wait for; nothing sleeps a fixed time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cli.helpers import MIFIN
+from tests.cli.helpers import run as run_mifin
+
+pytestmark = pytest.mark.e2e
+
+WIDTH, HEIGHT = 80, 24
+# Before login the screen speaks the language given with --lang (en here); after
+# login, the user's own (the demo users' is French).
+LOGIN = re.compile(r"User name|Nom d.utilisateur", re.I)
+PASSWORD_LABEL = re.compile(r"Password|Mot de passe", re.I)
+MAIN_MENU = re.compile(r"Main menu|Menu principal", re.I)
+WRONG = "Wrong user name or password."
+
+
+def tmux_binary() -> str:
+    found = shutil.which("tmux")
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail("tmux is missing in CI: scripts/test installs it (apt-get install tmux)")
+    pytest.skip("tmux is not installed (apt-get install tmux); CI installs it")
+
+
+class Terminal:
+    """One tmux server of our own (private socket) running one command in an 80x24 pane."""
+
+    def __init__(self, tmux: str, command: list[str], env: dict[str, str]):
+        self.tmux = tmux
+        self.dir = tempfile.mkdtemp(prefix="mifin-tmux-")  # short: socket paths are limited
+        self.socket = os.path.join(self.dir, "sock")
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        # The shell line says how the command ended, and keeps the pane to read it.
+        line = f"env {exports} {shlex.join(command)}; echo MIFIN-EXIT=$?; sleep 600"
+        self.tmux_cmd("new-session", "-d", "-s", "t", "-x", str(WIDTH), "-y", str(HEIGHT),
+                      line)
+
+    def tmux_cmd(self, *args: str) -> str:
+        proc = subprocess.run([self.tmux, "-S", self.socket, *args], capture_output=True,
+                              text=True, timeout=30)
+        assert proc.returncode == 0, (args, proc.stderr)
+        return proc.stdout
+
+    def screen(self) -> str:
+        return self.tmux_cmd("capture-pane", "-p", "-t", "t")
+
+    def wait_for(self, pattern: str | re.Pattern, timeout: float = 30.0) -> str:
+        """Poll the pane until `pattern` shows; fail with the last screen otherwise."""
+        deadline = time.monotonic() + timeout
+        delay = 0.02
+        while True:
+            text = self.screen()
+            found = (pattern.search(text) if isinstance(pattern, re.Pattern)
+                     else pattern in text)
+            if found:
+                return text
+            if time.monotonic() > deadline:
+                pytest.fail(f"{pattern!r} not on screen after {timeout:.0f} s:\n{text}")
+            time.sleep(delay)
+            delay = min(delay * 1.5, 0.25)
+
+    def type(self, text: str) -> None:
+        self.tmux_cmd("send-keys", "-t", "t", "-l", text)
+
+    def press(self, *keys: str) -> None:
+        self.tmux_cmd("send-keys", "-t", "t", *keys)
+
+    def size(self) -> tuple[int, int]:
+        w, h = self.tmux_cmd("display-message", "-p", "-t", "t",
+                             "#{pane_width} #{pane_height}").split()
+        return int(w), int(h)
+
+    def close(self) -> None:
+        subprocess.run([self.tmux, "-S", self.socket, "kill-server"], capture_output=True,
+                       timeout=30)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """A demo database and the users/passwords `mifin demo` printed."""
+    path = tmp_path_factory.mktemp("tui") / "demo.db"
+    proc = run_mifin("demo", "--no-open", "--members", "20", "--seed", "7", db=path)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    header = next(i for i, ln in enumerate(lines) if ln.split()[:2] == ["user", "password"])
+    users = {}
+    for line in lines[header + 2:]:
+        parts = line.split()
+        if len(parts) >= 2:
+            users[parts[0]] = parts[1]
+    assert "caissier1" in users, proc.stdout
+    return path, users
+
+
+@pytest.fixture
+def terminal(demo, tmp_path) -> Iterator[Terminal]:
+    tmux = tmux_binary()
+    path, _users = demo
+    env = {
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "TEXTUAL_ANIMATIONS": "none",
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path / "xdg"),
+    }
+    term = Terminal(tmux, [*MIFIN, "--lang", "en", "--db", str(path)], env)
+    try:
+        yield term
+    finally:
+        term.close()
+
+
+def log_in(term: Terminal, user: str, password: str) -> None:
+    term.wait_for(LOGIN)
+    term.wait_for(PASSWORD_LABEL)
+    term.type(user)
+    term.press("Enter")  # Enter moves to the password field
+    term.type(password)
+    term.press("Enter")  # ... and on the last field logs in
+
+
+def test_log_in_see_the_main_menu_and_quit(terminal, demo):
+    _path, users = demo
+    assert terminal.size() == (WIDTH, HEIGHT)
+    log_in(terminal, "caissier1", users["caissier1"])
+    screen = terminal.wait_for(MAIN_MENU)
+    assert "caissier1" in screen  # the status line names the user
+    assert WRONG not in screen
+    terminal.press("C-q")
+    screen = terminal.wait_for("MIFIN-EXIT=", timeout=15)
+    assert "MIFIN-EXIT=0" in screen, screen
+    assert "Traceback" not in screen
+
+
+def test_wrong_password_shows_the_message_and_stays_on_login(terminal, demo):
+    _path, users = demo
+    log_in(terminal, "caissier2", users["caissier2"] + "-wrong")
+    screen = terminal.wait_for(WRONG)
+    assert LOGIN.search(screen)
+    assert not MAIN_MENU.search(screen)
+    assert users["caissier2"] not in screen
+    terminal.press("C-q")
+    assert "MIFIN-EXIT=0" in terminal.wait_for("MIFIN-EXIT=", timeout=15)
