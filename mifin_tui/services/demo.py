@@ -13,9 +13,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from mifin_tui.db import write_transaction
-from mifin_tui.db.models import Branch, Member
+from mifin_tui.db.models import Account, Branch, Member, Till
 from mifin_tui.i18n import _
-from mifin_tui.services import accounts, auth, business_day, clock, institution, ledger, members
+from mifin_tui.services import (
+    accounts,
+    auth,
+    business_day,
+    cash,
+    clock,
+    institution,
+    ledger,
+    members,
+    tills,
+    transfers,
+)
+from mifin_tui.services.errors import MifinError
 from mifin_tui.services.context import Context
 from mifin_tui.services.demo_names import random_person
 from mifin_tui.services.money import get_currency
@@ -79,13 +91,19 @@ def _password(rng: random.Random) -> str:
     return f"{rng.choice(_PASSWORD_WORDS)}-{rng.randint(1000, 9999)}"
 
 
+# Round the way people bring cash: to 5 dollars, 1,000 CDF, 500 francs CFA.
+_STEPS = {"USD": 5, "CDF": 1_000, "XOF": 500, "XAF": 500}
+
+
+def _round_cash(minor: int, currency: str) -> int:
+    step = _STEPS[currency] * 10 ** get_currency(currency).decimals
+    return minor - minor % step
+
+
 def _amount(rng: random.Random, currency: str) -> int:
     lo, hi = _DEPOSITS[currency]
-    major = rng.randint(lo, hi)
-    # Round the way people bring cash: to 5 dollars, 1,000 CDF, 500 francs CFA.
-    step = {"USD": 5, "CDF": 1_000, "XOF": 500, "XAF": 500}[currency]
-    major = max(step, major - major % step)
-    return major * 10 ** get_currency(currency).decimals
+    return max(_round_cash(rng.randint(lo, hi) * 10 ** get_currency(currency).decimals,
+                           currency), _STEPS[currency] * 10 ** get_currency(currency).decimals)
 
 
 def _working_days_back(end: date, count: int) -> date:
@@ -132,11 +150,19 @@ def build(
     say(_("opening balances"))
     _opening_balances(ctx["comptable"], rng, member_accounts)
     say(_("business days"))
+    cashier_tills = _tills(admin, regulator)
     day = start
     while day < today:
-        _counter_day(ctx, rng, member_accounts, day)
+        _counter_day(ctx, rng, member_accounts, cashier_tills)
         day = business_day.close_and_open_next(ctx["gerant"])
-    _counter_day(ctx, rng, member_accounts, day, share=0.4)
+    # Today: both tills are open and working, and a large supply waits for the gérant.
+    _counter_day(ctx, rng, member_accounts, cashier_tills, share=0.4, close=False)
+    first = sorted({cur for _m, _a, cur in member_accounts})[0]
+    limit = transfers.approval_limit(first) or 0
+    transfers.request(ctx["caissier2"], transfers.SUPPLY, first,
+                      min(limit + 10 ** (2 + get_currency(first).decimals),
+                          tills.till_balances(tills.vault_of(admin.branch_id))[first]),
+                      _("Cash for a group disbursement"))
 
     from mifin_tui.db.models import JournalTransaction
 
@@ -145,6 +171,16 @@ def build(
         users=tuple(DemoUser(u, passwords[u], r) for u, r in STAFF),
         members=members, transactions=JournalTransaction.select().count(),
     )
+
+
+def _tills(admin: Context, regulator: str) -> dict[str, int]:
+    """C01 comes with the institution; the demo branch has a second till."""
+    from mifin_tui.services.regulators import get_profile
+
+    currencies = list(get_profile(regulator).currencies)
+    tills.create_till(admin, "C02", _("Till 2"), currencies)
+    by_code = {t.code: t.id for t in Till.select()}
+    return {"caissier1": by_code["C01"], "caissier2": by_code["C02"]}
 
 
 def _create_members(
@@ -179,44 +215,90 @@ def _holder(member_id: int) -> str:
 
 def _opening_balances(ctx: Context, rng: random.Random,
                       member_accounts: list[tuple[int, int, str]]) -> None:
-    """The balances taken over from the paper books when the COOPEC moved to Mifin."""
+    """The balances taken over from the paper books when the COOPEC moved to Mifin.
+
+    The members' savings came with the cash that backs them, into the vault.
+    """
+    vault = tills.vault_of(ctx.branch_id)
     for member_id, account_id, currency in member_accounts:
         amount = _amount(rng, currency) * rng.randint(1, 4)
         with write_transaction():
-            vault = accounts.internal_account(ctx.branch_id, "cash_vault", currency)
             ledger.post(ctx, kind="opening_balance",
                         label=_("Opening balance taken over: {name}").format(
                             name=_holder(member_id)),
-                        lines=[ledger.Line(vault.id, debit=amount),
+                        lines=[ledger.Line(tills.cash_account(vault, currency).id, debit=amount),
                                ledger.Line(account_id, credit=amount)],
                         voucher_series="OD")
 
 
+def _open_tills(ctx: dict[str, Context], cashier_tills: dict[str, int]) -> None:
+    for username, till_id in cashier_tills.items():
+        till = Till.get_by_id(till_id)
+        counts = {cur: tills.breakdown(bal, cur) for cur, bal in tills.till_balances(till).items()}
+        tills.open_session(ctx[username], till_id, counts)
+
+
 def _counter_day(ctx: dict[str, Context], rng: random.Random,
-                 member_accounts: list[tuple[int, int, str]], day: date,
-                 share: float = 1.0) -> None:
-    """A day at the counter: deposits (BE) and withdrawals (BS) by two cashiers."""
+                 member_accounts: list[tuple[int, int, str]], cashier_tills: dict[str, int],
+                 share: float = 1.0, close: bool = True) -> None:
+    """A day at the counter: two cashiers open their tills with a count, take a float from
+    the vault, serve members (BE/BS vouchers), return the cash and close with a count."""
+    _open_tills(ctx, cashier_tills)
+    currencies = sorted({cur for _m, _a, cur in member_accounts})
+    for username in cashier_tills:
+        for cur in currencies:
+            in_vault = tills.till_balances(tills.vault_of(ctx["gerant"].branch_id))[cur]
+            float_amount = _round_cash(min(_DEPOSITS[cur][1] * 10 ** get_currency(cur).decimals,
+                                           in_vault // 3), cur)
+            if float_amount <= 0:
+                continue
+            _transfer(ctx, username, transfers.SUPPLY, cur, float_amount, _("Morning float"))
     operations = max(3, int(len(member_accounts) * 0.35 * share))
     for _i in range(operations):
         member_id, account_id, currency = rng.choice(member_accounts)
-        cashier = ctx[rng.choice(("caissier1", "caissier2"))]
+        username = rng.choice(sorted(cashier_tills))
         holder = _holder(member_id)
-        with write_transaction():
-            vault = accounts.internal_account(cashier.branch_id, "cash_vault", currency)
-            balance = accounts.Account.get_by_id(account_id).balance
+        balance = Account.get_by_id(account_id).balance
+        till_cash = tills.till_balances(Till.get_by_id(cashier_tills[username]))[currency]
+        amount = _amount(rng, currency)
+        try:
             if rng.random() < 0.3 and balance > 0:
-                amount = min(balance // 2, _amount(rng, currency))
-                if amount <= 0:
-                    continue
-                ledger.post(cashier, kind="withdrawal",
-                            label=_("Cash withdrawal: {name}").format(name=holder),
-                            lines=[ledger.Line(account_id, debit=amount),
-                                   ledger.Line(vault.id, credit=amount)],
-                            voucher_series="BS")
+                amount = _round_cash(min(balance // 2, amount, till_cash), currency)
+                if amount > 0:
+                    cash.cash_out(ctx[username], account_id, amount, party_name=holder,
+                                  purpose=_("Cash withdrawal"))
             else:
-                amount = _amount(rng, currency)
-                ledger.post(cashier, kind="deposit",
-                            label=_("Cash deposit: {name}").format(name=holder),
-                            lines=[ledger.Line(vault.id, debit=amount),
-                                   ledger.Line(account_id, credit=amount)],
-                            voucher_series="BE")
+                cash.cash_in(ctx[username], account_id, amount, party_name=holder,
+                             purpose=rng.choice(_PURPOSES))
+        except MifinError:
+            continue
+    if not close:
+        return
+    for username, till_id in cashier_tills.items():
+        till = Till.get_by_id(till_id)
+        for cur, bal in tills.till_balances(till).items():
+            keep = min(bal, _DEPOSITS[cur][0] * 10 ** get_currency(cur).decimals)
+            if bal - keep > 0:
+                _transfer(ctx, username, transfers.RETURN, cur, bal - keep,
+                          _("End of day return"))
+        counts = {cur: tills.breakdown(bal, cur) for cur, bal in tills.till_balances(till).items()}
+        note = ""
+        if rng.random() < 0.15:
+            cur = currencies[0]
+            denom = min(counts[cur]) if counts[cur] else None
+            if denom is not None:
+                counts[cur][denom] -= 1
+                note = _("Note missing at the count; the cashier will look again tomorrow")
+        tills.close_session(ctx[username], counts, note)
+
+
+def _transfer(ctx: dict[str, Context], username: str, direction: str, currency: str,
+              amount: int, reason: str) -> None:
+    """A vault transfer; the gérant approves it at once when it is above his limit."""
+    t = transfers.request(ctx[username], direction, currency, amount, reason)
+    if t.status == "pending":
+        transfers.approve(ctx["gerant"], t.id, _("Checked with the cashier"))
+
+
+_PURPOSES = ("Épargne du marché", "Épargne mensuelle", "Dépôt pour la scolarité",
+             "Recette de la boutique", "Épargne pour le loyer", "Dépôt tontine familiale")

@@ -39,7 +39,8 @@ SPECS: dict[str, SettingSpec] = {
         # Notes and coins counted at the till, in minor units, largest first.
         SettingSpec("denominations", N_("Notes and coins of each currency"), {
             "USD": [10000, 5000, 2000, 1000, 500, 200, 100, 25, 10, 5, 1],
-            "CDF": [2000000, 1000000, 500000, 100000, 50000, 20000, 10000, 5000],
+            "CDF": [2000000, 1000000, 500000, 100000, 50000, 20000, 10000, 5000, 2000, 1000,
+                    500, 100],
             "XOF": [10000, 5000, 2000, 1000, 500, 250, 200, 100, 50, 25, 10, 5, 1],
             "XAF": [10000, 5000, 2000, 1000, 500, 100, 50, 25, 10, 5, 2, 1],
         }),

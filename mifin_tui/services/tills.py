@@ -67,6 +67,19 @@ def denominations(currency: str) -> list[int]:
     return sorted(table.get(currency, []), reverse=True)
 
 
+def breakdown(amount: int, currency: str) -> dict[int, int]:
+    """Notes and coins making `amount`, largest first (what a full drawer would hold)."""
+    out: dict[int, int] = {}
+    rest = amount
+    for denom in denominations(currency):
+        qty, rest = divmod(rest, denom)
+        if qty:
+            out[denom] = qty
+    if rest:
+        raise ValueError(f"{amount} cannot be made of {currency} notes and coins")
+    return out
+
+
 def _session_view(s: TillSession) -> SessionView:
     return SessionView(s.id, s.till_id, s.till.code, s.till.name, s.cashier.username,
                        s.business_date, s.status)

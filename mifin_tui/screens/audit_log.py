@@ -1,0 +1,81 @@
+"""The audit log: who did what and when, newest first, with a search."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Label, Static
+
+from mifin_tui.i18n import N_, _
+from mifin_tui.screens.base import MifinScreen
+from mifin_tui.services import audit
+from mifin_tui.services.audit import AuditRow
+from mifin_tui.widgets import PagedTable, TextField
+from mifin_tui.widgets.formatting import fmt_date, fmt_timestamp
+
+
+class AuditLogScreen(MifinScreen):
+    TITLE_MSGID = N_("Audit log")
+    AUTO_FOCUS = "#rows"
+    BINDINGS = [
+        Binding("f2,ctrl+f", "search", N_("Search"), id="audit.search"),
+        Binding("f5", "refresh", N_("Refresh"), id="audit.refresh"),
+    ]
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.search_text = ""
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(classes="row"):
+            yield Label(_("Search"), markup=False)
+            yield TextField(id="search", placeholder=_("user, action, account, voucher..."))
+        yield PagedTable(
+            id="rows",
+            columns=[(N_("No."), 6), (N_("When"), 19), (N_("User"), 10), (N_("Action"), 20),
+                     (N_("Subject"), None)],
+            fetch=lambda after, limit: audit.list_rows(
+                self.ctx, before_seq=after, limit=limit, search=self.search_text),
+            key=lambda row: row.seq,
+            cells=lambda row: ((str(row.seq), "right"), fmt_timestamp(row.at), row.username,
+                               row.action, f"{row.entity} {row.entity_id}".strip()),
+        )
+        yield Static("", id="detail", classes="detail", markup=False)
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+
+    def action_search(self) -> None:
+        self.query_one("#search").focus()
+
+    def action_refresh(self) -> None:
+        self.query_one(PagedTable).reload()
+        self.show_detail()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.search_text = event.value.strip()
+        self.action_refresh()
+        self.query_one(PagedTable).focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        row: AuditRow | None = self.query_one(PagedTable).current
+        detail = self.query_one("#detail", Static)
+        if row is None:
+            detail.update(_("No audit row matches.") if self.search_text
+                          else _("The audit log is empty."))
+            return
+        parts = [_("Row {seq}, business date {date}, branch {branch}.").format(
+            seq=row.seq, date=fmt_date(date.fromisoformat(row.business_date))
+            if row.business_date else "-", branch=row.branch_code or "-")]
+        if row.before:
+            parts.append(_("Before: {data}").format(data=row.before))
+        if row.after:
+            parts.append(_("After: {data}").format(data=row.after))
+        detail.update(" ".join(parts))
