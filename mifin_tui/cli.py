@@ -216,6 +216,35 @@ def cmd_user_unlock(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+REPORTS = {
+    "cash-journal": "cash journal (journal de caisse) of a till or the branch for a day",
+}
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    if args.list or not args.name:
+        for name, text in REPORTS.items():
+            print(f"{name:16} {_(text)}")
+        return EXIT_OK if args.list else EXIT_USAGE
+    if args.name not in REPORTS:
+        raise CliError(_("Unknown report {name}; `mifin report --list` names them.").format(
+            name=args.name), EXIT_USAGE)
+    _open(args)
+    _require_institution()
+    from mifin_tui import reports
+
+    data = reports.render(args.name, _operator(), day=args.date, till=args.till,
+                          currency=args.currency, fmt=args.format)
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(_("Written: {path}").format(path=args.output))
+    elif args.format == "pdf":
+        raise CliError(_("A PDF needs --output FILE."), EXIT_USAGE)
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+    return EXIT_OK
+
+
 # --- parser -------------------------------------------------------------------------------
 
 class _Parser(argparse.ArgumentParser):
@@ -266,6 +295,15 @@ def build_parser() -> argparse.ArgumentParser:
                               "(exit 1 when a check fails)"))
     p = add("backup", cmd_backup, _("copy the database to a file, then verify the copy"))
     p.add_argument("--to", required=True, metavar="FILE", help=_("backup file to write"))
+
+    p = add("report", cmd_report, _("print a report as a table, CSV or PDF"))
+    p.add_argument("name", nargs="?", help=_("report name (see --list)"))
+    p.add_argument("--list", action="store_true", help=_("list the reports"))
+    p.add_argument("--date", type=_parse_date, help=_("business date (default: the open day)"))
+    p.add_argument("--till", help=_("till code (default: every till and the vault)"))
+    p.add_argument("--currency", help=_("currency (default: the institution's)"))
+    p.add_argument("--format", choices=("table", "csv", "pdf"), default="table")
+    p.add_argument("--output", metavar="FILE", help=_("write to FILE instead of the screen"))
 
     p = add("user", lambda a: (p.print_help(), EXIT_USAGE)[1], _("manage users"))
     users = p.add_subparsers(title=_("actions"), metavar="ACTION", parser_class=_Parser)

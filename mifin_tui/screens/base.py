@@ -66,9 +66,15 @@ class FormMixin:
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        field = event.input
-        container = field.parent if isinstance(field.parent, CheckedInput) else field
-        if field.has_class("submit-on-enter") or container.has_class("submit-on-enter"):
+        await self.action_next_field()
+
+    async def action_next_field(self) -> None:
+        """Enter: the next field, or submit from the field marked `submit-on-enter`."""
+        field = self.focused  # type: ignore[attr-defined]
+        if field is None:
+            return
+        owner = field.parent if isinstance(field.parent, CheckedInput) else field
+        if field.has_class("submit-on-enter") or owner.has_class("submit-on-enter"):
             await self.run_action("submit")  # type: ignore[attr-defined]
         else:
             self.focus_next()  # type: ignore[attr-defined]

@@ -12,9 +12,9 @@ from mifin_tui.screens.base import FormMixin, MifinScreen
 from mifin_tui.services import users
 from mifin_tui.services.errors import MifinError, ValidationError
 from mifin_tui.services.permissions import ROLES, role_label
-from mifin_tui.widgets import FieldError, TextField
+from mifin_tui.widgets import ChoiceList, FieldError, FormSelect, TextField
+from mifin_tui.widgets.formatting import LANGUAGE_NAMES
 
-LANGUAGE_NAMES = {"fr": "Français", "en": "English"}  # each in its own language
 
 
 def role_choices(selected: tuple[str, ...] = ()) -> list[tuple[str, str, bool]]:
@@ -38,12 +38,12 @@ class AddUserScreen(FormMixin, MifinScreen):
                                  TextField(id="password", password=True), "password")
             yield from self._row(
                 _("Language"),
-                Select([(LANGUAGE_NAMES[lang], lang) for lang in LANGUAGES], id="language",
-                       value="fr", allow_blank=False, compact=True),
+                FormSelect([(LANGUAGE_NAMES[lang], lang) for lang in LANGUAGES],
+                           id="language", value="fr", allow_blank=False),
                 "language")
             with Horizontal(classes="row"):
                 yield Label(_("Roles (Space ticks)"), markup=False)
-                yield SelectionList[str](*role_choices(), id="roles", compact=True)
+                yield ChoiceList(*role_choices(), id="roles", classes="submit-on-enter")
             yield FieldError(id="error-roles", classes="row-error")
             yield FieldError(id="error-form")
 

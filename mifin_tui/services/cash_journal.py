@@ -63,7 +63,7 @@ def cash_journal(ctx: Context, day: date, currency: str, till_code: str | None =
              .join(JournalTransaction).join(User)
              .where(Entry.account.in_(cash_ids) & (JournalTransaction.business_date == day))
              .order_by(Entry.id))
-    counterpart = _counterparts([e.txn_id for e in query], cash_ids)
+    counterpart = _counterparts([e.txn_id for e in query])
     for e in query:
         running += e.debit - e.credit
         total_in += e.debit
@@ -73,7 +73,9 @@ def cash_journal(ctx: Context, day: date, currency: str, till_code: str | None =
                  ).astimezone(zone)
         lines.append(CashJournalLine(
             number=e.txn.voucher_number or f"#{e.txn_id}", time=local.strftime("%H:%M"),
-            label=e.txn.label, account=counterpart.get(e.txn_id, ""),
+            label=e.txn.label,
+            account=next((n for acc_id, n in counterpart.get(e.txn_id, ())
+                          if acc_id != e.account_id), ""),
             amount_in=e.debit, amount_out=e.credit, balance=running,
             cashier=e.txn.user.username))
     counted_open, counted_close, diff, notes, cashiers = _counts(till_list, day, currency)
@@ -94,16 +96,13 @@ def cash_journal(ctx: Context, day: date, currency: str, till_code: str | None =
     )
 
 
-def _counterparts(txn_ids: list[int], cash_ids: list[int]) -> dict[int, str]:
-    """The other account of each transaction (the client's, or the GL's) for the label column."""
-    out: dict[int, str] = {}
-    if not txn_ids:
-        return out
+def _counterparts(txn_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """The accounts of each transaction, to show the other side of each cash line."""
+    out: dict[int, list[tuple[int, str]]] = {}
     for i in range(0, len(txn_ids), 500):
-        for e in (Entry.select(Entry.txn, Account.number).join(Account)
-                  .where(Entry.txn.in_(txn_ids[i:i + 500]) & Entry.account.not_in(cash_ids))
-                  .order_by(Entry.id)):
-            out.setdefault(e.txn_id, e.account.number)
+        for e in (Entry.select(Entry.txn, Account.id, Account.number).join(Account)
+                  .where(Entry.txn.in_(txn_ids[i:i + 500])).order_by(Entry.id)):
+            out.setdefault(e.txn_id, []).append((e.account.id, e.account.number))
     return out
 
 

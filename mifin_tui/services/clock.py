@@ -6,12 +6,27 @@ for timestamps (audit, posted_at) and for login delays.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
+
+_source: Callable[[], datetime] | None = None
 
 
 def now() -> datetime:
     """Aware UTC now."""
-    return datetime.now(UTC)
+    return _source() if _source is not None else datetime.now(UTC)
+
+
+@contextmanager
+def simulated(source: Callable[[], datetime]) -> Iterator[None]:
+    """Let `source` tell the time: the demo replays past business days at their hours."""
+    global _source
+    previous, _source = _source, source
+    try:
+        yield
+    finally:
+        _source = previous
 
 
 def today() -> date:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Account, Branch, Member, Till
@@ -87,6 +87,18 @@ class DemoResult:
     transactions: int
 
 
+def _working_hours(day: date, rng: random.Random) -> Callable[[], datetime]:
+    """A clock for replaying a past business day: from 07:30 UTC, a few seconds per tick."""
+    moment = [datetime.combine(day, time(7, 30), tzinfo=UTC)]
+    ticks = random.Random(rng.random())
+
+    def tick() -> datetime:
+        moment[0] += timedelta(seconds=ticks.randint(5, 40))
+        return moment[0]
+
+    return tick
+
+
 def _password(rng: random.Random) -> str:
     return f"{rng.choice(_PASSWORD_WORDS)}-{rng.randint(1000, 9999)}"
 
@@ -133,29 +145,32 @@ def build(
         p = staff_people[username]
         return " ".join(x for x in (p["first_name"], p["surname"]) if x)
 
-    admin = institution.initialize(
-        name=name, branch_code=code, branch_name=branch_name, currency=currency,
-        regulator=regulator, admin_username="admin", admin_full_name=full_name("admin"),
-        admin_password=passwords["admin"], first_day=start, city=city,
-    )
-    with write_transaction():
-        branch = Branch.get_by_id(admin.branch_id)
-        for username, roles in STAFF[1:]:
-            create_user_row(username, full_name(username), passwords[username], list(roles),
-                            branch)
-    ctx = {u: auth.login(u, passwords[u]) for u, _r in STAFF}
-
-    say(_("members"))
-    member_accounts = _create_members(ctx["agent"], rng, members, regulator, currency, start)
-    say(_("opening balances"))
-    _opening_balances(ctx["comptable"], rng, member_accounts)
+    with clock.simulated(_working_hours(start, rng)):
+        admin = institution.initialize(
+            name=name, branch_code=code, branch_name=branch_name, currency=currency,
+            regulator=regulator, admin_username="admin", admin_full_name=full_name("admin"),
+            admin_password=passwords["admin"], first_day=start, city=city,
+        )
+        with write_transaction():
+            branch = Branch.get_by_id(admin.branch_id)
+            for username, roles in STAFF[1:]:
+                create_user_row(username, full_name(username), passwords[username],
+                                list(roles), branch)
+        ctx = {u: auth.login(u, passwords[u]) for u, _r in STAFF}
+        say(_("members"))
+        member_accounts = _create_members(ctx["agent"], rng, members, regulator, currency,
+                                          start)
+        say(_("opening balances"))
+        _opening_balances(ctx["comptable"], rng, member_accounts)
+        cashier_tills = _tills(admin, regulator)
     say(_("business days"))
-    cashier_tills = _tills(admin, regulator)
     day = start
     while day < today:
-        _counter_day(ctx, rng, member_accounts, cashier_tills)
-        day = business_day.close_and_open_next(ctx["gerant"])
-    # Today: both tills are open and working, and a large supply waits for the gérant.
+        with clock.simulated(_working_hours(day, rng)):
+            _counter_day(ctx, rng, member_accounts, cashier_tills)
+            day = business_day.close_and_open_next(ctx["gerant"])
+    # Today, at the real time: both tills open and working, a large supply waiting
+    # for the gérant.
     _counter_day(ctx, rng, member_accounts, cashier_tills, share=0.4, close=False)
     first = sorted({cur for _m, _a, cur in member_accounts})[0]
     limit = transfers.approval_limit(first) or 0

@@ -3,7 +3,7 @@
 from mifin_tui.widgets.account_number_input import AccountNumberInput
 from mifin_tui.widgets.checked_input import CheckedInput
 from mifin_tui.widgets.date_input import DateInput, parse_date
-from mifin_tui.widgets.fields import FieldError, TextField
+from mifin_tui.widgets.fields import ChoiceList, FieldError, FormSelect, TextField
 from mifin_tui.widgets.footer import MifinFooter
 from mifin_tui.widgets.member_picker import MemberPicker
 from mifin_tui.widgets.money_input import MoneyInput
@@ -13,8 +13,10 @@ from mifin_tui.widgets.status_line import StatusInfo, StatusLine
 __all__ = [
     "AccountNumberInput",
     "CheckedInput",
+    "ChoiceList",
     "DateInput",
     "FieldError",
+    "FormSelect",
     "MemberPicker",
     "MifinFooter",
     "MoneyInput",

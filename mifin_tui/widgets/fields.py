@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, Static
+from textual.binding import Binding
+from textual.widgets import Input, Select, SelectionList, Static
 
-from mifin_tui.i18n import _
+from mifin_tui.i18n import N_, _
 
 
 class TextField(Input):
@@ -44,3 +45,23 @@ class FieldError(Static):
 
     def clear(self) -> None:
         self.show("")
+
+
+class FormSelect(Select):
+    """A Select in a form: Enter moves on like in a text field (Down or Space opens it)."""
+
+    BINDINGS = [Binding("enter", "screen.next_field", N_("Next field"), show=False)]
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("compact", True)
+        super().__init__(*args, **kwargs)
+
+
+class ChoiceList(SelectionList):
+    """Boxes to tick in a form: Space ticks, Enter moves on like in a text field."""
+
+    BINDINGS = [Binding("enter", "screen.next_field", N_("Next field"), show=False)]
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("compact", True)
+        super().__init__(*args, **kwargs)

@@ -9,6 +9,9 @@ from mifin_tui.services.money import format_amount
 
 DATE_FORMAT = "%d/%m/%Y"
 
+# Each language named in itself: whoever cannot read the current one still finds his own.
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
 
 def fmt_date(day: date | None) -> str:
     """dd/mm/yyyy, the way branch staff write dates; empty for None."""

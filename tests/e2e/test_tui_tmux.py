@@ -29,6 +29,23 @@ LOGIN = re.compile(r"User name|Nom d.utilisateur", re.I)
 PASSWORD_LABEL = re.compile(r"Password|Mot de passe", re.I)
 MAIN_MENU = re.compile(r"Main menu|Menu principal", re.I)
 WRONG = "Wrong user name or password."
+CASHIER = re.compile(r"Cashier|Caissier", re.I)
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def reverse_video(params: str) -> bool:
+    """Whether an SGR sequence's parameters switch reverse video on (7), skipping the
+    arguments of extended colours (38;5;N, 48;2;R;G;B)."""
+    codes = [int(c) if c else 0 for c in params.split(";")]
+    i = 0
+    while i < len(codes):
+        if codes[i] in (38, 48, 58) and i + 1 < len(codes):
+            i += 3 if codes[i + 1] == 5 else 5
+            continue
+        if codes[i] == 7:
+            return True
+        i += 1
+    return False
 
 
 def tmux_binary() -> str:
@@ -76,6 +93,27 @@ class Terminal:
                 pytest.fail(f"{pattern!r} not on screen after {timeout:.0f} s:\n{text}")
             time.sleep(delay)
             delay = min(delay * 1.5, 0.25)
+
+    def focused_row(self) -> int | None:
+        """The row of the text cursor (Textual draws it in reverse video), if any."""
+        for row, line in enumerate(self.tmux_cmd("capture-pane", "-p", "-e", "-t", "t")
+                                   .splitlines()):
+            if any(reverse_video(params) for params in SGR.findall(line)):
+                return row
+        return None
+
+    def wait_for_cursor_under(self, label: re.Pattern, timeout: float = 30.0) -> None:
+        """Wait until the cursor is in the field under `label`, as a typist would."""
+        deadline = time.monotonic() + timeout
+        while True:
+            rows = self.screen().splitlines()
+            labels = [n for n, line in enumerate(rows) if label.search(line)]
+            if labels and self.focused_row() == labels[0] + 1:
+                return
+            if time.monotonic() > deadline:
+                pytest.fail(f"the cursor never reached the field under {label.pattern!r}:\n"
+                            + "\n".join(rows))
+            time.sleep(0.02)
 
     def type(self, text: str) -> None:
         self.tmux_cmd("send-keys", "-t", "t", "-l", text)
@@ -130,11 +168,15 @@ def terminal(demo, tmp_path) -> Iterator[Terminal]:
 
 
 def log_in(term: Terminal, user: str, password: str) -> None:
+    """Type as a person would: look at where the cursor is before typing."""
     term.wait_for(LOGIN)
-    term.wait_for(PASSWORD_LABEL)
+    term.wait_for_cursor_under(LOGIN)
     term.type(user)
+    term.wait_for(user)
     term.press("Enter")  # Enter moves to the password field
+    term.wait_for_cursor_under(PASSWORD_LABEL)
     term.type(password)
+    term.wait_for("\u2022" * len(password))  # masked, never in clear
     term.press("Enter")  # ... and on the last field logs in
 
 
@@ -143,8 +185,13 @@ def test_log_in_see_the_main_menu_and_quit(terminal, demo):
     assert terminal.size() == (WIDTH, HEIGHT)
     log_in(terminal, "caissier1", users["caissier1"])
     screen = terminal.wait_for(MAIN_MENU)
-    assert "caissier1" in screen  # the status line names the user
+    # the status line: institution, branch, business date, the user and his role
+    status = screen.splitlines()[0]
+    assert "COOPEC Tujenge" in status and "KIN" in status, status
+    assert re.search(r"\d\d/\d\d/\d{4}", status), status
+    assert CASHIER.search(status), status
     assert WRONG not in screen
+    assert users["caissier1"] not in screen
     terminal.press("C-q")
     screen = terminal.wait_for("MIFIN-EXIT=", timeout=15)
     assert "MIFIN-EXIT=0" in screen, screen
@@ -160,3 +207,20 @@ def test_wrong_password_shows_the_message_and_stays_on_login(terminal, demo):
     assert users["caissier2"] not in screen
     terminal.press("C-q")
     assert "MIFIN-EXIT=0" in terminal.wait_for("MIFIN-EXIT=", timeout=15)
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "typeahead: keys typed right after Enter reach the user-name field before the focus "
+    "moves (reported to the app's owner); passes once the login form handles it"))
+def test_login_typed_in_one_burst(terminal, demo):
+    """A fast typist, or an SSH link that bunches keys: everything arrives at once."""
+    _path, users = demo
+    terminal.wait_for(LOGIN)
+    terminal.wait_for_cursor_under(LOGIN)
+    terminal.press("-l", "comptable")
+    terminal.press("Enter")
+    terminal.press("-l", users["comptable"])
+    terminal.press("Enter")
+    screen = terminal.wait_for(re.compile(f"{MAIN_MENU.pattern}|!"), timeout=15)
+    assert users["comptable"] not in screen, "the password shows in clear"
+    assert MAIN_MENU.search(screen), screen

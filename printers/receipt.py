@@ -1,0 +1,229 @@
+"""Cash vouchers (BE, BS, BR, TC): thermal roll receipts, and an A4 form.
+
+`voucher_pdf(doc, paper_mm)` gives one page per copy ("Exemplaire client",
+"Exemplaire caisse", ...) on a 58 mm or 80 mm roll, each page exactly as tall as its
+content: the copy is laid out first, then its page is added at the measured height.
+`voucher_a4_pdf(doc)` prints the copies as half-pages of A4 (two A5 forms with a cut
+line), for branches with an office printer.
+
+Labels are translated with the process language; amounts are formatted in the
+document's language. Nothing is ever cut: long texts wrap, long words break.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mifin_tui.i18n import _
+from mifin_tui.services.documents import VoucherDoc
+from mifin_tui.services.money import format_amount
+from printers._fonts import new_pdf
+from printers._layout import (
+    Flow,
+    Measure,
+    capitalize_first,
+    doc_texts,
+    format_date,
+    format_datetime,
+)
+
+__all__ = ["PAPER_WIDTHS", "voucher_pdf", "voucher_a4_pdf", "voucher_page_sizes"]
+
+# paper width (mm) -> printable width (mm) of the thermal roll printers we support
+PAPER_WIDTHS = {58: 48.0, 80: 72.0}
+
+TOP_MARGIN = 3.0
+BOTTOM_MARGIN = 7.0  # paper fed past the tear bar, so the last signature line is kept
+A4 = (210.0, 297.0)
+
+
+@dataclass(frozen=True)
+class _Style:
+    x: float  # left edge of the printable column
+    width: float  # printable width
+    base: float  # body font size (pt)
+    label_w: float  # label column of the "label  value" rows
+    amount: float  # amount in figures (pt), shrunk to fit one line when needed
+    title: float
+    signature_cols: int
+    signature_space: float  # blank height above each signature line (mm)
+
+
+def _roll_style(paper_mm: int) -> _Style:
+    try:
+        printable = PAPER_WIDTHS[paper_mm]
+    except KeyError:
+        raise ValueError(
+            f"unsupported roll width {paper_mm} mm; supported: {sorted(PAPER_WIDTHS)}"
+        ) from None
+    narrow = paper_mm < 70
+    return _Style(
+        x=(paper_mm - printable) / 2,
+        width=printable,
+        base=7.5 if narrow else 8.5,
+        label_w=17.0 if narrow else 23.0,
+        amount=13.0 if narrow else 16.0,
+        title=9.5 if narrow else 11.0,
+        signature_cols=1 if narrow else 2,
+        signature_space=11.0,
+    )
+
+
+_A4_STYLE = _Style(
+    x=15.0, width=180.0, base=9.5, label_w=42.0, amount=17.0, title=13.0,
+    signature_cols=3, signature_space=14.0,
+)
+
+
+def _voucher_flow(m: Measure, doc: VoucherDoc, copy_label: str, s: _Style) -> Flow:
+    f = Flow(m, s.x, s.width)
+    small = s.base - 1
+    gap = 1.5
+    value_x = s.x + s.label_w + gap
+    value_w = s.width - s.label_w - gap
+
+    def money(minor: int) -> str:
+        return format_amount(minor, doc.currency, doc.language)
+
+    def row(label: str, value: str, value_style: str = "", align: str = "L") -> None:
+        f.columns([(label, s.x, s.label_w, "", "L"), (value, value_x, value_w, value_style, align)],
+                  s.base, gap_after=0.7)
+
+    if copy_label:
+        f.text(copy_label, small, "B", "R")
+        f.space(0.8)
+    if doc.duplicate:
+        top = f.y
+        f.space(1.2)
+        word = _("DUPLICATE")
+        f.text(word, m.fit_size(word, s.width - 4, "B", s.amount, s.base), "B", "C")
+        f.space(0.6)
+        f.frame(top, f.y - top, 0.7)
+        f.space(1.8)
+
+    f.text(doc.institution, s.title, "B", "C")
+    f.text(_("Branch: {name} ({code})").format(name=doc.branch_name, code=doc.branch_code),
+           s.base, "", "C")
+    f.rule(0.3, before=1.2, after=1.6)
+    f.text(doc.title, s.title, "B", "C")
+    f.text(_("No. {number}").format(number=doc.number), s.base + 1.5, "B", "C")
+    if doc.reversal_of:
+        f.text(_("Reversal of voucher {number}").format(number=doc.reversal_of), s.base, "B", "C")
+    f.rule(dashed=True, before=1.2, after=1.6)
+
+    row(_("Business date"), format_date(doc.business_date))
+    row(_("Posted at"), format_datetime(doc.posted_at))
+    if doc.account_number:
+        row(_("Account"), doc.account_number, "B")
+    if doc.account_holder:
+        row(_("Account holder"), doc.account_holder)
+    if doc.party_name or doc.party_label:
+        row(doc.party_label, doc.party_name)
+    if doc.party_id:
+        row(_("ID document"), doc.party_id)
+    if doc.purpose:
+        row(_("Purpose"), doc.purpose)
+
+    f.rule(0.3, before=0.8, after=1.4)
+    f.text(_("Amount"), small, "", "C")
+    figures = money(doc.amount)
+    f.text(figures, m.fit_size(figures, s.width, "B", s.amount, s.base), "B", "C")
+    f.space(1.0)
+    if doc.amount_words:
+        f.text(_("In words:"), small)
+        f.text(capitalize_first(doc.amount_words), s.base)
+    if doc.breakdown:
+        f.rule(dashed=True, before=1.2, after=1.4)
+        texts = [money(line.amount) for line in doc.breakdown]
+        amount_w = max(m.width(t, "", s.base) for t in texts) + 1.0
+        label_w = s.width - amount_w - gap
+        for line, text in zip(doc.breakdown, texts):
+            f.columns([(line.label, s.x, label_w, "", "L"),
+                       (text, s.x + s.width - amount_w, amount_w, "", "R")], s.base, gap_after=0.5)
+    if doc.balance_after is not None:
+        f.rule(dashed=True, before=1.0, after=1.4)
+        row(_("Balance after"), money(doc.balance_after), "B", "R")
+
+    f.rule(0.3, before=0.8, after=1.4)
+    if doc.cashier:
+        row(_("Cashier"), doc.cashier)
+    if doc.till:
+        row(_("Till"), doc.till)
+
+    if doc.signatures:
+        f.space(2.0)
+        cols = max(1, min(s.signature_cols, len(doc.signatures)))
+        col_gap = 5.0
+        col_w = (s.width - col_gap * (cols - 1)) / cols
+        for start in range(0, len(doc.signatures), cols):
+            group = doc.signatures[start : start + cols]
+            cells = [(label, s.x + i * (col_w + col_gap), col_w, "", "C")
+                     for i, label in enumerate(group)]
+            f.columns(cells, small)
+            f.space(s.signature_space)
+            line_y = f.y
+            for i in range(len(group)):
+                x = s.x + i * (col_w + col_gap)
+                f.ops.append(("l", x, line_y, x + col_w, line_y, 0.25, True))
+            f.space(3.0)
+    return f
+
+
+def _copies(doc: VoucherDoc) -> tuple[str, ...]:
+    return doc.copies or ("",)
+
+
+def _title(doc: VoucherDoc) -> str:
+    return f"{doc.title} {doc.number}"
+
+
+def voucher_pdf(doc: VoucherDoc, paper_mm: int = 80) -> bytes:
+    """The voucher on a `paper_mm` (58 or 80) thermal roll: one page per copy, each as tall
+    as its content."""
+    style = _roll_style(paper_mm)
+    pdf = new_pdf(doc_texts(doc), format=(paper_mm, 100), title=_title(doc),
+                  language=doc.language)
+    m = Measure(pdf)
+    for label in _copies(doc):
+        flow = _voucher_flow(m, doc, label, style)
+        height = round(TOP_MARGIN + flow.y + BOTTOM_MARGIN, 1)
+        pdf.add_page(format=(paper_mm, height))
+        flow.draw(pdf, TOP_MARGIN)
+    return bytes(pdf.output())
+
+
+def voucher_page_sizes(doc: VoucherDoc, paper_mm: int = 80) -> list[tuple[float, float]]:
+    """(width, height) in mm of each page voucher_pdf() would print, without building it."""
+    style = _roll_style(paper_mm)
+    pdf = new_pdf(doc_texts(doc), format=(paper_mm, 100))
+    m = Measure(pdf)
+    return [(float(paper_mm), round(TOP_MARGIN + _voucher_flow(m, doc, label, style).y
+                                    + BOTTOM_MARGIN, 1))
+            for label in _copies(doc)]
+
+
+def voucher_a4_pdf(doc: VoucherDoc) -> bytes:
+    """The voucher as A5 forms on A4 paper: two copies per sheet, one above the other with a
+    dashed cut line; a copy too long for half a sheet gets a sheet of its own."""
+    pdf = new_pdf(doc_texts(doc), format="A4", title=_title(doc), language=doc.language)
+    m = Measure(pdf)
+    half = A4[1] / 2
+    margin = 10.0
+    flows = [_voucher_flow(m, doc, label, _A4_STYLE) for label in _copies(doc)]
+    fits_half = all(flow.y <= half - 2 * margin for flow in flows)
+    if not fits_half:
+        for flow in flows:
+            pdf.add_page()
+            flow.draw(pdf, 15.0)
+        return bytes(pdf.output())
+    for i, flow in enumerate(flows):
+        if i % 2 == 0:
+            pdf.add_page()
+            flow.draw(pdf, margin)
+        else:
+            pdf.set_line_width(0.2)
+            pdf.set_dash_pattern(dash=2, gap=2)
+            pdf.line(5, half, A4[0] - 5, half)
+            pdf.set_dash_pattern()
+            flow.draw(pdf, half + margin)
+    return bytes(pdf.output())
