@@ -249,7 +249,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2
-        raise CliError(f"{self.prog}: {message}", EXIT_USAGE)
+        # main() prefixes "mifin:"; name the sub-command when there is one.
+        where = self.prog.removeprefix("mifin").strip()
+        raise CliError(f"{where}: {message}" if where else message, EXIT_USAGE)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -172,6 +172,16 @@ class Flow:
     def frame(self, top: float, height: float, width: float = 0.5) -> None:
         self.ops.append(("r", self.x, top, self.w, height, width))
 
+    def merge(self, other: Flow, top: float) -> None:
+        """Add `other`'s operations with its top at `top` in this flow (y not moved)."""
+        for op in other.ops:
+            if op[0] == "t":
+                self.ops.append((op[0], op[1], op[2] + top, *op[3:]))
+            elif op[0] == "l":
+                self.ops.append((op[0], op[1], op[2] + top, op[3], op[4] + top, *op[5:]))
+            else:
+                self.ops.append((op[0], op[1], op[2] + top, *op[3:]))
+
     # ---- drawing
     def draw(self, pdf: FPDF, y0: float) -> None:
         font: tuple[str, float] | None = None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from mifin_tui.i18n import _
 from mifin_tui.services.documents import VoucherDoc
 from mifin_tui.services.money import format_amount
-from printers._fonts import new_pdf
+from printers._fonts import new_pdf, warm_up
 from printers._layout import (
     Flow,
     Measure,
@@ -27,7 +27,13 @@ from printers._layout import (
     format_datetime,
 )
 
-__all__ = ["PAPER_WIDTHS", "voucher_pdf", "voucher_a4_pdf", "voucher_page_sizes"]
+__all__ = [
+    "PAPER_WIDTHS",
+    "voucher_pdf",
+    "voucher_a4_pdf",
+    "voucher_page_sizes",
+    "warm_up",
+]
 
 # paper width (mm) -> printable width (mm) of the thermal roll printers we support
 PAPER_WIDTHS = {58: 48.0, 80: 72.0}
@@ -47,6 +53,7 @@ class _Style:
     title: float
     signature_cols: int
     signature_space: float  # blank height above each signature line (mm)
+    two_columns: bool = False  # details beside the amount (A4 half-sheet form)
 
 
 def _roll_style(paper_mm: int) -> _Style:
@@ -69,87 +76,133 @@ def _roll_style(paper_mm: int) -> _Style:
     )
 
 
-_A4_STYLE = _Style(
-    x=15.0, width=180.0, base=9.5, label_w=42.0, amount=17.0, title=13.0,
-    signature_cols=3, signature_space=14.0,
-)
+def _a4_style(base: float) -> _Style:
+    return _Style(x=15.0, width=180.0, base=base, label_w=24.0, amount=base + 7,
+                  title=base + 2.5, signature_cols=3, signature_space=12.0,
+                  two_columns=True)
 
 
-def _voucher_flow(m: Measure, doc: VoucherDoc, copy_label: str, s: _Style) -> Flow:
+def _labels() -> dict[str, str]:
+    """The voucher's translated labels (their characters also choose the font cut)."""
+    return {
+        "duplicate": _("DUPLICATE"),
+        "branch": _("Branch: {name} ({code})"),
+        "number": _("No. {number}"),
+        "reversal": _("Reversal of voucher {number}"),
+        "business_date": _("Business date"),
+        "posted_at": _("Posted at"),
+        "account": _("Account"),
+        "holder": _("Account holder"),
+        "party_id": _("ID document"),
+        "purpose": _("Purpose"),
+        "amount": _("Amount"),
+        "words": _("In words:"),
+        "balance": _("Balance after"),
+        "cashier": _("Cashier"),
+        "till": _("Till"),
+    }
+
+
+def _voucher_flow(m: Measure, doc: VoucherDoc, copy_label: str, s: _Style,
+                  t: dict[str, str]) -> Flow:
     f = Flow(m, s.x, s.width)
     small = s.base - 1
     gap = 1.5
-    value_x = s.x + s.label_w + gap
-    value_w = s.width - s.label_w - gap
 
     def money(minor: int) -> str:
         return format_amount(minor, doc.currency, doc.language)
 
-    def row(label: str, value: str, value_style: str = "", align: str = "L") -> None:
-        f.columns([(label, s.x, s.label_w, "", "L"), (value, value_x, value_w, value_style, align)],
-                  s.base, gap_after=0.7)
+    details: list[tuple[str, str, str]] = [
+        (t["business_date"], format_date(doc.business_date), ""),
+        (t["posted_at"], format_datetime(doc.posted_at), ""),
+    ]
+    if doc.account_number:
+        details.append((t["account"], doc.account_number, "B"))
+    if doc.account_holder:
+        details.append((t["holder"], doc.account_holder, ""))
+    if doc.party_name or doc.party_label:
+        details.append((doc.party_label, doc.party_name, ""))
+    if doc.party_id:
+        details.append((t["party_id"], doc.party_id, ""))
+    if doc.purpose:
+        details.append((t["purpose"], doc.purpose, ""))
+    staff = [(label, value, "") for label, value in
+             ((t["cashier"], doc.cashier), (t["till"], doc.till)) if value]
+    # The label column is as wide as the widest label, within bounds; longer labels wrap.
+    all_labels = [row[0] for row in details + staff] + [t["balance"]]
+    widest = max(m.width(label, "", s.base) for label in all_labels) + 0.5
 
+    def rows(g: Flow, items: list[tuple[str, str, str]], align: str = "L") -> None:
+        label_w = min(max(widest, s.label_w), g.w * 0.45)
+        for label, value, style in items:
+            g.columns([(label, g.x, label_w, "", "L"),
+                       (value, g.x + label_w + gap, g.w - label_w - gap, style, align)],
+                      s.base, gap_after=0.7)
+
+    # ---- header
     if copy_label:
         f.text(copy_label, small, "B", "R")
         f.space(0.8)
     if doc.duplicate:
         top = f.y
         f.space(1.2)
-        word = _("DUPLICATE")
+        word = t["duplicate"]
         f.text(word, m.fit_size(word, s.width - 4, "B", s.amount, s.base), "B", "C")
         f.space(0.6)
         f.frame(top, f.y - top, 0.7)
         f.space(1.8)
-
     f.text(doc.institution, s.title, "B", "C")
-    f.text(_("Branch: {name} ({code})").format(name=doc.branch_name, code=doc.branch_code),
-           s.base, "", "C")
+    f.text(t["branch"].format(name=doc.branch_name, code=doc.branch_code), s.base, "", "C")
     f.rule(0.3, before=1.2, after=1.6)
     f.text(doc.title, s.title, "B", "C")
-    f.text(_("No. {number}").format(number=doc.number), s.base + 1.5, "B", "C")
+    f.text(t["number"].format(number=doc.number), s.base + 1.5, "B", "C")
     if doc.reversal_of:
-        f.text(_("Reversal of voucher {number}").format(number=doc.reversal_of), s.base, "B", "C")
+        f.text(t["reversal"].format(number=doc.reversal_of), s.base, "B", "C")
     f.rule(dashed=True, before=1.2, after=1.6)
 
-    row(_("Business date"), format_date(doc.business_date))
-    row(_("Posted at"), format_datetime(doc.posted_at))
-    if doc.account_number:
-        row(_("Account"), doc.account_number, "B")
-    if doc.account_holder:
-        row(_("Account holder"), doc.account_holder)
-    if doc.party_name or doc.party_label:
-        row(doc.party_label, doc.party_name)
-    if doc.party_id:
-        row(_("ID document"), doc.party_id)
-    if doc.purpose:
-        row(_("Purpose"), doc.purpose)
+    # ---- amount block
+    def amount_block(g: Flow) -> None:
+        g.text(t["amount"], small, "", "C")
+        figures = money(doc.amount)
+        g.text(figures, m.fit_size(figures, g.w, "B", s.amount, s.base), "B", "C")
+        g.space(1.0)
+        if doc.amount_words:
+            g.text(t["words"], small)
+            g.text(capitalize_first(doc.amount_words), s.base)
+        if doc.breakdown:
+            g.rule(dashed=True, before=1.2, after=1.4)
+            texts = [money(line.amount) for line in doc.breakdown]
+            amount_w = max(m.width(text, "", s.base) for text in texts) + 1.0
+            for line, text in zip(doc.breakdown, texts):
+                g.columns([(line.label, g.x, g.w - amount_w - gap, "", "L"),
+                           (text, g.x + g.w - amount_w, amount_w, "", "R")],
+                          s.base, gap_after=0.5)
+        if doc.balance_after is not None:
+            g.rule(dashed=True, before=1.0, after=1.4)
+            rows(g, [(t["balance"], money(doc.balance_after), "B")], align="R")
 
-    f.rule(0.3, before=0.8, after=1.4)
-    f.text(_("Amount"), small, "", "C")
-    figures = money(doc.amount)
-    f.text(figures, m.fit_size(figures, s.width, "B", s.amount, s.base), "B", "C")
-    f.space(1.0)
-    if doc.amount_words:
-        f.text(_("In words:"), small)
-        f.text(capitalize_first(doc.amount_words), s.base)
-    if doc.breakdown:
-        f.rule(dashed=True, before=1.2, after=1.4)
-        texts = [money(line.amount) for line in doc.breakdown]
-        amount_w = max(m.width(t, "", s.base) for t in texts) + 1.0
-        label_w = s.width - amount_w - gap
-        for line, text in zip(doc.breakdown, texts):
-            f.columns([(line.label, s.x, label_w, "", "L"),
-                       (text, s.x + s.width - amount_w, amount_w, "", "R")], s.base, gap_after=0.5)
-    if doc.balance_after is not None:
-        f.rule(dashed=True, before=1.0, after=1.4)
-        row(_("Balance after"), money(doc.balance_after), "B", "R")
+    if s.two_columns:
+        # Details and staff on the left, the amount on the right: half an A4 sheet.
+        col_gap = 8.0
+        col_w = (s.width - col_gap) / 2
+        left = Flow(m, s.x, col_w)
+        rows(left, details + staff)
+        right = Flow(m, s.x + col_w + col_gap, col_w)
+        amount_block(right)
+        top = f.y
+        f.merge(left, top)
+        f.merge(right, top)
+        f.y = top + max(left.y, right.y)
+        f.rule(0.3, before=0.8, after=0.6)
+    else:
+        rows(f, details)
+        f.rule(0.3, before=0.8, after=1.4)
+        amount_block(f)
+        if staff:
+            f.rule(0.3, before=0.8, after=1.4)
+            rows(f, staff)
 
-    f.rule(0.3, before=0.8, after=1.4)
-    if doc.cashier:
-        row(_("Cashier"), doc.cashier)
-    if doc.till:
-        row(_("Till"), doc.till)
-
+    # ---- signatures
     if doc.signatures:
         f.space(2.0)
         cols = max(1, min(s.signature_cols, len(doc.signatures)))
@@ -181,11 +234,12 @@ def voucher_pdf(doc: VoucherDoc, paper_mm: int = 80) -> bytes:
     """The voucher on a `paper_mm` (58 or 80) thermal roll: one page per copy, each as tall
     as its content."""
     style = _roll_style(paper_mm)
-    pdf = new_pdf(doc_texts(doc), format=(paper_mm, 100), title=_title(doc),
+    t = _labels()
+    pdf = new_pdf([*doc_texts(doc), *t.values()], format=(paper_mm, 100), title=_title(doc),
                   language=doc.language)
     m = Measure(pdf)
     for label in _copies(doc):
-        flow = _voucher_flow(m, doc, label, style)
+        flow = _voucher_flow(m, doc, label, style, t)
         height = round(TOP_MARGIN + flow.y + BOTTOM_MARGIN, 1)
         pdf.add_page(format=(paper_mm, height))
         flow.draw(pdf, TOP_MARGIN)
@@ -195,9 +249,10 @@ def voucher_pdf(doc: VoucherDoc, paper_mm: int = 80) -> bytes:
 def voucher_page_sizes(doc: VoucherDoc, paper_mm: int = 80) -> list[tuple[float, float]]:
     """(width, height) in mm of each page voucher_pdf() would print, without building it."""
     style = _roll_style(paper_mm)
-    pdf = new_pdf(doc_texts(doc), format=(paper_mm, 100))
+    t = _labels()
+    pdf = new_pdf([*doc_texts(doc), *t.values()], format=(paper_mm, 100))
     m = Measure(pdf)
-    return [(float(paper_mm), round(TOP_MARGIN + _voucher_flow(m, doc, label, style).y
+    return [(float(paper_mm), round(TOP_MARGIN + _voucher_flow(m, doc, label, style, t).y
                                     + BOTTOM_MARGIN, 1))
             for label in _copies(doc)]
 
@@ -205,12 +260,18 @@ def voucher_page_sizes(doc: VoucherDoc, paper_mm: int = 80) -> list[tuple[float,
 def voucher_a4_pdf(doc: VoucherDoc) -> bytes:
     """The voucher as A5 forms on A4 paper: two copies per sheet, one above the other with a
     dashed cut line; a copy too long for half a sheet gets a sheet of its own."""
-    pdf = new_pdf(doc_texts(doc), format="A4", title=_title(doc), language=doc.language)
+    t = _labels()
+    pdf = new_pdf([*doc_texts(doc), *t.values()], format="A4", title=_title(doc),
+                  language=doc.language)
     m = Measure(pdf)
     half = A4[1] / 2
     margin = 10.0
-    flows = [_voucher_flow(m, doc, label, _A4_STYLE) for label in _copies(doc)]
-    fits_half = all(flow.y <= half - 2 * margin for flow in flows)
+    # The largest body size at which every copy holds in half a sheet; else a sheet each.
+    for base in (10.0, 9.5, 9.0, 8.5, 8.0):
+        flows = [_voucher_flow(m, doc, label, _a4_style(base), t) for label in _copies(doc)]
+        fits_half = all(flow.y <= half - 2 * margin for flow in flows)
+        if fits_half:
+            break
     if not fits_half:
         for flow in flows:
             pdf.add_page()

@@ -27,7 +27,7 @@ def status_word(status: str) -> str:
 
 class AccountLookupScreen(MifinScreen):
     TITLE_MSGID = N_("Account lookup")
-    AUTO_FOCUS = "#member"
+    AUTO_FOCUS = "#member Input"
     BINDINGS = [
         Binding("f2", "focus_member", N_("Member"), id="lookup.member"),
         Binding("f4", "focus_number", N_("Account no."), id="lookup.number"),

@@ -30,18 +30,19 @@ class AuditLogScreen(MifinScreen):
         self.search_text = ""
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(classes="row"):
+        with Horizontal(classes="row search-row"):
             yield Label(_("Search"), markup=False)
-            yield TextField(id="search", placeholder=_("user, action, account, voucher..."))
+            yield TextField(id="search", moves_on=False,
+                            placeholder=_("user, action, account, voucher..."))
         yield PagedTable(
             id="rows",
-            columns=[(N_("No."), 6), (N_("When"), 19), (N_("User"), 10), (N_("Action"), 20),
-                     (N_("Subject"), None)],
+            columns=[(N_("No."), 6), (N_("When"), 19), (N_("User"), 10), (N_("Action"), 18),
+                     (N_("Subject"), 11)],
             fetch=lambda after, limit: audit.list_rows(
                 self.ctx, before_seq=after, limit=limit, search=self.search_text),
             key=lambda row: row.seq,
             cells=lambda row: ((str(row.seq), "right"), fmt_timestamp(row.at), row.username,
-                               row.action, f"{row.entity} {row.entity_id}".strip()),
+                               row.action, row.entity_id),
         )
         yield Static("", id="detail", classes="detail", markup=False)
 
@@ -71,9 +72,11 @@ class AuditLogScreen(MifinScreen):
             detail.update(_("No audit row matches.") if self.search_text
                           else _("The audit log is empty."))
             return
-        parts = [_("Row {seq}, business date {date}, branch {branch}.").format(
-            seq=row.seq, date=fmt_date(date.fromisoformat(row.business_date))
-            if row.business_date else "-", branch=row.branch_code or "-")]
+        day = fmt_date(date.fromisoformat(row.business_date)) if row.business_date else "-"
+        parts = [_("Row {seq}: {action} on {entity} {id}, business date {date}, "
+                   "branch {branch}.").format(seq=row.seq, action=row.action, entity=row.entity,
+                                              id=row.entity_id, date=day,
+                                              branch=row.branch_code or "-")]
         if row.before:
             parts.append(_("Before: {data}").format(data=row.before))
         if row.after:

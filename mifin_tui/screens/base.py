@@ -66,15 +66,16 @@ class FormMixin:
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        await self.action_next_field()
+        await self.field_entered(event.input)
 
-    async def action_next_field(self) -> None:
-        """Enter: the next field, or submit from the field marked `submit-on-enter`."""
-        field = self.focused  # type: ignore[attr-defined]
-        if field is None:
+    async def field_entered(self, field: Widget) -> None:
+        """Enter in `field`: stay on a bad value, submit from the field marked
+        `submit-on-enter`, otherwise go to the next field."""
+        owner = field.parent if isinstance(field.parent, CheckedInput) else None
+        if owner is not None and not owner.check() and owner.error_message:
             return
-        owner = field.parent if isinstance(field.parent, CheckedInput) else field
-        if field.has_class("submit-on-enter") or owner.has_class("submit-on-enter"):
+        if field.has_class("submit-on-enter") or (
+                owner is not None and owner.has_class("submit-on-enter")):
             await self.run_action("submit")  # type: ignore[attr-defined]
         else:
             self.focus_next()  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ class JournalScreen(MifinScreen):
         yield PagedTable(
             id="journal",
             columns=[(N_("Date"), 10), (N_("Voucher"), 18), (N_("Amount"), 16),
-                     (N_("User"), 10), (N_("Label"), None)],
+                     (N_("User"), 10), (N_("Label"), 12)],
             fetch=lambda after, limit: ledger.journal(self.ctx, before_id=after, limit=limit),
             key=lambda txn: txn.id,
             cells=lambda txn: (

@@ -28,7 +28,7 @@ class UsersScreen(MifinScreen):
     BINDINGS = [
         Binding("f2,ctrl+n", "add", N_("Add"), id="users.add"),
         Binding("f4", "reset_password", N_("Password"), id="users.password"),
-        Binding("f5", "toggle_lock", N_("Lock/unlock"), id="users.lock"),
+        Binding("f5", "toggle_lock", N_("Lock"), id="users.lock"),
         Binding("f6", "roles", N_("Roles"), id="users.roles"),
     ]
 

@@ -8,6 +8,7 @@ unlocks him. Neither the password nor its hash reaches the audit log.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -30,9 +31,13 @@ from mifin_tui.services.permissions import permissions_for
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 MIN_PASSWORD_LENGTH = 8
 
-# A hash to verify against for unknown user names, so that a wrong name takes
-# as long as a wrong password and does not reveal which names exist.
-_DUMMY_HASH = HASHER.hash("not a password of anyone")
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown user names, so that a wrong name takes
+    as long as a wrong password and does not reveal which names exist. Made on
+    first use: hashing costs 20 ms and 19 MiB, too much for every start-up."""
+    return HASHER.hash("not a password of anyone")
 
 
 def hash_password(password: str) -> str:
@@ -75,7 +80,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 def _verify(user: User | None, password: str) -> tuple[bool, bool]:
     """(matches, needs_rehash)"""
-    stored = user.password_hash if user else _DUMMY_HASH
+    stored = user.password_hash if user else _dummy_hash()
     try:
         HASHER.verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):

@@ -41,6 +41,8 @@ class MemberPicker(Vertical):
         height: auto;
         max-height: 8;
         display: none;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     MemberPicker > OptionList.-shown {
         display: block;
@@ -75,9 +77,9 @@ class MemberPicker(Vertical):
 
     def compose(self) -> ComposeResult:
         placeholder = self._placeholder or _("member number, name or phone")
-        yield TextField(placeholder=placeholder)
+        yield TextField(placeholder=placeholder, moves_on=False)
         yield FieldError()
-        options = OptionList()
+        options = OptionList(compact=True)
         options.can_focus = False  # the keys stay in the search field
         yield options
 
@@ -158,9 +160,13 @@ class MemberPicker(Vertical):
         self.search_now()
         index = self.query_one(OptionList).highlighted
         if self.results and index is not None:
-            self.post_message(self.Selected(self, self.results[index]))
+            self._choose(self.results[index])
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.post_message(self.Selected(self, self.results[event.option_index]))
+        self._choose(self.results[event.option_index])
+
+    def _choose(self, member: MemberSummary) -> None:
+        self._show([], "")  # the list folds away; typing again searches again
+        self.post_message(self.Selected(self, member))

@@ -102,7 +102,7 @@ def test_help_lists_every_subcommand(home):
 
 
 @pytest.mark.parametrize("words", [(c,) for c in SUBCOMMANDS]
-                         + [("user", a) for a in USER_ACTIONS])
+                         + [("user", a) for a in USER_ACTIONS], ids=" ".join)
 def test_each_subcommand_has_help(home, words):
     proc = run(*words, "--help")
     assert proc.returncode == 0, proc.stderr

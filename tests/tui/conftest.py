@@ -1,0 +1,67 @@
+"""Pilot helpers: the real App on the test's database, at 80x24, keys only."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from datetime import timedelta
+
+import pytest
+from textual.pilot import Pilot
+
+from mifin_tui.app import MifinApp
+from mifin_tui.services import clock
+
+SIZE = (80, 24)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run `async def` tests in a fresh event loop (Textual's Pilot is async); no plugin
+    needed for so little."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{n: pyfuncitem.funcargs[n] for n in names}))
+    return True
+
+
+class FakeClock:
+    """The wall clock of the services (login delays), moved by hand."""
+
+    def __init__(self) -> None:
+        self.moment = clock.now()
+
+    def now(self):
+        return self.moment
+
+    def advance(self, seconds: float) -> None:
+        self.moment += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def fake_clock(monkeypatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr(clock, "now", fake.now)
+    return fake
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    await pilot.press(*text)
+
+
+async def login(pilot: Pilot, username: str, password: str) -> None:
+    """Type the credentials as a user would: name, Enter, password, Enter."""
+    await type_text(pilot, username)
+    await pilot.press("enter")
+    await type_text(pilot, password)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def menu_ids(app: MifinApp) -> list[str]:
+    from textual.widgets import OptionList
+
+    menu = app.screen.query_one("#menu", OptionList)
+    return [menu.get_option_at_index(i).id for i in range(menu.option_count)
+            if menu.get_option_at_index(i).id]

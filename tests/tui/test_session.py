@@ -1,0 +1,165 @@
+"""Login, the menu of each role, wrong passwords, lockout, logout, idle lock, palette."""
+
+from __future__ import annotations
+
+from mifin_tui.app import MifinApp
+from mifin_tui.db.models import User
+from mifin_tui.screens.lock import LockScreen
+from mifin_tui.screens.login import LoginScreen
+from mifin_tui.screens.main_menu import MainMenuScreen
+from mifin_tui.widgets import FieldError, StatusLine
+from tests.conftest import ADMIN_PASSWORD, PASSWORD
+from tests.tui.conftest import SIZE, login, menu_ids, type_text
+
+
+def error_at(app: MifinApp, field: str) -> str:
+    return app.screen.query_one(f"#error-{field}", FieldError).message
+
+
+async def test_each_role_sees_its_own_menu(admin, make_user):
+    make_user("cashier", username="mbuyi")
+    make_user("auditor", username="kalala")
+    expected = {
+        "admin": (ADMIN_PASSWORD, ["audit_log", "users", "password", "language", "logout"]),
+        "mbuyi": (PASSWORD, ["account_lookup", "password", "language", "logout"]),
+        "kalala": (PASSWORD, ["account_lookup", "journal", "audit_log", "verify", "password",
+                              "language", "logout"]),
+    }
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        for username, (password, entries) in expected.items():
+            await login(pilot, username, password)
+            assert isinstance(app.screen, MainMenuScreen)
+            assert menu_ids(app) == entries
+            # The palette offers the same screens and nothing else.
+            assert [e.id for e in app.palette_entries()] == entries
+            status = str(app.screen.query_one(StatusLine).render())
+            assert "COOPEC Test" in status and "23/11/2026" in status
+            await pilot.press("f10")
+            await pilot.pause()
+            assert isinstance(app.screen, LoginScreen)
+            assert app.ctx is None and app.palette_entries() == []
+
+
+async def test_wrong_password_says_so_at_the_field(admin):
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "admin", "not-the-password")
+        assert isinstance(app.screen, LoginScreen)
+        assert error_at(app, "password") == "Wrong user name or password."
+        assert app.screen.query_one("#password").value == ""
+        assert app.screen.focused.id == "password"
+
+
+async def test_five_wrong_passwords_lock_the_user(admin, fake_clock):
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "admin")
+        await pilot.press("enter")
+        for attempt in range(5):
+            await type_text(pilot, f"wrong-{attempt}")
+            await pilot.press("enter")
+            await pilot.pause()
+            fake_clock.advance(60)  # past the growing delay
+        assert "locked" in error_at(app, "password")
+        assert User.get(User.username == "admin").locked
+        await type_text(pilot, ADMIN_PASSWORD)  # even the right password is refused now
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        assert "locked" in error_at(app, "password")
+
+
+async def test_a_wait_is_shown_after_a_failure(admin):
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "admin", "wrong-once")
+        await type_text(pilot, "wrong-twice")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert error_at(app, "password").startswith("Wait ")
+
+
+async def test_logout_returns_to_an_empty_login_screen(admin):
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "admin", ADMIN_PASSWORD)
+        await pilot.press("f7")  # Users, one screen deeper
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen) and len(app.screen_stack) == 1
+        assert app.screen.query_one("#username").value == ""
+        assert app.screen.focused.id == "username"
+
+
+async def test_idle_session_locks_and_unlocks_on_the_same_screen(admin):
+    app = MifinApp(idle_seconds=0.3)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "admin", ADMIN_PASSWORD)
+        await pilot.press("f7")
+        await pilot.pause()
+        users_screen = app.screen
+        await pilot.pause(0.6)
+        assert isinstance(app.screen, LockScreen)
+        assert app.palette_entries() == []  # nothing to reach behind the lock
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, LockScreen)
+        await type_text(pilot, "wrong-password")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#error-password", FieldError).message == \
+            "Wrong user name or password."
+        await type_text(pilot, ADMIN_PASSWORD)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is users_screen and not app.locked
+
+
+async def test_too_many_failures_at_the_lock_end_the_session(admin, fake_clock):
+    app = MifinApp(idle_seconds=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "admin", ADMIN_PASSWORD)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        for attempt in range(5):
+            await type_text(pilot, f"wrong-{attempt}")
+            await pilot.press("enter")
+            await pilot.pause()
+            fake_clock.advance(60)
+        assert isinstance(app.screen, LoginScreen) and app.ctx is None
+        assert "locked" in error_at(app, "password")
+        assert User.get(User.username == "admin").locked
+
+
+async def test_palette_is_closed_before_login(admin):
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+
+
+async def test_a_screen_outside_the_role_cannot_be_opened(admin, make_user):
+    make_user("cashier", username="mbuyi")
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "mbuyi", PASSWORD)
+        await app.open_entry("users")  # as a forged palette command would
+        await pilot.pause()
+        assert isinstance(app.screen, MainMenuScreen)
+
+
+async def test_keys_typed_ahead_follow_the_focus(admin):
+    """A burst (SSH) of name, Enter, password, Enter: the password never lands in the
+    user-name field."""
+    from textual import events
+
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        for key in [*"admin", "enter", *ADMIN_PASSWORD, "enter"]:
+            event = events.Key(key, key if len(key) == 1 else None)
+            app._driver.send_message(event)  # no pause between keys
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, MainMenuScreen)
