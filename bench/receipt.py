@@ -135,9 +135,9 @@ def main() -> None:
 
     c = cold(args.cold)
     print(f"cold, fresh process (median of {args.cold}):")
-    print(f"  {'import printers.receipt (fpdf2, fontTools)':<36} {ms(c['import'])}")
-    print(f"  {'first 80 mm receipt (cuts the fonts)':<36} {ms(c['first'])}")
-    print(f"  {'second receipt':<36} {ms(c['second'])}")
+    print(f"  {'import printers.receipt (fpdf2, fontTools)':<44} {ms(c['import'])}")
+    print(f"  {'first 80 mm receipt (cuts the fonts)':<44} {ms(c['first'])}")
+    print(f"  {'second receipt':<44} {ms(c['second'])}")
 
     from printers.journal import cash_journal_pdf
     from printers.receipt import voucher_a4_pdf, voucher_pdf
@@ -151,7 +151,7 @@ def main() -> None:
         ("A4 form (2 x A5)", lambda: voucher_a4_pdf(doc)),
     ):
         med, lo, hi, pdf = timed(fn, args.runs)
-        print(f"  {label:<36} {ms(med)}  ({ms(lo).strip()} / {ms(hi).strip()}), "
+        print(f"  {label:<44} {ms(med)}  ({ms(lo).strip()} / {ms(hi).strip()}), "
               f"{len(pdf) / 1024:.0f} kB")  # type: ignore[arg-type]
     for label, changes in (
         ("80 mm, extended-Latin name (ŋ ɔ ɛ)", {"party_name": "Ŋgɔnɛ Ọlọ́run"}),
@@ -160,7 +160,7 @@ def main() -> None:
         d = voucher(**changes)
         voucher_pdf(d, 80)  # the cut for these characters, once per process
         med, lo, hi, _ = timed(lambda d=d: voucher_pdf(d, 80), max(args.runs // 10, 5))
-        print(f"  {label:<36} {ms(med)}")
+        print(f"  {label:<44} {ms(med)}")
 
     jdoc = journal(args.lines)
     t = time.perf_counter()

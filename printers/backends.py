@@ -111,6 +111,10 @@ _REQUEST_ID = re.compile(r"request id is (\S+)")
 class CupsPrinter(Printer):
     """A CUPS queue, through the `lp` command (stdin takes the PDF).
 
+    `media` defaults to the document's own page size (media_for_pdf): a receipt asks for
+    exactly its roll width and height, an A4 document for A4. Pass media="" to leave the
+    choice to the queue's defaults, or any CUPS media name.
+
     `server` is a host[:port] or a socket path passed as `lp -h`; without it `lp` uses
     CUPS_SERVER from the environment, then its own default. `lp` runs in the C.UTF-8
     locale so its error messages can be recognised.
@@ -150,6 +154,8 @@ class CupsPrinter(Printer):
         _check_args(data, copies)
         if not self.queue:
             raise PrintError(_("No printer queue is set for this workstation."))
+        if media is None:
+            media = media_for_pdf(bytes(data))
         cmd = self.command(title=title, copies=copies, media=media)
         try:
             proc = subprocess.run(cmd, input=bytes(data), capture_output=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from textual import events
 from textual.strip import Strip
-from textual.widgets import Input, Select, SelectionList, Static
+from textual.widgets import Input, OptionList, Select, SelectionList, Static
 from textual.widgets.option_list import OptionDoesNotExist
 
 from mifin_tui.i18n import _
@@ -100,6 +100,14 @@ class ChoiceList(FormKeys, SelectionList):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("compact", True)
         super().__init__(*args, **kwargs)
+
+    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        # Toggle the option Space was pressed on. SelectionList toggles whatever is
+        # highlighted when the message arrives: with keys typed ahead ("space down
+        # space") that is already the next option.
+        event.stop()
+        event.prevent_default()
+        self.toggle(self.get_option_at_index(event.option_index))
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)

@@ -154,3 +154,16 @@ def test_media_follows_the_document():
     assert media_for_pdf(b"%PDF-1.4 nothing") is None
     journal = CashJournalDoc("I", "B", "Branch", "Till", date(2026, 1, 2), "XOF", 0, (), 0, 0, 0)
     assert media_for_pdf(cash_journal_pdf(journal)) == "A4"
+
+
+def test_cups_media_defaults_to_the_document_size(tmp_path, make_voucher):
+    from printers.receipt import voucher_pdf
+
+    lp = _fake(tmp_path, "lp", f'cat >/dev/null\necho "$*" > {tmp_path}/args\n'
+                               'echo "request id is Q-7 (0 file(s))"\n')
+    pdf = voucher_pdf(make_voucher(), 58)
+    CupsPrinter("Q", lp_command=lp).print_pdf(pdf, title="t")
+    assert (tmp_path / "args").read_text().split()[-2:] == ["-o", f"media={media_for_pdf(pdf)}"]
+    assert media_for_pdf(pdf).startswith("Custom.58x")
+    CupsPrinter("Q", lp_command=lp).print_pdf(pdf, title="t", media="")
+    assert "-o" not in (tmp_path / "args").read_text().split()

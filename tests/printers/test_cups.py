@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from printers.backends import CupsPrinter, PrintError, media_for_pdf
+from printers.backends import CupsPrinter, PrintError
 from printers.receipt import voucher_pdf
 from tests.printers import cups
 from tests.printers.conftest import (
@@ -51,7 +51,8 @@ def test_voucher_prints_through_cups(private_cups, make_voucher, tmp_path, monke
         monkeypatch.delenv("CUPS_SERVER", raising=False)
         printer = CupsPrinter(private_cups.queue, server=private_cups.socket)
     pdf = voucher_pdf(doc, 80)
-    result = printer.print_pdf(pdf, title=f"{doc.title} {doc.number}", media=media_for_pdf(pdf))
+    # media: the receipt's own size, by default
+    result = printer.print_pdf(pdf, title=f"{doc.title} {doc.number}")
     assert result.job_id and result.job_id.startswith(private_cups.queue + "-")
     private_cups.wait_idle()
     printed = private_cups.newest_pdf()

@@ -1,0 +1,53 @@
+"""From a document to paper: build the PDF, send it to this workstation's printer.
+
+Used by screens (in a worker) and by the CLI. A printing failure never undoes
+the posting behind the document: it is reported, and the voucher stays
+reprintable from the ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from mifin_tui import config
+from mifin_tui.i18n import _
+from mifin_tui.services.documents import CashJournalDoc, VoucherDoc
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    ok: bool
+    message: str  # one translated line for the status bar or a dialog
+    path: Path | None = None
+
+
+def _send(data: bytes, title: str, cfg: config.PrinterConfig) -> PrintOutcome:
+    from printers.backends import PrintError, printer_from_settings
+
+    try:
+        printer = printer_from_settings(cfg.kind, cfg.resolved_target())
+        result = printer.print_pdf(data, title=title)
+    except PrintError as exc:
+        return PrintOutcome(False, _("Not printed: {error} The document can be reprinted.")
+                            .format(error=exc))
+    return PrintOutcome(True, result.message, result.path)
+
+
+def print_voucher(doc: VoucherDoc, ws: config.Workstation | None = None) -> PrintOutcome:
+    """The voucher's copies on the receipt printer (roll width from the settings)."""
+    from printers.receipt import voucher_pdf
+
+    ws = ws or config.load()
+    data = voucher_pdf(doc, paper_mm=ws.receipt_printer.paper_mm)
+    title = doc.number + ("-DUPLICATA" if doc.duplicate else "")
+    return _send(data, title, ws.receipt_printer)
+
+
+def print_cash_journal(doc: CashJournalDoc, ws: config.Workstation | None = None
+                       ) -> PrintOutcome:
+    from printers.journal import cash_journal_pdf
+
+    ws = ws or config.load()
+    title = f"journal-caisse-{doc.branch_code}-{doc.business_date.isoformat()}-{doc.currency}"
+    return _send(cash_journal_pdf(doc), title, ws.document_printer)
