@@ -23,9 +23,10 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+WAT = timezone(timedelta(hours=1))  # Kinshasa
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -39,7 +40,7 @@ def voucher(**changes):
     doc = VoucherDoc(
         institution="COOPEC « Espoir » de Kalamu", branch_code="KIN", branch_name="Kalamu",
         series="BR", title="BON DE REMBOURSEMENT", number="BR-KIN-2026-004217",
-        business_date=date(2026, 11, 23), posted_at=datetime(2026, 11, 23, 14, 5, 12),
+        business_date=date(2026, 11, 23), posted_at=datetime(2026, 11, 23, 14, 5, 12, tzinfo=WAT),
         currency="USD", amount=150000, amount_words="mille cinq cents dollars américains",
         purpose="Remboursement de l’échéance n° 7 du prêt « Tontine » 2026-0012",
         party_label="Déposant", party_name="Françoise Mbuyi", party_id="CNI 1-2345-678",
@@ -80,7 +81,7 @@ def journal(n: int):
         opening_balance=opening, lines=tuple(lines), total_in=total_in, total_out=total_out,
         closing_balance=balance, counted_opening=opening, counted_closing=balance,
         difference=0, cashiers=("Agnès Lukusa",), printed_by="Marie Kalala",
-        printed_at=datetime(2026, 11, 23, 18, 2),
+        printed_at=datetime(2026, 11, 23, 18, 2, tzinfo=WAT),
         copies=("Exemplaire comptabilité", "Exemplaire gérant"),
         signatures=("Le caissier", "Le comptable", "Le gérant"), language="fr")
 

@@ -41,14 +41,6 @@ from mifin_tui.widgets import StatusInfo, StatusLine  # noqa: E402
 # The idle check is a comparison of two numbers every 15 s: no repaint, no bytes sent.
 IDLE_CHECK_SECONDS = 15.0
 
-# Cursors and highlights also reverse the text, so they show without colour (NO_COLOR).
-_LEGIBLE = {
-    "block-cursor-text-style": "reverse bold",
-    "block-cursor-blurred-text-style": "reverse",
-    "input-cursor-text-style": "reverse",
-    "button-focus-text-style": "reverse bold",
-}
-
 MIFIN_THEME = Theme(
     name="mifin",
     primary="#2F7FC1",
@@ -62,7 +54,6 @@ MIFIN_THEME = Theme(
     surface="#1A2028",
     panel="#263040",
     dark=True,
-    variables=dict(_LEGIBLE),
 )
 
 HIGH_CONTRAST_THEME = Theme(
@@ -80,7 +71,6 @@ HIGH_CONTRAST_THEME = Theme(
     boost="#000000",
     dark=True,
     variables={
-        **_LEGIBLE,
         "block-cursor-foreground": "#000000",
         "block-cursor-background": "#FFFF00",
         "footer-key-foreground": "#FFFF00",
@@ -157,6 +147,12 @@ class MifinApp(App[None]):
         self._last_input = time.monotonic()
         self.locked = False
         self.push_screen(MainMenuScreen(ctx, menu.entries_for(ctx)))
+        # A temporary password (new user, reset) is changed before anything else. The
+        # Context does not say so yet: see the note to the services' owner.
+        if getattr(ctx, "must_change_password", False):
+            from mifin_tui.screens.password import PasswordScreen
+
+            self.push_screen(PasswordScreen(ctx, forced=True))
 
     def status_for(self, ctx: Context) -> StatusInfo:
         info = institution.info(ctx.branch_id)

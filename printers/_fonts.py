@@ -21,8 +21,8 @@ import threading
 from collections.abc import Iterable
 from importlib import resources
 
-from fontTools import subset as ft_subset
-from fontTools import ttLib
+from fontTools import subset as ft_subset  # type: ignore[import-untyped]
+from fontTools import ttLib  # type: ignore[import-untyped]
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
 
@@ -33,8 +33,8 @@ FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 
 # What the in-memory faces keep (fontTools/CSS "U+" syntax), smallest first: a document
 # gets the first that covers all its characters. "latin" serves French and English
-# vouchers (~260 glyphs, fastest); "extended" adds every Latin extension (names written
-# with ɛ ɔ ŋ ẹ ṣ, Vietnamese), combining accents and more symbols (~900 glyphs).
+# documents (~400 glyphs, 44 kB, fastest); "extended" adds every Latin extension (names
+# written with ɛ ɔ ŋ ẹ ṣ, Vietnamese), combining accents and symbols (~1,400 glyphs).
 TIERS = {
     "latin": "U+0020-007E, U+00A0-017F, U+0192, U+02C6-02C7, U+02D8-02DD, U+2010-2027,"
              " U+202F-203A, U+2044, U+20AC, U+2116, U+2122, U+2212, U+FFFD",

@@ -28,7 +28,11 @@ class Measure:
     """String widths in mm for the DejaVu styles of one FPDF, cached per string."""
 
     def __init__(self, pdf: FPDF) -> None:
-        self._cw = {style: pdf.fonts[f"{FAMILY}{style}"].cw for style in ("", "B")}
+        # TTFFont.cw: code point -> advance width in 1/1000 em (a defaultdict).
+        self._cw: dict[str, dict[int, float]] = {
+            style: pdf.fonts[f"{FAMILY}{style}"].cw  # type: ignore[misc]
+            for style in ("", "B")
+        }
         self._cache: dict[tuple[str, str], float] = {}
 
     def units(self, text: str, style: str = "") -> float:
@@ -76,20 +80,31 @@ class Measure:
         return lines
 
     def _cut(self, word: str, limit: float, style: str) -> list[str]:
+        """Pieces of a too-long word, each within `limit`; after a hyphen or slash when
+        the piece holds one, else between any two characters."""
         cw = self._cw[style]
         pieces: list[str] = []
         start, acc = 0, 0.0
         for i, ch in enumerate(word):
             w = cw[ord(ch)]
             if acc + w > limit and i > start:
-                pieces.append(word[start:i])
-                start, acc = i, 0.0
+                piece = word[start:i]
+                soft = max(piece.rfind("-"), piece.rfind("/"))
+                end = start + soft + 1 if soft > 0 else i
+                pieces.append(word[start:end])
+                start = end
+                acc = sum(cw[ord(c)] for c in word[start:i])
             acc += w
         pieces.append(word[start:])
         return pieces
 
+    def fits_words(self, text: str, width: float, style: str, size: float) -> bool:
+        """True when no word of `text` is wider than `width` (no word has to be cut)."""
+        limit = width * 1000 / (size * PT)
+        return all(self.units(w, style) <= limit for w in _SPACES.split(text) if w)
+
     def fit_size(self, text: str, width: float, style: str, size: float, minimum: float) -> float:
-        """The largest size <= `size` (by 0.5 pt) at which `text` holds on one line, or `minimum`."""
+        """The largest size <= `size` (0.5 pt steps) at which `text` fits one line, or `minimum`."""
         units = self.units(text, style)
         while size > minimum and units * size * PT / 1000 > width:
             size -= 0.5

@@ -253,7 +253,7 @@ class FolderPrinter(Printer):
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(tmp, 0o644)
-            stem = f"{_safe_stem(title)}-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}"
+            stem = f"{_safe_stem(title)}-{datetime.now().astimezone().strftime('%Y%m%d-%H%M%S-%f')}"
             for n in range(1000):
                 final = self.directory / (f"{stem}.pdf" if n == 0 else f"{stem}-{n}.pdf")
                 try:

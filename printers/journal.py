@@ -4,7 +4,8 @@ Portrait when the table fits, landscape when it needs the width (a cashier colum
 large amounts). Each page repeats the header and the table's column titles and says
 "Page x / y" within its copy; the last page carries the totals, the balances and counts,
 who printed it and the signature lines. The copies ("Exemplaire comptabilité",
-"Exemplaire gérant") follow one another in the same PDF.
+"Exemplaire gérant") follow one another in the same PDF. Labels print in the
+document's language (doc.language), whatever the user's.
 
 Built for a busy day: the table is paginated once from measured row heights and drawn
 with FPDF.text() (no cells, no fpdf2 table), so 2,000 vouchers take well under a second.
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from fpdf import FPDF
 
-from mifin_tui.i18n import _, ngettext
+from mifin_tui.i18n import N_, translator
 from mifin_tui.services.documents import CashJournalDoc
 from mifin_tui.services.money import format_amount
 from printers._fonts import FAMILY, new_pdf
@@ -33,35 +34,40 @@ LABEL_MIN = 55.0  # narrowest label column before switching to landscape
 ZEBRA = 242
 
 
-def _labels(doc: CashJournalDoc) -> dict[str, str]:
-    n = len(doc.lines)
-    return {
-        "title": _("Cash journal"),
-        "branch": _("Branch: {name} ({code})"),
-        "scope": _("Scope: {scope}"),
-        "date": _("Business date: {date}"),
-        "currency": _("Currency: {currency}"),
-        "number": _("Voucher no."),
-        "time": _("Time"),
-        "label": _("Label"),
-        "account": _("Account"),
-        "cashier": _("Cashier"),
-        "in": _("In"),
-        "out": _("Out"),
-        "balance": _("Balance"),
-        "opening": _("Opening balance"),
-        "totals": ngettext("Totals ({count} voucher)", "Totals ({count} vouchers)", n),
-        "total_in": _("Total in"),
-        "total_out": _("Total out"),
-        "closing": _("Closing balance"),
-        "counted_opening": _("Counted at opening"),
-        "counted_closing": _("Counted at closing"),
-        "difference": _("Difference"),
-        "cashiers": _("Cashiers: {names}"),
-        "printed_by": _("Printed by {user} on {date} at {time}"),
-        "printed_at": _("Printed on {date} at {time}"),
-        "page": _("Page {page} / {pages}"),
-    }
+# The journal's labels (msgids), translated into the document's language when printed.
+LABELS = {
+    "title": N_("Cash journal"),
+    "branch": N_("Branch: {name} ({code})"),
+    "scope": N_("Scope: {scope}"),
+    "date": N_("Business date: {date}"),
+    "currency": N_("Currency: {currency}"),
+    "number": N_("Voucher no."),
+    "time": N_("Time"),
+    "label": N_("Label"),
+    "account": N_("Account"),
+    "cashier": N_("Cashier"),
+    "in": N_("In"),
+    "out": N_("Out"),
+    "balance": N_("Balance"),
+    "opening": N_("Opening balance"),
+    "totals": N_("Totals"),
+    "count": N_("Vouchers"),
+    "total_in": N_("Total in"),
+    "total_out": N_("Total out"),
+    "closing": N_("Closing balance"),
+    "counted_opening": N_("Counted at opening"),
+    "counted_closing": N_("Counted at closing"),
+    "difference": N_("Difference"),
+    "cashiers": N_("Cashiers: {names}"),
+    "printed_by": N_("Printed by {user} on {date} at {time}"),
+    "printed_at": N_("Printed on {date} at {time}"),
+    "page": N_("Page {page} / {pages}"),
+}
+
+
+def _labels(language: str) -> dict[str, str]:
+    t = translator(language)
+    return {key: t(msgid) for key, msgid in LABELS.items()}
 
 
 @dataclass
@@ -106,9 +112,10 @@ class _Plan:
             w = max((m.width(x, style, BODY) for x in texts), default=0.0)
             return max(w, m.width(title, "B", BODY)) + 2 * PAD
 
+        cells = self.cell_text
         col = [
-            _Column("number", t["number"], widest((c[0] for c in self.cell_text), t["number"]), "L"),
-            _Column("time", t["time"], widest((c[1] for c in self.cell_text), t["time"]), "L"),
+            _Column("number", t["number"], widest((c[0] for c in cells), t["number"]), "L"),
+            _Column("time", t["time"], widest((c[1] for c in cells), t["time"]), "L"),
             _Column("label", t["label"], 0.0, "L"),
             _Column("account", t["account"],
                     min(widest((c[3] for c in self.cell_text), t["account"]), 38.0), "L"),
@@ -141,7 +148,7 @@ class _Plan:
         self.rows = [self._row([texts[i] for _key, i in self.sources]) for texts in self.cell_text]
         self.opening_row = self._row(self._blank(label=t["opening"], balance=amounts[0]), bold=True)
         self.totals_row = self._row(
-            self._blank(label=t["totals"].format(count=len(lines)), **{
+            self._blank(label=t["totals"], **{
                 "in": amounts[1], "out": amounts[2], "balance": amounts[3]}), bold=True)
         self.summary = self._summary_flow()
         self.pages = self._paginate()
@@ -157,9 +164,9 @@ class _Plan:
 
     def _row(self, texts: list[str], bold: bool = False) -> _Row:
         m, style = self.m, ("B" if bold else "")
-        cells = []
+        cells: list[list[str]] = []
         n = 1
-        for c, text in zip(self.columns, texts):
+        for c, text in zip(self.columns, texts, strict=True):
             inner = c.width - 2 * PAD
             if not text:
                 cells.append([])
@@ -210,6 +217,7 @@ class _Plan:
             return g
 
         left = block(MARGIN, [
+            (t["count"], str(len(doc.lines)), ""),
             (t["opening"], money(doc.opening_balance), ""),
             (t["total_in"], money(doc.total_in), ""),
             (t["total_out"], money(doc.total_out), ""),
@@ -304,7 +312,7 @@ class _Plan:
         style = "B" if row.bold else ""
         pdf.set_font(FAMILY, style, BODY)
         lh, m = self.lh, self.m
-        for c, lines in zip(self.columns, row.cells):
+        for c, lines in zip(self.columns, row.cells, strict=True):
             top = y + ROW_PAD
             for line in lines:
                 if c.align == "R":
@@ -338,7 +346,7 @@ class _Plan:
 def cash_journal_pdf(doc: CashJournalDoc) -> bytes:
     """The journal de caisse on A4: every copy of doc.copies (one if none), page numbers
     counted within each copy."""
-    t = _labels(doc)
+    t = _labels(doc.language)
     title = f"{t['title']} {doc.scope} {format_date(doc.business_date)}"
     pdf = new_pdf([*doc_texts(doc), *t.values()], title=title, language=doc.language)
     plan = _Plan(Measure(pdf), doc, t)

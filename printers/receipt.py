@@ -6,15 +6,16 @@ content: the copy is laid out first, then its page is added at the measured heig
 `voucher_a4_pdf(doc)` prints the copies as half-pages of A4 (two A5 forms with a cut
 line), for branches with an office printer.
 
-Labels are translated with the process language; amounts are formatted in the
-document's language. Nothing is ever cut: long texts wrap, long words break.
+Everything prints in the document's language (doc.language), whatever the user's:
+labels through mifin_tui.i18n.translator, amounts through format_amount. Nothing is
+ever cut: long texts wrap, long words break.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mifin_tui.i18n import _
+from mifin_tui.i18n import N_, translator
 from mifin_tui.services.documents import VoucherDoc
 from mifin_tui.services.money import format_amount
 from printers._fonts import new_pdf, warm_up
@@ -71,7 +72,7 @@ def _roll_style(paper_mm: int) -> _Style:
         label_w=17.0 if narrow else 23.0,
         amount=13.0 if narrow else 16.0,
         title=9.5 if narrow else 11.0,
-        signature_cols=1 if narrow else 2,
+        signature_cols=2 if narrow else 3,
         signature_space=11.0,
     )
 
@@ -82,25 +83,30 @@ def _a4_style(base: float) -> _Style:
                   two_columns=True)
 
 
-def _labels() -> dict[str, str]:
-    """The voucher's translated labels (their characters also choose the font cut)."""
-    return {
-        "duplicate": _("DUPLICATE"),
-        "branch": _("Branch: {name} ({code})"),
-        "number": _("No. {number}"),
-        "reversal": _("Reversal of voucher {number}"),
-        "business_date": _("Business date"),
-        "posted_at": _("Posted at"),
-        "account": _("Account"),
-        "holder": _("Account holder"),
-        "party_id": _("ID document"),
-        "purpose": _("Purpose"),
-        "amount": _("Amount"),
-        "words": _("In words:"),
-        "balance": _("Balance after"),
-        "cashier": _("Cashier"),
-        "till": _("Till"),
-    }
+# The voucher's labels (msgids), translated into the document's language when printed.
+LABELS = {
+    "duplicate": N_("DUPLICATE"),
+    "branch": N_("Branch: {name} ({code})"),
+    "number": N_("No. {number}"),
+    "reversal": N_("Reversal of voucher {number}"),
+    "business_date": N_("Business date"),
+    "posted_at": N_("Posted at"),
+    "account": N_("Account"),
+    "holder": N_("Account holder"),
+    "party_id": N_("ID document"),
+    "purpose": N_("Purpose"),
+    "amount": N_("Amount"),
+    "words": N_("In words:"),
+    "balance": N_("Balance after"),
+    "cashier": N_("Cashier"),
+    "till": N_("Till"),
+}
+
+
+def _labels(language: str) -> dict[str, str]:
+    """The labels in `language` (their characters also choose the font cut)."""
+    t = translator(language)
+    return {key: t(msgid) for key, msgid in LABELS.items()}
 
 
 def _voucher_flow(m: Measure, doc: VoucherDoc, copy_label: str, s: _Style,
@@ -134,9 +140,18 @@ def _voucher_flow(m: Measure, doc: VoucherDoc, copy_label: str, s: _Style,
 
     def rows(g: Flow, items: list[tuple[str, str, str]], align: str = "L") -> None:
         label_w = min(max(widest, s.label_w), g.w * 0.45)
+        value_w = g.w - label_w - gap
         for label, value, style in items:
+            if not m.fits_words(value, value_w, style, s.base):
+                # An account number or reference wider than the value column: the label on
+                # its own line, the value under it across the whole width, kept whole.
+                g.text(label, s.base)
+                g.text(value, s.base, style, "R" if align == "R" else "L", x=g.x + 2,
+                       w=g.w - 2)
+                g.space(0.7)
+                continue
             g.columns([(label, g.x, label_w, "", "L"),
-                       (value, g.x + label_w + gap, g.w - label_w - gap, style, align)],
+                       (value, g.x + label_w + gap, value_w, style, align)],
                       s.base, gap_after=0.7)
 
     # ---- header
@@ -173,7 +188,7 @@ def _voucher_flow(m: Measure, doc: VoucherDoc, copy_label: str, s: _Style,
             g.rule(dashed=True, before=1.2, after=1.4)
             texts = [money(line.amount) for line in doc.breakdown]
             amount_w = max(m.width(text, "", s.base) for text in texts) + 1.0
-            for line, text in zip(doc.breakdown, texts):
+            for line, text in zip(doc.breakdown, texts, strict=True):
                 g.columns([(line.label, g.x, g.w - amount_w - gap, "", "L"),
                            (text, g.x + g.w - amount_w, amount_w, "", "R")],
                           s.base, gap_after=0.5)
@@ -210,13 +225,15 @@ def _voucher_flow(m: Measure, doc: VoucherDoc, copy_label: str, s: _Style,
         col_w = (s.width - col_gap * (cols - 1)) / cols
         for start in range(0, len(doc.signatures), cols):
             group = doc.signatures[start : start + cols]
-            cells = [(label, s.x + i * (col_w + col_gap), col_w, "", "C")
+            # a shorter last row is centred
+            x0 = s.x + (s.width - len(group) * col_w - (len(group) - 1) * col_gap) / 2
+            cells = [(label, x0 + i * (col_w + col_gap), col_w, "", "C")
                      for i, label in enumerate(group)]
             f.columns(cells, small)
             f.space(s.signature_space)
             line_y = f.y
             for i in range(len(group)):
-                x = s.x + i * (col_w + col_gap)
+                x = x0 + i * (col_w + col_gap)
                 f.ops.append(("l", x, line_y, x + col_w, line_y, 0.25, True))
             f.space(3.0)
     return f
@@ -234,7 +251,7 @@ def voucher_pdf(doc: VoucherDoc, paper_mm: int = 80) -> bytes:
     """The voucher on a `paper_mm` (58 or 80) thermal roll: one page per copy, each as tall
     as its content."""
     style = _roll_style(paper_mm)
-    t = _labels()
+    t = _labels(doc.language)
     pdf = new_pdf([*doc_texts(doc), *t.values()], format=(paper_mm, 100), title=_title(doc),
                   language=doc.language)
     m = Measure(pdf)
@@ -249,7 +266,7 @@ def voucher_pdf(doc: VoucherDoc, paper_mm: int = 80) -> bytes:
 def voucher_page_sizes(doc: VoucherDoc, paper_mm: int = 80) -> list[tuple[float, float]]:
     """(width, height) in mm of each page voucher_pdf() would print, without building it."""
     style = _roll_style(paper_mm)
-    t = _labels()
+    t = _labels(doc.language)
     pdf = new_pdf([*doc_texts(doc), *t.values()], format=(paper_mm, 100))
     m = Measure(pdf)
     return [(float(paper_mm), round(TOP_MARGIN + _voucher_flow(m, doc, label, style, t).y
@@ -260,7 +277,7 @@ def voucher_page_sizes(doc: VoucherDoc, paper_mm: int = 80) -> list[tuple[float,
 def voucher_a4_pdf(doc: VoucherDoc) -> bytes:
     """The voucher as A5 forms on A4 paper: two copies per sheet, one above the other with a
     dashed cut line; a copy too long for half a sheet gets a sheet of its own."""
-    t = _labels()
+    t = _labels(doc.language)
     pdf = new_pdf([*doc_texts(doc), *t.values()], format="A4", title=_title(doc),
                   language=doc.language)
     m = Measure(pdf)

@@ -37,8 +37,8 @@ class LockScreen(ModalScreen[bool]):
             with Vertical(id="lock-box"):
                 yield Static(_("Session locked"), classes="screen-title", markup=False)
                 yield Static(
-                    _("{user}, your session was locked after a time without use. "
-                      "Type your password to go on.").format(user=self.ctx.full_name),
+                    _("{user}, this session is locked. Type your password to go on.")
+                    .format(user=self.ctx.full_name),
                     markup=False)
                 yield TextField(password=True, id="password",
                                 placeholder=_("your password"))

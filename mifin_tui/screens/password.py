@@ -15,12 +15,22 @@ from mifin_tui.widgets import FieldError, TextField
 
 
 class PasswordScreen(FormMixin, MifinScreen):
+    """`forced`: right after login with a temporary password; no way back but the new
+    password (or logging out)."""
+
     TITLE_MSGID = N_("My password")
     AUTO_FOCUS = "#old"
     BINDINGS = [Binding("f2", "submit", N_("Save"), id="password.save")]
 
+    def __init__(self, ctx, *, forced: bool = False) -> None:
+        super().__init__(ctx)
+        self.forced = forced
+
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
+            if self.forced:
+                yield Static(_("Your password was set by an administrator: choose your own "
+                               "before you go on."), classes="summary", markup=False)
             yield Static(_("At least 8 characters; no space at the start or end."),
                          classes="hint", markup=False)
             for name, label, extra in (
@@ -53,3 +63,6 @@ class PasswordScreen(FormMixin, MifinScreen):
             field.value = ""
         self.notify(_("Your password is changed."))
         self.dismiss()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (self.forced and action == "back")

@@ -16,7 +16,6 @@ from mifin_tui.widgets import ChoiceList, FieldError, FormSelect, TextField
 from mifin_tui.widgets.formatting import LANGUAGE_NAMES
 
 
-
 def role_choices(selected: tuple[str, ...] = ()) -> list[tuple[str, str, bool]]:
     return [(role_label(r), r, r in selected) for r in ROLES]
 

@@ -33,7 +33,8 @@ class CheckedInput(Vertical, Generic[T]):
         super().__init__(id=id, classes=classes)
         self._initial = value
         self._placeholder = placeholder
-        self.parsed: T | None = None
+        self._value: T | None = None
+        self._value_text: str | None = None  # the text `_value` was read from
         self.error_message = ""
 
     def compose(self) -> ComposeResult:
@@ -51,6 +52,13 @@ class CheckedInput(Vertical, Generic[T]):
     @value.setter
     def value(self, text: str) -> None:
         self.input.value = text
+
+    @property
+    def parsed(self) -> T | None:
+        """The value read by the last `check()`, if the text has not changed since."""
+        if self._value_text is None or self._value_text != self.input.value:
+            return None
+        return self._value
 
     def focus(self, scroll_visible: bool = True) -> CheckedInput[T]:
         self.input.focus(scroll_visible)
@@ -71,21 +79,20 @@ class CheckedInput(Vertical, Generic[T]):
     def check(self) -> bool:
         """Read the field now; True when it holds a value (an empty field is not an error)."""
         text = self.input.value.strip()
+        self._value, self._value_text = None, None
         if not text:
-            self.parsed = None
             self.set_error("")
             return False
         try:
             value = self.parse(text)
         except ValueError as exc:
-            self.parsed = None
             self.set_error(str(exc))
             return False
-        self.parsed = value
         self.set_error("")
         shown = self.show(value)
         if shown != self.input.value:
             self.input.value = shown
+        self._value, self._value_text = value, shown
         return True
 
     def set_error(self, message: str) -> None:
@@ -96,10 +103,6 @@ class CheckedInput(Vertical, Generic[T]):
 
     def on_input_blurred(self, event: Input.Blurred) -> None:
         self.check()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        # A stale value must never outlive the text it came from.
-        self.parsed = None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.check()

@@ -47,6 +47,13 @@ class MemberPicker(Vertical):
     MemberPicker > OptionList.-shown {
         display: block;
     }
+    /* The list never takes the focus (the keys stay in the field), yet its cursor is
+       the one that counts: draw it as a focused one, not as a faint blurred one. */
+    MemberPicker > OptionList > .option-list--option-highlighted {
+        color: $block-cursor-foreground;
+        background: $block-cursor-background;
+        text-style: bold;
+    }
     """
 
     BINDINGS = [

@@ -56,8 +56,8 @@ class StatusLine(Static):
         day = fmt_date(info.business_date) if info.business_date else _("day closed")
         roles = ", ".join(role_label(r) for r in info.roles)
         values = {
-            "institution": info.institution, "branch": info.branch_code, "date": day, "user": info.user_full_name,
-            "roles": roles, "till": info.till or "",
+            "institution": info.institution, "branch": info.branch_code, "date": day,
+            "user": info.user_full_name, "roles": roles, "till": info.till or "",
         }
         if info.till:
             return _("{institution} | {branch} | {date} | {user} ({roles}) | Till {till}").format(

@@ -8,17 +8,25 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from mifin_tui.i18n import translator
 from mifin_tui.services.documents import AmountLine, VoucherDoc
 from tests.printers.cups import find
+
+WAT = timezone(timedelta(hours=1))  # Kinshasa
 
 PACKAGES = {"pdftotext": "poppler-utils", "pdfinfo": "poppler-utils",
             "pdftoppm": "poppler-utils", "cupsd": "cups", "lp": "cups-client",
             "lpstat": "cups-client", "lpadmin": "cups-client"}
+
+
+def tr(msgid: str, language: str = "fr") -> str:
+    """A document label as printed: documents use their own language, not the user's."""
+    return translator(language)(msgid)
 
 
 def need(*binaries: str) -> None:
@@ -100,7 +108,7 @@ def make_voucher() -> Callable[..., VoucherDoc]:
         title="BON D'ENTRÉE CAISSE",
         number="BE-KIN-2026-000123",
         business_date=date(2026, 11, 23),
-        posted_at=datetime(2026, 11, 23, 14, 5, 12),
+        posted_at=datetime(2026, 11, 23, 14, 5, 12, tzinfo=WAT),
         currency="USD",
         amount=150000,
         amount_words="mille cinq cents dollars américains",

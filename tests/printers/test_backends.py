@@ -102,8 +102,8 @@ def _fake(tmp_path: Path, name: str, script: str) -> str:
     ("scheduler is not running", "The print server (CUPS) is not running"),
 ])
 def test_lp_failures_become_one_translated_line(tmp_path, scheduler, expected):
-    lp = _fake(tmp_path, "lp", 'cat >/dev/null\necho "lp: The printer or class does not exist." >&2\n'
-                               "exit 1\n")
+    lp = _fake(tmp_path, "lp", "cat >/dev/null\n"
+               'echo "lp: The printer or class does not exist." >&2\nexit 1\n')
     lpstat = _fake(tmp_path, "lpstat", f'echo "{scheduler}"\n')
     printer = CupsPrinter("GHOST", lp_command=lp, lpstat_command=lpstat)
     with pytest.raises(PrintError) as info:

@@ -163,3 +163,48 @@ async def test_keys_typed_ahead_follow_the_focus(admin):
             app._driver.send_message(event)  # no pause between keys
         await pilot.pause(0.5)
         assert isinstance(app.screen, MainMenuScreen)
+
+
+async def test_palette_lists_the_users_screens_and_opens_them(admin, make_user):
+    from textual.command import CommandList, CommandPalette
+
+    make_user("cashier", username="mbuyi")
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "mbuyi", PASSWORD)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, CommandPalette)
+        commands = app.screen.query_one(CommandList)
+        titles = {str(commands.get_option_at_index(i).hit.text)
+                  for i in range(commands.option_count)}
+        assert {"Account lookup", "My password", "Language", "Log out"} <= titles
+        assert not titles & {"Users", "Audit log", "General journal", "Verify the books"}
+        await type_text(pilot, "account")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        from mifin_tui.screens.account_lookup import AccountLookupScreen
+
+        assert isinstance(app.screen, AccountLookupScreen)
+
+
+async def test_language_switch_redraws_the_menu_and_is_kept(admin):
+    from mifin_tui.i18n import current_language
+
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "admin", ADMIN_PASSWORD)
+        assert current_language() == "fr"  # the user's setting, applied at login
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # English
+        await pilot.pause()
+        assert isinstance(app.screen, MainMenuScreen)
+        assert current_language() == "en" and app.ctx.language == "en"
+        assert User.get(User.username == "admin").language == "en"
+        title = app.screen.query_one(".screen-title")
+        assert str(title.render()) == "Main menu"
+        await pilot.press("f10")
+        await pilot.pause()
+        assert current_language() == "en"  # the language the app started in

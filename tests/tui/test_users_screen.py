@@ -82,3 +82,56 @@ async def test_lock_and_unlock_from_the_list(admin, make_user):
         await pilot.press("f5")
         await pilot.pause()
         assert not {u.username: u.locked for u in users.list_users(admin)}["mbuyi"]
+
+
+async def test_reset_password_and_roles_dialogs(admin, make_user):
+    from mifin_tui.screens.user_dialogs import ResetPasswordDialog, RolesDialog
+
+    make_user("cashier", username="mbuyi")
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "admin", ADMIN_PASSWORD)
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("down", "f4")
+        await pilot.pause()
+        assert isinstance(app.screen, ResetPasswordDialog)
+        await type_text(pilot, "short")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "8 characters" in errors(app)["password"]
+        app.screen.query_one("#password").value = "New-temp-2026"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, UsersScreen)
+        assert auth.login("mbuyi", "New-temp-2026").username == "mbuyi"
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, RolesDialog)
+        await pilot.press("space", "enter")  # untick cashier: no role left
+        await pilot.pause()
+        assert errors(app) == {"roles": "Give known roles, at least one."}
+        await pilot.press("down", "space", "enter")  # loan officer instead
+        await pilot.pause()
+        assert isinstance(app.screen, UsersScreen)
+        assert {u.username: u.roles for u in users.list_users(admin)}["mbuyi"] == \
+            ("loan_officer",)
+
+
+async def test_the_form_keeps_up_with_keys_typed_ahead(admin):
+    """Over SSH keys arrive in bursts; each must reach the field it was typed for."""
+    from textual import events
+
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_add_form(pilot)
+        keys = [*"mbuyi", "enter", *"Mbuyi Kalala", "enter", *"Temp-pass-2026", "enter",
+                "enter", "space", "down", "space", "enter"]
+        for key in keys:  # all at once, no pause: as a burst from the terminal
+            app._driver.send_message(events.Key(key, " " if key == "space" else
+                                                key if len(key) == 1 else None))
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, UsersScreen), errors(app)
+        added = {u.username: u for u in users.list_users(admin)}["mbuyi"]
+        assert added.full_name == "Mbuyi Kalala"
+        assert added.roles == ("cashier", "loan_officer")
