@@ -21,6 +21,7 @@ from typing import ClassVar  # noqa: E402
 from textual import events  # noqa: E402
 from textual.app import App, SystemCommand  # noqa: E402
 from textual.binding import Binding  # noqa: E402
+from textual.command import CommandPalette  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 from textual.system_commands import SystemCommandsProvider  # noqa: E402
 from textual.theme import Theme  # noqa: E402
@@ -32,7 +33,7 @@ from mifin_tui.messages import LanguageChanged, LoggedIn, LogoutRequested, OpenE
 from mifin_tui.screens.lock import LockScreen  # noqa: E402
 from mifin_tui.screens.login import LoginScreen  # noqa: E402
 from mifin_tui.screens.main_menu import MainMenuScreen  # noqa: E402
-from mifin_tui.services import auth, institution, settings  # noqa: E402
+from mifin_tui.services import auth, institution, settings, tills  # noqa: E402
 from mifin_tui.services.context import Context  # noqa: E402
 from mifin_tui.services.errors import MifinError  # noqa: E402
 from mifin_tui.services.permissions import ROLES  # noqa: E402
@@ -40,6 +41,11 @@ from mifin_tui.widgets import StatusInfo, StatusLine  # noqa: E402
 
 # The idle check is a comparison of two numbers every 15 s: no repaint, no bytes sent.
 IDLE_CHECK_SECONDS = 15.0
+
+# The text cursor is drawn in reverse video (its colours given the other way round, so
+# it shows as a light block): reverse survives NO_COLOR and 16-colour terminals, and
+# the end-to-end tests find the focused field by it.
+_CURSOR = {"input-cursor-text-style": "reverse"}
 
 MIFIN_THEME = Theme(
     name="mifin",
@@ -54,6 +60,8 @@ MIFIN_THEME = Theme(
     surface="#1A2028",
     panel="#263040",
     dark=True,
+    variables={**_CURSOR, "input-cursor-foreground": "#E8E8E8",
+               "input-cursor-background": "#101418"},
 )
 
 HIGH_CONTRAST_THEME = Theme(
@@ -71,6 +79,9 @@ HIGH_CONTRAST_THEME = Theme(
     boost="#000000",
     dark=True,
     variables={
+        **_CURSOR,
+        "input-cursor-foreground": "#FFFF00",
+        "input-cursor-background": "#000000",
         "block-cursor-foreground": "#000000",
         "block-cursor-background": "#FFFF00",
         "footer-key-foreground": "#FFFF00",
@@ -163,9 +174,12 @@ class MifinApp(App[None]):
         )
 
     def till_for(self, ctx: Context) -> str | None:
-        """The till of a cashier for the status line: none until the counter issue adds tills
-        (it answers here, e.g. from a `tills.current(ctx)` service)."""
-        return None
+        """The till a cashier has open, for the status line. Screens that open or close a
+        till session call `refresh_status()` afterwards."""
+        if not ctx.can("till.operate"):
+            return None
+        session = tills.my_session(ctx)
+        return session.till_code if session else None
 
     def refresh_status(self) -> None:
         """Draw the status line again on every screen (new business day, new till)."""
@@ -184,15 +198,8 @@ class MifinApp(App[None]):
 
     async def end_session(self, reason: str = "") -> None:
         """Log out: audit it, drop every screen of the session, back to the login screen."""
-        ctx, self.ctx = self.ctx, None
-        if ctx is None:
+        if self._close_session() is None:
             return
-        self.status = None
-        self.locked = False
-        try:
-            auth.logout(ctx)
-        except MifinError:
-            pass  # the session ends anyway
         if current_language() != self._startup_language:
             set_language(self._startup_language)
         while len(self.screen_stack) > 1:
@@ -201,13 +208,20 @@ class MifinApp(App[None]):
         if isinstance(login, LoginScreen):
             await login.reset(reason)
 
-    async def action_quit(self) -> None:
-        if self.ctx is not None:
+    def _close_session(self) -> Context | None:
+        """Forget the session (audited as a logout); returns its context, if there was one."""
+        ctx, self.ctx = self.ctx, None
+        self.status = None
+        self.locked = False
+        if ctx is not None:
             try:
-                auth.logout(self.ctx)
+                auth.logout(ctx)
             except MifinError:
-                pass
-            self.ctx = None
+                pass  # the session ends anyway
+        return ctx
+
+    async def action_quit(self) -> None:
+        self._close_session()
         self.exit()
 
     def action_help_quit(self) -> None:
@@ -279,7 +293,9 @@ class MifinApp(App[None]):
     def action_command_palette(self) -> None:
         if self.ctx is None or self.locked:
             return  # nothing to find before login, nothing to reach behind the lock
-        super().action_command_palette()
+        if not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=_("Find a screen or a command..."),
+                                            id="--command-palette"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("logout", "lock", "command_palette"):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -75,6 +77,11 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def run_tui() -> int:
+    # Old machines and slow links: no animation unless the user asks for it;
+    # over SSH give Escape sequences time to arrive whole.
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    if os.environ.get("SSH_CONNECTION"):
+        os.environ.setdefault("ESCDELAY", "250")
     from mifin_tui.app import MifinApp
 
     MifinApp().run()
@@ -216,6 +223,29 @@ def cmd_user_unlock(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_ssh_setup(args: argparse.Namespace) -> int:
+    from mifin_tui.paths import resolve_db_path
+    from mifin_tui.ssh_setup import SshSetup, apply
+
+    mifin = args.mifin or shutil.which("mifin") or os.path.abspath(sys.argv[0])
+    setup = SshSetup(args.user, resolve_db_path(args.db).resolve(), mifin)
+    if not args.apply:
+        print(_("# Put this in {path}, then reload sshd:").format(
+            path="/etc/ssh/sshd_config.d/mifin.conf"))
+        print(setup.snippet())
+        print(_("# Create the account: useradd --system --create-home {user} && "
+                "usermod -p '*' {user}").format(user=args.user))
+        print(_("# Add each staff member's public key to ~{user}/.ssh/authorized_keys").format(
+            user=args.user))
+        return EXIT_OK
+    try:
+        for line in apply(setup, Path(args.keys) if args.keys else None):
+            print(line)
+    except (PermissionError, RuntimeError) as exc:
+        raise CliError(str(exc)) from exc
+    return EXIT_OK
+
+
 REPORTS = {
     "cash-journal": "cash journal (journal de caisse) of a till or the branch for a day",
 }
@@ -297,6 +327,14 @@ def build_parser() -> argparse.ArgumentParser:
                               "(exit 1 when a check fails)"))
     p = add("backup", cmd_backup, _("copy the database to a file, then verify the copy"))
     p.add_argument("--to", required=True, metavar="FILE", help=_("backup file to write"))
+
+    p = add("ssh-setup", cmd_ssh_setup, _("print (or install, with --apply as root) the "
+                                          "sshd set-up that lands remote staff in Mifin"))
+    p.add_argument("--user", default="mifin", help=_("system account for remote staff"))
+    p.add_argument("--mifin", help=_("path of the mifin command (default: the one on PATH)"))
+    p.add_argument("--keys", metavar="FILE", help=_("public keys to authorise (with --apply)"))
+    p.add_argument("--apply", action="store_true", help=_("create the account and install "
+                                                          "the snippet (root)"))
 
     p = add("report", cmd_report, _("print a report as a table, CSV or PDF"))
     p.add_argument("name", nargs="?", help=_("report name (see --list)"))

@@ -66,6 +66,7 @@ def context_for(user: User) -> Context:
         user_id=user.id, username=user.username, full_name=user.full_name, roles=roles,
         branch_id=branch.id, branch_code=branch.code, language=user.language,
         permissions=permissions_for(roles),
+        must_change_password=user.must_change_password,
     )
 
 
@@ -158,6 +159,16 @@ def unlock_session(ctx: Context, password: str) -> None:
     _user, refusal = _attempt(ctx.username, password, "unlock")
     if refusal is not None:
         raise refusal
+
+
+def check_session(ctx: Context) -> None:
+    """Raise if the user was locked or disabled since he logged in (the app asks
+    now and then, so locking a user ends the session he has open)."""
+    user = User.get_or_none(User.id == ctx.user_id)
+    if user is None or not user.active:
+        raise AuthenticationError(_("This user was disabled."))
+    if user.locked:
+        raise AccountLocked(_("This user was locked by an administrator."))
 
 
 def logout(ctx: Context) -> None:

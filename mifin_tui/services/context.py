@@ -15,6 +15,8 @@ class Context:
     branch_code: str
     language: str = "fr"
     permissions: frozenset[str] = field(default=frozenset())
+    # Set after an administrator's reset: the app asks for a new password first.
+    must_change_password: bool = False
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions

@@ -16,11 +16,28 @@ from datetime import date
 
 from mifin_tui.db import database, write_transaction
 from mifin_tui.db.models import Account, Entry, JournalTransaction, TxnSeal, User
-from mifin_tui.i18n import _
+from mifin_tui.i18n import N_, _
 from mifin_tui.services import audit, business_day, clock, numbering
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import Conflict, MifinError, NotFound, ValidationError
 from mifin_tui.services.permissions import requires
+
+
+# What each kind of journal transaction is called on screens and reports.
+KIND_LABELS: dict[str, str] = {
+    "deposit": N_("Cash deposit"),
+    "withdrawal": N_("Cash withdrawal"),
+    "opening_balance": N_("Opening balance"),
+    "reversal": N_("Reversal"),
+    "till_transfer": N_("Vault transfer"),
+    "till_difference": N_("Till difference"),
+    "capital": N_("Share capital"),
+    "manual": N_("Manual entry"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 class InsufficientFunds(MifinError):

@@ -54,6 +54,14 @@ def check_digits(body: str) -> str:
     return f"{98 - (_digits_for(body) * 100) % 97:02d}"
 
 
+class MalformedAccountNumber(ValueError):
+    """Not shaped like an account number (branch, type, sequence, check)."""
+
+
+class CheckDigitsMismatch(ValueError):
+    """Shaped right, but a digit is wrong: a typing mistake, caught before posting."""
+
+
 _ACCOUNT_RE = re.compile(r"^([A-Z0-9]{2,8})(\d{2})(\d{7})(\d{2})$")
 
 
@@ -71,10 +79,10 @@ def normalize_account_number(text: str) -> str:
     compact = re.sub(r"[\s\-./]", "", text).upper()
     match = _ACCOUNT_RE.match(compact)
     if not match:
-        raise ValueError("malformed")
+        raise MalformedAccountNumber(text)
     branch, type_code, seq, check = match.groups()
     if check_digits(f"{branch}{type_code}{seq}") != check:
-        raise ValueError("check digits")
+        raise CheckDigitsMismatch(text)
     return f"{branch}-{type_code}-{seq}-{check}"
 
 

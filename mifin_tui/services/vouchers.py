@@ -32,7 +32,7 @@ TITLES = {
     "BR": N_("REPAYMENT VOUCHER"),
     "TC": N_("CASH TRANSFER VOUCHER"),
 }
-PARTY_LABELS = {"in": N_("Depositor"), "out": N_("Beneficiary"), "mov": N_("Cashier")}
+PARTY_LABELS = {"in": N_("Depositor"), "out": N_("Beneficiary"), "mov": N_("Requested by")}
 SIGNATURES = {
     "in": (N_("Cashier"), N_("Client"), N_("Manager")),
     "out": (N_("Cashier"), N_("Client"), N_("Manager")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from textual import events
 from textual.strip import Strip
-from textual.widgets import Input, OptionList, Select, SelectionList, Static
+from textual.widgets import Input, Select, SelectionList, Static
 from textual.widgets.option_list import OptionDoesNotExist
 
 from mifin_tui.i18n import _
@@ -14,13 +14,17 @@ from mifin_tui.i18n import _
 class FormKeys:
     """Keys of a form field, made safe for type-ahead.
 
-    Textual queues each key on the widget focused when the key arrives. Over SSH
-    keys come in bursts, so the keys typed after an Enter that moves to the next
-    field are already queued on this one. On a form screen (one with a
-    `field_entered` method, see FormMixin) Enter is therefore handled here, at
-    once, and every key still queued here after the focus moved is passed on to
-    the widget that has the focus now. A password typed ahead must never show in
-    the user-name field.
+    Textual queues each key on the widget focused when the key arrives; a key
+    bound to an action bubbles back to the App, which runs the binding later,
+    after the keys queued behind it. Over SSH keys come in bursts, so "ab,
+    Backspace, c" or "name, Enter, password" would be applied out of order or
+    in the wrong field. Here, in the order typed:
+    - on a form screen (one with a `field_entered` method, see FormMixin) Enter
+      is handled at once;
+    - Tab and Shift+Tab move the focus at once;
+    - the widget's own bindings (arrows, Backspace, Space...) run at once;
+    - a key still queued here after the focus moved goes on to the widget that
+      has the focus now. A password typed ahead never shows in the name field.
     """
 
     moves_on: bool = True  # False: Enter is the widget's own (a search field submits)
@@ -31,15 +35,28 @@ class FormKeys:
         if focused is not None and self in focused.ancestors:
             return  # bubbling up from our own part (the list of a Select): not ours
         if focused is not None and focused is not self:
-            event.stop()
-            event.prevent_default()
+            self._take(event)
             focused._forward_event(events.Key(event.key, event.character))
             return
         entered = getattr(screen, "field_entered", None)
         if event.key == "enter" and self.moves_on and entered is not None:
-            event.stop()
-            event.prevent_default()
+            self._take(event)
             await entered(self)
+            return
+        if event.key in ("tab", "shift+tab"):
+            self._take(event)
+            screen.focus_next() if event.key == "tab" else screen.focus_previous()
+            return
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):  # type: ignore[attr-defined]
+            if not binding.priority and await self.app.run_action(  # type: ignore[attr-defined]
+                    binding.action, self):
+                self._take(event)
+                return
+
+    @staticmethod
+    def _take(event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
 
 
 class TextField(FormKeys, Input):
@@ -101,13 +118,12 @@ class ChoiceList(FormKeys, SelectionList):
         kwargs.setdefault("compact", True)
         super().__init__(*args, **kwargs)
 
-    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        # Toggle the option Space was pressed on. SelectionList toggles whatever is
-        # highlighted when the message arrives: with keys typed ahead ("space down
-        # space") that is already the next option.
-        event.stop()
-        event.prevent_default()
-        self.toggle(self.get_option_at_index(event.option_index))
+    def action_select(self) -> None:
+        # Toggle now, not when an OptionSelected message comes round (as SelectionList
+        # does, toggling whatever is highlighted by then): with "Space, Down, Space,
+        # Enter" typed ahead, each Space ticks its own option before Enter saves.
+        if self.highlighted is not None:
+            self.toggle(self.get_option_at_index(self.highlighted))
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)

@@ -22,6 +22,21 @@ from mifin_tui.widgets.fields import FieldError, TextField
 SearchFunction = Callable[[str], Sequence[MemberSummary]]
 
 
+class _SearchField(TextField):
+    """The picker's field: Up/Down move in the results. Bound here, on the field, so
+    they run in the order typed with the letters and Enter (see FormKeys)."""
+
+    BINDINGS = [
+        Binding("down", "pick(1)", N_("Next member"), show=False, id="picker.down"),
+        Binding("up", "pick(-1)", N_("Previous member"), show=False, id="picker.up"),
+    ]
+
+    def action_pick(self, step: int) -> None:
+        picker = self.parent
+        if isinstance(picker, MemberPicker):
+            picker.move(step)
+
+
 class MemberPicker(Vertical):
     """A search field with the matching members below it.
 
@@ -56,11 +71,6 @@ class MemberPicker(Vertical):
     }
     """
 
-    BINDINGS = [
-        Binding("down", "move(1)", N_("Next member"), show=False, id="picker.down"),
-        Binding("up", "move(-1)", N_("Previous member"), show=False, id="picker.up"),
-    ]
-
     class Selected(Message):
         """A member was chosen."""
 
@@ -84,7 +94,7 @@ class MemberPicker(Vertical):
 
     def compose(self) -> ComposeResult:
         placeholder = self._placeholder or _("member number, name or phone")
-        yield TextField(placeholder=placeholder, moves_on=False)
+        yield _SearchField(placeholder=placeholder, moves_on=False)
         yield FieldError()
         options = OptionList(compact=True)
         options.can_focus = False  # the keys stay in the search field
@@ -92,7 +102,7 @@ class MemberPicker(Vertical):
 
     @property
     def input(self) -> Input:
-        return self.query_one(TextField)
+        return self.query_one(_SearchField)
 
     def focus(self, scroll_visible: bool = True) -> MemberPicker:
         self.input.focus(scroll_visible)
@@ -154,7 +164,10 @@ class MemberPicker(Vertical):
 
     # --- choosing -----------------------------------------------------------------------
 
-    def action_move(self, step: int) -> None:
+    def move(self, step: int) -> None:
+        """Move the cursor in the results (Up/Down in the field), searching first if the
+        pause after typing has not come yet."""
+        self.search_now()
         options = self.query_one(OptionList)
         if not self.results:
             return

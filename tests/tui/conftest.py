@@ -46,6 +46,18 @@ def fake_clock(monkeypatch) -> FakeClock:
     return fake
 
 
+@pytest.fixture
+def demo_db(db_path):
+    """A small demo institution: (the first cashier as DemoUser, his context, a member)."""
+    from mifin_tui.services import auth, demo, members
+
+    result = demo.build(members=6, seed=7)
+    cashier = next(u for u in result.users if u.username == "caissier1")
+    ctx = auth.login(cashier.username, cashier.password)
+    member = members.search(ctx, "", limit=1)[0]
+    return cashier, ctx, member, result
+
+
 async def type_text(pilot: Pilot, text: str) -> None:
     await pilot.press(*text)
 

@@ -3,25 +3,15 @@ a mistyped number refused, the statement paged."""
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import DataTable
 
 from mifin_tui.app import MifinApp
 from mifin_tui.screens.account_lookup import AccountLookupScreen
 from mifin_tui.screens.statement import StatementScreen
-from mifin_tui.services import accounts, auth, demo, members
-from mifin_tui.widgets import AccountNumberInput, PagedTable
+from mifin_tui.services import accounts, tills
+from mifin_tui.widgets import AccountNumberInput, PagedTable, StatusLine
 from mifin_tui.widgets.formatting import fmt_amount
 from tests.tui.conftest import SIZE, login, type_text
-
-
-@pytest.fixture
-def demo_db(db_path):
-    result = demo.build(members=6, seed=7)
-    cashier = next(u for u in result.users if u.username == "caissier1")
-    ctx = auth.login(cashier.username, cashier.password)
-    member = members.search(ctx, "", limit=1)[0]
-    return cashier, ctx, member
 
 
 async def open_lookup(pilot, cashier) -> None:
@@ -30,12 +20,23 @@ async def open_lookup(pilot, cashier) -> None:
     await pilot.pause()
 
 
+async def test_the_status_line_shows_the_cashiers_till(demo_db):
+    cashier, ctx, _member, _demo = demo_db
+    session = tills.my_session(ctx)
+    assert session is not None  # the demo leaves the day's tills open
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, cashier.username, cashier.password)
+        status = str(app.screen.query_one(StatusLine).render())
+        assert status.endswith(f"| Till {session.till_code}"), status
+
+
 def cell(table: DataTable, row: int, column: int) -> str:
     return str(table.get_row_at(row)[column])
 
 
 async def test_a_members_accounts_show_their_balances(demo_db):
-    cashier, ctx, member = demo_db
+    cashier, ctx, member, _demo = demo_db
     expected = accounts.member_accounts(ctx, member.id)
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -58,7 +59,7 @@ async def test_a_members_accounts_show_their_balances(demo_db):
 
 
 async def test_account_number_with_a_typo_is_refused_at_the_field(demo_db):
-    cashier, ctx, member = demo_db
+    cashier, ctx, member, _demo = demo_db
     number = accounts.member_accounts(ctx, member.id)[0].number
     typo = number[:-4] + str((int(number[-4]) + 1) % 10) + number[-3:]
     app = MifinApp()
@@ -79,7 +80,7 @@ async def test_account_number_with_a_typo_is_refused_at_the_field(demo_db):
 
 
 async def test_statement_pages_on_demand(demo_db, monkeypatch):
-    cashier, ctx, member = demo_db
+    cashier, ctx, member, _demo = demo_db
     monkeypatch.setattr(PagedTable, "PAGE_SIZE", 2)
     account = accounts.member_accounts(ctx, member.id)[0]
     app = MifinApp()

@@ -1,0 +1,146 @@
+"""Remote staff over OpenSSH: a real sshd on loopback forces every session into Mifin.
+
+The sshd runs the very `ForceCommand` that `mifin ssh-setup` prints.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import socket
+import sqlite3
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mifin_tui.ssh_setup import SshSetup
+from tests.cli.helpers import MIFIN
+from tests.cli.helpers import run as run_mifin
+from tests.e2e.test_tui_tmux import MAIN_MENU, Terminal, demo, log_in, tmux_binary  # noqa: F401
+
+pytestmark = pytest.mark.e2e
+
+
+def _need(binary: str) -> str:
+    found = shutil.which(binary) or (f"/usr/sbin/{binary}" if os.path.exists(
+        f"/usr/sbin/{binary}") else None)
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail(f"{binary} is missing in CI: scripts/test installs openssh-server/client")
+    pytest.skip(f"{binary} is not installed (apt-get install openssh-server openssh-client)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def sshd(demo, tmp_path) -> Iterator[dict]:
+    if os.geteuid() != 0:
+        pytest.skip("the loopback sshd switches to the login user: run as root (CI does)")
+    sshd_bin, keygen = _need("sshd"), _need("ssh-keygen")
+    _need("ssh")
+    db_path, _users = demo
+    d = tmp_path
+    for name in ("host", "client"):
+        subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", str(d / name)],
+                       check=True)
+    (d / "authorized_keys").write_text((d / "client.pub").read_text())
+    (d / "authorized_keys").chmod(0o644)
+    mifin = MIFIN[0] if len(MIFIN) == 1 else shlex.join(MIFIN)
+    setup = SshSetup(user="root", db_path=db_path, mifin=mifin)
+    port = _free_port()
+    config = d / "sshd_config"
+    config.write_text("\n".join([
+        "ListenAddress 127.0.0.1", f"Port {port}", f"HostKey {d / 'host'}",
+        f"PidFile {d / 'sshd.pid'}", f"AuthorizedKeysFile {d / 'authorized_keys'}",
+        "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
+        "StrictModes no", "PermitRootLogin prohibit-password",
+        # the environment a branch server gives its sessions
+        "SetEnv LANG=C.UTF-8 TEXTUAL_ANIMATIONS=none",
+        f"ForceCommand {setup.force_command()}", "",
+    ]))
+    os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
+    subprocess.run([sshd_bin, "-t", "-f", str(config)], check=True)
+    proc = subprocess.Popen([sshd_bin, "-D", "-e", "-f", str(config)],
+                            stderr=open(d / "sshd.log", "w"))
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail((d / "sshd.log").read_text())
+            time.sleep(0.05)
+    try:
+        yield {"port": port, "key": d / "client", "db": db_path}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _ssh_terminal(sshd: dict) -> Terminal:
+    command = ["ssh", "-t", "-p", str(sshd["port"]), "-i", str(sshd["key"]),
+               "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+               "-o", "LogLevel=ERROR", "root@127.0.0.1"]
+    return Terminal(tmux_binary(), command, {"TERM": "xterm-256color", "LANG": "C.UTF-8"})
+
+
+def _logins(db: Path, user: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM audit_log WHERE action = 'login' "
+                            "AND username = ?", (user,)).fetchone()[0]
+
+
+def test_remote_cashier_lands_in_mifin_logs_in_and_quits(sshd, demo):
+    _db, users = demo
+    before = _logins(sshd["db"], "caissier2")
+    term = _ssh_terminal(sshd)
+    try:
+        log_in(term, "caissier2", users["caissier2"])
+        term.wait_for(MAIN_MENU, timeout=30)
+        term.press("C-q")
+        screen = term.wait_for("MIFIN-EXIT=", timeout=20)
+        assert "Traceback" not in screen
+    finally:
+        term.close()
+    assert _logins(sshd["db"], "caissier2") == before + 1
+
+
+def test_a_dropped_connection_loses_nothing(sshd, demo):
+    """Kill the SSH client mid-session: the books stay whole and the user can come back."""
+    _db, users = demo
+    term = _ssh_terminal(sshd)
+    try:
+        log_in(term, "gerant", users["gerant"])
+        term.wait_for(MAIN_MENU, timeout=30)
+        # only the client itself, not the shell of the tmux pane that started it
+        killed = subprocess.run(["pkill", "-KILL", "-f", f"^ssh -t -p {sshd['port']} "])
+        assert killed.returncode == 0, "the ssh client was not found"
+        # (the pane keeps the dead client's last screen: the terminal was never reset)
+    finally:
+        term.close()
+    # the server side noticed the hang-up and ended mifin
+    deadline = time.monotonic() + 15
+    while subprocess.run(["pgrep", "-f", f"mifin.* --db {sshd['db']}"], capture_output=True
+                         ).returncode == 0:
+        if time.monotonic() > deadline:
+            pytest.fail("mifin kept running after the connection dropped")
+        time.sleep(0.1)
+    check = run_mifin("check", db=sshd["db"])
+    assert check.returncode == 0, check.stdout + check.stderr
+    term = _ssh_terminal(sshd)
+    try:
+        log_in(term, "gerant", users["gerant"])
+        term.wait_for(MAIN_MENU, timeout=30)
+    finally:
+        term.close()
