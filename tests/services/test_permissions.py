@@ -43,6 +43,7 @@ NOT_GATED = {
     "mifin_tui.services.tills.require_session",  # inside cash/transfer services, gated
     "mifin_tui.services.auth.unlock_session",  # the user's own session
     "mifin_tui.services.auth.logout",
+    "mifin_tui.services.auth.check_session",
     "mifin_tui.services.auth.change_own_password",
     "mifin_tui.services.users.set_language",
     "mifin_tui.services.permissions.check",  # the gate itself
