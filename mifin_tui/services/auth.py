@@ -11,8 +11,6 @@ from __future__ import annotations
 import functools
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Branch, User, UserRole
@@ -28,7 +26,16 @@ from mifin_tui.services.errors import (
 from mifin_tui.services.permissions import permissions_for
 
 # OWASP Password Storage Cheat Sheet, argon2id minimum configuration.
-HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+ARGON2_PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+
+
+@functools.cache
+def hasher():  # -> argon2.PasswordHasher; imported on first use, not at start-up
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(**ARGON2_PARAMETERS)
+
+
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -37,11 +44,11 @@ def _dummy_hash() -> str:
     """A hash to verify against for unknown user names, so that a wrong name takes
     as long as a wrong password and does not reveal which names exist. Made on
     first use: hashing costs 20 ms and 19 MiB, too much for every start-up."""
-    return HASHER.hash("not a password of anyone")
+    return hasher().hash("not a password of anyone")
 
 
 def hash_password(password: str) -> str:
-    return HASHER.hash(password)
+    return hasher().hash(password)
 
 
 def check_password_policy(password: str, field: str = "password") -> None:
@@ -81,12 +88,14 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 def _verify(user: User | None, password: str) -> tuple[bool, bool]:
     """(matches, needs_rehash)"""
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
     stored = user.password_hash if user else _dummy_hash()
     try:
-        HASHER.verify(stored, password)
+        hasher().verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False, False
-    return user is not None, HASHER.check_needs_rehash(stored)
+    return user is not None, hasher().check_needs_rehash(stored)
 
 
 def _attempt(username: str, password: str, action: str) -> tuple[User | None, Exception | None]:
@@ -133,7 +142,7 @@ def _attempt(username: str, password: str, action: str) -> tuple[User | None, Ex
             return None, AuthenticationError(_("Wrong user name or password."))
         changes: dict[str, object] = {"failed_attempts": 0, "last_failed_at": None}
         if needs_rehash:
-            changes["password_hash"] = HASHER.hash(password)
+            changes["password_hash"] = hasher().hash(password)
         User.update(**changes).where(User.id == user.id).execute()
         user = User.get_by_id(user.id)
         if action == "login":
@@ -184,6 +193,6 @@ def change_own_password(ctx: Context, old: str, new: str) -> None:
         user = User.get_by_id(ctx.user_id)
         if not _verify(user, old)[0]:
             raise ValidationError({"old": _("The current password is wrong.")})
-        User.update(password_hash=HASHER.hash(new), password_changed_at=clock.now(),
+        User.update(password_hash=hasher().hash(new), password_changed_at=clock.now(),
                     must_change_password=False).where(User.id == user.id).execute()
         audit.record(ctx, "user.password.change", "user", user.username)
