@@ -186,6 +186,7 @@ class CupsPrinter(Printer):
                                   flags=re.IGNORECASE))
         lowered = stderr.lower()
         if "does not exist" in lowered or "no such file" in lowered \
+                or "invalid destination" in lowered \
                 or "unable to connect" in lowered or "connection refused" in lowered:
             # Without a scheduler, lp also says "The printer or class does not exist."
             if not self.scheduler_running():
@@ -200,6 +201,23 @@ class CupsPrinter(Printer):
             return PrintError(_("No printer queue is set for this workstation."))
         return PrintError(_("Printing on {queue} failed: {detail}").format(
             queue=self.queue, detail=detail or _("unknown error")))
+
+    def check(self) -> None:
+        """Raise PrintError unless the queue exists (settings screens check before saving)."""
+        if not self.queue:
+            raise PrintError(_("No printer queue is set for this workstation."))
+        try:
+            proc = subprocess.run([self.lpstat_command, *self._server_args(), "-p", self.queue],
+                                  capture_output=True, timeout=min(self.timeout, 10.0),
+                                  env=self._env(), check=False)
+        except FileNotFoundError:
+            raise PrintError(_("Printing is not installed on this computer "
+                               "(the lp command of CUPS is missing).")) from None
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise PrintError(_("Could not start the lp command: {error}.").format(
+                error=exc)) from None
+        if proc.returncode != 0:
+            raise self._error(proc.stderr.decode("utf-8", "replace") or "does not exist")
 
     def scheduler_running(self) -> bool:
         """True when `lpstat -r` says the CUPS scheduler answers."""

@@ -85,6 +85,12 @@ def test_missing_queue_is_a_clear_error(private_cups, make_voucher):
                                "the workstation settings.")
 
 
+def test_settings_check_tells_a_missing_queue_from_a_real_one(private_cups):
+    CupsPrinter(private_cups.queue, server=private_cups.socket).check()
+    with pytest.raises(PrintError, match="MISSING does not exist"):
+        CupsPrinter("MISSING", server=private_cups.socket).check()
+
+
 def test_scheduler_not_running_is_a_clear_error(tmp_path, make_voucher):
     need("lp", "lpstat")
     printer = CupsPrinter("ANY", server=str(tmp_path / "no-cupsd.sock"))
