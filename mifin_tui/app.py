@@ -35,12 +35,25 @@ from mifin_tui.screens.login import LoginScreen  # noqa: E402
 from mifin_tui.screens.main_menu import MainMenuScreen  # noqa: E402
 from mifin_tui.services import auth, institution, settings, tills  # noqa: E402
 from mifin_tui.services.context import Context  # noqa: E402
-from mifin_tui.services.errors import MifinError  # noqa: E402
+from mifin_tui.services.errors import AuthenticationError, MifinError  # noqa: E402
 from mifin_tui.services.permissions import ROLES  # noqa: E402
 from mifin_tui.widgets import StatusInfo, StatusLine  # noqa: E402
 
-# The idle check is a comparison of two numbers every 15 s: no repaint, no bytes sent.
+# The idle check is a comparison of two numbers and one small query every 15 s (is the
+# user still allowed in?): no repaint, no bytes sent.
 IDLE_CHECK_SECONDS = 15.0
+
+# Users who print vouchers or cash journals: their fonts are loaded after login.
+PRINTING_PERMISSIONS = ("till.operate", "transfer.approve", "voucher.reprint",
+                        "cashjournal.read")
+
+
+def _warm_up_printing() -> None:
+    """In a thread: import fpdf2 and load the receipt fonts (printers is imported lazily,
+    so the login screen does not wait for it)."""
+    from printers.receipt import warm_up
+
+    warm_up()
 
 # The text cursor is drawn in reverse video (its colours given the other way round, so
 # it shows as a light block): reverse survives NO_COLOR and 16-colour terminals, and
@@ -158,12 +171,16 @@ class MifinApp(App[None]):
         self._last_input = time.monotonic()
         self.locked = False
         self.push_screen(MainMenuScreen(ctx, menu.entries_for(ctx)))
-        # A temporary password (new user, reset) is changed before anything else. The
-        # Context does not say so yet: see the note to the services' owner.
-        if getattr(ctx, "must_change_password", False):
+        # A temporary password (new user, reset) is changed before anything else.
+        if ctx.must_change_password:
             from mifin_tui.screens.password import PasswordScreen
 
             self.push_screen(PasswordScreen(ctx, forced=True))
+        if any(ctx.can(p) for p in PRINTING_PERMISSIONS):
+            # The receipt fonts load in the background (~0.2 s): the first voucher of
+            # the day prints as fast as the next.
+            self.run_worker(_warm_up_printing, thread=True, group="warm-up",
+                            name="warm-up-printing", exit_on_error=False)
 
     def status_for(self, ctx: Context) -> StatusInfo:
         info = institution.info(ctx.branch_id)
@@ -234,8 +251,30 @@ class MifinApp(App[None]):
             self._last_input = time.monotonic()
         await super().on_event(event)
 
+    def watch_app_focus(self, focus: bool) -> None:
+        """A browser session (textual-serve) starts blurred, so the first screen skipped
+        its auto focus; give it now, before the key that woke the app is delivered."""
+        screen = self.screen
+        if not focus or screen.focused is not None:
+            return
+        selector = screen.AUTO_FOCUS if screen.AUTO_FOCUS is not None else self.AUTO_FOCUS
+        if selector:
+            for widget in screen.query(selector):
+                if widget.focusable:
+                    screen.set_focus(widget)
+                    break
+
     def check_idle_lock(self) -> None:
-        if self.ctx is None or self.locked:
+        """The periodic tick: end the session of a user an administrator locked or disabled
+        meanwhile; lock the screen after the idle time."""
+        if self.ctx is None:
+            return
+        try:
+            auth.check_session(self.ctx)
+        except AuthenticationError as exc:  # AccountLocked too
+            self.post_message(LogoutRequested(str(exc)))
+            return
+        if self.locked:
             return
         if time.monotonic() - self._last_input >= self._idle_limit:
             self.lock_session()

@@ -246,6 +246,29 @@ def cmd_ssh_setup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The same app in a browser (textual-serve): one Mifin process per visitor,
+    gated by Mifin's own login."""
+    import shlex
+
+    path = _open(args)
+    _require_institution()
+    from textual_serve.server import Server
+
+    mifin = shutil.which("mifin")
+    launcher = shlex.quote(mifin) if mifin else f"{shlex.quote(sys.executable)} -m mifin_tui"
+    lang = f" --lang {args.lang}" if args.lang else ""
+    command = f"{launcher}{lang} --db {shlex.quote(str(path.resolve()))}"
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(_("Warning: serving on {host}: anyone who reaches this address gets the login "
+                "screen. Put it behind TLS (a reverse proxy) on a trusted network.").format(
+            host=args.host), file=sys.stderr)
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    Server(command, host=args.host, port=args.port, title="Mifin",
+           public_url=args.public_url).serve()
+    return EXIT_OK
+
+
 REPORTS = {
     "cash-journal": "cash journal (journal de caisse) of a till or the branch for a day",
 }
@@ -335,6 +358,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keys", metavar="FILE", help=_("public keys to authorise (with --apply)"))
     p.add_argument("--apply", action="store_true", help=_("create the account and install "
                                                           "the snippet (root)"))
+
+    p = add("serve", cmd_serve, _("serve the interface to a web browser (textual-serve)"))
+    p.add_argument("--host", default="127.0.0.1", help=_("address to listen on "
+                                                         "(default: this machine only)"))
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--public-url", help=_("the address browsers use, behind a proxy"))
 
     p = add("report", cmd_report, _("print a report as a table, CSV or PDF"))
     p.add_argument("name", nargs="?", help=_("report name (see --list)"))

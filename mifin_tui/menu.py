@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 GROUPS: dict[str, str] = {
     "accounts": N_("Members and accounts"),
+    "counter": N_("Counter"),
     "books": N_("Books"),
     "control": N_("Control"),
     "admin": N_("Administration"),
@@ -56,6 +57,31 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("account_lookup", N_("Account lookup"),
               N_("Find a member or an account; balances and statements."),
               "accounts", "account.read", "f2", screen="account_lookup:AccountLookupScreen"),
+    # The counter. Keys are shared between entries no single role has together (a
+    # cashier's F6 is the vault transfer, a manager's the approvals); when a user's roles
+    # do bring two together, the first in menu order keeps the key (see keys_for).
+    MenuEntry("open_till", N_("Open my till"),
+              N_("Open a till for the day with a count of its notes and coins."),
+              "counter", "till.operate", "f4", screen="till_open:OpenTillScreen"),
+    MenuEntry("close_till", N_("Close my till"),
+              N_("Count the till at the end of the day and close it."),
+              "counter", "till.operate", "f5", screen="till_count:CloseTillScreen"),
+    MenuEntry("vault_transfer", N_("Vault transfer"),
+              N_("Bring cash from the vault to your till, or return cash to the vault."),
+              "counter", "till.operate", "f6", screen="transfer:VaultTransferScreen"),
+    MenuEntry("approvals", N_("Pending approvals"),
+              N_("Approve or reject vault transfers above the limit."),
+              "counter", "transfer.approve", "f6", screen="approvals:ApprovalsScreen"),
+    MenuEntry("cash_journal", N_("Cash journal"),
+              N_("The cash vouchers of a till or of the branch for a day; print it."),
+              "counter", "cashjournal.read", "f7", screen="cash_journal:CashJournalScreen"),
+    MenuEntry("reprint", N_("Reprint a voucher"),
+              N_("Find a voucher by its number and print it again, marked DUPLICATA."),
+              "counter", "voucher.reprint", None, screen="reprint:ReprintScreen"),
+    MenuEntry("till_differences", N_("Till differences"),
+              N_("Counts that did not match the books, with the cashiers' explanations."),
+              "counter", "cashjournal.read", None,
+              screen="till_differences:TillDifferencesScreen"),
     MenuEntry("journal", N_("General journal"),
               N_("The transactions of the branch, newest first."),
               "books", "ledger.read", "f4", screen="journal:JournalScreen"),
@@ -68,6 +94,9 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("users", N_("Users"),
               N_("Add users, reset passwords, lock, unlock, change roles."),
               "admin", "user.manage", "f7", screen="users:UsersScreen"),
+    MenuEntry("printer_settings", N_("Printer settings"),
+              N_("The printers of this workstation: receipts and A4 documents."),
+              "session", None, None, screen="printer_settings:PrinterSettingsScreen"),
     MenuEntry("password", N_("My password"), N_("Change your own password."),
               "session", None, "f8", screen="password:PasswordScreen"),
     MenuEntry("language", N_("Language"), N_("Work in French or in English."),
@@ -86,3 +115,12 @@ def get(entry_id: str) -> MenuEntry | None:
 def entries_for(ctx: Context) -> list[MenuEntry]:
     """The entries `ctx`'s user may open, in menu order."""
     return [entry for entry in ENTRIES if entry.allowed(ctx)]
+
+
+def keys_for(entries: list[MenuEntry]) -> dict[str, MenuEntry]:
+    """The F-key of each entry of one user's menu: the first entry naming a key keeps it."""
+    keys: dict[str, MenuEntry] = {}
+    for entry in entries:
+        if entry.key and entry.key not in keys:
+            keys[entry.key] = entry
+    return keys

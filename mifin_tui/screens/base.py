@@ -61,7 +61,9 @@ class FormMixin:
     with the CSS class `submit-on-enter` it submits (calls `action_submit`).
 
     Errors go to the FieldError with id `error-<field>` (the field names a
-    service uses in ValidationError.errors); others to `#error-form`.
+    service uses in ValidationError.errors); others to `#error-form`. A dotted
+    name ("count.USD.10000") is looked up with dashes ("#count-USD-10000"): a dot
+    in a CSS selector starts a class name.
     """
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -114,12 +116,18 @@ class FormMixin:
         else:
             self.notify(message, severity="error")  # type: ignore[attr-defined]
 
+    @staticmethod
+    def field_id(name: str) -> str:
+        """The widget id of the field a service calls `name`."""
+        return name.replace(".", "-")
+
     def _field(self, name: str) -> Widget | None:
-        found = self.query(f"#{name}")  # type: ignore[attr-defined]
+        found = self.query(f"#{self.field_id(name)}")  # type: ignore[attr-defined]
         return found.first() if found else None
 
     def _error_label(self, name: str) -> FieldError | None:
-        found = self.query(f"#error-{name}").results(FieldError)  # type: ignore[attr-defined]
+        found = self.query(f"#error-{self.field_id(name)}").results(  # type: ignore[attr-defined]
+            FieldError)
         return next(iter(found), None)
 
 

@@ -49,8 +49,8 @@ class JournalScreen(MifinScreen):
             detail.update(_("No transaction in the journal yet."))
             return
         text = _("Transaction {id} ({kind}) of {date} by {user}: {label}").format(
-            id=txn.id, kind=txn.kind, date=fmt_date(txn.business_date), user=txn.username,
-            label=txn.label)
+            id=txn.id, kind=ledger.kind_label(txn.kind), date=fmt_date(txn.business_date),
+            user=txn.username, label=txn.label)
         if txn.reverses:
             text += " " + _("It reverses transaction {id}.").format(id=txn.reverses)
         detail.update(text)

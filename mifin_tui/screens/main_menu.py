@@ -10,7 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from mifin_tui.i18n import N_, _
-from mifin_tui.menu import GROUPS, MenuEntry
+from mifin_tui.menu import GROUPS, MenuEntry, keys_for
 from mifin_tui.messages import OpenEntry
 from mifin_tui.screens.base import MifinScreen
 from mifin_tui.services.context import Context
@@ -27,9 +27,11 @@ class MainMenuScreen(MifinScreen):
         self.entries = list(entries)
         for number, entry in enumerate(self.entries[:9], start=1):
             self._bindings.bind(str(number), f"open('{entry.id}')", show=False)
+        self.keys = {entry.id: key for key, entry in keys_for(self.entries).items()}
         for entry in self.entries:
-            if entry.key and entry.screen:  # action entries (log out) have App-wide keys
-                self._bindings.bind(entry.key, f"open('{entry.id}')", show=False)
+            key = self.keys.get(entry.id)
+            if key and entry.screen:  # action entries (log out) have App-wide keys
+                self._bindings.bind(key, f"open('{entry.id}')", show=False)
 
     def compose_body(self) -> ComposeResult:
         yield OptionList(id="menu")
@@ -52,19 +54,20 @@ class MainMenuScreen(MifinScreen):
                 group = entry.group
                 options.append(Option(Text(_(GROUPS[group]), style="bold underline"),
                                       disabled=True))
-            options.append(Option(self._prompt(number, entry), id=entry.id))
+            options.append(Option(self._prompt(number, entry, self.keys.get(entry.id)),
+                                  id=entry.id))
         menu.set_options(options)
         target = keep or (self.entries[0].id if self.entries else None)
         if target:
             menu.highlighted = menu.get_option_index(target)
 
     @staticmethod
-    def _prompt(number: int, entry: MenuEntry) -> Text:
+    def _prompt(number: int, entry: MenuEntry, key: str | None) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f" {number if number <= 9 else ' '}  ")
         text.append(_(entry.label).ljust(LABEL_WIDTH))
-        if entry.key:
-            text.append(entry.key.upper(), style="bold")
+        if key:
+            text.append(key.upper(), style="bold")
         return text
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

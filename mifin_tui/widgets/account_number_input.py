@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mifin_tui.i18n import _
-from mifin_tui.services.numbering import normalize_account_number
+from mifin_tui.services.numbering import CheckDigitsMismatch, normalize_account_number
 from mifin_tui.widgets.checked_input import CheckedInput
 
 
@@ -26,8 +26,8 @@ class AccountNumberInput(CheckedInput[str]):
     def parse(self, text: str) -> str:
         try:
             return normalize_account_number(text)
-        except ValueError as exc:
-            if str(exc) == "check digits":
-                raise ValueError(_("Wrong check digits: this account number is mistyped."))\
-                    from None
+        except CheckDigitsMismatch:
+            raise ValueError(_("Wrong check digits: this account number is mistyped.")) \
+                from None
+        except ValueError:  # MalformedAccountNumber
             raise ValueError(_("An account number looks like KIN-21-0000123-45.")) from None

@@ -1,0 +1,144 @@
+"""The last step of every cash operation (ConfirmCashScreen), the workstation's printer
+settings, the counter's menu keys, and a session ended by an administrator's lock."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tomllib
+
+import pytest
+
+from mifin_tui import menu
+from mifin_tui.app import MifinApp
+from mifin_tui.db.models import Account, User, Voucher
+from mifin_tui.screens.confirm_cash import ConfirmCashScreen
+from mifin_tui.screens.login import LoginScreen
+from mifin_tui.screens.printer_settings import PrinterSettingsScreen
+from mifin_tui.services import accounts, auth, cash, tills, users
+from mifin_tui.services.context import Context
+from mifin_tui.services.permissions import ROLE_PERMISSIONS
+from mifin_tui.widgets import FieldError
+from tests.tui.conftest import SIZE, login, type_text
+
+
+@pytest.fixture
+def cashier(demo_db, tmp_path, monkeypatch):
+    user, ctx, member, demo = demo_db
+    User.update(language="en").execute()
+    monkeypatch.setenv("MIFIN_CONFIG", str(tmp_path / "workstation.toml"))
+    monkeypatch.setenv("MIFIN_RECEIPT_PRINTER", f"folder:{tmp_path / 'receipts'}")
+    monkeypatch.setenv("MIFIN_DOCUMENT_PRINTER", f"folder:{tmp_path / 'documents'}")
+    till = tills.my_session(ctx)
+    held = next(t for t in tills.list_tills(ctx) if t.id == till.till_id).currencies
+    account = next(a for a in accounts.member_accounts(ctx, member.id)
+                   if a.currency in held and a.status == "active")
+    return {"user": user, "ctx": ctx, "account": account, "demo": demo,
+            "receipts": tmp_path / "receipts"}
+
+
+async def confirm_deposit(app: MifinApp, pilot, c, amount: int) -> ConfirmCashScreen:
+    """What a deposit screen does at its end: preview, then the confirmation dialog."""
+    ctx = app.ctx
+    preview = cash.preview(ctx, "in", c["account"].id, amount)
+    dialog = ConfirmCashScreen(preview, post=lambda: cash.cash_in(
+        ctx, c["account"].id, amount, party_name="Depositor Test", purpose="Savings"))
+    await app.push_screen(dialog)
+    await pilot.pause()
+    return dialog
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils)")
+async def test_confirmation_shows_what_will_be_posted_then_posts_and_prints(cashier):
+    c = cashier
+    before = Account.get_by_id(c["account"].id).balance
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, c["user"].username, c["user"].password)
+        dialog = await confirm_deposit(app, pilot, c, 12_500)
+        shown = str(dialog.query_one("#cash-preview").render())
+        assert c["account"].number in shown and "Balance after" in shown
+        assert "Ledger lines" in shown
+        await pilot.press("escape")  # back: nothing posted
+        await pilot.pause()
+        assert Account.get_by_id(c["account"].id).balance == before
+
+        await confirm_deposit(app, pilot, c, 12_500)
+        await pilot.press("f2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmCashScreen)
+
+    assert Account.get_by_id(c["account"].id).balance == before + 12_500
+    voucher = Voucher.select().where(Voucher.client_account == c["account"].id).order_by(
+        Voucher.txn.desc()).first()
+    assert voucher.series == "BE" and voucher.amount == 12_500
+    [pdf] = sorted(c["receipts"].glob("*.pdf"))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert voucher.number in text and "Depositor Test" in text
+
+
+async def test_a_printer_failure_keeps_the_posting_and_says_it_can_be_reprinted(
+        cashier, monkeypatch):
+    c = cashier
+    monkeypatch.setenv("MIFIN_RECEIPT_PRINTER", "cups:NO_SUCH_QUEUE")
+    before = Account.get_by_id(c["account"].id).balance
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, c["user"].username, c["user"].password)
+        await confirm_deposit(app, pilot, c, 7_000)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+    assert Account.get_by_id(c["account"].id).balance == before + 7_000
+    assert any("is posted" in m and "reprinted" in m for m in messages), messages
+
+
+async def test_printer_settings_refuse_a_queue_without_a_name_then_save(cashier, tmp_path):
+    c = cashier
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, c["user"].username, c["user"].password)
+        await pilot.press("8")  # Printer settings, by its number in the cashier's menu
+        await pilot.pause()
+        assert isinstance(app.screen, PrinterSettingsScreen)
+        await pilot.press("down", "up", "enter")  # receipt printer: a CUPS queue
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        error = app.screen.query_one("#error-receipt_target", FieldError).message
+        assert "queue name is required" in error
+        assert not (tmp_path / "workstation.toml").exists()
+        await type_text(pilot, "CAISSE1")
+        await pilot.press("f2")
+        await pilot.pause()
+    saved = tomllib.loads((tmp_path / "workstation.toml").read_text())
+    assert saved["receipt_printer"] == {"kind": "cups", "target": "CAISSE1", "paper_mm": 80}
+
+
+def test_each_role_has_distinct_menu_keys_and_never_f3():
+    for role, permissions in ROLE_PERMISSIONS.items():
+        ctx = Context(user_id=1, username="x", full_name="X", roles=frozenset({role}),
+                      branch_id=1, branch_code="KIN", permissions=permissions)
+        entries = menu.entries_for(ctx)
+        keys = [e.key for e in entries if e.key]
+        assert len(keys) == len(set(keys)), (role, keys)
+        assert "f3" not in keys
+        # Status, title, footer and the group headings leave 21 lines for the menu.
+        assert len(entries) + len({e.group for e in entries}) <= 21, role
+
+
+async def test_a_user_locked_by_the_administrator_is_logged_out(cashier):
+    c = cashier
+    admin = next(u for u in c["demo"].users if u.username == "admin")
+    app = MifinApp(idle_seconds=600)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, c["user"].username, c["user"].password)
+        users.lock_user(auth.login(admin.username, admin.password), c["user"].username)
+        app.check_idle_lock()  # the periodic tick
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen) and app.ctx is None
+        assert "locked" in str(app.screen.query_one("#error-password").render())
