@@ -317,6 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH",
                         help=_("database file (default: $MIFIN_DB, then the user data folder)"))
     parser.add_argument("--lang", choices=("fr", "en"), help=_("language of messages"))
+    parser.add_argument("--check-terminal", action="store_true",
+                        help=_("report what this terminal supports, then exit"))
     parser.set_defaults(handler=cmd_open)
     sub = parser.add_subparsers(title=_("commands"), metavar="COMMAND", parser_class=_Parser)
 
@@ -408,6 +410,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         args = build_parser().parse_args(argv)
+        if args.check_terminal:
+            from mifin_tui.terminal_check import print_report
+
+            return print_report()
         return args.handler(args)
     except CliError as exc:
         print(f"mifin: {exc}", file=sys.stderr)

@@ -419,3 +419,20 @@ def test_check_reports_entry_and_audit_tampering_together(demo_db, tmp_path):
     assert proc.returncode == 1, proc.stdout
     assert f"Account {number}" in proc.stdout
     assert "audit row 3 " in proc.stdout
+
+
+def test_check_terminal_reports_what_the_terminal_supports():
+    proc = run("--check-terminal", env={"TERM": "linux", "LANG": "C.UTF-8"})
+    assert proc.returncode == 0, proc.stderr
+    assert "Linux console" in proc.stdout and "high-contrast" in proc.stdout
+    dumb = run("--check-terminal", env={"TERM": "dumb"})
+    assert dumb.returncode == 0 and "WARNING" in dumb.stdout
+
+
+def test_ssh_setup_prints_the_forced_command_snippet(tmp_path):
+    db = tmp_path / "branch.db"
+    proc = run("ssh-setup", "--user", "caisse", db=db)
+    assert proc.returncode == 0, proc.stderr
+    assert "Match User caisse" in proc.stdout
+    assert f"--db {db}" in proc.stdout and "ForceCommand" in proc.stdout
+    assert "AllowTcpForwarding no" in proc.stdout
