@@ -27,13 +27,13 @@ from textual.system_commands import SystemCommandsProvider  # noqa: E402
 from textual.theme import Theme  # noqa: E402
 
 from mifin_tui import menu  # noqa: E402
-from mifin_tui.commands import ScreensProvider  # noqa: E402
+from mifin_tui.commands import ScreensProvider, VouchersProvider  # noqa: E402
 from mifin_tui.i18n import N_, _, current_language, set_language  # noqa: E402
 from mifin_tui.messages import LanguageChanged, LoggedIn, LogoutRequested, OpenEntry  # noqa: E402
 from mifin_tui.screens.lock import LockScreen  # noqa: E402
 from mifin_tui.screens.login import LoginScreen  # noqa: E402
 from mifin_tui.screens.main_menu import MainMenuScreen  # noqa: E402
-from mifin_tui.services import auth, institution, settings, tills  # noqa: E402
+from mifin_tui.services import auth, institution, settings, tills, vouchers  # noqa: E402
 from mifin_tui.services.context import Context  # noqa: E402
 from mifin_tui.services.errors import AuthenticationError, MifinError  # noqa: E402
 from mifin_tui.services.permissions import ROLES  # noqa: E402
@@ -54,6 +54,7 @@ def _warm_up_printing() -> None:
     from printers.receipt import warm_up
 
     warm_up()
+
 
 # The text cursor is drawn in reverse video (its colours given the other way round, so
 # it shows as a light block): reverse survives NO_COLOR and 16-colour terminals, and
@@ -107,7 +108,7 @@ HIGH_CONTRAST_THEME = Theme(
 class MifinApp(App[None]):
     TITLE = "Mifin"
     CSS_PATH: ClassVar = ["app.tcss", "high_contrast.tcss"]
-    COMMANDS: ClassVar = {ScreensProvider, SystemCommandsProvider}
+    COMMANDS: ClassVar = {ScreensProvider, VouchersProvider, SystemCommandsProvider}
     BINDINGS: ClassVar = [
         Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True,
                 tooltip=N_("Leave Mifin (your session ends).")),
@@ -306,8 +307,9 @@ class MifinApp(App[None]):
     async def on_open_entry(self, message: OpenEntry) -> None:
         await self.open_entry(message.entry_id)
 
-    async def open_entry(self, entry_id: str) -> None:
-        """Open a menu entry, checked again here: a palette or a key is no way round it."""
+    async def open_entry(self, entry_id: str, search: str = "") -> None:
+        """Open a menu entry, checked again here: a palette or a key is no way round it.
+        `search`: what the screen starts with (the reprint screen's voucher number)."""
         ctx, entry = self.ctx, menu.get(entry_id)
         if ctx is None or self.locked or entry is None:
             return
@@ -319,7 +321,22 @@ class MifinApp(App[None]):
             return
         while len(self.screen_stack) > 2:  # from a deeper screen: back to the menu first
             await self.pop_screen()
-        await self.push_screen(entry.build(ctx))
+        screen = entry.build(ctx)
+        if search and hasattr(screen, "start_search"):
+            screen.start_search(search)
+        await self.push_screen(screen)
+
+    def find_vouchers(self, text: str) -> list[str]:
+        """Voucher numbers holding `text`, for the palette (none if he may not reprint)."""
+        if self.ctx is None or self.locked or not self.ctx.can("voucher.reprint"):
+            return []
+        try:
+            return [v.number for v in vouchers.find(self.ctx, text, limit=5)]
+        except MifinError:
+            return []
+
+    def request_reprint(self, number: str) -> None:
+        self.call_later(self.open_entry, "reprint", number)
 
     def on_language_changed(self, message: LanguageChanged) -> None:
         set_language(message.language)

@@ -1,4 +1,5 @@
-"""The command palette (Ctrl+P): the screens the user may open, from the menu registry.
+"""The command palette (Ctrl+P): the screens the user may open, from the menu registry,
+and the vouchers he may reprint, by a piece of their number.
 
 The provider asks the App for the entries of the current session; outside a
 session, or while it is locked, there are none (and the App does not open the
@@ -20,6 +21,10 @@ class _Session(Protocol):
     def palette_entries(self) -> list[MenuEntry]: ...
 
     def request_entry(self, entry_id: str) -> None: ...
+
+    def find_vouchers(self, text: str) -> list[str]: ...
+
+    def request_reprint(self, number: str) -> None: ...
 
 
 class ScreensProvider(Provider):
@@ -44,3 +49,22 @@ class ScreensProvider(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(label), partial(self._open, entry.id),
                           help=help_text)
+
+
+class VouchersProvider(Provider):
+    """"Reprint voucher BE-KIN-2026-000123": a voucher found by a piece of its number
+    (three characters or more, one a digit), for users who may reprint."""
+
+    async def search(self, query: str) -> Hits:
+        text = query.strip()
+        if len(text) < 3 or not any(ch.isdigit() for ch in text):
+            return
+        app: _Session = self.app  # type: ignore[assignment]
+        if not hasattr(app, "find_vouchers"):
+            return
+        matcher = self.matcher(text)
+        for number in app.find_vouchers(text):
+            label = _("Reprint voucher {number}").format(number=number)
+            yield Hit(max(matcher.match(label), 0.5), matcher.highlight(label),
+                      partial(app.request_reprint, number),
+                      help=_("Print it again, marked DUPLICATA."))

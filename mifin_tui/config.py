@@ -26,6 +26,10 @@ THEMES = ("default", "high-contrast")
 class ConfigError(ValueError):
     """The workstation file says something Mifin cannot use; the message names the key."""
 
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field  # e.g. "receipt_printer.target", for a settings screen
+
 
 @dataclass(frozen=True)
 class PrinterConfig:
@@ -56,7 +60,7 @@ def _printer(section: dict, name: str) -> PrinterConfig:
     unknown = set(section) - {"kind", "target", "paper_mm"}
     if unknown:
         raise ConfigError(_("[{name}]: unknown key {key}.").format(
-            name=name, key=", ".join(sorted(unknown))))
+            name=name, key=", ".join(sorted(unknown))), name)
     cfg = PrinterConfig(kind=section.get("kind", "folder"),
                         target=str(section.get("target", "")),
                         paper_mm=section.get("paper_mm", 80))
@@ -66,12 +70,13 @@ def _printer(section: dict, name: str) -> PrinterConfig:
 def validate_printer(cfg: PrinterConfig, name: str) -> PrinterConfig:
     if cfg.kind not in PRINTER_KINDS:
         raise ConfigError(_("[{name}] kind: one of {kinds}.").format(
-            name=name, kinds=", ".join(PRINTER_KINDS)))
+            name=name, kinds=", ".join(PRINTER_KINDS)), f"{name}.kind")
     if cfg.kind == "cups" and not cfg.target.strip():
         raise ConfigError(_("[{name}] target: the CUPS queue name is required.").format(
-            name=name))
+            name=name), f"{name}.target")
     if cfg.paper_mm not in PAPER_WIDTHS:
-        raise ConfigError(_("[{name}] paper_mm: 58 or 80.").format(name=name))
+        raise ConfigError(_("[{name}] paper_mm: 58 or 80.").format(name=name),
+                          f"{name}.paper_mm")
     return cfg
 
 
@@ -83,7 +88,9 @@ def _override(cfg: PrinterConfig, env: str) -> PrinterConfig:
     return validate_printer(replace(cfg, kind=kind, target=target), env)
 
 
-def load(path: Path | None = None) -> Workstation:
+def load(path: Path | None = None, *, environment: bool = True) -> Workstation:
+    """The workstation's settings; `environment=False` reads the file alone (what a
+    settings screen edits), without the MIFIN_*_PRINTER overrides."""
     path = path or config_path()
     data: dict = {}
     if path.exists():
@@ -98,12 +105,14 @@ def load(path: Path | None = None) -> Workstation:
     theme = data.get("display", {}).get("theme", "default")
     if theme not in THEMES:
         raise ConfigError(_("[display] theme: one of {themes}.").format(
-            themes=", ".join(THEMES)))
+            themes=", ".join(THEMES)), "display.theme")
     ws = Workstation(
         receipt_printer=_printer(data.get("receipt_printer", {}), "receipt_printer"),
         document_printer=_printer(data.get("document_printer", {}), "document_printer"),
         theme=theme,
     )
+    if not environment:
+        return ws
     return replace(
         ws,
         receipt_printer=_override(ws.receipt_printer, "MIFIN_RECEIPT_PRINTER"),

@@ -38,26 +38,34 @@ def db_path(tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture
 def admin(db_path: Path):
     """An initialised institution (BCC profile, USD) and its administrator's context."""
-    from mifin_tui.services import institution
+    import dataclasses
 
-    return institution.initialize(
+    from mifin_tui.services import institution, users
+
+    ctx = institution.initialize(
         name="COOPEC Test", branch_code="KIN", branch_name="Kalamu", currency="USD",
         regulator="bcc", admin_username="admin", admin_full_name="Admin Test",
         admin_password=ADMIN_PASSWORD, first_day=FIRST_DAY,
     )
+    # Tests read the screens in English; French has its own tests.
+    users.set_language(ctx, "en")
+    return dataclasses.replace(ctx, language="en")
 
 
 @pytest.fixture
 def make_user(admin) -> Callable[..., object]:
     """make_user("cashier") -> the logged-in Context of a new user with those roles."""
+    from mifin_tui.db.models import User
     from mifin_tui.services import auth, users
 
     counter = {"n": 0}
 
-    def make(*roles: str, username: str | None = None):
+    def make(*roles: str, username: str | None = None, language: str = "en"):
         counter["n"] += 1
         name = username or f"{roles[0].replace('_', '')}{counter['n']}"
-        users.add_user(admin, name, f"User {name}", PASSWORD, list(roles))
+        users.add_user(admin, name, f"User {name}", PASSWORD, list(roles), language)
+        # as if he had already replaced the temporary password at his first login
+        User.update(must_change_password=False).where(User.username == name).execute()
         return auth.login(name, PASSWORD)
 
     return make

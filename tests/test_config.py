@@ -46,3 +46,16 @@ def test_environment_overrides_the_file(tmp_path, monkeypatch):
     monkeypatch.setenv("MIFIN_RECEIPT_PRINTER", "cups:")
     with pytest.raises(config.ConfigError):
         config.load(tmp_path / "none.toml")
+
+
+def test_errors_name_their_field_and_the_file_can_be_read_without_overrides(tmp_path,
+                                                                            monkeypatch):
+    path = tmp_path / "w.toml"
+    path.write_text('[receipt_printer]\nkind = "cups"\n')
+    with pytest.raises(config.ConfigError) as err:
+        config.load(path)
+    assert err.value.field == "receipt_printer.target"
+    path.write_text('[receipt_printer]\nkind = "folder"\ntarget = "/x"\n')
+    monkeypatch.setenv("MIFIN_RECEIPT_PRINTER", "cups:Q")
+    assert config.load(path, environment=False).receipt_printer.kind == "folder"
+    assert config.load(path).receipt_printer.kind == "cups"

@@ -126,7 +126,7 @@ class ApprovalsScreen(MifinScreen):
 
     def action_approve(self) -> None:
         t = self.current
-        if t is None:
+        if t is None or self.app.screen is not self:
             return
 
         def decided(done: TransferView | None) -> None:
@@ -150,7 +150,7 @@ class ApprovalsScreen(MifinScreen):
 
     def action_reject(self) -> None:
         t = self.current
-        if t is None:
+        if t is None or self.app.screen is not self:
             return
 
         def decided(done: TransferView | None) -> None:

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
+from mifin_tui import db
 from mifin_tui.i18n import N_, _
 from mifin_tui.printing import PrintOutcome
 from mifin_tui.screens.base import FormMixin, MifinScreen
@@ -95,7 +98,8 @@ class CashJournalScreen(FormMixin, MifinScreen):
         if self.doc is None:
             return []
         start = 0 if after is None else after + 1
-        return list(enumerate(self.doc.lines))[start:start + limit]
+        end = min(start + limit, len(self.doc.lines))
+        return [(i, self.doc.lines[i]) for i in range(start, end)]
 
     def _cells(self, item: tuple[int, CashJournalLine]):
         line = item[1]
@@ -119,19 +123,41 @@ class CashJournalScreen(FormMixin, MifinScreen):
             return
         till = self.query_one("#till", TextField).value.strip().upper()
         currency = str(self.query_one("#currency", Select).value)
-        try:
-            self.doc = cash_journal.cash_journal(self.ctx, day, currency, till or None)
-        except ValidationError as exc:
-            self.doc = None
-            self.show_errors(exc.errors)
-        except NotFound as exc:
-            self.doc = None
-            self.show_errors({"till": str(exc)})
-        except MifinError as exc:
-            self.doc = None
-            self.show_form_error(str(exc))
+        self.doc = None
         self.outcomes = []
         self.show_doc()
+        # A sentence, not a spinner: nothing repaints while it reads (slow links).
+        self.query_one("#journal-summary", Static).update(
+            _("Reading the cash journal, please wait..."))
+        self.load(day, currency, till or None)
+
+    @work(thread=True, exclusive=True, group="cash-journal", exit_on_error=False)
+    def load(self, day: date, currency: str, till: str | None) -> CashJournalDoc:
+        """A branch's busy day is thousands of entries: read them off the event loop."""
+        try:
+            return cash_journal.cash_journal(self.ctx, day, currency, till)
+        finally:
+            db.database.close()  # this thread's own connection (peewee: one per thread)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "cash-journal":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.doc = event.worker.result
+            self.show_doc()
+        elif event.state == WorkerState.ERROR:
+            self.doc = None
+            self.show_doc()
+            error = event.worker.error
+            if isinstance(error, ValidationError):
+                self.show_errors(error.errors)
+            elif isinstance(error, NotFound):
+                self.show_errors({"till": str(error)})
+            elif isinstance(error, MifinError):
+                self.show_form_error(str(error))
+            else:
+                self.show_form_error(_("The cash journal could not be read: {error}").format(
+                    error=error))
 
     def show_doc(self) -> None:
         doc = self.doc

@@ -34,6 +34,7 @@ class ConfirmDialog(DialogScreen):
         self.title_text = title
         self.lines = list(lines)
         self.hint = hint or _("F2 or Enter confirms; Escape goes back, nothing is done.")
+        self.done = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
@@ -43,7 +44,9 @@ class ConfirmDialog(DialogScreen):
         yield MifinFooter()
 
     def action_confirm(self) -> None:
-        self.dismiss(True)
+        if not self.done:
+            self.done = True
+            self.dismiss(True)
 
 
 class NoteDialog(FormMixin, DialogScreen):
@@ -65,6 +68,7 @@ class NoteDialog(FormMixin, DialogScreen):
         self.action = action
         self.note_label = note_label
         self.hint = hint
+        self.done = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -79,6 +83,8 @@ class NoteDialog(FormMixin, DialogScreen):
         yield MifinFooter()
 
     def action_submit(self) -> None:
+        if self.done:
+            return  # an Enter typed twice: the action ran once, it does not run again
         self.clear_errors()
         try:
             result = self.action(self.query_one("#note", TextField).value)
@@ -88,4 +94,5 @@ class NoteDialog(FormMixin, DialogScreen):
         except MifinError as exc:
             self.show_form_error(str(exc))
             return
+        self.done = True
         self.dismiss(result)

@@ -2,9 +2,9 @@
 
 The receipt printer prints vouchers on a 58 or 80 mm roll; the document printer
 prints A4 (cash journals). Each is a CUPS queue, a folder of PDF files, or "ask"
-(save the PDF and show where). F2 saves to the workstation file; F6 and F7 print
-a test page with what the form says, before saving, so a queue that does not
-exist shows at its field.
+(save the PDF and show where). F2 saves to the workstation file, once CUPS says
+the queue exists (a queue that does not shows at its field, nothing is saved);
+F6 and F7 print a test page with what the form says, before saving.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ import tomllib
 from dataclasses import replace
 from datetime import datetime
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, Select, Static
+from textual.worker import Worker, WorkerState
 
 from mifin_tui import config
 from mifin_tui.config import ConfigError, PrinterConfig, Workstation
@@ -58,8 +60,9 @@ def file_settings() -> tuple[Workstation, str]:
         printers[section] = PrinterConfig(
             kind=values.get("kind", default.kind), target=str(values.get("target", "")),
             paper_mm=values.get("paper_mm", default.paper_mm))
-    return replace(Workstation(), **printers,
-                   theme=data.get("display", {}).get("theme", "default")), ""
+    return Workstation(receipt_printer=printers["receipt_printer"],
+                       document_printer=printers["document_printer"],
+                       theme=data.get("display", {}).get("theme", "default")), ""
 
 
 def field_errors(cfg: PrinterConfig, prefix: str, section: str) -> dict[str, str]:
@@ -158,12 +161,51 @@ class PrinterSettingsScreen(FormMixin, MifinScreen):
         if errors:
             self.show_errors(errors)
             return None
-        return replace(self.ws, **printers)
+        return replace(self.ws, receipt_printer=printers["receipt_printer"],
+                       document_printer=printers["document_printer"])
 
     def action_submit(self) -> None:
         ws = self.read_form()
         if ws is None:
             return
+        queues = {prefix: getattr(ws, section).target for prefix, section, _env in PRINTERS
+                  if getattr(ws, section).kind == "cups"}
+        if not queues:
+            self.save(ws)
+            return
+        self.query_one("#settings-result", Static).update(
+            _("Checking the printer queue, please wait..."))
+        self.check_queues(ws, queues)
+
+    @work(thread=True, exclusive=True, group="printer-check", exit_on_error=False)
+    def check_queues(self, ws: Workstation, queues: dict[str, str]
+                     ) -> tuple[Workstation, dict[str, str]]:
+        """Ask CUPS whether each queue exists (lpstat can take seconds: not on the loop)."""
+        from printers.backends import CupsPrinter, PrintError
+
+        errors: dict[str, str] = {}
+        for prefix, queue in queues.items():
+            try:
+                CupsPrinter(queue).check()
+            except PrintError as exc:
+                errors[f"{prefix}_target"] = str(exc)
+        return ws, errors
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "printer-check":
+            return
+        if event.state == WorkerState.SUCCESS:
+            ws, errors = event.worker.result
+            if errors:
+                self.query_one("#settings-result", Static).update("")
+                self.show_errors(errors)  # nothing saved: the queue does not exist
+            else:
+                self.save(ws)
+        elif event.state == WorkerState.ERROR:
+            self.query_one("#settings-result", Static).update("")
+            self.show_form_error(str(event.worker.error))
+
+    def save(self, ws: Workstation) -> None:
         try:
             path = config.save(ws)
         except ConfigError as exc:

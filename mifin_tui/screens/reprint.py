@@ -52,6 +52,11 @@ class ReprintScreen(MifinScreen):
         self.outcomes: list[str] = []
         self._timer: Timer | None = None
         self._searched: str | None = None
+        self._start = ""
+
+    def start_search(self, text: str) -> None:
+        """Open with `text` searched and the list focused (from the command palette)."""
+        self._start = text
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="search-row row"):
@@ -69,7 +74,11 @@ class ReprintScreen(MifinScreen):
         table.add_column(_("Date"), width=10)
         table.add_column(_("Amount"), width=16)
         table.add_column(_("Person"), width=24)
+        if self._start:
+            self.query_one("#search", TextField).value = self._start
         self.search_now()
+        if self._start and self.found:
+            self.action_focus_list()
 
     # --- searching ----------------------------------------------------------------------
 

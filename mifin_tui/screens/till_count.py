@@ -145,6 +145,8 @@ class TillCountScreen(FormMixin, MifinScreen):
     def action_submit(self) -> None:
         if self.till is None or self.result is not None:
             return
+        if self.app.screen is not self:
+            return  # a confirmation is already open (an Enter typed twice)
         self.clear_errors()
         billetage = self.query_one(Billetage)
         counts, errors = billetage.read()

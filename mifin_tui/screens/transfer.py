@@ -77,7 +77,7 @@ class VaultTransferScreen(FormMixin, MifinScreen):
             with Horizontal(classes="row"):
                 yield Label(_("Amount"), markup=False)
                 yield MoneyInput(currencies[0], id="amount",
-                                 placeholder=_("e.g. 150 000"))
+                                 placeholder=_("e.g. 150,000"))
             with Horizontal(classes="row"):
                 yield Label(_("Reason"), markup=False)
                 yield TextField(id="reason", max_length=120, classes="submit-on-enter",
@@ -136,6 +136,8 @@ class VaultTransferScreen(FormMixin, MifinScreen):
     def action_submit(self) -> None:
         if self.till is None:
             return
+        if self.app.screen is not self:
+            return  # a confirmation is already open (an Enter typed twice)
         self.clear_errors()
         field = self.query_one("#amount", MoneyInput)
         field.check()

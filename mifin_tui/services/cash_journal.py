@@ -24,6 +24,7 @@ from mifin_tui.services.errors import NotFound, ValidationError
 from mifin_tui.services.permissions import requires
 
 COPIES = (N_("Accounting copy"), N_("Manager copy"))
+BRANCH_SCOPE = N_("All tills and the vault of {branch}")
 SIGNATURES = (N_("Cashier"), N_("Accountant"), N_("Manager"))
 
 
@@ -83,7 +84,7 @@ def cash_journal(ctx: Context, day: date, currency: str, till_code: str | None =
     lang = settings.get("document_language")
     t = translator(lang)
     scope = (f"{till_list[0].code} — {till_list[0].name}" if till_code
-             else t("All tills and the vault of {branch}").format(branch=branch.name))
+             else t(BRANCH_SCOPE).format(branch=branch.name))
     return CashJournalDoc(
         institution=inst.name, branch_code=branch.code, branch_name=branch.name, scope=scope,
         business_date=day, currency=currency, opening_balance=opening, lines=tuple(lines),

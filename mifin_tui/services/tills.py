@@ -169,6 +169,13 @@ def list_tills(ctx: Context) -> list[TillView]:
                   .order_by(Till.kind.desc(), Till.code))
 
 
+@requires("cashjournal.read")
+def till_codes(ctx: Context) -> list[tuple[str, str]]:
+    """(code, name) of the branch's vault and tills, for choosing a cash journal."""
+    return [(t.code, t.name) for t in Till.select().where(Till.branch == ctx.branch_id)
+            .order_by(Till.kind.desc(), Till.code)]
+
+
 @requires("till.operate")
 def my_session(ctx: Context) -> SessionView | None:
     """The till session this user has open (to resume it after a dropped connection)."""

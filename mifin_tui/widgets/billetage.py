@@ -69,13 +69,26 @@ class QuantityField(TextField):
 class CurrencyCount(Vertical):
     """The billetage of one currency."""
 
-    def __init__(self, currency: str, denominations: Sequence[int], book: int) -> None:
+    def __init__(self, currency: str, denominations: Sequence[int], book: int, *,
+                 totals_beside: bool = False) -> None:
         super().__init__(id=f"billetage-{currency}", classes="currency-count")
         self.currency = currency
         self.denominations = list(denominations)
         self.book = book
+        self.totals_beside = totals_beside
 
     def compose(self) -> ComposeResult:
+        if not self.totals_beside:
+            yield from self._rows()
+            yield Static("", classes="count-totals", markup=False)
+            return
+        # One currency: the totals beside the rows, so they stay in sight on 24 lines.
+        with Horizontal(classes="count-side"):
+            with Vertical(classes="count-rows"):
+                yield from self._rows()
+            yield Static("", classes="count-totals beside", markup=False)
+
+    def _rows(self) -> ComposeResult:
         with Horizontal(classes="count-head"):
             yield Static(self.currency, classes="denomination", markup=False)
             yield Static(_("Number"), classes="quantity-head", markup=False)
@@ -90,7 +103,6 @@ class CurrencyCount(Vertical):
                              markup=False)
             yield FieldError(id=field.error_id)
         yield FieldError(id=f"error-count-{self.currency}")
-        yield Static("", classes="count-totals", markup=False)
 
     def on_mount(self) -> None:
         self.refresh_totals()
@@ -187,7 +199,17 @@ class Billetage(Grid):
     }
     Billetage.-single {
         grid-size: 1;
-        width: 42;
+    }
+    Billetage .count-side, Billetage .count-rows {
+        height: auto;
+    }
+    Billetage .count-rows {
+        width: 40;
+    }
+    Billetage .count-totals.beside {
+        width: 1fr;
+        padding-left: 3;
+        margin-top: 1;
     }
     Billetage .currency-count {
         height: auto;
@@ -226,8 +248,9 @@ class Billetage(Grid):
         self.book = dict(book)
 
     def compose(self) -> ComposeResult:
+        beside = len(self.denominations) == 1
         for cur, denoms in self.denominations.items():
-            yield CurrencyCount(cur, denoms, self.book.get(cur, 0))
+            yield CurrencyCount(cur, denoms, self.book.get(cur, 0), totals_beside=beside)
 
     def columns(self) -> list[CurrencyCount]:
         return list(self.query(CurrencyCount))

@@ -96,7 +96,8 @@ async def test_a_printer_failure_keeps_the_posting_and_says_it_can_be_reprinted(
     assert any("is posted" in m and "reprinted" in m for m in messages), messages
 
 
-async def test_printer_settings_refuse_a_queue_without_a_name_then_save(cashier, tmp_path):
+async def test_printer_settings_refuse_a_queue_that_is_not_there_then_save(cashier,
+                                                                            tmp_path):
     c = cashier
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -108,14 +109,29 @@ async def test_printer_settings_refuse_a_queue_without_a_name_then_save(cashier,
         await pilot.pause()
         await pilot.press("f2")
         await pilot.pause()
-        error = app.screen.query_one("#error-receipt_target", FieldError).message
-        assert "queue name is required" in error
-        assert not (tmp_path / "workstation.toml").exists()
-        await type_text(pilot, "CAISSE1")
+        assert "queue name is required" in error_at(app, "receipt_target")
+
+        await type_text(pilot, "NO_SUCH_QUEUE")
         await pilot.press("f2")
+        await app.workers.wait_for_complete()
         await pilot.pause()
+        assert error_at(app, "receipt_target")  # CUPS says no (or is not running)
+        assert not (tmp_path / "workstation.toml").exists()
+
+        await pilot.press("shift+tab", "down", "down", "enter")  # PDF files in a folder
+        await pilot.press("tab", *["backspace"] * len("NO_SUCH_QUEUE"))
+        await type_text(pilot, str(tmp_path / "pdf"))
+        await pilot.press("f2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert error_at(app, "receipt_target") == ""
     saved = tomllib.loads((tmp_path / "workstation.toml").read_text())
-    assert saved["receipt_printer"] == {"kind": "cups", "target": "CAISSE1", "paper_mm": 80}
+    assert saved["receipt_printer"] == {"kind": "folder", "target": str(tmp_path / "pdf"),
+                                        "paper_mm": 80}
+
+
+def error_at(app: MifinApp, field_id: str) -> str:
+    return app.screen.query_one(f"#error-{field_id}", FieldError).message
 
 
 def test_each_role_has_distinct_menu_keys_and_never_f3():

@@ -26,6 +26,7 @@ from mifin_tui.db.models import (
 from mifin_tui.screens.approvals import ApprovalsScreen
 from mifin_tui.screens.cash_journal import CashJournalScreen
 from mifin_tui.screens.dialogs import ConfirmDialog
+from mifin_tui.screens.reprint import ReprintScreen
 from mifin_tui.screens.till_count import CloseTillScreen, TillCountScreen
 from mifin_tui.screens.till_open import OpenTillScreen
 from mifin_tui.screens.transfer import VaultTransferScreen
@@ -75,7 +76,7 @@ async def sign_in(pilot, counter, username: str) -> None:
     await login(pilot, user.username, user.password)
 
 
-def close_quietly(username: str, password: str) -> None:
+def close_quietly(username: str, password: str):
     """Close a demo till by service with a count that matches the books."""
     ctx = auth.login(username, password)
     till = next(t for t in tills.list_tills(ctx) if t.id == tills.my_session(ctx).till_id)
@@ -208,7 +209,7 @@ async def test_close_the_till_with_a_shortage_and_print_the_cash_journal(counter
 
         # The manager's view of the day: the cash journal screen, printed again.
         await pilot.press("escape", "f7")
-        await pilot.pause()
+        await settle(app, pilot)  # the journal is read in a thread
         assert isinstance(app.screen, CashJournalScreen)
         assert app.screen.query_one("#till").value == ""  # no till open: the branch
         await pilot.press("f6")
@@ -264,15 +265,24 @@ async def test_reprint_prints_a_duplicata_and_is_audited(counter):
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, counter, "caissier1")
-        await pilot.press("ctrl+p")
-        await type_text(pilot, "Reprint")
-        await pilot.press("enter")
+        await pilot.press("6")  # Reprint a voucher, by its number in the menu
         await pilot.pause()
+        assert isinstance(app.screen, ReprintScreen)
         await type_text(pilot, voucher.number.lower())
         await pilot.press("enter")  # search, then the list
         await pilot.pause()
         await pilot.press("enter")  # reprint the one found
         await settle(app, pilot)
+
+        # The palette finds a voucher by its number too (and reprints nothing by itself).
+        await pilot.press("escape", "ctrl+p")
+        await type_text(pilot, voucher.number[1:])  # "E-KIN-2026-000001"
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReprintScreen)
+        assert app.screen.query_one("#search").value == voucher.number
+        assert app.screen.current.number == voucher.number
 
     [pdf] = pdfs(counter["receipts"])
     text = pdf_text(pdf)
