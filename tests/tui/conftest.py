@@ -51,7 +51,10 @@ def demo_db(db_path):
     """A small demo institution: (the first cashier as DemoUser, his context, a member)."""
     from mifin_tui.services import auth, demo, members
 
+    from mifin_tui.db.models import User
+
     result = demo.build(members=6, seed=7)
+    User.update(language="en").execute()  # these tests read English screens
     cashier = next(u for u in result.users if u.username == "caissier1")
     ctx = auth.login(cashier.username, cashier.password)
     member = members.search(ctx, "", limit=1)[0]

@@ -195,7 +195,9 @@ async def test_palette_lists_the_users_screens_and_opens_them(admin, make_user):
 
 async def test_language_switch_redraws_the_menu_and_is_kept(admin):
     from mifin_tui.i18n import current_language
+    from mifin_tui.services import users
 
+    users.set_language(admin, "fr")  # a French user, who switches to English
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "admin", ADMIN_PASSWORD)
