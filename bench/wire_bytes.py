@@ -1,0 +1,125 @@
+"""Bytes on the wire: what a cashier's operation costs over a slow link (SSH, 2G).
+
+    python bench/wire_bytes.py            # on a fresh demo database
+
+`mifin` runs in a real 80x24 pseudo-terminal, as sshd would give it. A cashier
+logs in; from the first paint of the main menu on, every byte Mifin writes to
+the terminal is counted while he takes a vault supply of cash (open the screen,
+type the amount and the reason, confirm, voucher printed to a folder), then
+returns to the menu. Then 20 s of idle are counted (goal: nothing: no clock, no
+spinner). Prints figures; asserts nothing. Goal (issue 12): one operation <= 30 KB.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import select
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+ANSI = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)"
+                  rb"|P[^\x1b]*\x1b\\|[()][0-9A-Za-z]|[=>78DEHM])")
+HERE = Path(__file__).resolve().parent.parent
+
+
+class Pty:
+    def __init__(self, argv: list[str], env: dict[str, str]):
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
+                                     start_new_session=True, close_fds=True)
+        os.close(slave)
+        self.raw = b""
+
+    def text(self) -> str:
+        return ANSI.sub(b"", self.raw).decode("utf-8", "replace")
+
+    def pump(self, seconds: float) -> int:
+        """Read for `seconds`; return the bytes read."""
+        got = 0
+        until = time.monotonic() + seconds
+        while (left := until - time.monotonic()) > 0:
+            if select.select([self.master], [], [], left)[0]:
+                chunk = os.read(self.master, 65536)
+                got += len(chunk)
+                self.raw += chunk
+        return got
+
+    def wait_for(self, pattern: str, timeout: float = 30) -> int:
+        got = 0
+        deadline = time.monotonic() + timeout
+        start = len(self.raw)
+        while not re.search(pattern, ANSI.sub(b"", self.raw[start:]).decode("utf-8",
+                                                                              "replace")):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{pattern!r} not seen; screen: {self.text()[-600:]!r}")
+            got += self.pump(0.05)
+        return got
+
+    def send(self, data: str) -> None:
+        os.write(self.master, data.encode())
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        os.close(self.master)
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="mifin-wire-"))
+    db = tmp / "demo.db"
+    mifin = [sys.executable, "-m", "mifin_tui"]
+    out = subprocess.run([*mifin, "--lang", "en", "--db", str(db), "demo", "--no-open",
+                          "--members", "30"], capture_output=True, text=True, check=True)
+    password = next(line.split()[1] for line in out.stdout.splitlines()
+                    if line.startswith("caissier1 "))
+    env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8",
+           "MIFIN_RECEIPT_PRINTER": f"folder:{tmp}", "TEXTUAL_ANIMATIONS": "none"}
+    env.pop("NO_COLOR", None)
+    term = Pty([*mifin, "--lang", "en", "--db", str(db)], env)
+    try:
+        login = term.wait_for(r"User name|Nom d.utilisateur")
+        term.pump(0.5)
+        term.send("caissier1\r")
+        term.pump(0.3)
+        term.send(password + "\r")
+        term.wait_for(r"Menu principal|Main menu")
+        term.pump(1.0)  # the rest of the first paint
+        first_paint = len(term.raw)
+        # One operation: a vault supply, voucher printed, back to the menu.
+        term.send("\x1b[17~")  # F6: vault transfer
+        term.wait_for(r"Transfert|transfer", 15)
+        for keys in ("\r", "\r", "50000", "\r", "Fond de caisse", "\r"):
+            term.send(keys)  # direction, currency (kept), amount, reason
+            term.pump(0.3)
+        term.wait_for(r"Confirm", 15)
+        term.send("\r")  # confirm: posted, voucher printed
+        term.wait_for(r"TC-\S+\.pdf", 15)
+        term.pump(0.5)
+        term.send("\x1b")  # back to the menu
+        term.wait_for(r"Menu principal|Main menu", 15)
+        term.pump(0.5)
+        operation = len(term.raw) - first_paint
+        idle = term.pump(20.0)
+    finally:
+        term.close()
+    printed = sorted(tmp.glob("TC-*.pdf"))
+    print(f"login screen first paint: {login / 1024:6.1f} KB")
+    print(f"log in to the first paint of the menu: {first_paint / 1024:6.1f} KB (total so far)")
+    print(f"one vault supply, confirm, voucher, back: {operation / 1024:6.1f} KB "
+          f"(goal <= 30 KB); voucher printed: {'yes' if printed else 'NO'}")
+    print(f"20 s idle on the menu: {idle} bytes (goal: 0)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
