@@ -53,10 +53,11 @@ class Pty:
                 self.raw += chunk
         return got
 
-    def wait_for(self, pattern: str, timeout: float = 30) -> int:
+    def wait_for(self, pattern: str, timeout: float = 30, since: int | None = None) -> int:
+        """Read until `pattern` shows in what was written since `since` (default: now)."""
         got = 0
         deadline = time.monotonic() + timeout
-        start = len(self.raw)
+        start = len(self.raw) if since is None else since
         while not re.search(pattern, ANSI.sub(b"", self.raw[start:]).decode("utf-8",
                                                                               "replace")):
             if time.monotonic() > deadline:
@@ -82,7 +83,7 @@ def main() -> int:
                           "--members", "30"], capture_output=True, text=True, check=True)
     password = next(line.split()[1] for line in out.stdout.splitlines()
                     if line.startswith("caissier1 "))
-    env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8",
+    env = {**os.environ, "TERM": os.environ.get("BENCH_TERM", "xterm-256color"), "LANG": "C.UTF-8",
            "MIFIN_RECEIPT_PRINTER": f"folder:{tmp}", "TEXTUAL_ANIMATIONS": "none"}
     env.pop("NO_COLOR", None)
     term = Pty([*mifin, "--lang", "en", "--db", str(db)], env)
@@ -98,15 +99,18 @@ def main() -> int:
         # One operation: a vault supply, voucher printed, back to the menu.
         term.send("\x1b[17~")  # F6: vault transfer
         term.wait_for(r"Transfert|transfer", 15)
+        mark = len(term.raw)
         for keys in ("\r", "\r", "50000", "\r", "Fond de caisse", "\r"):
             term.send(keys)  # direction, currency (kept), amount, reason
             term.pump(0.3)
-        term.wait_for(r"Confirm", 15)
+        term.wait_for(r"Confirm", 15, since=mark)
+        mark = len(term.raw)
         term.send("\r")  # confirm: posted, voucher printed
-        term.wait_for(r"TC-\S+\.pdf", 15)
+        term.wait_for(r"\.pdf", 15, since=mark)
         term.pump(0.5)
+        mark = len(term.raw)
         term.send("\x1b")  # back to the menu
-        term.wait_for(r"Menu principal|Main menu", 15)
+        term.wait_for(r"Menu principal|Main menu", 15, since=mark)
         term.pump(0.5)
         operation = len(term.raw) - first_paint
         idle = term.pump(20.0)

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from mifin_tui import __version__
-from mifin_tui.i18n import _, set_language
+from mifin_tui.i18n import N_, _, set_language
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -270,7 +270,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 REPORTS = {
-    "cash-journal": "cash journal (journal de caisse) of a till or the branch for a day",
+    "cash-journal": N_("cash journal (journal de caisse) of a till or the branch for a day"),
 }
 
 

@@ -22,14 +22,15 @@ def report() -> tuple[list[tuple[str, str, str]], bool]:
     size = shutil.get_terminal_size((0, 0))
     encoding = (locale.getpreferredencoding(False) or "").lower()
     colours = console.color_system or "none"
-    ok_mark, warn_mark = _("ok"), _("WARNING")
+    ok_mark = _("ok")
     rows = []
     good = True
 
     def add(what: str, found: str, fine: bool, advice: str = "") -> None:
         nonlocal good
         good = good and fine
-        rows.append((what, found, ok_mark if fine else f"{warn_mark}: {advice}"))
+        rows.append((what, found, ok_mark if fine else _("WARNING: {advice}").format(
+            advice=advice)))
 
     add(_("terminal (TERM)"), term or _("not set"), bool(term) and term != "dumb",
         _("set TERM, e.g. xterm-256color"))

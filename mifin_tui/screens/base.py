@@ -33,6 +33,8 @@ class MifinScreen(Screen):
 
     TITLE_MSGID: ClassVar[str] = ""
     BINDINGS = [Binding("escape", "back", N_("Back"), id="back")]
+    # Ctrl+Q and F10 work on every screen; the footer names them on the main menu only.
+    SHOW_SESSION_KEYS = False
 
     def __init__(self, ctx: Context, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -189,7 +189,7 @@ class CashJournalScreen(FormMixin, MifinScreen):
             counted.append(_("Difference: {amount} {word}").format(
                 amount=money(doc.difference), word=difference_word(doc.difference)))
         if counted:
-            lines.append("; ".join(counted))
+            lines.append(_("; ").join(counted))
         elif not doc.lines:
             lines.append(_("No cash movement and no count on this day."))
         summary.update("\n".join(lines))

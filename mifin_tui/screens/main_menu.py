@@ -19,6 +19,8 @@ LABEL_WIDTH = 44
 
 
 class MainMenuScreen(MifinScreen):
+    SHOW_SESSION_KEYS = True
+
     TITLE_MSGID = N_("Main menu")
     AUTO_FOCUS = "#menu"
 

@@ -16,8 +16,15 @@ class MifinFooter(Footer):
         kwargs.setdefault("compact", True)
         super().__init__(**kwargs)
 
+    # The session's keys (quit, log out) work everywhere but are shown only where a
+    # screen says so (the main menu): at 80 columns a French footer has no room for them.
+    SESSION_ACTIONS = frozenset({"quit", "logout", "app.quit", "app.logout"})
+
     def compose(self) -> ComposeResult:
+        show_session = getattr(self.screen, "SHOW_SESSION_KEYS", True)
         for widget in super().compose():
+            if not show_session and getattr(widget, "action", "") in self.SESSION_ACTIONS:
+                continue
             # FooterKey (not exported by Textual) carries the binding's description.
             description = getattr(widget, "description", "")
             if description:
