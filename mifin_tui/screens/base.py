@@ -3,7 +3,7 @@ and, for forms, Enter to move on and errors shown at their fields."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -110,6 +110,20 @@ class FormMixin:
             self.show_form_error(" ".join(leftovers))
         if first is not None:
             first.focus()
+
+    def call_service(self, service: Callable[..., Any], *args: Any, **kwargs: Any
+                     ) -> tuple[bool, Any]:
+        """Run a service call for this form: (True, its result), or (False, None) with
+        its refusal shown at the fields it names (or above the form)."""
+        from mifin_tui.services.errors import MifinError, ValidationError
+
+        try:
+            return True, service(*args, **kwargs)
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+        except MifinError as exc:
+            self.show_form_error(str(exc))
+        return False, None
 
     def show_form_error(self, message: str) -> None:
         label = self._error_label("form")

@@ -16,7 +16,6 @@ from textual.widgets import Label, Static
 
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.base import DialogScreen, FormMixin
-from mifin_tui.services.errors import MifinError, ValidationError
 from mifin_tui.widgets import FieldError, MifinFooter, TextField
 
 
@@ -86,13 +85,8 @@ class NoteDialog(FormMixin, DialogScreen):
         if self.done:
             return  # an Enter typed twice: the action ran once, it does not run again
         self.clear_errors()
-        try:
-            result = self.action(self.query_one("#note", TextField).value)
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
-            return
-        except MifinError as exc:
-            self.show_form_error(str(exc))
+        ok, result = self.call_service(self.action, self.query_one("#note", TextField).value)
+        if not ok:
             return
         self.done = True
         self.dismiss(result)

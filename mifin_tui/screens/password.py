@@ -10,7 +10,6 @@ from textual.widgets import Label, Static
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.base import FormMixin, MifinScreen
 from mifin_tui.services import auth
-from mifin_tui.services.errors import MifinError, ValidationError
 from mifin_tui.widgets import FieldError, TextField
 
 
@@ -51,13 +50,8 @@ class PasswordScreen(FormMixin, MifinScreen):
         if new != confirm:
             self.show_errors({"confirm": _("The two new passwords differ.")})
             return
-        try:
-            auth.change_own_password(self.ctx, old, new)
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
-            return
-        except MifinError as exc:
-            self.show_form_error(str(exc))
+        ok, _none = self.call_service(auth.change_own_password, self.ctx, old, new)
+        if not ok:
             return
         for field in self.query(TextField):
             field.value = ""

@@ -28,7 +28,7 @@ from mifin_tui.screens.base import FormMixin, MifinScreen
 from mifin_tui.screens.dialogs import ConfirmDialog
 from mifin_tui.services import cash_journal, tills
 from mifin_tui.services.context import Context
-from mifin_tui.services.errors import MifinError, ValidationError
+from mifin_tui.services.errors import MifinError
 from mifin_tui.services.tills import CountResult, TillView
 from mifin_tui.widgets import Billetage, FieldError, QuantityField, TextField, difference_word
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date
@@ -175,16 +175,12 @@ class TillCountScreen(FormMixin, MifinScreen):
 
     def record(self, counts: dict[str, dict[int, int]], note: str) -> None:
         assert self.till is not None
-        try:
-            if self.moment == "open":
-                result = tills.open_session(self.ctx, self.till.id, counts, note)
-            else:
-                result = tills.close_session(self.ctx, counts, note)
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
-            return
-        except MifinError as exc:
-            self.show_form_error(str(exc))
+        if self.moment == "open":
+            ok, result = self.call_service(tills.open_session, self.ctx, self.till.id,
+                                           counts, note)
+        else:
+            ok, result = self.call_service(tills.close_session, self.ctx, counts, note)
+        if not ok:
             return
         self.result = result
         refresh = getattr(self.app, "refresh_status", None)

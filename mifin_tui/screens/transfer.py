@@ -20,7 +20,7 @@ from mifin_tui.screens.dialogs import ConfirmDialog
 from mifin_tui.screens.print_jobs import print_voucher
 from mifin_tui.services import tills, transfers
 from mifin_tui.services.context import Context
-from mifin_tui.services.errors import MifinError, ValidationError
+from mifin_tui.services.errors import MifinError
 from mifin_tui.services.tills import SessionView, TillView
 from mifin_tui.services.transfers import TransferView
 from mifin_tui.widgets import FieldError, FormSelect, MoneyInput, TextField
@@ -179,13 +179,9 @@ class VaultTransferScreen(FormMixin, MifinScreen):
                              callback=confirmed)
 
     def send(self, direction: str, currency: str, amount: int, reason: str) -> None:
-        try:
-            done = transfers.request(self.ctx, direction, currency, amount, reason)
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
-            return
-        except MifinError as exc:
-            self.show_form_error(str(exc))
+        ok, done = self.call_service(transfers.request, self.ctx, direction, currency,
+                                     amount, reason)
+        if not ok:
             return
         self.query_one("#amount", MoneyInput).value = ""
         self.query_one("#reason", TextField).value = ""

@@ -12,7 +12,6 @@ from mifin_tui.screens.base import DialogScreen, FormMixin
 from mifin_tui.screens.user_form import role_choices
 from mifin_tui.services import users
 from mifin_tui.services.context import Context
-from mifin_tui.services.errors import MifinError, ValidationError
 from mifin_tui.services.users import UserView
 from mifin_tui.widgets import ChoiceList, FieldError, MifinFooter, TextField
 
@@ -41,14 +40,9 @@ class ResetPasswordDialog(FormMixin, DialogScreen):
 
     def action_submit(self) -> None:
         self.clear_errors()
-        try:
-            users.reset_password(self.ctx, self.user.username,
-                                 self.query_one("#password", TextField).value)
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
-            return
-        except MifinError as exc:
-            self.show_form_error(str(exc))
+        ok, _none = self.call_service(users.reset_password, self.ctx, self.user.username,
+                                      self.query_one("#password", TextField).value)
+        if not ok:
             return
         self.dismiss(True)
 
@@ -79,12 +73,7 @@ class RolesDialog(FormMixin, DialogScreen):
     def action_submit(self) -> None:
         self.clear_errors()
         roles = list(self.query_one("#roles", SelectionList).selected)
-        try:
-            users.set_roles(self.ctx, self.user.username, roles)
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
-            return
-        except MifinError as exc:
-            self.show_form_error(str(exc))
+        ok, _none = self.call_service(users.set_roles, self.ctx, self.user.username, roles)
+        if not ok:
             return
         self.dismiss(True)

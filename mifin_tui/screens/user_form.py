@@ -10,7 +10,6 @@ from textual.widgets import Label, Select, SelectionList
 from mifin_tui.i18n import LANGUAGES, N_, _
 from mifin_tui.screens.base import FormMixin, MifinScreen
 from mifin_tui.services import users
-from mifin_tui.services.errors import MifinError, ValidationError
 from mifin_tui.services.permissions import ROLES, role_label
 from mifin_tui.widgets import ChoiceList, FieldError, FormSelect, TextField
 from mifin_tui.widgets.formatting import LANGUAGE_NAMES
@@ -58,13 +57,9 @@ class AddUserScreen(FormMixin, MifinScreen):
         value = lambda name: self.query_one(f"#{name}", TextField).value  # noqa: E731
         roles = list(self.query_one("#roles", SelectionList).selected)
         language = self.query_one("#language", Select).value
-        try:
-            user = users.add_user(self.ctx, value("username"), value("full_name"),
-                                  value("password"), roles, str(language))
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
-            return
-        except MifinError as exc:
-            self.show_form_error(str(exc))
+        ok, user = self.call_service(users.add_user, self.ctx, value("username"),
+                                     value("full_name"), value("password"), roles,
+                                     str(language))
+        if not ok:
             return
         self.dismiss(user.username)

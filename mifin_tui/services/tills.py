@@ -169,6 +169,13 @@ def list_tills(ctx: Context) -> list[TillView]:
                   .order_by(Till.kind.desc(), Till.code))
 
 
+@requires("till.manage")
+def branch_tills(ctx: Context) -> list[TillView]:
+    """The branch's vault and tills as `list_tills` gives them, for the administrator."""
+    return _views(Till.select().where((Till.branch == ctx.branch_id) & (Till.active == True))  # noqa: E712
+                  .order_by(Till.kind.desc(), Till.code))
+
+
 @requires("cashjournal.read")
 def till_codes(ctx: Context) -> list[tuple[str, str]]:
     """(code, name) of the branch's vault and tills, for choosing a cash journal."""
