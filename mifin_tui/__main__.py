@@ -1,3 +1,5 @@
-from mifin_tui.cli import main
 import sys
+
+from mifin_tui.cli import main
+
 sys.exit(main())

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 from datetime import datetime, timedelta
 
-
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Branch, User, UserRole
 from mifin_tui.i18n import _

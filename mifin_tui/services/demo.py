@@ -27,12 +27,19 @@ from mifin_tui.services import (
     tills,
     transfers,
 )
-from mifin_tui.services.errors import MifinError
 from mifin_tui.services.context import Context
 from mifin_tui.services.demo_names import random_person
+from mifin_tui.services.errors import MifinError
 from mifin_tui.services.money import get_currency
 from mifin_tui.services.permissions import (
-    ACCOUNTANT, ADMIN, AUDITOR, CASHIER, COMMITTEE, LOAN_OFFICER, MANAGER, role_label,
+    ACCOUNTANT,
+    ADMIN,
+    AUDITOR,
+    CASHIER,
+    COMMITTEE,
+    LOAN_OFFICER,
+    MANAGER,
+    role_label,
 )
 from mifin_tui.services.users import create_user_row
 

@@ -22,7 +22,6 @@ from mifin_tui.services.context import Context
 from mifin_tui.services.errors import Conflict, MifinError, NotFound, ValidationError
 from mifin_tui.services.permissions import requires
 
-
 # What each kind of journal transaction is called on screens and reports.
 KIND_LABELS: dict[str, str] = {
     "deposit": N_("Cash deposit"),

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from mifin_tui.db.models import Branch, Member
+from mifin_tui.i18n import _
 from mifin_tui.services import clock, numbering
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import NotFound
-from mifin_tui.i18n import _
 from mifin_tui.services.permissions import requires
 
 

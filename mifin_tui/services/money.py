@@ -11,9 +11,9 @@ and tests all use it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 from mifin_tui.i18n import _
 

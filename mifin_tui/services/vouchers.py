@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
+from mifin_tui.db import write_transaction
 from mifin_tui.db.models import (
     Account,
     Branch,
@@ -17,7 +18,6 @@ from mifin_tui.db.models import (
     User,
     Voucher,
 )
-from mifin_tui.db import write_transaction
 from mifin_tui.i18n import N_, _, translator
 from mifin_tui.services import audit, members, settings
 from mifin_tui.services.context import Context

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 from mifin_tui.i18n import _
 from mifin_tui.services.money import get_currency
 

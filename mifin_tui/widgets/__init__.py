@@ -30,7 +30,11 @@ _WHERE = {
     "StatusLine": "status_line",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "AccountNumberInput", "Billetage", "CheckedInput", "ChoiceList", "DateInput",
+    "FieldError", "FormSelect", "MemberPicker", "MifinFooter", "MoneyInput", "PagedTable",
+    "QuantityField", "StatusInfo", "StatusLine", "TextField", "difference_word", "parse_date",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -247,3 +247,19 @@ def test_cash_journal_of_the_till(branch):
     # the vault was funded the same day: it opens at zero
     assert whole.opening_balance == 0 and whole.closing_balance == 5_100_000
     assert whole.total_in - whole.total_out == 5_100_000
+
+
+def test_the_administrator_lists_and_adds_tills(branch):
+    admin = branch["admin"]
+    open_till(branch)
+    listed = {t.code: t for t in tills.branch_tills(admin)}
+    assert list(listed) == [tills.VAULT_CODE, "C01"]  # the vault first
+    assert listed[tills.VAULT_CODE].kind == "vault"
+    assert listed[tills.VAULT_CODE].balances[USD] == 5_000_000
+    assert listed["C01"].session.cashier == branch["cashier"].username
+    added = tills.create_till(admin, "c02", "Caisse 2", [USD])
+    assert (added.code, added.kind, added.currencies, added.session) == \
+        ("C02", "till", (USD,), None)
+    assert [t.code for t in tills.branch_tills(admin)] == [tills.VAULT_CODE, "C01", "C02"]
+    with pytest.raises(PermissionDenied):
+        tills.branch_tills(branch["cashier"])
