@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
+from textual.widgets import Input, Static
+
 from mifin_tui.i18n import _
 from mifin_tui.services.money import AmountError, get_currency, parse_amount
 from mifin_tui.widgets.checked_input import CheckedInput
@@ -12,8 +15,16 @@ class MoneyInput(CheckedInput[int]):
     """`.amount` is the amount in minor units, or None while the field is empty or wrong.
 
     The currency comes from the account the amount goes to; setting `currency`
-    re-reads the field. On leaving the field the amount is rewritten in full
-    ("15000" becomes "15 000 FCFA").
+    re-reads the field. While typing, the line under the field shows the amount as
+    it will be posted ("= 15 000 FCFA"), so a missing or extra zero is seen before
+    Enter; on leaving the field the amount is rewritten in full.
+    """
+
+    DEFAULT_CSS = """
+    MoneyInput > .money-preview {
+        height: 1;
+        color: $text-muted;
+    }
     """
 
     def __init__(self, currency: str, value: str = "", *, allow_zero: bool = False,
@@ -23,6 +34,21 @@ class MoneyInput(CheckedInput[int]):
         super().__init__(value, placeholder=placeholder, id=id, classes=classes)
         self._currency = currency
         self.allow_zero = allow_zero
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield Static("", classes="money-preview", markup=False)
+
+    @property
+    def preview(self) -> str:
+        return str(self.query_one(".money-preview", Static).render())
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        try:
+            text = "= " + fmt_amount(parse_amount(event.value, self._currency), self._currency)
+        except AmountError:
+            text = ""
+        self.query_one(".money-preview", Static).update(text if event.value.strip() else "")
 
     @property
     def currency(self) -> str:

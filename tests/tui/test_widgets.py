@@ -138,3 +138,16 @@ async def test_member_picker_searches_after_a_pause_and_picks_with_the_arrows():
         await pilot.pause()
         assert len(app.picked) == 1
         assert "No member matches" in picker.query_one("FieldError").message
+
+
+async def test_money_input_shows_the_amount_as_it_is_typed():
+    field = MoneyInput("XOF")
+    app = Host(field)
+    async with app.run_test() as pilot:
+        field.focus()
+        await type_text(pilot, "1500000")
+        await pilot.pause()
+        assert field.preview == "= 1,500,000 FCFA"  # tests run in English
+        await type_text(pilot, ",5")  # not an amount of francs: no preview, no guess
+        await pilot.pause()
+        assert field.preview == ""
