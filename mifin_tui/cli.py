@@ -116,12 +116,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(_("Creating the demo institution in {path} ...").format(path=path), flush=True)
         result = demo.build(members=args.members, seed=args.seed, regulator=args.regulator)
         print(_("Demo institution: {name}, branch {branch}, business date {day}.").format(
-            name=result.institution, branch=result.branch_code, day=result.business_date))
+            name=result.institution, branch=result.branch_code,
+            day=result.business_date.strftime("%d/%m/%Y")))
         print(_("Demo users (shown once; write them down):"))
         from tabulate import tabulate
 
+        # roles wrap inside their column: the table stays within 80 columns
         print(tabulate([(u.username, u.password, u.roles_label) for u in result.users],
-                       headers=[_("user"), _("password"), _("roles")]))
+                       headers=[_("user"), _("password"), _("roles")],
+                       maxcolwidths=[None, None, 44]))
     else:
         print(_("Opening the existing demo database {path}.").format(path=path))
     if args.no_open:
