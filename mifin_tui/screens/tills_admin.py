@@ -12,7 +12,7 @@ from mifin_tui.i18n import N_, _
 from mifin_tui.screens.base import FormMixin, MifinScreen
 from mifin_tui.services import institution, regulators, tills
 from mifin_tui.services.context import Context
-from mifin_tui.services.errors import MifinError, ValidationError
+from mifin_tui.services.errors import MifinError
 from mifin_tui.services.tills import TillView
 from mifin_tui.widgets import ChoiceList, FieldError, TextField
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date
@@ -35,6 +35,11 @@ def cell(text: str) -> Text:
     return Text(text, no_wrap=True, overflow="ellipsis")
 
 
+def wrapped(text: str) -> Text:
+    """A cell that may take the two lines of its row ("OPEN by" over the name)."""
+    return Text(text, overflow="ellipsis")
+
+
 def branch_currencies(ctx: Context) -> tuple[str, ...]:
     """The currencies a till may hold: those of the institution's regulator profile."""
     return regulators.get_profile(institution.info(ctx.branch_id).regulator).currencies
@@ -55,14 +60,15 @@ class TillsScreen(MifinScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#tills", DataTable)
-        # One line per currency: its code beside its balance. 64 columns of cells and 12 of
-        # padding leave room for a scroll bar at 80 columns.
+        # One line per currency, its code beside its balance; at least two lines a row so a
+        # long name or "OPEN by ..." wraps. 66 columns of cells and 12 of padding leave room
+        # for a scroll bar at 80 columns.
         table.add_column(_("Code"), width=6)
         table.add_column(_("Name"), width=14)
         table.add_column(_("Kind"), width=6)
         table.add_column(_("Currency"), width=6)
         table.add_column(Text(_("Cash in the books"), justify="right",
-                              overflow="ellipsis", no_wrap=True), width=13)
+                              overflow="ellipsis", no_wrap=True), width=15)
         table.add_column(_("State"), width=19)
         self.reload()
 
@@ -78,12 +84,12 @@ class TillsScreen(MifinScreen):
         table.clear()
         for till in self.tills:
             table.add_row(
-                cell(till.code), cell(till.name), cell(kind_word(till)),
+                cell(till.code), wrapped(till.name), cell(kind_word(till)),
                 Text("\n".join(till.currencies)),
                 Text("\n".join(fmt_amount(till.balances.get(cur, 0), cur, symbol=False)
                                for cur in till.currencies), justify="right"),
-                cell(holder_word(till)),
-                height=max(1, len(till.currencies)), key=till.code)
+                wrapped(holder_word(till)),
+                height=max(2, len(till.currencies)), key=till.code)
         row = next((i for i, t in enumerate(self.tills) if t.code == keep), 0)
         if self.tills:
             table.move_cursor(row=row)
@@ -105,21 +111,18 @@ class TillsScreen(MifinScreen):
         if till is None:
             detail.update(_("This branch has no till yet: press F2 to add one."))
             return
-        currencies = ", ".join(till.currencies)
+        # Two lines: who holds it, then its cash (an amount must not break across lines).
         if till.kind == "vault":
-            text = _("Vault {code} ({name}) holds {currencies}; cashiers draw on it with "
-                     "vault transfers.")
+            holder = _("Vault {code} ({name}): cashiers draw on it by vault transfers.")
         elif till.session is None:
-            text = _("Till {code} ({name}) holds {currencies}; it is closed, no cashier "
-                     "holds it.")
+            holder = _("Till {code} ({name}): no cashier holds it.")
         else:
-            text = _("Till {code} ({name}) holds {currencies}; {cashier} has it open for "
-                     "the business day of {day}.")
+            holder = _("Till {code} ({name}): open by {cashier} for the day of {day}.")
         cash = " · ".join(fmt_amount(till.balances.get(cur, 0), cur) for cur in till.currencies)
-        detail.update(" ".join((
-            text.format(code=till.code, name=till.name, currencies=currencies,
-                        cashier=till.session.cashier if till.session else "",
-                        day=fmt_date(till.session.business_date) if till.session else ""),
+        detail.update("\n".join((
+            holder.format(code=till.code, name=till.name,
+                          cashier=till.session.cashier if till.session else "",
+                          day=fmt_date(till.session.business_date) if till.session else ""),
             _("Cash in the books: {cash}.").format(cash=cash))))
 
     def action_add(self) -> None:
@@ -161,12 +164,8 @@ class AddTillScreen(FormMixin, MifinScreen):
         self.clear_errors()
         value = lambda name: self.query_one(f"#{name}", TextField).value  # noqa: E731
         currencies = list(self.query_one("#currencies", SelectionList).selected)
-        try:
-            till = tills.create_till(self.ctx, value("code"), value("name"), currencies)
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
-            return
-        except MifinError as exc:
-            self.show_form_error(str(exc))
+        ok, till = self.call_service(tills.create_till, self.ctx, value("code"),
+                                     value("name"), currencies)
+        if not ok:
             return
         self.dismiss(till.code)

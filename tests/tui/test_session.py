@@ -20,8 +20,8 @@ async def test_each_role_sees_its_own_menu(admin, make_user):
     make_user("cashier", username="mbuyi")
     make_user("auditor", username="kalala")
     expected = {
-        "admin": (ADMIN_PASSWORD, ["audit_log", "users", "printer_settings", "password",
-                                   "language", "logout"]),
+        "admin": (ADMIN_PASSWORD, ["audit_log", "users", "tills", "printer_settings",
+                                   "password", "language", "logout"]),
         "mbuyi": (PASSWORD, ["account_lookup", "open_till", "close_till", "vault_transfer",
                              "cash_journal", "reprint", "till_differences", "printer_settings",
                              "password", "language", "logout"]),

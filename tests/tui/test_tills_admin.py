@@ -39,10 +39,11 @@ async def test_admin_sees_the_vault_and_till_c01_and_adds_c02(admin):
         assert listed[1][3] == "CDF\nUSD"  # the BCC profile's currencies, one a line
         assert listed[1][5] == "CLOSED (free)"
         detail = lambda: str(app.screen.query_one("#detail").render())  # noqa: E731
-        assert detail().startswith("Vault COFFRE (Main vault) holds CDF, USD;")
+        assert detail() == ("Vault COFFRE (Main vault): cashiers draw on it by vault "
+                            "transfers.\nCash in the books: 0.00 FC · 0.00 USD.")
         await pilot.press("down")
         await pilot.pause()
-        assert detail().startswith("Till C01 (Till 1) holds CDF, USD; it is closed")
+        assert detail().startswith("Till C01 (Till 1): no cashier holds it.")
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, AddTillScreen)
@@ -92,3 +93,18 @@ async def test_bad_input_shows_at_each_field_and_writes_nothing(admin):
         await pilot.pause()
         assert isinstance(app.screen, TillsScreen)
         assert [r[0] for r in rows(app)] == [VAULT_CODE, "C01"]
+
+
+async def test_the_list_says_who_holds_each_till(admin, make_user):
+    from mifin_tui.services import tills
+
+    cashier = make_user("cashier", username="mbuyi")
+    tills.open_session(cashier, Till.get(Till.code == "C01").id, {})
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_tills(pilot)
+        assert rows(app)[1][5] == "OPEN by mbuyi"
+        await pilot.press("down")
+        await pilot.pause()
+        assert str(app.screen.query_one("#detail").render()).startswith(
+            "Till C01 (Till 1): open by mbuyi for the day of 23/11/2026.")
