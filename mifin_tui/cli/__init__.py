@@ -1,0 +1,168 @@
+"""The `mifin` command: the TUI by default, sub-commands for setup, batch and audit.
+
+Exit codes: 0 ok, 1 the operation or check failed, 2 usage error. Errors are
+one line on stderr, never a traceback. Heavy modules (Textual, the demo
+generator) are imported only by the sub-command that needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from mifin_tui import __version__
+from mifin_tui.cli.admin_commands import (
+    cmd_backup,
+    cmd_check,
+    cmd_user_add,
+    cmd_user_list,
+    cmd_user_lock,
+    cmd_user_passwd,
+    cmd_user_unlock,
+)
+from mifin_tui.cli.common import EXIT_FAILED, EXIT_USAGE, CliError, parse_date, read_secret
+from mifin_tui.cli.remote_commands import cmd_serve, cmd_ssh_setup
+from mifin_tui.cli.report_commands import cmd_report
+from mifin_tui.cli.session_commands import cmd_demo, cmd_init, cmd_open, run_tui
+from mifin_tui.i18n import _, set_language
+
+__all__ = ["CliError", "build_parser", "main", "read_secret", "run_tui"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        # main() prefixes "mifin:"; name the sub-command when there is one.
+        where = self.prog.removeprefix("mifin").strip()
+        raise CliError(f"{where}: {message}" if where else message, EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="mifin",
+        description=_("Mifin, the core-banking terminal of a microfinance institution. "
+                      "Without a command, opens the interface."),
+    )
+    parser.add_argument("--version", action="version", version=f"mifin {__version__}")
+    parser.add_argument("--db", metavar="PATH",
+                        help=_("database file (default: $MIFIN_DB, then the user data folder)"))
+    parser.add_argument("--lang", choices=("fr", "en"), help=_("language of messages"))
+    parser.add_argument("--check-terminal", action="store_true",
+                        help=_("report what this terminal supports, then exit"))
+    parser.set_defaults(handler=cmd_open)
+    sub = parser.add_subparsers(title=_("commands"), metavar="COMMAND", parser_class=_Parser)
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("init", cmd_init, _("create a new institution (password prompted, or read "
+                                "from standard input)"))
+    p.add_argument("--name", required=True, help=_("institution name"))
+    p.add_argument("--branch-code", required=True, help=_("branch code, e.g. KIN"))
+    p.add_argument("--branch-name", help=_("branch name"))
+    p.add_argument("--city", default="", help=_("branch city"))
+    p.add_argument("--currency", required=True, help=_("XOF, XAF, USD or CDF"))
+    p.add_argument("--regulator", required=True, choices=("bceao", "cobac", "bcc"),
+                   help=_("regulator profile"))
+    p.add_argument("--admin", default="admin", help=_("administrator user name"))
+    p.add_argument("--admin-name", default="Administrateur",
+                   help=_("administrator full name"))
+    p.add_argument("--date", type=parse_date, help=_("first business date (YYYY-MM-DD)"))
+
+    p = add("demo", cmd_demo, _("create the demo institution if missing, then open it"))
+    p.add_argument("--no-open", action="store_true", help=_("only create the database"))
+    p.add_argument("--members", type=int, default=60, help=_("number of members"))
+    p.add_argument("--seed", type=int, default=2026, help=_("random seed"))
+    p.add_argument("--regulator", default="bcc", choices=("bceao", "cobac", "bcc"),
+                   help=_("regulator profile of the demo institution"))
+
+    add("check", cmd_check, _("verify the ledger, the balances and the audit chain "
+                              "(exit 1 when a check fails)"))
+    p = add("backup", cmd_backup, _("copy the database to a file, then verify the copy"))
+    p.add_argument("--to", required=True, metavar="FILE", help=_("backup file to write"))
+
+    p = add("ssh-setup", cmd_ssh_setup, _("print (or install, with --apply as root) the "
+                                          "sshd set-up that lands remote staff in Mifin"))
+    p.add_argument("--user", default="mifin", help=_("system account for remote staff"))
+    p.add_argument("--mifin", help=_("path of the mifin command (default: the one on PATH)"))
+    p.add_argument("--keys", metavar="FILE", help=_("public keys to authorise (with --apply)"))
+    p.add_argument("--apply", action="store_true", help=_("create the account and install "
+                                                          "the snippet (root)"))
+
+    p = add("serve", cmd_serve, _("serve the interface to a web browser (textual-serve)"))
+    p.add_argument("--host", default="127.0.0.1", help=_("address to listen on "
+                                                         "(default: this machine only)"))
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--public-url", help=_("the address browsers use, behind a proxy"))
+
+    p = add("report", cmd_report, _("print a report as a table, CSV or PDF"))
+    p.add_argument("name", nargs="?", help=_("report name (see --list)"))
+    p.add_argument("--list", action="store_true", help=_("list the reports"))
+    p.add_argument("--date", type=parse_date, help=_("business date (default: the open day)"))
+    p.add_argument("--till", help=_("till code (default: every till and the vault)"))
+    p.add_argument("--currency", help=_("currency (default: the institution's)"))
+    p.add_argument("--format", choices=("table", "csv", "pdf"), default="table")
+    p.add_argument("--output", metavar="FILE", help=_("write to FILE instead of the screen"))
+
+    p = add("user", lambda a: (p.print_help(), EXIT_USAGE)[1], _("manage users"))
+    users = p.add_subparsers(title=_("actions"), metavar="ACTION", parser_class=_Parser)
+    u = users.add_parser("list", help=_("list users"))
+    u.set_defaults(handler=cmd_user_list)
+    u = users.add_parser("add", help=_("add a user (password prompted or from stdin)"))
+    u.add_argument("username")
+    u.add_argument("--name", required=True, help=_("full name"))
+    u.add_argument("--roles", required=True,
+                   help=_("comma-separated: cashier, loan_officer, committee, manager, "
+                          "accountant, auditor, admin"))
+    u.add_argument("--language", default="fr", choices=("fr", "en"))
+    u.set_defaults(handler=cmd_user_add)
+    for name, handler, text in (
+        ("passwd", cmd_user_passwd, _("set a new password (the user changes it at login)")),
+        ("lock", cmd_user_lock, _("lock a user")),
+        ("unlock", cmd_user_unlock, _("unlock a user after failed logins")),
+    ):
+        u = users.add_parser(name, help=text, description=text)
+        u.add_argument("username")
+        u.set_defaults(handler=handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--lang" in argv:
+        i = argv.index("--lang")
+        if i + 1 < len(argv) and argv[i + 1] in ("fr", "en"):
+            set_language(argv[i + 1])
+    from mifin_tui.db import DatabaseBusy, SchemaTooNew
+    from mifin_tui.services.errors import MifinError, ValidationError
+
+    try:
+        args = build_parser().parse_args(argv)
+        if args.check_terminal:
+            from mifin_tui.terminal_check import print_report
+
+            return print_report()
+        return args.handler(args)
+    except CliError as exc:
+        print(f"mifin: {exc}", file=sys.stderr)
+        return exc.code
+    except ValidationError as exc:
+        detail = "; ".join(f"{field}: {msg}" for field, msg in exc.errors.items())
+        print(f"mifin: {detail}", file=sys.stderr)
+        return EXIT_FAILED
+    except (MifinError, SchemaTooNew, DatabaseBusy) as exc:
+        print(f"mifin: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(_("mifin: interrupted"), file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
+        print(_("mifin: unexpected error: {error}").format(error=f"{type(exc).__name__}: {exc}"),
+              file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""What every sub-command shares: exit codes, errors, opening the database, secrets."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import date
+from pathlib import Path
+
+from mifin_tui.i18n import _
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_FAILED):
+        super().__init__(message)
+        self.code = code
+
+
+def open_db(args: argparse.Namespace, *, must_exist: bool = True, demo: bool = False) -> Path:
+    from mifin_tui.db import open_database
+    from mifin_tui.paths import resolve_db_path
+
+    path = resolve_db_path(args.db, demo=demo)
+    if must_exist and not path.exists():
+        raise CliError(_("No database at {path}: run `mifin init` or `mifin demo` first.")
+                       .format(path=path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    open_database(path)
+    return path
+
+
+def require_institution() -> None:
+    from mifin_tui.services import institution
+
+    if not institution.is_initialized():
+        raise CliError(_("This database holds no institution: run `mifin init` first."))
+
+
+def read_secret(prompt: str, *, confirm: bool = False) -> str:
+    """A password from the terminal (hidden), or the next line of standard input."""
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line:
+            raise CliError(_("Expected a password on standard input."))
+        return line.rstrip("\r\n")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass(_("Again: ")) != first:
+        raise CliError(_("The two passwords differ."))
+    return first
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(_("expected a date as YYYY-MM-DD")) from exc

@@ -1,0 +1,58 @@
+"""Reaching Mifin from elsewhere: over SSH, in a browser."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from mifin_tui.cli.common import EXIT_OK, CliError, open_db, require_institution
+from mifin_tui.i18n import _
+
+
+def cmd_ssh_setup(args: argparse.Namespace) -> int:
+    from mifin_tui.paths import resolve_db_path
+    from mifin_tui.ssh_setup import SshSetup, apply
+
+    mifin = args.mifin or shutil.which("mifin") or os.path.abspath(sys.argv[0])
+    setup = SshSetup(args.user, resolve_db_path(args.db).resolve(), mifin)
+    if not args.apply:
+        print(_("# Put this in {path}, then reload sshd:").format(
+            path="/etc/ssh/sshd_config.d/mifin.conf"))
+        print(setup.snippet())
+        print(_("# Create the account: useradd --system --create-home {user} && "
+                "usermod -p '*' {user}").format(user=args.user))
+        print(_("# Add each staff member's public key to ~{user}/.ssh/authorized_keys").format(
+            user=args.user))
+        return EXIT_OK
+    try:
+        for line in apply(setup, Path(args.keys) if args.keys else None):
+            print(line)
+    except (PermissionError, RuntimeError) as exc:
+        raise CliError(str(exc)) from exc
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The same app in a browser (textual-serve): one Mifin process per visitor,
+    gated by Mifin's own login."""
+    import shlex
+
+    path = open_db(args)
+    require_institution()
+    from textual_serve.server import Server
+
+    mifin = shutil.which("mifin")
+    launcher = shlex.quote(mifin) if mifin else f"{shlex.quote(sys.executable)} -m mifin_tui"
+    lang = f" --lang {args.lang}" if args.lang else ""
+    command = f"{launcher}{lang} --db {shlex.quote(str(path.resolve()))}"
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(_("Warning: serving on {host}: anyone who reaches this address gets the login "
+                "screen. Put it behind TLS (a reverse proxy) on a trusted network.").format(
+            host=args.host), file=sys.stderr)
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    Server(command, host=args.host, port=args.port, title="Mifin",
+           public_url=args.public_url).serve()
+    return EXIT_OK

@@ -1,0 +1,74 @@
+"""Opening Mifin: the interface, a new institution, the demo."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from mifin_tui.cli.common import EXIT_OK, CliError, open_db, read_secret, require_institution
+from mifin_tui.i18n import _
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    open_db(args)
+    require_institution()
+    return run_tui()
+
+
+def run_tui() -> int:
+    # Old machines and slow links: no animation unless the user asks for it;
+    # over SSH give Escape sequences time to arrive whole.
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    if os.environ.get("SSH_CONNECTION"):
+        os.environ.setdefault("ESCDELAY", "250")
+    from mifin_tui.app import MifinApp
+
+    MifinApp().run()
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from mifin_tui.services import institution
+
+    path = open_db(args, must_exist=False)
+    if institution.is_initialized():
+        raise CliError(_("{path} already holds an institution.").format(path=path))
+    password = read_secret(_("Administrator password: "), confirm=True)
+    institution.initialize(
+        name=args.name, branch_code=args.branch_code, branch_name=args.branch_name or "",
+        currency=args.currency.upper(), regulator=args.regulator,
+        admin_username=args.admin, admin_full_name=args.admin_name,
+        admin_password=password, first_day=args.date, city=args.city,
+    )
+    print(_("Institution created in {path}. Log in as {user}.").format(
+        path=path, user=args.admin))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from mifin_tui.services import institution
+
+    path = open_db(args, must_exist=False, demo=True)
+    if not institution.is_initialized():
+        from mifin_tui.services import demo
+
+        print(_("Creating the demo institution in {path} ...").format(path=path), flush=True)
+        result = demo.build(members=args.members, seed=args.seed, regulator=args.regulator)
+        print(_("Demo institution: {name}, branch {branch}, business date {day}.").format(
+            name=result.institution, branch=result.branch_code,
+            day=result.business_date.strftime("%d/%m/%Y")))
+        print(_("Demo users (shown once; write them down):"))
+        from tabulate import tabulate
+
+        # roles wrap inside their column: the table stays within 80 columns
+        print(tabulate([(u.username, u.password, u.roles_label) for u in result.users],
+                       headers=[_("user"), _("password"), _("roles")],
+                       maxcolwidths=[None, None, 44]))
+    else:
+        print(_("Opening the existing demo database {path}.").format(path=path))
+    if args.no_open:
+        return EXIT_OK
+    if sys.stdin.isatty():
+        input(_("Press Enter to open Mifin..."))
+    return run_tui()
