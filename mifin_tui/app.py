@@ -30,10 +30,8 @@ from mifin_tui import menu  # noqa: E402
 from mifin_tui.commands import ScreensProvider, VouchersProvider  # noqa: E402
 from mifin_tui.i18n import N_, _, current_language, set_language  # noqa: E402
 from mifin_tui.messages import LanguageChanged, LoggedIn, LogoutRequested, OpenEntry  # noqa: E402
-from mifin_tui.screens.lock import LockScreen  # noqa: E402
 from mifin_tui.screens.login import LoginScreen  # noqa: E402
-from mifin_tui.screens.main_menu import MainMenuScreen  # noqa: E402
-from mifin_tui.services import auth, institution, settings, tills, vouchers  # noqa: E402
+from mifin_tui.services import auth, institution, settings  # noqa: E402
 from mifin_tui.services.context import Context  # noqa: E402
 from mifin_tui.services.errors import AuthenticationError, MifinError  # noqa: E402
 from mifin_tui.services.permissions import ROLES  # noqa: E402
@@ -171,6 +169,9 @@ class MifinApp(App[None]):
                             else settings.get("idle_lock_minutes") * 60.0)
         self._last_input = time.monotonic()
         self.locked = False
+        # Screens after the login are imported after it: the first paint waits for less.
+        from mifin_tui.screens.main_menu import MainMenuScreen
+
         self.push_screen(MainMenuScreen(ctx, menu.entries_for(ctx)))
         # A temporary password (new user, reset) is changed before anything else.
         if ctx.must_change_password:
@@ -196,6 +197,8 @@ class MifinApp(App[None]):
         till session call `refresh_status()` afterwards."""
         if not ctx.can("till.operate"):
             return None
+        from mifin_tui.services import tills  # after login: not on the start-up path
+
         session = tills.my_session(ctx)
         return session.till_code if session else None
 
@@ -288,6 +291,8 @@ class MifinApp(App[None]):
         if self.ctx is None or self.locked:
             return
         self.locked = True
+        from mifin_tui.screens.lock import LockScreen
+
         self.push_screen(LockScreen(self.ctx), callback=self._unlocked)
 
     def _unlocked(self, _result: bool | None) -> None:
@@ -331,6 +336,8 @@ class MifinApp(App[None]):
         if self.ctx is None or self.locked or not self.ctx.can("voucher.reprint"):
             return []
         try:
+            from mifin_tui.services import vouchers
+
             return [v.number for v in vouchers.find(self.ctx, text, limit=5)]
         except MifinError:
             return []

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from mifin_tui.cli.common import EXIT_FAILED, EXIT_OK, open_db, read_secret, require_institution
 from mifin_tui.i18n import _
-from mifin_tui.services.context import Context
+
+if TYPE_CHECKING:
+    from mifin_tui.services.context import Context
 
 
 def cmd_check(args: argparse.Namespace) -> int:

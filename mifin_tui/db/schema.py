@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
+from importlib.abc import Traversable
+
+from peewee import SqliteDatabase
 
 from mifin_tui.db.connection import database, write_transaction
 
@@ -24,7 +27,11 @@ class SchemaTooNew(RuntimeError):
 class Step:
     version: int
     name: str
-    sql: str
+    source: str | Traversable  # the SQL, or the file it is read from when applied
+
+    @property
+    def sql(self) -> str:
+        return self.source if isinstance(self.source, str) else self.source.read_text("utf-8")
 
 
 def steps() -> list[Step]:
@@ -32,7 +39,7 @@ def steps() -> list[Step]:
     for item in resources.files("mifin_tui.db.migrations").iterdir():
         match = _STEP_NAME.match(item.name)
         if match:
-            found.append(Step(int(match.group(1)), item.name, item.read_text("utf-8")))
+            found.append(Step(int(match.group(1)), item.name, item))
     found.sort(key=lambda s: s.version)
     for expected, step in enumerate(found, start=1):
         if step.version != expected:
@@ -72,9 +79,25 @@ def _statements(sql: str) -> list[str]:
     return out
 
 
+def _version_without_lock() -> int | None:
+    """The schema version read without taking the write lock (None: no version table)."""
+    exists = database.execute_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone() if isinstance(database.obj, SqliteDatabase) else None
+    if not exists:
+        return None
+    row = database.execute_sql('SELECT max("version") FROM "schema_version"').fetchone()
+    return int(row[0] or 0)
+
+
 def migrate() -> list[str]:
     """Bring the open database to the latest schema; returns the steps applied."""
+    # Every start-up passes here: an up-to-date database is told so by one read,
+    # without the write lock (another cashier may be posting) or the SQL files.
     available = steps()
+    known = _version_without_lock()
+    if known is not None and known == len(available):
+        return []
     with write_transaction():
         version = current_version()
     if version > len(available):

@@ -10,13 +10,13 @@ from datetime import date
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Branch, GLAccount, Institution, Till, User
 from mifin_tui.i18n import _
-from mifin_tui.services import audit, business_day, clock, settings, tills
+from mifin_tui.services import audit, business_day, clock, settings
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import Conflict, ValidationError
-from mifin_tui.services.money import CURRENCIES
 from mifin_tui.services.permissions import ADMIN, AUDITOR, permissions_for
-from mifin_tui.services.regulators import PROFILES, get_profile
-from mifin_tui.services.users import create_user_row, validate_new_user
+
+# `info` and `is_initialized` run at every start-up (the login screen); what only
+# `initialize` needs (the charts, tills, users) is imported there.
 
 # Where each profile's institutions are; vouchers print the local time.
 TIMEZONES = {"bcc": "Africa/Kinshasa", "bceao": "Africa/Abidjan", "cobac": "Africa/Douala"}
@@ -39,6 +39,9 @@ def is_initialized() -> bool:
 
 
 def validate(name: str, branch_code: str, currency: str, regulator: str) -> dict[str, str]:
+    from mifin_tui.services.money import CURRENCIES
+    from mifin_tui.services.regulators import PROFILES, get_profile
+
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = _("Required.")
@@ -65,6 +68,10 @@ def initialize(
 
     Returns the administrator's context so a caller (the demo) can go on.
     """
+    from mifin_tui.services import tills
+    from mifin_tui.services.regulators import get_profile
+    from mifin_tui.services.users import create_user_row, validate_new_user
+
     branch_code = branch_code.strip().upper()
     errors = validate(name, branch_code, currency, regulator)
     errors.update(validate_new_user(admin_username, admin_full_name, admin_password, [ADMIN]))
