@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Static
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.base import MifinScreen
 from mifin_tui.screens.till_count import TillCountScreen, result_lines
+from mifin_tui.screens.till_table import TillTableMixin
 from mifin_tui.services import institution, tills
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import MifinError
@@ -34,7 +35,7 @@ def balances_text(till: TillView) -> str:
     return " · ".join(fmt_amount(till.balances.get(cur, 0), cur) for cur in till.currencies)
 
 
-class OpenTillScreen(MifinScreen):
+class OpenTillScreen(TillTableMixin, MifinScreen):
     TITLE_MSGID = N_("Open my till")
     AUTO_FOCUS = "#tills"
     BINDINGS = [Binding("f5", "refresh", N_("Refresh"), id="open_till.refresh")]
@@ -97,16 +98,6 @@ class OpenTillScreen(MifinScreen):
                     till=session.till_code, date=fmt_date(session.business_date)),
                 _("Nothing was lost if your connection dropped: carry on with your work. "
                   "At the end of the day, close it with Close my till.")]
-
-    @property
-    def current(self) -> TillView | None:
-        table = self.query_one("#tills", DataTable)
-        if not self.tills or not 0 <= table.cursor_row < len(self.tills):
-            return None
-        return self.tills[table.cursor_row]
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.show_detail()
 
     def show_detail(self) -> None:
         till = self.current

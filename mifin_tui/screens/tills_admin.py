@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Label, SelectionList, Static
 
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.base import FormMixin, MifinScreen
+from mifin_tui.screens.till_table import TillTableMixin
 from mifin_tui.services import institution, regulators, tills
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import MifinError
@@ -45,7 +46,7 @@ def branch_currencies(ctx: Context) -> tuple[str, ...]:
     return regulators.get_profile(institution.info(ctx.branch_id).regulator).currencies
 
 
-class TillsScreen(MifinScreen):
+class TillsScreen(TillTableMixin, MifinScreen):
     TITLE_MSGID = N_("Tills")
     AUTO_FOCUS = "#tills"
     BINDINGS = [Binding("f2,ctrl+n", "add", N_("Add"), id="tills.add")]
@@ -93,16 +94,6 @@ class TillsScreen(MifinScreen):
         row = next((i for i, t in enumerate(self.tills) if t.code == keep), 0)
         if self.tills:
             table.move_cursor(row=row)
-        self.show_detail()
-
-    @property
-    def current(self) -> TillView | None:
-        table = self.query_one("#tills", DataTable)
-        if not self.tills or not 0 <= table.cursor_row < len(self.tills):
-            return None
-        return self.tills[table.cursor_row]
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
 
     def show_detail(self) -> None:
