@@ -17,6 +17,7 @@ from mifin_tui.db.models import Account, Branch, Member, Till
 from mifin_tui.i18n import _
 from mifin_tui.services import (
     accounts,
+    audit,
     auth,
     business_day,
     cash,
@@ -163,6 +164,8 @@ def build(
             for username, roles in STAFF[1:]:
                 create_user_row(username, full_name(username), passwords[username],
                                 list(roles), branch)
+                audit.record(admin, "user.add", "user", username,
+                             after={"full_name": full_name(username), "roles": list(roles)})
         ctx = {u: auth.login(u, passwords[u]) for u, _r in STAFF}
         say(_("members"))
         member_accounts = _create_members(ctx["agent"], rng, members, regulator, currency,
@@ -221,13 +224,18 @@ def _create_members(
             fields["birth_date"] = person.get("birth_date")
             fields["status"] = "founder" if n < 5 else "member"
             member = members.create_row(ctx, fields, joined)
-            acc = accounts.open_member_account(member, "savings_free", currency,
-                                               _("Free savings"), joined)
-            created.append((member.id, acc.id, currency))
+            audit.record(ctx, "member.create", "member", member.number,
+                         after={"name": members.display_name(member),
+                                "joined_on": joined.isoformat()})
+            currencies = [currency]
             if extra_currency and rng.random() < 0.3:
-                acc2 = accounts.open_member_account(member, "savings_free", extra_currency,
-                                                    _("Free savings"), joined)
-                created.append((member.id, acc2.id, extra_currency))
+                currencies.append(extra_currency)
+            for cur in currencies:
+                acc = accounts.open_member_account(member, "savings_free", cur,
+                                                   _("Free savings"), joined)
+                audit.record(ctx, "account.open", "account", acc.number,
+                             after={"member": member.number, "currency": cur})
+                created.append((member.id, acc.id, cur))
     return created
 
 
