@@ -182,12 +182,16 @@ def build(
     # Today, at the real time: both tills open and working, a large supply waiting
     # for the gérant.
     _counter_day(ctx, rng, member_accounts, cashier_tills, share=0.4, close=False)
-    first = sorted({cur for _m, _a, cur in member_accounts})[0]
-    limit = transfers.approval_limit(first) or 0
-    transfers.request(ctx["caissier2"], transfers.SUPPLY, first,
-                      min(limit + 10 ** (2 + get_currency(first).decimals),
-                          tills.till_balances(tills.vault_of(admin.branch_id))[first]),
-                      _("Cash for a group disbursement"))
+    # (only when the vault holds more than the limit: a tiny demo's vault may not)
+    vault = tills.till_balances(tills.vault_of(admin.branch_id))
+    for cur in sorted({cur for _m, _a, cur in member_accounts}):
+        limit = transfers.approval_limit(cur)
+        if limit is not None and vault.get(cur, 0) > limit:
+            step = 10 ** (2 + get_currency(cur).decimals)
+            transfers.request(ctx["caissier2"], transfers.SUPPLY, cur,
+                              min(limit + step, _round_cash(vault[cur], cur)),
+                              _("Cash for a group disbursement"))
+            break
 
     from mifin_tui.db.models import JournalTransaction
 
