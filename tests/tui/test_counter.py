@@ -233,11 +233,14 @@ async def test_close_the_till_with_a_shortage_and_print_the_cash_journal(counter
 async def test_the_manager_approves_the_pending_transfer(counter):
     cashier = counter["users"]["caissier2"]
     ctx = auth.login(cashier.username, cashier.password)
-    vault = next(t for t in tills.list_tills(ctx) if t.kind == "vault")
-    currency = max(vault.balances, key=vault.balances.get)
-    limit = transfers.approval_limit(currency)
-    asked = transfers.request(ctx, "supply", currency, limit + 100, "Group disbursement")
-    assert asked.status == "pending"
+    # the demo leaves one supply above the limit waiting for the gérant; else ask for one
+    if not TransferRequest.select().where(TransferRequest.status == "pending").exists():
+        vault = next(t for t in tills.list_tills(ctx) if t.kind == "vault")
+        currency = next(c for c, b in vault.balances.items()
+                        if b > transfers.approval_limit(c) + 100)
+        asked = transfers.request(ctx, "supply", currency,
+                                  transfers.approval_limit(currency) + 100, "Group disbursement")
+        assert asked.status == "pending"
     [waiting] = TransferRequest.select().where(TransferRequest.status == "pending")
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
