@@ -97,21 +97,29 @@ def main() -> int:
         term.pump(1.0)  # the rest of the first paint
         first_paint = len(term.raw)
         # One operation: a vault supply, voucher printed, back to the menu.
+        steps: list[tuple[str, int]] = []
         term.send("\x1b[17~")  # F6: vault transfer
         term.wait_for(r"Transfert|transfer", 15)
+        term.pump(0.5)
+        steps.append(("open the transfer screen", len(term.raw) - first_paint))
         mark = len(term.raw)
         for keys in ("\r", "\r", "50000", "\r", "Fond de caisse", "\r"):
             term.send(keys)  # direction, currency (kept), amount, reason
             term.pump(0.3)
         term.wait_for(r"Confirm", 15, since=mark)
+        term.pump(0.5)
+        steps.append(("type direction, currency, amount, reason; the confirmation",
+                      len(term.raw) - mark))
         mark = len(term.raw)
         term.send("\r")  # confirm: posted, voucher printed
         term.wait_for(r"\.pdf", 15, since=mark)
         term.pump(0.5)
+        steps.append(("confirm: posted, voucher printed", len(term.raw) - mark))
         mark = len(term.raw)
         term.send("\x1b")  # back to the menu
         term.wait_for(r"Menu principal|Main menu", 15, since=mark)
         term.pump(0.5)
+        steps.append(("back to the menu", len(term.raw) - mark))
         operation = len(term.raw) - first_paint
         idle = term.pump(20.0)
     finally:
@@ -121,6 +129,8 @@ def main() -> int:
     print(f"log in to the first paint of the menu: {first_paint / 1024:6.1f} KB (total so far)")
     print(f"one vault supply, confirm, voucher, back: {operation / 1024:6.1f} KB "
           f"(goal <= 30 KB); voucher printed: {'yes' if printed else 'NO'}")
+    for label, size in steps:
+        print(f"   {label}: {size / 1024:.1f} KB")
     print(f"20 s idle on the menu: {idle} bytes (goal: 0)")
     return 0
 
