@@ -16,6 +16,7 @@ os.environ.setdefault("ESCDELAY", "300")
 
 import time  # noqa: E402
 from dataclasses import replace  # noqa: E402
+from pathlib import Path  # noqa: E402
 from typing import ClassVar  # noqa: E402
 
 from textual import events  # noqa: E402
@@ -31,7 +32,6 @@ from mifin_tui.commands import ScreensProvider, VouchersProvider  # noqa: E402
 from mifin_tui.i18n import N_, _, current_language, set_language  # noqa: E402
 from mifin_tui.messages import LanguageChanged, LoggedIn, LogoutRequested, OpenEntry  # noqa: E402
 from mifin_tui.screens.login import LoginScreen  # noqa: E402
-from mifin_tui.services import auth, institution, settings  # noqa: E402
 from mifin_tui.services.context import Context  # noqa: E402
 from mifin_tui.services.errors import AuthenticationError, MifinError  # noqa: E402
 from mifin_tui.services.permissions import ROLES  # noqa: E402
@@ -44,6 +44,12 @@ IDLE_CHECK_SECONDS = 15.0
 # Users who print vouchers or cash journals: their fonts are loaded after login.
 PRINTING_PERMISSIONS = ("till.operate", "transfer.approve", "voucher.reprint",
                         "cashjournal.read")
+
+
+def _setting(key: str):
+    from mifin_tui.services import settings  # the store loads after the first paint
+
+    return settings.get(key)
 
 
 def _warm_up_printing() -> None:
@@ -118,10 +124,13 @@ class MifinApp(App[None]):
     ]
 
     def __init__(self, *, idle_seconds: float | None = None,
-                 high_contrast: bool | None = None) -> None:
+                 high_contrast: bool | None = None, db_path: Path | None = None) -> None:
         """`idle_seconds` overrides the `idle_lock_minutes` setting (tests);
-        `high_contrast` defaults to the MIFIN_HIGH_CONTRAST environment variable."""
+        `high_contrast` defaults to the MIFIN_HIGH_CONTRAST environment variable;
+        `db_path`: open that database just after the first paint (the CLI), rather
+        than finding it open (tests, the demo)."""
         super().__init__()
+        self._db_path = db_path
         self.ctx: Context | None = None
         self.status: StatusInfo | None = None
         self.locked = False
@@ -148,6 +157,30 @@ class MifinApp(App[None]):
         if self._idle_override is not None:
             interval = min(IDLE_CHECK_SECONDS, max(self._idle_override / 4, 0.05))
         self.set_interval(interval, self.check_idle_lock, name="idle-check")
+        if self._db_path is not None:
+            self.call_after_refresh(self.open_database)
+
+    def open_database(self) -> bool:
+        """Open the database given to the App (once); on a database Mifin cannot use,
+        end with one clear line. The login screen is drawn before: on an old machine
+        the store's modules load while the user reads it."""
+        if self._db_path is None:
+            return True
+        from mifin_tui.db import DatabaseBusy, SchemaTooNew, open_database
+        from mifin_tui.services import institution
+
+        try:
+            open_database(self._db_path)
+            if not institution.is_initialized():
+                raise MifinError(_("This database holds no institution: run `mifin init` "
+                                   "first."))
+        except (MifinError, SchemaTooNew, DatabaseBusy) as exc:
+            self.exit(return_code=1, message=f"mifin: {exc}")
+            return False
+        self._db_path = None
+        if isinstance(self.screen, LoginScreen):
+            self.screen.show_institution()
+        return True
 
     def _apply_contrast(self) -> None:
         self.theme = HIGH_CONTRAST_THEME.name if self.high_contrast else MIFIN_THEME.name
@@ -166,7 +199,7 @@ class MifinApp(App[None]):
         self.ctx = ctx
         self.status = self.status_for(ctx)
         self._idle_limit = (self._idle_override if self._idle_override is not None
-                            else settings.get("idle_lock_minutes") * 60.0)
+                            else _setting("idle_lock_minutes") * 60.0)
         self._last_input = time.monotonic()
         self.locked = False
         # Screens after the login are imported after it: the first paint waits for less.
@@ -185,6 +218,8 @@ class MifinApp(App[None]):
                             name="warm-up-printing", exit_on_error=False)
 
     def status_for(self, ctx: Context) -> StatusInfo:
+        from mifin_tui.services import institution
+
         info = institution.info(ctx.branch_id)
         return StatusInfo(
             institution=info.name, branch_code=info.branch_code, branch_name=info.branch_name,
@@ -236,6 +271,8 @@ class MifinApp(App[None]):
         self.locked = False
         if ctx is not None:
             try:
+                from mifin_tui.services import auth
+
                 auth.logout(ctx)
             except MifinError:
                 pass  # the session ends anyway
@@ -274,6 +311,8 @@ class MifinApp(App[None]):
         if self.ctx is None:
             return
         try:
+            from mifin_tui.services import auth
+
             auth.check_session(self.ctx)
         except AuthenticationError as exc:  # AccountLocked too
             self.post_message(LogoutRequested(str(exc)))

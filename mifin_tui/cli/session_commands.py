@@ -5,18 +5,24 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
-from mifin_tui.cli.common import EXIT_OK, CliError, open_db, read_secret, require_institution
+from mifin_tui.cli.common import EXIT_OK, CliError, open_db, read_secret
 from mifin_tui.i18n import _
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    open_db(args)
-    require_institution()
-    return run_tui()
+    from mifin_tui.paths import resolve_db_path
+
+    path = resolve_db_path(args.db)
+    if not path.exists():
+        raise CliError(_("No database at {path}: run `mifin init` or `mifin demo` first.")
+                       .format(path=path))
+    # The app opens it just after drawing the login screen (see MifinApp.open_database).
+    return run_tui(path)
 
 
-def run_tui() -> int:
+def run_tui(db_path: Path | None = None) -> int:
     # Old machines and slow links: no animation unless the user asks for it;
     # over SSH give Escape sequences time to arrive whole.
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
@@ -24,8 +30,9 @@ def run_tui() -> int:
         os.environ.setdefault("ESCDELAY", "250")
     from mifin_tui.app import MifinApp
 
-    MifinApp().run()
-    return EXIT_OK
+    app = MifinApp(db_path=db_path)
+    app.run()
+    return app.return_code or EXIT_OK
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -11,7 +11,6 @@ from textual.widgets import Label, Static
 from mifin_tui.i18n import N_, _
 from mifin_tui.messages import LoggedIn
 from mifin_tui.screens.base import FormMixin
-from mifin_tui.services import auth, institution
 from mifin_tui.services.errors import AuthenticationError, MifinError
 from mifin_tui.widgets import FieldError, MifinFooter, TextField
 
@@ -21,10 +20,9 @@ class LoginScreen(FormMixin, Screen):
     BINDINGS = [Binding("f2", "submit", N_("Log in"), id="login.submit")]
 
     def compose(self) -> ComposeResult:
-        name = institution.info().name if institution.is_initialized() else ""
         with Center():
             with Vertical(id="login-box"):
-                yield Static(name, id="login-institution", markup=False)
+                yield Static("", id="login-institution", markup=False)
                 yield Static(_("Mifin: log in"), classes="screen-title", markup=False)
                 yield Label(_("User name"), markup=False)
                 yield TextField(id="username")
@@ -36,7 +34,22 @@ class LoginScreen(FormMixin, Screen):
                              classes="hint", markup=False)
         yield MifinFooter()
 
+    def on_mount(self) -> None:
+        if getattr(self.app, "_db_path", None) is None:  # the database is open already
+            self.show_institution()
+
+    def show_institution(self) -> None:
+        from mifin_tui.services import institution
+
+        name = institution.info().name if institution.is_initialized() else ""
+        self.query_one("#login-institution", Static).update(name)
+
     def action_submit(self) -> None:
+        open_database = getattr(self.app, "open_database", None)
+        if open_database is not None and not open_database():
+            return
+        from mifin_tui.services import auth
+
         self.clear_errors()
         username = self.query_one("#username", TextField).value.strip()
         password_field = self.query_one("#password", TextField)
@@ -62,6 +75,7 @@ class LoginScreen(FormMixin, Screen):
     async def reset(self, message: str = "") -> None:
         """Draw the screen afresh (in the language now active) and show `message`."""
         await self.recompose()
+        self.show_institution()
         if message:
             self.show_errors({"password": message})
         self.query_one("#username").focus()
