@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 
 from mifin_tui.i18n import N_, _
 from mifin_tui.services.context import Context
@@ -110,6 +111,14 @@ class FormMixin:
             self.show_form_error(" ".join(leftovers))
         if first is not None:
             first.focus()
+
+    @staticmethod
+    def field_row(label: str, field: Widget, name: str) -> ComposeResult:
+        """A labelled field on one line, its error line under it (`error-<name>`)."""
+        with Horizontal(classes="row"):
+            yield Label(label, markup=False)
+            yield field
+        yield FieldError(id=f"error-{name}", classes="row-error")
 
     def call_service(self, service: Callable[..., Any], *args: Any, **kwargs: Any
                      ) -> tuple[bool, Any]:

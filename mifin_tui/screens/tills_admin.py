@@ -135,21 +135,14 @@ class AddTillScreen(FormMixin, MifinScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
-            yield from self._row(_("Till code"), TextField(id="code", max_length=16), "code")
-            yield from self._row(_("Name"), TextField(id="name", max_length=60), "name")
+            yield from self.field_row(_("Till code"), TextField(id="code", max_length=16), "code")
+            yield from self.field_row(_("Name"), TextField(id="name", max_length=60), "name")
             with Horizontal(classes="row"):
                 yield Label(_("Currencies (Space ticks)"), markup=False)
                 yield ChoiceList(*((cur, cur, False) for cur in branch_currencies(self.ctx)),
                                  id="currencies", classes="submit-on-enter")
             yield FieldError(id="error-currencies", classes="row-error")
             yield FieldError(id="error-form")
-
-    @staticmethod
-    def _row(label: str, field, name: str) -> ComposeResult:
-        with Horizontal(classes="row"):
-            yield Label(label, markup=False)
-            yield field
-        yield FieldError(id=f"error-{name}", classes="row-error")
 
     def action_submit(self) -> None:
         self.clear_errors()

@@ -28,13 +28,13 @@ class AddUserScreen(FormMixin, MifinScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
-            yield from self._row(_("User name"), TextField(id="username", max_length=32),
+            yield from self.field_row(_("User name"), TextField(id="username", max_length=32),
                                  "username")
-            yield from self._row(_("Full name"), TextField(id="full_name", max_length=80),
+            yield from self.field_row(_("Full name"), TextField(id="full_name", max_length=80),
                                  "full_name")
-            yield from self._row(_("Temporary password"),
+            yield from self.field_row(_("Temporary password"),
                                  TextField(id="password", password=True), "password")
-            yield from self._row(
+            yield from self.field_row(
                 _("Language"),
                 FormSelect([(LANGUAGE_NAMES[lang], lang) for lang in LANGUAGES],
                            id="language", value="fr", allow_blank=False),
@@ -44,13 +44,6 @@ class AddUserScreen(FormMixin, MifinScreen):
                 yield ChoiceList(*role_choices(), id="roles", classes="submit-on-enter")
             yield FieldError(id="error-roles", classes="row-error")
             yield FieldError(id="error-form")
-
-    @staticmethod
-    def _row(label: str, field, name: str) -> ComposeResult:
-        with Horizontal(classes="row"):
-            yield Label(label, markup=False)
-            yield field
-        yield FieldError(id=f"error-{name}", classes="row-error")
 
     def action_submit(self) -> None:
         self.clear_errors()
