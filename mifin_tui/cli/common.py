@@ -19,14 +19,21 @@ class CliError(Exception):
         self.code = code
 
 
-def open_db(args: argparse.Namespace, *, must_exist: bool = True, demo: bool = False) -> Path:
-    from mifin_tui.db import open_database
+def db_path(args: argparse.Namespace, *, must_exist: bool = True, demo: bool = False) -> Path:
+    """The database file the command works on (`--db`, `MIFIN_DB`, the data folder)."""
     from mifin_tui.paths import resolve_db_path
 
     path = resolve_db_path(args.db, demo=demo)
     if must_exist and not path.exists():
         raise CliError(_("No database at {path}: run `mifin init` or `mifin demo` first.")
                        .format(path=path))
+    return path
+
+
+def open_db(args: argparse.Namespace, *, must_exist: bool = True, demo: bool = False) -> Path:
+    from mifin_tui.db import open_database
+
+    path = db_path(args, must_exist=must_exist, demo=demo)
     path.parent.mkdir(parents=True, exist_ok=True)
     open_database(path)
     return path

@@ -7,19 +7,13 @@ import os
 import sys
 from pathlib import Path
 
-from mifin_tui.cli.common import EXIT_OK, CliError, open_db, read_secret
+from mifin_tui.cli.common import EXIT_OK, CliError, db_path, open_db, read_secret
 from mifin_tui.i18n import _
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    from mifin_tui.paths import resolve_db_path
-
-    path = resolve_db_path(args.db)
-    if not path.exists():
-        raise CliError(_("No database at {path}: run `mifin init` or `mifin demo` first.")
-                       .format(path=path))
     # The app opens it just after drawing the login screen (see MifinApp.open_database).
-    return run_tui(path)
+    return run_tui(db_path(args))
 
 
 def run_tui(db_path: Path | None = None) -> int:
