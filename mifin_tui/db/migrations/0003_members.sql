@@ -1,0 +1,1 @@
+-- Mifin schema version 3: reserved for the members capability (filled as it lands).

@@ -1,0 +1,1 @@
+-- Mifin schema version 5: reserved for the loan_products capability (filled as it lands).
