@@ -301,6 +301,15 @@ class TransferRequest(BaseModel):
     txn = pw.ForeignKeyField(JournalTransaction, null=True, backref="+")
 
 
+class Holiday(BaseModel):
+    """A public holiday of the institution: no business day, no due date on it."""
+
+    date = pw.DateField(unique=True)
+    label = pw.CharField()
+    created_by = pw.ForeignKeyField(User, null=True, backref="+")
+    created_at = pw.DateTimeField()
+
+
 class AuditLog(BaseModel):
     seq = pw.AutoField()
     at = pw.CharField()  # ISO-8601 UTC, kept as text so the hash is stable
@@ -337,5 +346,6 @@ MODELS: tuple[type[BaseModel], ...] = (
     TillBalance,
     Voucher,
     TransferRequest,
+    Holiday,
     AuditLog,
 )

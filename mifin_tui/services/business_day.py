@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import BusinessDay
 from mifin_tui.i18n import _
-from mifin_tui.services import audit, clock, settings
+from mifin_tui.services import audit, clock
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import BusinessDayClosed, Conflict
 from mifin_tui.services.permissions import requires
@@ -34,11 +34,13 @@ def require_open(branch_id: int) -> date:
 
 
 def next_working_day(day: date, weekend: list[int] | None = None) -> date:
-    weekend = settings.get("weekend_days") if weekend is None else weekend
-    nxt = day + timedelta(days=1)
-    while nxt.weekday() in weekend:
-        nxt += timedelta(days=1)
-    return nxt
+    """The next working day after `day`: past the weekend and the institution's holidays."""
+    from mifin_tui.services import calendar
+
+    cal = calendar.load()
+    if weekend is not None:
+        cal = calendar.make(weekend, cal.holidays)
+    return cal.next_after(day)
 
 
 def open_first_day(branch_id: int, day: date, user_id: int | None) -> None:

@@ -1,1 +1,0 @@
--- Mifin schema version 3: reserved for the members capability (filled as it lands).

@@ -1,0 +1,1 @@
+-- Mifin schema version 4: reserved for the members capability (filled as it lands).

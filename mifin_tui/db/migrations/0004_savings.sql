@@ -1,1 +1,0 @@
--- Mifin schema version 4: reserved for the savings capability (filled as it lands).

@@ -1,1 +1,0 @@
--- Mifin schema version 5: reserved for the loan_products capability (filled as it lands).

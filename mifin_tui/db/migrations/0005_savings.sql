@@ -1,0 +1,1 @@
+-- Mifin schema version 5: reserved for the savings capability (filled as it lands).

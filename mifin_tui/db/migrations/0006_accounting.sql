@@ -1,1 +1,0 @@
--- Mifin schema version 6: reserved for the accounting capability (filled as it lands).

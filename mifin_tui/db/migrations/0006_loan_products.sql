@@ -1,0 +1,1 @@
+-- Mifin schema version 6: reserved for the loan_products capability (filled as it lands).

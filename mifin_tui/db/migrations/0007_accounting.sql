@@ -1,0 +1,1 @@
+-- Mifin schema version 7: reserved for the accounting capability (filled as it lands).

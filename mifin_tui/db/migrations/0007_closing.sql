@@ -1,1 +1,0 @@
--- Mifin schema version 7: reserved for the closing capability (filled as it lands).

@@ -1,0 +1,1 @@
+-- Mifin schema version 8: reserved for the closing capability (filled as it lands).
