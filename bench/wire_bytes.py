@@ -8,6 +8,10 @@ the terminal is counted while he takes a vault supply of cash (open the screen,
 type the amount and the reason, confirm, voucher printed to a folder), then
 returns to the menu. Then 20 s of idle are counted (goal: nothing: no clock, no
 spinner). Prints figures; asserts nothing. Goal (issue 12): one operation <= 30 KB.
+
+The flow runs twice: with Textual's output as it is (MIFIN_THIN_OUTPUT=0) and with
+Mifin's thin driver (only changed cells sent; mifin_tui/thin_driver.py).
+BENCH_TERM=linux measures the Linux console's 16 colours.
 """
 
 from __future__ import annotations
@@ -75,7 +79,7 @@ class Pty:
         os.close(self.master)
 
 
-def main() -> int:
+def measure(thin: bool) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="mifin-wire-"))
     db = tmp / "demo.db"
     mifin = [sys.executable, "-m", "mifin_tui"]
@@ -84,7 +88,8 @@ def main() -> int:
     password = next(line.split()[1] for line in out.stdout.splitlines()
                     if line.startswith("caissier1 "))
     env = {**os.environ, "TERM": os.environ.get("BENCH_TERM", "xterm-256color"), "LANG": "C.UTF-8",
-           "MIFIN_RECEIPT_PRINTER": f"folder:{tmp}", "TEXTUAL_ANIMATIONS": "none"}
+           "MIFIN_RECEIPT_PRINTER": f"folder:{tmp}", "TEXTUAL_ANIMATIONS": "none",
+           "MIFIN_THIN_OUTPUT": "1" if thin else "0"}
     env.pop("NO_COLOR", None)
     term = Pty([*mifin, "--lang", "en", "--db", str(db)], env)
     try:
@@ -125,6 +130,8 @@ def main() -> int:
     finally:
         term.close()
     printed = sorted(tmp.glob("TC-*.pdf"))
+    print(f"== {'thin driver (default)' if thin else 'Textual output as is (MIFIN_THIN_OUTPUT=0)'}"
+          f", TERM={env['TERM']}")
     print(f"login screen first paint: {login / 1024:6.1f} KB")
     print(f"log in to the first paint of the menu: {first_paint / 1024:6.1f} KB (total so far)")
     print(f"one vault supply, confirm, voucher, back: {operation / 1024:6.1f} KB "
@@ -132,6 +139,11 @@ def main() -> int:
     for label, size in steps:
         print(f"   {label}: {size / 1024:.1f} KB")
     print(f"20 s idle on the menu: {idle} bytes (goal: 0)")
+
+
+def main() -> int:
+    measure(thin=False)
+    measure(thin=True)
     return 0
 
 

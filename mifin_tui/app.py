@@ -146,6 +146,18 @@ class MifinApp(App[None]):
 
     # --- start ----------------------------------------------------------------------------
 
+    def get_driver_class(self):  # type: ignore[override]
+        """In a terminal, the driver that sends blank runs compactly (slow links)."""
+        from textual import constants
+
+        driver = super().get_driver_class()
+        if (constants.DRIVER is None and driver.__name__ == "LinuxDriver"
+                and os.environ.get("MIFIN_THIN_OUTPUT", "1") != "0"):
+            from mifin_tui.thin_driver import ThinLinuxDriver
+
+            return ThinLinuxDriver
+        return driver
+
     def get_default_screen(self) -> Screen:
         return LoginScreen()
 

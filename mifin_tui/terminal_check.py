@@ -53,6 +53,14 @@ def report() -> tuple[list[tuple[str, str, str]], bool]:
     add(_("Escape delay (ESCDELAY)"), escdelay or _("default"),
         not remote or (escdelay.isdigit() and int(escdelay) >= 200),
         _("Mifin sets 250 ms over SSH when ESCDELAY is not set"))
+    from mifin_tui.thin_driver import terminal_erases_in_background
+
+    thin = os.environ.get("MIFIN_THIN_OUTPUT", "1") != "0"
+    erase = terminal_erases_in_background(term)
+    add(_("screen updates"),
+        (_("changed cells only, blanks erased") if erase else
+         _("changed cells only")) if thin else _("Textual's full lines (MIFIN_THIN_OUTPUT=0)"),
+        True)
     add(_("animations"), os.environ.get("TEXTUAL_ANIMATIONS", _("default")), True)
     add("NO_COLOR", os.environ.get("NO_COLOR", _("not set")), True)
     return rows, good

@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from mifin_tui.i18n import N_, _
+from mifin_tui.screens.base import QuietFocus
 from mifin_tui.messages import LogoutRequested
 from mifin_tui.services import auth
 from mifin_tui.services.context import Context
@@ -16,7 +17,7 @@ from mifin_tui.services.errors import AccountLocked, MifinError
 from mifin_tui.widgets import FieldError, MifinFooter, TextField
 
 
-class LockScreen(ModalScreen[bool]):
+class LockScreen(QuietFocus, ModalScreen[bool]):
     """Opaque (see app.tcss): a locked terminal shows no member's data.
 
     Dismissed with True once the password is right. Too many wrong passwords lock

@@ -10,12 +10,12 @@ from textual.widgets import Label, Static
 
 from mifin_tui.i18n import N_, _
 from mifin_tui.messages import LoggedIn
-from mifin_tui.screens.base import FormMixin
+from mifin_tui.screens.base import FormMixin, QuietFocus
 from mifin_tui.services.errors import AuthenticationError, MifinError
 from mifin_tui.widgets import FieldError, MifinFooter, TextField
 
 
-class LoginScreen(FormMixin, Screen):
+class LoginScreen(QuietFocus, FormMixin, Screen):
     AUTO_FOCUS = "#username"
     BINDINGS = [Binding("f2", "submit", N_("Log in"), id="login.submit")]
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.widgets import Footer
 
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, current_language
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 
 class MifinFooter(Footer):
@@ -20,7 +25,27 @@ class MifinFooter(Footer):
     # screen says so (the main menu): at 80 columns a French footer has no room for them.
     SESSION_ACTIONS = frozenset({"quit", "logout", "app.quit", "app.logout"})
 
+    _shown: tuple | None = None
+
+    def _signature(self, screen: Screen) -> tuple:
+        """What the footer draws: its keys, their descriptions and state, the language."""
+        return (current_language(), tuple(
+            (binding.key, binding.action, binding.description, enabled, tooltip)
+            for (_n, binding, enabled, tooltip) in screen.active_bindings.values()
+            if binding.show))
+
+    def bindings_changed(self, screen: Screen) -> None:
+        # Textual rebuilds the footer at every focus change, twice; over SSH each rebuild
+        # resends the bottom line. Rebuild only when what it shows has changed.
+        if self.is_attached and screen is self.screen and self._bindings_ready:
+            signature = self._signature(screen)
+            if signature == self._shown:
+                return
+        super().bindings_changed(screen)
+
     def compose(self) -> ComposeResult:
+        if self._bindings_ready and self.is_attached:
+            self._shown = self._signature(self.screen)
         show_session = getattr(self.screen, "SHOW_SESSION_KEYS", True)
         for widget in super().compose():
             if not show_session and getattr(widget, "action", "") in self.SESSION_ACTIONS:
