@@ -1,0 +1,90 @@
+"""Every screen of the menu, opened by a user who may open it, fits an 80x24 terminal.
+
+Driven by the menu registry: a screen added to the menu is checked here without a
+line more. "Fits": every widget shown lies inside the screen, or inside a container
+that scrolls to it; no field, button or table is squashed to nothing; the footer
+names the screen's keys on one line. Checked in French (the longer language) and in
+English.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Input, OptionList, Select
+
+from mifin_tui import menu
+from mifin_tui.app import MifinApp
+from mifin_tui.db.models import User
+from tests.tui.conftest import SIZE, login
+
+# What must never be squashed to zero cells where it is displayed.
+_MUST_SHOW = (Input, Select, DataTable, OptionList)
+
+
+def _scrolls_to(widget: Widget, axis: str) -> bool:
+    """Whether an ancestor of `widget` scrolls on `axis` ("x" or "y"), so that what lies
+    beyond the screen's edge that way can be reached."""
+    return any(getattr(a.styles, f"overflow_{axis}") in ("auto", "scroll")
+               for a in widget.ancestors if isinstance(a, Widget))
+
+
+def _misfits(app: MifinApp) -> list[str]:
+    screen = app.screen
+    area = screen.region
+    problems = []
+    for widget in screen.query("*"):
+        if not widget.display or not widget.visible:
+            continue
+        region = widget.region
+        if isinstance(widget, _MUST_SHOW) and widget.is_on_screen and (
+                region.width == 0 or region.height == 0):
+            problems.append(f"{widget!r} is squashed to {region.size}")
+        if region.right > area.right and not _scrolls_to(widget, "x"):
+            problems.append(f"{widget!r} at {region} is cut at the right edge")
+        if region.bottom > area.bottom and not _scrolls_to(widget, "y"):
+            problems.append(f"{widget!r} at {region} is cut at the bottom")
+    footers = list(screen.query(Footer))
+    for footer in footers:
+        if footer.region.height > 1:
+            problems.append(f"the footer takes {footer.region.height} lines")
+    return problems
+
+
+def _users_by_entry(demo) -> dict[str, object]:
+    """For each menu entry that opens a screen, the first demo user who may open it."""
+    from mifin_tui.services import auth
+
+    chosen: dict[str, object] = {}
+    for user in demo.users:
+        ctx = auth.login(user.username, user.password)
+        for entry in menu.entries_for(ctx):
+            if entry.screen and entry.id not in chosen:
+                chosen[entry.id] = user
+    return chosen
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_every_menu_screen_fits_80x24(demo_db, language):
+    *_rest, demo = demo_db
+    User.update(language=language).execute()
+    by_user: dict[str, list[str]] = {}
+    users = {}
+    for entry_id, user in _users_by_entry(demo).items():
+        by_user.setdefault(user.username, []).append(entry_id)
+        users[user.username] = user
+    assert len([e for e in menu.ENTRIES if e.screen]) == sum(map(len, by_user.values())), \
+        "a menu screen no demo user may open"
+    problems = []
+    for username, entry_ids in by_user.items():
+        app = MifinApp()
+        async with app.run_test(size=SIZE) as pilot:
+            await login(pilot, username, users[username].password)
+            for entry_id in entry_ids:
+                await app.open_entry(entry_id)
+                await pilot.pause()
+                problems += [f"{entry_id} ({username}, {language}): {p}"
+                             for p in _misfits(app)]
+                await pilot.press("escape")
+                await pilot.pause()
+    assert not problems, "\n".join(problems)
