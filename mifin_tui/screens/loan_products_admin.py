@@ -37,7 +37,7 @@ CHOICES = {
     "days_in_year": (("", N_("Periodic rate")), ("360", N_("Actual days / 360")),
                      ("365", N_("Actual days / 365"))),
     "grace_interest_mode": (("waived", N_("Not charged")), ("capitalised", N_("Capitalised"))),
-    "fee_kind": (("percent", N_("% of the amount")), ("fixed", N_("Fixed amount"))),
+    "fee_kind": (("percent", N_("Percent of the amount")), ("fixed", N_("Fixed amount"))),
     "fee_timing": (("deducted", N_("Deducted from the disbursement")),
                    ("upfront", N_("Paid up front in cash"))),
     "penalty_kind": (("none", N_("No penalty")), ("daily", N_("% a day of the overdue")),

@@ -217,7 +217,7 @@ def validate(spec: ProductSpec, profile: regulators.RegulatorProfile) -> dict[st
     if spec.fee_kind not in FEE_KINDS:
         e["fee_kind"] = _("Fixed or percent.")
     if spec.fee_value < 0 or (spec.fee_kind == "percent" and spec.fee_value > 10_000):
-        e["fee_value"] = _("Fees between 0 and 100 % of the amount.")
+        e["fee_value"] = _("Fees between 0 and 100 percent of the amount.")
     if spec.fee_timing not in FEE_TIMINGS:
         e["fee_timing"] = _("Paid up front or deducted from the disbursement.")
     for name in ("insurance_bp", "savings_bp"):
