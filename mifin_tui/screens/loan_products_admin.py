@@ -127,7 +127,7 @@ class LoanProductsScreen(MifinScreen):
 
     def reload(self, select: int | None = None) -> None:
         try:
-            self.products = loan_products.list_products(self.ctx, active_only=False)
+            self.products = loan_products.all_products(self.ctx)
         except MifinError as exc:
             self.notify(str(exc), severity="error")
             return

@@ -78,7 +78,8 @@ class SimulatorScreen(FormMixin, MifinScreen):
         padding: 0 1;
     }
     SimulatorScreen .cell { height: 1; }
-    SimulatorScreen .cell > Label { width: 11; }
+    SimulatorScreen .cell.wide { column-span: 2; }
+    SimulatorScreen .cell > Label { width: 12; }
     SimulatorScreen .cell > Input, SimulatorScreen .cell > Select { width: 1fr; }
     SimulatorScreen #sim-summary { height: 2; padding: 0 1; }
     SimulatorScreen #schedule { height: 1fr; }
@@ -104,8 +105,8 @@ class SimulatorScreen(FormMixin, MifinScreen):
 
     # --- layout ---------------------------------------------------------------------
 
-    def _cell(self, label: str, field) -> ComposeResult:  # noqa: ANN001
-        with Horizontal(classes="cell"):
+    def _cell(self, label: str, field, wide: bool = False) -> ComposeResult:  # noqa: ANN001
+        with Horizontal(classes="cell wide" if wide else "cell"):
             yield Label(label, markup=False)
             yield field
 
@@ -114,7 +115,8 @@ class SimulatorScreen(FormMixin, MifinScreen):
                                                 for p in self.products]
         with Grid(id="terms"):
             yield from self._cell(_("Product"), FormSelect(products, id="product",
-                                                           value=BY_HAND, allow_blank=False))
+                                                           value=BY_HAND, allow_blank=False),
+                                  wide=True)
             yield from self._cell(_("Amount"), TextField(id="amount"))
             yield from self._cell(_("Currency"), FormSelect(
                 [(c, c) for c in self.currencies], id="currency",

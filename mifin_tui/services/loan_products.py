@@ -28,7 +28,8 @@ from mifin_tui.services.permissions import requires
 from mifin_tui.services.working_days import WorkingCalendar
 
 __all__ = [
-    "ALLOCATION_PARTS", "KINDS", "LoanProductView", "ProductSpec", "create", "fee_amount",
+    "ALLOCATION_PARTS", "KINDS", "LoanProductView", "ProductSpec", "all_products", "create",
+    "fee_amount",
     "get", "list_products", "set_active", "simulate", "terms_for", "update", "validate",
 ]
 
@@ -334,12 +335,23 @@ def set_active(ctx: Context, product_id: int, active: bool) -> LoanProductView:
     return _view(row)
 
 
-@requires("loan.simulate")
-def list_products(ctx: Context, active_only: bool = True) -> list[LoanProductView]:
+def _products(active_only: bool) -> list[LoanProductView]:
     query = LoanProduct.select().order_by(LoanProduct.code)
     if active_only:
         query = query.where(LoanProduct.active == True)  # noqa: E712 - peewee expression
     return [_view(row) for row in query]
+
+
+@requires("loan.simulate")
+def list_products(ctx: Context, active_only: bool = True) -> list[LoanProductView]:
+    """The products a loan can be simulated or made with (the active ones by default)."""
+    return _products(active_only)
+
+
+@requires("product.manage")
+def all_products(ctx: Context) -> list[LoanProductView]:
+    """Every product, retired ones included, for the administrator."""
+    return _products(False)
 
 
 def get(product_id: int) -> LoanProductView:

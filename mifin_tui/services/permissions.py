@@ -75,7 +75,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          "cashjournal.read"}
     ),
     ADMIN: frozenset({"user.manage", "settings.manage", "audit.read", "till.manage",
-                      "product.manage", "loan.simulate"}),
+                      "product.manage"}),
 }
 
 

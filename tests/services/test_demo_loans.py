@@ -17,8 +17,8 @@ def test_easter_dates():
 
 def test_bceao_demo_has_its_products_and_holidays(db_path):
     result = demo.build(members=4, seed=3, regulator="bceao")
-    admin = next(u for u in result.users if u.username == "admin")
-    ctx = login(admin.username, admin.password)
+    agent = next(u for u in result.users if u.username == "agent")
+    ctx = login(agent.username, agent.password)
     products = loan_products.list_products(ctx)
     assert [p.code for p in products] == ["AGRI", "HEBDO", "PME", "SOLID"]
     profile = regulators.get_profile("bceao")

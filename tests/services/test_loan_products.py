@@ -23,7 +23,7 @@ WEEKLY = ProductSpec(code="hebdo", name="Crédit hebdomadaire", currency="USD",
                      max_debt_to_income_bp=3000)
 
 
-def test_create_get_and_audit(admin):
+def test_create_get_and_audit(admin, make_user):
     made = loan_products.create(admin, WEEKLY)
     assert made.code == "HEBDO" and made.active
     got = loan_products.get(made.id)
@@ -31,7 +31,8 @@ def test_create_get_and_audit(admin):
     assert got.allocation_order == ("penalties", "interest", "principal")
     entry = AuditLog.select().where(AuditLog.action == "loan_product.create").get()
     assert entry.entity_id == "HEBDO"
-    assert [p.code for p in loan_products.list_products(admin)] == ["HEBDO"]
+    assert [p.code for p in loan_products.list_products(make_user("cashier"))] == ["HEBDO"]
+    assert [p.code for p in loan_products.all_products(admin)] == ["HEBDO"]
 
 
 def test_every_bad_field_is_named_at_once_and_nothing_written(admin):
@@ -54,13 +55,14 @@ def test_duplicate_code_is_refused(admin):
     assert "code" in exc.value.errors
 
 
-def test_update_audits_what_changed_and_retire(admin):
+def test_update_audits_what_changed_and_retire(admin, make_user):
     made = loan_products.create(admin, WEEKLY)
     loan_products.update(admin, made.id, dataclasses.replace(WEEKLY, rate_default_bp=2000))
     entry = AuditLog.select().where(AuditLog.action == "loan_product.update").get()
     assert '"rate_default_bp": 2000' in entry.after and "name" not in entry.after
     loan_products.set_active(admin, made.id, False)
-    assert loan_products.list_products(admin) == []
+    assert loan_products.list_products(make_user("loan_officer")) == []
+    assert [p.active for p in loan_products.all_products(admin)] == [False]
     assert not loan_products.get(made.id).active
 
 

@@ -32,7 +32,7 @@ EXPECTED = {
     "audit.verify": {"auditor"},
     "user.manage": {"admin"},
     "settings.manage": {"admin"},
-    "loan.simulate": {"cashier", "loan_officer", "committee", "manager", "admin"},
+    "loan.simulate": {"cashier", "loan_officer", "committee", "manager"},
     "product.manage": {"admin"},
 }
 
