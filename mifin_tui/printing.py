@@ -13,6 +13,7 @@ from pathlib import Path
 from mifin_tui import config
 from mifin_tui.i18n import _
 from mifin_tui.services.documents import CashJournalDoc, VoucherDoc
+from mifin_tui.services.loan_documents import ScheduleDoc
 
 
 @dataclass(frozen=True)
@@ -51,3 +52,13 @@ def print_cash_journal(doc: CashJournalDoc, ws: config.Workstation | None = None
     ws = ws or config.load()
     title = f"journal-caisse-{doc.branch_code}-{doc.business_date.isoformat()}-{doc.currency}"
     return _send(cash_journal_pdf(doc), title, ws.document_printer)
+
+
+def print_schedule(doc: ScheduleDoc, ws: config.Workstation | None = None) -> PrintOutcome:
+    """A repayment schedule (A4) on the document printer."""
+    from printers.schedule import schedule_pdf
+
+    ws = ws or config.load()
+    terms = doc.schedule.terms
+    title = f"echeancier-{terms.principal}-{terms.currency}-{terms.start.isoformat()}"
+    return _send(schedule_pdf(doc), title, ws.document_printer)

@@ -30,3 +30,14 @@ def test_cli_help_does_not_import_textual_or_fpdf():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == ""
+
+
+def test_the_schedule_engine_imports_neither_peewee_nor_textual():
+    """The engine runs wherever schedules are recomputed: no database, no interface."""
+    code = ("import sys; import mifin_tui.services.schedule, mifin_tui.services.teg, "
+            "mifin_tui.services.working_days, mifin_tui.services.loan_documents; "
+            "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('peewee', 'textual', 'rich') or m.startswith('mifin_tui.db'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "", f"the engine pulled in: {out}"

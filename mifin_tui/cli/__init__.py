@@ -24,6 +24,7 @@ from mifin_tui.cli.admin_commands import (
 from mifin_tui.cli.common import EXIT_FAILED, EXIT_USAGE, CliError, parse_date, read_secret
 from mifin_tui.cli.remote_commands import cmd_serve, cmd_ssh_setup
 from mifin_tui.cli.report_commands import cmd_report
+from mifin_tui.cli.schedule_commands import add_parser as add_schedule_parser
 from mifin_tui.cli.session_commands import cmd_demo, cmd_init, cmd_open, run_tui
 from mifin_tui.i18n import _, set_language
 
@@ -105,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--currency", help=_("currency (default: the institution's)"))
     p.add_argument("--format", choices=("table", "csv", "pdf"), default="table")
     p.add_argument("--output", metavar="FILE", help=_("write to FILE instead of the screen"))
+
+    add_schedule_parser(add)
 
     p = add("user", lambda a: (p.print_help(), EXIT_USAGE)[1], _("manage users"))
     users = p.add_subparsers(title=_("actions"), metavar="ACTION", parser_class=_Parser)

@@ -310,6 +310,55 @@ class Holiday(BaseModel):
     created_at = pw.DateTimeField()
 
 
+class LoanProduct(BaseModel):
+    """A loan product (settings): limits, interest, fees, penalties, eligibility, GL keys.
+
+    Amounts in the product's currency minor units; rates and percentages in basis points.
+    Loans (#8) copy what they use at approval: changing a product never rewrites a loan.
+    """
+
+    code = pw.CharField(unique=True, max_length=16)
+    name = pw.CharField()
+    currency = pw.CharField(max_length=3)
+    kind = pw.CharField(max_length=16)  # individual | group
+    amount_min = pw.BigIntegerField()
+    amount_max = pw.BigIntegerField()
+    term_min = pw.IntegerField()  # number of instalments
+    term_max = pw.IntegerField()
+    frequency = pw.CharField(max_length=16)  # weekly | biweekly | monthly | seasonal
+    method = pw.CharField(max_length=16)  # declining | equal_principal | flat
+    rate_min_bp = pw.IntegerField()
+    rate_max_bp = pw.IntegerField()
+    rate_default_bp = pw.IntegerField()
+    days_in_year = pw.IntegerField(null=True)  # None: periodic rate; 360 | 365: actual days
+    grace_principal = pw.IntegerField(default=0)
+    grace_interest = pw.IntegerField(default=0)
+    grace_interest_mode = pw.CharField(max_length=16, default="waived")
+    round_to = pw.IntegerField(default=1)
+    fee_kind = pw.CharField(max_length=16, default="percent")  # fixed | percent
+    fee_value = pw.BigIntegerField(default=0)  # minor units, or bp of the amount
+    fee_timing = pw.CharField(max_length=16, default="deducted")  # upfront | deducted
+    insurance_bp = pw.IntegerField(default=0)
+    savings_bp = pw.IntegerField(default=0)  # compulsory savings blocked on the account
+    penalty_kind = pw.CharField(max_length=16, default="none")  # none | daily | flat
+    penalty_value = pw.BigIntegerField(default=0)  # bp a day of the overdue, or minor units
+    penalty_grace_days = pw.IntegerField(default=0)
+    allocation_order = pw.CharField(default="penalties,interest,principal")
+    min_membership_months = pw.IntegerField(default=0)
+    min_deposits = pw.IntegerField(default=0)
+    deposits_window_months = pw.IntegerField(default=0)
+    max_debt_to_income_bp = pw.IntegerField(null=True)
+    gl_portfolio = pw.CharField(default="loans_outstanding")
+    gl_interest = pw.CharField(default="interest_income_loans")
+    gl_penalty = pw.CharField(default="penalty_income")
+    gl_fees = pw.CharField(default="fee_income")
+    gl_interest_receivable = pw.CharField(default="interest_receivable")
+    active = pw.BooleanField(default=True)
+    created_by = pw.ForeignKeyField(User, null=True, backref="+")
+    created_at = pw.DateTimeField()
+    updated_at = pw.DateTimeField()
+
+
 class AuditLog(BaseModel):
     seq = pw.AutoField()
     at = pw.CharField()  # ISO-8601 UTC, kept as text so the hash is stable
@@ -348,4 +397,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     TransferRequest,
     Holiday,
     AuditLog,
+    LoanProduct,
 )

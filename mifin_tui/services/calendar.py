@@ -7,9 +7,8 @@ current calendar. Holidays are configuration, not books: they may be removed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Holiday
@@ -19,33 +18,11 @@ from mifin_tui.services.context import Context
 from mifin_tui.services.errors import Conflict, NotFound, ValidationError
 from mifin_tui.services.permissions import requires
 
-# A calendar with every day a holiday would loop forever: no institution closes for a year.
-_MAX_CLOSED_RUN = 366
+# The pure rules live apart so that the schedule engine needs no database.
+from mifin_tui.services.working_days import WorkingCalendar, make
 
-
-@dataclass(frozen=True)
-class WorkingCalendar:
-    weekend: frozenset[int] = frozenset({5, 6})  # date.weekday(): 0 = Monday
-    holidays: frozenset[date] = field(default_factory=frozenset)
-
-    def is_working_day(self, day: date) -> bool:
-        return day.weekday() not in self.weekend and day not in self.holidays
-
-    def on_or_after(self, day: date) -> date:
-        """`day` itself if it is a working day, else the next working day."""
-        for _i in range(_MAX_CLOSED_RUN):
-            if self.is_working_day(day):
-                return day
-            day += timedelta(days=1)
-        raise ValueError("no working day within a year: check the weekend and holidays")
-
-    def next_after(self, day: date) -> date:
-        """The first working day strictly after `day`."""
-        return self.on_or_after(day + timedelta(days=1))
-
-
-def make(weekend: Iterable[int], holidays: Iterable[date] = ()) -> WorkingCalendar:
-    return WorkingCalendar(frozenset(weekend), frozenset(holidays))
+__all__ = ["HolidayView", "WorkingCalendar", "add_holiday", "list_holidays", "load", "make",
+           "remove_holiday"]
 
 
 def load() -> WorkingCalendar:

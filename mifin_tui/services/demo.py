@@ -193,6 +193,10 @@ def build(
                               _("Cash for a group disbursement"))
             break
 
+    from mifin_tui.services import demo_loans, regulators
+
+    demo_loans.build(admin, regulator, regulators.get_profile(regulator).currencies,
+                     range(start.year, today.year + 2))
     from mifin_tui.db.models import JournalTransaction
 
     return DemoResult(

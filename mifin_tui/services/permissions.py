@@ -52,16 +52,19 @@ PERMISSION_LABELS: dict[str, str] = {
     "audit.verify": N_("Verify the ledger and the audit chain"),
     "user.manage": N_("Manage users and roles"),
     "settings.manage": N_("Change the institution's settings"),
+    "loan.simulate": N_("Simulate a loan's repayment schedule"),
+    "product.manage": N_("Create and change loan products"),
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     CASHIER: frozenset({"member.read", "account.read", "ledger.post", "till.operate",
-                        "voucher.reprint", "cashjournal.read"}),
-    LOAN_OFFICER: frozenset({"member.read", "member.create", "account.read"}),
-    COMMITTEE: frozenset({"member.read", "account.read"}),
+                        "voucher.reprint", "cashjournal.read", "loan.simulate"}),
+    LOAN_OFFICER: frozenset({"member.read", "member.create", "account.read", "loan.simulate"}),
+    COMMITTEE: frozenset({"member.read", "account.read", "loan.simulate"}),
     MANAGER: frozenset(
         {"member.read", "member.create", "account.read", "ledger.read", "day.close",
-         "audit.read", "transfer.approve", "voucher.reprint", "cashjournal.read"}
+         "audit.read", "transfer.approve", "voucher.reprint", "cashjournal.read",
+         "loan.simulate"}
     ),
     ACCOUNTANT: frozenset(
         {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",
@@ -71,7 +74,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {"member.read", "account.read", "ledger.read", "audit.read", "audit.verify",
          "cashjournal.read"}
     ),
-    ADMIN: frozenset({"user.manage", "settings.manage", "audit.read", "till.manage"}),
+    ADMIN: frozenset({"user.manage", "settings.manage", "audit.read", "till.manage",
+                      "product.manage"}),
 }
 
 

@@ -32,6 +32,8 @@ EXPECTED = {
     "audit.verify": {"auditor"},
     "user.manage": {"admin"},
     "settings.manage": {"admin"},
+    "loan.simulate": {"cashier", "loan_officer", "committee", "manager"},
+    "product.manage": {"admin"},
 }
 
 # Functions that take a context but are building blocks run inside another

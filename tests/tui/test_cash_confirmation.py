@@ -102,7 +102,7 @@ async def test_printer_settings_refuse_a_queue_that_is_not_there_then_save(cashi
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, c["user"].username, c["user"].password)
-        await pilot.press("8")  # Printer settings, by its number in the cashier's menu
+        await pilot.press("9")  # Printer settings, by its number in the cashier's menu
         await pilot.pause()
         assert isinstance(app.screen, PrinterSettingsScreen)
         await pilot.press("down", "up", "enter")  # receipt printer: a CUPS queue
