@@ -32,6 +32,12 @@ EXPECTED = {
     "audit.verify": {"auditor"},
     "user.manage": {"admin"},
     "settings.manage": {"admin"},
+    "savings.products": {"admin"},
+    "account.open": {"cashier", "manager"},
+    "account.hold": {"manager"},
+    "account.mandate": {"cashier", "manager"},
+    "withdrawal.approve": {"manager"},
+    "passbook.print": {"cashier"},
 }
 
 # Functions that take a context but are building blocks run inside another
