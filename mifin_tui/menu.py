@@ -27,6 +27,7 @@ GROUPS: dict[str, str] = {
     "control": N_("Control"),
     "admin": N_("Administration"),
     "session": N_("My session"),
+    "savings": N_("Savings"),
 }
 
 
@@ -44,13 +45,13 @@ class MenuEntry:
     def allowed(self, ctx: Context) -> bool:
         return self.permission is None or ctx.can(self.permission)
 
-    def build(self, ctx: Context) -> Screen:
+    def build(self, ctx: Context, **kwargs) -> Screen:
         if self.screen is None:
             raise ValueError(f"menu entry {self.id} opens no screen")
         module, _sep, name = self.screen.partition(":")
-        factory: Callable[[Context], Screen] = getattr(
+        factory: Callable[..., Screen] = getattr(
             import_module(f"mifin_tui.screens.{module}"), name)
-        return factory(ctx)
+        return factory(ctx, **kwargs)
 
 
 ENTRIES: tuple[MenuEntry, ...] = (
@@ -106,6 +107,17 @@ ENTRIES: tuple[MenuEntry, ...] = (
               "session", None, "f9", screen="language:LanguageScreen"),
     MenuEntry("logout", N_("Log out"), N_("End your session and return to the login screen."),
               "session", None, "f10", action="logout"),
+    # Savings (issue 6), last so that the numbers of the entries above stay as they were.
+    MenuEntry("deposit", N_("Deposit"),
+              N_("Cash deposit on a savings account: a BE voucher."),
+              "savings", "ledger.post", "f11", screen="deposit:DepositScreen"),
+    MenuEntry("withdrawal", N_("Withdrawal"),
+              N_("Cash withdrawal from a savings account: a BS voucher."),
+              "savings", "ledger.post", "f12", screen="withdrawal:WithdrawalScreen"),
+    MenuEntry("withdrawal_approvals", N_("Withdrawals to approve"),
+              N_("Approve or reject withdrawals above the limit or on dormant accounts."),
+              "savings", "withdrawal.approve", "f11",
+              screen="withdrawal_approvals:WithdrawalApprovalsScreen"),
 )
 
 _BY_ID = {entry.id: entry for entry in ENTRIES}

@@ -24,7 +24,7 @@ async def test_each_role_sees_its_own_menu(admin, make_user):
                                    "password", "language", "logout"]),
         "mbuyi": (PASSWORD, ["account_lookup", "open_till", "close_till", "vault_transfer",
                              "cash_journal", "reprint", "till_differences", "printer_settings",
-                             "password", "language", "logout"]),
+                             "password", "language", "logout", "deposit", "withdrawal"]),
         "kalala": (PASSWORD, ["account_lookup", "cash_journal", "till_differences", "journal",
                               "audit_log", "verify", "printer_settings", "password",
                               "language", "logout"]),
