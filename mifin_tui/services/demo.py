@@ -193,6 +193,9 @@ def build(
                               _("Cash for a group disbursement"))
             break
 
+    from mifin_tui.services import demo_savings  # savings of every kind (issue 6)
+
+    demo_savings.build(ctx, seed, currency)
     from mifin_tui.db.models import JournalTransaction
 
     return DemoResult(
