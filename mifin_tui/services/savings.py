@@ -357,12 +357,14 @@ def deposit(ctx: Context, account_id: int, amount: int, *, party_name: str, purp
     _check_amount(amount)
     with write_transaction():
         acc = _account(account_id, ctx.branch_id)
-        errors = _deposit_errors(acc, _info(acc)[1], amount)
+        info, product = _info(acc)
+        errors = _deposit_errors(acc, product, amount)
         if errors:
             raise ValidationError(errors)
         receipt = cash.cash_in(ctx, acc.id, amount, party_name=party_name, purpose=purpose,
                                party_id=party_id)
-        _wake(ctx, acc)
+        if info is not None and info.dormant:
+            _wake(ctx, acc)
     return receipt
 
 
