@@ -13,6 +13,7 @@ from textual.widgets import Select, Static
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.confirm_cash import ConfirmCashScreen
 from mifin_tui.screens.dialogs import ConfirmDialog
+from mifin_tui.screens.print_jobs import print_voucher
 from mifin_tui.screens.savings_form import SavingsFormScreen
 from mifin_tui.services import business_day, savings
 from mifin_tui.services.cash import CashReceipt
@@ -29,6 +30,7 @@ class WithdrawalScreen(SavingsFormScreen):
     BINDINGS = [
         Binding("f2", "submit", N_("Confirm"), id="withdrawal.submit"),
         Binding("f6", "pay_approved", N_("Pay approved"), id="withdrawal.pay"),
+        Binding("f7", "tontine_payout", N_("Tontine payout"), id="withdrawal.tontine"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -183,3 +185,27 @@ class WithdrawalScreen(SavingsFormScreen):
             return
         self.app.push_screen(ConfirmCashScreen(
             check.preview, lambda: savings.pay_request(self.ctx, r.id)), callback=self.paid)
+
+    def action_tontine_payout(self) -> None:
+        """End of a tontine cycle: the commission is kept, the rest paid out with a BS."""
+        if self.app.screen is not self or self.account is None:
+            return
+        self.clear_errors()
+        acc = self.account
+        if acc.kind != "tontine":
+            self.show_form_error(_("Account {number} is not a tontine.").format(
+                number=acc.number))
+            return
+        lines = [_("Pay out the tontine cycle of {number} ({holder}): balance {balance}, "
+                   "less the institution's commission.").format(
+            number=acc.number, holder=acc.holder, balance=fmt_amount(acc.balance, acc.currency))]
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            ok, receipt = self.call_service(savings.tontine_payout, self.ctx, acc.id)
+            if ok:
+                self.paid(receipt)
+                print_voucher(self.app, receipt.doc)
+
+        self.app.push_screen(ConfirmDialog(_("Tontine payout"), lines), callback=confirmed)

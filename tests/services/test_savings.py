@@ -288,3 +288,24 @@ def test_product_admin_validates_every_field(admin):
     done = savings_products.update_product(admin, p.id, {"deposit_max": 500_000})
     assert done.deposit_max == 500_000
     assert Entry.select().count() == 0
+
+
+def test_a_notice_period_makes_the_withdrawal_payable_later(branch):
+    c = branch["cashier"]
+    free = product("free")
+    with db.write_transaction():
+        SavingsProduct.update(notice_days=2).where(SavingsProduct.id == free.id).execute()
+    out = savings.withdraw(c, branch["account"], 2_000, purpose="Loyer")
+    assert out.receipt is None and out.request.status == "approved"
+    assert out.request.payable_on == FIRST_DAY + timedelta(days=2)
+    with pytest.raises(Conflict, match="payable from 25/11/2026"):
+        savings.pay_request(c, out.request.id)
+    assert Account.get_by_id(branch["account"]).balance == 10_000
+
+
+def test_the_member_card_opens_the_screens_on_an_account(branch):
+    from mifin_tui import menu
+
+    for entry in ("deposit", "withdrawal", "statement"):
+        screen = menu.get(entry).build(branch["cashier"], account_id=branch["account"])
+        assert screen.account is not None and screen.account.id == branch["account"]

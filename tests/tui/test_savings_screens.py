@@ -213,3 +213,39 @@ async def test_the_administrator_changes_a_product_limit(counter):  # noqa: F811
         assert "saved" in str(app.screen.query_one("#products-result").render())
     expected = 900_000_000 if first.currency == "CDF" else 400_000
     assert SavingsProduct.get_by_id(first.id).deposit_max == expected
+
+
+async def test_tontine_payout_at_the_end_of_the_cycle(counter):  # noqa: F811
+    from datetime import timedelta
+
+    from mifin_tui import db
+    from mifin_tui.services import business_day
+
+    info = (SavingsAccount.select().join(SavingsProduct)
+            .where(SavingsProduct.kind == "tontine").first())
+    acc = Account.get_by_id(info.account_id)
+    today = business_day.open_date(acc.branch_id)
+    with db.write_transaction():
+        SavingsAccount.update(cycle_start=today - timedelta(days=31)).where(
+            SavingsAccount.account == acc.id).execute()
+    balance = acc.balance
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "caissier1")
+        await pilot.press("f12")
+        await pilot.pause()
+        await type_text(pilot, acc.number)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Tontine:" in str(app.screen.query_one("#account-summary").render())
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert "Paid with voucher BS-" in str(
+            app.screen.query_one("#withdrawal-result").render())
+    assert Account.get_by_id(acc.id).balance == 0
+    paid = Voucher.select().where((Voucher.client_account == acc.id)
+                                  & (Voucher.series == "BS")).get()
+    assert paid.amount == balance - info.planned_amount  # one day's collection kept
