@@ -63,11 +63,12 @@ def _take_over(staff: Context, member: Member, product: SavingsProduct, opened: 
     return Account.get_by_id(acc.id)
 
 
-def build(ctx: dict[str, Context], seed: int, currency: str) -> dict[str, int]:
+def build(staff_contexts: dict[str, Context], seed: int, currency: str) -> dict[str, int]:
     """Add the savings part to the demo (tills open today); returns what it made, by kind."""
     rng = random.Random(seed * 7 + 6)
     with write_transaction():
         products.adopt_accounts()
+    ctx = staff_contexts
     cashier, other, manager = ctx["caissier1"], ctx["caissier2"], ctx["gerant"]
     staff = ctx["comptable"]
     today = business_day.require_open(cashier.branch_id)

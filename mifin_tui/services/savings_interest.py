@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 
+import peewee as pw
+
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import (
     Account,
@@ -61,13 +63,18 @@ def period_of(period_end: date, posting_months: int) -> date:
     return add_months(period_end.replace(day=1), -(posting_months - 1))
 
 
-def _history(account_id: int, until: date) -> list[tuple[date, int]]:
-    """(business date, balance after) of every entry up to `until`, in posting order."""
-    return list(Entry.select(JournalTransaction.business_date, Entry.balance_after)
-                .join(JournalTransaction)
-                .where((Entry.account == account_id)
-                       & (JournalTransaction.business_date <= until))
-                .order_by(Entry.id).tuples())
+def _history(account_id: int, start: date, until: date) -> list[tuple[date, int]]:
+    """(business date, balance after) from the balance the period opened with to `until`,
+    in posting order: older entries are summed up in that first pair."""
+    from mifin_tui.services.statements import balance_before
+
+    inside = list(Entry.select(JournalTransaction.business_date, Entry.balance_after)
+                  .join(JournalTransaction)
+                  .where((Entry.account == account_id)
+                         & (JournalTransaction.business_date >= start)
+                         & (JournalTransaction.business_date <= until))
+                  .order_by(Entry.id).tuples())
+    return [(start - timedelta(days=1), balance_before(account_id, start)), *inside]
 
 
 def _end_of_day_balances(history: list[tuple[date, int]], start: date, end: date
@@ -161,7 +168,8 @@ def post_interest(ctx: Context, period_end: date) -> InterestRun:
                         & (InterestPosting.period_end == period_end)).exists():
                     run.skipped += 1
                     continue
-                base, gross, tax = compute(product, _history(acc.id, period_end),
+                base, gross, tax = compute(product, _history(acc.id, max(start, acc.opened_on),
+                                                    period_end),
                                            max(start, acc.opened_on), period_end)
                 txn_id = None
                 if gross > 0:
@@ -198,17 +206,15 @@ def post_interest(ctx: Context, period_end: date) -> InterestRun:
 
 
 def _last_moves(branch_id: int) -> dict[int, date]:
-    rows = (Entry.select(Entry.account, JournalTransaction.business_date)
+    """The last business date of each savings account's own movements (one grouped query)."""
+    rows = (Entry.select(Entry.account, pw.fn.MAX(JournalTransaction.business_date))
             .join(JournalTransaction)
             .join_from(Entry, Account, on=(Entry.account == Account.id))
             .where((Account.kind == "savings") & (Account.branch == branch_id)
                    & JournalTransaction.kind.not_in(NOT_CLIENT_MOVES))
-            .tuples())
-    last: dict[int, date] = {}
-    for account_id, day in rows:
-        if account_id not in last or day > last[account_id]:
-            last[account_id] = day
-    return last
+            .group_by(Entry.account).tuples())
+    return {account_id: day if isinstance(day, date) else date.fromisoformat(str(day))
+            for account_id, day in rows}
 
 
 @requires("day.close")
