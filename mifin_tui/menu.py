@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 GROUPS: dict[str, str] = {
     "accounts": N_("Members and accounts"),
+    "savings": N_("Savings"),
     "counter": N_("Counter"),
     "loans": N_("Loans"),
     "books": N_("Books"),
@@ -45,19 +46,51 @@ class MenuEntry:
     def allowed(self, ctx: Context) -> bool:
         return self.permission is None or ctx.can(self.permission)
 
-    def build(self, ctx: Context) -> Screen:
+    def build(self, ctx: Context, **kwargs) -> Screen:
         if self.screen is None:
             raise ValueError(f"menu entry {self.id} opens no screen")
         module, _sep, name = self.screen.partition(":")
-        factory: Callable[[Context], Screen] = getattr(
+        factory: Callable[..., Screen] = getattr(
             import_module(f"mifin_tui.screens.{module}"), name)
-        return factory(ctx)
+        return factory(ctx, **kwargs)
 
 
 ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("account_lookup", N_("Account lookup"),
               N_("Find a member or an account; balances and statements."),
               "accounts", "account.read", "f2", screen="account_lookup:AccountLookupScreen"),
+    # Savings: right after the lookup, so a cashier has deposit and withdrawal on 2 and 3.
+    MenuEntry("deposit", N_("Deposit"),
+              N_("Cash deposit on a savings account: a BE voucher."),
+              "savings", "ledger.post", "f11", screen="deposit:DepositScreen"),
+    MenuEntry("withdrawal", N_("Withdrawal"),
+              N_("Cash withdrawal from a savings account: a BS voucher."),
+              "savings", "ledger.post", "f12", screen="withdrawal:WithdrawalScreen"),
+    MenuEntry("account_transfer", N_("Transfer between accounts"),
+              N_("Move savings from one account to another, with a transfer voucher."),
+              "savings", "ledger.post", None, screen="account_transfer:AccountTransferScreen"),
+    MenuEntry("statement", N_("Statement for a period"),
+              N_("An account's statement between two dates: screen, PDF, CSV."),
+              "savings", "account.read", None, screen="period_statement:PeriodStatementScreen"),
+    MenuEntry("passbook", N_("Print the passbook"),
+              N_("Print the new lines of a passbook where the last print stopped."),
+              "savings", "passbook.print", None, screen="passbook:PassbookScreen"),
+    MenuEntry("account_open", N_("Open a savings account"),
+              N_("A new savings account for a member, with its opening deposit."),
+              "savings", "account.open", None, screen="account_open:AccountOpenScreen"),
+    MenuEntry("account_close", N_("Close a savings account"),
+              N_("Close an account and pay its balance out with a BS."),
+              "savings", "account.open", None, screen="account_close:AccountCloseScreen"),
+    MenuEntry("holds", N_("Holds and mandataires"),
+              N_("Block an amount on an account, release it; who may sign on it."),
+              "savings", "account.mandate", None, screen="holds:HoldsScreen"),
+    MenuEntry("withdrawal_approvals", N_("Withdrawals to approve"),
+              N_("Approve or reject withdrawals above the limit or on dormant accounts."),
+              "savings", "withdrawal.approve", "f11",
+              screen="withdrawal_approvals:WithdrawalApprovalsScreen"),
+    MenuEntry("savings_products", N_("Savings products"),
+              N_("The savings products and their rules: limits, fees, rates."),
+              "savings", "savings.products", "f4", screen="savings_products:ProductsScreen"),
     # The counter. Keys are shared between entries no single role has together (a
     # cashier's F6 is the vault transfer, a manager's the approvals); when a user's roles
     # do bring two together, the first in menu order keeps the key (see keys_for).

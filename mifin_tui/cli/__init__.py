@@ -106,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--currency", help=_("currency (default: the institution's)"))
     p.add_argument("--format", choices=("table", "csv", "pdf"), default="table")
     p.add_argument("--output", metavar="FILE", help=_("write to FILE instead of the screen"))
+    p.add_argument("account", nargs="?", help=_("account number (statement)"))
+    p.add_argument("--from", dest="date_from", type=parse_date,
+                   help=_("first day of the period (statement)"))
+    p.add_argument("--to", dest="date_to", type=parse_date,
+                   help=_("last day of the period (statement)"))
 
     add_schedule_parser(add)
 

@@ -12,6 +12,7 @@ from mifin_tui.i18n import N_, _
 
 REPORTS = {
     "cash-journal": N_("cash journal (journal de caisse) of a till or the branch for a day"),
+    "statement": N_("statement (relevé) of an account for a period: ACCOUNT --from D --to D"),
 }
 
 
@@ -27,8 +28,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     require_institution()
     from mifin_tui import reports
 
-    data = reports.render(args.name, operator(), day=args.date, till=args.till,
-                          currency=args.currency, fmt=args.format)
+    if args.name == "statement":
+        from mifin_tui import savings_reports
+
+        if not args.account or not args.date_from or not args.date_to:
+            raise CliError(_("statement needs ACCOUNT, --from and --to."), EXIT_USAGE)
+        data = savings_reports.render_statement(operator(), args.account, args.date_from,
+                                                args.date_to, args.format)
+    else:
+        data = reports.render(args.name, operator(), day=args.date, till=args.till,
+                              currency=args.currency, fmt=args.format)
     if args.output:
         Path(args.output).write_bytes(data)
         print(_("Written: {path}").format(path=args.output))

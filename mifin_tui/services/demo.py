@@ -197,6 +197,9 @@ def build(
 
     demo_loans.build(admin, regulator, regulators.get_profile(regulator).currencies,
                      range(start.year, today.year + 2))
+    from mifin_tui.services import demo_savings  # savings of every kind (issue 6)
+
+    demo_savings.build(ctx, seed, currency)
     from mifin_tui.db.models import JournalTransaction
 
     return DemoResult(

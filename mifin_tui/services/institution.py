@@ -105,6 +105,9 @@ def initialize(
                                  created_at=clock.now())
         for cur in profile.currencies:
             tills.cash_account(first_till, cur)
+        from mifin_tui.services import savings_products  # the default savings products
+
+        savings_products.install_defaults(regulator, profile.currencies)
         audit.record(
             ctx, "institution.init", "institution", inst.id,
             after={"name": inst.name, "regulator": regulator, "currency": currency,

@@ -32,6 +32,10 @@ KIND_LABELS: dict[str, str] = {
     "till_difference": N_("Till difference"),
     "capital": N_("Share capital"),
     "manual": N_("Manual entry"),
+    "account_transfer": N_("Transfer between accounts"),
+    "savings_fee": N_("Withdrawal fee"),
+    "savings_interest": N_("Interest on savings"),
+    "tontine_commission": N_("Tontine commission"),
 }
 
 

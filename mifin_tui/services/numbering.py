@@ -19,6 +19,7 @@ VOUCHER_SERIES = {
     "BR": "bon de remboursement",
     "TC": "transfert de caisse",
     "OD": "opération diverse",
+    "VI": "ordre de virement",
 }
 
 

@@ -54,6 +54,12 @@ PERMISSION_LABELS: dict[str, str] = {
     "settings.manage": N_("Change the institution's settings"),
     "loan.simulate": N_("Simulate a loan's repayment schedule"),
     "product.manage": N_("Create and change loan products"),
+    "savings.products": N_("Configure the savings products"),
+    "account.open": N_("Open and close savings accounts"),
+    "account.hold": N_("Place and release holds on accounts"),
+    "account.mandate": N_("Record the mandataires and signatories of an account"),
+    "withdrawal.approve": N_("Approve withdrawals above the limit or on dormant accounts"),
+    "passbook.print": N_("Print the passbook"),
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -77,6 +83,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ADMIN: frozenset({"user.manage", "settings.manage", "audit.read", "till.manage",
                       "product.manage"}),
 }
+# Savings (issue 6): added apart so the table above stays as it was.
+ROLE_PERMISSIONS[CASHIER] |= {"account.open", "account.mandate", "passbook.print"}
+ROLE_PERMISSIONS[MANAGER] |= {"account.open", "account.hold", "account.mandate",
+                              "withdrawal.approve"}
+ROLE_PERMISSIONS[ADMIN] |= {"savings.products"}
 
 
 def permissions_for(roles: frozenset[str] | set[str]) -> frozenset[str]:

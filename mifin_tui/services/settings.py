@@ -49,6 +49,14 @@ SPECS: dict[str, SettingSpec] = {
                                                   "the manager's approval"), {
             "USD": 500000, "CDF": 100000000, "XOF": 2000000, "XAF": 2000000,
         }),
+        # Savings withdrawals above this amount (minor units) wait for the gérant.
+        SettingSpec("withdrawal_approval_limit", N_("Savings withdrawals above this amount "
+                                                    "need the manager's approval"), {
+            "USD": 100000, "CDF": 250000000, "XOF": 500000, "XAF": 500000,
+        }),
+        # The printed passbook's page: A5 or A6.
+        SettingSpec("passbook_format", N_("Page format of the printed passbook (A5 or A6)"),
+                    "A6"),
     )
 }
 

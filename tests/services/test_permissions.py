@@ -34,6 +34,12 @@ EXPECTED = {
     "settings.manage": {"admin"},
     "loan.simulate": {"cashier", "loan_officer", "committee", "manager"},
     "product.manage": {"admin"},
+    "savings.products": {"admin"},
+    "account.open": {"cashier", "manager"},
+    "account.hold": {"manager"},
+    "account.mandate": {"cashier", "manager"},
+    "withdrawal.approve": {"manager"},
+    "passbook.print": {"cashier"},
 }
 
 # Functions that take a context but are building blocks run inside another

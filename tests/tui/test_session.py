@@ -20,15 +20,16 @@ async def test_each_role_sees_its_own_menu(admin, make_user):
     make_user("cashier", username="mbuyi")
     make_user("auditor", username="kalala")
     expected = {
-        "admin": (ADMIN_PASSWORD, ["audit_log", "users", "tills", "loan_products",
-                                   "holidays", "printer_settings", "password", "language",
-                                   "logout"]),
-        "mbuyi": (PASSWORD, ["account_lookup", "open_till", "close_till", "vault_transfer",
+        "admin": (ADMIN_PASSWORD, ["savings_products", "audit_log", "users", "tills",
+                                   "loan_products", "holidays", "printer_settings", "password",
+                                   "language", "logout"]),
+        "mbuyi": (PASSWORD, ["account_lookup", "deposit", "withdrawal", "account_transfer",
+                             "statement", "passbook", "account_open", "account_close", "holds",
+                             "open_till", "close_till", "vault_transfer",
                              "cash_journal", "reprint", "till_differences", "loan_simulator",
-                             "printer_settings",
-                             "password", "language", "logout"]),
-        "kalala": (PASSWORD, ["account_lookup", "cash_journal", "till_differences", "journal",
-                              "audit_log", "verify", "printer_settings", "password",
+                             "printer_settings", "password", "language", "logout"]),
+        "kalala": (PASSWORD, ["account_lookup", "statement", "cash_journal", "till_differences",
+                              "journal", "audit_log", "verify", "printer_settings", "password",
                               "language", "logout"]),
     }
     app = MifinApp()
