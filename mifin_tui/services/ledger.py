@@ -32,6 +32,10 @@ KIND_LABELS: dict[str, str] = {
     "till_difference": N_("Till difference"),
     "capital": N_("Share capital"),
     "manual": N_("Manual entry"),
+    "membership_fee": N_("Membership fee"),
+    "account_opening_fee": N_("Account-opening fee"),
+    "share_subscription": N_("Share capital paid up"),
+    "share_refund": N_("Share capital refunded"),
 }
 
 

@@ -52,16 +52,25 @@ PERMISSION_LABELS: dict[str, str] = {
     "audit.verify": N_("Verify the ledger and the audit chain"),
     "user.manage": N_("Manage users and roles"),
     "settings.manage": N_("Change the institution's settings"),
+    "member.edit": N_("Correct a member's record"),
+    "member.approve_duplicate": N_("Approve a second record for a person already a member"),
+    "member.leave": N_("Record a member's resignation (démission)"),
+    "member.import": N_("Import a member register from a spreadsheet"),
+    "group.manage": N_("Create groups and associations and manage their members"),
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     CASHIER: frozenset({"member.read", "account.read", "ledger.post", "till.operate",
-                        "voucher.reprint", "cashjournal.read"}),
-    LOAN_OFFICER: frozenset({"member.read", "member.create", "account.read"}),
+                        "voucher.reprint", "cashjournal.read",
+                        # the adhésion is taken at the counter, fees and shares paid there
+                        "member.create", "member.leave"}),
+    LOAN_OFFICER: frozenset({"member.read", "member.create", "account.read",
+                             "member.edit", "group.manage"}),
     COMMITTEE: frozenset({"member.read", "account.read"}),
     MANAGER: frozenset(
         {"member.read", "member.create", "account.read", "ledger.read", "day.close",
-         "audit.read", "transfer.approve", "voucher.reprint", "cashjournal.read"}
+         "audit.read", "transfer.approve", "voucher.reprint", "cashjournal.read",
+         "member.edit", "member.approve_duplicate", "member.leave", "group.manage"}
     ),
     ACCOUNTANT: frozenset(
         {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",
@@ -71,7 +80,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {"member.read", "account.read", "ledger.read", "audit.read", "audit.verify",
          "cashjournal.read"}
     ),
-    ADMIN: frozenset({"user.manage", "settings.manage", "audit.read", "till.manage"}),
+    ADMIN: frozenset({"user.manage", "settings.manage", "audit.read", "till.manage",
+                      "member.import"}),
 }
 
 
