@@ -239,12 +239,21 @@ def _in_list(value: str, allowed: list[str]) -> bool:
     return fold(value) in {fold(a) for a in allowed}
 
 
-def clean(raw: Mapping[str, Any], today: date) -> tuple[dict[str, Any], dict[str, str]]:
+def rules() -> dict[str, Any]:
+    """The settings `clean` applies (read once for a whole import)."""
+    return {"min_age": int(settings.get("member_min_age")),
+            "member_communes": settings.get("member_communes"),
+            "member_provinces": settings.get("member_provinces")}
+
+
+def clean(raw: Mapping[str, Any], today: date, config: Mapping[str, Any] | None = None
+          ) -> tuple[dict[str, Any], dict[str, str]]:
     """The fiche's fields tidied, and a message for every bad one (field -> message).
 
-    Pure but for reading settings and the representative/officer: the import checks
-    50,000 rows with it before writing any.
+    Pure but for the settings (`config`, from `rules()`) and the representative/officer:
+    the import checks 50,000 rows with it before writing any.
     """
+    config = config or rules()
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     for name in TEXT_FIELDS:
@@ -259,7 +268,11 @@ def clean(raw: Mapping[str, Any], today: date) -> tuple[dict[str, Any], dict[str
             errors[name] = _("Not a date: write it as DD/MM/YYYY.")
     for name in ID_FIELDS:
         value = raw.get(name)
-        out[name] = int(value) if value not in (None, "") else None
+        try:
+            out[name] = int(value) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            out[name] = None
+            errors[name] = _("No such member.")
 
     if out["kind"] not in KINDS:
         errors["kind"] = _("Natural person (person) or legal person (legal).")
@@ -287,7 +300,7 @@ def clean(raw: Mapping[str, Any], today: date) -> tuple[dict[str, Any], dict[str
         if born is None and "birth_date" not in errors:
             errors["birth_date"] = required
         elif born is not None:
-            minimum = int(settings.get("member_min_age"))
+            minimum = int(config["min_age"])
             if born > today:
                 errors["birth_date"] = _("The birth date is in the future.")
             elif _age_on(born, today) < minimum:
@@ -304,7 +317,7 @@ def clean(raw: Mapping[str, Any], today: date) -> tuple[dict[str, Any], dict[str
         if value and (not _PHONE.match(value) or not 8 <= len(digits(value)) <= 15):
             errors[name] = _("A phone number has 8 to 15 digits, e.g. +243 81 234 5678.")
     for name, key in (("commune", "member_communes"), ("province", "member_provinces")):
-        allowed = settings.get(key)
+        allowed = config[key]
         if allowed and out[name] and not _in_list(out[name], allowed):
             errors[name] = _("Unknown {what}: not in the configured list.").format(
                 what=out[name])

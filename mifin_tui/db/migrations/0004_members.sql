@@ -44,7 +44,7 @@ CREATE UNIQUE INDEX "group_membership_group_id_member_id" ON "group_membership" 
 
 -- The member picker's index: FTS5 over member.search_key (external content, kept by
 -- triggers), prefix-indexed so "kab" finds Kabongo in a few milliseconds among 200,000.
-CREATE VIRTUAL TABLE "member_fts" USING fts5("search_key", content='member', content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3 4');
+CREATE VIRTUAL TABLE "member_fts" USING fts5("search_key", content='member', content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3');
 CREATE TRIGGER "member_fts_insert" AFTER INSERT ON "member"
 BEGIN INSERT INTO "member_fts" ("rowid", "search_key") VALUES (NEW."id", NEW."search_key"); END;
 CREATE TRIGGER "member_fts_delete" AFTER DELETE ON "member"
