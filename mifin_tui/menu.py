@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mifin_tui.i18n import N_
 from mifin_tui.services.context import Context
@@ -44,19 +44,38 @@ class MenuEntry:
     def allowed(self, ctx: Context) -> bool:
         return self.permission is None or ctx.can(self.permission)
 
-    def build(self, ctx: Context) -> Screen:
+    def build(self, ctx: Context, **kwargs: Any) -> Screen:
+        """The entry's screen; `kwargs` go to it (a member card opens a deposit with
+        `build(ctx, account_id=...)`)."""
         if self.screen is None:
             raise ValueError(f"menu entry {self.id} opens no screen")
         module, _sep, name = self.screen.partition(":")
-        factory: Callable[[Context], Screen] = getattr(
+        factory: Callable[..., Screen] = getattr(
             import_module(f"mifin_tui.screens.{module}"), name)
-        return factory(ctx)
+        return factory(ctx, **kwargs)
 
 
 ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("account_lookup", N_("Account lookup"),
               N_("Find a member or an account; balances and statements."),
               "accounts", "account.read", "f2", screen="account_lookup:AccountLookupScreen"),
+    MenuEntry("member_card", N_("Member card"),
+              N_("A member's record, accounts, groups and last operations; edit, print, "
+                 "resign."),
+              "accounts", "member.read", None, screen="member_card:MemberCardScreen"),
+    MenuEntry("adhesion", N_("New member (adhésion)"),
+              N_("Enrol a member: the fiche d'adhésion, fees and shares paid at the till."),
+              "accounts", "member.create", None, screen="adhesion:AdhesionScreen"),
+    MenuEntry("groups", N_("Groups and associations"),
+              N_("Solidarity groups and associations: their members and officers."),
+              "accounts", "member.read", None, screen="groups:GroupsScreen"),
+    MenuEntry("duplicate_approvals", N_("Second records to approve"),
+              N_("Approve or refuse a second member record for the same person."),
+              "accounts", "member.approve_duplicate", None,
+              screen="duplicate_approvals:DuplicateApprovalsScreen"),
+    MenuEntry("member_import", N_("Import members"),
+              N_("Import a member register from a CSV file (spreadsheet)."),
+              "admin", "member.import", None, screen="member_import:MemberImportScreen"),
     # The counter. Keys are shared between entries no single role has together (a
     # cashier's F6 is the vault transfer, a manager's the approvals); when a user's roles
     # do bring two together, the first in menu order keeps the key (see keys_for).

@@ -51,3 +51,12 @@ def print_cash_journal(doc: CashJournalDoc, ws: config.Workstation | None = None
     ws = ws or config.load()
     title = f"journal-caisse-{doc.branch_code}-{doc.business_date.isoformat()}-{doc.currency}"
     return _send(cash_journal_pdf(doc), title, ws.document_printer)
+
+
+def print_member_form(doc, ws: config.Workstation | None = None) -> PrintOutcome:
+    """The fiche d'adhésion (A4) on the document printer."""
+    from printers.member_form import member_form_pdf
+
+    ws = ws or config.load()
+    title = f"fiche-{doc.number}" + ("-DUPLICATA" if doc.duplicate else "")
+    return _send(member_form_pdf(doc), title, ws.document_printer)

@@ -126,9 +126,9 @@ class Member(BaseModel):
     id_number = pw.CharField(default="", index=True)
     joined_on = pw.DateField()
     status = pw.CharField(default="member")  # founder | member | client | left
-    # Lower-cased, accent-free "number surname postname first name legal name"
-    # so the member picker searches with one indexed LIKE.
-    search_key = pw.CharField(index=True)
+    # Lower-cased, accent-free words of number, names, phone and ID, with their compact
+    # forms: the member picker's full-text index (member_fts, schema 4) mirrors it.
+    search_key = pw.CharField()
     created_by = pw.ForeignKeyField(User, backref="+")
     created_at = pw.DateTimeField()
     # The rest of the fiche d'adhésion (schema 4).

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mifin_tui.db import write_transaction
+from mifin_tui.db.bulk import insert_rows
 from mifin_tui.db.models import Branch, Member
 from mifin_tui.i18n import N_, _
 from mifin_tui.services import audit, business_day, clock, members, numbering
@@ -215,11 +216,11 @@ def import_members(ctx: Context, path: str | Path, *, dry_run: bool = False,
         now = clock.now()
         for start in range(0, len(good), BATCH):
             say("write", start, len(good))
-            Member.insert_many([
+            insert_rows(Member, [
                 members.row_values(numbers[start + j], branch.id, fields, joined, ctx.user_id,
                                    now)
                 for j, (fields, joined) in enumerate(good[start:start + BATCH])
-            ]).execute()
+            ])
         report.imported = len(good)
         if numbers:
             report.first_number, report.last_number = numbers[0], numbers[-1]

@@ -42,6 +42,10 @@ CREATE INDEX "group_membership_group_id" ON "group_membership" ("group_id");
 CREATE INDEX "group_membership_member_id" ON "group_membership" ("member_id");
 CREATE UNIQUE INDEX "group_membership_group_id_member_id" ON "group_membership" ("group_id", "member_id");
 
+-- The picker now reads member_fts: the B-tree on the whole key (schema 1) served only a
+-- LIKE '%word%', which cannot use it, and it slowed every insert.
+DROP INDEX "member_search_key";
+
 -- The member picker's index: FTS5 over member.search_key (external content, kept by
 -- triggers), prefix-indexed so "kab" finds Kabongo in a few milliseconds among 200,000.
 CREATE VIRTUAL TABLE "member_fts" USING fts5("search_key", content='member', content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3');
