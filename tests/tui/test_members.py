@@ -151,3 +151,73 @@ async def test_a_duplicate_waits_for_the_gerant_then_goes_through(counter):
                                   "birth_date": "01/01/1980", "id_number": row.id_number},
                             currency="USD", approval_id=req.id)
     assert DuplicateRequest.get_by_id(req.id).member_id == result.member.id
+
+
+async def test_the_card_prints_the_fiche_twice_then_the_member_resigns(counter):
+    cashier = counter["users"]["caissier1"]
+    ctx = auth.login(cashier.username, cashier.password)
+    new = adhesion.enrol(ctx, {"surname": "Mbuyi", "first_name": "Ruth", "sex": "F",
+                               "birth_date": "03/03/1990", "id_number": "MB-1"},
+                         currency="USD").member
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, cashier.username, cashier.password)
+        await open_entry(app, pilot, "member_card")
+        await type_text(pilot, "mbuyi ruth")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert new.number in str(app.screen.query_one("#card-member").render())
+        table = app.screen.query_one("#card-accounts")
+        assert table.row_count == 2
+        assert "10.00" in str(table.get_row_at(1)[2])
+        assert app.screen.check_action("edit", ()) is False  # a cashier corrects nothing
+        assert app.screen.check_action("go", ("statement",)) is False  # no such entry yet
+        await pilot.press("f9")
+        await settle(app, pilot)
+        await pilot.press("f9")
+        await settle(app, pilot)
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        await type_text(pilot, "Moves to Lubumbashi")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "left on" in str(app.screen.query_one("#card-message").render())
+    forms = [p for p in pdfs(counter["documents"]) if new.number in p.name]
+    assert len(forms) == 2
+    texts = sorted(pdf_text(p) for p in forms)
+    assert sum("DUPLICATA" in t for t in texts) == 1
+    member = Member.get_by_id(new.id)
+    assert member.status == "left"
+    refund = Voucher.get(Voucher.purpose.contains(new.number) & (Voucher.series == "BS"))
+    assert refund.amount == 1000
+    assert any(refund.number in p.name for p in pdfs(counter["receipts"]))
+
+
+async def test_the_gerant_corrects_a_phone_from_the_card(counter):
+    gerant = counter["users"]["gerant"]
+    ctx = auth.login(gerant.username, gerant.password)
+    member = members.search(ctx, "", limit=1)[0]
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, gerant.username, gerant.password)
+        await open_entry(app, pilot, "member_card")
+        await type_text(pilot, member.number)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        field = app.screen.query_one("#phone")
+        assert app.screen.focused is field
+        field.value = ""
+        await type_text(pilot, "12")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "8 to 15 digits" in app.screen.query_one("#error-phone").message
+        field.value = ""
+        await type_text(pilot, "+243 99 555 0101")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "+243 99 555 0101" in str(app.screen.query_one("#card-member").render())
+    row = AuditLog.get(AuditLog.action == "member.update")
+    assert member.phone in row.before and "+243 99 555 0101" in row.after
+    assert members.search(ctx, "0995550101")[0].id == member.id
