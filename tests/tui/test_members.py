@@ -221,3 +221,66 @@ async def test_the_gerant_corrects_a_phone_from_the_card(counter):
     row = AuditLog.get(AuditLog.action == "member.update")
     assert member.phone in row.before and "+243 99 555 0101" in row.after
     assert members.search(ctx, "0995550101")[0].id == member.id
+
+
+async def test_the_gerant_creates_a_group_and_names_its_president(counter):
+    from mifin_tui.db.models import GroupMembership, MemberGroup
+
+    gerant = counter["users"]["gerant"]
+    ctx = auth.login(gerant.username, gerant.password)
+    member = members.search(ctx, "", limit=1)[0]
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, gerant.username, gerant.password)
+        await open_entry(app, pilot, "groups")
+        await pilot.press("f2")
+        await pilot.pause()
+        await type_text(pilot, "Groupe solidaire Lisanga")
+        app.screen.query_one("#meeting_place").focus()
+        await type_text(pilot, "Marché de la Liberté")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        await type_text(pilot, member.number)
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#role").value = "president"
+        await pilot.press("f2")
+        await pilot.pause()
+        rows = app.screen.query_one("#group-members")
+        assert "President" in str(rows.get_row_at(0))
+    group = MemberGroup.get(MemberGroup.name == "Groupe solidaire Lisanga")
+    assert group.meeting_place == "Marché de la Liberté"
+    (row,) = GroupMembership.select().where(GroupMembership.group == group)
+    assert (row.member_id, row.role) == (member.id, "president")
+
+
+async def test_the_administrator_imports_a_register_from_the_screen(counter, tmp_path):
+    from tests.services.test_member_import import FRENCH, MIXED
+
+    admin = counter["users"]["admin"]
+    bad, good = tmp_path / "bad.csv", tmp_path / "good.csv"
+    bad.write_text(MIXED, encoding="utf-8")
+    good.write_text(FRENCH, encoding="utf-8")
+    before = Member.select().count()
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, admin.username, admin.password)
+        await open_entry(app, pilot, "member_import")
+        await type_text(pilot, str(bad))
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        summary = str(app.screen.query_one("#import-summary").render())
+        assert "nothing was imported" in summary
+        assert "line 3, column sexe: H (male) or F (female)." in summary
+        assert Member.select().count() == before
+        app.screen.query_one("#path").value = ""
+        await type_text(pilot, str(good))
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "3 members imported" in str(app.screen.query_one("#import-summary").render())
+        assert app.screen.query_one("#import-progress").progress == 100
+    assert Member.select().count() == before + 3
