@@ -73,9 +73,6 @@ ENTRIES: tuple[MenuEntry, ...] = (
               N_("Approve or refuse a second member record for the same person."),
               "accounts", "member.approve_duplicate", None,
               screen="duplicate_approvals:DuplicateApprovalsScreen"),
-    MenuEntry("member_import", N_("Import members"),
-              N_("Import a member register from a CSV file (spreadsheet)."),
-              "admin", "member.import", None, screen="member_import:MemberImportScreen"),
     # The counter. Keys are shared between entries no single role has together (a
     # cashier's F6 is the vault transfer, a manager's the approvals); when a user's roles
     # do bring two together, the first in menu order keeps the key (see keys_for).
@@ -116,6 +113,9 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("tills", N_("Tills"),
               N_("The branch's vault and tills: who holds each one, its cash; add a till."),
               "admin", "till.manage", "f6", screen="tills_admin:TillsScreen"),
+    MenuEntry("member_import", N_("Import members"),
+              N_("Import a member register from a CSV file (spreadsheet)."),
+              "admin", "member.import", None, screen="member_import:MemberImportScreen"),
     MenuEntry("printer_settings", N_("Printer settings"),
               N_("The printers of this workstation: receipts and A4 documents."),
               "session", None, None, screen="printer_settings:PrinterSettingsScreen"),

@@ -146,10 +146,13 @@ class AdhesionScreen(MemberFieldsMixin, FormMixin, MifinScreen):
         currency, depositor, approval = (self.currency,
                                          self.query_one("#depositor", TextField).value,
                                          self.approval_id)
+        def post() -> AdhesionResult:
+            return adhesion.enrol(self.ctx, values, currency=currency, depositor=depositor,
+                                  approval_id=approval)
+
+        # The dialog hands back what `post` returned: here an AdhesionResult, printed below.
         self.app.push_screen(
-            ConfirmCashScreen(preview, post=lambda: adhesion.enrol(  # type: ignore[arg-type, return-value]
-                self.ctx, values, currency=currency, depositor=depositor,
-                approval_id=approval), print_after=False),
+            ConfirmCashScreen(preview, post=post, print_after=False),  # type: ignore[arg-type]
             self._enrolled)
 
     def _enrolled(self, result: AdhesionResult | None) -> None:

@@ -120,8 +120,8 @@ class MemberFieldsMixin:
 
     def member_values(self) -> dict[str, Any]:
         """The fields as typed, for the service (it checks and tidies them)."""
-        out: dict[str, Any] = {"kind": self.member_kind,
-                               "status": str(self.query_one("#status", Select).value)}  # type: ignore[attr-defined]
+        status = self.query_one("#status", Select).value  # type: ignore[attr-defined]
+        out: dict[str, Any] = {"kind": self.member_kind, "status": str(status)}
         for name, *_rest in ROWS:
             out[name] = self.query_one(f"#{name}", TextField).value  # type: ignore[attr-defined]
         officer = self.query_one("#officer_id", Select).value  # type: ignore[attr-defined]

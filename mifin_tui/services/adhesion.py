@@ -120,6 +120,14 @@ def check(ctx: Context, raw: Mapping[str, Any], approval_id: int | None = None
     return fields
 
 
+def _display(fields: Mapping[str, Any]) -> str:
+    """The name as the member record will show it (members.display_name)."""
+    if fields.get("kind") == "legal":
+        return str(fields["legal_name"])
+    return " ".join(p for p in (fields["surname"].upper(), fields["postname"].upper(),
+                                fields["first_name"]) if p)
+
+
 def _fee_account_name(gl_key: str) -> str:
     gl = GLAccount.get_or_none(GLAccount.key == gl_key)
     return gl.name if gl else gl_key
@@ -132,9 +140,7 @@ def preview(ctx: Context, raw: Mapping[str, Any], currency: str) -> CashPreview:
     due = fees(currency)
     session = tills.require_session(ctx, currency)
     till_cash = tills.cash_account(session.till, currency)
-    name = members.name_key(fields) and " ".join(
-        p for p in (fields["surname"].upper(), fields["postname"].upper(),
-                    fields["first_name"], fields["legal_name"]) if p)
+    name = _display(fields)
     lines = [PreviewLine(till_cash.number, till_cash.name, due.total, 0)]
     for key, gl_key, _kind, label in FEE_ITEMS:
         amount = due.amount(key)
@@ -240,8 +246,7 @@ def request_duplicate(ctx: Context, raw: Mapping[str, Any], reason: str
         if not found:
             raise Conflict(_("No member looks like this person: enrol him directly."))
         stored = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in fields.items()}
-        name = " ".join(p for p in (fields["surname"].upper(), fields["postname"].upper(),
-                                    fields["first_name"], fields["legal_name"]) if p)
+        name = _display(fields)
         req = DuplicateRequest.create(
             branch=ctx.branch_id, fields=json.dumps(stored, ensure_ascii=False),
             display_name=name, duplicate_of=found[0].id, reason=reason.strip(),

@@ -42,7 +42,7 @@ def fiche(person: dict, rng: random.Random, officer_id: int | None) -> dict:
     return fields
 
 
-def legal_persons(ctx: Context, rng: random.Random, zone: str, currency: str, joined: date,
+def legal_persons(agent: Context, rng: random.Random, zone: str, currency: str, joined: date,
                   count: int) -> list[tuple[int, int, str]]:
     """Associations and groups that are members themselves, each represented by a founder."""
     founders = list(Member.select().where(Member.status == "founder").order_by(Member.id))
@@ -61,8 +61,8 @@ def legal_persons(ctx: Context, rng: random.Random, zone: str, currency: str, jo
                 "commune": place["commune"], "city": place["city"],
                 "province": place["province"], "status": "member", "category": "Groupements",
             }
-            member = members.create_row(ctx, fields, joined)
-            audit.record(ctx, "member.create", "member", member.number,
+            member = members.create_row(agent, fields, joined)
+            audit.record(agent, "member.create", "member", member.number,
                          after={"name": member.legal_name, "kind": "legal"})
             acc = accounts.open_member_account(member, "savings_free", currency,
                                                _("Free savings"), joined)
@@ -70,7 +70,7 @@ def legal_persons(ctx: Context, rng: random.Random, zone: str, currency: str, jo
     return created
 
 
-def make_groups(ctx: Context, rng: random.Random, zone: str) -> None:
+def make_groups(agent: Context, rng: random.Random, zone: str) -> None:
     """A solidarity group and an association, with a president, a secretary, a treasurer."""
     people = [m.id for m in Member.select().where(Member.kind == "person").order_by(Member.id)]
     if len(people) < 6:
@@ -85,7 +85,7 @@ def make_groups(ctx: Context, rng: random.Random, zone: str) -> None:
         if kind == "solidarity" and not name.startswith("Groupe"):
             name = f"Groupe solidaire {name.split()[-1]}"
         try:
-            group = groups.create(ctx, name, kind, random_person(rng, zone)["commune"])
+            group = groups.create(agent, name, kind, random_person(rng, zone)["commune"])
         except MifinError:
             continue
         # the first of each group is also in the other one: a member in two groups
@@ -93,9 +93,9 @@ def make_groups(ctx: Context, rng: random.Random, zone: str) -> None:
         used += size
         for member_id, role in zip(chosen, ("president", "secretary", "treasurer"),
                                    strict=False):
-            groups.add_member(ctx, group.id, member_id, role)
+            groups.add_member(agent, group.id, member_id, role)
         for member_id in chosen[3:]:
-            groups.add_member(ctx, group.id, member_id, "member")
+            groups.add_member(agent, group.id, member_id, "member")
 
 
 @dataclass

@@ -80,7 +80,8 @@ def form(ctx: Context, member_id: int) -> MemberFormDoc:
         (t(_L["officer"]), d.officer_name))))
     payments = tuple(
         (v.purpose.split(" — ")[0], format_amount(v.amount, v.currency, language), v.number)
-        for v in Voucher.select().join(JournalTransaction, on=(Voucher.txn == JournalTransaction.id))
+        for v in Voucher.select()
+        .join(JournalTransaction, on=(Voucher.txn == JournalTransaction.id))
         .where(JournalTransaction.kind.in_(FEE_KINDS) & Voucher.purpose.contains(m.number))
         .order_by(Voucher.number))
     info = institution.info(ctx.branch_id)

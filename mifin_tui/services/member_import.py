@@ -182,27 +182,25 @@ def import_members(ctx: Context, path: str | Path, *, dry_run: bool = False,
                     errors["joined_on"] = _("The date of adhésion is in the future.")
             except ValueError:
                 errors["joined_on"] = _("Not a date: write it as DD/MM/YYYY.")
-        if True:  # duplicates are reported beside the row's other errors
-            ik, nk = members.id_key(fields), members.name_key(fields)
-            id_field = "registration" if fields["kind"] == "legal" else "id_number"
-            if ik and ik in known_ids:
-                errors[id_field] = _("ID number already used by a member.")
-            elif ik and ik in seen_ids:
-                errors[id_field] = _("Same ID number as line {line}.").format(
-                    line=seen_ids[ik])
-            key = (nk, fields.get("birth_date")) if nk else None
-            name_field = "legal_name" if fields["kind"] == "legal" else "surname"
-            if key is None:
-                pass
-            elif key in known_names:
-                errors[name_field] = _("Same name and birth date as a member.")
-            elif key in seen_names:
-                errors[name_field] = _("Same name and birth date as line {line}.").format(
-                    line=seen_names[key])
-            if ik:
-                seen_ids.setdefault(ik, line)
-            if key is not None:
-                seen_names.setdefault(key, line)
+        # duplicates are reported beside the row's other errors
+        ik, nk = members.id_key(fields), members.name_key(fields)
+        id_field = "registration" if fields["kind"] == "legal" else "id_number"
+        if ik and ik in known_ids:
+            errors[id_field] = _("ID number already used by a member.")
+        elif ik and ik in seen_ids:
+            errors[id_field] = _("Same ID number as line {line}.").format(
+                line=seen_ids[ik])
+        key = (nk, fields.get("birth_date")) if nk else None
+        name_field = "legal_name" if fields["kind"] == "legal" else "surname"
+        if key is not None and key in known_names:
+            errors[name_field] = _("Same name and birth date as a member.")
+        elif key is not None and key in seen_names:
+            errors[name_field] = _("Same name and birth date as line {line}.").format(
+                line=seen_names[key])
+        if ik:
+            seen_ids.setdefault(ik, line)
+        if key is not None:
+            seen_names.setdefault(key, line)
         for name, reason in errors.items():
             report.errors.append(RowError(line, header_of(name), reason))
         if not errors:

@@ -439,11 +439,12 @@ def update(ctx: Context, member_id: int, changes: Mapping[str, Any]) -> MemberDe
         if fields["representative_id"] == m.id:
             raise ValidationError({"representative_name": _(
                 "A member cannot represent himself.")})
-        found = duplicates_of(fields, exclude_id=m.id)
-        if found and id_key(fields) != m.id_key:
-            errors = duplicate_errors(fields, found)
-            if errors:
-                raise ValidationError(errors)
+        # A correction of the name, birth date or ID must not make him someone else.
+        if (name_key(fields), id_key(fields), fields["birth_date"]) != (
+                m.name_key, m.id_key, m.birth_date):
+            found = duplicates_of(fields, exclude_id=m.id)
+            if found:
+                raise ValidationError(duplicate_errors(fields, found))
         before = _audit_values(m)
         values = row_values(m.number, m.branch_id, fields, m.joined_on, m.created_by_id,
                             m.created_at)
@@ -515,7 +516,8 @@ def by_number(ctx: Context, number: str) -> MemberSummary:
 @requires("member.read")
 def officers(ctx: Context) -> list[tuple[int, str]]:
     """The branch's active users who may follow members (id, full name)."""
-    query = User.select().where((User.branch == ctx.branch_id) & (User.active == True))  # noqa: E712
+    query = User.select().where((User.branch == ctx.branch_id)
+                                & (User.active == True))  # noqa: E712
     return [(u.id, u.full_name) for u in query.order_by(User.full_name)]
 
 

@@ -11,9 +11,12 @@ from mifin_tui.services import member_import, members
 from mifin_tui.services.errors import PermissionDenied
 from tests.cli.helpers import run
 
-FRENCH = """Nom;Postnom;Prénom;Sexe;Date de naissance;Téléphone;Numéro pièce;Commune;Ville;Statut;Date adhésion;N° fiche papier
-Kabongo;Ngalula;Bénédicte;F;12/04/1985;+243 81 234 5678;1234567890;Kalamu;Kinshasa;fondateur;03/02/2015;17
-Mukendi;Tshibangu;Jean;H;1979-11-30;0998765432;2233445566;Lemba;Kinshasa;membre;;18
+FRENCH = (
+    "Nom;Postnom;Prénom;Sexe;Date de naissance;Téléphone;Numéro pièce;Commune;Ville;Statut;"
+    "Date adhésion;N° fiche papier\n"
+    "Kabongo;Ngalula;Bénédicte;F;12/04/1985;+243 81 234 5678;1234567890;Kalamu;Kinshasa;"
+    "fondateur;03/02/2015;17\n"
+) + """Mukendi;Tshibangu;Jean;H;1979-11-30;0998765432;2233445566;Lemba;Kinshasa;membre;;18
 Ilunga;;Merveille;F;01/01/1990;;;Matete;Kinshasa;;;19
 """
 

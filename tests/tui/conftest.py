@@ -80,3 +80,17 @@ def menu_ids(app: MifinApp) -> list[str]:
     menu = app.screen.query_one("#menu", OptionList)
     return [menu.get_option_at_index(i).id for i in range(menu.option_count)
             if menu.get_option_at_index(i).id]
+
+
+async def choose_entry(app: MifinApp, pilot: Pilot, entry_id: str) -> None:
+    """Open a main-menu entry as a user would: arrows down (or up) to it, then Enter."""
+    from textual.widgets import OptionList
+
+    menu = app.screen.query_one("#menu", OptionList)
+    target = menu.get_option_index(entry_id)
+    for _step in range(60):
+        if menu.highlighted == target:
+            break
+        await pilot.press("down" if (menu.highlighted or 0) < target else "up")
+    await pilot.press("enter")
+    await pilot.pause()

@@ -19,7 +19,7 @@ from mifin_tui.services import accounts, auth, cash, tills, users
 from mifin_tui.services.context import Context
 from mifin_tui.services.permissions import ROLE_PERMISSIONS
 from mifin_tui.widgets import FieldError
-from tests.tui.conftest import SIZE, login, type_text
+from tests.tui.conftest import SIZE, choose_entry, login, type_text
 
 
 @pytest.fixture
@@ -102,8 +102,7 @@ async def test_printer_settings_refuse_a_queue_that_is_not_there_then_save(cashi
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, c["user"].username, c["user"].password)
-        await pilot.press("8")  # Printer settings, by its number in the cashier's menu
-        await pilot.pause()
+        await choose_entry(app, pilot, "printer_settings")  # arrows to it in the menu
         assert isinstance(app.screen, PrinterSettingsScreen)
         await pilot.press("down", "up", "enter")  # receipt printer: a CUPS queue
         await pilot.pause()

@@ -20,12 +20,14 @@ async def test_each_role_sees_its_own_menu(admin, make_user):
     make_user("cashier", username="mbuyi")
     make_user("auditor", username="kalala")
     expected = {
-        "admin": (ADMIN_PASSWORD, ["audit_log", "users", "tills", "printer_settings",
-                                   "password", "language", "logout"]),
-        "mbuyi": (PASSWORD, ["account_lookup", "open_till", "close_till", "vault_transfer",
+        "admin": (ADMIN_PASSWORD, ["audit_log", "users", "tills", "member_import",
+                                   "printer_settings", "password", "language", "logout"]),
+        "mbuyi": (PASSWORD, ["account_lookup", "member_card", "adhesion", "groups",
+                             "open_till", "close_till", "vault_transfer",
                              "cash_journal", "reprint", "till_differences", "printer_settings",
                              "password", "language", "logout"]),
-        "kalala": (PASSWORD, ["account_lookup", "cash_journal", "till_differences", "journal",
+        "kalala": (PASSWORD, ["account_lookup", "member_card", "groups", "cash_journal",
+                              "till_differences", "journal",
                               "audit_log", "verify", "printer_settings", "password",
                               "language", "logout"]),
     }
