@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mifin_tui.i18n import N_
 from mifin_tui.services.context import Context
@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 GROUPS: dict[str, str] = {
-    "accounts": N_("Members and accounts"),
     "savings": N_("Savings"),
+    "accounts": N_("Members and accounts"),
     "counter": N_("Counter"),
     "loans": N_("Loans"),
     "books": N_("Books"),
@@ -42,11 +42,16 @@ class MenuEntry:
     key: str | None  # the F-key that opens it from the main menu
     screen: str | None = None  # "module:Class" under mifin_tui.screens, built with (ctx)
     action: str | None = None  # or an App action, e.g. "logout"
+    # False: listed under "Other screens" (and the palette), not on the main menu itself,
+    # which must fit an 80x24 terminal for every role.
+    main: bool = True
 
     def allowed(self, ctx: Context) -> bool:
         return self.permission is None or ctx.can(self.permission)
 
-    def build(self, ctx: Context, **kwargs) -> Screen:
+    def build(self, ctx: Context, **kwargs: Any) -> Screen:
+        """The entry's screen; `kwargs` go to it (a member card opens a deposit with
+        `build(ctx, account_id=...)`)."""
         if self.screen is None:
             raise ValueError(f"menu entry {self.id} opens no screen")
         module, _sep, name = self.screen.partition(":")
@@ -56,10 +61,7 @@ class MenuEntry:
 
 
 ENTRIES: tuple[MenuEntry, ...] = (
-    MenuEntry("account_lookup", N_("Account lookup"),
-              N_("Find a member or an account; balances and statements."),
-              "accounts", "account.read", "f2", screen="account_lookup:AccountLookupScreen"),
-    # Savings: right after the lookup, so a cashier has deposit and withdrawal on 2 and 3.
+    # Savings first: a cashier's most frequent work, deposit and withdrawal, on 1 and 2.
     MenuEntry("deposit", N_("Deposit"),
               N_("Cash deposit on a savings account: a BE voucher."),
               "savings", "ledger.post", "f11", screen="deposit:DepositScreen"),
@@ -77,20 +79,35 @@ ENTRIES: tuple[MenuEntry, ...] = (
               "savings", "passbook.print", None, screen="passbook:PassbookScreen"),
     MenuEntry("account_open", N_("Open a savings account"),
               N_("A new savings account for a member, with its opening deposit."),
-              "savings", "account.open", None, screen="account_open:AccountOpenScreen"),
+              "savings", "account.open", None, screen="account_open:AccountOpenScreen", main=False),
     MenuEntry("account_close", N_("Close a savings account"),
               N_("Close an account and pay its balance out with a BS."),
-              "savings", "account.open", None, screen="account_close:AccountCloseScreen"),
+              "savings", "account.open", None, screen="account_close:AccountCloseScreen",
+              main=False),
     MenuEntry("holds", N_("Holds and mandataires"),
               N_("Block an amount on an account, release it; who may sign on it."),
-              "savings", "account.mandate", None, screen="holds:HoldsScreen"),
+              "savings", "account.mandate", None, screen="holds:HoldsScreen", main=False),
     MenuEntry("withdrawal_approvals", N_("Withdrawals to approve"),
               N_("Approve or reject withdrawals above the limit or on dormant accounts."),
               "savings", "withdrawal.approve", "f11",
               screen="withdrawal_approvals:WithdrawalApprovalsScreen"),
-    MenuEntry("savings_products", N_("Savings products"),
-              N_("The savings products and their rules: limits, fees, rates."),
-              "savings", "savings.products", "f4", screen="savings_products:ProductsScreen"),
+    MenuEntry("account_lookup", N_("Account lookup"),
+              N_("Find a member or an account; balances and statements."),
+              "accounts", "account.read", "f2", screen="account_lookup:AccountLookupScreen"),
+    MenuEntry("member_card", N_("Member card"),
+              N_("A member's record, accounts, groups and last operations; edit, print, "
+                 "resign."),
+              "accounts", "member.read", None, screen="member_card:MemberCardScreen"),
+    MenuEntry("adhesion", N_("New member (adhésion)"),
+              N_("Enrol a member: the fiche d'adhésion, fees and shares paid at the till."),
+              "accounts", "member.create", None, screen="adhesion:AdhesionScreen"),
+    MenuEntry("groups", N_("Groups and associations"),
+              N_("Solidarity groups and associations: their members and officers."),
+              "accounts", "member.read", None, screen="groups:GroupsScreen", main=False),
+    MenuEntry("duplicate_approvals", N_("Second records to approve"),
+              N_("Approve or refuse a second member record for the same person."),
+              "accounts", "member.approve_duplicate", None,
+              screen="duplicate_approvals:DuplicateApprovalsScreen"),
     # The counter. Keys are shared between entries no single role has together (a
     # cashier's F6 is the vault transfer, a manager's the approvals); when a user's roles
     # do bring two together, the first in menu order keeps the key (see keys_for).
@@ -111,14 +128,14 @@ ENTRIES: tuple[MenuEntry, ...] = (
               "counter", "cashjournal.read", "f7", screen="cash_journal:CashJournalScreen"),
     MenuEntry("reprint", N_("Reprint a voucher"),
               N_("Find a voucher by its number and print it again, marked DUPLICATA."),
-              "counter", "voucher.reprint", None, screen="reprint:ReprintScreen"),
+              "counter", "voucher.reprint", None, screen="reprint:ReprintScreen", main=False),
     MenuEntry("till_differences", N_("Till differences"),
               N_("Counts that did not match the books, with the cashiers' explanations."),
               "counter", "cashjournal.read", None,
-              screen="till_differences:TillDifferencesScreen"),
+              screen="till_differences:TillDifferencesScreen", main=False),
     MenuEntry("loan_simulator", N_("Loan simulator"),
               N_("A loan's repayment schedule and TEG as you type the terms; print it."),
-              "loans", "loan.simulate", None, screen="simulator:SimulatorScreen"),
+              "loans", "loan.simulate", None, screen="simulator:SimulatorScreen", main=False),
     MenuEntry("journal", N_("General journal"),
               N_("The transactions of the branch, newest first."),
               "books", "ledger.read", "f4", screen="journal:JournalScreen"),
@@ -137,16 +154,23 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("loan_products", N_("Loan products"),
               N_("Amounts, terms, rates, fees, penalties and eligibility of each loan product."),
               "admin", "product.manage", None, screen="loan_products_admin:LoanProductsScreen"),
+    MenuEntry("savings_products", N_("Savings products"),
+              N_("The savings products and their rules: limits, fees, rates."),
+              "admin", "savings.products", "f4", screen="savings_products:ProductsScreen"),
     MenuEntry("holidays", N_("Public holidays"),
               N_("The days the branch is closed: no business day, no due date on them."),
-              "admin", "settings.manage", None, screen="holidays_admin:HolidaysScreen"),
+              "admin", "settings.manage", None, screen="holidays_admin:HolidaysScreen", main=False),
+    MenuEntry("member_import", N_("Import members"),
+              N_("Import a member register from a CSV file (spreadsheet)."),
+              "admin", "member.import", None, screen="member_import:MemberImportScreen",
+              main=False),
     MenuEntry("printer_settings", N_("Printer settings"),
               N_("The printers of this workstation: receipts and A4 documents."),
-              "session", None, None, screen="printer_settings:PrinterSettingsScreen"),
+              "session", None, None, screen="printer_settings:PrinterSettingsScreen", main=False),
     MenuEntry("password", N_("My password"), N_("Change your own password."),
-              "session", None, "f8", screen="password:PasswordScreen"),
+              "session", None, "f8", screen="password:PasswordScreen", main=False),
     MenuEntry("language", N_("Language"), N_("Work in French or in English."),
-              "session", None, "f9", screen="language:LanguageScreen"),
+              "session", None, "f9", screen="language:LanguageScreen", main=False),
     MenuEntry("logout", N_("Log out"), N_("End your session and return to the login screen."),
               "session", None, "f10", action="logout"),
 )

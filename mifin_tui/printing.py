@@ -62,3 +62,10 @@ def print_schedule(doc: ScheduleDoc, ws: config.Workstation | None = None) -> Pr
     terms = doc.schedule.terms
     title = f"echeancier-{terms.principal}-{terms.currency}-{terms.start.isoformat()}"
     return _send(schedule_pdf(doc), title, ws.document_printer)
+def print_member_form(doc, ws: config.Workstation | None = None) -> PrintOutcome:
+    """The fiche d'adhésion (A4) on the document printer."""
+    from printers.member_form import member_form_pdf
+
+    ws = ws or config.load()
+    title = f"fiche-{doc.number}" + ("-DUPLICATA" if doc.duplicate else "")
+    return _send(member_form_pdf(doc), title, ws.document_printer)

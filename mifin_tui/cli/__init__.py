@@ -22,6 +22,7 @@ from mifin_tui.cli.admin_commands import (
     cmd_user_unlock,
 )
 from mifin_tui.cli.common import EXIT_FAILED, EXIT_USAGE, CliError, parse_date, read_secret
+from mifin_tui.cli.members_commands import cmd_import_members, import_epilog
 from mifin_tui.cli.remote_commands import cmd_serve, cmd_ssh_setup
 from mifin_tui.cli.report_commands import cmd_report
 from mifin_tui.cli.schedule_commands import add_parser as add_schedule_parser
@@ -113,6 +114,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("last day of the period (statement)"))
 
     add_schedule_parser(add)
+
+    ip = add("import", lambda a: (ip.print_help(), EXIT_USAGE)[1],
+             _("import data from a spreadsheet"))
+    imports = ip.add_subparsers(title=_("what"), metavar="WHAT", parser_class=_Parser)
+    i = imports.add_parser("members", help=_("import a member register from a CSV file"),
+                           description=_("Import a member register from a CSV file."),
+                           epilog=import_epilog(),
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    i.add_argument("file", metavar="FILE.csv")
+    i.add_argument("--dry-run", action="store_true",
+                   help=_("check every row, import nothing"))
+    i.set_defaults(handler=cmd_import_members)
 
     p = add("user", lambda a: (p.print_help(), EXIT_USAGE)[1], _("manage users"))
     users = p.add_subparsers(title=_("actions"), metavar="ACTION", parser_class=_Parser)

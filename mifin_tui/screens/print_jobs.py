@@ -109,3 +109,21 @@ def print_cash_journals(app: App, docs: Sequence[CashJournalDoc], *,
     """Print cash journals (one per currency) on the document printer, in the background."""
     return run_print_jobs(app, [_journal_job(d, ws) for d in docs], "print cash journal",
                           on_done)
+
+
+def print_member_form(app: App, doc, *, on_done: OnDone | None = None,
+                      ws: config.Workstation | None = None) -> Worker[list[PrintOutcome]]:
+    """Print a fiche d'adhésion on the document printer, in the background."""
+    def job() -> PrintOutcome:
+        try:
+            outcome = printing.print_member_form(doc, ws)
+        except config.ConfigError as exc:
+            return PrintOutcome(False, _("The membership form was not printed: the printer "
+                                         "settings are wrong ({error}).").format(error=exc))
+        except Exception as exc:  # a PDF or font problem: the member stands all the same
+            return PrintOutcome(False, _("The membership form could not be printed ({error})"
+                                         "; it can be reprinted.").format(error=exc))
+        return PrintOutcome(outcome.ok, _("Membership form {number}: {message}").format(
+            number=doc.number, message=outcome.message), outcome.path)
+
+    return run_print_jobs(app, [job], f"print form {doc.number}", on_done)

@@ -23,6 +23,7 @@ TYPE_CODES = {
     "cash": 11,
     "savings": 21,
     "loan": 30,
+    "shares": 40,  # a member's paid-up part sociale, refunded at the démission
 }
 
 

@@ -22,6 +22,7 @@ from mifin_tui.services import (
     business_day,
     cash,
     clock,
+    demo_members,
     institution,
     ledger,
     members,
@@ -168,8 +169,15 @@ def build(
                              after={"full_name": full_name(username), "roles": list(roles)})
         ctx = {u: auth.login(u, passwords[u]) for u, _r in STAFF}
         say(_("members"))
-        member_accounts = _create_members(ctx["agent"], rng, members, regulator, currency,
-                                          start)
+        legal, at_counter = demo_members.reserved(members)
+        member_accounts = _create_members(ctx["agent"], rng, members - legal - at_counter,
+                                          regulator, currency, start)
+        member_accounts += demo_members.legal_persons(ctx["agent"], rng, regulator, currency,
+                                                      start - timedelta(days=400), legal)
+        demo_members.make_groups(ctx["agent"], rng, regulator)
+        newcomers = demo_members.CounterAdhesions("caissier1", regulator, currency,
+                                                  ctx["agent"].user_id, at_counter,
+                                                  member_accounts)
         say(_("opening balances"))
         _opening_balances(ctx["comptable"], rng, member_accounts)
         cashier_tills = _tills(admin, regulator)
@@ -177,7 +185,7 @@ def build(
     day = start
     while day < today:
         with clock.simulated(_working_hours(day, rng)):
-            _counter_day(ctx, rng, member_accounts, cashier_tills)
+            _counter_day(ctx, rng, member_accounts, cashier_tills, on_open=newcomers.day)
             day = business_day.close_and_open_next(ctx["gerant"])
     # Today, at the real time: both tills open and working, a large supply waiting
     # for the gérant.
@@ -229,10 +237,7 @@ def _create_members(
         for n in range(count):
             person = random_person(rng, zone)
             joined = start - timedelta(days=rng.randint(30, 3 * 365))
-            fields = {k: person.get(k, "") for k in (
-                "surname", "postname", "first_name", "sex", "birth_place", "phone",
-                "profession", "address", "commune", "city", "province", "id_type", "id_number")}
-            fields["birth_date"] = person.get("birth_date")
+            fields = demo_members.fiche(person, rng, ctx.user_id)
             fields["status"] = "founder" if n < 5 else "member"
             member = members.create_row(ctx, fields, joined)
             audit.record(ctx, "member.create", "member", member.number,
@@ -281,7 +286,9 @@ def _open_tills(ctx: dict[str, Context], cashier_tills: dict[str, int]) -> None:
 
 def _counter_day(ctx: dict[str, Context], rng: random.Random,
                  member_accounts: list[tuple[int, int, str]], cashier_tills: dict[str, int],
-                 share: float = 1.0, close: bool = True) -> None:
+                 share: float = 1.0, close: bool = True,
+                 on_open: Callable[[dict[str, Context], random.Random], None] | None = None
+                 ) -> None:
     """A day at the counter: two cashiers open their tills with a count, take a float from
     the vault, serve members (BE/BS vouchers), return the cash and close with a count."""
     _open_tills(ctx, cashier_tills)
@@ -294,6 +301,8 @@ def _counter_day(ctx: dict[str, Context], rng: random.Random,
             if float_amount <= 0:
                 continue
             _transfer(ctx, username, transfers.SUPPLY, cur, float_amount, _("Morning float"))
+    if on_open is not None:  # e.g. new members enrolled at the counter (demo_members)
+        on_open(ctx, rng)
     operations = max(3, int(len(member_accounts) * 0.35 * share))
     for _i in range(operations):
         member_id, account_id, currency = rng.choice(member_accounts)

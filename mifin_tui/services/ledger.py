@@ -36,6 +36,10 @@ KIND_LABELS: dict[str, str] = {
     "savings_fee": N_("Withdrawal fee"),
     "savings_interest": N_("Interest on savings"),
     "tontine_commission": N_("Tontine commission"),
+    "membership_fee": N_("Membership fee"),
+    "account_opening_fee": N_("Account-opening fee"),
+    "share_subscription": N_("Share capital paid up"),
+    "share_refund": N_("Share capital refunded"),
 }
 
 

@@ -46,6 +46,17 @@ def member_number(branch_code: str) -> str:
     return f"{branch_code}-{next_value(f'member:{branch_code}'):06d}"
 
 
+def member_numbers(branch_code: str, count: int) -> list[str]:
+    """`count` consecutive member numbers at once (an import); inside a write transaction."""
+    if count <= 0:
+        return []
+    first = next_value(f"member:{branch_code}")
+    if count > 1:
+        Counter.update(value=Counter.value + (count - 1)).where(
+            Counter.name == f"member:{branch_code}").execute()
+    return [f"{branch_code}-{n:06d}" for n in range(first, first + count)]
+
+
 def _digits_for(text: str) -> int:
     # Letters count as 10..35, as in IBANs, so branch codes take part in the check.
     return int("".join(str(int(ch, 36)) for ch in text))

@@ -60,17 +60,28 @@ PERMISSION_LABELS: dict[str, str] = {
     "account.mandate": N_("Record the mandataires and signatories of an account"),
     "withdrawal.approve": N_("Approve withdrawals above the limit or on dormant accounts"),
     "passbook.print": N_("Print the passbook"),
+    "member.edit": N_("Correct a member's record"),
+    "member.approve_duplicate": N_("Approve a second record for a person already a member"),
+    "member.leave": N_("Record a member's resignation (démission)"),
+    "member.import": N_("Import a member register from a spreadsheet"),
+    "group.manage": N_("Create groups and associations and manage their members"),
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     CASHIER: frozenset({"member.read", "account.read", "ledger.post", "till.operate",
-                        "voucher.reprint", "cashjournal.read", "loan.simulate"}),
-    LOAN_OFFICER: frozenset({"member.read", "member.create", "account.read", "loan.simulate"}),
+                        "voucher.reprint", "cashjournal.read", "loan.simulate",
+                        # the adhésion is taken at the counter, fees and shares paid there
+                        "member.create", "member.leave",
+                        "account.open", "account.mandate", "passbook.print"}),
+    LOAN_OFFICER: frozenset({"member.read", "member.create", "account.read", "loan.simulate",
+                             "member.edit", "group.manage"}),
     COMMITTEE: frozenset({"member.read", "account.read", "loan.simulate"}),
     MANAGER: frozenset(
         {"member.read", "member.create", "account.read", "ledger.read", "day.close",
          "audit.read", "transfer.approve", "voucher.reprint", "cashjournal.read",
-         "loan.simulate"}
+         "loan.simulate", "member.edit", "member.approve_duplicate", "member.leave",
+         "group.manage", "account.open", "account.hold", "account.mandate",
+         "withdrawal.approve"}
     ),
     ACCOUNTANT: frozenset(
         {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",
@@ -81,13 +92,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          "cashjournal.read"}
     ),
     ADMIN: frozenset({"user.manage", "settings.manage", "audit.read", "till.manage",
-                      "product.manage"}),
+                      "product.manage", "member.import", "savings.products"}),
 }
-# Savings (issue 6): added apart so the table above stays as it was.
-ROLE_PERMISSIONS[CASHIER] |= {"account.open", "account.mandate", "passbook.print"}
-ROLE_PERMISSIONS[MANAGER] |= {"account.open", "account.hold", "account.mandate",
-                              "withdrawal.approve"}
-ROLE_PERMISSIONS[ADMIN] |= {"savings.products"}
 
 
 def permissions_for(roles: frozenset[str] | set[str]) -> frozenset[str]:

@@ -57,6 +57,23 @@ SPECS: dict[str, SettingSpec] = {
         # The printed passbook's page: A5 or A6.
         SettingSpec("passbook_format", N_("Page format of the printed passbook (A5 or A6)"),
                     "A6"),
+        # Adhésion: collected at the till with a BE voucher each (minor units, per currency).
+        SettingSpec("membership_fee", N_("Membership fee (frais d'adhésion) per currency"), {
+            "USD": 500, "CDF": 1000000, "XOF": 2000, "XAF": 2000,
+        }),
+        SettingSpec("account_opening_fee", N_("Account-opening fee per currency"), {
+            "USD": 200, "CDF": 500000, "XOF": 1000, "XAF": 1000,
+        }),
+        SettingSpec("share_capital", N_("Share capital (part sociale) a member pays up, per "
+                                        "currency"), {
+            "USD": 1000, "CDF": 2000000, "XOF": 5000, "XAF": 5000,
+        }),
+        SettingSpec("member_min_age", N_("Youngest age for an individual member"), 18, 0, 30),
+        # Empty: free text. A list: the commune/province of a member must be one of them.
+        SettingSpec("member_communes", N_("Communes a member's address may name (empty: any)"),
+                    []),
+        SettingSpec("member_provinces", N_("Provinces a member's address may name (empty: "
+                                           "any)"), []),
     )
 }
 

@@ -16,7 +16,12 @@ from mifin_tui.services.permissions import REGISTRY, ROLES, permissions_for
 # The specification, written apart from the code's table: who may do what.
 EXPECTED = {
     "member.read": {"cashier", "loan_officer", "committee", "manager", "accountant", "auditor"},
-    "member.create": {"loan_officer", "manager"},
+    "member.create": {"cashier", "loan_officer", "manager"},
+    "member.edit": {"loan_officer", "manager"},
+    "member.approve_duplicate": {"manager"},
+    "member.leave": {"cashier", "manager"},
+    "member.import": {"admin"},
+    "group.manage": {"loan_officer", "manager"},
     "account.read": {"cashier", "loan_officer", "committee", "manager", "accountant",
                      "auditor"},
     "ledger.read": {"manager", "accountant", "auditor"},

@@ -80,3 +80,28 @@ def menu_ids(app: MifinApp) -> list[str]:
     menu = app.screen.query_one("#menu", OptionList)
     return [menu.get_option_at_index(i).id for i in range(menu.option_count)
             if menu.get_option_at_index(i).id]
+
+
+async def choose_entry(app: MifinApp, pilot: Pilot, entry_id: str) -> None:
+    """Open a main-menu entry as a user would: arrows down (or up) to it, then Enter; an
+    entry that is not on the main menu itself through "Other screens" first."""
+    from textual.widgets import OptionList
+
+    from mifin_tui.screens.main_menu import OTHERS
+
+    menu = app.screen.query_one("#menu", OptionList)
+    ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
+    if entry_id not in ids and OTHERS in ids:
+        await _arrow_to(pilot, menu, OTHERS)
+        menu = app.screen.query_one("#menu", OptionList)
+    await _arrow_to(pilot, menu, entry_id)
+
+
+async def _arrow_to(pilot: Pilot, menu, option_id: str) -> None:
+    target = menu.get_option_index(option_id)
+    for _step in range(60):
+        if menu.highlighted == target:
+            break
+        await pilot.press("down" if (menu.highlighted or 0) < target else "up")
+    await pilot.press("enter")
+    await pilot.pause()

@@ -32,7 +32,7 @@ from mifin_tui.screens.till_open import OpenTillScreen
 from mifin_tui.screens.transfer import VaultTransferScreen
 from mifin_tui.services import auth, tills, transfers
 from mifin_tui.widgets import FieldError
-from tests.tui.conftest import SIZE, login, type_text
+from tests.tui.conftest import SIZE, choose_entry, login, type_text
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="pdftotext (poppler-utils)")
@@ -268,8 +268,7 @@ async def test_reprint_prints_a_duplicata_and_is_audited(counter):
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, counter, "caissier1")
-        await pilot.press("6")  # Reprint a voucher, by its number in the menu
-        await pilot.pause()
+        await choose_entry(app, pilot, "reprint")  # arrows to it in the menu, Enter
         assert isinstance(app.screen, ReprintScreen)
         await type_text(pilot, voucher.number.lower())
         await pilot.press("enter")  # search, then the list

@@ -24,8 +24,15 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
 
 
 def usd_account(ctx) -> Account:
+    """A plain USD savings account of the demo: money on it, no hold, no mandataire (the
+    tests add their own), whatever else the demo put on other accounts."""
+    from mifin_tui.db.models import AccountHold, AccountMandate
+
     return (Account.select().where((Account.kind == "savings") & (Account.currency == "USD")
-                                   & (Account.balance > 20_000) & (Account.status == "active"))
+                                   & (Account.balance > 20_000) & (Account.status == "active")
+                                   & Account.id.not_in(AccountMandate.select(
+                                       AccountMandate.account))
+                                   & Account.id.not_in(AccountHold.select(AccountHold.account)))
             .order_by(Account.id).first())
 
 

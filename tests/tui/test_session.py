@@ -9,6 +9,7 @@ from mifin_tui.screens.login import LoginScreen
 from mifin_tui.screens.main_menu import MainMenuScreen
 from mifin_tui.widgets import FieldError, StatusLine
 from tests.conftest import ADMIN_PASSWORD, PASSWORD
+from mifin_tui.screens.main_menu import OTHERS
 from tests.tui.conftest import SIZE, login, menu_ids, type_text
 
 
@@ -19,27 +20,37 @@ def error_at(app: MifinApp, field: str) -> str:
 async def test_each_role_sees_its_own_menu(admin, make_user):
     make_user("cashier", username="mbuyi")
     make_user("auditor", username="kalala")
+    # Per user: the main menu (then "Other screens"), and the screens under that entry.
     expected = {
-        "admin": (ADMIN_PASSWORD, ["savings_products", "audit_log", "users", "tills",
-                                   "loan_products", "holidays", "printer_settings", "password",
-                                   "language", "logout"]),
-        "mbuyi": (PASSWORD, ["account_lookup", "deposit", "withdrawal", "account_transfer",
-                             "statement", "passbook", "account_open", "account_close", "holds",
-                             "open_till", "close_till", "vault_transfer",
-                             "cash_journal", "reprint", "till_differences", "loan_simulator",
-                             "printer_settings", "password", "language", "logout"]),
-        "kalala": (PASSWORD, ["account_lookup", "statement", "cash_journal", "till_differences",
-                              "journal", "audit_log", "verify", "printer_settings", "password",
-                              "language", "logout"]),
+        "admin": (ADMIN_PASSWORD, ["audit_log", "users", "tills", "loan_products",
+                                   "savings_products", "logout"],
+                  ["holidays", "member_import", "printer_settings", "password", "language"]),
+        "mbuyi": (PASSWORD, ["deposit", "withdrawal", "account_transfer", "statement",
+                             "passbook", "account_lookup", "member_card", "adhesion",
+                             "open_till", "close_till", "vault_transfer", "cash_journal",
+                             "logout"],
+                  ["account_open", "account_close", "holds", "groups", "reprint",
+                   "till_differences", "loan_simulator", "printer_settings", "password",
+                   "language"]),
+        "kalala": (PASSWORD, ["statement", "account_lookup", "member_card", "cash_journal",
+                              "journal", "audit_log", "verify", "logout"],
+                   ["groups", "till_differences", "printer_settings", "password",
+                    "language"]),
     }
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
-        for username, (password, entries) in expected.items():
+        for username, (password, shown, others) in expected.items():
             await login(pilot, username, password)
             assert isinstance(app.screen, MainMenuScreen)
-            assert menu_ids(app) == entries
+            assert menu_ids(app) == [*shown, OTHERS]
             # The palette offers the same screens and nothing else.
-            assert [e.id for e in app.palette_entries()] == entries
+            assert sorted(e.id for e in app.palette_entries()) == sorted(shown + others)
+            await pilot.press("0")  # Other screens
+            await pilot.pause()
+            assert menu_ids(app) == others
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, MainMenuScreen)
             status = str(app.screen.query_one(StatusLine).render())
             assert "COOPEC Test" in status and "23/11/2026" in status
             await pilot.press("f10")
@@ -187,7 +198,7 @@ async def test_palette_lists_the_users_screens_and_opens_them(admin, make_user):
                   for i in range(commands.option_count)}
         assert {"Account lookup", "My password", "Language", "Log out"} <= titles
         assert not titles & {"Users", "Audit log", "General journal", "Verify the books"}
-        await type_text(pilot, "account")
+        await type_text(pilot, "account lookup")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause()

@@ -1,0 +1,120 @@
+"""The member import: every row checked first; any bad row and nothing is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mifin_tui.db.models import AuditLog, Counter, Member
+from mifin_tui.services import member_import, members
+from mifin_tui.services.errors import PermissionDenied
+from tests.cli.helpers import run
+
+FRENCH = (
+    "Nom;Postnom;Prénom;Sexe;Date de naissance;Téléphone;Numéro pièce;Commune;Ville;Statut;"
+    "Date adhésion;N° fiche papier\n"
+    "Kabongo;Ngalula;Bénédicte;F;12/04/1985;+243 81 234 5678;1234567890;Kalamu;Kinshasa;"
+    "fondateur;03/02/2015;17\n"
+) + """Mukendi;Tshibangu;Jean;H;1979-11-30;0998765432;2233445566;Lemba;Kinshasa;membre;;18
+Ilunga;;Merveille;F;01/01/1990;;;Matete;Kinshasa;;;19
+"""
+
+ENGLISH = """surname,first_name,sex,birth_date,kind,legal_name,representative
+Diallo,Aminata,F,1988-02-03,person,,
+,,,,legal,Association des vendeuses du marché Gambela,Kabongo Bénédicte
+"""
+
+MIXED = """nom;prenom;sexe;date_naissance;telephone;numero_piece
+Kabongo;Bénédicte;F;12/04/1985;+243 81 234 5678;1234567890
+;Jean;X;30/02/1979;81-2;
+Ilunga;Merveille;F;01/01/2019;;1234567890
+Kabongo;BÉNÉDICTE;F;12/04/1985;;
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "register.csv", encoding="utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_a_good_french_file_is_imported_in_order(admin, tmp_path):
+    report = member_import.import_members(admin, write(tmp_path, FRENCH, encoding="cp1252"))
+    assert report.ok, report.errors
+    assert (report.imported, report.first_number, report.last_number) == (
+        3, "KIN-000001", "KIN-000003")
+    assert report.ignored_columns == ["N° fiche papier"]
+    m = Member.get(Member.number == "KIN-000001")
+    assert (m.first_name, m.status, m.joined_on.isoformat()) == ("Bénédicte", "founder",
+                                                                 "2015-02-03")
+    assert [x.number for x in members.search(admin_reader(admin), "kabongo")] == ["KIN-000001"]
+    assert AuditLog.select().where(AuditLog.action == "member.import").count() == 1
+
+
+def admin_reader(admin):
+    import dataclasses
+
+    from mifin_tui.services.permissions import permissions_for
+
+    return dataclasses.replace(admin, permissions=permissions_for({"auditor"}))
+
+
+def test_english_headers_and_a_legal_person(admin, tmp_path):
+    report = member_import.import_members(admin, write(tmp_path, ENGLISH))
+    assert report.ok, report.errors
+    legal = Member.get(Member.kind == "legal")
+    assert legal.legal_name.startswith("Association des vendeuses")
+    assert legal.representative_name == "Kabongo Bénédicte"
+
+
+def test_a_mixed_file_writes_nothing_and_names_each_bad_row(admin, tmp_path):
+    counters = list(Counter.select().dicts())
+    report = member_import.import_members(admin, write(tmp_path, MIXED))
+    assert not report.ok
+    found = {(e.line, e.column) for e in report.errors}
+    assert {(3, "nom"), (3, "sexe"), (3, "date_naissance"), (3, "telephone"),
+            (4, "date_naissance"), (4, "numero_piece"), (5, "nom")} <= found
+    assert not any(e.line == 2 for e in report.errors)
+    reasons = {(e.line, e.column): e.reason for e in report.errors}
+    assert reasons[(4, "numero_piece")] == "Same ID number as line 2."
+    assert reasons[(5, "nom")] == "Same name and birth date as line 2."
+    assert Member.select().count() == 0
+    assert list(Counter.select().dicts()) == counters
+
+
+def test_a_file_clashing_with_members_on_the_books(admin, tmp_path):
+    assert member_import.import_members(admin, write(tmp_path, FRENCH)).ok
+    again = member_import.import_members(admin, write(tmp_path, FRENCH))
+    assert {e.reason for e in again.errors} >= {"ID number already used by a member.",
+                                                "Same name and birth date as a member."}
+    assert Member.select().count() == 3
+
+
+def test_dry_run_writes_nothing(admin, tmp_path):
+    report = member_import.import_members(admin, write(tmp_path, FRENCH), dry_run=True)
+    assert report.ok and report.imported == 0 and Member.select().count() == 0
+
+
+def test_only_the_administrator_imports(admin, make_user, tmp_path):
+    with pytest.raises(PermissionDenied):
+        member_import.import_members(make_user("cashier"), write(tmp_path, FRENCH))
+
+
+def test_the_command_reports_bad_rows_and_imports_good_files(admin, db_path, tmp_path):
+    from mifin_tui import db
+
+    db.close()
+    help_text = run("import", "members", "--help", db=db_path)
+    assert help_text.returncode == 0
+    assert "postname" in help_text.stdout and "postnom" in help_text.stdout
+    bad = run("import", "members", str(write(tmp_path, MIXED)), db=db_path)
+    assert bad.returncode == 1
+    assert "line 3, column sexe: H (male) or F (female)." in bad.stdout
+    assert "nothing was imported" in bad.stdout
+    dry = run("import", "members", str(write(tmp_path, FRENCH)), "--dry-run", db=db_path)
+    assert dry.returncode == 0 and "dry run" in dry.stdout
+    good = run("import", "members", str(write(tmp_path, FRENCH)), db=db_path)
+    assert good.returncode == 0, good.stderr
+    assert "3 members imported: KIN-000001 to KIN-000003." in good.stdout
+    assert run("check", db=db_path).returncode == 0
