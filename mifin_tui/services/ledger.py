@@ -32,6 +32,7 @@ KIND_LABELS: dict[str, str] = {
     "till_difference": N_("Till difference"),
     "capital": N_("Share capital"),
     "manual": N_("Manual entry"),
+    "year_end_closing": N_("Year-end closing"),
 }
 
 
@@ -123,7 +124,7 @@ def post(
     txn = JournalTransaction.create(
         branch=ctx.branch_id, business_date=day, posted_at=clock.now(), user=ctx.user_id,
         kind=kind, voucher_series=voucher_series, voucher_number=voucher, label=label,
-        reverses=reverses,
+        reverses=reverses, closing_run_id=business_day.closing_run_id(),
     )
     balances = {acc_id: acc.balance for acc_id, acc in accounts.items()}
     rows = []
