@@ -5,16 +5,25 @@ command."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from mifin_tui.services import closing
 from mifin_tui.services.closing_doc import ClosingReportDoc
+from mifin_tui.services.context import Context
 
 
 def report_pdf(doc: ClosingReportDoc) -> bytes:
     from printers.closing_report import closing_report_pdf
 
     return closing_report_pdf(doc)
+
+
+def document_report(ctx: Context, day: date) -> ClosingReportDoc:
+    """The report of the closing of `day` in the branch's document language."""
+    from mifin_tui.services import settings
+
+    return closing.report(ctx, day, language=settings.get("document_language"))
 
 
 def save_report(doc: ClosingReportDoc) -> Path:

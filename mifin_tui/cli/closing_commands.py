@@ -78,7 +78,7 @@ def cmd_close_day(args: argparse.Namespace) -> int:
     for d in doc.till_differences:
         print(_("Till difference {till} ({cashier}): {diff} {cur}").format(
             till=d.till, cashier=d.cashier, diff=d.difference, cur=d.currency))
-    path = closing_files.save_report(doc)
+    path = closing_files.save_report(closing_files.document_report(ctx, doc.business_date))
     print(_("Closing report: {path}").format(path=path))
     print(_("Day {day} closed; business day {next} is open.").format(
         day=doc.business_date.strftime("%d/%m/%Y"), next=doc.next_date.strftime("%d/%m/%Y")))

@@ -87,7 +87,7 @@ from mifin_tui.db.models import (
     TxnSeal,
     User,
 )
-from mifin_tui.i18n import N_, _, current_language
+from mifin_tui.i18n import N_, _, current_language, translator
 from mifin_tui.services import (
     accounts,
     audit,
@@ -161,8 +161,15 @@ def _always(_r: StepRun) -> bool:
     return True
 
 
-def _describe_items(detail: Mapping[str, Any], items: int,
-                    amounts: Mapping[str, int]) -> list[str]:
+# describe(_, language, detail, items, amounts): the report's lines of a step, written
+# with `_` (the gettext of the report's language: named so that extraction finds the
+# messages) from the figures the step recorded.
+Describe = Callable[[Callable[[str], str], str, Mapping[str, Any], int, Mapping[str, int]],
+                    list[str]]
+
+
+def _describe_items(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+                    items: int, amounts: Mapping[str, int]) -> list[str]:
     return [_("{n} handled.").format(n=items)] if items else []
 
 
@@ -173,7 +180,7 @@ class Step:
     run: Callable[[StepRun], None]
     applies: Callable[[StepRun], bool] = _always
     total: Callable[[StepRun], int] | None = None
-    describe: Callable[[Mapping[str, Any], int, Mapping[str, int]], list[str]] = _describe_items
+    describe: Describe = _describe_items
 
 
 class StepRun:
@@ -187,8 +194,8 @@ class StepRun:
         self.branch_id: int = run.branch_id
         self.day: date = run.business_date
         self.next_day: date = run.next_date
-        self.month_end = self.next_day.month != self.day.month or self.next_day.year != self.day.year
         self.year_end = self.next_day.year != self.day.year
+        self.month_end = self.year_end or self.next_day.month != self.day.month
         self.batch_size = batch_size
         self.key = step.key
         self._row_id = row.id
@@ -400,11 +407,11 @@ def _start_checks(r: StepRun) -> None:
     """Done when the run starts, in the transaction that marks the day closing."""
 
 
-def _describe_checks(detail: Mapping[str, Any], items: int,
-                     amounts: Mapping[str, int]) -> list[str]:
+def _describe_checks(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+                     items: int, amounts: Mapping[str, int]) -> list[str]:
     n = detail.get("warnings", 0)
-    return [_("Tills closed and counted, no blocking approval, the day's journal balanced.")] + (
-        [_("{n} warnings (see below).").format(n=n)] if n else [])
+    done = _("Tills closed and counted, no blocking approval, the day's journal balanced.")
+    return [done] + ([_("{n} warnings (see below).").format(n=n)] if n else [])
 
 
 def _year_end(r: StepRun) -> None:
@@ -455,15 +462,14 @@ def _count_year_end(r: StepRun) -> int:
                    & (Account.balance != 0) & (Account.id > r.cursor)).count() + r.items)
 
 
-def _describe_year_end(detail: Mapping[str, Any], items: int,
-                       amounts: Mapping[str, int]) -> list[str]:
-    lang = current_language()
+def _describe_year_end(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+                       items: int, amounts: Mapping[str, int]) -> list[str]:
     out = [_("{n} income and expense accounts closed to the result of the year.").format(
         n=items)]
     for cur, amount in sorted(amounts.items()):
         out.append((_("Profit of the year: {amount}") if amount >= 0
                     else _("Loss of the year: {amount}")).format(
-            amount=format_amount(abs(amount), cur, lang)))
+            amount=format_amount(abs(amount), cur, language)))
     return out
 
 
@@ -529,8 +535,8 @@ def _backup(r: StepRun) -> None:
                                     "removed": len(removed)}))
 
 
-def _describe_backup(detail: Mapping[str, Any], items: int,
-                     amounts: Mapping[str, int]) -> list[str]:
+def _describe_backup(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+                     items: int, amounts: Mapping[str, int]) -> list[str]:
     if not detail.get("path"):
         return []
     out = [_("Backup written and verified: {path} ({size} KB).").format(
@@ -560,8 +566,8 @@ def _close_day(r: StepRun) -> None:
     r.once(work)
 
 
-def _describe_close(detail: Mapping[str, Any], items: int,
-                    amounts: Mapping[str, int]) -> list[str]:
+def _describe_close(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+                    items: int, amounts: Mapping[str, int]) -> list[str]:
     if not detail.get("next"):
         return []
     return [_("Day closed; business day {day} opened.").format(
@@ -712,8 +718,12 @@ STATUS_LABELS = {"pending": N_("to do"), "done": N_("done"), "skipped": N_("not 
 
 
 @requires("day.close")
-def report(ctx: Context, day: date | None = None) -> ClosingReportDoc:
-    """The report of the closing of `day` (default: the last closing of the branch)."""
+def report(ctx: Context, day: date | None = None, *,
+           language: str | None = None) -> ClosingReportDoc:
+    """The report of the closing of `day` (default: the last closing of the branch), its
+    words in `language` (default: the user's; the PDF uses the document language)."""
+    language = language or current_language()
+    t = translator(language)
     query = ClosingRun.select().where(ClosingRun.branch == ctx.branch_id)
     if day is not None:
         query = query.where(ClosingRun.business_date == day)
@@ -730,9 +740,9 @@ def report(ctx: Context, day: date | None = None) -> ClosingReportDoc:
         if row.key == "backup":
             backup_path, backup_bytes = detail.get("path", ""), detail.get("bytes", 0)
         lines.append(StepLine(
-            row.key, _(step.label) if step else row.key, row.status,
-            _(STATUS_LABELS.get(row.status, row.status)), row.items, row.batches, amounts,
-            tuple(step.describe(detail, row.items, amounts)) if step else (),
+            row.key, t(step.label) if step else row.key, row.status,
+            t(STATUS_LABELS.get(row.status, row.status)), row.items, row.batches, amounts,
+            tuple(step.describe(t, language, detail, row.items, amounts)) if step else (),
             detail.get("seconds")))
     diffs = tuple(
         TillDifferenceLine(b.session.till.code, b.session.cashier.full_name, b.moment,
@@ -756,7 +766,7 @@ def report(ctx: Context, day: date | None = None) -> ClosingReportDoc:
         year_end=r_next.year != r_day.year, steps=tuple(lines),
         warnings=tuple(Finding(**w) for w in json.loads(closing_run.warnings)),
         till_differences=diffs, backup_path=backup_path, backup_bytes=backup_bytes,
-        language=settings.get("document_language"), printed_by=ctx.full_name)
+        language=language, printed_by=ctx.full_name)
 
 
 @requires("day.close")
