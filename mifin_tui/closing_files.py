@@ -35,3 +35,8 @@ def save_report(doc: ClosingReportDoc) -> Path:
     partial.write_bytes(report_pdf(doc))
     partial.replace(path)
     return path
+
+
+def save_day_report(ctx: Context, day: date) -> Path:
+    """The report of the closing of `day`, written as a PDF into the closing folder."""
+    return save_report(document_report(ctx, day))

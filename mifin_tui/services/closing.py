@@ -38,9 +38,10 @@ How a step is written (later issues add theirs to `STEPS`, one entry each)::
 - `StepRun` gives the step: `ctx` (the gérant's Context), `branch_id`, `day` (the
   date being closed), `next_day`, `month_end`, `year_end`, `batch_size`, `cursor`;
   `r.batches(fetch, process)` loops until `fetch` returns nothing; `r.once(fn)` runs
-  a step that is one transaction; `r.commit(Batch(...))` records work done outside
-  the database (a file). Postings go through `ledger.post` as anywhere else: inside
-  the closing they are accepted on the day being closed.
+  a step that is one transaction (work outside the database, such as a file written
+  and verified, is done first, then recorded with `r.once(lambda: Batch(...))`).
+  Postings go through `ledger.post` as anywhere else: inside the closing they are
+  accepted on the day being closed.
 - `Step(key, label, run, applies=..., total=..., describe=...)`: `applies(r)` says
   whether the step runs this day (e.g. `lambda r: r.month_end`), else it is recorded
   as skipped; `total(r)` gives the number of items for the progress bar;
@@ -70,6 +71,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
+
+from peewee import fn
 
 from mifin_tui.db import locks, write_transaction
 from mifin_tui.db.models import (
@@ -209,6 +212,7 @@ class StepRun:
         self._steps = steps
         self._progress = progress
         self.total: int | None = None
+        self._began = time.monotonic()
 
     # The three ways a step does its work.
     def batches(self, fetch: Callable[[int, int], Sequence[T]],
@@ -234,14 +238,6 @@ class StepRun:
         _fault(self.key, self.batches_done, "after_commit")
         self.report_progress()
 
-    def commit(self, batch: Batch) -> None:
-        """Record work done outside the database (a file written and verified)."""
-        with write_transaction():
-            self._record(batch)
-            _fault(self.key, self.batches_done, "before_commit")
-        _fault(self.key, self.batches_done, "after_commit")
-        self.report_progress()
-
     def report_progress(self) -> None:
         if self._progress is not None:
             self._progress(Progress(self.key, _(self._step.label), self._position,
@@ -261,7 +257,13 @@ class StepRun:
             ClosingStep.id == self._row_id).execute()
 
     def _finish(self, status: str = "done") -> None:
-        ClosingStep.update(status=status, finished_at=clock.now()).where(
+        """Mark the step finished, with the time this process spent on it."""
+        if status == "done":
+            self.detail["seconds"] = round(self.detail.get("seconds", 0)
+                                           + time.monotonic() - self._began, 3)
+        ClosingStep.update(status=status, finished_at=clock.now(),
+                           started_at=fn.COALESCE(ClosingStep.started_at, clock.now()),
+                           detail=json.dumps(self.detail, sort_keys=True)).where(
             ClosingStep.id == self._row_id).execute()
 
 
@@ -531,8 +533,9 @@ def _backup(r: StepRun) -> None:
               "then run the closing again; it resumes at the backup.").format(
                 path=target, error=exc)) from exc
     removed = _prune(folder, branch_code, r.day, settings.get("closing_backup_days"))
-    r.commit(Batch(items=1, detail={"path": str(target), "bytes": target.stat().st_size,
-                                    "removed": len(removed)}))
+    size = target.stat().st_size
+    r.once(lambda: Batch(items=1, detail={"path": str(target), "bytes": size,
+                                          "removed": len(removed)}))
 
 
 def _describe_backup(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
@@ -642,6 +645,10 @@ def _start(ctx: Context, day: date | None) -> ClosingRun:
                                 started_by=ctx.user_id, warnings=json.dumps(warnings))
         BusinessDay.update(status="closing").where(BusinessDay.id == current.id).execute()
         rows = _ensure_steps(run)
+        for position, step in enumerate(STEPS, start=1):
+            r = StepRun(ctx, run, rows[step.key], step, position, len(STEPS), None, 0)
+            if step.key != "checks" and not step.applies(r):
+                r._finish("skipped")
         ClosingStep.update(status="done", batches=1, started_at=clock.now(),
                            finished_at=clock.now(),
                            detail=json.dumps({"warnings": len(warnings)})).where(
@@ -688,20 +695,11 @@ def run(ctx: Context, *, day: date | None = None,
                         r._finish("skipped")
                     r.report_progress()
                     continue
-                if row.started_at is None:
-                    with write_transaction():
-                        ClosingStep.update(started_at=clock.now()).where(
-                            ClosingStep.id == row.id).execute()
                 r.total = step.total(r) if step.total else None
                 r.report_progress()
-                began = time.monotonic()
                 step.run(r)
-                with write_transaction():
-                    r.detail["seconds"] = round(r.detail.get("seconds", 0)
-                                                + time.monotonic() - began, 3)
-                    ClosingStep.update(detail=json.dumps(r.detail, sort_keys=True)).where(
-                        ClosingStep.id == row.id).execute()
-                    if ClosingStep.get_by_id(row.id).status == "pending":
+                if ClosingStep.get_by_id(row.id).status == "pending":
+                    with write_transaction():
                         r._finish()
         return report(ctx, closing_run.business_date)
     finally:
