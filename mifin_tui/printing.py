@@ -12,6 +12,7 @@ from pathlib import Path
 
 from mifin_tui import config
 from mifin_tui.i18n import _
+from mifin_tui.services.closing_doc import ClosingReportDoc
 from mifin_tui.services.documents import CashJournalDoc, VoucherDoc
 
 
@@ -51,3 +52,13 @@ def print_cash_journal(doc: CashJournalDoc, ws: config.Workstation | None = None
     ws = ws or config.load()
     title = f"journal-caisse-{doc.branch_code}-{doc.business_date.isoformat()}-{doc.currency}"
     return _send(cash_journal_pdf(doc), title, ws.document_printer)
+
+
+def print_closing_report(doc: ClosingReportDoc, ws: config.Workstation | None = None
+                         ) -> PrintOutcome:
+    """The A4 closing report on the document printer."""
+    from printers.closing_report import closing_report_pdf
+
+    ws = ws or config.load()
+    title = f"cloture-{doc.branch_code}-{doc.business_date.isoformat()}"
+    return _send(closing_report_pdf(doc), title, ws.document_printer)

@@ -63,7 +63,7 @@ def cmd_close_day(args: argparse.Namespace) -> int:
             day=exc.day.strftime("%d/%m/%Y")))
         for f in exc.findings:
             word = _("BLOCKING") if f.blocking else _("WARNING")
-            print(f"  {word}: {f.message}")
+            print("  " + _("{word}: {message}").format(word=word, message=f.message))
             print(_("    what to do: {todo}").format(todo=f.todo))
         raise CliError(_("closing refused: {n} check(s) failed; nothing was changed.").format(
             n=sum(1 for f in exc.findings if f.blocking)), EXIT_FAILED) from None

@@ -336,7 +336,7 @@ def _check_approvals(branch_id: int, day: date) -> list[Finding]:
         blocking = modes.get(kind, "block") != "warn"
         for what in waiting(branch_id, day):
             found.append(Finding(
-                "approvals", f"{_(label)}: {what}.",
+                "approvals", _("{label}: {what}.").format(label=_(label), what=what),
                 _("The manager approves or rejects it (Pending approvals).") if blocking
                 else _("It stays waiting for the next day."), blocking))
     return found
@@ -740,7 +740,8 @@ def report(ctx: Context, day: date | None = None, *,
         lines.append(StepLine(
             row.key, t(step.label) if step else row.key, row.status,
             t(STATUS_LABELS.get(row.status, row.status)), row.items, row.batches, amounts,
-            tuple(step.describe(t, language, detail, row.items, amounts)) if step else (),
+            tuple(step.describe(t, language, detail, row.items, amounts))
+            if step and row.status == "done" else (),
             detail.get("seconds")))
     diffs = tuple(
         TillDifferenceLine(b.session.till.code, b.session.cashier.full_name, b.moment,
