@@ -521,7 +521,9 @@ def _backup(r: StepRun) -> None:
     partial = target.with_name(target.name + ".partial")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        needed = locks.database_file().stat().st_size
+        db_file = locks.database_file()
+        wal = db_file.with_name(db_file.name + "-wal")
+        needed = db_file.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
         free = shutil.disk_usage(folder).free
         if free < needed:
             raise OSError(_("{free} bytes free, the copy needs {needed}").format(

@@ -258,3 +258,40 @@ def test_preview_lists_what_blocks_and_the_steps(branch):
     assert p.day == data.YEAR_END and p.next_day == date(2027, 1, 1)
     assert not p.can_start and p.findings[0].check == "tills"
     assert p.steps[0] == "Checks" and len(p.steps) == len(closing.STEPS)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 256 KB tmpfs: smaller than the branch's database (needs root to mount)."""
+    import subprocess
+
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_stops_the_closing_at_the_backup_with_a_clear_message(branch,
+                                                                           small_disk):
+    with db.write_transaction():
+        settings.put("closing_backup_dir", str(small_disk))
+    with pytest.raises(closing.ClosingFailed) as failed:
+        closing.run(branch["manager"])
+    message = str(failed.value)
+    assert f"The backup could not be written to {small_disk}/KIN-2026-12-31.db" in message
+    # refused up front (too little free space) or by SQLite during the copy: either way
+    # the gérant reads what happened and what to do
+    assert ("bytes free, the copy needs" in message
+            or "database or disk is full" in message), message
+    assert "free disk space" in message
+    assert not list(small_disk.iterdir())  # no half copy left behind
+    assert day_status(data.YEAR_END) == "closing"
+    with db.write_transaction():
+        settings.put("closing_backup_dir", str(branch["dir"] / "big-disk"))
+    assert closing.run(branch["manager"]).status == "done"
