@@ -106,6 +106,11 @@ class ClosingScreen(MifinScreen):
                       _("    what to do: {todo}").format(todo=f.todo)]
         lines += ["", _("Steps")] + [f"  {n}. {label}" for n, label in
                                       enumerate(p.steps, start=1)]
+        past = closing.history(self.ctx, limit=10)
+        if past:
+            lines += ["", _("Last closings")]
+            lines += [f"  {fmt_date(day)}  {_(closing.RUN_LABELS.get(status, status))}"
+                      for day, status in past]
         self.query_one("#closing-status", Static).update("")
         self.query_one("#closing-text", Static).update("\n".join(lines))
         self.refresh_bindings()

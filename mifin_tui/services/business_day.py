@@ -92,10 +92,10 @@ def open_first_day(branch_id: int, day: date, user_id: int | None) -> None:
 
 @requires("day.close")
 def close_and_open_next(ctx: Context) -> date:
-    """Close the open day and open the next working day; returns the new date.
+    """Close the open day and open the next working day at once; returns the new date.
 
-    The nightly closing (its checks and batch steps) runs before this; this is
-    the last step and the only one that moves the date.
+    No checks, no steps, no backup: tests use it to move the date. Real days are
+    closed by `closing.run`, whose last step moves the date the same way.
     """
     with write_transaction():
         day = require_open(ctx.branch_id)

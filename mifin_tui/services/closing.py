@@ -68,9 +68,10 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from peewee import fn
 
@@ -718,12 +719,17 @@ def run(ctx: Context, *, day: date | None = None,
         lock.__exit__(None, None, None)
 
 
-def _as_datetime(value: datetime | str | None) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value)
+def _local(value: datetime | str | None) -> datetime | None:
+    """A stored moment in the branch's time zone (what the report prints)."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(settings.get("timezone")))
 
 
+RUN_LABELS = {"running": N_("in progress (interrupted?)"), "done": N_("closed")}
 STATUS_LABELS = {"pending": N_("to do"), "done": N_("done"), "skipped": N_("not due today")}
 
 
@@ -770,8 +776,8 @@ def report(ctx: Context, day: date | None = None, *,
     return ClosingReportDoc(
         institution=info.name, branch_code=branch.code, branch_name=branch.name,
         business_date=r_day, next_date=r_next, status=closing_run.status,
-        started_at=_as_datetime(closing_run.started_at),
-        finished_at=_as_datetime(closing_run.finished_at),
+        started_at=_local(closing_run.started_at),
+        finished_at=_local(closing_run.finished_at),
         started_by=User.get_by_id(closing_run.started_by_id).full_name,
         month_end=r_next.month != r_day.month or r_next.year != r_day.year,
         year_end=r_next.year != r_day.year, steps=tuple(lines),
