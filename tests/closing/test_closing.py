@@ -8,6 +8,9 @@ from pathlib import Path
 
 import peewee
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as settings_hyp
+from hypothesis import strategies as st
 
 from mifin_tui import db
 from mifin_tui.db import locks
@@ -295,3 +298,42 @@ def test_a_full_disk_stops_the_closing_at_the_backup_with_a_clear_message(branch
     with db.write_transaction():
         settings.put("closing_backup_dir", str(branch["dir"] / "big-disk"))
     assert closing.run(branch["manager"]).status == "done"
+
+
+@settings_hyp(max_examples=12, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(balances=st.lists(st.tuples(st.sampled_from(["fee_income", "penalty_income",
+                                                    "interest_expense_savings",
+                                                    "till_shortage"]),
+                                   st.sampled_from(["USD", "CDF"]),
+                                   st.integers(min_value=1, max_value=10**9)),
+                         min_size=1, max_size=12),
+       batch=st.integers(min_value=1, max_value=5))
+def test_year_end_result_is_income_less_expenses_whatever_the_batches(tmp_path_factory,
+                                                                       balances, batch):
+    path = tmp_path_factory.mktemp("prop") / "b.db"
+    admin, manager, _cashier = data.build(path, batch_size=batch,
+                                          backup_dir=path.parent / "bk")
+    try:
+        expected = dict(data.PROFIT)
+        with db.write_transaction():
+            for key, cur, amount in balances:
+                acc = accounts.new_internal_account(admin.branch_id, key, cur)
+                cash = accounts.internal_account(admin.branch_id, "bank", cur)
+                income = key.endswith("income")
+                ledger.post(admin, kind="manual", label=key, lines=(
+                    [ledger.Line(cash.id, debit=amount), ledger.Line(acc.id, credit=amount)]
+                    if income else
+                    [ledger.Line(acc.id, debit=amount), ledger.Line(cash.id, credit=amount)]))
+                expected[cur] += amount if income else -amount
+        doc = closing.run(manager)
+        for cur in ("USD", "CDF"):
+            assert balance_of_kind("income", cur) == 0
+            assert balance_of_kind("expense", cur) == 0
+            result = accounts.internal_account(admin.branch_id, "result_of_year", cur)
+            assert result.balance == expected[cur]
+        step = next(s for s in doc.steps if s.key == "year_end")
+        assert step.amounts == expected
+        assert check.run().ok
+    finally:
+        db.close()
