@@ -51,8 +51,8 @@ def build(path: Path, n_accounts: int) -> None:
                                  "interest_expense_savings", "till_shortage"] * 8):
             acc = accounts.new_internal_account(admin.branch_id, key, "USD")
             income = "income" in key
-            lines = ([ledger.Line(vault.id, debit=1_000 + n), ledger.Line(acc.id, credit=1_000 + n)]
-                     if income else
+            lines = ([ledger.Line(vault.id, debit=1_000 + n),
+                      ledger.Line(acc.id, credit=1_000 + n)] if income else
                      [ledger.Line(acc.id, debit=500 + n), ledger.Line(vault.id, credit=500 + n)])
             ledger.post(admin, kind="manual", label=key, lines=lines, voucher_series="OD")
         vault_balance = tills.cash_account(tills.vault_of(admin.branch_id), "USD").balance
@@ -62,7 +62,8 @@ def build(path: Path, n_accounts: int) -> None:
             'SELECT coalesce(max(id), 0) FROM "journal_transaction"').fetchone()[0]
         now = "2026-12-31 08:00:00+00:00"
         sql = db.database.execute_sql
-        series = f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n_accounts})"
+        series = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                  f"WHERE i < {n_accounts})")
         sql(f'{series} INSERT INTO "member" ("id", "uid", "number", "branch_id", "kind", '
             '"surname", "postname", "first_name", "legal_name", "sex", "birth_place", "phone", '
             '"profession", "address", "commune", "city", "province", "id_type", "id_number", '

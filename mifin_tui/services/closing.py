@@ -686,37 +686,38 @@ def run(ctx: Context, *, day: date | None = None,
     Returns the closing report.
     """
     try:
-        lock = locks.exclusive("closing")
-        lock.__enter__()
+        with locks.exclusive("closing"):
+            return _run_locked(ctx, day, progress)
     except locks.LockHeld:
         raise Conflict(_("A closing is already running for this database (another "
                          "session or process). Wait for it to finish.")) from None
-    try:
-        closing_run = _start(ctx, day)
-        batch_size = settings.get("closing_batch_size")
-        rows = _ensure_steps(closing_run)
-        with business_day.closing_scope(closing_run.id):
-            for position, step in enumerate(STEPS, start=1):
-                row = ClosingStep.get_by_id(rows[step.key].id)
-                r = StepRun(ctx, closing_run, row, step, position, len(STEPS), progress,
-                            batch_size)
-                if row.status != "pending":
-                    r.report_progress()
-                    continue
-                if not step.applies(r):
-                    with write_transaction():
-                        r._finish("skipped")
-                    r.report_progress()
-                    continue
-                r.total = step.total(r) if step.total else None
+
+
+def _run_locked(ctx: Context, day: date | None,
+                progress: Callable[[Progress], None] | None) -> ClosingReportDoc:
+    closing_run = _start(ctx, day)
+    batch_size = settings.get("closing_batch_size")
+    rows = _ensure_steps(closing_run)
+    with business_day.closing_scope(closing_run.id):
+        for position, step in enumerate(STEPS, start=1):
+            row = ClosingStep.get_by_id(rows[step.key].id)
+            r = StepRun(ctx, closing_run, row, step, position, len(STEPS), progress,
+                        batch_size)
+            if row.status != "pending":
                 r.report_progress()
-                step.run(r)
-                if ClosingStep.get_by_id(row.id).status == "pending":
-                    with write_transaction():
-                        r._finish()
-        return report(ctx, closing_run.business_date)
-    finally:
-        lock.__exit__(None, None, None)
+                continue
+            if not step.applies(r):
+                with write_transaction():
+                    r._finish("skipped")
+                r.report_progress()
+                continue
+            r.total = step.total(r) if step.total else None
+            r.report_progress()
+            step.run(r)
+            if ClosingStep.get_by_id(row.id).status == "pending":
+                with write_transaction():
+                    r._finish()
+    return report(ctx, closing_run.business_date)
 
 
 def _local(value: datetime | str | None) -> datetime | None:
