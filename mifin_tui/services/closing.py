@@ -117,7 +117,8 @@ T = TypeVar("T")
 
 # A test hook kept in the real code path: "step:batch:moment:action[:path]" makes the
 # closing kill itself (SIGKILL) or pause (until `path` is removed) at that batch,
-# moment being before_commit or after_commit. The resumability tests use it.
+# moment being before_commit or after_commit (or, in the backup, "copied": the copy
+# written but not yet under its name). The resumability tests use it.
 FAULT_ENV = "MIFIN_CLOSING_FAULT"
 
 
@@ -533,6 +534,7 @@ def _backup(r: StepRun) -> None:
         # once the copy is whole and verified.
         partial.unlink(missing_ok=True)
         backup.backup_to(partial)
+        _fault("backup", r.batches_done + 1, "copied")
         os.replace(partial, target)
     except (OSError, sqlite3.Error, MifinError) as exc:
         with contextlib.suppress(OSError):

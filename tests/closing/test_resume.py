@@ -78,7 +78,8 @@ KILL_POINTS = [
     "year_end:1:before_commit",  # the first batch posted, not committed
     "year_end:2:after_commit",  # two batches committed, two to go
     "year_end:4:before_commit",  # the last batch
-    "backup:1:before_commit",  # the copy written, not yet recorded
+    "backup:1:copied",  # the copy written as .partial, not yet under its name
+    "backup:1:before_commit",  # the copy in place, not yet recorded
     "close_day:1:before_commit",  # everything done but the day's move
 ]
 
@@ -91,6 +92,8 @@ def test_a_killed_closing_resumes_to_the_same_ledger(point, template, uninterrup
     assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
     halfway = state(path)
     assert ("2026-12-31", "closing") in halfway["days"]
+    if point == "backup:1:copied":
+        assert (tmp_path / "branch-closing" / "KIN-2026-12-31.db.partial").exists()
 
     resumed = close_day(path)
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
