@@ -12,6 +12,7 @@ from pathlib import Path
 
 from mifin_tui import config
 from mifin_tui.i18n import _
+from mifin_tui.services.closing_doc import ClosingReportDoc
 from mifin_tui.services.documents import CashJournalDoc, VoucherDoc
 from mifin_tui.services.loan_documents import ScheduleDoc
 
@@ -62,6 +63,8 @@ def print_schedule(doc: ScheduleDoc, ws: config.Workstation | None = None) -> Pr
     terms = doc.schedule.terms
     title = f"echeancier-{terms.principal}-{terms.currency}-{terms.start.isoformat()}"
     return _send(schedule_pdf(doc), title, ws.document_printer)
+
+
 def print_member_form(doc, ws: config.Workstation | None = None) -> PrintOutcome:
     """The fiche d'adhésion (A4) on the document printer."""
     from printers.member_form import member_form_pdf
@@ -69,3 +72,13 @@ def print_member_form(doc, ws: config.Workstation | None = None) -> PrintOutcome
     ws = ws or config.load()
     title = f"fiche-{doc.number}" + ("-DUPLICATA" if doc.duplicate else "")
     return _send(member_form_pdf(doc), title, ws.document_printer)
+
+
+def print_closing_report(doc: ClosingReportDoc, ws: config.Workstation | None = None
+                         ) -> PrintOutcome:
+    """The A4 closing report on the document printer."""
+    from printers.closing_report import closing_report_pdf
+
+    ws = ws or config.load()
+    title = f"cloture-{doc.branch_code}-{doc.business_date.isoformat()}"
+    return _send(closing_report_pdf(doc), title, ws.document_printer)

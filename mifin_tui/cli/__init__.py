@@ -21,6 +21,7 @@ from mifin_tui.cli.admin_commands import (
     cmd_user_passwd,
     cmd_user_unlock,
 )
+from mifin_tui.cli.closing_commands import cmd_close_day
 from mifin_tui.cli.common import EXIT_FAILED, EXIT_USAGE, CliError, parse_date, read_secret
 from mifin_tui.cli.members_commands import cmd_import_members, import_epilog
 from mifin_tui.cli.remote_commands import cmd_serve, cmd_ssh_setup
@@ -84,6 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
                               "(exit 1 when a check fails)"))
     p = add("backup", cmd_backup, _("copy the database to a file, then verify the copy"))
     p.add_argument("--to", required=True, metavar="FILE", help=_("backup file to write"))
+
+    p = add("close-day", cmd_close_day, _("close the business day (nightly closing): checks, "
+                                          "steps, backup, next day; resumes an interrupted "
+                                          "closing"))
+    p.add_argument("--date", type=parse_date, help=_("the day to close (default: the open "
+                                                     "day); refused if it is not the open day"))
+    p.add_argument("--user", help=_("the manager who closes (default: the only manager); "
+                                    "password prompted, or read from standard input"))
 
     p = add("ssh-setup", cmd_ssh_setup, _("print (or install, with --apply as root) the "
                                           "sshd set-up that lands remote staff in Mifin"))

@@ -19,6 +19,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     report = check.run()
     print(_("{t} transactions, {e} entries, {a} accounts, {r} audit rows checked.").format(
         t=report.transactions, e=report.entries, a=report.accounts, r=report.audit_rows))
+    print(_("Ledger digest: {digest}").format(digest=report.digest))
     if report.ok:
         print(_("OK: ledger balanced, balances match their entries, audit chain intact."))
         return EXIT_OK

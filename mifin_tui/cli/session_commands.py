@@ -55,7 +55,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from mifin_tui.services import demo
 
         print(_("Creating the demo institution in {path} ...").format(path=path), flush=True)
-        result = demo.build(members=args.members, seed=args.seed, regulator=args.regulator)
+        from mifin_tui import closing_files
+
+        result = demo.build(members=args.members, seed=args.seed, regulator=args.regulator,
+                            on_day_closed=closing_files.save_day_report)
         print(_("Demo institution: {name}, branch {branch}, business date {day}.").format(
             name=result.institution, branch=result.branch_code,
             day=result.business_date.strftime("%d/%m/%Y")))

@@ -83,7 +83,7 @@ class UserRole(BaseModel):
 class BusinessDay(BaseModel):
     branch = pw.ForeignKeyField(Branch, backref="days")
     date = pw.DateField()
-    status = pw.CharField(default="open")  # open | closed
+    status = pw.CharField(default="open")  # open | closing | closed
     opened_at = pw.DateTimeField()
     opened_by = pw.ForeignKeyField(User, null=True, backref="+")
     closed_at = pw.DateTimeField(null=True)
@@ -256,6 +256,9 @@ class JournalTransaction(BaseModel):
     voucher_number = pw.CharField(null=True, unique=True)
     label = pw.CharField()
     reverses = pw.ForeignKeyField("self", null=True, unique=True, backref="+")
+    # Set on the postings of a nightly closing (ClosingRun.id): the only ones a day
+    # being closed accepts.
+    closing_run_id = pw.IntegerField(null=True, index=True)
 
 
 class Entry(BaseModel):
@@ -560,6 +563,39 @@ class InterestPosting(BaseModel):
 
     class Meta:
         indexes = ((("account", "period_end"), True),)
+class ClosingRun(BaseModel):
+    """One nightly closing of a branch's business day, from its checks to the next day."""
+
+    branch = pw.ForeignKeyField(Branch, backref="+")
+    business_date = pw.DateField()
+    next_date = pw.DateField()
+    status = pw.CharField(default="running")  # running | done
+    started_at = pw.DateTimeField()
+    started_by = pw.ForeignKeyField(User, backref="+")
+    finished_at = pw.DateTimeField(null=True)
+    warnings = pw.TextField(default="[]")  # JSON: checks that warn without blocking
+
+    class Meta:
+        indexes = ((("branch", "business_date"), True),)
+
+
+class ClosingStep(BaseModel):
+    """A step's progress, written in the same transaction as the step's postings."""
+
+    run = pw.ForeignKeyField(ClosingRun, backref="steps")
+    key = pw.CharField()
+    position = pw.IntegerField()
+    status = pw.CharField(default="pending")  # pending | done | skipped
+    cursor = pw.BigIntegerField(default=0)  # the last id (or key) a batch finished
+    batches = pw.IntegerField(default=0)
+    items = pw.IntegerField(default=0)
+    amounts = pw.TextField(default="{}")  # JSON {currency: minor units}
+    detail = pw.TextField(default="{}")  # JSON: what the report says of the step
+    started_at = pw.DateTimeField(null=True)
+    finished_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("run", "key"), True),)
 
 
 MODELS: tuple[type[BaseModel], ...] = (
@@ -594,4 +630,6 @@ MODELS: tuple[type[BaseModel], ...] = (
     DuplicateRequest,
     MemberGroup,
     GroupMembership,
+    ClosingRun,
+    ClosingStep,
 )

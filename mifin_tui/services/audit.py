@@ -89,8 +89,9 @@ def record(
 def _open_day(branch_id: int) -> date | None:
     # Not business_day.open_date: that module audits through this one.
     row = database.execute_sql(
-        'SELECT "date" FROM "business_day" WHERE "branch_id" = ? AND "status" = \'open\' '
-        'ORDER BY "date" DESC LIMIT 1', (branch_id,)).fetchone()
+        'SELECT "date" FROM "business_day" WHERE "branch_id" = ? '
+        'AND "status" IN (\'open\', \'closing\') ORDER BY "date" DESC LIMIT 1',
+        (branch_id,)).fetchone()
     return date.fromisoformat(row[0]) if row else None
 
 

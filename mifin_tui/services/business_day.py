@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from mifin_tui.db import write_transaction
@@ -13,24 +16,62 @@ from mifin_tui.services.errors import BusinessDayClosed, Conflict
 from mifin_tui.services.permissions import requires
 
 
-def open_date(branch_id: int) -> date | None:
-    row = (
-        BusinessDay.select(BusinessDay.date)
-        .where((BusinessDay.branch == branch_id) & (BusinessDay.status == "open"))
+# The closing run (ClosingRun.id) whose steps are posting in this thread: a day being
+# closed ('closing') takes postings from its own closing only (the trigger of schema 8
+# checks the same through journal_transaction.closing_run_id).
+_closing_run: ContextVar[int | None] = ContextVar("mifin_closing_run", default=None)
+
+
+@contextmanager
+def closing_scope(run_id: int) -> Iterator[None]:
+    """Inside it, postings on the day being closed are the closing's own."""
+    token = _closing_run.set(run_id)
+    try:
+        yield
+    finally:
+        _closing_run.reset(token)
+
+
+def closing_run_id() -> int | None:
+    return _closing_run.get()
+
+
+def _current(branch_id: int) -> BusinessDay | None:
+    return (
+        BusinessDay.select(BusinessDay.date, BusinessDay.status)
+        .where((BusinessDay.branch == branch_id)
+               & (BusinessDay.status.in_(("open", "closing"))))
         .order_by(BusinessDay.date.desc())
         .first()
     )
+
+
+def open_date(branch_id: int) -> date | None:
+    """The branch's current business day: open, or being closed."""
+    row = _current(branch_id)
     return row.date if row else None
 
 
+def is_closing(branch_id: int) -> bool:
+    row = _current(branch_id)
+    return row is not None and row.status == "closing"
+
+
 def require_open(branch_id: int) -> date:
-    """The open business date of the branch, or a clear refusal."""
-    day = open_date(branch_id)
-    if day is None:
+    """The open business date of the branch, or a clear refusal.
+
+    While the day is being closed, only the closing's own steps get it.
+    """
+    row = _current(branch_id)
+    if row is None:
         raise BusinessDayClosed(
             _("No business day is open: the day was closed and the next one not yet opened.")
         )
-    return day
+    if row.status == "closing" and _closing_run.get() is None:
+        raise BusinessDayClosed(
+            _("Closing in progress: the day {day} is being closed. Operations resume on the "
+              "next business day.").format(day=row.date.strftime("%d/%m/%Y")))
+    return row.date
 
 
 def next_working_day(day: date, weekend: list[int] | None = None) -> date:
@@ -51,10 +92,10 @@ def open_first_day(branch_id: int, day: date, user_id: int | None) -> None:
 
 @requires("day.close")
 def close_and_open_next(ctx: Context) -> date:
-    """Close the open day and open the next working day; returns the new date.
+    """Close the open day and open the next working day at once; returns the new date.
 
-    The nightly closing (its checks and batch steps) runs before this; this is
-    the last step and the only one that moves the date.
+    No checks, no steps, no backup: tests use it to move the date. Real days are
+    closed by `closing.run`, whose last step moves the date the same way.
     """
     with write_transaction():
         day = require_open(ctx.branch_id)

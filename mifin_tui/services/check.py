@@ -5,6 +5,8 @@ Each finding names what is wrong and where, so an auditor can go to the row.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from mifin_tui.db import database
@@ -20,6 +22,7 @@ class CheckReport:
     entries: int = 0
     accounts: int = 0
     audit_rows: int = 0
+    digest: str = ""
 
     @property
     def ok(self) -> bool:
@@ -98,11 +101,36 @@ def check_balances(report: CheckReport) -> list[str]:
     return found
 
 
+def ledger_digest() -> str:
+    """A fingerprint of the books: every entry of every transaction and every account's
+    balance, without what the wall clock or chance put there (posting times, uids).
+
+    Two databases that went through the same operations give the same digest, however
+    often a closing was interrupted and resumed in one of them.
+    """
+    h = hashlib.sha256()
+    for row in database.execute_sql(
+        'SELECT t."id", t."branch_id", t."business_date", t."kind", t."voucher_number", '
+        't."label", t."reverses_id", e."line", a."number", e."debit", e."credit", '
+        'e."currency", e."balance_after", e."label" FROM "entry" e '
+        'JOIN "journal_transaction" t ON t."id" = e."txn_id" '
+        'JOIN "account" a ON a."id" = e."account_id" ORDER BY t."id", e."line"'
+    ):
+        h.update(json.dumps(row, default=str).encode())
+    h.update(b"|balances|")
+    for row in database.execute_sql(
+        'SELECT "number", "currency", "balance", "status" FROM "account" ORDER BY "number"'
+    ):
+        h.update(json.dumps(row).encode())
+    return h.hexdigest()
+
+
 def run() -> CheckReport:
     report = CheckReport()
     report.findings += check_database()
     report.findings += check_ledger(report)
     report.findings += check_balances(report)
+    report.digest = ledger_digest()
     chain = audit.verify_chain()
     report.audit_rows = chain.rows
     if not chain.ok:

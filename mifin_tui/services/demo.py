@@ -19,9 +19,9 @@ from mifin_tui.services import (
     accounts,
     audit,
     auth,
-    business_day,
     cash,
     clock,
+    demo_closing,
     demo_members,
     institution,
     ledger,
@@ -139,6 +139,7 @@ def _working_days_back(end: date, count: int) -> date:
 def build(
     *, members: int = 60, seed: int = 2026, regulator: str = "bcc", today: date | None = None,
     progress: Callable[[str], None] | None = None,
+    on_day_closed: Callable[[Context, date], None] | None = None,
 ) -> DemoResult:
     """Fill the open, empty database with a demo institution."""
     rng = random.Random(seed)
@@ -186,7 +187,7 @@ def build(
     while day < today:
         with clock.simulated(_working_hours(day, rng)):
             _counter_day(ctx, rng, member_accounts, cashier_tills, on_open=newcomers.day)
-            day = business_day.close_and_open_next(ctx["gerant"])
+            day = demo_closing.close_day(ctx["gerant"], on_day_closed)
     # Today, at the real time: both tills open and working, a large supply waiting
     # for the gérant.
     _counter_day(ctx, rng, member_accounts, cashier_tills, share=0.4, close=False)

@@ -40,6 +40,7 @@ KIND_LABELS: dict[str, str] = {
     "account_opening_fee": N_("Account-opening fee"),
     "share_subscription": N_("Share capital paid up"),
     "share_refund": N_("Share capital refunded"),
+    "year_end_closing": N_("Year-end closing"),
 }
 
 
@@ -131,7 +132,7 @@ def post(
     txn = JournalTransaction.create(
         branch=ctx.branch_id, business_date=day, posted_at=clock.now(), user=ctx.user_id,
         kind=kind, voucher_series=voucher_series, voucher_number=voucher, label=label,
-        reverses=reverses,
+        reverses=reverses, closing_run_id=business_day.closing_run_id(),
     )
     balances = {acc_id: acc.balance for acc_id, acc in accounts.items()}
     rows = []

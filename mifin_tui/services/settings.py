@@ -74,6 +74,17 @@ SPECS: dict[str, SettingSpec] = {
                     []),
         SettingSpec("member_provinces", N_("Provinces a member's address may name (empty: "
                                            "any)"), []),
+        # The nightly closing.
+        SettingSpec("closing_backup_dir", N_("Folder of the closing backups and reports "
+                                             "(empty: beside the database)"), ""),
+        SettingSpec("closing_backup_days", N_("Days a closing backup is kept"), 30, 1, 3650),
+        SettingSpec("closing_batch_size", N_("Rows a closing step handles per transaction"),
+                    500, 1, 100000),
+        # What a request still waiting for approval does to the closing: "block" stops it,
+        # "warn" lets it run and names the request in the report.
+        SettingSpec("closing_pending_approvals", N_("Pending approvals that block the "
+                                                    "closing (block) or only warn (warn)"),
+                    {"vault_transfer": "block"}),
     )
 }
 
@@ -95,6 +106,10 @@ def _validate(spec: SettingSpec, value: Any) -> None:
                 lo=spec.minimum, hi=spec.maximum)})
     if spec.key in ("default_language", "document_language") and value not in ("fr", "en"):
         raise ValidationError({spec.key: _("Choose fr or en.")})
+    if spec.key == "closing_pending_approvals" and (
+            not isinstance(value, dict) or any(v not in ("block", "warn")
+                                               for v in value.values())):
+        raise ValidationError({spec.key: _("Each kind of request is block or warn.")})
 
 
 def put(key: str, value: Any) -> None:

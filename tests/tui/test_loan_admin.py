@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.widgets import OptionList
-
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import AuditLog, Holiday, LoanProduct
 from mifin_tui.screens.holidays_admin import AddHolidayScreen, HolidaysScreen
 from mifin_tui.screens.loan_products_admin import LoanProductsScreen, ProductFormScreen
 from mifin_tui.widgets import FieldError
 from tests.conftest import ADMIN_PASSWORD
-from tests.tui.conftest import SIZE, login, type_text
+from tests.tui.conftest import SIZE, choose_entry, login, type_text
 
 
 def errors(app: MifinApp) -> dict[str, str]:
@@ -23,13 +21,7 @@ def errors(app: MifinApp) -> dict[str, str]:
 
 async def open_entry(pilot, app: MifinApp, entry_id: str) -> None:
     await login(pilot, "admin", ADMIN_PASSWORD)
-    menu = app.screen.query_one("#menu", OptionList)
-    index = next(i for i in range(menu.option_count)
-                 if menu.get_option_at_index(i).id == entry_id)
-    while menu.highlighted != index:
-        await pilot.press("down")
-    await pilot.press("enter")
-    await pilot.pause()
+    await choose_entry(app, pilot, entry_id)
 
 
 async def test_holidays_added_and_removed(admin):

@@ -8,12 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, OptionList
+from textual.widgets import DataTable
 
 from mifin_tui.app import MifinApp
 from mifin_tui.screens.simulator import DEBOUNCE, SimulatorScreen
 from tests.conftest import PASSWORD
-from tests.tui.conftest import SIZE, login, type_text
+from tests.tui.conftest import SIZE, choose_entry, login, type_text
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="pdftotext (poppler-utils)")
@@ -21,13 +21,7 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
 
 async def open_simulator(pilot, app: MifinApp, username: str) -> None:
     await login(pilot, username, PASSWORD)
-    menu = app.screen.query_one("#menu", OptionList)
-    index = next(i for i in range(menu.option_count)
-                 if menu.get_option_at_index(i).id == "loan_simulator")
-    while menu.highlighted != index:
-        await pilot.press("down")
-    await pilot.press("enter")
-    await pilot.pause()
+    await choose_entry(app, pilot, "loan_simulator")
     assert isinstance(app.screen, SimulatorScreen)
 
 

@@ -1,0 +1,143 @@
+"""The nightly closing of a large branch: 200,000 savings accounts with their entries.
+
+    python bench/closing.py [--accounts 200000] [--keep DIR]
+
+Builds the branch by SQL (members, savings accounts, one opening-balance transaction
+of two entries per account, sealed; a few dozen income and expense accounts), all on
+31 December so the closing also closes the year. Then runs the real closing
+(`services.closing.run`) in a fresh process and prints its wall time, its peak RSS
+and the time of each step. The loans part of issue 10's goal (100,000 active loans,
+due instalments, arrears) is measured once loans and repayments land (#8, #9).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+PASSWORD = "Bench-pass-2026"
+DAY = date(2026, 12, 31)
+AMOUNT = 50_000  # each opening balance, in cents
+
+
+def build(path: Path, n_accounts: int) -> None:
+    from mifin_tui import db
+    from mifin_tui.db.models import User
+    from mifin_tui.services import accounts, institution, ledger, tills, users
+
+    db.open_database(path)
+    admin = institution.initialize(
+        name="COOPEC Bench", branch_code="KIN", branch_name="Kalamu", currency="USD",
+        regulator="bcc", admin_username="admin", admin_full_name="Admin",
+        admin_password=PASSWORD, first_day=DAY)
+    users.add_user(admin, "gerant", "Gérant Bench", PASSWORD, ["manager"])
+    User.update(must_change_password=False).execute()
+    with db.write_transaction():
+        vault = tills.cash_account(tills.vault_of(admin.branch_id), "USD")
+        capital = accounts.internal_account(admin.branch_id, "share_capital", "USD")
+        ledger.post(admin, kind="capital", label="capital",
+                    lines=[ledger.Line(vault.id, debit=10**9),
+                           ledger.Line(capital.id, credit=10**9)])
+        for n, key in enumerate(["fee_income", "penalty_income", "interest_income_loans",
+                                 "interest_expense_savings", "till_shortage"] * 8):
+            acc = accounts.new_internal_account(admin.branch_id, key, "USD")
+            income = "income" in key
+            lines = ([ledger.Line(vault.id, debit=1_000 + n),
+                      ledger.Line(acc.id, credit=1_000 + n)] if income else
+                     [ledger.Line(acc.id, debit=500 + n), ledger.Line(vault.id, credit=500 + n)])
+            ledger.post(admin, kind="manual", label=key, lines=lines, voucher_series="OD")
+        vault_balance = tills.cash_account(tills.vault_of(admin.branch_id), "USD").balance
+        gl = accounts.gl_by_key("savings_free").id
+        base = db.database.execute_sql('SELECT coalesce(max(id), 0) FROM "member"').fetchone()[0]
+        txn0 = db.database.execute_sql(
+            'SELECT coalesce(max(id), 0) FROM "journal_transaction"').fetchone()[0]
+        now = "2026-12-31 08:00:00+00:00"
+        sql = db.database.execute_sql
+        series = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                  f"WHERE i < {n_accounts})")
+        sql(f'{series} INSERT INTO "member" ("id", "uid", "number", "branch_id", "kind", '
+            '"surname", "postname", "first_name", "legal_name", "sex", "birth_place", "phone", '
+            '"profession", "address", "commune", "city", "province", "id_type", "id_number", '
+            '"joined_on", "status", "search_key", "created_by_id", "created_at") '
+            f"SELECT {base} + i, lower(hex(randomblob(16))), printf('KIN-M%07d', i), 1, "
+            "'person', 'Membre' || i, '', 'Bench', '', 'F', '', '', '', '', '', '', '', '', '', "
+            f"'2026-01-01', 'member', 'membre' || i, 1, '{now}' FROM n")
+        acc0 = sql('SELECT coalesce(max(id), 0) FROM "account"').fetchone()[0]
+        sql(f'{series} INSERT INTO "account" ("id", "uid", "number", "branch_id", "kind", '
+            '"gl_account_id", "member_id", "currency", "name", "normal_side", "allow_negative", '
+            '"balance", "status", "opened_on", "created_at") '
+            f"SELECT {acc0} + i, lower(hex(randomblob(16))), printf('KIN-21-B%07d', i), 1, "
+            f"'savings', {gl}, {base} + i, 'USD', 'Free savings', 'credit', 0, {AMOUNT}, "
+            f"'active', '2026-01-01', '{now}' FROM n")
+        sql(f'{series} INSERT INTO "journal_transaction" ("id", "uid", "branch_id", '
+            '"business_date", "posted_at", "user_id", "kind", "voucher_series", '
+            '"voucher_number", "label") '
+            f"SELECT {txn0} + i, lower(hex(randomblob(16))), 1, '{DAY.isoformat()}', '{now}', 1, "
+            "'opening_balance', 'OD', printf('OD-KIN-B-%07d', i), 'Opening balance' FROM n")
+        sql(f'{series} INSERT INTO "entry" ("txn_id", "line", "account_id", "gl_account_id", '
+            '"debit", "credit", "currency", "balance_after", "label") '
+            f"SELECT {txn0} + i, 1, {vault.id}, {vault.gl_account_id}, {AMOUNT}, 0, 'USD', "
+            f"{vault_balance} + i * {AMOUNT}, '' FROM n UNION ALL "
+            f"SELECT {txn0} + i, 2, {acc0} + i, {gl}, 0, {AMOUNT}, 'USD', {AMOUNT}, '' FROM n")
+        sql(f'{series} INSERT INTO "txn_seal" ("txn_id") SELECT {txn0} + i FROM n')
+        sql('UPDATE "account" SET "balance" = ? WHERE "id" = ?',
+            (vault_balance + n_accounts * AMOUNT, vault.id))
+    db.close()
+
+
+def run_closing(path: Path) -> None:
+    """In its own process: the closing alone, its figures as one JSON line."""
+    from mifin_tui import db
+    from mifin_tui.services import auth, closing
+
+    db.open_database(path)
+    manager = auth.login("gerant", PASSWORD)
+    began = time.perf_counter()
+    doc = closing.run(manager)
+    seconds = time.perf_counter() - began
+    print(json.dumps({
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "steps": [(s.key, s.status, s.items, s.seconds) for s in doc.steps],
+        "backup_mb": round(doc.backup_bytes / 2**20, 1),
+    }))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=200_000)
+    parser.add_argument("--keep", type=Path, help="build in DIR and leave it there")
+    parser.add_argument("--run", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        run_closing(args.run)
+        return
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="mifin-bench-closing-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "branch.db"
+    began = time.perf_counter()
+    build(path, args.accounts)
+    print(f"built {args.accounts:,} savings accounts ({2 * args.accounts:,} entries) in "
+          f"{time.perf_counter() - began:.1f} s; database {path.stat().st_size / 2**20:.0f} MB")
+    proc = subprocess.run([sys.executable, __file__, "--run", str(path)], capture_output=True,
+                          text=True, check=True)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"closing: {result['seconds']:.2f} s wall, peak RSS {result['peak_rss_mb']} MB "
+          f"(the whole process), backup {result['backup_mb']} MB")
+    for key, status, items, seconds in result["steps"]:
+        print(f"  {key:<10} {status:<8} {items:>8,} items  "
+              f"{seconds if seconds is not None else '-'} s")
+    print("loans (100,000 active, due instalments, arrears): measured once #8/#9 land")
+
+
+if __name__ == "__main__":
+    main()

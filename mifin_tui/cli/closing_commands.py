@@ -1,0 +1,85 @@
+"""`mifin close-day`: the nightly closing from the server's shell (or cron)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mifin_tui.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CliError,
+    open_db,
+    read_secret,
+    require_institution,
+)
+from mifin_tui.i18n import _
+
+
+def _manager_username(args: argparse.Namespace) -> str:
+    """--user, else the branch's only active manager."""
+    if args.user:
+        return args.user
+    from mifin_tui.db.models import User, UserRole
+    from mifin_tui.services.permissions import MANAGER
+
+    names = [u.username for u in User.select().join(UserRole)
+             .where((UserRole.role == MANAGER) & (User.active == True))  # noqa: E712
+             .order_by(User.username)]
+    if len(names) != 1:
+        raise CliError(_("Say which manager closes the day: --user NAME."), 2)
+    return names[0]
+
+
+def cmd_close_day(args: argparse.Namespace) -> int:
+    from mifin_tui import closing_files
+    from mifin_tui.services import auth, closing
+
+    open_db(args)
+    require_institution()
+    username = _manager_username(args)
+    password = read_secret(_("Password of {user}: ").format(user=username))
+    ctx = auth.login(username, password)
+    tty = sys.stdout.isatty()
+    last = {"step": ""}
+
+    def progress(p: closing.Progress) -> None:
+        count = f"{p.done}/{p.total}" if p.total else str(p.done)
+        line = _("[{n}/{steps}] {label}: {count}").format(
+            n=p.position, steps=p.steps, label=p.step_label, count=count)
+        if tty:
+            end = "\n" if p.step_key != last["step"] and last["step"] else ""
+            print(f"{end}\r{line}", end="", flush=True)
+        else:
+            print(line, flush=True)
+        last["step"] = p.step_key
+
+    try:
+        doc = closing.run(ctx, day=args.date, progress=progress)
+    except closing.ClosingRefused as exc:
+        if tty:
+            print()
+        print(_("The closing of {day} did not start:").format(
+            day=exc.day.strftime("%d/%m/%Y")))
+        for f in exc.findings:
+            word = _("BLOCKING") if f.blocking else _("WARNING")
+            print("  " + _("{word}: {message}").format(word=word, message=f.message))
+            print(_("    what to do: {todo}").format(todo=f.todo))
+        raise CliError(_("closing refused: {n} check(s) failed; nothing was changed.").format(
+            n=sum(1 for f in exc.findings if f.blocking)), EXIT_FAILED) from None
+    if tty:
+        print()
+    for step in doc.steps:
+        print(f"- {step.label}: {step.status_label}")
+        for note in step.notes:
+            print(f"    {note}")
+    for w in doc.warnings:
+        print(_("WARNING: {message}").format(message=w.message))
+    for d in doc.till_differences:
+        print(_("Till difference {till} ({cashier}): {diff} {cur}").format(
+            till=d.till, cashier=d.cashier, diff=d.difference, cur=d.currency))
+    path = closing_files.save_report(closing_files.document_report(ctx, doc.business_date))
+    print(_("Closing report: {path}").format(path=path))
+    print(_("Day {day} closed; business day {next} is open.").format(
+        day=doc.business_date.strftime("%d/%m/%Y"), next=doc.next_date.strftime("%d/%m/%Y")))
+    return EXIT_OK

@@ -1,0 +1,103 @@
+"""`mifin close-day` as cron or the gérant at the server's shell would run it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mifin_tui import db
+from tests.cli.helpers import run
+from tests.closing import data
+
+
+def one_error_line(proc: subprocess.CompletedProcess) -> str:
+    assert "Traceback" not in proc.stderr, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "branch.db"
+    admin, manager, cashier = data.build(path)
+    data.open_and_close_till(cashier, short_by=500)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def branch(template, tmp_path) -> Path:
+    path = tmp_path / "branch.db"
+    shutil.copy(template, path)
+    return path
+
+
+def close_day(path: Path, *args: str, password: str = data.PASSWORD):
+    return run("close-day", *args, db=path, input=password + "\n")
+
+
+def test_close_day_prints_progress_and_writes_the_report(branch):
+    proc = close_day(branch)  # the only manager: no --user needed
+    assert proc.returncode == 0, proc.stderr
+    assert "[2/4] Year end: income and expenses closed to the result: 3/10" in proc.stdout
+    assert "[3/4] Backup of the database: 1/1" in proc.stdout
+    assert "Profit of the year: 500.00 USD" in proc.stdout
+    assert "Till difference C01 (User caissier): -500 USD" in proc.stdout
+    assert "Day 31/12/2026 closed; business day 01/01/2027 is open." in proc.stdout
+    pdf = branch.parent / "branch-closing" / "KIN-2026-12-31-closing.pdf"
+    assert f"Closing report: {pdf}" in proc.stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    # the document prints in the branch's document language (French by default)
+    assert "Rapport de clôture" in text
+    assert "31/12/2026" in text and "01/01/2027" in text
+    assert "Bénéfice de l'exercice : 500,00 USD" in text
+    assert "Fin d'exercice : produits et charges soldés au résultat" in text
+    assert "KIN-2026-12-31.db" in text
+    assert "-5,00" in text  # the till shortage
+
+    again = close_day(branch, "--date", "2026-12-31")
+    assert again.returncode == 1
+    assert "already closed" in one_error_line(again)
+
+
+def test_close_day_refuses_with_an_open_till_and_says_what_to_do(branch):
+    db.open_database(branch)
+    try:
+        from mifin_tui.db.models import Till
+        from mifin_tui.services import auth, tills
+
+        cashier = auth.login("caissier", data.PASSWORD)
+        till = Till.get(Till.code == "C01")
+        tills.open_session(cashier, till.id, {cur: tills.breakdown(bal, cur) for cur, bal
+                                              in tills.till_balances(till).items()})
+    finally:
+        db.close()
+    proc = close_day(branch, "--user", "gerant")
+    assert proc.returncode == 1
+    assert "closing refused: 1 check(s) failed; nothing was changed." in one_error_line(proc)
+    assert "BLOCKING: Till C01 is still open (cashier User caissier" in proc.stdout
+    assert "what to do: The cashier counts his till and closes it" in proc.stdout
+
+
+def test_close_day_wants_the_managers_password(branch):
+    proc = close_day(branch, password="wrong")
+    assert proc.returncode == 1
+    one_error_line(proc)
+    assert "closed" not in proc.stdout
+
+
+def test_close_day_usage_errors_exit_2(branch):
+    proc = close_day(branch, "--date", "31/12/2026")
+    assert proc.returncode == 2
+    assert "YYYY-MM-DD" in one_error_line(proc)
+
+
+def test_check_prints_the_ledger_digest(branch):
+    proc = run("check", db=branch)
+    assert proc.returncode == 0
+    assert "Ledger digest: " in proc.stdout
