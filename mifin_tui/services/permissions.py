@@ -52,6 +52,11 @@ PERMISSION_LABELS: dict[str, str] = {
     "audit.verify": N_("Verify the ledger and the audit chain"),
     "user.manage": N_("Manage users and roles"),
     "settings.manage": N_("Change the institution's settings"),
+    "report.accounting": N_("Read the accounting reports: journal, trial balance, account "
+                            "sheets, balance sheet, income statement"),
+    "journal.enter": N_("Enter manual journal entries (drafts waiting for validation)"),
+    "journal.validate": N_("Validate or reject manual journal entries entered by others"),
+    "chart.manage": N_("Open sub-accounts in the chart of accounts"),
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -62,14 +67,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     MANAGER: frozenset(
         {"member.read", "member.create", "account.read", "ledger.read", "day.close",
          "audit.read", "transfer.approve", "voucher.reprint", "cashjournal.read"}
+        | {"report.accounting", "journal.validate"}
     ),
     ACCOUNTANT: frozenset(
         {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",
          "voucher.reprint", "cashjournal.read"}
+        | {"report.accounting", "journal.enter", "journal.validate", "chart.manage"}
     ),
     AUDITOR: frozenset(
         {"member.read", "account.read", "ledger.read", "audit.read", "audit.verify",
          "cashjournal.read"}
+        | {"report.accounting"}
     ),
     ADMIN: frozenset({"user.manage", "settings.manage", "audit.read", "till.manage"}),
 }

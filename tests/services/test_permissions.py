@@ -32,6 +32,10 @@ EXPECTED = {
     "audit.verify": {"auditor"},
     "user.manage": {"admin"},
     "settings.manage": {"admin"},
+    "report.accounting": {"manager", "accountant", "auditor"},
+    "journal.enter": {"accountant"},
+    "journal.validate": {"manager", "accountant"},
+    "chart.manage": {"accountant"},
 }
 
 # Functions that take a context but are building blocks run inside another
@@ -47,6 +51,7 @@ NOT_GATED = {
     "mifin_tui.services.auth.change_own_password",
     "mifin_tui.services.users.set_language",
     "mifin_tui.services.permissions.check",  # the gate itself
+    "mifin_tui.services.report_registry.available",  # names of reports, no data
 }
 
 
