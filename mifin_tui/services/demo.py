@@ -22,6 +22,7 @@ from mifin_tui.services import (
     business_day,
     cash,
     clock,
+    demo_accounting,
     institution,
     ledger,
     members,
@@ -178,6 +179,7 @@ def build(
     while day < today:
         with clock.simulated(_working_hours(day, rng)):
             _counter_day(ctx, rng, member_accounts, cashier_tills)
+            demo_accounting.replay_day(ctx, day)
             day = business_day.close_and_open_next(ctx["gerant"])
     # Today, at the real time: both tills open and working, a large supply waiting
     # for the gérant.
@@ -193,6 +195,7 @@ def build(
                               _("Cash for a group disbursement"))
             break
 
+    demo_accounting.waiting_entry(ctx)
     from mifin_tui.db.models import JournalTransaction
 
     return DemoResult(
