@@ -51,3 +51,12 @@ def print_cash_journal(doc: CashJournalDoc, ws: config.Workstation | None = None
     ws = ws or config.load()
     title = f"journal-caisse-{doc.branch_code}-{doc.business_date.isoformat()}-{doc.currency}"
     return _send(cash_journal_pdf(doc), title, ws.document_printer)
+
+
+def print_report(table, ws: config.Workstation | None = None) -> PrintOutcome:
+    """Any registry report (a ReportTable) on the document printer, on A4."""
+    from printers.report import report_pdf
+
+    ws = ws or config.load()
+    day = table.printed_at.date().isoformat() if table.printed_at else ""
+    return _send(report_pdf(table), f"{table.name}-{day}", ws.document_printer)
