@@ -23,7 +23,12 @@ from mifin_tui.screens.print_jobs import run_print_jobs
 from mifin_tui.services import institution, regulators, report_registry
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import MifinError, ValidationError
-from mifin_tui.services.report_registry import PARAM_LABELS, ReportParams, ReportSpec
+from mifin_tui.services.report_registry import (
+    PARAM_HINTS,
+    PARAM_LABELS,
+    ReportParams,
+    ReportSpec,
+)
 from mifin_tui.services.report_table import ReportTable, format_cell, is_figure
 from mifin_tui.widgets import DateInput, FieldError, FormSelect, PagedTable, TextField
 
@@ -75,7 +80,8 @@ class ReportsScreen(FormMixin, MifinScreen):
                         yield FormSelect([(c, c) for c in self.currencies], id="currency",
                                          value=self.currencies[0], allow_blank=False)
                     else:
-                        yield TextField("", id=name, max_length=32)
+                        yield TextField("", id=name, max_length=32,
+                                        placeholder=_(PARAM_HINTS[name]))
                 yield FieldError(id=f"error-{name}", classes="row-error")
             with Horizontal(classes="compact-row"):
                 yield Label(_("File (CSV, XLSX)"), markup=False)
@@ -202,8 +208,12 @@ class ReportsScreen(FormMixin, MifinScreen):
                     else format_cell(c, v, lang) for c, v in zip(table.columns, item[1],
                                                                  strict=True)]
 
-        widths = [14 if is_figure(c) else (10 if c.kind == "date" else None)
-                  for c in table.columns]
+        # Text columns as wide as their first rows, within 28 cells, so that the figures
+        # start on the first screen of an 80-column terminal.
+        sample = rows[:200]
+        widths = [14 if is_figure(c) else 10 if c.kind == "date" else min(28, max(
+            [len(c.title), *(len(format_cell(c, r[i], lang)) for r in sample)]))
+            for i, c in enumerate(table.columns)]
         paged = PagedTable(columns=[(c.title, w) for c, w in zip(table.columns, widths,
                                                                  strict=True)],
                            fetch=fetch, key=lambda item: item[0], cells=cells,

@@ -12,7 +12,7 @@ from datetime import date
 
 from mifin_tui.db.models import BusinessDay, GLAccount
 from mifin_tui.i18n import _
-from mifin_tui.services import chart, institution, manual_entries, tills
+from mifin_tui.services import chart, institution, manual_entries, tills, transfers
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import MifinError
 from mifin_tui.services.manual_entries import DraftLine
@@ -38,14 +38,14 @@ def _open_chart(accountant: Context) -> None:
             chart.add_account(accountant, code, name, kind)
 
 
-def _post(ctx: dict[str, Context], label: str, currency: str, lines: list[DraftLine]) -> None:
-    entry = manual_entries.enter(ctx["comptable"], label, currency, lines)
-    manual_entries.validate(ctx["gerant"], entry.id, _("Supporting document seen"))
+def _post(staff: dict[str, Context], label: str, currency: str, lines: list[DraftLine]) -> None:
+    entry = manual_entries.enter(staff["comptable"], label, currency, lines)
+    manual_entries.validate(staff["gerant"], entry.id, _("Supporting document seen"))
 
 
-def replay_day(ctx: dict[str, Context], day: date) -> None:
+def replay_day(staff: dict[str, Context], day: date) -> None:
     """The entries of a replayed business day, by its rank (0 = the first)."""
-    accountant = ctx["comptable"]
+    accountant = staff["comptable"]
     number = BusinessDay.select().where((BusinessDay.branch == accountant.branch_id)
                                         & (BusinessDay.date < day)).count()
     currency = institution.info(accountant.branch_id).currency
@@ -53,30 +53,32 @@ def replay_day(ctx: dict[str, Context], day: date) -> None:
     bank = GLAccount.get(GLAccount.key == "bank").code
     if number == 0:
         _open_chart(accountant)
-        _post(ctx, _("Rent of the branch premises, {month}").format(
+        _post(staff, _("Rent of the branch premises, {month}").format(
             month=day.strftime("%m/%Y")), currency,
             [DraftLine("622", debit=_minor(RENT, currency)),
              DraftLine(vault.number, credit=_minor(RENT, currency))])
     elif number == 2:
-        _post(ctx, _("Electricity bill paid in cash"), currency,
+        _post(staff, _("Electricity bill paid in cash"), currency,
               [DraftLine("624", debit=_minor(POWER, currency)),
                DraftLine(vault.number, credit=_minor(POWER, currency))])
     elif number == 4:
-        # Half of what the vault holds goes to the bank, in round notes.
+        # What the vault holds beyond three times the gérant's transfer limit goes to
+        # the bank, in round notes (the vault keeps enough for the tills' floats).
         step = 100 * 10 ** get_currency(currency).decimals
-        excess = (tills.till_balances(tills.vault_of(accountant.branch_id)).get(currency, 0)
-                  // 2) // step * step
+        limit = transfers.approval_limit(currency) or 0
+        held = tills.till_balances(tills.vault_of(accountant.branch_id)).get(currency, 0)
+        excess = (held - 3 * limit) // step * step
         if excess > 0:
             try:
-                _post(ctx, _("Vault excess paid into the bank"), currency,
+                _post(staff, _("Vault excess paid into the bank"), currency,
                       [DraftLine(bank, debit=excess), DraftLine(vault.number, credit=excess)])
             except MifinError:
                 pass
 
 
-def waiting_entry(ctx: dict[str, Context]) -> None:
+def waiting_entry(staff: dict[str, Context]) -> None:
     """Today: an entry the gérant has not validated yet."""
-    accountant = ctx["comptable"]
+    accountant = staff["comptable"]
     currency = institution.info(accountant.branch_id).currency
     vault = tills.cash_account(tills.vault_of(accountant.branch_id), currency)
     _open_chart(accountant)

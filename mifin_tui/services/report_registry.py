@@ -26,12 +26,18 @@ PARAM_LABELS: dict[str, str] = {
     "date": N_("Date"),
     "date_from": N_("From"),
     "date_to": N_("To"),
-    "account": N_("Account (GL code or account number)"),
+    "account": N_("Account"),
     "currency": N_("Currency"),
-    "branch": N_("Branch (empty: all)"),
-    "till": N_("Till (empty: all)"),
+    "branch": N_("Branch"),
+    "till": N_("Till"),
 }
 DATE_PARAMS = frozenset({"date", "date_from", "date_to"})
+# What the screen's empty text fields say.
+PARAM_HINTS: dict[str, str] = {
+    "account": N_("GL code (571) or account number"),
+    "branch": N_("empty: every branch"),
+    "till": N_("empty: every till"),
+}
 
 
 @dataclass(frozen=True)

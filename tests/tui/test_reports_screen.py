@@ -109,3 +109,29 @@ async def test_a_cashier_sees_only_the_cash_journal(demo_db):
         menu = app.screen.query_one("#menu", OptionList)
         ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
         assert "reports" not in ids
+
+
+async def test_a_100000_line_report_shows_one_page_at_a_time(demo_db):
+    """The screen hands the table 100 lines, then the next 100 as the cursor goes down."""
+    from mifin_tui.services.report_table import MONEY, TEXT, Column, ReportTable
+
+    *_rest, demo = demo_db
+    user = next(u for u in demo.users if u.username == "comptable")
+    big = ReportTable(name="journal", title="Big", subtitle="", rows=[
+        (f"OD-{n:06d}", n * 100) for n in range(100_000)],
+        columns=(Column("ref", "Reference", TEXT), Column("amount", "Amount", MONEY, "USD")),
+        printed_at=None, language="en")
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, user.username, user.password)
+        await _open_reports(app, pilot)
+        screen = app.screen
+        screen.table = big
+        screen._show_table()
+        await pilot.pause()
+        paged = screen.query_one(PagedTable)
+        assert paged.row_count == PagedTable.PAGE_SIZE
+        paged.focus()
+        await pilot.press(*["down"] * PagedTable.PAGE_SIZE)
+        await pilot.pause()
+        assert paged.row_count == 2 * PagedTable.PAGE_SIZE

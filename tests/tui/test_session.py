@@ -26,7 +26,7 @@ async def test_each_role_sees_its_own_menu(admin, make_user):
                              "cash_journal", "reprint", "till_differences", "printer_settings",
                              "password", "language", "logout"]),
         "kalala": (PASSWORD, ["account_lookup", "cash_journal", "till_differences", "journal",
-                              "audit_log", "verify", "printer_settings", "password",
+                              "reports", "audit_log", "verify", "printer_settings", "password",
                               "language", "logout"]),
     }
     app = MifinApp()
