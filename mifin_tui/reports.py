@@ -23,7 +23,6 @@ from mifin_tui.services.report_table import (
     is_figure,
 )
 
-
 FORMATS = ("table", "csv", "pdf", "xlsx")
 
 

@@ -98,6 +98,7 @@ class ManualEntriesScreen(FormMixin, MifinScreen):
         if self.pending:
             options.highlighted = 0
         self.show_pending()
+        self.refresh_bindings()
 
     @property
     def current(self) -> ManualEntryView | None:
@@ -120,6 +121,13 @@ class ManualEntriesScreen(FormMixin, MifinScreen):
                      amount=fmt_amount(ln.debit or ln.credit, entry.currency))
                  for ln in entry.lines]
         detail.update("\n".join(lines))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit":
+            return self.ctx.can("journal.enter")
+        if action in ("validate", "reject"):
+            return self.current is not None
+        return True
 
     # --- entering -------------------------------------------------------------------
 

@@ -13,7 +13,6 @@ import pytest
 
 from tests.cli.helpers import run
 
-
 # The vault's GL account in each profile's chart.
 VAULT = {"bcc": "571", "bceao": "101"}
 
