@@ -56,7 +56,8 @@ class _Layout:
         widths = []
         for i, c in enumerate(cols):
             w = max((m.width(r[i], "B", BODY) for r in sample), default=0.0)
-            widths.append(max(w, m.width(c.title, "B", BODY)) + 2 * PAD)
+            # A little slack: a cell exactly as wide as its text would wrap on rounding.
+            widths.append(max(w, m.width(c.title, "B", BODY)) + 2 * PAD + 0.5)
         # The widest text column takes what is left, and wraps.
         text_cols = [i for i, c in enumerate(cols) if not is_figure(c)]
         self.flex = max(text_cols, key=lambda i: widths[i]) if text_cols else None
