@@ -82,3 +82,12 @@ def print_closing_report(doc: ClosingReportDoc, ws: config.Workstation | None = 
     ws = ws or config.load()
     title = f"cloture-{doc.branch_code}-{doc.business_date.isoformat()}"
     return _send(closing_report_pdf(doc), title, ws.document_printer)
+
+
+def print_report(table, ws: config.Workstation | None = None) -> PrintOutcome:
+    """Any registry report (a ReportTable) on the document printer, on A4."""
+    from printers.report import report_pdf
+
+    ws = ws or config.load()
+    day = table.printed_at.date().isoformat() if table.printed_at else ""
+    return _send(report_pdf(table), f"{table.name}-{day}", ws.document_printer)

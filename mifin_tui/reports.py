@@ -1,5 +1,5 @@
-"""Reports for the command line and the screens: a service's data rendered as a
-plain-text table, CSV or PDF. Lives above services (it calls printers too)."""
+"""Reports for the command line and the screens: any registry report rendered as a
+plain-text table, CSV, XLSX or PDF. Lives above services (it calls printers too)."""
 
 from __future__ import annotations
 
@@ -8,28 +8,163 @@ import io
 from datetime import date
 
 from mifin_tui.i18n import _
-from mifin_tui.services import business_day, institution
+from mifin_tui.services import report_registry
 from mifin_tui.services.context import Context
 from mifin_tui.services.documents import CashJournalDoc
 from mifin_tui.services.money import format_amount
+from mifin_tui.services.report_registry import ReportParams
+from mifin_tui.services.report_table import (
+    DATE,
+    HEADING,
+    MONEY,
+    SUBTOTAL,
+    ReportTable,
+    format_cell,
+    is_figure,
+)
+
+FORMATS = ("table", "csv", "pdf", "xlsx")
 
 
-def render(name: str, ctx: Context, *, day: date | None, till: str | None,
-           currency: str | None, fmt: str) -> bytes:
-    if name != "cash-journal":
-        raise ValueError(name)
-    from mifin_tui.services import cash_journal
+def render(name: str, ctx: Context, params: ReportParams | None = None, *,
+           fmt: str = "table") -> bytes:
+    """Any registry report in one of FORMATS. The cash journal keeps its own A4
+    document (copies, counts, signatures), table and CSV; it gets XLSX like the others."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    params = params or ReportParams()
+    if name == "cash-journal" and fmt != "xlsx":
+        from mifin_tui.services.cash_journal_report import cash_journal_doc
 
-    day = day or business_day.require_open(ctx.branch_id)
-    currency = (currency or institution.info(ctx.branch_id).currency).upper()
-    doc = cash_journal.cash_journal(ctx, day, currency, till)
+        spec = report_registry.get(name)
+        report_registry.check(ctx, spec.permission)
+        doc = cash_journal_doc(ctx, params.date or params.date_to, params.currency,
+                               params.till)
+        if fmt == "pdf":
+            from printers.journal import cash_journal_pdf
+
+            return cash_journal_pdf(doc)
+        if fmt == "csv":
+            return cash_journal_csv(doc).encode("utf-8")
+        return cash_journal_table(doc).encode("utf-8")
+    if name == "statement" and fmt != "xlsx":
+        from mifin_tui.savings_reports import render_statement
+
+        spec = report_registry.get(name)
+        report_registry.check(ctx, spec.permission)
+        p = report_registry.resolve(spec, ctx, params)
+        assert p.date_from is not None and p.date_to is not None
+        return render_statement(ctx, p.account or "", p.date_from, p.date_to, fmt)
+    return render_table(report_registry.run(name, ctx, params), fmt)
+
+
+def render_table(table: ReportTable, fmt: str) -> bytes:
     if fmt == "pdf":
-        from printers.journal import cash_journal_pdf
+        from printers.report import report_pdf
 
-        return cash_journal_pdf(doc)
+        return report_pdf(table)
     if fmt == "csv":
-        return cash_journal_csv(doc).encode("utf-8")
-    return cash_journal_table(doc).encode("utf-8")
+        return table_csv(table).encode("utf-8")
+    if fmt == "xlsx":
+        return table_xlsx(table)
+    return table_text(table).encode("utf-8")
+
+
+def _head_lines(table: ReportTable) -> list[str]:
+    return [line for line in (table.institution, table.branch, table.title, table.subtitle)
+            if line]
+
+
+def table_text(table: ReportTable) -> str:
+    """A plain-text table (tabulate), headed by the institution and the report's title."""
+    from tabulate import tabulate
+
+    from mifin_tui.i18n import current_language
+
+    lang = current_language()
+    cols = table.columns
+    rows = [[format_cell(c, v, lang) for c, v in zip(cols, row, strict=True)]
+            for row in table.rows]
+    if table.totals:
+        rows.append([format_cell(c, v, lang) for c, v in zip(cols, table.totals, strict=True)])
+    body = tabulate(rows, headers=[c.title for c in cols], disable_numparse=True,
+                    colalign=tuple("right" if is_figure(c) else "left" for c in cols))
+    foot = "\n".join(table.notes)
+    return "\n".join(_head_lines(table)) + "\n\n" + body + "\n" + (
+        "\n" + foot + "\n" if foot else "")
+
+
+def table_csv(table: ReportTable) -> str:
+    """One header row then the rows and the totals; amounts in minor units (a spreadsheet
+    sums them exactly), dates ISO."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c.title for c in table.columns])
+    for row in [*table.rows, *([table.totals] if table.totals else [])]:
+        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v
+                         for v in row])
+    return out.getvalue()
+
+
+def table_xlsx(table: ReportTable) -> bytes:
+    """A workbook of one sheet: title lines, the column titles, the rows; amounts as
+    numbers in the currency's major unit (exact decimals) with its number format, dates
+    as dates."""
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from mifin_tui.services.money import get_currency
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = table.name[:31]
+    for line in _head_lines(table):
+        ws.append([line])
+    ws["A1"].font = Font(bold=True)
+    ws.append([])
+    head_row = ws.max_row + 1
+    ws.append([c.title for c in table.columns])
+    for cell in ws[head_row]:
+        cell.font = Font(bold=True)
+    decimals = {i: get_currency(c.currency).decimals for i, c in enumerate(table.columns)
+                if c.kind == MONEY}
+    bold_styles = {HEADING, SUBTOTAL}
+
+    def put(row: tuple, bold: bool) -> None:
+        values = []
+        for i, v in enumerate(row):
+            if i in decimals and isinstance(v, int):
+                values.append(Decimal(v).scaleb(-decimals[i]))
+            else:
+                values.append(v)
+        ws.append(values)
+        r = ws.max_row
+        for i, cell in enumerate(ws[r]):
+            if i in decimals:
+                cell.number_format = "#,##0" + ("." + "0" * decimals[i] if decimals[i] else "")
+            elif isinstance(cell.value, date):
+                cell.number_format = "DD/MM/YYYY"
+            if bold:
+                cell.font = Font(bold=True)
+
+    for i, row in enumerate(table.rows):
+        put(tuple(row), table.style(i) in bold_styles)
+    if table.totals:
+        put(tuple(table.totals), True)
+    for note in table.notes:
+        ws.append([note])
+    for i, c in enumerate(table.columns):
+        letter = ws.cell(row=head_row, column=i + 1).column_letter
+        ws.column_dimensions[letter].width = 16 if is_figure(c) or c.kind == DATE else (
+            40 if i else 14)
+        if is_figure(c):
+            ws.cell(row=head_row, column=i + 1).alignment = Alignment(horizontal="right")
+    ws.freeze_panes = ws.cell(row=head_row + 1, column=1)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def _rows(doc: CashJournalDoc, money) -> list[list[str]]:

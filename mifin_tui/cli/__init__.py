@@ -108,19 +108,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--public-url", help=_("the address browsers use, behind a proxy"))
 
-    p = add("report", cmd_report, _("print a report as a table, CSV or PDF"))
+    p = add("report", cmd_report, _("print a report as a table, CSV, PDF or XLSX"))
     p.add_argument("name", nargs="?", help=_("report name (see --list)"))
     p.add_argument("--list", action="store_true", help=_("list the reports"))
     p.add_argument("--date", type=parse_date, help=_("business date (default: the open day)"))
     p.add_argument("--till", help=_("till code (default: every till and the vault)"))
     p.add_argument("--currency", help=_("currency (default: the institution's)"))
-    p.add_argument("--format", choices=("table", "csv", "pdf"), default="table")
-    p.add_argument("--output", metavar="FILE", help=_("write to FILE instead of the screen"))
-    p.add_argument("account", nargs="?", help=_("account number (statement)"))
     p.add_argument("--from", dest="date_from", type=parse_date,
-                   help=_("first day of the period (statement)"))
-    p.add_argument("--to", dest="date_to", type=parse_date,
-                   help=_("last day of the period (statement)"))
+                   help=_("first day of the period"))
+    p.add_argument("--to", dest="date_to", type=parse_date, help=_("last day of the period"))
+    p.add_argument("--account", help=_("GL account code or account number (account-sheet, "
+                                       "statement)"))
+    p.add_argument("--branch", help=_("branch code (default: every branch)"))
+    p.add_argument("--format", choices=("table", "csv", "pdf", "xlsx"), default="table")
+    p.add_argument("--output", metavar="FILE", help=_("write to FILE instead of the screen"))
+    p.add_argument("account_number", nargs="?", metavar="ACCOUNT",
+                   help=_("account number (statement), or use --account"))
 
     add_schedule_parser(add)
 

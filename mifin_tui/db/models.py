@@ -424,6 +424,44 @@ class LoanProduct(BaseModel):
     created_by = pw.ForeignKeyField(User, null=True, backref="+")
     created_at = pw.DateTimeField()
     updated_at = pw.DateTimeField()
+class ManualEntry(BaseModel):
+    """An accountant's journal entry (opération diverse) waiting for a second person.
+
+    Entered as a draft of balanced lines; another user validates it (then it is posted
+    through the ledger with an OD voucher) or rejects it with a reason.
+    """
+
+    uid = pw.CharField(unique=True, default=new_uid)
+    branch = pw.ForeignKeyField(Branch, backref="+")
+    currency = pw.CharField(max_length=3)
+    label = pw.CharField()
+    status = pw.CharField(default="pending")  # pending | posted | rejected
+    entered_by = pw.ForeignKeyField(User, backref="+")
+    entered_at = pw.DateTimeField()
+    business_date = pw.DateField()
+    decided_by = pw.ForeignKeyField(User, null=True, backref="+")
+    decided_at = pw.DateTimeField(null=True)
+    decision_note = pw.CharField(default="")
+    txn = pw.ForeignKeyField(JournalTransaction, null=True, backref="+")
+
+
+class ManualEntryLine(BaseModel):
+    entry = pw.ForeignKeyField(ManualEntry, backref="lines")
+    line = pw.SmallIntegerField()
+    # A line names a ledger account, or a GL account whose branch internal account is
+    # found (or opened) when the entry is posted.
+    account = pw.ForeignKeyField(Account, null=True, backref="+")
+    gl_account = pw.ForeignKeyField(GLAccount, backref="+")
+    debit = pw.BigIntegerField(default=0)
+    credit = pw.BigIntegerField(default=0)
+    label = pw.CharField(default="")
+
+    class Meta:
+        indexes = ((("entry", "line"), True),)
+        constraints = [
+            pw.Check("debit >= 0 AND credit >= 0"),
+            pw.Check("(debit > 0 AND credit = 0) OR (credit > 0 AND debit = 0)"),
+        ]
 
 
 class AuditLog(BaseModel):
@@ -619,6 +657,8 @@ MODELS: tuple[type[BaseModel], ...] = (
     Voucher,
     TransferRequest,
     Holiday,
+    ManualEntry,
+    ManualEntryLine,
     AuditLog,
     LoanProduct,
     SavingsProduct,

@@ -21,6 +21,7 @@ from mifin_tui.services import (
     auth,
     cash,
     clock,
+    demo_accounting,
     demo_closing,
     demo_members,
     institution,
@@ -187,6 +188,7 @@ def build(
     while day < today:
         with clock.simulated(_working_hours(day, rng)):
             _counter_day(ctx, rng, member_accounts, cashier_tills, on_open=newcomers.day)
+            demo_accounting.replay_day(ctx, day)
             day = demo_closing.close_day(ctx["gerant"], on_day_closed)
     # Today, at the real time: both tills open and working, a large supply waiting
     # for the gérant.
@@ -209,6 +211,7 @@ def build(
     from mifin_tui.services import demo_savings  # savings of every kind (issue 6)
 
     demo_savings.build(ctx, seed, currency)
+    demo_accounting.waiting_entry(ctx)
     from mifin_tui.db.models import JournalTransaction
 
     return DemoResult(

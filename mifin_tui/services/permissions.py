@@ -65,6 +65,11 @@ PERMISSION_LABELS: dict[str, str] = {
     "member.leave": N_("Record a member's resignation (démission)"),
     "member.import": N_("Import a member register from a spreadsheet"),
     "group.manage": N_("Create groups and associations and manage their members"),
+    "report.accounting": N_("Read the accounting reports: journal, trial balance, account "
+                            "sheets, balance sheet, income statement"),
+    "journal.enter": N_("Enter manual journal entries (drafts waiting for validation)"),
+    "journal.validate": N_("Validate or reject manual journal entries entered by others"),
+    "chart.manage": N_("Open sub-accounts in the chart of accounts"),
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -81,15 +86,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          "audit.read", "transfer.approve", "voucher.reprint", "cashjournal.read",
          "loan.simulate", "member.edit", "member.approve_duplicate", "member.leave",
          "group.manage", "account.open", "account.hold", "account.mandate",
-         "withdrawal.approve"}
+         "withdrawal.approve", "report.accounting", "journal.validate"}
     ),
     ACCOUNTANT: frozenset(
         {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",
-         "voucher.reprint", "cashjournal.read"}
+         "voucher.reprint", "cashjournal.read", "report.accounting", "journal.enter",
+         "journal.validate", "chart.manage"}
     ),
     AUDITOR: frozenset(
         {"member.read", "account.read", "ledger.read", "audit.read", "audit.verify",
-         "cashjournal.read"}
+         "cashjournal.read", "report.accounting"}
     ),
     ADMIN: frozenset({"user.manage", "settings.manage", "audit.read", "till.manage",
                       "product.manage", "member.import", "savings.products"}),

@@ -45,6 +45,10 @@ EXPECTED = {
     "account.mandate": {"cashier", "manager"},
     "withdrawal.approve": {"manager"},
     "passbook.print": {"cashier"},
+    "report.accounting": {"manager", "accountant", "auditor"},
+    "journal.enter": {"accountant"},
+    "journal.validate": {"manager", "accountant"},
+    "chart.manage": {"accountant"},
 }
 
 # Functions that take a context but are building blocks run inside another
@@ -60,6 +64,7 @@ NOT_GATED = {
     "mifin_tui.services.auth.change_own_password",
     "mifin_tui.services.users.set_language",
     "mifin_tui.services.permissions.check",  # the gate itself
+    "mifin_tui.services.report_registry.available",  # names of reports, no data
 }
 
 

@@ -33,7 +33,7 @@ async def test_each_role_sees_its_own_menu(admin, make_user):
                    "till_differences", "loan_simulator", "printer_settings", "password",
                    "language"]),
         "kalala": (PASSWORD, ["statement", "account_lookup", "member_card", "cash_journal",
-                              "journal", "audit_log", "verify", "logout"],
+                              "journal", "reports", "audit_log", "verify", "logout"],
                    ["groups", "till_differences", "printer_settings", "password",
                     "language"]),
     }
