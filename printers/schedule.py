@@ -14,9 +14,8 @@ from decimal import Decimal
 from fpdf import FPDF
 
 from mifin_tui.i18n import N_, translator
-from mifin_tui.services.loan_documents import ScheduleDoc
+from mifin_tui.services.loan_documents import ScheduleDoc, schedule_words
 from mifin_tui.services.money import format_amount
-from mifin_tui.services.words import amount_in_words
 from printers._fonts import FAMILY, new_pdf
 from printers._layout import PT, Flow, Measure, draw_text, format_date
 
@@ -113,10 +112,11 @@ def schedule_pdf(doc: ScheduleDoc) -> bytes:
         (t["net"], money_sym(s.net_disbursed)),
         (t["teg"], teg_text(s.teg, terms.teg_method, lang)),
     ]
+    spelled = schedule_words(s, lang)
     words_cost = t["cost"].format(amount=money_sym(s.cost_of_credit),
-                                  words=amount_in_words(s.cost_of_credit, cur, lang))
+                                  words=spelled.cost_of_credit)
     words_total = t["repay"].format(amount=money_sym(s.totals.total),
-                                    words=amount_in_words(s.totals.total, cur, lang))
+                                    words=spelled.total_to_repay)
     texts = [doc.institution, doc.branch_name, doc.product, doc.borrower, *t.values(),
              *(f for pair in facts for f in pair), words_cost, words_total, *doc.signatures,
              *(c for row in rows for c in row)]
@@ -157,8 +157,8 @@ def schedule_pdf(doc: ScheduleDoc) -> bytes:
             cells = []
             for j, (label, value) in enumerate(facts[i:i + 2]):
                 x = MARGIN + j * half
-                cells += [(label, x, half * 0.55, "", "L"),
-                          (value, x + half * 0.55, half * 0.43, "B", "L")]
+                cells += [(label, x, half * 0.46, "", "L"),
+                          (value, x + half * 0.46, half * 0.52, "B", "L")]
             f.columns(cells, 8.5, gap_after=0.6)
         f.space(2.0)
         return f

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mifin_tui.services.schedule import Schedule
+from mifin_tui.services.words import amount_in_words
 
 
 @dataclass(frozen=True)
@@ -22,3 +23,19 @@ class ScheduleDoc:
     printed_at: datetime | None = None
     language: str = "fr"
     signatures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScheduleWords:
+    """The figures a contract writes out "en toutes lettres"."""
+
+    principal: str
+    total_to_repay: str
+    cost_of_credit: str
+
+
+def schedule_words(schedule: Schedule, language: str = "fr") -> ScheduleWords:
+    cur = schedule.terms.currency
+    return ScheduleWords(amount_in_words(schedule.terms.principal, cur, language),
+                         amount_in_words(schedule.totals.total, cur, language),
+                         amount_in_words(schedule.cost_of_credit, cur, language))

@@ -229,8 +229,11 @@ def due_dates(terms: ScheduleTerms) -> tuple[date, ...]:
         return tuple(nominal)
     out: list[date] = []
     previous = terms.start
+    weekend, holidays = cal.weekend, cal.holidays
     for day in nominal:
-        moved = cal.on_or_after(day)
+        # The working day itself is by far the common case: test it inline.
+        moved = day if day.weekday() not in weekend and day not in holidays \
+            else cal.on_or_after(day)
         # A long closure could bring two dates together; they stay one day apart at least.
         if moved <= previous:
             moved = cal.next_after(previous)

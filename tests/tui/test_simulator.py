@@ -118,3 +118,43 @@ async def test_a_product_fills_the_terms_and_its_limits_hold(admin, make_user):
         await type_text(pilot, "99")
         await settle(pilot)
         assert "between 12 and 52" in screen.error
+
+
+async def test_a_seasonal_plan_with_dates_typed_and_a_long_table_pages(admin, make_user):
+    make_user("manager", username="gerant")
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_simulator(pilot, app, "gerant")
+        screen = app.screen
+        await pilot.press("enter")
+        await type_text(pilot, "2000")
+        await pilot.press("enter", "enter", "enter")  # USD, rate 24 kept
+        await type_text(pilot, "2")
+        await pilot.press("enter", "down", "down", "down", "down", "enter")  # seasonal
+        await pilot.pause()
+        assert str(screen.query_one("#frequency").value) == "seasonal"
+        await settle(pilot)
+        assert "one due date per instalment" in screen.error
+        screen.query_one("#due_dates").focus()
+        await pilot.pause()
+        await type_text(pilot, "01/06/2027 01/09/2027")
+        await settle(pilot)
+        assert screen.error == ""
+        assert [r[1] for r in table_rows(app)[:2]] == ["01/06/2027", "01/09/2027"]
+        # Back to weekly over two years: 104 rows, Page Down moves through them.
+        screen.query_one("#due_dates").focus()
+        await pilot.pause()
+        await pilot.press("end", *["backspace"] * 21)  # the dates go
+        screen.query_one("#term").focus()
+        await pilot.pause()
+        await pilot.press("end", "backspace", "backspace")
+        await type_text(pilot, "104")
+        screen.query_one("#frequency").focus()
+        await pilot.pause()
+        await pilot.press("down", "up", "up", "up", "enter")  # weekly, the first choice
+        await settle(pilot)
+        assert screen.error == "" and len(table_rows(app)) == 105
+        table = screen.query_one("#schedule")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert table.cursor_row > 0 or table.scroll_y > 0
