@@ -81,8 +81,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 # Savings (issue 6): added apart so the table above stays as it was.
 ROLE_PERMISSIONS[CASHIER] |= {"account.open", "account.mandate", "passbook.print"}
-ROLE_PERMISSIONS[MANAGER] |= {"account.open", "account.hold", "account.mandate",
-                              "withdrawal.approve"}
+ROLE_PERMISSIONS[MANAGER] |= {"account.hold", "account.mandate", "withdrawal.approve"}
 ROLE_PERMISSIONS[ADMIN] |= {"savings.products"}
 
 

@@ -33,7 +33,7 @@ EXPECTED = {
     "user.manage": {"admin"},
     "settings.manage": {"admin"},
     "savings.products": {"admin"},
-    "account.open": {"cashier", "manager"},
+    "account.open": {"cashier"},
     "account.hold": {"manager"},
     "account.mandate": {"cashier", "manager"},
     "withdrawal.approve": {"manager"},

@@ -21,13 +21,14 @@ async def test_each_role_sees_its_own_menu(admin, make_user):
     make_user("auditor", username="kalala")
     expected = {
         "admin": (ADMIN_PASSWORD, ["audit_log", "users", "tills", "printer_settings",
-                                   "password", "language", "logout"]),
+                                   "password", "language", "logout", "savings_products"]),
         "mbuyi": (PASSWORD, ["account_lookup", "open_till", "close_till", "vault_transfer",
                              "cash_journal", "reprint", "till_differences", "printer_settings",
-                             "password", "language", "logout", "deposit", "withdrawal"]),
+                             "password", "language", "logout", "deposit", "withdrawal",
+                             "account_transfer", "statement", "account_open"]),
         "kalala": (PASSWORD, ["account_lookup", "cash_journal", "till_differences", "journal",
                               "audit_log", "verify", "printer_settings", "password",
-                              "language", "logout"]),
+                              "language", "logout", "statement"]),
     }
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
