@@ -78,6 +78,8 @@ def _validate(spec: SettingSpec, value: Any) -> None:
                 lo=spec.minimum, hi=spec.maximum)})
     if spec.key in ("default_language", "document_language") and value not in ("fr", "en"):
         raise ValidationError({spec.key: _("Choose fr or en.")})
+    if spec.key == "passbook_format" and value not in ("A5", "A6"):
+        raise ValidationError({spec.key: _("Choose A5 or A6.")})
 
 
 def put(key: str, value: Any) -> None:
