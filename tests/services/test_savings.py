@@ -309,3 +309,18 @@ def test_the_member_card_opens_the_screens_on_an_account(branch):
     for entry in ("deposit", "withdrawal", "statement"):
         screen = menu.get(entry).build(branch["cashier"], account_id=branch["account"])
         assert screen.account is not None and screen.account.id == branch["account"]
+
+
+def test_a_loan_places_and_releases_its_collateral_inside_its_own_operation(branch):
+    c, m = branch["cashier"], branch["manager"]
+    acc = branch["account"]
+    with pytest.raises(RuntimeError):
+        savings.hold_within(c, acc, 1_000, "collateral", "loan:KIN-30-0000009-88")
+    with db.write_transaction():
+        hold = savings.hold_within(c, acc, 1_000, "collateral", "loan:KIN-30-0000009-88")
+    assert savings.available_balance(acc) == 10_000 - 1_000 - 500
+    with pytest.raises(PermissionDenied, match="loan:KIN-30-0000009-88"):
+        savings.release_hold(m, hold.id)  # the gérant's screen cannot free a loan's collateral
+    with db.write_transaction():
+        savings.release_within(c, hold.id, "loan:KIN-30-0000009-88")
+    assert savings.available_balance(acc) == 9_500
