@@ -83,6 +83,18 @@ def test_existing_free_savings_accounts_get_the_free_product(admin):
     assert SavingsAccount.get_by_id(acc.id).product.code == "LIB-CDF"
 
 
+def test_a_database_upgraded_from_before_savings_gets_its_products(admin):
+    with db.write_transaction():
+        m = members.create_row(admin, {"surname": "Lukusa"}, FIRST_DAY)
+        acc = accounts.open_member_account(m, "savings_free", USD, "Free savings", FIRST_DAY)
+        # as a schema-4 database would be after the upgrade: no product, no savings row
+        SavingsAccount.delete().execute()
+        SavingsProduct.delete().execute()
+    assert savings_products.free_product(USD).code == "LIB-USD"
+    assert SavingsProduct.select().count() == 10
+    assert SavingsAccount.get_by_id(acc.id).product.code == "LIB-USD"
+
+
 def test_deposit_posts_a_be_and_shows_the_new_balance(branch):
     c = branch["cashier"]
     receipt = savings.deposit(c, branch["account"], 25_000, party_name="Kabongo",
