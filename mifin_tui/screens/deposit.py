@@ -19,7 +19,10 @@ from mifin_tui.widgets.formatting import fmt_amount
 
 class DepositScreen(SavingsFormScreen):
     TITLE_MSGID = N_("Deposit")
-    BINDINGS = [Binding("f2", "submit", N_("Confirm"), id="deposit.submit")]
+    BINDINGS = [
+        Binding("f2", "submit", N_("Confirm"), id="deposit.submit"),
+        Binding("f7", "passbook", N_("Passbook"), id="deposit.passbook"),
+    ]
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="deposit-form", classes="form", can_focus=False):
@@ -90,3 +93,11 @@ class DepositScreen(SavingsFormScreen):
             _("Posted with voucher {number}. New balance: {balance}.").format(
                 number=receipt.voucher_number, balance=balance))
         self.query_one("#amount").focus()
+
+    def action_passbook(self) -> None:
+        """The member's passbook is printed after his deposit: its screen, on this account."""
+        from mifin_tui.screens.passbook import PassbookScreen
+
+        if self.app.screen is self:
+            self.app.push_screen(PassbookScreen(
+                self.ctx, account_id=self.account.id if self.account else None))

@@ -31,6 +31,7 @@ class WithdrawalScreen(SavingsFormScreen):
         Binding("f2", "submit", N_("Confirm"), id="withdrawal.submit"),
         Binding("f6", "pay_approved", N_("Pay approved"), id="withdrawal.pay"),
         Binding("f7", "tontine_payout", N_("Tontine payout"), id="withdrawal.tontine"),
+        Binding("f8", "close_account", N_("Close the account"), id="withdrawal.close"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -209,3 +210,11 @@ class WithdrawalScreen(SavingsFormScreen):
                 print_voucher(self.app, receipt.doc)
 
         self.app.push_screen(ConfirmDialog(_("Tontine payout"), lines), callback=confirmed)
+
+    def action_close_account(self) -> None:
+        """Closing pays the whole balance out: its screen, on this account."""
+        from mifin_tui.screens.account_close import AccountCloseScreen
+
+        if self.app.screen is self:
+            self.app.push_screen(AccountCloseScreen(
+                self.ctx, account_id=self.account.id if self.account else None))

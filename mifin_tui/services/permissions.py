@@ -85,8 +85,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {"member.read", "member.create", "account.read", "ledger.read", "day.close",
          "audit.read", "transfer.approve", "voucher.reprint", "cashjournal.read",
          "loan.simulate", "member.edit", "member.approve_duplicate", "member.leave",
-         "group.manage", "account.open", "account.hold", "account.mandate",
-         "withdrawal.approve", "report.accounting", "journal.validate"}
+         "group.manage", "account.hold", "account.mandate", "withdrawal.approve",
+         "report.accounting", "journal.validate"}
     ),
     ACCOUNTANT: frozenset(
         {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",

@@ -154,7 +154,15 @@ def ensure_defaults() -> None:
     install_defaults(inst.regulator, get_profile(inst.regulator).currencies)
 
 
+def _upgraded_once() -> None:
+    """A database upgraded to schema 5 has no products yet: install them on first use."""
+    if not SavingsProduct.select().exists():
+        with write_transaction():
+            ensure_defaults()
+
+
 def free_product(currency: str) -> SavingsProduct | None:
+    _upgraded_once()
     return (SavingsProduct.select().where((SavingsProduct.kind == FREE)
                                           & (SavingsProduct.currency == currency)
                                           & SavingsProduct.active)
@@ -163,6 +171,7 @@ def free_product(currency: str) -> SavingsProduct | None:
 
 @requires("account.read")
 def list_products(ctx: Context, *, active_only: bool = False) -> list[ProductView]:
+    _upgraded_once()
     query = SavingsProduct.select().order_by(SavingsProduct.currency, SavingsProduct.id)
     if active_only:
         query = query.where(SavingsProduct.active)
@@ -172,6 +181,7 @@ def list_products(ctx: Context, *, active_only: bool = False) -> list[ProductVie
 @requires("savings.products")
 def products_to_configure(ctx: Context) -> list[ProductView]:
     """Every product, for the administrator's screen."""
+    _upgraded_once()
     return [view(p) for p in SavingsProduct.select().order_by(SavingsProduct.currency,
                                                               SavingsProduct.id)]
 

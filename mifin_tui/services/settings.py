@@ -110,6 +110,8 @@ def _validate(spec: SettingSpec, value: Any) -> None:
             not isinstance(value, dict) or any(v not in ("block", "warn")
                                                for v in value.values())):
         raise ValidationError({spec.key: _("Each kind of request is block or warn.")})
+    if spec.key == "passbook_format" and value not in ("A5", "A6"):
+        raise ValidationError({spec.key: _("Choose A5 or A6.")})
 
 
 def put(key: str, value: Any) -> None:

@@ -83,6 +83,18 @@ def test_existing_free_savings_accounts_get_the_free_product(admin):
     assert SavingsAccount.get_by_id(acc.id).product.code == "LIB-CDF"
 
 
+def test_a_database_upgraded_from_before_savings_gets_its_products(admin):
+    with db.write_transaction():
+        m = members.create_row(admin, {"surname": "Lukusa"}, FIRST_DAY)
+        acc = accounts.open_member_account(m, "savings_free", USD, "Free savings", FIRST_DAY)
+        # as a schema-4 database would be after the upgrade: no product, no savings row
+        SavingsAccount.delete().execute()
+        SavingsProduct.delete().execute()
+    assert savings_products.free_product(USD).code == "LIB-USD"
+    assert SavingsProduct.select().count() == 10
+    assert SavingsAccount.get_by_id(acc.id).product.code == "LIB-USD"
+
+
 def test_deposit_posts_a_be_and_shows_the_new_balance(branch):
     c = branch["cashier"]
     receipt = savings.deposit(c, branch["account"], 25_000, party_name="Kabongo",
@@ -309,3 +321,18 @@ def test_the_member_card_opens_the_screens_on_an_account(branch):
     for entry in ("deposit", "withdrawal", "statement"):
         screen = menu.get(entry).build(branch["cashier"], account_id=branch["account"])
         assert screen.account is not None and screen.account.id == branch["account"]
+
+
+def test_a_loan_places_and_releases_its_collateral_inside_its_own_operation(branch):
+    c, m = branch["cashier"], branch["manager"]
+    acc = branch["account"]
+    with pytest.raises(RuntimeError):
+        savings.hold_within(c, acc, 1_000, "collateral", "loan:KIN-30-0000009-88")
+    with db.write_transaction():
+        hold = savings.hold_within(c, acc, 1_000, "collateral", "loan:KIN-30-0000009-88")
+    assert savings.available_balance(acc) == 10_000 - 1_000 - 500
+    with pytest.raises(PermissionDenied, match="loan:KIN-30-0000009-88"):
+        savings.release_hold(m, hold.id)  # the gérant's screen cannot free a loan's collateral
+    with db.write_transaction():
+        savings.release_within(c, hold.id, "loan:KIN-30-0000009-88")
+    assert savings.available_balance(acc) == 9_500

@@ -78,3 +78,10 @@ def test_the_passbook_goes_on_from_the_last_printed_line(branch, tmp_path):  # n
     settings.put("passbook_format", "A5")
     savings.deposit(c, acc, 2_000, party_name="K", purpose="x")
     assert savings_passbook.pending(c, acc).lines_per_page == 24
+
+
+def test_the_passbook_format_is_a5_or_a6(admin):
+    with pytest.raises(ValidationError, match="A5 or A6"):
+        settings.change(admin, "passbook_format", "A4")
+    settings.change(admin, "passbook_format", "A5")
+    assert savings_passbook.page_format() == "A5"

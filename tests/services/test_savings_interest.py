@@ -135,3 +135,4 @@ def test_available_balance_never_negative_and_ledger_balanced(branch, ops):  # n
         totals = Entry.select(db.models.pw.fn.SUM(Entry.debit),
                               db.models.pw.fn.SUM(Entry.credit)).tuples().get()
         assert totals[0] == totals[1]
+    assert check.run().ok  # every running balance against its entries, the audit chain

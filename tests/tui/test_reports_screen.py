@@ -98,14 +98,16 @@ async def test_trial_balance_shown_printed_and_exported(demo_db, tmp_path, monke
     assert sheet["A3"].value == "Trial balance"
 
 
-async def test_a_cashier_sees_only_the_cash_journal(demo_db):
+async def test_a_cashier_sees_only_his_reports(demo_db):
     cashier, _ctx, _member, demo = demo_db
     from mifin_tui.services import report_registry
 
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, cashier.username, cashier.password)
-        assert [s.name for s in report_registry.available(app.ctx)] == ["cash-journal"]
+        # the cash journal, and the statement of an account he may look up
+        assert [s.name for s in report_registry.available(app.ctx)] == ["cash-journal",
+                                                                         "statement"]
         menu = app.screen.query_one("#menu", OptionList)
         ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
         assert "reports" not in ids

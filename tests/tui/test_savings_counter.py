@@ -100,10 +100,11 @@ async def test_a_cashier_pays_a_withdrawal_and_a_large_one_waits_for_the_gerant(
         await pilot.press("enter")
         await pilot.pause()
         summary = str(app.screen.query_one("#account-summary").render())
-        assert "May sign: the holder; Mwamba Kasongo Pierre (Mandataire, Passeport OP-5521)" \
-            in summary
+        assert "May sign: the holder; " in summary
+        assert "Mwamba Kasongo Pierre (Mandataire, Passeport OP-5521)" in summary
         assert app.screen.focused.id == "signatory"
-        await pilot.press("down", "down", "enter")  # open the list: the mandataire signs
+        index = [m.id for m in savings.account_view(cashier, acc.id).mandates].index(mandate.id)
+        await pilot.press("down", *["down"] * (index + 1), "enter")  # the mandataire signs
         await pilot.pause()
         assert app.screen.query_one("#signatory").value == str(mandate.id)
         app.screen.query_one("#amount").focus()

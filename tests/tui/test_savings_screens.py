@@ -69,9 +69,11 @@ async def test_passbook_prints_the_new_lines_and_remembers_them(counter):  # noq
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, counter, "caissier1")
-        await open_entry(app, pilot, "passbook")
+        await pilot.press("f11")  # the deposit screen, then F7 for the passbook
+        await pilot.pause()
         await type_text(pilot, acc.number)
         await pilot.press("enter")
+        await pilot.press("f7")
         await pilot.pause()
         assert "lines to print, from line 1" in str(
             app.screen.query_one("#passbook-head").render())
@@ -138,9 +140,13 @@ async def test_open_then_close_an_account(counter):  # noqa: F811
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, counter, "caissier1")
-        await open_entry(app, pilot, "account_close")
+        await pilot.press("f12")  # the withdrawal screen, then F8 to close the account
+        await pilot.pause()
         await type_text(pilot, opened.number)
         await pilot.press("enter")
+        await pilot.press("f8")
+        await pilot.pause()
+        assert app.screen.focused.id == "reason"
         await type_text(pilot, "Le membre quitte Kinshasa")
         await pilot.press("enter")
         await pilot.pause()
@@ -182,8 +188,8 @@ async def test_the_manager_blocks_releases_and_adds_a_mandataire(counter):  # no
         await pilot.press("f6")
         await pilot.pause()
         assert "may now sign" in str(app.screen.query_one("#holds-result").render())
-    assert AccountMandate.get(AccountMandate.account == acc.id).full_name == \
-        "Ngoy Mwenze Clarisse"
+    assert AccountMandate.get((AccountMandate.account == acc.id)
+                              & (AccountMandate.full_name == "Ngoy Mwenze Clarisse")).active
     assert [m.full_name for m in savings.account_view(ctx_of(counter, "caissier1"),
                                                       acc.id).mandates][-1:] == [
         "Ngoy Mwenze Clarisse"]
