@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def build(path: Path, count: int, seed: int) -> None:
     from mifin_tui import db
+    from mifin_tui.db.bulk import insert_rows
     from mifin_tui.db.models import Member
     from mifin_tui.services import institution, members
     from mifin_tui.services.demo_names import random_person
@@ -46,11 +47,10 @@ def build(path: Path, count: int, seed: int) -> None:
             batch.append(members.row_values(f"KIN-{n:06d}", admin.branch_id, fields,
                                             date(2020, 1, 1), admin.user_id,
                                             "2026-11-23 08:00:00"))
-            if len(batch) == 1000:
-                Member.insert_many(batch).execute()
+            if len(batch) == 5000:
+                insert_rows(Member, batch)
                 batch = []
-        if batch:
-            Member.insert_many(batch).execute()
+        insert_rows(Member, batch)
     print(f"built {count} members in {time.perf_counter() - started:.1f} s")
 
 

@@ -84,6 +84,8 @@ def make_groups(agent: Context, rng: random.Random, zone: str) -> None:
         name = random_group_name(rng, zone)
         if kind == "solidarity" and not name.startswith("Groupe"):
             name = f"Groupe solidaire {name.split()[-1]}"
+        elif kind == "association" and name.startswith("Groupe"):
+            name = f"Association {name.split()[-1]}"
         try:
             group = groups.create(agent, name, kind, random_person(rng, zone)["commune"])
         except MifinError:
