@@ -102,6 +102,7 @@ from mifin_tui.services import (
     ledger,
     settings,
 )
+from mifin_tui.services import closing_savings
 from mifin_tui.services.closing_doc import (
     ClosingReportDoc,
     Finding,
@@ -594,6 +595,11 @@ def _describe_close(_: Callable[[str], str], language: str, detail: Mapping[str,
 # before "year_end": see the module docstring.
 STEPS: list[Step] = [
     Step("checks", N_("Checks"), _start_checks, describe=_describe_checks),
+    Step("savings_interest", N_("Savings interest"), closing_savings.savings_interest,
+         applies=lambda r: r.month_end, total=lambda r: 1,
+         describe=closing_savings.describe_interest),
+    Step("dormancy", N_("Dormant savings accounts"), closing_savings.dormancy,
+         total=lambda r: 1, describe=closing_savings.describe_dormancy),
     Step("year_end", N_("Year end: income and expenses closed to the result"), _year_end,
          applies=lambda r: r.year_end, total=_count_year_end, describe=_describe_year_end),
     Step("backup", N_("Backup of the database"), _backup, total=lambda r: 1,

@@ -1,0 +1,60 @@
+"""The savings steps of the nightly closing: interest at the end of its period, dormancy.
+
+Both services are idempotent on their own (interest once per account and period; an
+account marked dormant stays so), and each step is one transaction with its progress,
+so a closing killed in the middle of them and run again posts nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from mifin_tui.services.money import format_amount
+
+if TYPE_CHECKING:
+    from mifin_tui.services.closing import StepRun
+
+
+def savings_interest(r: StepRun) -> None:
+    """Interest of the interest-bearing accounts whose posting period ends this month
+    (the service skips the products that post quarterly or yearly on other months)."""
+    from mifin_tui.services import savings_interest as interest
+    from mifin_tui.services.closing import Batch
+
+    def work() -> Batch:
+        done = interest.post_interest(r.ctx, r.day)
+        return Batch(items=done.posted, amounts=dict(done.gross),
+                     detail={"tax": dict(done.tax), "skipped": done.skipped})
+
+    r.once(work)
+
+
+def describe_interest(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+                      items: int, amounts: Mapping[str, int]) -> list[str]:
+    if not items:
+        return [_("No interest to post this month.")]
+    tax = detail.get("tax", {})
+    return [_("{n} accounts credited: interest {gross}, tax withheld {tax}.").format(
+        n=items, gross=format_amount(amount, cur, language),
+        tax=format_amount(tax.get(cur, 0), cur, language))
+        for cur, amount in sorted(amounts.items())]
+
+
+def dormancy(r: StepRun) -> None:
+    from mifin_tui.services import savings_interest as interest
+    from mifin_tui.services.closing import Batch
+
+    def work() -> Batch:
+        marked = interest.mark_dormant(r.ctx, r.day)
+        return Batch(items=len(marked), detail={"accounts": marked[:20]})
+
+    r.once(work)
+
+
+def describe_dormancy(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+                      items: int, amounts: Mapping[str, int]) -> list[str]:
+    if not items:
+        return []
+    shown = ", ".join(detail.get("accounts", []))
+    return [_("{n} accounts became dormant: {accounts}").format(n=items, accounts=shown)]
