@@ -4,9 +4,9 @@
 
 `mifin` runs in a real 80x24 pseudo-terminal, as sshd would give it. A cashier
 logs in; from the first paint of the main menu on, every byte Mifin writes to
-the terminal is counted while he takes a vault supply of cash (open the screen,
-type the amount and the reason, confirm, voucher printed to a folder), then
-returns to the menu. Then 20 s of idle are counted (goal: nothing: no clock, no
+the terminal is counted while he takes a cash deposit (F11, the account number,
+the amount, F2 on the confirmation, the BE printed to a folder, back to the menu),
+then a vault supply of cash the same way. Then 20 s of idle are counted (goal: nothing: no clock, no
 spinner). Prints figures; asserts nothing. Goal (issue 12): one operation <= 30 KB.
 
 The flow runs twice: with Textual's output as it is (MIFIN_THIN_OUTPUT=0) and with
@@ -20,6 +20,7 @@ import fcntl
 import os
 import re
 import select
+import sqlite3
 import signal
 import struct
 import subprocess
@@ -79,6 +80,41 @@ class Pty:
         os.close(self.master)
 
 
+def step(term: Pty, steps: list[tuple[str, int]], label: str, keys: list[str],
+         wait: str, timeout: float = 15) -> None:
+    """Send `keys` one by one as a typist would, wait for `wait`, count what came."""
+    mark = len(term.raw)
+    for key in keys:
+        term.send(key)
+        term.pump(0.3)
+    term.wait_for(wait, timeout, since=mark)
+    term.pump(0.5)
+    steps.append((label, len(term.raw) - mark))
+
+
+def deposit(term: Pty, account: str) -> tuple[str, list[tuple[str, int]]]:
+    """A cash deposit: F11, the account number, the amount, F2, the BE printed, back."""
+    steps: list[tuple[str, int]] = []
+    step(term, steps, "open the deposit screen (F11)", ["\x1b[23~"], r"N° compte|Account no")
+    step(term, steps, "type the account number; its holder and balance shown",
+         [account.replace("-", ""), "\r"], r"Solde|Balance")
+    step(term, steps, "depositor, ID, amount, purpose; the confirmation",
+         ["\r", "\r", "47", "\r", "\r"], r"Nouveau solde|Balance after")
+    step(term, steps, "F2: posted, voucher printed", ["\x1bOQ"], r"\.pdf")
+    step(term, steps, "back to the menu", ["\x1b"], r"Menu principal|Main menu")
+    return "one deposit, confirm, BE voucher, back", steps
+
+
+def vault_supply(term: Pty) -> tuple[str, list[tuple[str, int]]]:
+    steps: list[tuple[str, int]] = []
+    step(term, steps, "open the transfer screen (F6)", ["\x1b[17~"], r"Transfert|transfer")
+    step(term, steps, "type direction, currency, amount, reason; the confirmation",
+         ["\r", "\r", "50000", "\r", "Fond de caisse", "\r"], r"Confirm")
+    step(term, steps, "confirm: posted, voucher printed", ["\r"], r"\.pdf")
+    step(term, steps, "back to the menu", ["\x1b"], r"Menu principal|Main menu")
+    return "one vault supply, confirm, TC voucher, back", steps
+
+
 def measure(thin: bool) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="mifin-wire-"))
     db = tmp / "demo.db"
@@ -87,6 +123,11 @@ def measure(thin: bool) -> None:
                           "--members", "30"], capture_output=True, text=True, check=True)
     password = next(line.split()[1] for line in out.stdout.splitlines()
                     if line.startswith("caissier1 "))
+    account = sqlite3.connect(db).execute(
+        "SELECT a.number FROM account a JOIN savings_account s ON s.account_id = a.id "
+        "JOIN savings_product p ON p.id = s.product_id WHERE a.currency = 'USD' "
+        "AND a.status = 'active' AND p.kind = 'free' AND NOT s.dormant ORDER BY a.id"
+    ).fetchone()[0]
     env = {**os.environ, "TERM": os.environ.get("BENCH_TERM", "xterm-256color"), "LANG": "C.UTF-8",
            "MIFIN_RECEIPT_PRINTER": f"folder:{tmp}", "TEXTUAL_ANIMATIONS": "none",
            "MIFIN_THIN_OUTPUT": "1" if thin else "0"}
@@ -101,43 +142,20 @@ def measure(thin: bool) -> None:
         term.wait_for(r"Menu principal|Main menu")
         term.pump(1.0)  # the rest of the first paint
         first_paint = len(term.raw)
-        # One operation: a vault supply, voucher printed, back to the menu.
-        steps: list[tuple[str, int]] = []
-        term.send("\x1b[17~")  # F6: vault transfer
-        term.wait_for(r"Transfert|transfer", 15)
-        term.pump(0.5)
-        steps.append(("open the transfer screen", len(term.raw) - first_paint))
-        mark = len(term.raw)
-        for keys in ("\r", "\r", "50000", "\r", "Fond de caisse", "\r"):
-            term.send(keys)  # direction, currency (kept), amount, reason
-            term.pump(0.3)
-        term.wait_for(r"Confirm", 15, since=mark)
-        term.pump(0.5)
-        steps.append(("type direction, currency, amount, reason; the confirmation",
-                      len(term.raw) - mark))
-        mark = len(term.raw)
-        term.send("\r")  # confirm: posted, voucher printed
-        term.wait_for(r"\.pdf", 15, since=mark)
-        term.pump(0.5)
-        steps.append(("confirm: posted, voucher printed", len(term.raw) - mark))
-        mark = len(term.raw)
-        term.send("\x1b")  # back to the menu
-        term.wait_for(r"Menu principal|Main menu", 15, since=mark)
-        term.pump(0.5)
-        steps.append(("back to the menu", len(term.raw) - mark))
-        operation = len(term.raw) - first_paint
+        operations = [deposit(term, account), vault_supply(term)]
         idle = term.pump(20.0)
     finally:
         term.close()
-    printed = sorted(tmp.glob("TC-*.pdf"))
     print(f"== {'thin driver (default)' if thin else 'Textual output as is (MIFIN_THIN_OUTPUT=0)'}"
           f", TERM={env['TERM']}")
     print(f"login screen first paint: {login / 1024:6.1f} KB")
     print(f"log in to the first paint of the menu: {first_paint / 1024:6.1f} KB (total so far)")
-    print(f"one vault supply, confirm, voucher, back: {operation / 1024:6.1f} KB "
-          f"(goal <= 30 KB); voucher printed: {'yes' if printed else 'NO'}")
-    for label, size in steps:
-        print(f"   {label}: {size / 1024:.1f} KB")
+    for (name, steps), series in zip(operations, ("BE", "TC"), strict=True):
+        printed = "yes" if sorted(tmp.glob(f"{series}-*.pdf")) else "NO"
+        print(f"{name}: {sum(size for _l, size in steps) / 1024:6.1f} KB (goal <= 30 KB); "
+              f"voucher printed: {printed}")
+        for label, size in steps:
+            print(f"   {label}: {size / 1024:.1f} KB")
     print(f"20 s idle on the menu: {idle} bytes (goal: 0)")
 
 

@@ -6,6 +6,7 @@ The sshd runs the very `ForceCommand` that `mifin ssh-setup` prints.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import socket
@@ -64,7 +65,8 @@ def sshd(demo, tmp_path) -> Iterator[dict]:
         "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
         "StrictModes no", "PermitRootLogin prohibit-password",
         # the environment a branch server gives its sessions
-        "SetEnv LANG=C.UTF-8 TEXTUAL_ANIMATIONS=none",
+        "SetEnv LANG=C.UTF-8 TEXTUAL_ANIMATIONS=none "
+        f"MIFIN_RECEIPT_PRINTER=folder:{d / 'receipts'}",
         f"ForceCommand {setup.force_command()}", "",
     ]))
     os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
@@ -82,7 +84,7 @@ def sshd(demo, tmp_path) -> Iterator[dict]:
                 pytest.fail((d / "sshd.log").read_text())
             time.sleep(0.05)
     try:
-        yield {"port": port, "key": d / "client", "db": db_path}
+        yield {"port": port, "key": d / "client", "db": db_path, "receipts": d / "receipts"}
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -144,3 +146,55 @@ def test_a_dropped_connection_loses_nothing(sshd, demo):
         term.wait_for(MAIN_MENU, timeout=30)
     finally:
         term.close()
+
+
+def _a_usd_savings_account(db: Path) -> tuple[str, int]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT a.number, a.balance FROM account a JOIN savings_account s "
+            "ON s.account_id = a.id JOIN savings_product p ON p.id = s.product_id "
+            "WHERE a.kind = 'savings' AND a.currency = 'USD' AND a.status = 'active' "
+            "AND p.kind = 'free' AND NOT s.dormant ORDER BY a.id LIMIT 1").fetchone()
+
+
+def test_a_remote_cashier_makes_a_deposit(sshd, demo):
+    """Over SSH, keys only: F11, the account number, the amount, F2 on the confirmation;
+    the deposit is in the books and its BE voucher printed."""
+    _db, users = demo
+    number, before = _a_usd_savings_account(sshd["db"])
+    term = _ssh_terminal(sshd)
+    try:
+        log_in(term, "caissier1", users["caissier1"])
+        term.wait_for(MAIN_MENU, timeout=30)
+        term.press("F11")
+        term.wait_for(re.compile(r"N° compte|Account no"), timeout=15)  # the deposit form
+        term.type(number.replace("-", ""))
+        term.press("Enter")
+        term.wait_for(re.compile(r"Solde|Balance"), timeout=15)  # the account's summary
+        term.press("Enter")  # the holder deposits
+        term.press("Enter")  # no ID needed
+        term.type("47")
+        term.press("Enter")
+        term.press("Enter")  # the purpose is filled: Enter submits
+        term.wait_for(re.compile(r"F2"), timeout=15)
+        term.wait_for(re.compile(r"Nouveau solde|Balance after"), timeout=15)
+        term.press("F2")
+        screen = term.wait_for(re.compile(r"BE-KIN-\d{4}-\d{6}"), timeout=20)
+        voucher = re.search(r"BE-KIN-\d{4}-\d{6}", screen).group(0)
+        term.press("Escape")
+        term.wait_for(MAIN_MENU, timeout=15)
+        term.press("C-q")
+        assert "Traceback" not in term.wait_for("MIFIN-EXIT=", timeout=20)
+    finally:
+        term.close()
+    with sqlite3.connect(sshd["db"]) as conn:
+        amount, balance = conn.execute(
+            "SELECT v.amount, a.balance FROM voucher v JOIN account a "
+            "ON a.id = v.client_account_id WHERE v.number = ?", (voucher,)).fetchone()
+    assert (amount, balance) == (4_700, before + 4_700)
+    deadline = time.monotonic() + 10
+    while not list(sshd["receipts"].glob(f"{voucher}*.pdf")):
+        if time.monotonic() > deadline:
+            pytest.fail(f"no receipt for {voucher} in {sorted(sshd['receipts'].glob('*'))}")
+        time.sleep(0.1)
+    assert run_mifin("check", db=sshd["db"]).returncode == 0
