@@ -35,8 +35,9 @@ def current_language() -> str:
 
 
 def _(message: str) -> str:
-    """Translate `message` into the current language."""
-    return _translation.gettext(message)
+    """Translate `message` into the current language. The empty string stays empty:
+    gettext would answer it with the catalogue's header (an unset field on a screen)."""
+    return _translation.gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -51,7 +52,8 @@ def _catalogue(language: str) -> gettext.NullTranslations:
 
 def translator(language: str) -> Callable[[str], str]:
     """`_` for one language, whatever the user's: documents print in their own."""
-    return _catalogue(language).gettext
+    gettext_ = _catalogue(language).gettext
+    return lambda message: gettext_(message) if message else message
 
 
 def N_(message: str) -> str:

@@ -72,3 +72,13 @@ def test_french_is_the_default_language():
         [sys.executable, "-c", "from mifin_tui.i18n import _; print(_('Wrong user name or "
          "password.'))"], capture_output=True, text=True, check=True).stdout
     assert out.strip() != "Wrong user name or password."
+
+
+def test_an_empty_message_stays_empty_in_every_language():
+    # gettext answers "" with the catalogue's header: an unset field once showed it
+    from mifin_tui.i18n import _, set_language, translator
+
+    for lang in ("fr", "en"):
+        set_language(lang)
+        assert _("") == ""
+        assert translator(lang)("") == ""

@@ -43,10 +43,11 @@ class MemberCardScreen(MifinScreen):
         Binding("f4", "go('deposit')", N_("Deposit"), id="card.deposit"),
         Binding("f5", "go('withdrawal')", N_("Withdrawal"), id="card.withdrawal"),
         Binding("f6", "go('statement')", N_("Statement"), id="card.statement"),
-        Binding("f7", "go('loan_application')", N_("Loan application"), id="card.loan"),
+        Binding("f7", "go('loan_application')", N_("Loan"), id="card.loan"),
         Binding("f8", "edit", N_("Edit"), id="card.edit"),
-        Binding("f9", "print_form", N_("Print fiche"), id="card.print"),
-        Binding("ctrl+d", "resign", N_("Démission"), id="card.resign"),
+        # Not in the footer (80 columns hold eight keys): the hint under the card names them.
+        Binding("f9", "print_form", N_("Print fiche"), id="card.print", show=False),
+        Binding("ctrl+d", "resign", N_("Démission"), id="card.resign", show=False),
     ]
 
     def __init__(self, ctx: Context, member_id: int | None = None) -> None:
@@ -66,6 +67,8 @@ class MemberCardScreen(MifinScreen):
             yield Static("", id="card-groups", markup=False)
             yield Static("", id="card-operations", markup=False)
             yield Static("", id="card-message", classes="hint", markup=False)
+        yield Static(_("F9 prints the fiche d'adhésion; Ctrl+D records the démission."),
+                     id="card-keys", classes="hint", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#card-accounts", DataTable)

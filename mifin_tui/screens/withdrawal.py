@@ -30,8 +30,8 @@ class WithdrawalScreen(SavingsFormScreen):
     BINDINGS = [
         Binding("f2", "submit", N_("Confirm"), id="withdrawal.submit"),
         Binding("f6", "pay_approved", N_("Pay approved"), id="withdrawal.pay"),
-        Binding("f7", "tontine_payout", N_("Tontine payout"), id="withdrawal.tontine"),
-        Binding("f8", "close_account", N_("Close the account"), id="withdrawal.close"),
+        Binding("f7", "tontine_payout", N_("Tontine"), id="withdrawal.tontine"),
+        Binding("f8", "close_account", N_("Close account"), id="withdrawal.close"),
     ]
 
     def compose_body(self) -> ComposeResult:

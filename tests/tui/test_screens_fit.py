@@ -44,10 +44,14 @@ def _misfits(app: MifinApp) -> list[str]:
             problems.append(f"{widget!r} at {region} is cut at the right edge")
         if region.bottom > area.bottom and not _scrolls_to(widget, "y"):
             problems.append(f"{widget!r} at {region} is cut at the bottom")
-    footers = list(screen.query(Footer))
-    for footer in footers:
+    for footer in screen.query(Footer):
         if footer.region.height > 1:
             problems.append(f"the footer takes {footer.region.height} lines")
+        # Nobody scrolls a footer: a key drawn past its right edge is a key not shown.
+        for key in footer.children:
+            if key.display and key.region.right > footer.region.right:
+                problems.append(f"the footer cuts {getattr(key, 'key_display', '') or key!r}"
+                                f" ({getattr(key, 'description', '')})")
     return problems
 
 
@@ -88,3 +92,22 @@ async def test_every_menu_screen_fits_80x24(demo_db, language):
                 await pilot.press("escape")
                 await pilot.pause()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_the_member_card_of_a_member_fits_with_the_managers_keys(demo_db, language):
+    """The card shows its most keys for a gérant with a member loaded."""
+    *_rest, demo = demo_db
+    User.update(language=language).execute()
+    manager = next(u for u in demo.users if u.username == "gerant")
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, manager.username, manager.password)
+        await app.open_entry("member_card")
+        await pilot.pause()
+        from mifin_tui.db.models import Member
+
+        app.screen.load(Member.select().first().id)
+        await pilot.pause()
+        assert app.screen.card is not None
+        assert not _misfits(app)
