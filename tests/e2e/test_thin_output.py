@@ -104,7 +104,9 @@ def test_the_thin_driver_draws_what_textual_draws(pair):
     step(literal=users["caissier1"], wait="\u2022" * len(users["caissier1"]))
     screen = step("Enter", wait=MAIN_MENU)
     assert "COOPEC Tujenge" in screen
-    step("F6", wait="Transfert")  # the vault transfer, in the cashier's French
+    # Each wait names what only the screen opened shows: keys sent before it is there
+    # would go to the menu.
+    step("F6", wait="Sens")  # the vault transfer, in the cashier's French
     step("Enter")
     step("Enter")
     step(literal="125")
@@ -113,6 +115,6 @@ def test_the_thin_driver_draws_what_textual_draws(pair):
     step("Enter", wait="Confirm")
     step("Escape")
     step("Escape", wait=MAIN_MENU)
-    step("F2", wait="Compte")  # account lookup: a member picker and a table
+    step("F2", wait="ou n° de compte")  # account lookup: a member picker and a table
     step(literal="ka")
     step("Escape", wait=MAIN_MENU)
