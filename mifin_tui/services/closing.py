@@ -327,8 +327,22 @@ def _pending_transfers(branch_id: int, day: date) -> list[str]:
 # Requests that wait for an approval and would change the day if approved; the setting
 # closing_pending_approvals says which block the closing and which only warn. Later
 # issues add their kinds (loan approvals, ...) here: kind -> (label, what is waiting).
+def _pending_manual_entries(branch_id: int, day: date) -> list[str]:
+    from mifin_tui.db.models import ManualEntry
+
+    return [_("{label}, entered by {name}").format(
+        label=m.label, name=User.get_by_id(m.entered_by_id).full_name)
+        for m in ManualEntry.select().where((ManualEntry.branch == branch_id)
+                                            & (ManualEntry.status == "pending"))
+        .order_by(ManualEntry.id)]
+
+
 APPROVAL_KINDS: dict[str, tuple[str, Callable[[int, date], list[str]]]] = {
     "vault_transfer": (N_("Vault transfer waiting for approval"), _pending_transfers),
+    "savings_withdrawal": (N_("Withdrawal waiting for the manager"),
+                           closing_savings.pending_withdrawals),
+    "manual_entry": (N_("Manual journal entry waiting for validation"),
+                     _pending_manual_entries),
 }
 
 

@@ -10,10 +10,29 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from mifin_tui.i18n import _, current_language
 from mifin_tui.services.money import format_amount
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from mifin_tui.services.closing import StepRun
+
+
+def pending_withdrawals(branch_id: int, day: date) -> list[str]:
+    """Withdrawals that wait for the gérant (above the limit, dormant accounts)."""
+    from mifin_tui.db.models import Account, User, WithdrawalRequest
+
+    out = []
+    for r in (WithdrawalRequest.select()
+              .where((WithdrawalRequest.branch == branch_id)
+                     & (WithdrawalRequest.status == "pending"))
+              .order_by(WithdrawalRequest.id)):
+        account = Account.get_by_id(r.account_id)
+        out.append(_("{amount} from {account}, asked by {name}").format(
+            amount=format_amount(r.amount, account.currency, current_language()),
+            account=account.number, name=User.get_by_id(r.requested_by_id).full_name))
+    return out
 
 
 def savings_interest(r: StepRun) -> None:

@@ -84,7 +84,8 @@ SPECS: dict[str, SettingSpec] = {
         # "warn" lets it run and names the request in the report.
         SettingSpec("closing_pending_approvals", N_("Pending approvals that block the "
                                                     "closing (block) or only warn (warn)"),
-                    {"vault_transfer": "block"}),
+                    {"vault_transfer": "block", "savings_withdrawal": "warn",
+                     "manual_entry": "warn"}),
     )
 }
 

@@ -42,3 +42,23 @@ def test_the_month_end_closing_posts_the_savings_interest(branch, tmp_path):  # 
     assert all(steps["dormancy"].status == "done" for steps in by_day.values())
     assert not SavingsAccount.get(SavingsAccount.account == rem.id).dormant
     assert check.run().ok
+
+
+def test_a_waiting_withdrawal_only_warns_unless_the_setting_blocks(branch, tmp_path):  # noqa: F811
+    from mifin_tui.services import settings as settings_service
+    from mifin_tui.services.closing import checks
+
+    cashier, manager = branch["cashier"], branch["manager"]
+    savings.deposit(cashier, branch["account"], 200_000, party_name="Kabongo",
+                    purpose="Vente")
+    waiting = savings.withdraw(cashier, branch["account"], 150_000, party_name="Kabongo",
+                               purpose="Loyer")  # above the 1,000 USD limit
+    assert waiting.request is not None
+    close_the_till(cashier)
+    found = [f for f in checks(manager.branch_id, date(2026, 11, 23)) if f.check == "approvals"]
+    assert [(f.blocking, "1,500.00" in f.message) for f in found] == [(False, True)]
+    with db.write_transaction():
+        settings_service.put("closing_pending_approvals", {"vault_transfer": "block",
+                                                           "savings_withdrawal": "block"})
+    found = [f for f in checks(manager.branch_id, date(2026, 11, 23)) if f.check == "approvals"]
+    assert [f.blocking for f in found] == [True]
