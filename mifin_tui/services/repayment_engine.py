@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol
 
@@ -30,7 +30,7 @@ __all__ = [
     "Allocation", "AllocationPolicy", "BucketAmount", "Components", "DebitLine", "DebitPlan",
     "EngineError", "InstalmentAllocation", "InstalmentState", "LoanState", "Payoff",
     "add_penalties", "allocate", "amount_due", "arrears_by_bucket", "available_balance", "days_past_due",
-    "normalise_order", "outstanding", "overdue", "payoff", "plan_debit", "state_from_schedule",
+    "normalise_order", "outstanding", "terms_after_prepayment", "overdue", "payoff", "plan_debit", "state_from_schedule",
 ]
 
 # The parts of an instalment, with the product's spelling (loan_products.ALLOCATION_PARTS).
@@ -436,6 +436,31 @@ def allocate(state: LoanState, amount: int, day: date,
                          sum(x.fees for x in lines), sum(x.penalties for x in lines))
     return Allocation(tuple(lines), LoanState(state.currency, state.start, tuple(new)),
                       applied, refused, prepaid)
+
+
+def terms_after_prepayment(terms: Any, state: LoanState, prepaid: int, day: date) -> Any:
+    """The `services.schedule.ScheduleTerms` of what remains after `prepaid` principal paid
+    on `day` (an Allocation's `principal_prepaid`, so every instalment due is paid): the
+    future instalments' unpaid principal less `prepaid`, over as many instalments, due on
+    the same dates (the next one as `first_due`, from the previous due date; by hand for a
+    seasonal plan), no grace and no fees at disbursement (already taken). None when the
+    prepayment repays the whole principal. `schedule.build` of it gives the new instalments,
+    numbered from 1: the caller renumbers them after the ones paid."""
+    future = [i for i in state.instalments if i.due_date > day]
+    left = sum(i.principal_due - i.principal_paid for i in future) - prepaid
+    if prepaid < 0 or left < 0:
+        raise EngineError(f"prepaid {prepaid} is not within the principal left")
+    if left == 0 or not future:
+        return None
+    past = [i.due_date for i in state.instalments if i.due_date <= day]
+    start = past[-1] if past else state.start
+    dates = tuple(i.due_date for i in future)
+    common = dict(principal=left, installments=len(future), grace_principal=0,
+                  grace_interest=0, fee_upfront=0, fee_deducted=0, insurance=0,
+                  fee_per_installment=future[0].fees_due)
+    if terms.due_dates:
+        return replace(terms, start=start, due_dates=dates, first_due=None, **common)
+    return replace(terms, start=start, first_due=dates[0], **common)
 
 
 # --- automatic debit ---------------------------------------------------------------------

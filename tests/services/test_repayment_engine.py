@@ -16,6 +16,7 @@ from mifin_tui.services import schedule as S
 from mifin_tui.services.repayment_engine import AllocationPolicy, Components, InstalmentState
 
 START = date(2026, 1, 5)
+BCEAO = regulators.get_profile("bceao")
 
 
 def four_weeks() -> R.LoanState:
@@ -128,6 +129,34 @@ def test_principal_prepaid_feeds_a_recomputed_schedule():
                                   date(2026, 1, 12)))
     assert new.totals.principal == 40_462
     assert new.installments[0].interest == 187  # 40,462 x 0.24 / 52 = 186.75 -> 187
+
+
+def test_terms_after_prepayment_keep_the_remaining_dates():
+    terms = S.ScheduleTerms(100_000, "XOF", 2400, 4, S.WEEKLY, S.DECLINING, START,
+                            fee_deducted=2_000)
+    state = R.state_from_schedule(S.build(terms))
+    a = R.allocate(state, 60_000, date(2026, 1, 12),
+                   AllocationPolicy(excess=R.EXCESS_PRINCIPAL_PREPAID))
+    new_terms = R.terms_after_prepayment(terms, a.state, a.principal_prepaid, date(2026, 1, 12))
+    # 75,173 - 34,711 = 40,462 over the three weeks left, from the 12th, no fee taken again.
+    assert (new_terms.principal, new_terms.installments, new_terms.start,
+            new_terms.fee_deducted) == (40_462, 3, date(2026, 1, 12), 0)
+    new = S.build(new_terms)
+    assert [r.due_date for r in new.installments] == [
+        date(2026, 1, 19), date(2026, 1, 26), date(2026, 2, 2)]
+    # 40,462 x 0.24 / 52 = 186.75 -> 187 the first week.
+    assert new.installments[0].interest == 187 and new.totals.principal == 40_462
+    # Everything prepaid: nothing to rebuild; more than the principal left: a bug.
+    assert R.terms_after_prepayment(terms, a.state, 40_462 + 34_711, date(2026, 1, 12)) is None
+    with pytest.raises(R.EngineError):
+        R.terms_after_prepayment(terms, a.state, 80_000, date(2026, 1, 12))
+    # A seasonal plan keeps its dates by hand.
+    seasonal = S.ScheduleTerms(300_000, "XOF", 1800, 2, S.SEASONAL, S.DECLINING, START,
+                               due_dates=(date(2026, 4, 1), date(2026, 9, 1)))
+    s_state = R.state_from_schedule(S.build(seasonal))
+    s_terms = R.terms_after_prepayment(seasonal, s_state, 100_000, date(2026, 2, 1))
+    assert s_terms.due_dates == (date(2026, 4, 1), date(2026, 9, 1))
+    assert S.build(s_terms).totals.principal == 200_000
 
 
 def test_above_the_whole_outstanding_is_refused_whatever_the_mode():
@@ -417,6 +446,10 @@ def test_any_schedule_any_payments_and_debits(terms, events, rule):
         dpd = R.days_past_due(state, day)
         assert dpd >= 0
         assert (dpd == 0) == (R.overdue(state, day).total == 0)
+        # The buckets share out exactly what is overdue; the loan's own bucket is its days'.
+        aged = R.arrears_by_bucket(state, day, BCEAO.arrears_buckets)
+        assert sum((b.amount for b in aged), Components()) == R.overdue(state, day)
+        assert P.classify(state, day, BCEAO).days_past_due == dpd
         pay = R.payoff(state, day, accrue_current_period=True)
         assert pay.total >= 0 and pay.accrued_interest >= 0
         assert pay.principal == after.principal
