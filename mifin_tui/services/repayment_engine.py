@@ -29,8 +29,9 @@ __all__ = [
     "EXCESS_PRINCIPAL_PREPAID", "EXCESS_REFUSE", "SWEEP_COMPONENT", "SWEEP_INSTALMENT",
     "Allocation", "AllocationPolicy", "BucketAmount", "Components", "DebitLine", "DebitPlan",
     "EngineError", "InstalmentAllocation", "InstalmentState", "LoanState", "Payoff",
-    "add_penalties", "allocate", "amount_due", "arrears_by_bucket", "available_balance", "days_past_due",
-    "normalise_order", "outstanding", "terms_after_prepayment", "overdue", "payoff", "plan_debit", "state_from_schedule",
+    "add_penalties", "allocate", "amount_due", "arrears_by_bucket", "available_balance",
+    "days_past_due", "normalise_order", "outstanding", "overdue", "payoff", "plan_debit",
+    "state_from_schedule", "terms_after_prepayment",
 ]
 
 # The parts of an instalment, with the product's spelling (loan_products.ALLOCATION_PARTS).
