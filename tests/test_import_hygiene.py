@@ -41,3 +41,14 @@ def test_the_schedule_engine_imports_neither_peewee_nor_textual():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "", f"the engine pulled in: {out}"
+
+
+def test_the_repayment_engine_imports_neither_peewee_nor_textual():
+    """Allocation, arrears and penalties run in the counter, the closing and the bench alike."""
+    code = ("import sys; import mifin_tui.services.repayment_engine, "
+            "mifin_tui.services.penalties; "
+            "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('peewee', 'textual', 'rich') or m.startswith('mifin_tui.db'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "", f"the engine pulled in: {out}"
