@@ -53,8 +53,9 @@ def _borrowers(currency: str, count: int) -> list[tuple[Member, Account]]:
     return out
 
 
-def build(ctx: dict[str, Context], currency: str) -> dict[str, int]:
+def build(staff: dict[str, Context], currency: str) -> dict[str, int]:
     """Add the loans to the demo (today's tills open); returns how many of each state."""
+    ctx = staff
     product = _product(currency)
     if product is None:
         return {}
