@@ -141,3 +141,48 @@ async def test_application_committee_approval_and_disbursement_by_four_users(  #
     opinions = [r.username for r in AuditLog.select().where(
         (AuditLog.action == "loan.opinion") & (AuditLog.entity_id == loan.number))]
     assert sorted(opinions) == ["comite1", "comite2", "comite3"]
+
+
+async def test_member_card_lists_loans_and_guarantees_and_f7_opens_the_application(  # noqa: F811
+        counter):
+    from mifin_tui.db.models import LoanGuarantor
+    from mifin_tui.screens.loan_application import LoanApplicationScreen
+
+    from mifin_tui.services import loans
+
+    agent = auth.login(*users_of(counter, "agent"))
+    borrower, acc = _borrower()
+    hebdo = LoanProduct.get(LoanProduct.code == "HEBDO")
+    loan = Loan.get_by_id(loans.apply(agent, loans.Application(
+        member_id=borrower.id, product_id=hebdo.id, amount=60_000, term=26,
+        purpose="Élevage de porcs", linked_account_id=acc.id, activity="Éleveur",
+        monthly_income=100_000)))
+    other = Member.select().where(Member.id != borrower.id).first()
+    loans.add_guarantor(agent, loan.id, other.id, 20_000, account_id=None)
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "agent")
+        await app.open_entry("member_card")
+        await pilot.pause()
+        await type_text(pilot, borrower.number)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        table = app.screen.query_one("#card-loans")
+        assert table.row_count >= 1
+        assert loan.number in [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(app.screen, LoanApplicationScreen)
+        assert app.screen.query_one("#member").value == borrower.number
+    from mifin_tui.services import member_card
+
+    g = LoanGuarantor.get(LoanGuarantor.loan == loan.id)
+    card = member_card.card(agent, g.member_id)
+    assert card.guarantees[0].loan_number == loan.number
+    assert card.guarantees[0].amount == 20_000
+
+
+def users_of(counter, username):  # noqa: F811
+    u = counter["users"][username]
+    return u.username, u.password
