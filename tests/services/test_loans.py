@@ -471,3 +471,19 @@ def test_a_loan_in_arrears_makes_the_member_ineligible(world):
     assert [ln.state for ln in loan_views.member_loans(world["cashier"],
                                                        world["borrower"].id)] == [
         "draft", "disbursed"]
+
+
+def test_fees_collected_up_front_take_a_be_voucher(world):
+    spec = loan_products.get(world["product"].id)
+    upfront = {f: getattr(spec, f) for f in ProductSpec.__dataclass_fields__}
+    upfront["fee_timing"] = "upfront"
+    loan_products.update(world["admin"], world["product"].id, ProductSpec(**upfront))
+    loan_id = approved(world)
+    result = loan_disbursement.disburse(world["cashier"], loan_id)
+    assert (result.paid_out, result.fees) == (100_000, 2_000)
+    assert result.voucher.voucher_number.startswith("BS")
+    assert result.fee_voucher.voucher_number.startswith("BE")
+    loan = Loan.get_by_id(loan_id)
+    assert _entries(loan.fee_txn_id) == [("cash", 2_000, 0), ("internal", 0, 2_000)]
+    assert Account.get_by_id(loan.account_id).balance == 100_000
+    assert check.run().ok
