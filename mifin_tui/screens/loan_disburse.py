@@ -108,4 +108,6 @@ class LoanDisburseScreen(LoanListScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "contract":
             return self.last_paid is not None
+        if action == "pay":  # the gérant reads the waiting list; the cashier pays
+            return bool(self.rows) and self.ctx.can("loan.disburse")
         return super().check_action(action, parameters)

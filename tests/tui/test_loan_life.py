@@ -186,3 +186,16 @@ async def test_member_card_lists_loans_and_guarantees_and_f7_opens_the_applicati
 def users_of(counter, username):  # noqa: F811
     u = counter["users"][username]
     return u.username, u.password
+
+
+async def test_the_manager_reads_the_waiting_list_but_cannot_pay(counter):  # noqa: F811
+    from mifin_tui.services import loan_disbursement
+
+    gerant = auth.login(*users_of(counter, "gerant"))
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "gerant")
+        await choose_entry(app, pilot, "loan_waiting_list")
+        assert app.screen.query_one("#loans").row_count == len(
+            loan_disbursement.waiting_list(gerant))
+        assert app.screen.check_action("pay", ("cash",)) is False
