@@ -199,3 +199,41 @@ async def test_the_manager_reads_the_waiting_list_but_cannot_pay(counter):  # no
         assert app.screen.query_one("#loans").row_count == len(
             loan_disbursement.waiting_list(gerant))
         assert app.screen.check_action("pay", ("cash",)) is False
+
+
+async def test_the_loan_card_shows_the_steps_and_the_schedule(counter):  # noqa: F811
+    from mifin_tui.services import loans
+
+    def ctx(name):
+        return auth.login(*users_of(counter, name))
+
+    agent = ctx("agent")
+    admin = ctx("admin")
+    hebdo = LoanProduct.get(LoanProduct.code == "HEBDO")
+    spec = loan_products.get(hebdo.id)
+    loan_products.update(admin, hebdo.id, loan_products.ProductSpec(**{
+        f.name: getattr(spec, f.name) for f in dataclasses.fields(loan_products.ProductSpec)
+        if f.name not in ("min_deposits", "deposits_window_months", "min_membership_months")}))
+    borrower, acc = _borrower()
+    loan_id = loans.apply(agent, loans.Application(
+        member_id=borrower.id, product_id=hebdo.id, amount=40_000, term=12,
+        purpose="Taxi-moto", linked_account_id=acc.id, activity="Taxi-moto",
+        monthly_income=100_000))
+    loans.submit(agent, loan_id)
+    loans.record_visit(agent, loan_id, loans._today(agent), "Agent", "Moto vue", "Favorable")
+    loans.send_to_committee(agent, loan_id)
+    for name in ("comite1", "comite2", "comite3"):
+        loans.give_opinion(ctx(name), loan_id, "favourable", 40_000, "ok")
+    loans.approve(ctx("gerant"), loan_id)
+    number = Loan.get_by_id(loan_id).number
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "controleur")
+        await choose_entry(app, pilot, "loan_card")
+        await type_text(pilot, number)
+        await pilot.press("enter")
+        await pilot.pause()
+        summary = str(app.screen.query_one("#lcard-summary").render())
+        assert number in summary and "[Approved]" in summary and "Steps:" in summary
+        assert "agent" in summary and "gerant" in summary
+        assert app.screen.query_one("#lcard-schedule").row_count == 12
