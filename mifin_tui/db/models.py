@@ -636,6 +636,129 @@ class ClosingStep(BaseModel):
         indexes = ((("run", "key"), True),)
 
 
+class Loan(BaseModel):
+    """A loan from its application to its closing (#8).
+
+    `account` is the loan's ledger account (GL key loans_outstanding), opened with the
+    application so the loan has its number (with check digits) from the first step.
+    The terms are frozen at approval in `terms_json`; disbursement re-bases the dates.
+    """
+
+    uid = pw.CharField(unique=True, default=new_uid)
+    number = pw.CharField(unique=True, max_length=32)
+    branch = pw.ForeignKeyField(Branch, backref="+")
+    member = pw.ForeignKeyField(Member, backref="loans")
+    product = pw.ForeignKeyField(LoanProduct, backref="loans")
+    account = pw.ForeignKeyField(Account, backref="+")
+    linked_account = pw.ForeignKeyField(Account, null=True, backref="+")
+    currency = pw.CharField(max_length=3)
+    state = pw.CharField(max_length=16, default="draft")
+    amount_requested = pw.BigIntegerField()
+    term_requested = pw.IntegerField()
+    rate_bp = pw.IntegerField()
+    purpose = pw.CharField()
+    activity = pw.CharField(default="")
+    monthly_income = pw.BigIntegerField(default=0)
+    project_estimate = pw.BigIntegerField(default=0)
+    override_by = pw.ForeignKeyField(User, null=True, backref="+")
+    override_reason = pw.CharField(default="")
+    visit_date = pw.DateField(null=True)
+    visitor = pw.CharField(default="")
+    visit_findings = pw.TextField(default="")
+    visit_recommendation = pw.CharField(default="")
+    committee_round = pw.IntegerField(default=1)
+    amount_approved = pw.BigIntegerField(null=True)
+    term_approved = pw.IntegerField(null=True)
+    terms_json = pw.TextField(default="")
+    teg_bp = pw.IntegerField(null=True)
+    fees = pw.BigIntegerField(default=0)
+    decided_by = pw.ForeignKeyField(User, null=True, backref="+")
+    decided_at = pw.DateTimeField(null=True)
+    decision_reason = pw.CharField(default="")
+    board_reference = pw.CharField(default="")
+    disbursed_by = pw.ForeignKeyField(User, null=True, backref="+")
+    disbursed_on = pw.DateField(null=True)
+    disbursement_mode = pw.CharField(default="", max_length=8)  # cash | savings
+    disbursement_txn = pw.ForeignKeyField(JournalTransaction, null=True, backref="+")
+    fee_txn = pw.ForeignKeyField(JournalTransaction, null=True, backref="+")
+    contracts_printed = pw.IntegerField(default=0)
+    created_by = pw.ForeignKeyField(User, backref="+")
+    created_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = ((("state", "decided_at"), False),)
+
+
+class LoanEvent(BaseModel):
+    """One step of a loan's life: who moved it from which state to which, when, why."""
+
+    loan = pw.ForeignKeyField(Loan, backref="events")
+    from_state = pw.CharField(max_length=16)
+    to_state = pw.CharField(max_length=16)
+    user = pw.ForeignKeyField(User, backref="+")
+    at = pw.DateTimeField()
+    business_date = pw.DateField(null=True)
+    note = pw.CharField(default="")
+
+
+class LoanEligibility(BaseModel):
+    """The result of one eligibility rule at the last check of the application."""
+
+    loan = pw.ForeignKeyField(Loan, backref="eligibility")
+    rule = pw.CharField(max_length=32)
+    passed = pw.BooleanField()
+    detail = pw.CharField(default="")
+
+
+class LoanGuarantor(BaseModel):
+    loan = pw.ForeignKeyField(Loan, backref="guarantors")
+    member = pw.ForeignKeyField(Member, backref="guarantees")
+    account = pw.ForeignKeyField(Account, null=True, backref="+")  # savings held
+    amount = pw.BigIntegerField()
+    hold = pw.ForeignKeyField(AccountHold, null=True, backref="+")
+
+
+class LoanCollateral(BaseModel):
+    loan = pw.ForeignKeyField(Loan, backref="collateral")
+    kind = pw.CharField(max_length=8)  # savings | goods
+    account = pw.ForeignKeyField(Account, null=True, backref="+")
+    description = pw.CharField(default="")
+    value = pw.BigIntegerField()
+    hold = pw.ForeignKeyField(AccountHold, null=True, backref="+")
+
+
+class LoanOpinion(BaseModel):
+    """A credit committee member's opinion on an application, per committee round."""
+
+    loan = pw.ForeignKeyField(Loan, backref="opinions")
+    round = pw.IntegerField()
+    user = pw.ForeignKeyField(User, backref="+")
+    opinion = pw.CharField(max_length=16)  # favourable | unfavourable | adjourned
+    amount_proposed = pw.BigIntegerField(null=True)
+    comment = pw.CharField(default="")
+    created_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = ((("loan", "round", "user"), True),)
+
+
+class LoanInstallment(BaseModel):
+    """The frozen schedule: what is due at each date and what was paid of it (#9)."""
+
+    loan = pw.ForeignKeyField(Loan, backref="installments")
+    no = pw.IntegerField()
+    due_date = pw.DateField()
+    principal_due = pw.BigIntegerField()
+    interest_due = pw.BigIntegerField()
+    fees_due = pw.BigIntegerField(default=0)
+    principal_paid = pw.BigIntegerField(default=0)
+    interest_paid = pw.BigIntegerField(default=0)
+    fees_paid = pw.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = ((("loan", "no"), True), (("due_date",), False))
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Institution,
     Branch,
@@ -672,4 +795,11 @@ MODELS: tuple[type[BaseModel], ...] = (
     GroupMembership,
     ClosingRun,
     ClosingStep,
+    Loan,
+    LoanEvent,
+    LoanEligibility,
+    LoanGuarantor,
+    LoanCollateral,
+    LoanOpinion,
+    LoanInstallment,
 )

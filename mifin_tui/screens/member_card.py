@@ -64,6 +64,8 @@ class MemberCardScreen(MifinScreen):
         with VerticalScroll(id="card-body", can_focus=False):
             yield Static("", id="card-member", classes="summary", markup=False)
             yield DataTable(id="card-accounts", cursor_type="row")
+            yield DataTable(id="card-loans", cursor_type="row")
+            yield Static("", id="card-guarantees", markup=False)
             yield Static("", id="card-groups", markup=False)
             yield Static("", id="card-operations", markup=False)
             yield Static("", id="card-message", classes="hint", markup=False)
@@ -76,6 +78,11 @@ class MemberCardScreen(MifinScreen):
         table.add_column(_("Product"), width=18)
         table.add_column(_("Balance"), width=18)
         table.add_column(_("State"), width=8)
+        loans = self.query_one("#card-loans", DataTable)
+        loans.add_column(_("Loan"), width=18)
+        loans.add_column(_("State"), width=12)
+        loans.add_column(_("Amount"), width=16)
+        loans.add_column(_("Outstanding"), width=16)
         if self.member_id is not None:
             self.load(self.member_id)
 
@@ -136,8 +143,22 @@ class MemberCardScreen(MifinScreen):
             ops.append(f"  {fmt_date(op.business_date)} {op.voucher_number or '':<19} "
                        f"{fmt_amount(amount, op.currency):>16}  {op.label[:30]}")
         self.query_one("#card-operations", Static).update("\n".join(ops))
+        self.show_loans(c)
         if c.accounts:
             table.focus()
+
+    def show_loans(self, c: MemberCard) -> None:
+        loans = self.query_one("#card-loans", DataTable)
+        loans.clear()
+        loans.display = bool(c.loans)
+        for ln in c.loans:
+            loans.add_row(Text(ln.number, no_wrap=True), Text(ln.state_word, no_wrap=True),
+                          Text(fmt_amount(ln.amount, ln.currency), justify="right"),
+                          Text(fmt_amount(ln.outstanding, ln.currency), justify="right"))
+        given = [_("Guarantees given:")] if c.guarantees else []
+        given += [f"  {g.loan_number} {g.borrower} [{g.state_word}] "
+                  f"{fmt_amount(g.amount, g.currency)}" for g in c.guarantees]
+        self.query_one("#card-guarantees", Static).update("\n".join(given))
 
     def selected_account_id(self) -> int | None:
         if self.card is None or not self.card.accounts:

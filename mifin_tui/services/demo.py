@@ -211,6 +211,9 @@ def build(
     from mifin_tui.services import demo_savings  # savings of every kind (issue 6)
 
     demo_savings.build(ctx, seed, currency)
+    from mifin_tui.services import demo_loans_life  # loans in every state (issue 8)
+
+    demo_loans_life.build(ctx, currency)
     demo_accounting.waiting_entry(ctx)
     from mifin_tui.db.models import JournalTransaction
 

@@ -41,6 +41,8 @@ KIND_LABELS: dict[str, str] = {
     "share_subscription": N_("Share capital paid up"),
     "share_refund": N_("Share capital refunded"),
     "year_end_closing": N_("Year-end closing"),
+    "loan_disbursement": N_("Loan disbursement"),
+    "loan_fee": N_("Loan fees"),
 }
 
 

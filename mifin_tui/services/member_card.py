@@ -50,6 +50,9 @@ class MemberCard:
     accounts: tuple[AccountView, ...]
     operations: tuple[Operation, ...]
     groups: tuple[GroupRole, ...]
+    # His loans (state, outstanding) and the guarantees he gave, for who may read loans.
+    loans: tuple = ()
+    guarantees: tuple = ()
 
 
 @requires("member.read")
@@ -67,7 +70,15 @@ def card(ctx: Context, member_id: int, operations: int = 10) -> MemberCard:
                          e.txn.voucher_number, e.currency, e.debit, e.credit) for e in query]
     groups = [GroupRole(g.group.id, g.group.name, g.group.kind, g.role)
               for g in GroupMembership.select().where(GroupMembership.member == m.id)]
-    return MemberCard(members._detail(m), tuple(accs), tuple(ops), tuple(groups))
+    loans: tuple = ()
+    guarantees: tuple = ()
+    if ctx.can("loan.read"):
+        from mifin_tui.services import loan_views
+
+        loans = tuple(loan_views.member_loans(ctx, m.id))
+        guarantees = tuple(loan_views.member_guarantees(ctx, m.id))
+    return MemberCard(members._detail(m), tuple(accs), tuple(ops), tuple(groups), loans,
+                      guarantees)
 
 
 @dataclass(frozen=True)

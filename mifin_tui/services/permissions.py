@@ -70,6 +70,15 @@ PERMISSION_LABELS: dict[str, str] = {
     "journal.enter": N_("Enter manual journal entries (drafts waiting for validation)"),
     "journal.validate": N_("Validate or reject manual journal entries entered by others"),
     "chart.manage": N_("Open sub-accounts in the chart of accounts"),
+    "loan.read": N_("Look up loans, their schedules and applications"),
+    "loan.apply": N_("Take loan applications and record home visits"),
+    "loan.opinion": N_("Record the credit committee's opinion on an application"),
+    "loan.approve": N_("Approve or reject loans within the delegation limit"),
+    "loan.override": N_("Override a failed eligibility rule, with a reason"),
+    "loan.board": N_("Record the board's decision on a loan above the delegation limit"),
+    "loan.disburse": N_("Disburse approved loans at the till"),
+    "loan.cancel": N_("Cancel a loan application before disbursement"),
+    "loan.reverse": N_("Reverse a disbursement made in error the same day"),
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -77,28 +86,33 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                         "voucher.reprint", "cashjournal.read", "loan.simulate",
                         # the adhésion is taken at the counter, fees and shares paid there
                         "member.create", "member.leave",
-                        "account.open", "account.mandate", "passbook.print"}),
+                        "account.open", "account.mandate", "passbook.print",
+                        "loan.read", "loan.disburse"}),
     LOAN_OFFICER: frozenset({"member.read", "member.create", "account.read", "loan.simulate",
-                             "member.edit", "group.manage"}),
-    COMMITTEE: frozenset({"member.read", "account.read", "loan.simulate"}),
+                             "member.edit", "group.manage",
+                             "loan.read", "loan.apply", "loan.cancel"}),
+    COMMITTEE: frozenset({"member.read", "account.read", "loan.simulate",
+                          "loan.read", "loan.opinion"}),
     MANAGER: frozenset(
         {"member.read", "member.create", "account.read", "ledger.read", "day.close",
          "audit.read", "transfer.approve", "voucher.reprint", "cashjournal.read",
          "loan.simulate", "member.edit", "member.approve_duplicate", "member.leave",
          "group.manage", "account.hold", "account.mandate", "withdrawal.approve",
-         "report.accounting", "journal.validate"}
+         "report.accounting", "journal.validate",
+         "loan.read", "loan.approve", "loan.override", "loan.cancel", "loan.reverse"}
     ),
     ACCOUNTANT: frozenset(
         {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",
          "voucher.reprint", "cashjournal.read", "report.accounting", "journal.enter",
-         "journal.validate", "chart.manage"}
+         "journal.validate", "chart.manage", "loan.read"}
     ),
     AUDITOR: frozenset(
         {"member.read", "account.read", "ledger.read", "audit.read", "audit.verify",
-         "cashjournal.read", "report.accounting"}
+         "cashjournal.read", "report.accounting", "loan.read"}
     ),
     ADMIN: frozenset({"user.manage", "settings.manage", "audit.read", "till.manage",
-                      "product.manage", "member.import", "savings.products"}),
+                      "product.manage", "member.import", "savings.products",
+                      "loan.board"}),
 }
 
 

@@ -86,6 +86,18 @@ SPECS: dict[str, SettingSpec] = {
                                                     "closing (block) or only warn (warn)"),
                     {"vault_transfer": "block", "savings_withdrawal": "warn",
                      "manual_entry": "warn"}),
+        # Loans: the credit committee and the gérant's delegation.
+        SettingSpec("loan_committee_size", N_("Members of the credit committee who give "
+                                              "their opinion on an application"), 3, 1, 9),
+        # Above this amount (minor units, per currency) the board decides, recorded by an
+        # administrator; the gérant approves up to it.
+        SettingSpec("loan_delegation_limit", N_("Largest loan the manager may approve, per "
+                                                "currency"), {
+            "USD": 200000, "CDF": 560000000, "XOF": 1000000, "XAF": 1000000,
+        }),
+        # 1: guarantors' savings are blocked (a hold) for the amount they guarantee.
+        SettingSpec("loan_guarantee_hold", N_("Block the guarantors' savings for the amount "
+                                              "they guarantee (1 yes, 0 no)"), 1, 0, 1),
     )
 }
 

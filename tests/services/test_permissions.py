@@ -49,6 +49,15 @@ EXPECTED = {
     "journal.enter": {"accountant"},
     "journal.validate": {"manager", "accountant"},
     "chart.manage": {"accountant"},
+    "loan.read": {"cashier", "loan_officer", "committee", "manager", "accountant", "auditor"},
+    "loan.apply": {"loan_officer"},
+    "loan.opinion": {"committee"},
+    "loan.approve": {"manager"},
+    "loan.override": {"manager"},
+    "loan.board": {"admin"},
+    "loan.disburse": {"cashier"},
+    "loan.cancel": {"loan_officer", "manager"},
+    "loan.reverse": {"manager"},
 }
 
 # Functions that take a context but are building blocks run inside another
@@ -67,6 +76,9 @@ NOT_GATED = {
     "mifin_tui.services.report_registry.available",  # names of reports, no data
     "mifin_tui.services.savings.hold_within",  # inside the calling service (loans), gated
     "mifin_tui.services.savings.release_within",
+    "mifin_tui.services.loans.move",  # inside the gated loan services
+    "mifin_tui.services.loan_disbursement.mark_active_within",  # repayments / closing
+    "mifin_tui.services.loan_disbursement.release_within",
 }
 
 

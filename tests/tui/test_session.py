@@ -28,13 +28,13 @@ async def test_each_role_sees_its_own_menu(admin, make_user):
         "mbuyi": (PASSWORD, ["deposit", "withdrawal", "account_transfer", "statement",
                              "passbook", "account_lookup", "member_card", "adhesion",
                              "open_till", "close_till", "vault_transfer", "cash_journal",
-                             "logout"],
+                             "loan_disburse", "logout"],
                   ["account_open", "account_close", "holds", "groups", "reprint",
-                   "till_differences", "loan_simulator", "printer_settings", "password",
-                   "language"]),
+                   "till_differences", "loan_simulator", "loan_card", "printer_settings",
+                   "password", "language"]),
         "kalala": (PASSWORD, ["statement", "account_lookup", "member_card", "cash_journal",
                               "journal", "reports", "audit_log", "verify", "logout"],
-                   ["groups", "till_differences", "printer_settings", "password",
+                   ["groups", "till_differences", "loan_card", "printer_settings", "password",
                     "language"]),
     }
     app = MifinApp()
