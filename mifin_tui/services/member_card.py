@@ -89,6 +89,31 @@ class ResignResult:
     closed_accounts: tuple[str, ...]
 
 
+# A loan in these states is over: it no longer holds the borrower, nor his guarantors.
+_LOAN_OVER = ("rejected", "cancelled", "closed")
+
+
+def _refuse_open_loans_and_guarantees(m: Member) -> None:
+    """The démission waits until no loan of the member is under way (an application too)
+    and no loan he guarantees is outstanding."""
+    from mifin_tui.db.models import Loan, LoanGuarantor
+
+    loans_open = [f"{loan.number} ({loan.state})" for loan in Loan.select().where(
+        (Loan.member == m.id) & Loan.state.not_in(_LOAN_OVER))]
+    guaranteed = [loan.number for loan in Loan.select().join(
+        LoanGuarantor, on=(LoanGuarantor.loan == Loan.id)).where(
+        (LoanGuarantor.member == m.id) & Loan.state.not_in(_LOAN_OVER))]
+    errors = []
+    if loans_open:
+        errors.append(_("The member has loans under way: {loans}.").format(
+            loans=", ".join(loans_open)))
+    if guaranteed:
+        errors.append(_("The member guarantees loans still outstanding: {loans}.").format(
+            loans=", ".join(guaranteed)))
+    if errors:
+        raise ValidationError({"form": " ".join(errors)})
+
+
 @requires("member.leave")
 def resign(ctx: Context, member_id: int, reason: str) -> ResignResult:
     """The démission: every account at zero (but the shares), the part sociale refunded
@@ -102,6 +127,7 @@ def resign(ctx: Context, member_id: int, reason: str) -> ResignResult:
                 number=m.number)})
         rows = list(Account.select().where((Account.member == m.id)
                                            & (Account.status == "active")))
+        _refuse_open_loans_and_guarantees(m)
         not_zero = [a for a in rows if a.kind != "shares" and a.balance != 0]
         if not_zero:
             raise ValidationError({"form": _(

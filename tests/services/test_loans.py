@@ -18,6 +18,7 @@ from mifin_tui.db.models import (
     Loan,
     LoanEvent,
     LoanInstallment,
+    Member,
 )
 from mifin_tui.services import (
     accounts,
@@ -487,3 +488,20 @@ def test_fees_collected_up_front_take_a_be_voucher(world):
     assert _entries(loan.fee_txn_id) == [("cash", 2_000, 0), ("internal", 0, 2_000)]
     assert Account.get_by_id(loan.account_id).balance == 100_000
     assert check.run().ok
+
+
+def test_no_demission_while_a_loan_or_a_guarantee_is_under_way(world):
+    from mifin_tui.services import member_card
+
+    manager = world["manager"]
+    loan_id = loans.apply(world["loan_officer"], application(world))
+    loans.add_guarantor(world["loan_officer"], loan_id, world["guarantor"].id, 50_000)
+    number = Loan.get_by_id(loan_id).number
+    with pytest.raises(ValidationError, match=f"loans under way: {number}"):
+        member_card.resign(manager, world["borrower"].id, "Déménage à Lubumbashi")
+    with pytest.raises(ValidationError, match=f"guarantees loans still outstanding: {number}"):
+        member_card.resign(manager, world["guarantor"].id, "Quitte la COOPEC")
+    assert Member.get_by_id(world["borrower"].id).status != "left"
+    loans.cancel(world["loan_officer"], loan_id, "Le membre renonce")
+    with pytest.raises(ValidationError, match="at zero"):  # his savings are still there
+        member_card.resign(manager, world["borrower"].id, "Déménage à Lubumbashi")
