@@ -111,7 +111,7 @@ class MemberCardScreen(MifinScreen):
         lines = [f"{d.number}  {d.display_name}  [{status}]"]
         if d.kind == "person":
             lines.append(_("{sex}, born {birth} at {place}; {civil}; {job}").format(
-                sex=_(members.SEXES.get(d.sex, d.sex)), birth=fmt_date(d.birth_date)
+                sex=_(members.SEXES.get(d.sex, d.sex)) or "-", birth=fmt_date(d.birth_date)
                 if d.birth_date else "-", place=d.birth_place or "-",
                 civil=d.civil_status or "-", job=d.profession or "-"))
             lines.append(_("ID: {type} {number}").format(type=d.id_type or "-",
