@@ -225,20 +225,22 @@ def mark_dormant(ctx: Context, on: date) -> list[str]:
     with write_transaction():
         products.adopt_accounts()
         last = _last_moves(ctx.branch_id)
-        rows = (Account.select(Account, SavingsAccount, SavingsProduct)
-                .join(SavingsAccount, on=(SavingsAccount.account == Account.id), attr="info")
+        # Plain tuples, read as they come: a branch of 200,000 accounts stays in a few MB.
+        rows = (Account.select(Account.id, Account.number, Account.opened_on,
+                               SavingsProduct.dormancy_months)
+                .join(SavingsAccount, on=(SavingsAccount.account == Account.id))
                 .join(SavingsProduct)
                 .where((Account.kind == "savings") & (Account.status == "active")
                        & (Account.branch == ctx.branch_id) & ~SavingsAccount.dormant
-                       & (SavingsProduct.dormancy_months > 0)))
-        for acc in rows:
-            months = acc.info.product.dormancy_months
-            moved = last.get(acc.id, acc.opened_on)
+                       & (SavingsProduct.dormancy_months > 0))
+                .tuples().iterator())
+        for account_id, number, opened_on, months in rows:
+            moved = last.get(account_id, opened_on)
             if moved <= add_months(on, -months):
                 SavingsAccount.update(dormant=True, dormant_since=on).where(
-                    SavingsAccount.account == acc.id).execute()
-                audit.record(ctx, "savings.dormant", "account", acc.number,
+                    SavingsAccount.account == account_id).execute()
+                audit.record(ctx, "savings.dormant", "account", number,
                              before={"dormant": False},
                              after={"dormant": True, "last_movement": moved.isoformat()})
-                marked.append(acc.number)
+                marked.append(number)
     return marked

@@ -133,10 +133,12 @@ def adopt_accounts() -> int:
     free = {p.currency: p.id for p in SavingsProduct.select().where(
         (SavingsProduct.kind == FREE) & SavingsProduct.active).order_by(SavingsProduct.id.desc())}
     orphans = (Account.select(Account.id, Account.currency)
-               .join(SavingsAccount, on=(SavingsAccount.account == Account.id), join_type=pw.JOIN.LEFT_OUTER)
-               .where((Account.kind == "savings") & SavingsAccount.account.is_null()))
-    rows = [{"account": a.id, "product": free[a.currency]} for a in orphans
-            if a.currency in free]
+               .join(SavingsAccount, on=(SavingsAccount.account == Account.id),
+                     join_type=pw.JOIN.LEFT_OUTER)
+               .where((Account.kind == "savings") & SavingsAccount.account.is_null())
+               .tuples())
+    rows = [{"account": account_id, "product": free[currency]}
+            for account_id, currency in orphans if currency in free]
     for start in range(0, len(rows), 500):
         SavingsAccount.insert_many(rows[start:start + 500]).execute()
     return len(rows)
