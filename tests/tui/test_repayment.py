@@ -98,3 +98,20 @@ async def test_cashier_types_a_repayment_and_the_br_prints_the_split(counter):  
     assert format_amount(amount, "USD", "fr", symbol=False) in text
     assert "dollar" in text.split("Capital (")[1].split(")")[0]  # in words too
     assert check.run().ok
+
+
+async def test_f8_on_the_loan_card_opens_the_repayment_of_that_loan(counter):  # noqa: F811
+    loan, first = _due_loan(counter)
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "caissier1")
+        await choose_entry(app, pilot, "loan_card")
+        await type_text(pilot, loan.number)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, RepaymentScreen) and app.screen.loan_id == loan.id
+        due = str(app.screen.query_one("#repay-due").render())
+        assert loan.number in due
+        assert fmt_amount(first.interest_due + first.principal_due, "USD") in due
