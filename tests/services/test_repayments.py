@@ -170,3 +170,25 @@ def test_any_sequence_of_repayments_keeps_paid_within_due(world, payments):
         assert 0 <= r.interest_paid <= r.interest_due
         assert r.principal_paid == 0 or r.interest_paid == r.interest_due
     assert check.run().ok
+
+
+def test_no_till_or_a_till_without_the_loan_currency_is_refused_and_writes_nothing(
+        world, make_user):
+    from mifin_tui.db.models import Till, TillSession
+    from mifin_tui.services.errors import MifinError, PermissionDenied
+
+    cashier = world["cashier"]
+    loan_id = disbursed(world)
+    age(loan_id, 1)
+    before = written()
+    with pytest.raises(MifinError, match="till"):
+        repayments.repay(make_user("cashier"), loan_id, 100, party_name="Agathe Mbuyi")
+    session = TillSession.get((TillSession.cashier == cashier.user_id)
+                              & (TillSession.status == "open"))
+    with db.write_transaction():
+        Till.update(currencies="CDF").where(Till.id == session.till_id).execute()
+    with pytest.raises(MifinError, match="USD"):
+        repayments.repay(cashier, loan_id, 100, party_name="Agathe Mbuyi")
+    with pytest.raises(PermissionDenied):
+        repayments.repay(make_user("loan_officer"), loan_id, 100, party_name="Agathe Mbuyi")
+    assert written() == before
