@@ -759,6 +759,21 @@ class LoanInstallment(BaseModel):
         indexes = ((("loan", "no"), True), (("due_date",), False))
 
 
+class Repayment(BaseModel):
+    """A loan repayment (#9) and how it was split; the BR voucher prints these."""
+
+    loan = pw.ForeignKeyField(Loan, backref="repayments")
+    txn = pw.ForeignKeyField(JournalTransaction, unique=True, backref="+")
+    business_date = pw.DateField()
+    channel = pw.CharField(max_length=16)  # cash
+    amount = pw.BigIntegerField()
+    principal = pw.BigIntegerField()
+    interest = pw.BigIntegerField()
+    fees = pw.BigIntegerField()
+    penalties = pw.BigIntegerField()
+    balance_after = pw.BigIntegerField()  # what remains on the schedule after it
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Institution,
     Branch,
@@ -802,4 +817,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     LoanCollateral,
     LoanOpinion,
     LoanInstallment,
+    Repayment,
 )

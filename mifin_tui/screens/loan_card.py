@@ -23,7 +23,8 @@ from mifin_tui.widgets.formatting import fmt_amount, fmt_date
 class LoanCardScreen(FormMixin, MifinScreen):
     TITLE_MSGID = N_("Loan card")
     AUTO_FOCUS = "#loan"
-    BINDINGS = [Binding("f2", "submit", N_("Find"), id="lcard.find")]
+    BINDINGS = [Binding("f2", "submit", N_("Find"), id="lcard.find"),
+                Binding("f8", "repay", N_("Repayment"), id="lcard.repay")]
 
     def __init__(self, ctx: Context, loan_id: int | None = None) -> None:
         super().__init__(ctx)
@@ -56,8 +57,21 @@ class LoanCardScreen(FormMixin, MifinScreen):
             return
         self.show(card)
 
+    def action_repay(self) -> None:
+        from mifin_tui.screens.repayment import RepaymentScreen
+        from mifin_tui.services.repayments import REPAYABLE_STATES
+
+        if self.card is not None and self.card.state in REPAYABLE_STATES:
+            self.app.push_screen(RepaymentScreen(self.ctx, self.card.id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "repay":  # the cashier takes the repayment from the card
+            return self.ctx.can("ledger.post") and self.card is not None
+        return super().check_action(action, parameters)
+
     def show(self, c: LoanCard) -> None:
         self.card = c
+        self.refresh_bindings()
         self.query_one("#lcard-summary", Static).update(
             "\n".join(card_lines(c, eligibility=True, opinions=True, steps=True)))
         table = self.query_one("#lcard-schedule", DataTable)

@@ -43,6 +43,7 @@ KIND_LABELS: dict[str, str] = {
     "year_end_closing": N_("Year-end closing"),
     "loan_disbursement": N_("Loan disbursement"),
     "loan_fee": N_("Loan fees"),
+    "loan_repayment": N_("Loan repayment"),
 }
 
 

@@ -14,6 +14,7 @@ from mifin_tui.db.models import (
     Entry,
     Institution,
     JournalTransaction,
+    Repayment,
     Till,
     User,
     Voucher,
@@ -21,7 +22,7 @@ from mifin_tui.db.models import (
 from mifin_tui.i18n import N_, _, translator
 from mifin_tui.services import audit, members, settings
 from mifin_tui.services.context import Context
-from mifin_tui.services.documents import VoucherDoc
+from mifin_tui.services.documents import AmountLine, VoucherDoc
 from mifin_tui.services.errors import NotFound
 from mifin_tui.services.permissions import requires
 from mifin_tui.services.words import amount_in_words
@@ -38,6 +39,9 @@ SIGNATURES = {
     "out": (N_("Cashier"), N_("Client"), N_("Manager")),
     "mov": (N_("Cashier"), N_("Manager")),
 }
+# The split a BR prints, each part in figures and in words.
+BR_PARTS = (("principal", N_("Principal")), ("interest", N_("Interest")),
+            ("penalties", N_("Penalties")), ("fees", N_("Fees")))
 COPIES = (N_("Client copy"), N_("Till copy"))
 TRANSFER_COPIES = (N_("Till copy"), N_("Vault copy"))
 
@@ -68,6 +72,13 @@ def build(txn_id: int, *, duplicate: bool = False, language: str | None = None) 
         line = Entry.get_or_none((Entry.txn == txn_id) & (Entry.account == acc.id))
         if line is not None and acc.member_id:
             balance_after = line.balance_after
+    breakdown: tuple[AmountLine, ...] = ()
+    rep = Repayment.get_or_none(Repayment.txn == txn_id) if v.series == "BR" else None
+    if rep is not None:
+        breakdown = tuple(
+            AmountLine(f"{t(label)} ({amount_in_words(getattr(rep, part), v.currency, lang)})",
+                       getattr(rep, part))
+            for part, label in BR_PARTS if part != "fees" or rep.fees)
     reversal_of = None
     if txn.reverses_id:
         reversal_of = JournalTransaction.get_by_id(txn.reverses_id).voucher_number
@@ -80,6 +91,7 @@ def build(txn_id: int, *, duplicate: bool = False, language: str | None = None) 
         purpose=v.purpose, party_label=t(PARTY_LABELS[v.direction]),
         party_name=v.party_name, party_id=v.party_id,
         account_number=account_number, account_holder=holder, balance_after=balance_after,
+        breakdown=breakdown,
         cashier=cashier.full_name, till=f"{till.code} — {till.name}",
         signatures=tuple(t(s) for s in SIGNATURES[v.direction]),
         copies=tuple(t(c) for c in (TRANSFER_COPIES if v.direction == "mov" else COPIES)),

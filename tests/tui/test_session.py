@@ -28,7 +28,7 @@ async def test_each_role_sees_its_own_menu(admin, make_user):
         "mbuyi": (PASSWORD, ["deposit", "withdrawal", "account_transfer", "statement",
                              "passbook", "account_lookup", "member_card", "adhesion",
                              "open_till", "close_till", "vault_transfer", "cash_journal",
-                             "loan_disburse", "logout"],
+                             "loan_disburse", "repayment", "logout"],
                   ["account_open", "account_close", "holds", "groups", "reprint",
                    "till_differences", "loan_simulator", "loan_card", "printer_settings",
                    "password", "language"]),

@@ -1,0 +1,117 @@
+"""A cashier types a repayment on a disbursed demo loan: the loan number, what is due,
+the amount, the confirmation with the split; the BR read back from PDF carries the
+principal, interest and penalty amounts, the loan becomes active, the ledger balances."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+
+import pytest
+
+from mifin_tui.app import MifinApp
+from mifin_tui.db import write_transaction
+from mifin_tui.db.models import Loan, LoanInstallment, LoanProduct, Repayment
+from mifin_tui.screens.dialogs import ConfirmDialog
+from mifin_tui.screens.repayment import RepaymentScreen
+from mifin_tui.services import auth, check, loan_disbursement, loan_products, loans
+from mifin_tui.services.money import format_amount
+from mifin_tui.widgets.formatting import fmt_amount
+from tests.tui.conftest import SIZE, choose_entry, type_text
+from tests.tui.test_loan_life import _borrower, users_of
+from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                reason="pdftotext (poppler-utils)")
+
+
+def _due_loan(counter) -> tuple[Loan, LoanInstallment]:  # noqa: F811
+    """A loan of a demo member paid out by caissier1, whose first instalment falls due
+    today (as if paid out a period ago)."""
+    def ctx(name):
+        return auth.login(*users_of(counter, name))
+
+    agent, admin = ctx("agent"), ctx("admin")
+    hebdo = LoanProduct.get(LoanProduct.code == "HEBDO")
+    spec = loan_products.get(hebdo.id)
+    loan_products.update(admin, hebdo.id, loan_products.ProductSpec(**{
+        f.name: getattr(spec, f.name) for f in dataclasses.fields(loan_products.ProductSpec)
+        if f.name not in ("min_deposits", "deposits_window_months", "min_membership_months")}))
+    borrower, acc = _borrower()
+    loan_id = loans.apply(agent, loans.Application(
+        member_id=borrower.id, product_id=hebdo.id, amount=40_000, term=12,
+        purpose="Commerce de pagnes", linked_account_id=acc.id, activity="Vente de pagnes",
+        monthly_income=100_000))
+    loans.submit(agent, loan_id)
+    loans.record_visit(agent, loan_id, loans._today(agent), "Agent", "Étal vu", "Favorable")
+    loans.send_to_committee(agent, loan_id)
+    for name in ("comite1", "comite2", "comite3"):
+        loans.give_opinion(ctx(name), loan_id, "favourable", 40_000, "ok")
+    loans.approve(ctx("gerant"), loan_id)
+    loan_disbursement.disburse(ctx("caissier1"), loan_id)
+    loan = Loan.get_by_id(loan_id)
+    rows = list(loan.installments.order_by(LoanInstallment.no))
+    shift = rows[0].due_date - loan.disbursed_on
+    with write_transaction():
+        for r in rows:
+            r.due_date = r.due_date - shift
+            r.save()
+    return loan, rows[0]
+
+
+async def test_cashier_types_a_repayment_and_the_br_prints_the_split(counter):  # noqa: F811
+    loan, first = _due_loan(counter)
+    amount = first.interest_due + first.principal_due // 2
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "caissier1")
+        await choose_entry(app, pilot, "repayment")
+        assert isinstance(app.screen, RepaymentScreen)
+        await type_text(pilot, loan.number)
+        await pilot.press("enter")
+        await pilot.pause()
+        due = str(app.screen.query_one("#repay-due").render())
+        assert fmt_amount(first.interest_due + first.principal_due, "USD") in due
+        await pilot.press("enter")  # the borrower pays himself
+        await pilot.press(*["backspace"] * 20)
+        await type_text(pilot, fmt_amount(amount, "USD", symbol=False))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        lines = str(app.screen.query_one("#confirm-lines").render())
+        assert fmt_amount(first.interest_due, "USD") in lines
+        await pilot.press("enter")
+        await pilot.pause()
+        await settle(app, pilot)
+        assert "BR" in str(app.screen.query_one("#repay-result").render())
+    rep = Repayment.get(Repayment.loan == loan.id)
+    assert (rep.amount, rep.interest, rep.principal, rep.penalties) == (
+        amount, first.interest_due, first.principal_due // 2, 0)
+    assert Loan.get_by_id(loan.id).state == "active"
+    [br] = [p for p in pdfs(counter["receipts"]) if "BR" in p.name]
+    text = pdf_text(br)  # documents print in French
+    assert "BON DE REMBOURSEMENT" in text and loan.account.number in text
+    for label, part in (("Capital", rep.principal), ("Intérêts", rep.interest),
+                        ("Pénalités", 0)):
+        line = next(x for x in text.splitlines() if x.startswith(label))
+        assert format_amount(part, "USD", "fr", symbol=False) in line
+    assert format_amount(amount, "USD", "fr", symbol=False) in text
+    assert "dollar" in text.split("Capital (")[1].split(")")[0]  # in words too
+    assert check.run().ok
+
+
+async def test_f8_on_the_loan_card_opens_the_repayment_of_that_loan(counter):  # noqa: F811
+    loan, first = _due_loan(counter)
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "caissier1")
+        await choose_entry(app, pilot, "loan_card")
+        await type_text(pilot, loan.number)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, RepaymentScreen) and app.screen.loan_id == loan.id
+        due = str(app.screen.query_one("#repay-due").render())
+        assert loan.number in due
+        assert fmt_amount(first.interest_due + first.principal_due, "USD") in due
