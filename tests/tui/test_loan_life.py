@@ -183,6 +183,35 @@ async def test_member_card_lists_loans_and_guarantees_and_f7_opens_the_applicati
     assert card.guarantees[0].amount == 20_000
 
 
+def approved_demo_loan(counter, purpose: str, activity: str, findings: str) -> int:  # noqa: F811
+    """A 40,000 loan of a demo member taken through every step by the demo's staff, up to
+    the gérant's approval (the product's membership and deposit rules switched off: the
+    demo's members joined weeks ago)."""
+    from mifin_tui.services import loans
+
+    def ctx(name):
+        return auth.login(*users_of(counter, name))
+
+    agent, admin = ctx("agent"), ctx("admin")
+    hebdo = LoanProduct.get(LoanProduct.code == "HEBDO")
+    spec = loan_products.get(hebdo.id)
+    loan_products.update(admin, hebdo.id, loan_products.ProductSpec(**{
+        f.name: getattr(spec, f.name) for f in dataclasses.fields(loan_products.ProductSpec)
+        if f.name not in ("min_deposits", "deposits_window_months", "min_membership_months")}))
+    borrower, acc = _borrower()
+    loan_id = loans.apply(agent, loans.Application(
+        member_id=borrower.id, product_id=hebdo.id, amount=40_000, term=12,
+        purpose=purpose, linked_account_id=acc.id, activity=activity,
+        monthly_income=100_000))
+    loans.submit(agent, loan_id)
+    loans.record_visit(agent, loan_id, loans._today(agent), "Agent", findings, "Favorable")
+    loans.send_to_committee(agent, loan_id)
+    for name in ("comite1", "comite2", "comite3"):
+        loans.give_opinion(ctx(name), loan_id, "favourable", 40_000, "ok")
+    loans.approve(ctx("gerant"), loan_id)
+    return loan_id
+
+
 def users_of(counter, username):  # noqa: F811
     u = counter["users"][username]
     return u.username, u.password
@@ -204,27 +233,7 @@ async def test_the_manager_reads_the_waiting_list_but_cannot_pay(counter):  # no
 async def test_the_loan_card_shows_the_steps_and_the_schedule(counter):  # noqa: F811
     from mifin_tui.services import loans
 
-    def ctx(name):
-        return auth.login(*users_of(counter, name))
-
-    agent = ctx("agent")
-    admin = ctx("admin")
-    hebdo = LoanProduct.get(LoanProduct.code == "HEBDO")
-    spec = loan_products.get(hebdo.id)
-    loan_products.update(admin, hebdo.id, loan_products.ProductSpec(**{
-        f.name: getattr(spec, f.name) for f in dataclasses.fields(loan_products.ProductSpec)
-        if f.name not in ("min_deposits", "deposits_window_months", "min_membership_months")}))
-    borrower, acc = _borrower()
-    loan_id = loans.apply(agent, loans.Application(
-        member_id=borrower.id, product_id=hebdo.id, amount=40_000, term=12,
-        purpose="Taxi-moto", linked_account_id=acc.id, activity="Taxi-moto",
-        monthly_income=100_000))
-    loans.submit(agent, loan_id)
-    loans.record_visit(agent, loan_id, loans._today(agent), "Agent", "Moto vue", "Favorable")
-    loans.send_to_committee(agent, loan_id)
-    for name in ("comite1", "comite2", "comite3"):
-        loans.give_opinion(ctx(name), loan_id, "favourable", 40_000, "ok")
-    loans.approve(ctx("gerant"), loan_id)
+    loan_id = approved_demo_loan(counter, "Taxi-moto", "Taxi-moto", "Moto vue")
     number = Loan.get_by_id(loan_id).number
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:

@@ -4,21 +4,20 @@ principal, interest and penalty amounts, the loan becomes active, the ledger bal
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 
 import pytest
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db import write_transaction
-from mifin_tui.db.models import Loan, LoanInstallment, LoanProduct, Repayment
+from mifin_tui.db.models import Loan, LoanInstallment, Repayment
 from mifin_tui.screens.dialogs import ConfirmDialog
 from mifin_tui.screens.repayment import RepaymentScreen
-from mifin_tui.services import auth, check, loan_disbursement, loan_products, loans
+from mifin_tui.services import auth, check, loan_disbursement
 from mifin_tui.services.money import format_amount
 from mifin_tui.widgets.formatting import fmt_amount
 from tests.tui.conftest import SIZE, choose_entry, type_text
-from tests.tui.test_loan_life import _borrower, users_of
+from tests.tui.test_loan_life import approved_demo_loan, users_of
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
@@ -28,27 +27,8 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
 def _due_loan(counter) -> tuple[Loan, LoanInstallment]:  # noqa: F811
     """A loan of a demo member paid out by caissier1, whose first instalment falls due
     today (as if paid out a period ago)."""
-    def ctx(name):
-        return auth.login(*users_of(counter, name))
-
-    agent, admin = ctx("agent"), ctx("admin")
-    hebdo = LoanProduct.get(LoanProduct.code == "HEBDO")
-    spec = loan_products.get(hebdo.id)
-    loan_products.update(admin, hebdo.id, loan_products.ProductSpec(**{
-        f.name: getattr(spec, f.name) for f in dataclasses.fields(loan_products.ProductSpec)
-        if f.name not in ("min_deposits", "deposits_window_months", "min_membership_months")}))
-    borrower, acc = _borrower()
-    loan_id = loans.apply(agent, loans.Application(
-        member_id=borrower.id, product_id=hebdo.id, amount=40_000, term=12,
-        purpose="Commerce de pagnes", linked_account_id=acc.id, activity="Vente de pagnes",
-        monthly_income=100_000))
-    loans.submit(agent, loan_id)
-    loans.record_visit(agent, loan_id, loans._today(agent), "Agent", "Étal vu", "Favorable")
-    loans.send_to_committee(agent, loan_id)
-    for name in ("comite1", "comite2", "comite3"):
-        loans.give_opinion(ctx(name), loan_id, "favourable", 40_000, "ok")
-    loans.approve(ctx("gerant"), loan_id)
-    loan_disbursement.disburse(ctx("caissier1"), loan_id)
+    loan_id = approved_demo_loan(counter, "Commerce de pagnes", "Vente de pagnes", "Étal vu")
+    loan_disbursement.disburse(auth.login(*users_of(counter, "caissier1")), loan_id)
     loan = Loan.get_by_id(loan_id)
     rows = list(loan.installments.order_by(LoanInstallment.no))
     shift = rows[0].due_date - loan.disbursed_on
