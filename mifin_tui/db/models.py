@@ -420,6 +420,10 @@ class LoanProduct(BaseModel):
     gl_penalty = pw.CharField(default="penalty_income")
     gl_fees = pw.CharField(default="fee_income")
     gl_interest_receivable = pw.CharField(default="interest_receivable")
+    excess_policy = pw.CharField(max_length=24, default="refuse")  # repayment_engine.EXCESS_MODES
+    accrual = pw.CharField(max_length=16, default="due_date")  # due_date | daily
+    penalty_cap_amount = pw.BigIntegerField(null=True)
+    penalty_cap_bp = pw.IntegerField(null=True)  # of the instalment's principal + interest
     active = pw.BooleanField(default=True)
     created_by = pw.ForeignKeyField(User, null=True, backref="+")
     created_at = pw.DateTimeField()
@@ -684,9 +688,17 @@ class Loan(BaseModel):
     contracts_printed = pw.IntegerField(default=0)
     created_by = pw.ForeignKeyField(User, backref="+")
     created_at = pw.DateTimeField()
+    # What the last closing found (#10); loan_classification keeps the history.
+    days_past_due = pw.IntegerField(default=0)
+    classification = pw.CharField(max_length=16, default="")
+    provision = pw.BigIntegerField(default=0)
+    restructured = pw.BooleanField(default=False)
+    written_off_on = pw.DateField(null=True)
+    written_off_amount = pw.BigIntegerField(default=0)
+    write_off_reason = pw.CharField(default="")
 
     class Meta:
-        indexes = ((("state", "decided_at"), False),)
+        indexes = ((("state", "decided_at"), False), (("state", "days_past_due"), False))
 
 
 class LoanEvent(BaseModel):
@@ -754,24 +766,78 @@ class LoanInstallment(BaseModel):
     principal_paid = pw.BigIntegerField(default=0)
     interest_paid = pw.BigIntegerField(default=0)
     fees_paid = pw.BigIntegerField(default=0)
+    penalties_due = pw.BigIntegerField(default=0)  # charged by the closing (loan_penalty)
+    penalties_paid = pw.BigIntegerField(default=0)
+    interest_accrued = pw.BigIntegerField(default=0)  # booked to receivable before due
+    paid_on = pw.DateField(null=True)  # the business day it was settled in full
 
     class Meta:
         indexes = ((("loan", "no"), True), (("due_date",), False))
 
 
 class Repayment(BaseModel):
-    """A loan repayment (#9) and how it was split; the BR voucher prints these."""
+    """A loan repayment (#9) and how it was split; the BR voucher prints these.
+
+    `channel`: cash | savings | mobile_money | bank | auto_debit; `kind`: repayment |
+    recovery (after write-off). A reversal keeps the row and records the reversing txn."""
 
     loan = pw.ForeignKeyField(Loan, backref="repayments")
     txn = pw.ForeignKeyField(JournalTransaction, unique=True, backref="+")
-    business_date = pw.DateField()
-    channel = pw.CharField(max_length=16)  # cash
+    business_date = pw.DateField(index=True)
+    channel = pw.CharField(max_length=16)
     amount = pw.BigIntegerField()
     principal = pw.BigIntegerField()
     interest = pw.BigIntegerField()
     fees = pw.BigIntegerField()
     penalties = pw.BigIntegerField()
     balance_after = pw.BigIntegerField()  # what remains on the schedule after it
+    kind = pw.CharField(max_length=16, default="repayment")
+    reference = pw.CharField(max_length=64, default="")  # operator's; unique per channel
+    source_account = pw.ForeignKeyField(Account, null=True, backref="+")
+    created_by = pw.ForeignKeyField(User, null=True, backref="+")
+    reversal_txn = pw.ForeignKeyField(JournalTransaction, null=True, backref="+")
+    reversed_by = pw.ForeignKeyField(User, null=True, backref="+")
+    reversed_on = pw.DateField(null=True)
+    reversal_reason = pw.CharField(default="")
+
+
+class RepaymentAllocation(BaseModel):
+    """What one repayment paid of one instalment (reversals put back exactly this)."""
+
+    repayment = pw.ForeignKeyField(Repayment, backref="allocations")
+    installment = pw.ForeignKeyField(LoanInstallment, backref="allocations")
+    principal = pw.BigIntegerField()
+    interest = pw.BigIntegerField()
+    fees = pw.BigIntegerField()
+    penalties = pw.BigIntegerField()
+
+
+class LoanPenalty(BaseModel):
+    """A penalty the closing charged on one instalment for one business day."""
+
+    loan = pw.ForeignKeyField(Loan, backref="penalties")
+    installment = pw.ForeignKeyField(LoanInstallment, backref="penalties")
+    business_date = pw.DateField(index=True)
+    days = pw.IntegerField()
+    amount = pw.BigIntegerField()
+    txn = pw.ForeignKeyField(JournalTransaction, null=True, backref="+")
+
+    class Meta:
+        indexes = ((("installment", "business_date"), True),)
+
+
+class LoanClassification(BaseModel):
+    """A loan's days past due, class and provision as a closing found them."""
+
+    loan = pw.ForeignKeyField(Loan, backref="classifications")
+    business_date = pw.DateField(index=True)
+    days_past_due = pw.IntegerField()
+    classification = pw.CharField(max_length=16)
+    outstanding = pw.BigIntegerField()
+    provision = pw.BigIntegerField()
+
+    class Meta:
+        indexes = ((("loan", "business_date"), True),)
 
 
 MODELS: tuple[type[BaseModel], ...] = (
@@ -818,4 +884,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     LoanOpinion,
     LoanInstallment,
     Repayment,
+    RepaymentAllocation,
+    LoanPenalty,
+    LoanClassification,
 )
