@@ -42,6 +42,10 @@ CHOICES = {
                    ("upfront", N_("Paid up front in cash"))),
     "penalty_kind": (("none", N_("No penalty")), ("daily", N_("% a day of the overdue")),
                      ("flat", N_("Flat per late instalment"))),
+    "excess_policy": (("refuse", N_("Refused (hand back)")),
+                      ("future_in_order", N_("Next instalments first")),
+                      ("future_last_first", N_("Last instalments first")),
+                      ("principal_prepaid", N_("Prepaid principal, schedule recomputed"))),
 }
 
 # (field, label msgid, kind): text, choice, money, int, percent, optional_percent, order,
@@ -74,6 +78,7 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("penalty_value", N_("Penalty (% a day or amount)"), "penalty"),
     ("penalty_grace_days", N_("Days before penalties"), "int"),
     ("allocation_order", N_("Repayment order"), "order"),
+    ("excess_policy", N_("Above the amount due"), "choice"),
     ("min_membership_months", N_("Months of membership"), "int"),
     ("min_deposits", N_("Deposits at least"), "int"),
     ("deposits_window_months", N_("... in the last months"), "int"),

@@ -20,6 +20,7 @@ from mifin_tui.db.models import LoanProduct
 from mifin_tui.i18n import _
 from mifin_tui.services import audit, clock, institution, regulators
 from mifin_tui.services import calendar as working_calendar
+from mifin_tui.services import repayment_engine
 from mifin_tui.services import schedule as engine
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import NotFound, ValidationError
@@ -87,6 +88,8 @@ class ProductSpec:
     gl_penalty: str = "penalty_income"
     gl_fees: str = "fee_income"
     gl_interest_receivable: str = "interest_receivable"
+    # What a repayment above the amount due does (repayment_engine.EXCESS_MODES).
+    excess_policy: str = "refuse"
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,9 @@ def validate(spec: ProductSpec, profile: regulators.RegulatorProfile) -> dict[st
             or order.index("interest") > order.index("principal")):
         e["allocation_order"] = _("Each of penalties, fees, interest, principal at most once; "
                                   "interest before principal.")
+    if spec.excess_policy not in repayment_engine.EXCESS_MODES:
+        e["excess_policy"] = _("Refuse, next instalments, last instalments, or prepaid "
+                               "principal.")
     for name in ("min_membership_months", "min_deposits", "deposits_window_months"):
         if getattr(spec, name) < 0:
             e[name] = _("Cannot be negative.")

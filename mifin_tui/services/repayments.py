@@ -16,6 +16,8 @@ is the same inside the caller's write transaction (the closing's automatic debit
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -33,7 +35,7 @@ from mifin_tui.db.models import (
 )
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services import accounts, audit, business_day, ledger, loan_disbursement, loans, members
-from mifin_tui.services import loan_products, savings, tills, vouchers
+from mifin_tui.services import loan_products, savings, schedule, tills, vouchers
 from mifin_tui.services import repayment_engine as engine
 from mifin_tui.services.context import Context
 from mifin_tui.services.documents import VoucherDoc
@@ -82,6 +84,7 @@ class RepaymentPreview:
     lines: tuple[engine.InstalmentAllocation, ...]
     applied: engine.Components
     remaining: int  # what the schedule still holds after this payment
+    principal_prepaid: int = 0  # ahead of the schedule, which is recomputed
 
 
 @dataclass(frozen=True)
@@ -114,9 +117,8 @@ def _state(loan: Loan) -> engine.LoanState:
 
 def _policy(loan: Loan) -> engine.AllocationPolicy:
     product = loan_products.get(loan.product_id)
-    order = tuple(product.allocation_order)
-    # no product setting for prepayment yet: an amount above what is due is refused
-    return engine.AllocationPolicy(order=order, excess=engine.EXCESS_REFUSE)
+    return engine.AllocationPolicy(order=tuple(product.allocation_order),
+                                   excess=product.excess_policy)
 
 
 def _amount(value: int | str, currency: str) -> int:
@@ -152,25 +154,65 @@ def due(ctx: Context, loan_id: int, day: date | None = None) -> Due:
                engine.payoff(state, day).total)
 
 
-def _allocate(loan: Loan, amount: int, day: date) -> engine.Allocation:
-    alloc = engine.allocate(_state(loan), amount, day, _policy(loan))
-    if alloc.refused or alloc.principal_prepaid:
-        due_now = engine.amount_due(_state(loan), day).total
+def _allocate(loan: Loan, amount: int, day: date, *, payoff: bool = False
+              ) -> engine.Allocation:
+    """The engine's split of `amount` on `day` by the product's policy. `payoff`: the
+    loan repaid in full early, `amount` exactly the payoff of the day (future interest
+    not charged), whatever the product does with an excess."""
+    state = _state(loan)
+    policy = _policy(loan)
+    if payoff:
+        total = engine.payoff(state, day).total
+        if amount != total:
+            raise ValidationError({"amount": _(
+                "The payoff of loan {number} today is {payoff}.").format(
+                number=loan.number, payoff=_money(total, loan.currency))})
+        policy = dataclasses.replace(policy, excess=engine.EXCESS_PRINCIPAL_PREPAID)
+    alloc = engine.allocate(state, amount, day, policy)
+    if alloc.refused:
+        due_now = engine.amount_due(state, day).total
+        if policy.excess == engine.EXCESS_REFUSE:
+            raise ValidationError({"amount": _(
+                "Only {due} is due today on loan {number}: an amount above it is refused "
+                "(the payoff today is {payoff}).").format(
+                due=_money(due_now, loan.currency), number=loan.number,
+                payoff=_money(engine.payoff(state, day).total, loan.currency))})
         raise ValidationError({"amount": _(
-            "Only {due} is due today on loan {number}: an amount above it is refused."
-        ).format(due=_money(due_now, loan.currency), number=loan.number)})
+            "At most {most} can be paid on loan {number} today.").format(
+            most=_money(amount - alloc.refused, loan.currency), number=loan.number)})
     return alloc
 
 
+def max_payment(ctx: Context, loan_id: int, day: date | None = None) -> int:
+    """The largest amount the product's policy accepts on `day` (without a payoff)."""
+    loan = _loan(ctx, loan_id)
+    day = day or loans._today(ctx)
+    state = _state(loan)
+    policy = _policy(loan)
+    if policy.excess == engine.EXCESS_REFUSE:
+        return engine.amount_due(state, day).total
+    if policy.excess == engine.EXCESS_PRINCIPAL_PREPAID:
+        return engine.payoff(state, day).total
+    return engine.outstanding(state).total
+
+
 @requires("ledger.post")
-def preview(ctx: Context, loan_id: int, amount: int | str) -> RepaymentPreview:
-    """How `amount` would be applied today, and what would remain; nothing written."""
+def preview(ctx: Context, loan_id: int, amount: int | str, *, payoff: bool = False,
+            value_date: date | None = None) -> RepaymentPreview:
+    """How `amount` would be applied today, and what would remain; nothing written. A
+    prepayment that recomputes the schedule shows the principal prepaid and what the
+    new schedule holds."""
     loan = _loan(ctx, loan_id)
     _require_repayable(loan)
     value = _amount(amount, loan.currency)
-    alloc = _allocate(loan, value, loans._today(ctx))
+    day = loans._today(ctx)
+    on = _value_date(loan, value_date, day)
+    alloc = _allocate(loan, value, on, payoff=payoff)
+    remaining = engine.outstanding(alloc.state).total
+    if alloc.principal_prepaid:
+        remaining = _rescheduled_outstanding(loan, alloc, on)
     return RepaymentPreview(loan.id, loan.number, loan.currency, value, alloc.lines,
-                            alloc.applied, engine.outstanding(alloc.state).total)
+                            alloc.applied, remaining, alloc.principal_prepaid)
 
 
 def _reference(channel: str, reference: str, errors: dict[str, str]) -> str:
@@ -268,7 +310,7 @@ def validate(ctx: Context, loan_id: int, amount: int | str, *, party_name: str =
 def repay(ctx: Context, loan_id: int, amount: int | str, *, party_name: str = "",
           purpose: str = "", channel: str = "cash", reference: str = "",
           source_account_id: int | None = None, value_date: date | None = None,
-          kind: str = "repayment") -> RepaymentReceipt:
+          kind: str = "repayment", payoff: bool = False) -> RepaymentReceipt:
     """A repayment of `amount` (minor units, or as typed) on a loan, posted with a BR
     voucher: allocated by the product's order, oldest instalment first, as of
     `value_date` (default: the business day); the loan becomes active on its first
@@ -278,20 +320,21 @@ def repay(ctx: Context, loan_id: int, amount: int | str, *, party_name: str = ""
     `source_account_id`, a savings account of the borrower, within its available
     balance), mobile_money or bank (the channel's clearing account; `reference`, the
     operator's, required). A reference already used on the channel is refused. Every
-    refusal is a ValidationError (or MifinError without a till) and writes nothing."""
+    refusal is a ValidationError (or MifinError without a till) and writes nothing.
+    `payoff`: the loan repaid in full early, `amount` exactly `due(...).payoff`."""
     value, ref = validate(ctx, loan_id, amount, party_name=party_name, channel=channel,
                           reference=reference, kind=kind)
     sources = [(source_account_id, value)] if source_account_id is not None else []
     with write_transaction():
         return repay_within(ctx, loan_id, value, channel=channel, reference=ref,
                             sources=sources, value_date=value_date,
-                            party_name=party_name, purpose=purpose)
+                            party_name=party_name, purpose=purpose, payoff=payoff)
 
 
 def repay_within(ctx: Context, loan_id: int, value: int, *, channel: str,
                  reference: str = "", sources: Sequence[tuple[int | None, int]] = (),
                  value_date: date | None = None, party_name: str = "",
-                 purpose: str = "") -> RepaymentReceipt:
+                 purpose: str = "", payoff: bool = False) -> RepaymentReceipt:
     """`repay` inside the caller's write transaction, `value` already in minor units and
     `reference` normalised (see `validate`). `sources`: (savings account id, amount)
     pairs summing to `value`, one for the savings channel, the debit plan's lines for
@@ -308,7 +351,9 @@ def repay_within(ctx: Context, loan_id: int, value: int, *, channel: str,
     _reference_unused(channel, reference)
     day = business_day_of(ctx)
     on = _value_date(loan, value_date, day)
-    alloc = _allocate(loan, value, on)
+    alloc = _allocate(loan, value, on, payoff=payoff)
+    if alloc.principal_prepaid:
+        _check_reschedulable(loan, on)
     till_id = session_id = None
     debits: list[ledger.Line] = []
     if channel == "cash":
@@ -337,7 +382,7 @@ def repay_within(ctx: Context, loan_id: int, value: int, *, channel: str,
     parts = alloc.applied
     lines = list(debits)
     receivable = _receivable_part(loan.id, alloc.lines)
-    for gl_key, part in ((None, parts.principal),
+    for gl_key, part in ((None, parts.principal + alloc.principal_prepaid),
                          (product.gl_interest_receivable, receivable),
                          (product.gl_interest, parts.interest - receivable),
                          (product.gl_penalty, parts.penalties),
@@ -362,7 +407,8 @@ def repay_within(ctx: Context, loan_id: int, value: int, *, channel: str,
     state_before = loan.state
     rep = record_within(ctx, loan, posted.txn_id, alloc, channel=channel,
                         reference=reference,
-                        source_account_id=sources[0][0] if sources else None)
+                        source_account_id=sources[0][0] if sources else None,
+                        value_date=on)
     if loan.state == "disbursed":
         loan_disbursement.mark_active_within(ctx, loan.id, posted.voucher_number)
     if rep.balance_after == 0:
@@ -375,7 +421,8 @@ def repay_within(ctx: Context, loan_id: int, value: int, *, channel: str,
                         "channel": channel, "reference": reference,
                         "source_account": rep.source_account_id,
                         "value_date": on.isoformat(),
-                        "amount": value, "principal": parts.principal,
+                        "amount": value, "principal": rep.principal,
+                        "principal_prepaid": alloc.principal_prepaid,
                         "interest": parts.interest, "fees": parts.fees,
                         "penalties": parts.penalties, "remaining": rep.balance_after,
                         "paid": {line.no: _paid(loan.id, line.no)
@@ -407,17 +454,19 @@ def _receivable_part(loan_id: int, lines: Sequence[engine.InstalmentAllocation])
 
 def record_within(ctx: Context, loan: Loan, txn_id: int, alloc: engine.Allocation, *,
                   channel: str, reference: str = "", source_account_id: int | None = None,
-                  kind: str = "repayment") -> Repayment:
+                  kind: str = "repayment", value_date: date | None = None) -> Repayment:
     """Write what a posted repayment paid: the instalments' paid amounts (and `paid_on`
-    for those it settles), the `repayment` row and its `repayment_allocation` rows.
-    Inside the caller's write transaction, after the ledger posting `txn_id`."""
+    for those it settles), the `repayment` row and its `repayment_allocation` rows; a
+    principal prepaid recomputes the schedule (see `_reschedule_within`). Inside the
+    caller's write transaction, after the ledger posting `txn_id` (which credited the
+    loan account with `applied.principal + principal_prepaid`)."""
     day = business_day_of(ctx)
     parts = alloc.applied
-    remaining = engine.outstanding(alloc.state).total
     rep = Repayment.create(loan=loan.id, txn=txn_id, business_date=day, channel=channel,
-                           amount=alloc.amount, principal=parts.principal,
+                           amount=alloc.applied.total + alloc.principal_prepaid,
+                           principal=parts.principal + alloc.principal_prepaid,
                            interest=parts.interest, fees=parts.fees,
-                           penalties=parts.penalties, balance_after=remaining, kind=kind,
+                           penalties=parts.penalties, balance_after=0, kind=kind,
                            reference=reference, source_account=source_account_id,
                            created_by=ctx.user_id)
     settled = {i.no for i in alloc.state.instalments if i.settled}
@@ -436,7 +485,81 @@ def record_within(ctx: Context, loan: Loan, txn_id: int, alloc: engine.Allocatio
         RepaymentAllocation.create(repayment=rep.id, installment=row.id,
                                    principal=line.principal, interest=line.interest,
                                    fees=line.fees, penalties=line.penalties)
+    if alloc.principal_prepaid:
+        _reschedule_within(ctx, loan, rep, alloc, value_date or day)
+    rep.balance_after = engine.outstanding(_state(loan)).total
+    rep.save()
     return rep
+
+
+def _check_reschedulable(loan: Loan, on: date) -> None:
+    """A prepayment replaces the instalments after `on`: none may carry anything yet."""
+    busy = LoanInstallment.select().where(
+        (LoanInstallment.loan == loan.id) & (LoanInstallment.due_date > on)
+        & ((LoanInstallment.principal_paid > 0) | (LoanInstallment.interest_paid > 0)
+           | (LoanInstallment.fees_paid > 0) | (LoanInstallment.penalties_due > 0)
+           | (LoanInstallment.interest_accrued > 0))).exists()
+    if busy:
+        raise ValidationError({"amount": _(
+            "Instalments of loan {number} after today already hold payments or accrued "
+            "interest: a prepayment cannot recompute them.").format(number=loan.number)})
+
+
+def _new_schedule(loan: Loan, alloc: engine.Allocation, on: date
+                  ) -> tuple[schedule.Installment, ...]:
+    terms = engine.terms_after_prepayment(loans.frozen_terms(loan), alloc.state,
+                                          alloc.principal_prepaid, on)
+    return () if terms is None else schedule.build(terms, check=False).installments
+
+
+def _rescheduled_outstanding(loan: Loan, alloc: engine.Allocation, on: date) -> int:
+    """What the schedule holds after a prepayment: the instalments due, as paid, and the
+    recomputed ones."""
+    kept = engine.outstanding(_due_part(alloc.state, on)).total
+    return kept + sum(i.total for i in _new_schedule(loan, alloc, on))
+
+
+def _due_part(state: engine.LoanState, on: date) -> engine.LoanState:
+    return engine.LoanState(state.currency, state.start,
+                            tuple(i for i in state.instalments if i.due_date <= on))
+
+
+def _row_dict(r: LoanInstallment) -> dict[str, object]:
+    return {"no": r.no, "due_date": r.due_date.isoformat(), "principal_due": r.principal_due,
+            "interest_due": r.interest_due, "fees_due": r.fees_due}
+
+
+def _reschedule_within(ctx: Context, loan: Loan, rep: Repayment, alloc: engine.Allocation,
+                       on: date) -> None:
+    """A principal prepaid on a declining loan: the instalments after `on` (unpaid) are
+    replaced by one settled instalment of the prepaid principal, due on `on`, then the
+    schedule of what remains over as many instalments on the same dates (the interest
+    falls with the principal). The replaced rows are kept in the audit row, from which
+    the reversal restores them."""
+    day = business_day_of(ctx)
+    future = list(LoanInstallment.select().where(
+        (LoanInstallment.loan == loan.id) & (LoanInstallment.due_date > on))
+        .order_by(LoanInstallment.no))
+    new = _new_schedule(loan, alloc, on)
+    last = max((i.no for i in alloc.state.instalments if i.due_date <= on), default=0)
+    LoanInstallment.delete().where(LoanInstallment.id.in_([r.id for r in future])).execute()
+    prepay = LoanInstallment.create(
+        loan=loan.id, no=last + 1, due_date=on, principal_due=alloc.principal_prepaid,
+        interest_due=0, fees_due=0, principal_paid=alloc.principal_prepaid, paid_on=day)
+    if new:
+        LoanInstallment.insert_many([
+            {"loan": loan.id, "no": last + 1 + i.no, "due_date": i.due_date,
+             "principal_due": i.principal, "interest_due": i.interest, "fees_due": i.fees}
+            for i in new]).execute()
+    RepaymentAllocation.create(repayment=rep.id, installment=prepay.id,
+                               principal=alloc.principal_prepaid, interest=0, fees=0,
+                               penalties=0)
+    audit.record(ctx, "repayment.reschedule", "repayment", rep.id,
+                 before={"loan": loan.number, "rows": [_row_dict(r) for r in future]},
+                 after={"prepaid": alloc.principal_prepaid, "rows": [
+                     {"no": last + 1 + i.no, "due_date": i.due_date.isoformat(),
+                      "principal_due": i.principal, "interest_due": i.interest,
+                      "fees_due": i.fees} for i in new]})
 
 
 def _paid(loan_id: int, no: int) -> dict[str, int]:
