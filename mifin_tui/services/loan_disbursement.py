@@ -254,6 +254,12 @@ def mark_active_within(ctx: Context, loan_id: int, note: str = "") -> None:
     move(ctx, _loan(loan_id), "active", note)
 
 
+def hold_again_within(ctx: Context, loan_id: int) -> None:
+    """Put back the guarantees and collateral of a loan reopened (the repayment that
+    closed it reversed), inside the caller's transaction."""
+    _holds(ctx, _loan(loan_id))
+
+
 def release_within(ctx: Context, loan_id: int) -> None:
     """Free the guarantees and collateral of a loan repaid in full (inside the caller's
     transaction, #9)."""

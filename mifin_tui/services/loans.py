@@ -71,6 +71,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "disbursed": frozenset({"active", "approved"}),
     "active": frozenset({"in_arrears", "closed"}),
     "in_arrears": frozenset({"active", "written_off", "closed"}),
+    "closed": frozenset({"active"}),  # the repayment that closed it reversed (#9)
 }
 OUTSTANDING_STATES = ("disbursed", "active", "in_arrears")
 OPINIONS: dict[str, str] = {"favourable": N_("Favourable"),

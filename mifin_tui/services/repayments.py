@@ -17,7 +17,6 @@ is the same inside the caller's write transaction (the closing's automatic debit
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +24,7 @@ from datetime import date
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import (
     Account,
+    AuditLog,
     Loan,
     LoanInstallment,
     Repayment,
@@ -34,12 +34,19 @@ from mifin_tui.db.models import (
     Voucher,
 )
 from mifin_tui.i18n import _, current_language
-from mifin_tui.services import accounts, audit, business_day, ledger, loan_disbursement, loans, members
+from mifin_tui.services import accounts, audit, business_day, ledger, loan_disbursement, loans
+from mifin_tui.services import members
 from mifin_tui.services import loan_products, savings, schedule, tills, vouchers
 from mifin_tui.services import repayment_engine as engine
 from mifin_tui.services.context import Context
 from mifin_tui.services.documents import VoucherDoc
-from mifin_tui.services.errors import MifinError, NotFound, ValidationError
+from mifin_tui.services.errors import (
+    Conflict,
+    MifinError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from mifin_tui.services.money import AmountError, format_amount, parse_amount
 from mifin_tui.services.permissions import requires
 
@@ -183,6 +190,7 @@ def _allocate(loan: Loan, amount: int, day: date, *, payoff: bool = False
     return alloc
 
 
+@requires("loan.read")
 def max_payment(ctx: Context, loan_id: int, day: date | None = None) -> int:
     """The largest amount the product's policy accepts on `day` (without a payoff)."""
     loan = _loan(ctx, loan_id)
@@ -281,6 +289,7 @@ def _value_date(loan: Loan, value_date: date | None, day: date) -> date:
     return value_date
 
 
+@requires("ledger.post")
 def validate(ctx: Context, loan_id: int, amount: int | str, *, party_name: str = "",
              channel: str = "cash", reference: str = "", kind: str = "repayment"
              ) -> tuple[int, str]:
@@ -349,7 +358,7 @@ def repay_within(ctx: Context, loan_id: int, value: int, *, channel: str,
     loan = _loan(ctx, loan_id)
     _require_repayable(loan)
     _reference_unused(channel, reference)
-    day = business_day_of(ctx)
+    day = _business_day(ctx)
     on = _value_date(loan, value_date, day)
     alloc = _allocate(loan, value, on, payoff=payoff)
     if alloc.principal_prepaid:
@@ -432,7 +441,7 @@ def repay_within(ctx: Context, loan_id: int, value: int, *, channel: str,
                             rep.balance_after, doc, rep.id)
 
 
-def business_day_of(ctx: Context) -> date:
+def _business_day(ctx: Context) -> date:
     """The open business day the repayment is booked on (refused when none is open)."""
     return business_day.require_open(ctx.branch_id)
 
@@ -460,7 +469,7 @@ def record_within(ctx: Context, loan: Loan, txn_id: int, alloc: engine.Allocatio
     principal prepaid recomputes the schedule (see `_reschedule_within`). Inside the
     caller's write transaction, after the ledger posting `txn_id` (which credited the
     loan account with `applied.principal + principal_prepaid`)."""
-    day = business_day_of(ctx)
+    day = _business_day(ctx)
     parts = alloc.applied
     rep = Repayment.create(loan=loan.id, txn=txn_id, business_date=day, channel=channel,
                            amount=alloc.applied.total + alloc.principal_prepaid,
@@ -536,7 +545,7 @@ def _reschedule_within(ctx: Context, loan: Loan, rep: Repayment, alloc: engine.A
     schedule of what remains over as many instalments on the same dates (the interest
     falls with the principal). The replaced rows are kept in the audit row, from which
     the reversal restores them."""
-    day = business_day_of(ctx)
+    day = _business_day(ctx)
     future = list(LoanInstallment.select().where(
         (LoanInstallment.loan == loan.id) & (LoanInstallment.due_date > on))
         .order_by(LoanInstallment.no))
@@ -566,6 +575,128 @@ def _paid(loan_id: int, no: int) -> dict[str, int]:
     r = LoanInstallment.get((LoanInstallment.loan == loan_id) & (LoanInstallment.no == no))
     return {"principal": r.principal_paid, "interest": r.interest_paid, "fees": r.fees_paid,
             "penalties": r.penalties_paid}
+
+
+@dataclass(frozen=True)
+class RepaymentLine:
+    """A repayment of a loan as the reversal screen lists it."""
+
+    id: int
+    business_date: date
+    channel: str
+    reference: str
+    amount: int
+    currency: str
+    voucher_number: str
+    reversed_on: date | None
+
+
+@requires("loan.read")
+def loan_repayments(ctx: Context, loan_id: int) -> list[RepaymentLine]:
+    """The loan's repayments, newest first."""
+    loan = _loan(ctx, loan_id)
+    return [RepaymentLine(r.id, r.business_date, r.channel, r.reference, r.amount,
+                          loan.currency, r.txn.voucher_number or "", r.reversed_on)
+            for r in Repayment.select().where(Repayment.loan == loan.id)
+            .order_by(Repayment.id.desc())]
+
+
+@dataclass(frozen=True)
+class ReversalReceipt:
+    repayment_id: int
+    txn_id: int
+    voucher_number: str
+    loan_state: str
+    remaining: int
+
+
+@requires("loan.read")
+def reverse(ctx: Context, repayment_id: int, reason: str, *,
+            approver: Context | None = None) -> ReversalReceipt:
+    """Undo a repayment made in error: the mirror transaction (OD), what it paid of each
+    instalment put back (paid_on cleared), a loan it closed active again with its
+    guarantees held again; audited. On the day of the repayment the cashier reverses it
+    with the manager's approval (`approver`, another person, maker-checker); on a later
+    day the accountant does. The latest repayment of the loan first."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the reversal.")})
+    with write_transaction():
+        rep = Repayment.get_or_none(Repayment.id == repayment_id)
+        if rep is None:
+            raise NotFound(_("No such repayment."))
+        loan = _loan(ctx, rep.loan_id)
+        if rep.reversal_txn_id is not None:
+            raise Conflict(_("This repayment was already reversed on {day}.").format(
+                day=rep.reversed_on.strftime("%d/%m/%Y") if rep.reversed_on else "?"))
+        day = _business_day(ctx)
+        _check_reverser(ctx, rep, day, approver)
+        later = Repayment.select().where(
+            (Repayment.loan == loan.id) & (Repayment.id > rep.id)
+            & Repayment.reversal_txn.is_null()).exists()
+        if later:
+            raise Conflict(_("Loan {number} has later repayments: reverse the latest "
+                             "first.").format(number=loan.number))
+        if loan.state not in ("active", "in_arrears", "closed"):
+            raise Conflict(_("Loan {number} is {state}: its repayments are not reversed "
+                             "here.").format(number=loan.number,
+                                             state=loans.state_label(loan.state).lower()))
+        if AuditLog.select().where((AuditLog.action == "repayment.reschedule")
+                                   & (AuditLog.entity_id == str(rep.id))).exists():
+            raise Conflict(_("This prepayment recomputed the schedule: the accountant "
+                             "corrects it with a rescheduling."))
+        state_before = loan.state
+        put_back = []
+        for a in RepaymentAllocation.select().where(RepaymentAllocation.repayment == rep.id):
+            row = LoanInstallment.get_by_id(a.installment_id)
+            row.principal_paid -= a.principal
+            row.interest_paid -= a.interest
+            row.fees_paid -= a.fees
+            row.penalties_paid -= a.penalties
+            if min(row.principal_paid, row.interest_paid, row.fees_paid,
+                   row.penalties_paid) < 0:
+                raise MifinError(f"instalment {row.no} of {loan.number} paid below zero")
+            row.paid_on = None
+            row.save()
+            put_back.append({"no": row.no, "principal": a.principal, "interest": a.interest,
+                             "fees": a.fees, "penalties": a.penalties})
+        label = f"{loan.number}: {reason}"
+        posted = ledger.reverse.__wrapped__(ctx, rep.txn_id, label[:200])  # type: ignore[attr-defined]
+        Repayment.update(reversal_txn=posted.txn_id, reversed_by=ctx.user_id,
+                         reversed_on=day, reversal_reason=reason[:250]).where(
+            Repayment.id == rep.id).execute()
+        if loan.state == "closed":
+            loans.move(ctx, loan, "active", label[:250])
+            loan_disbursement.hold_again_within(ctx, loan.id)
+        state_after = Loan.get_by_id(loan.id).state
+        remaining = engine.outstanding(_state(loan)).total
+        audit.record(ctx, "loan.repayment_reverse", "loan", loan.number,
+                     before={"state": state_before, "repayment": rep.id,
+                             "voucher": rep.txn.voucher_number},
+                     after={"state": state_after, "reversal": posted.voucher_number,
+                            "reason": reason, "put_back": put_back,
+                            "remaining": remaining,
+                            "approved_by": approver.username if approver else None})
+    return ReversalReceipt(rep.id, posted.txn_id, posted.voucher_number or "", state_after,
+                           remaining)
+
+
+def _check_reverser(ctx: Context, rep: Repayment, day: date,
+                    approver: Context | None) -> None:
+    if rep.business_date == day:
+        if not ctx.can("ledger.post"):
+            raise PermissionDenied(_("On the day of the repayment, the cashier reverses it "
+                                     "with the manager's approval."))
+        if approver is None or not approver.can("repayment.reverse_approve"):
+            raise PermissionDenied(_("The manager's approval is required to reverse a "
+                                     "repayment."))
+        if approver.user_id == ctx.user_id:
+            raise PermissionDenied(_("Another person approves the reversal "
+                                     "(maker-checker)."))
+        return
+    if not ctx.can("ledger.reverse"):
+        raise PermissionDenied(_("After the day of the repayment, the accountant "
+                                 "reverses it."))
 
 
 @requires("loan.read")

@@ -58,6 +58,7 @@ EXPECTED = {
     "loan.disburse": {"cashier"},
     "loan.cancel": {"loan_officer", "manager"},
     "loan.reverse": {"manager"},
+    "repayment.reverse_approve": {"manager"},
 }
 
 # Functions that take a context but are building blocks run inside another
@@ -79,6 +80,9 @@ NOT_GATED = {
     "mifin_tui.services.loans.move",  # inside the gated loan services
     "mifin_tui.services.loan_disbursement.mark_active_within",  # repayments / closing
     "mifin_tui.services.loan_disbursement.release_within",
+    "mifin_tui.services.loan_disbursement.hold_again_within",  # a repayment reversed
+    "mifin_tui.services.repayments.repay_within",  # inside the closing / import, gated
+    "mifin_tui.services.repayments.record_within",
 }
 
 
