@@ -179,3 +179,33 @@ def test_value_date_after_today_and_unknown_channel_or_recovery_are_refused(worl
         repayments.repay(cashier, loan_id, 100, party_name="A", kind="recovery")
     assert "kind" in exc.value.errors
     assert written() == before
+
+
+@pytest.mark.parametrize("state", ["closed", "written_off", "approved"])
+def test_a_loan_not_outstanding_is_refused_on_every_channel(world, state):
+    from mifin_tui.db.models import Loan
+
+    cashier = world["cashier"]
+    loan_id = disbursed(world)
+    age(loan_id, 1)
+    with db.write_transaction():
+        Loan.update(state=state).where(Loan.id == loan_id).execute()
+    before = written()
+    for kw in (dict(party_name="A"), dict(channel="mobile_money", reference="X1"),
+               dict(channel="savings", source_account_id=world["account"])):
+        with pytest.raises(ValidationError) as exc:
+            repayments.repay(cashier, loan_id, 100, **kw)
+        assert "loan" in exc.value.errors
+    assert written() == before
+
+
+@pytest.mark.parametrize("amount", ["1,234", "0", "-3", "abc", "0,00"])
+def test_bad_amounts_are_refused_on_the_operator_channels(world, amount):
+    cashier = world["cashier"]
+    loan_id = disbursed(world)
+    age(loan_id, 1)
+    before = written()
+    with pytest.raises(ValidationError) as exc:
+        repayments.repay(cashier, loan_id, amount, channel="bank", reference="B1")
+    assert "amount" in exc.value.errors
+    assert written() == before
