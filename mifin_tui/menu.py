@@ -150,7 +150,7 @@ ENTRIES: tuple[MenuEntry, ...] = (
               N_("Pay approved loans at the till; the waiting list."),
               "loans", "loan.disburse", None, screen="loan_disburse:LoanDisburseScreen"),
     MenuEntry("repayment", N_("Loan repayment"),
-              N_("Cash repayment of a loan at the till: what is due, the split, the BR."),
+              N_("Repayment of a loan: cash, savings, mobile money or bank; the split, the BR."),
               "loans", "ledger.post", None, screen="repayment:RepaymentScreen"),
     MenuEntry("loan_waiting_list", N_("Loans waiting for cash"),
               N_("The approved loans the tills have not paid yet, oldest approval first."),

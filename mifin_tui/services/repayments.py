@@ -27,6 +27,7 @@ from mifin_tui.db.models import (
     AuditLog,
     Loan,
     LoanInstallment,
+    Member,
     Repayment,
     RepaymentAllocation,
     SavingsAccount,
@@ -697,6 +698,72 @@ def _check_reverser(ctx: Context, rep: Repayment, day: date,
     if not ctx.can("ledger.reverse"):
         raise PermissionDenied(_("After the day of the repayment, the accountant "
                                  "reverses it."))
+
+
+@dataclass(frozen=True)
+class LoanChoice:
+    loan_id: int
+    number: str
+    currency: str
+    state: str
+    holder: str
+
+
+@requires("loan.read")
+def member_loans(ctx: Context, member_id: int) -> list[LoanChoice]:
+    """The member's loans a repayment can be made on, oldest first."""
+    return [LoanChoice(loan.id, loan.number, loan.currency, loan.state,
+                       members.display_name(loan.member))
+            for loan in Loan.select().where(
+                (Loan.member == member_id) & (Loan.branch == ctx.branch_id)
+                & Loan.state.in_(REPAYABLE_STATES)).order_by(Loan.id)]
+
+
+@requires("loan.read")
+def find_loans(ctx: Context, text: str) -> list[LoanChoice]:
+    """The loans `text` names: a loan number (its account's), or the number of one of
+    the member's accounts or of the member, giving the member's outstanding loans."""
+    key = text.strip().upper()
+    if not key:
+        raise ValidationError({"loan": _("Type a loan, account or member number.")})
+    loan = Loan.get_or_none((Loan.number == key) & (Loan.branch == ctx.branch_id))
+    if loan is not None:
+        return [LoanChoice(loan.id, loan.number, loan.currency, loan.state,
+                           members.display_name(loan.member))]
+    acc = Account.get_or_none((Account.number == key) & (Account.branch == ctx.branch_id))
+    member_id = acc.member_id if acc is not None else None
+    if member_id is None:
+        m = Member.get_or_none((Member.number == key) & (Member.branch == ctx.branch_id))
+        member_id = m.id if m is not None else None
+    if member_id is None:
+        raise NotFound(_("No loan, account or member {number}.").format(number=text.strip()))
+    found = member_loans(ctx, member_id)
+    if not found:
+        raise NotFound(_("{number}: the member has no loan to repay.").format(
+            number=text.strip()))
+    return found
+
+
+@dataclass(frozen=True)
+class SourceAccount:
+    id: int
+    number: str
+    name: str
+    available: int
+
+
+@requires("loan.read")
+def source_accounts(ctx: Context, loan_id: int) -> list[SourceAccount]:
+    """The borrower's savings accounts a repayment may be taken from (the loan's
+    currency, open), the loan's linked account first, with what is available."""
+    loan = _loan(ctx, loan_id)
+    rows = Account.select().where(
+        (Account.member == loan.member_id) & (Account.kind == "savings")
+        & (Account.currency == loan.currency) & (Account.status == "active"))
+    out = [SourceAccount(a.id, a.number, a.name, savings.available_balance(a.id))
+           for a in rows]
+    out.sort(key=lambda a: (a.id != loan.linked_account_id, a.id))
+    return out
 
 
 @requires("loan.read")

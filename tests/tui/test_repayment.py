@@ -52,7 +52,10 @@ async def test_cashier_types_a_repayment_and_the_br_prints_the_split(counter):  
         await pilot.pause()
         due = str(app.screen.query_one("#repay-due").render())
         assert fmt_amount(first.interest_due + first.principal_due, "USD") in due
+        assert app.focused.id == "channel"
+        await pilot.press("enter")  # cash: the source account and reference are skipped
         await pilot.press("enter")  # the borrower pays himself
+        assert app.focused.id == "amount" or app.focused.parent.id == "amount"
         await pilot.press(*["backspace"] * 20)
         await type_text(pilot, fmt_amount(amount, "USD", symbol=False))
         await pilot.press("enter")
@@ -95,3 +98,84 @@ async def test_f8_on_the_loan_card_opens_the_repayment_of_that_loan(counter):  #
         due = str(app.screen.query_one("#repay-due").render())
         assert loan.number in due
         assert fmt_amount(first.interest_due + first.principal_due, "USD") in due
+
+
+async def _to_amount_and_confirm(app, pilot, amount: int) -> None:
+    await pilot.press(*["backspace"] * 20)
+    await type_text(pilot, fmt_amount(amount, "USD", symbol=False))
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, ConfirmDialog)
+    await pilot.press("enter")
+    await pilot.pause()
+    await settle(app, pilot)
+
+
+async def test_mobile_money_with_its_reference_then_the_same_reference_refused(
+        counter):  # noqa: F811
+    loan, first = _due_loan(counter)
+    amount = first.interest_due
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "caissier1")
+        await choose_entry(app, pilot, "repayment")
+        await type_text(pilot, loan.account.number)  # the loan's account number
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.focused.id == "channel"
+        await pilot.press("down", "down", "down", "enter")  # open, savings, mobile money
+        await pilot.pause()
+        assert app.screen.query_one("#channel").value == "mobile_money"
+        assert app.screen.query_one("#source_account").disabled
+        await pilot.press("enter")
+        assert app.focused.id == "reference"
+        await type_text(pilot, "mp-88121")
+        await pilot.press("enter", "enter")  # the reference, then nobody named
+        await _to_amount_and_confirm(app, pilot, amount)
+        assert "BR" in str(app.screen.query_one("#repay-result").render())
+        # the same reference again: refused at its field, nothing posted
+        app.screen.query_one("#reference").value = "MP-88121"
+        app.screen.query_one("#amount").focus()
+        await _to_amount_and_confirm(app, pilot, 100)
+        assert "MP-88121" in str(app.screen.query_one("#error-reference").render())
+    [rep] = list(Repayment.select().where(Repayment.loan == loan.id))
+    assert (rep.channel, rep.reference, rep.amount) == ("mobile_money", "MP-88121", amount)
+    [br] = [p for p in pdfs(counter["receipts"]) if "BR" in p.name]
+    text = pdf_text(br)
+    assert "BON DE REMBOURSEMENT" in text and "MP-88121" in text
+    assert text.count("BON DE REMBOURSEMENT") == 2  # client copy and till copy
+    line = next(x for x in text.splitlines() if x.startswith("Intérêts"))
+    assert format_amount(amount, "USD", "fr", symbol=False) in line
+    assert check.run().ok
+
+
+async def test_from_the_members_savings_account_found_by_the_member_search(
+        counter):  # noqa: F811
+    from mifin_tui.db.models import Account
+
+    loan, first = _due_loan(counter)
+    amount = first.interest_due
+    source = loan.linked_account
+    balance = source.balance
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "caissier1")
+        await choose_entry(app, pilot, "repayment")
+        app.screen.query_one("#member").focus()
+        await type_text(pilot, loan.member.number)
+        await pilot.pause(0.6)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.loan_id == loan.id
+        assert app.focused.id == "channel"
+        await pilot.press("down", "down", "enter")  # open, savings
+        await pilot.pause()
+        await pilot.press("enter")
+        assert app.focused.id == "source_account"
+        await pilot.press("enter", "enter")  # the linked account (first), nobody named
+        await _to_amount_and_confirm(app, pilot, amount)
+        assert "BR" in str(app.screen.query_one("#repay-result").render())
+    rep = Repayment.get(Repayment.loan == loan.id)
+    assert (rep.channel, rep.source_account_id) == ("savings", source.id)
+    assert Account.get_by_id(source.id).balance == balance - amount
+    assert check.run().ok
