@@ -152,6 +152,11 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("repayment", N_("Loan repayment"),
               N_("Repayment of a loan: cash, savings, mobile money or bank; the split, the BR."),
               "loans", "ledger.post", None, screen="repayment:RepaymentScreen"),
+    MenuEntry("repayment_reversal", N_("Reverse a repayment"),
+              N_("A repayment made in error: the same day with the manager, later by the "
+                 "accountant."),
+              "loans", "loan.read", None,
+              screen="repayment_reversal:RepaymentReversalScreen", main=False),
     MenuEntry("loan_waiting_list", N_("Loans waiting for cash"),
               N_("The approved loans the tills have not paid yet, oldest approval first."),
               "loans", "loan.approve", None, screen="loan_disburse:LoanDisburseScreen",
