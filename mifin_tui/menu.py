@@ -155,7 +155,7 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("repayment_reversal", N_("Reverse a repayment"),
               N_("A repayment made in error: the same day with the manager, later by the "
                  "accountant."),
-              "loans", "loan.read", None,
+              "loans", "repayment.reverse", None,
               screen="repayment_reversal:RepaymentReversalScreen", main=False),
     MenuEntry("loan_waiting_list", N_("Loans waiting for cash"),
               N_("The approved loans the tills have not paid yet, oldest approval first."),

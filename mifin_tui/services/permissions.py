@@ -79,6 +79,7 @@ PERMISSION_LABELS: dict[str, str] = {
     "loan.disburse": N_("Disburse approved loans at the till"),
     "loan.cancel": N_("Cancel a loan application before disbursement"),
     "loan.reverse": N_("Reverse a disbursement made in error the same day"),
+    "repayment.reverse": N_("Reverse a repayment made in error"),
     "repayment.reverse_approve": N_("Approve the same-day reversal of a repayment"),
 }
 
@@ -88,7 +89,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                         # the adhésion is taken at the counter, fees and shares paid there
                         "member.create", "member.leave",
                         "account.open", "account.mandate", "passbook.print",
-                        "loan.read", "loan.disburse"}),
+                        "loan.read", "loan.disburse", "repayment.reverse"}),
     LOAN_OFFICER: frozenset({"member.read", "member.create", "account.read", "loan.simulate",
                              "member.edit", "group.manage",
                              "loan.read", "loan.apply", "loan.cancel"}),
@@ -106,7 +107,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ACCOUNTANT: frozenset(
         {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",
          "voucher.reprint", "cashjournal.read", "report.accounting", "journal.enter",
-         "journal.validate", "chart.manage", "loan.read"}
+         "journal.validate", "chart.manage", "loan.read", "repayment.reverse"}
     ),
     AUDITOR: frozenset(
         {"member.read", "account.read", "ledger.read", "audit.read", "audit.verify",

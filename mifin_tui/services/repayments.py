@@ -611,7 +611,7 @@ class ReversalReceipt:
     remaining: int
 
 
-@requires("loan.read")
+@requires("repayment.reverse")
 def reverse(ctx: Context, repayment_id: int, reason: str, *,
             approver: Context | None = None) -> ReversalReceipt:
     """Undo a repayment made in error: the mirror transaction (OD), what it paid of each

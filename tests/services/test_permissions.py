@@ -59,6 +59,7 @@ EXPECTED = {
     "loan.cancel": {"loan_officer", "manager"},
     "loan.reverse": {"manager"},
     "repayment.reverse_approve": {"manager"},
+    "repayment.reverse": {"cashier", "accountant"},
 }
 
 # Functions that take a context but are building blocks run inside another
