@@ -82,7 +82,8 @@ from mifin_tui.db.models import (
     User,
 )
 from mifin_tui.i18n import N_, _, current_language, translator
-from mifin_tui.services import audit, business_day, clock, closing_savings, institution, settings
+from mifin_tui.services import audit, business_day, clock, closing_loans, closing_savings
+from mifin_tui.services import institution, settings
 from mifin_tui.services.closing_doc import (
     ClosingReportDoc,
     Finding,
@@ -159,6 +160,14 @@ def preview(ctx: Context) -> Preview:
 
 STEPS: list[Step] = [
     Step("checks", N_("Checks"), _start_checks, describe=_describe_checks),
+    Step("auto_debit", N_("Automatic debits of the instalments due"),
+         closing_loans.auto_debit, describe=closing_loans.describe_auto_debit),
+    Step("penalties", N_("Penalties on overdue instalments"), closing_loans.penalty_step,
+         describe=closing_loans.describe_penalties),
+    Step("loan_interest", N_("Interest accrued on loans"), closing_loans.interest_step,
+         describe=closing_loans.describe_interest),
+    Step("loan_ageing", N_("Arrears ageing, classification and provisions"),
+         closing_loans.ageing_step, describe=closing_loans.describe_ageing),
     Step("savings_interest", N_("Savings interest"), closing_savings.savings_interest,
          applies=lambda r: r.month_end, total=lambda r: 1,
          describe=closing_savings.describe_interest),
