@@ -95,6 +95,11 @@ SPECS: dict[str, SettingSpec] = {
                                                 "currency"), {
             "USD": 200000, "CDF": 560000000, "XOF": 1000000, "XAF": 1000000,
         }),
+        # Provision rates (basis points per arrears bucket key) where the regulator profile
+        # leaves them to the institution; the closing's ageing applies them.
+        SettingSpec("loan_provision_rates", N_("Provision rates per arrears bucket (basis "
+                                               "points), where the regulator leaves them "
+                                               "to the institution"), {}),
         # 1: guarantors' savings are blocked (a hold) for the amount they guarantee.
         SettingSpec("loan_guarantee_hold", N_("Block the guarantors' savings for the amount "
                                               "they guarantee (1 yes, 0 no)"), 1, 0, 1),

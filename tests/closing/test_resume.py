@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from mifin_tui import db
+from mifin_tui.services import settings
 from tests.cli.helpers import run
 from tests.closing import data
 
@@ -44,6 +45,13 @@ def state(path: Path) -> dict:
                                  "FROM closing_step ORDER BY position").fetchall(),
             "year_end": con.execute("SELECT count(*) FROM journal_transaction "
                                     "WHERE kind = 'year_end_closing'").fetchone()[0],
+            "loans": con.execute("SELECT id, state, days_past_due, classification, "
+                                 "provision FROM loan ORDER BY id").fetchall(),
+            "instalments": con.execute(
+                "SELECT id, principal_paid, interest_paid, penalties_due, penalties_paid, "
+                "interest_accrued, paid_on FROM loan_installment ORDER BY id").fetchall(),
+            "loan_rows": [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in (
+                "repayment", "repayment_allocation", "loan_penalty", "loan_classification")],
         }
     finally:
         con.close()
@@ -53,6 +61,9 @@ def state(path: Path) -> dict:
 def template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "branch.db"
     admin, manager, cashier = data.build(path)
+    data.add_loans(admin, 28, data.YEAR_END)  # due today, paid, in arrears, no savings
+    with db.write_transaction():
+        settings.put("loan_provision_rates", {"impaye": 500, "douteux": 2500})
     data.open_and_close_till(cashier, short_by=500)
     db.close()
     return path
@@ -64,7 +75,13 @@ def uninterrupted(template, tmp_path_factory) -> tuple[str, dict]:
     shutil.copy(template, path)
     proc = close_day(path)
     assert proc.returncode == 0, proc.stderr
-    return digest(path), state(path)
+    done = state(path)
+    # the loan steps had work: debits with their allocations, penalties, classifications,
+    # loans moved to arrears with a provision
+    assert all(n > 0 for n in done["loan_rows"]), done["loan_rows"]
+    assert any(state == "in_arrears" and provision > 0
+               for _i, state, _d, _c, provision in done["loans"])
+    return digest(path), done
 
 
 def copy_of(template: Path, tmp_path: Path) -> Path:
@@ -75,6 +92,12 @@ def copy_of(template: Path, tmp_path: Path) -> Path:
 
 KILL_POINTS = [
     "checks:1:after_commit",  # the day just marked closing, no step run
+    "auto_debit:1:before_commit",  # the first loans debited, not committed
+    "auto_debit:2:after_commit",  # two batches of debits committed
+    "penalties:2:before_commit",
+    "loan_interest:1:after_commit",
+    "loan_ageing:3:before_commit",  # loans moved to arrears, provisions posted
+    "loan_ageing:9:after_commit",
     "year_end:1:before_commit",  # the first batch posted, not committed
     "year_end:2:after_commit",  # two batches committed, two to go
     "year_end:4:before_commit",  # the last batch

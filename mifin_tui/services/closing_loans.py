@@ -1,0 +1,492 @@
+"""The loan steps of the nightly closing (#10, #9): automatic debits, penalties, interest
+accrual, arrears ageing with classification and provisions.
+
+Each step works in batches of loans ordered by id (the cursor is the last loan id
+handled); a batch's postings, its rows and its progress commit in one transaction, so a
+closing killed anywhere and run again posts nothing twice and misses nothing. The rows a
+batch works on are picked by set-based SQL; only the loans that have something to do
+today are read.
+
+Accounting choices (what a COOPEC auditor expects under the BCC / BCEAO profiles):
+
+- Penalties are charged to the instalment (`loan_penalty` rows, `penalties_due`) as a
+  memo, not as income: a penalty is recognised as income (`gl_penalty`) only when it is
+  collected, by the repayment. Penalties accrue only on loans already late, i.e. on
+  "créances en souffrance", whose unpaid income the prudence principle keeps out of the
+  result until it is cashed; booking them to a receivable would also need a matching
+  reserve. The closing report lists the amounts charged.
+- Interest is accrued per the product's `accrual`: "daily" books each day the interest
+  earned so far in the instalment's period (receivable / income), "due_date" books the
+  instalment's whole interest on its due date. Interest paid before it was accrued went
+  to income already (the repayment credits the receivable only up to what was accrued),
+  so the accrual books only what neither accrual nor payment has covered.
+- Provisions are booked as the difference from the previous closing, one OD per batch
+  and currency: an increase debits provision_expense and credits loan_loss_provisions,
+  a decrease debits loan_loss_provisions and credits provision_reversal_income.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from mifin_tui.db import database, write_transaction
+from mifin_tui.db.models import ClosingRun, Loan, LoanClassification, LoanPenalty
+from mifin_tui.i18n import _
+from mifin_tui.services import accounts, audit, institution, ledger, penalties, regulators
+from mifin_tui.services import repayment_engine as engine
+from mifin_tui.services import repayments, savings, settings
+from mifin_tui.services.errors import MifinError
+from mifin_tui.services.money import format_amount
+
+if TYPE_CHECKING:
+    from mifin_tui.services.closing_steps import StepRun
+    from mifin_tui.services.context import Context
+
+SERVICED = ("disbursed", "active", "in_arrears")
+_STATES_SQL = "('disbursed', 'active', 'in_arrears')"
+# Something of the instalment is still unpaid.
+_UNPAID = ('(i."principal_due" + i."interest_due" + i."fees_due" + i."penalties_due") > '
+           '(i."principal_paid" + i."interest_paid" + i."fees_paid" + i."penalties_paid")')
+
+
+def _batch():  # noqa: ANN202 - the closing's Batch, imported late (closing imports us)
+    from mifin_tui.services.closing_steps import Batch
+
+    return Batch
+
+
+def _ids(sql: str, params: Sequence[Any]) -> list[int]:
+    return [row[0] for row in database.execute_sql(sql, tuple(params)).fetchall()]
+
+
+# --- automatic debit --------------------------------------------------------------------
+
+
+def debit_reference(loan_number: str, day: date) -> str:
+    """The reference of a loan's automatic debit of `day` (unique, like the row)."""
+    return f"AD{day:%Y%m%d}-{loan_number}"
+
+
+def debit_sources(loan: Loan) -> list[tuple[int, int]]:
+    """The accounts an automatic debit takes from, in the set order, with what each has
+    available (holds and minimum balance kept): the loan's linked account first, then the
+    member's other active savings accounts in the loan's currency, oldest first."""
+    rows = database.execute_sql(
+        'SELECT a."id" FROM "account" a WHERE a."member_id" = ? AND a."kind" = \'savings\' '
+        'AND a."status" = \'active\' AND a."currency" = ? ORDER BY a."id"',
+        (loan.member_id, loan.currency)).fetchall()
+    ids = [r[0] for r in rows]
+    if loan.linked_account_id in ids:
+        ids.remove(loan.linked_account_id)
+        ids.insert(0, loan.linked_account_id)
+    return [(i, savings.available_balance(i)) for i in ids]
+
+
+def debit_loan(ctx: Context, loan_id: int, day: date) -> tuple[int, int] | None:
+    """Take what is due on `day` (due today and overdue) from the borrower's savings, as
+    far as their available balances allow: one BR transaction with its reference, a
+    repayment row (channel auto_debit) with its allocation. Inside the caller's write
+    transaction. Returns (amount taken, amount still due), or None when nothing was due,
+    nothing available or the loan was already debited that day."""
+    from mifin_tui.db.models import Repayment
+
+    loan = Loan.get_by_id(loan_id)
+    if loan.state not in SERVICED:
+        return None
+    if Repayment.select().where((Repayment.loan == loan.id) & (Repayment.business_date == day)
+                                & (Repayment.channel == "auto_debit")).exists():
+        return None
+    due = engine.amount_due(repayments._state(loan), day).total
+    if due <= 0:
+        return None
+    plan = engine.plan_debit(due, debit_sources(loan))
+    if plan.taken <= 0:
+        return None
+    repayments.repay_within(
+        ctx, loan.id, plan.taken, channel="auto_debit",
+        reference=debit_reference(loan.number, day),
+        sources=[(line.account_id, line.amount) for line in plan.lines],
+        purpose=_("Automatic debit, loan {number}").format(number=loan.number))
+    return plan.taken, plan.arrears
+
+
+def _debit_candidates(branch_id: int, day: date, cursor: int, limit: int) -> list[int]:
+    # Loans with something due and unpaid, whose borrower has some savings in the loan's
+    # currency, not yet debited today.
+    return _ids(
+        'SELECT l."id" FROM "loan" l WHERE l."branch_id" = ? AND l."state" IN '
+        f'{_STATES_SQL} AND l."id" > ? '
+        'AND EXISTS (SELECT 1 FROM "loan_installment" i WHERE i."loan_id" = l."id" '
+        f'AND i."due_date" <= ? AND {_UNPAID}) '
+        'AND EXISTS (SELECT 1 FROM "account" a WHERE a."member_id" = l."member_id" '
+        'AND a."kind" = \'savings\' AND a."status" = \'active\' '
+        'AND a."currency" = l."currency" AND a."balance" > 0) '
+        'AND NOT EXISTS (SELECT 1 FROM "repayment" r WHERE r."loan_id" = l."id" '
+        'AND r."business_date" = ? AND r."channel" = \'auto_debit\') '
+        'ORDER BY l."id" LIMIT ?',
+        (branch_id, cursor, day.isoformat(), day.isoformat(), limit))
+
+
+def debit_due(ctx: Context, day: date, *, batch_size: int = 500) -> dict[str, int]:
+    """The automatic debits of `day` outside the closing (one transaction per batch of
+    loans): the amounts taken per currency. A rerun takes nothing twice."""
+    taken: dict[str, int] = defaultdict(int)
+    cursor = 0
+    while True:
+        with write_transaction():
+            ids = _debit_candidates(ctx.branch_id, day, cursor, batch_size)
+            if not ids:
+                return dict(taken)
+            for loan_id in ids:
+                done = debit_loan(ctx, loan_id, day)
+                if done:
+                    taken[Loan.get_by_id(loan_id).currency] += done[0]
+            cursor = ids[-1]
+
+
+def auto_debit(r: StepRun) -> None:
+    Batch = _batch()
+
+    def fetch(cursor: int, limit: int) -> list[int]:
+        return _debit_candidates(r.branch_id, r.day, cursor, limit)
+
+    def process(ids: Sequence[int]) -> Batch:
+        amounts: dict[str, int] = defaultdict(int)
+        arrears: dict[str, int] = dict(r.detail.get("arrears", {}))
+        failed = list(r.detail.get("failed", []))
+        items = 0
+        for loan_id in ids:
+            try:
+                with write_transaction():  # a savepoint: a refused debit leaves nothing
+                    done = debit_loan(r.ctx, loan_id, r.day)
+            except MifinError as exc:
+                failed.append(f"{Loan.get_by_id(loan_id).number}: {exc}"[:200])
+                continue
+            if done:
+                cur = Loan.get_by_id(loan_id).currency
+                amounts[cur] += done[0]
+                arrears[cur] = arrears.get(cur, 0) + done[1]
+                items += 1
+        return Batch(cursor=ids[-1], items=items, amounts=dict(amounts),
+                     detail={"arrears": arrears, "failed": failed[:20]})
+
+    r.batches(fetch, process)
+
+
+def describe_auto_debit(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+                        items: int, amounts: Mapping[str, int]) -> list[str]:
+    out = [_("{n} loans debited from savings: {amount}; still unpaid on them: {left}.").format(
+        n=items, amount=format_amount(amount, cur, language),
+        left=format_amount(detail.get("arrears", {}).get(cur, 0), cur, language))
+        for cur, amount in sorted(amounts.items())]
+    out += [_("Not debited: {why}").format(why=why) for why in detail.get("failed", [])]
+    return out or [_("No instalment to debit.")]
+
+
+# --- penalties --------------------------------------------------------------------------
+
+
+def previous_closed_day(branch_id: int, day: date) -> date:
+    """The business day closed before `day` (penalties run over the days since: a weekend
+    is charged by Monday's closing), else the day before."""
+    prev = (ClosingRun.select(ClosingRun.business_date)
+            .where((ClosingRun.branch == branch_id) & (ClosingRun.business_date < day))
+            .order_by(ClosingRun.business_date.desc()).first())
+    return prev.business_date if prev else day - timedelta(days=1)
+
+
+def _penalty_candidates(branch_id: int, day: date, cursor: int, limit: int) -> list[int]:
+    return _ids(
+        'SELECT l."id" FROM "loan" l JOIN "loan_product" p ON p."id" = l."product_id" '
+        f'WHERE l."branch_id" = ? AND l."state" IN {_STATES_SQL} AND l."id" > ? '
+        'AND p."penalty_kind" <> \'none\' AND p."penalty_value" > 0 '
+        'AND EXISTS (SELECT 1 FROM "loan_installment" i WHERE i."loan_id" = l."id" '
+        'AND i."due_date" < ? AND (i."principal_due" + i."interest_due") > '
+        '(i."principal_paid" + i."interest_paid")) ORDER BY l."id" LIMIT ?',
+        (branch_id, cursor, day.isoformat(), limit))
+
+
+def charge_penalties(loan: Loan, after: date, through: date, day: date) -> dict[int, int]:
+    """The penalties of the days after `after` through `through` on a loan, recorded on
+    `day`: loan_penalty rows and the instalments' penalties_due. {instalment no: amount}."""
+    from mifin_tui.db.models import LoanInstallment, LoanProduct
+
+    product = LoanProduct.get_by_id(loan.product_id)
+    rule = penalties.rule_from_product(product, cap_amount=product.penalty_cap_amount,
+                                       cap_bp=product.penalty_cap_bp)
+    lines = penalties.penalty_for_days(repayments._state(loan), after, through, rule)
+    if not lines:
+        return {}
+    ids = {no: i for no, i in LoanInstallment.select(LoanInstallment.no, LoanInstallment.id)
+           .where(LoanInstallment.loan == loan.id).tuples()}
+    for line in lines:
+        LoanPenalty.create(loan=loan.id, installment=ids[line.no], business_date=day,
+                           days=line.days, amount=line.amount)
+        LoanInstallment.update(penalties_due=LoanInstallment.penalties_due + line.amount).where(
+            LoanInstallment.id == ids[line.no]).execute()
+    return {line.no: line.amount for line in lines}
+
+
+def penalty_step(r: StepRun) -> None:
+    Batch = _batch()
+    after = previous_closed_day(r.branch_id, r.day)
+
+    def fetch(cursor: int, limit: int) -> list[int]:
+        return _penalty_candidates(r.branch_id, r.day, cursor, limit)
+
+    def process(ids: Sequence[int]) -> Batch:
+        amounts: dict[str, int] = defaultdict(int)
+        items = 0
+        for loan in Loan.select().where(Loan.id.in_(list(ids))).order_by(Loan.id):
+            charged = charge_penalties(loan, after, r.day, r.day)
+            if charged:
+                amounts[loan.currency] += sum(charged.values())
+                items += 1
+        return Batch(cursor=ids[-1], items=items, amounts=dict(amounts),
+                     detail={"after": after.isoformat()})
+
+    r.batches(fetch, process)
+
+
+def describe_penalties(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+                       items: int, amounts: Mapping[str, int]) -> list[str]:
+    out = [_("Penalties charged on {n} late loans: {amount} (memo: income when "
+             "collected).").format(n=items, amount=format_amount(amount, cur, language))
+           for cur, amount in sorted(amounts.items())]
+    return out or [_("No penalty to charge.")]
+
+
+# --- interest accrual -------------------------------------------------------------------
+
+
+def accrued_target(interest_due: int, start: date | None, due_date: date, day: date,
+                   accrual: str) -> int:
+    """The interest of an instalment earned by the end of `day`: all of it from its due
+    date; before, with daily accrual, the share of the days elapsed since the period's
+    start (the previous due date, or the disbursement), rounded down."""
+    if day >= due_date:
+        return interest_due
+    if accrual != "daily" or start is None or day <= start:
+        return 0
+    period = (due_date - start).days
+    return interest_due * (day - start).days // period if period > 0 else interest_due
+
+
+def _accrual_candidates(branch_id: int, day: date, cursor: int, limit: int) -> list[int]:
+    return _ids(
+        'SELECT l."id" FROM "loan" l JOIN "loan_product" p ON p."id" = l."product_id" '
+        f'WHERE l."branch_id" = ? AND l."state" IN {_STATES_SQL} AND l."id" > ? '
+        'AND EXISTS (SELECT 1 FROM "loan_installment" i WHERE i."loan_id" = l."id" '
+        'AND i."interest_accrued" < i."interest_due" '
+        'AND i."interest_paid" < i."interest_due" '
+        'AND (i."due_date" <= ? OR p."accrual" = \'daily\')) ORDER BY l."id" LIMIT ?',
+        (branch_id, cursor, day.isoformat(), limit))
+
+
+def accrue_interest(ctx: Context, loan_ids: Sequence[int], day: date) -> dict[str, int]:
+    """Book the interest earned and not yet booked of `loan_ids` through `day`, one OD per
+    currency and pair of accounts; inside the caller's write transaction. Per currency."""
+    marks = ",".join("?" * len(loan_ids))
+    rows = database.execute_sql(
+        'SELECT i."id", l."currency", p."accrual", p."gl_interest", '
+        'p."gl_interest_receivable", i."interest_due", i."interest_accrued", '
+        'i."interest_paid", i."due_date", coalesce((SELECT max(j."due_date") FROM '
+        '"loan_installment" j WHERE j."loan_id" = i."loan_id" AND j."no" < i."no"), '
+        'l."disbursed_on") FROM "loan_installment" i JOIN "loan" l ON l."id" = i."loan_id" '
+        'JOIN "loan_product" p ON p."id" = l."product_id" '
+        f'WHERE i."loan_id" IN ({marks}) AND i."interest_accrued" < i."interest_due" '
+        'AND i."interest_paid" < i."interest_due" ORDER BY i."id"',
+        tuple(loan_ids)).fetchall()
+    by_pair: dict[tuple[str, str, str], int] = defaultdict(int)
+    updates = []
+    for (inst_id, cur, accrual, gl_income, gl_recv, due, accrued, paid, due_on,
+         start) in rows:
+        target = accrued_target(due, date.fromisoformat(str(start)[:10]) if start else None,
+                                date.fromisoformat(str(due_on)[:10]), day, accrual)
+        covered = max(accrued, paid)
+        if target > covered:
+            by_pair[(cur, gl_recv, gl_income)] += target - covered
+            updates.append((target, inst_id))
+    if updates:
+        database.cursor().executemany(
+            'UPDATE "loan_installment" SET "interest_accrued" = ? WHERE "id" = ?', updates)
+    amounts: dict[str, int] = defaultdict(int)
+    for (cur, gl_recv, gl_income), amount in sorted(by_pair.items()):
+        ledger.post(ctx, kind="loan_interest_accrual",
+                    label=_("Interest accrued on loans, {day}").format(
+                        day=day.strftime("%d/%m/%Y")),
+                    lines=[ledger.Line(accounts.internal_account(ctx.branch_id, gl_recv,
+                                                                 cur).id, debit=amount),
+                           ledger.Line(accounts.internal_account(ctx.branch_id, gl_income,
+                                                                 cur).id, credit=amount)],
+                    voucher_series="OD")
+        amounts[cur] += amount
+    return dict(amounts)
+
+
+def interest_step(r: StepRun) -> None:
+    Batch = _batch()
+
+    def fetch(cursor: int, limit: int) -> list[int]:
+        return _accrual_candidates(r.branch_id, r.day, cursor, limit)
+
+    def process(ids: Sequence[int]) -> Batch:
+        return Batch(cursor=ids[-1], items=len(ids),
+                     amounts=accrue_interest(r.ctx, ids, r.day))
+
+    r.batches(fetch, process)
+
+
+def describe_interest(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+                      items: int, amounts: Mapping[str, int]) -> list[str]:
+    out = [_("Interest accrued on {n} loans: {amount} (receivable / income).").format(
+        n=items, amount=format_amount(amount, cur, language))
+        for cur, amount in sorted(amounts.items()) if amount]
+    return out or [_("No interest to accrue.")]
+
+
+# --- ageing, classification, provisions -------------------------------------------------
+
+
+def _profile() -> regulators.RegulatorProfile:
+    profile = regulators.get_profile(institution.info().regulator)
+    rates = settings.get("loan_provision_rates")
+    return regulators.with_provision_rates(profile, rates) if rates else profile
+
+
+def _pledged(numbers: Sequence[str]) -> dict[str, int]:
+    """The savings held as collateral or guarantee of each loan (its holds)."""
+    if not numbers:
+        return {}
+    marks = ",".join("?" * len(numbers))
+    return {row[0][5:]: row[1] for row in database.execute_sql(
+        'SELECT "process", sum("amount") FROM "account_hold" WHERE "status" = \'active\' '
+        f'AND "process" IN ({marks}) GROUP BY "process"',
+        tuple(f"loan:{n}" for n in numbers)).fetchall()}
+
+
+def age_loans(ctx: Context, day: date, cursor: int, limit: int, *, month_end: bool
+              ) -> tuple[int | None, int, dict[str, int], dict[str, Any]]:
+    """Age the next `limit` serviced loans after `cursor`: days past due, active <->
+    in_arrears, classification and provision under the regulator profile, the provision
+    difference booked, loan_classification rows on change (every loan at month end).
+    Inside the caller's write transaction. (last id, loans, provision change per
+    currency, {"moves": [...], "classes": {class: n}})."""
+    rows = database.execute_sql(
+        'SELECT l."id", l."number", l."currency", l."state", l."classification", '
+        'l."provision", l."days_past_due", '
+        f'min(CASE WHEN i."due_date" <= ? AND {_UNPAID} THEN i."due_date" END), '
+        'sum(i."principal_due" - i."principal_paid") '
+        'FROM "loan" l JOIN "loan_installment" i ON i."loan_id" = l."id" '
+        f'WHERE l."branch_id" = ? AND l."state" IN {_STATES_SQL} AND l."id" > ? '
+        'GROUP BY l."id" ORDER BY l."id" LIMIT ?',
+        (day.isoformat(), ctx.branch_id, cursor, limit)).fetchall()
+    if not rows:
+        return None, 0, {}, {}
+    profile = _profile()
+    pledged = (_pledged([r[1] for r in rows])
+               if profile.provisioning_base == "outstanding_less_pledged_deposits" else {})
+    changes: dict[str, int] = defaultdict(int)
+    history = []
+    updates = []
+    moves: list[tuple[int, str, str]] = []
+    classes: dict[str, int] = defaultdict(int)
+    for (loan_id, number, cur, state, old_class, old_prov, old_dpd, oldest,
+         principal) in rows:
+        dpd = (day - date.fromisoformat(str(oldest)[:10])).days if oldest else 0
+        bucket = regulators.bucket_for_days(profile, dpd)
+        _base, prov = penalties.provision(principal, pledged.get(number, 0),
+                                          profile.provisioning_base, bucket.provision_rate_bp)
+        prov = prov or 0
+        classes[bucket.key] += 1
+        if prov != old_prov:
+            changes[cur] += prov - old_prov
+        if (dpd, bucket.key, prov) != (old_dpd, old_class, old_prov):
+            updates.append((dpd, bucket.key, prov, loan_id))
+        if month_end or bucket.key != old_class or prov != old_prov:
+            history.append({"loan": loan_id, "business_date": day, "days_past_due": dpd,
+                            "classification": bucket.key, "outstanding": principal,
+                            "provision": prov})
+        late = dpd > 0
+        if state in ("active", "disbursed") and late:
+            moves.append((loan_id, number, "in_arrears"))
+        elif state == "in_arrears" and not late:
+            moves.append((loan_id, number, "active"))
+    if updates:
+        database.cursor().executemany(
+            'UPDATE "loan" SET "days_past_due" = ?, "classification" = ?, "provision" = ? '
+            'WHERE "id" = ?', updates)
+    if history:
+        LoanClassification.insert_many(history).on_conflict_replace().execute()
+    if moves:
+        from mifin_tui.services import loans
+
+        note = _("Nightly closing: arrears ageing")
+        for loan_id, _number, to in moves:
+            loan = Loan.get_by_id(loan_id)
+            if loan.state == "disbursed":
+                # Never repaid and already late: the lifecycle goes through active.
+                loan = loans.move(ctx, loan, "active", note)
+            loans.move(ctx, loan, to, note)
+    for cur, delta in sorted(changes.items()):
+        if delta:
+            _book_provision(ctx, cur, delta, day)
+    return rows[-1][0], len(rows), dict(changes), {
+        "moves": [f"{n}: {to}" for _i, n, to in moves], "classes": dict(classes)}
+
+
+def _book_provision(ctx: Context, cur: str, delta: int, day: date) -> None:
+    provisions = accounts.internal_account(ctx.branch_id, "loan_loss_provisions", cur).id
+    label = _("Loan-loss provisions at {day}").format(day=day.strftime("%d/%m/%Y"))
+    if delta > 0:
+        expense = accounts.internal_account(ctx.branch_id, "provision_expense", cur).id
+        lines = [ledger.Line(expense, debit=delta), ledger.Line(provisions, credit=delta)]
+    else:
+        income = accounts.internal_account(ctx.branch_id, "provision_reversal_income", cur).id
+        lines = [ledger.Line(provisions, debit=-delta), ledger.Line(income, credit=-delta)]
+    ledger.post(ctx, kind="loan_provision", label=label, lines=lines, voucher_series="OD")
+
+
+def ageing_step(r: StepRun) -> None:
+    Batch = _batch()
+
+    # Every serviced loan is aged: fetch returns the batch's result, process records it.
+    def fetch(cursor: int, limit: int) -> list[tuple[Any, ...]]:
+        last, n, changes, info = age_loans(r.ctx, r.day, cursor, limit,
+                                           month_end=r.month_end)
+        return [] if last is None else [(last, n, changes, info)]
+
+    def process(done: Sequence[tuple[Any, ...]]) -> Batch:
+        last, n, changes, info = done[0]
+        moves = (list(r.detail.get("moves", [])) + info["moves"])[:30]
+        classes = dict(r.detail.get("classes", {}))
+        for key, count in info["classes"].items():
+            classes[key] = classes.get(key, 0) + count
+        moved = r.detail.get("moved", 0) + len(info["moves"])
+        if info["moves"]:
+            audit.record(r.ctx, "closing.loan_ageing", "business_day", r.day.isoformat(),
+                         after={"moves": info["moves"]}, business_date=r.day)
+        return Batch(cursor=last, items=n, amounts=changes,
+                     detail={"moves": moves, "moved": moved, "classes": classes})
+
+    r.batches(fetch, process)
+
+
+def describe_ageing(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+                    items: int, amounts: Mapping[str, int]) -> list[str]:
+    out = [_("{n} loans aged and classified.").format(n=items)]
+    classes = detail.get("classes", {})
+    if classes:
+        out.append(", ".join(f"{k}: {v}" for k, v in sorted(classes.items())))
+    if detail.get("moved"):
+        out.append(_("{n} loans changed state: {loans}").format(
+            n=detail["moved"], loans=", ".join(detail.get("moves", []))))
+    for cur, delta in sorted(amounts.items()):
+        if delta:
+            out.append((_("Provisions increased by {amount}") if delta > 0 else
+                        _("Provisions reversed by {amount}")).format(
+                amount=format_amount(abs(delta), cur, language)))
+    return out
