@@ -95,9 +95,9 @@ SPECS: dict[str, SettingSpec] = {
                                                 "currency"), {
             "USD": 200000, "CDF": 560000000, "XOF": 1000000, "XAF": 1000000,
         }),
-        # 1: guarantors' savings are blocked (a hold) for the amount they guarantee.
-        SettingSpec("loan_guarantee_hold", N_("Block the guarantors' savings for the amount "
-                                              "they guarantee (1 yes, 0 no)"), 1, 0, 1),
+        # 1: a cashier may take loan applications too (small branches without an officer).
+        SettingSpec("loan_cashier_applications", N_("Cashiers may take loan applications "
+                                                    "(1 yes, 0 no)"), 0, 0, 1),
     )
 }
 

@@ -204,7 +204,7 @@ def approved_demo_loan(counter, purpose: str, activity: str, findings: str) -> i
         purpose=purpose, linked_account_id=acc.id, activity=activity,
         monthly_income=100_000))
     loans.submit(agent, loan_id)
-    loans.record_visit(agent, loan_id, loans._today(agent), "Agent", findings, "Favorable")
+    loans.record_visit(agent, loan_id, loans._today(agent), "Agent", findings, "favourable")
     loans.send_to_committee(agent, loan_id)
     for name in ("comite1", "comite2", "comite3"):
         loans.give_opinion(ctx(name), loan_id, "favourable", 40_000, "ok")
