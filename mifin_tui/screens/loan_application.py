@@ -198,8 +198,8 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
                 self.show_errors({"guarantor": _("This member guarantees the loan "
                                                  "already.")})
                 return
-            self.guarantors.append((member.id, f"{member.number} "
-                                    f"{members.display_name(member)}", amount))
+            self.guarantors.append((member.id, f"{member.number} {member.display_name}",
+                                    amount))
         for name in ("guarantor", "guarantor_amount"):
             self.query_one(f"#{name}", TextField).value = ""
         self._show_guarantees()
