@@ -348,8 +348,10 @@ def _months_with_deposit(account_id: int | None, today: date) -> int:
         return 0
     months = 0
     for k in range(6):
+        # deposits in [start, end): the month k months back, the latest up to today
         start, end = _months_before(today, k + 1), _months_before(today, k)
-        if deposits_since(account_id, start) > deposits_since(account_id, end):
+        later = deposits_since(account_id, end) if k else 0
+        if deposits_since(account_id, start) > later:
             months += 1
     return months
 
