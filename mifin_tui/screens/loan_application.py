@@ -31,8 +31,10 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
     AUTO_FOCUS = "#member"
     BINDINGS = [
         Binding("f2", "submit", N_("Record"), id="lapp.save"),
-        Binding("f3", "add_guarantor", N_("+ Guarantor"), id="lapp.guarantor"),
-        Binding("f4", "add_collateral", N_("+ Collateral"), id="lapp.collateral"),
+        # no room left in an 80-column footer: the form's hint tells these two keys
+        Binding("f3", "add_guarantor", N_("+ Guarantor"), id="lapp.guarantor", show=False),
+        Binding("f4", "add_collateral", N_("+ Collateral"), id="lapp.collateral",
+                show=False),
         Binding("f5", "send", N_("Submit"), id="lapp.submit"),
         Binding("f6", "visit", N_("Home visit"), id="lapp.visit"),
         Binding("f7", "committee", N_("To committee"), id="lapp.committee"),
@@ -63,8 +65,9 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
                     id=name, classes="submit-on-enter" if name == "goods_value" else ""),
                     name)
             yield FieldError(id="error-form")
-            yield Static(_("Collateral: goods described, or the number of a savings account "
-                           "of the member to block. Due dates: dd/mm/yyyy, one per "
+            yield Static(_("F3 adds the guarantor typed, F4 the collateral typed (goods "
+                           "described, or a savings account number of the member to "
+                           "block); as many as needed. Due dates: dd/mm/yyyy, one per "
                            "instalment."), classes="hint", markup=False)
             yield Static("", id="lapp-guarantees", markup=False)
             yield Static("", id="lapp-products", classes="hint", markup=False)

@@ -79,6 +79,9 @@ OPINIONS: dict[str, str] = {"favourable": N_("Favourable"),
 VISIT_RECOMMENDATIONS: dict[str, str] = {"favourable": N_("Favourable"),
                                           "unfavourable": N_("Unfavourable"),
                                           "conditional": N_("Favourable with conditions")}
+# The French words (as batch scripts and the demo write them) for the same choices.
+_VISIT_WORDS = {"favorable": "favourable", "défavorable": "unfavourable",
+                "sous conditions": "conditional"}
 RULE_LABELS: dict[str, str] = {
     "membership": N_("Membership length"),
     "deposits": N_("Regular deposits"),
@@ -512,6 +515,8 @@ def record_visit(ctx: Context, loan_id: int, visit_date: date, visitor: str, fin
     """The home visit (before a first loan): date, visitor, findings, and the visitor's
     recommendation (a key of VISIT_RECOMMENDATIONS; "conditional" says its conditions)."""
     errors = {}
+    word = recommendation.strip().lower()
+    recommendation = _VISIT_WORDS.get(word, word)
     if not visitor.strip():
         errors["visitor"] = _("Required.")
     if not findings.strip():

@@ -73,7 +73,7 @@ def test_the_visit_records_a_chosen_recommendation_and_its_conditions(world):
         loans.record_visit(officer, loan_id, FIRST_DAY, "Kasongo", "Vu", "conditional")
     assert "conditions" in bad.value.errors
     assert Loan.get_by_id(loan_id).state == "submitted"
-    loans.record_visit(officer, loan_id, FIRST_DAY, "Kasongo", "Étal vu", "conditional",
+    loans.record_visit(officer, loan_id, FIRST_DAY, "Kasongo", "Étal vu", "Sous conditions",
                        "Un second garant")
     card = loan_views.card(world["manager"], loan_id)
     assert card.visit_recommendation == "conditional: Un second garant"
