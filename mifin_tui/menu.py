@@ -15,6 +15,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from mifin_tui.i18n import N_
+from mifin_tui.services import permissions
 from mifin_tui.services.context import Context
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class MenuEntry:
     main: bool = True
 
     def allowed(self, ctx: Context) -> bool:
-        return self.permission is None or ctx.can(self.permission)
+        return self.permission is None or permissions.may(ctx, self.permission)
 
     def build(self, ctx: Context, **kwargs: Any) -> Screen:
         """The entry's screen; `kwargs` go to it (a member card opens a deposit with
@@ -161,6 +162,9 @@ ENTRIES: tuple[MenuEntry, ...] = (
               N_("The approved loans the tills have not paid yet, oldest approval first."),
               "loans", "loan.approve", None, screen="loan_disburse:LoanDisburseScreen",
               main=False),
+    MenuEntry("loan_board", N_("Board decisions"),
+              N_("Record the board's decision on loans above the manager's limit."),
+              "loans", "loan.board", None, screen="loan_board:LoanBoardScreen", main=False),
     MenuEntry("loan_card", N_("Loan card"),
               N_("A loan's state, steps, schedule with what is paid, guarantees."),
               "loans", "loan.read", None, screen="loan_card:LoanCardScreen", main=False),

@@ -424,6 +424,8 @@ class LoanProduct(BaseModel):
     accrual = pw.CharField(max_length=16, default="due_date")  # due_date | daily
     penalty_cap_amount = pw.BigIntegerField(null=True)
     penalty_cap_bp = pw.IntegerField(null=True)  # of the instalment's principal + interest
+    # the guarantors' savings are blocked for what they guarantee, at disbursement
+    guarantee_hold = pw.BooleanField(default=True)
     active = pw.BooleanField(default=True)
     created_by = pw.ForeignKeyField(User, null=True, backref="+")
     created_at = pw.DateTimeField()
@@ -674,6 +676,8 @@ class Loan(BaseModel):
     amount_approved = pw.BigIntegerField(null=True)
     term_approved = pw.IntegerField(null=True)
     terms_json = pw.TextField(default="")
+    # a seasonal application's own due dates (JSON list of ISO dates; '' otherwise)
+    due_dates_json = pw.TextField(default="")
     teg_bp = pw.IntegerField(null=True)
     fees = pw.BigIntegerField(default=0)
     decided_by = pw.ForeignKeyField(User, null=True, backref="+")

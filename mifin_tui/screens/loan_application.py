@@ -1,7 +1,10 @@
-"""The loan officer's application: member, product, amount, term, purpose, activity and
-income, project estimate, a guarantor and goods as collateral; the eligibility shown rule
-by rule. F2 records the draft, F5 submits it, F6 records the home visit, F7 sends it to the
-credit committee. Opened from the member card (F7) with the member chosen."""
+"""The loan officer's application (or the cashier's, where the institution allows it):
+member, product, amount, term, purpose, activity and income, project estimate, the due
+dates of a seasonal product, guarantors and collateral; the eligibility shown rule by rule.
+F3 adds the guarantor typed (member and amount) to the list, F4 the collateral typed
+(goods: description and value; blocked savings: the borrower's account number and the
+amount), as many as needed. F2 records the draft with them, F5 submits it, F6 records the
+home visit, F7 sends it to the credit committee. Opened from the member card (F7)."""
 
 from __future__ import annotations
 
@@ -12,13 +15,15 @@ from textual.widgets import Static
 
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.base import FormMixin, MifinScreen
-from mifin_tui.screens.dialogs import NoteDialog
+from mifin_tui.screens.loan_visit import VisitDialog
 from mifin_tui.screens.loan_text import card_lines
 from mifin_tui.services import loan_products, loan_views, loans, members, savings
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import MifinError, ValidationError
 from mifin_tui.services.money import parse_amount
 from mifin_tui.widgets import FieldError, TextField
+from mifin_tui.widgets.date_input import parse_date
+from mifin_tui.widgets.formatting import fmt_amount
 
 
 class LoanApplicationScreen(FormMixin, MifinScreen):
@@ -26,6 +31,10 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
     AUTO_FOCUS = "#member"
     BINDINGS = [
         Binding("f2", "submit", N_("Record"), id="lapp.save"),
+        # no room left in an 80-column footer: the form's hint tells these two keys
+        Binding("f3", "add_guarantor", N_("+ Guarantor"), id="lapp.guarantor", show=False),
+        Binding("f4", "add_collateral", N_("+ Collateral"), id="lapp.collateral",
+                show=False),
         Binding("f5", "send", N_("Submit"), id="lapp.submit"),
         Binding("f6", "visit", N_("Home visit"), id="lapp.visit"),
         Binding("f7", "committee", N_("To committee"), id="lapp.committee"),
@@ -35,6 +44,10 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
         super().__init__(ctx)
         self.member_id = member_id
         self.loan_id: int | None = None
+        # lines typed before the application is recorded: (member id, text, amount) and
+        # (kind, value, description, account id, text)
+        self.guarantors: list[tuple[int, str, int]] = []
+        self.collateral: list[tuple[str, int, str, int | None, str]] = []
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="lapp-form"):
@@ -43,14 +56,20 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
                                 (_("Purpose"), "purpose"), (_("Activity"), "activity"),
                                 (_("Monthly income"), "monthly_income"),
                                 (_("Project estimate"), "project_estimate"),
+                                (_("Due dates (seasonal)"), "due_dates"),
                                 (_("Guarantor no."), "guarantor"),
                                 (_("Guaranteed amount"), "guarantor_amount"),
-                                (_("Goods pledged"), "goods"),
-                                (_("Value of goods"), "goods_value")):
+                                (_("Collateral"), "goods"),
+                                (_("Collateral value"), "goods_value")):
                 yield from self.field_row(label, TextField(
                     id=name, classes="submit-on-enter" if name == "goods_value" else ""),
                     name)
             yield FieldError(id="error-form")
+            yield Static(_("F3 adds the guarantor typed, F4 the collateral typed (goods "
+                           "described, or a savings account number of the member to "
+                           "block); as many as needed. Due dates: dd/mm/yyyy, one per "
+                           "instalment."), classes="hint", markup=False)
+            yield Static("", id="lapp-guarantees", markup=False)
             yield Static("", id="lapp-products", classes="hint", markup=False)
             yield Static("", id="lapp-result", markup=False)
             yield Static(_("F2 records the application; F5 submits it; F6 home visit; F7 to "
@@ -109,21 +128,24 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
         if member_id and product:
             linked = next((a.id for a in savings.member_savings(self.ctx, member_id)
                            if a.currency == currency and a.status == "active"), None)
-        if self._value("guarantor"):
+        due_dates: list = []
+        for word in self._value("due_dates").replace(",", " ").split():
             try:
-                extra["guarantor"] = members.by_number(self.ctx, self._value("guarantor")).id
-            except MifinError:
-                errors["guarantor"] = _("No member with this number.")
-            extra["guarantor_amount"] = self._amount("guarantor_amount", currency, errors)
-        if self._value("goods"):
-            extra["goods"] = self._value("goods")
-            extra["goods_value"] = self._amount("goods_value", currency, errors)
+                due_dates.append(parse_date(word))
+            except ValueError as exc:
+                errors["due_dates"] = str(exc)
+        if product is not None and product.frequency == "seasonal" and not due_dates \
+                and "due_dates" not in errors:
+            errors["due_dates"] = _("A seasonal product: enter the due dates.")
+        extra["currency"] = currency
+        extra["member_id"] = member_id
         app = loans.Application(
             member_id=member_id, product_id=product.id if product else 0, amount=amount,
             term=term, purpose=self._value("purpose"), linked_account_id=linked,
             activity=self._value("activity"),
             monthly_income=self._amount("monthly_income", currency, errors, False),
-            project_estimate=self._amount("project_estimate", currency, errors, False))
+            project_estimate=self._amount("project_estimate", currency, errors, False),
+            due_dates=tuple(due_dates))
         return app, errors, extra
 
     def action_submit(self) -> None:
@@ -139,13 +161,93 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
         if not ok:
             return
         self.loan_id = loan_id
-        if "guarantor" in extra:
-            self.call_service(loans.add_guarantor, self.ctx, loan_id, extra["guarantor"],
-                              extra["guarantor_amount"])
-        if "goods" in extra:
-            self.call_service(loans.add_collateral, self.ctx, loan_id, "goods",
-                              extra["goods_value"], description=extra["goods"])
+        for member_id, _text, amount in self.guarantors:
+            self.call_service(loans.add_guarantor, self.ctx, loan_id, member_id, amount)
+        for kind, value, description, account_id, _text in self.collateral:
+            self.call_service(loans.add_collateral, self.ctx, loan_id, kind, value,
+                              description=description, account_id=account_id)
+        self.guarantors, self.collateral = [], []
+        # what is still typed in the guarantee fields is added as well
+        if self._value("guarantor"):
+            self.action_add_guarantor()
+        if self._value("goods"):
+            self.action_add_collateral()
         self.show_loan()
+
+    def _guarantee_amount(self, name: str, errors: dict[str, str]) -> int:
+        _app, _errors, extra = self._application()
+        return self._amount(name, extra["currency"], errors)
+
+    def action_add_guarantor(self) -> None:
+        """The guarantor typed joins the list (or the recorded application)."""
+        self.clear_errors()
+        errors: dict[str, str] = {}
+        member = None
+        try:
+            member = members.by_number(self.ctx, self._value("guarantor"))
+        except MifinError:
+            errors["guarantor"] = _("No member with this number.")
+        amount = self._guarantee_amount("guarantor_amount", errors)
+        if errors or member is None:
+            self.show_errors(errors)
+            return
+        if self.loan_id is not None:
+            ok, _row = self.call_service(loans.add_guarantor, self.ctx, self.loan_id,
+                                         member.id, amount)
+            if not ok:
+                return
+        else:
+            if any(g[0] == member.id for g in self.guarantors):
+                self.show_errors({"guarantor": _("This member guarantees the loan "
+                                                 "already.")})
+                return
+            self.guarantors.append((member.id, f"{member.number} {member.display_name}",
+                                    amount))
+        for name in ("guarantor", "guarantor_amount"):
+            self.query_one(f"#{name}", TextField).value = ""
+        self._show_guarantees()
+
+    def action_add_collateral(self) -> None:
+        """The collateral typed joins the list: a savings account of the borrower (its
+        number) is blocked savings, anything else goods described."""
+        self.clear_errors()
+        errors: dict[str, str] = {}
+        text = self._value("goods")
+        if not text:
+            errors["goods"] = _("Required.")
+        value = self._guarantee_amount("goods_value", errors)
+        if errors:
+            self.show_errors(errors)
+            return
+        _app, _errors, extra = self._application()
+        account = next((a for a in savings.member_savings(self.ctx, extra["member_id"])
+                        if a.number == text), None) if extra["member_id"] else None
+        kind, description = ("savings", "") if account else ("goods", text)
+        account_id = account.id if account else None
+        if self.loan_id is not None:
+            ok, _row = self.call_service(loans.add_collateral, self.ctx, self.loan_id, kind,
+                                         value, description=description,
+                                         account_id=account_id)
+            if not ok:
+                return
+        else:
+            self.collateral.append((kind, value, description, account_id, text))
+        for name in ("goods", "goods_value"):
+            self.query_one(f"#{name}", TextField).value = ""
+        self._show_guarantees()
+
+    def _show_guarantees(self) -> None:
+        if self.loan_id is not None:
+            self.show_loan()
+            return
+        _app, _errors, extra = self._application()
+        cur = extra["currency"]
+        lines = [_("Guarantor {who}: {amount}").format(who=text, amount=fmt_amount(a, cur))
+                 for _id, text, a in self.guarantors]
+        lines += [_("Collateral: {what} {value}").format(what=text,
+                                                         value=fmt_amount(v, cur))
+                  for _k, v, _d, _a, text in self.collateral]
+        self.query_one("#lapp-guarantees", Static).update("\n".join(lines))
 
     def show_loan(self, message: str = "") -> None:
         if self.loan_id is None:
@@ -183,14 +285,12 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
             return
         loan_id = self.loan_id
 
-        def record(findings: str) -> int:
+        def record(recommendation: str, findings: str, conditions: str) -> int:
             day = loans._today(self.ctx)
             loans.record_visit(self.ctx, loan_id, day, self.ctx.full_name, findings,
-                               _("Favourable"))
+                               recommendation, conditions)
             return loan_id
 
         self.app.push_screen(
-            NoteDialog(_("Home visit"), [_("What did you see at the member's home and "
-                                          "business?")], record,
-                       note_label=_("Findings (required)")),
+            VisitDialog(_("Home visit"), record),
             callback=lambda done: self.show_loan(_("Home visit recorded.")) if done else None)

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
 from mifin_tui.i18n import N_, _
-from mifin_tui.screens.base import FormMixin, MifinScreen
+from mifin_tui.screens.loan_card_actions import LoanCardActions
 from mifin_tui.screens.loan_text import card_lines
 from mifin_tui.services import loan_views
 from mifin_tui.services.context import Context
@@ -20,7 +20,7 @@ from mifin_tui.widgets import FieldError, TextField
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date
 
 
-class LoanCardScreen(FormMixin, MifinScreen):
+class LoanCardScreen(LoanCardActions):
     TITLE_MSGID = N_("Loan card")
     AUTO_FOCUS = "#loan"
     BINDINGS = [Binding("f2", "submit", N_("Find"), id="lcard.find"),

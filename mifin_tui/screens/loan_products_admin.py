@@ -40,6 +40,8 @@ CHOICES = {
     "fee_kind": (("percent", N_("Percent of the amount")), ("fixed", N_("Fixed amount"))),
     "fee_timing": (("deducted", N_("Deducted from the disbursement")),
                    ("upfront", N_("Paid up front in cash"))),
+    "guarantee_hold": (("1", N_("Blocked for what they guarantee")),
+                       ("0", N_("Not blocked"))),
     "penalty_kind": (("none", N_("No penalty")), ("daily", N_("% a day of the overdue")),
                      ("flat", N_("Flat per late instalment"))),
     "excess_policy": (("refuse", N_("Refused (hand back)")),
@@ -74,6 +76,7 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("fee_timing", N_("Fees are"), "choice"),
     ("insurance_bp", N_("Insurance (%)"), "percent"),
     ("savings_bp", N_("Compulsory savings (%)"), "percent"),
+    ("guarantee_hold", N_("Guarantors' savings"), "choice"),
     ("penalty_kind", N_("Penalty"), "choice"),
     ("penalty_value", N_("Penalty (% a day or amount)"), "penalty"),
     ("penalty_grace_days", N_("Days before penalties"), "int"),
@@ -208,10 +211,14 @@ class ProductFormScreen(FormMixin, MifinScreen):
             spec_defaults = {f.name: f.default for f in dataclasses.fields(ProductSpec)
                              if f.default is not dataclasses.MISSING}
             value = defaults.get(name, spec_defaults.get(name, ""))
+            if isinstance(value, bool):
+                return "1" if value else "0"
             if kind in ("percent", "optional_percent") and isinstance(value, int):
                 return percent_text(value)
             return "" if value is None else str(value)
         value = getattr(p, name)
+        if isinstance(value, bool):
+            return "1" if value else "0"
         if kind == "money" or (kind == "fee" and p.fee_kind == "fixed") or (
                 kind == "penalty" and p.penalty_kind == "flat"):
             return fmt_amount(value, p.currency, symbol=False)
@@ -274,6 +281,7 @@ class ProductFormScreen(FormMixin, MifinScreen):
                 errors[name] = str(exc)
         if errors:
             raise ValidationError(errors)
+        values["guarantee_hold"] = values["guarantee_hold"] == "1"
         values["days_in_year"] = int(values["days_in_year"]) if values["days_in_year"] \
             else None
         return ProductSpec(**values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mifin_tui.i18n import _
 from mifin_tui.services.loan_views import LoanCard, MemberHistory
+from mifin_tui.services.loans import visit_recommendation_text
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date
 
 
@@ -37,6 +38,8 @@ def card_lines(c: LoanCard, *, eligibility: bool = False, opinions: bool = False
     if c.visit_date:
         lines.append(_("Home visit {date} by {who}: {findings}").format(
             date=fmt_date(c.visit_date), who=c.visitor, findings=c.visit_findings))
+        lines.append(_("  Recommendation: {what}").format(
+            what=visit_recommendation_text(c.visit_recommendation)))
     if opinions:
         ops = [o for o in c.opinions if o.round == c.committee_round]
         lines.append(_("Committee (round {round}): {n} opinions").format(
@@ -55,4 +58,10 @@ def history_lines(h: MemberHistory) -> list[str]:
               "({repaid} repaid, {open} outstanding), {days} days of arrears, {deposits} "
               "deposits in 6 months").format(
         months=h.months_of_membership, loans=h.loans, repaid=h.repaid,
-        open=h.outstanding_loans, days=h.arrears_days, deposits=h.deposits_6_months)]
+        open=h.outstanding_loans, days=h.arrears_days, deposits=h.deposits_6_months),
+        _("  At most {days} days late on a loan; deposits in {months} of the last 6 "
+          "months").format(days=h.max_arrears_days, months=h.months_with_deposit)] + [
+        _("  {number} {amount} paid out {date}, {state}, at most {days} days late").format(
+            number=p.number, amount=fmt_amount(p.amount, p.currency),
+            date=fmt_date(p.disbursed_on) if p.disbursed_on else "-", state=p.state_word,
+            days=p.max_arrears_days) for p in h.past_loans[-5:]]

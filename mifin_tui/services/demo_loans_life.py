@@ -85,7 +85,7 @@ def build(staff: dict[str, Context], currency: str) -> dict[str, int]:
         loans.submit(agent, loan_id)
         loans.record_visit(agent, loan_id, loans._today(agent), "Agent de crédit",
                            "Activité vue sur place, stock et clients réguliers",
-                           "Favorable")
+                           "favourable")
         loans.send_to_committee(agent, loan_id)
 
     def opinions(loan_id: int, n: int, favourable: bool = True) -> None:

@@ -31,7 +31,6 @@ from mifin_tui.services import (
     loan_products,
     members,
     savings,
-    settings,
     tills,
 )
 from mifin_tui.services import schedule as engine
@@ -87,7 +86,8 @@ def _paid_out(loan: Loan, terms: engine.ScheduleTerms) -> int:
 
 def _holds(ctx: Context, loan: Loan) -> None:
     process = f"loan:{loan.number}"
-    if settings.get("loan_guarantee_hold"):
+    product = loan_products.get(loan.product_id)
+    if product.guarantee_hold:
         for g in LoanGuarantor.select().where((LoanGuarantor.loan == loan.id)
                                               & LoanGuarantor.account.is_null(False)):
             h = savings.hold_within(ctx, g.account_id, g.amount, "collateral", process,
@@ -99,7 +99,6 @@ def _holds(ctx: Context, loan: Loan) -> None:
         h = savings.hold_within(ctx, c.account_id, c.value, "collateral", process,
                                 note=_("Collateral of loan {number}").format(number=loan.number))
         LoanCollateral.update(hold=h.id).where(LoanCollateral.id == c.id).execute()
-    product = loan_products.get(loan.product_id)
     need = required_savings(product, loan.amount_approved) if loan.linked_account_id else 0
     held = sum(h.amount for h in AccountHold.select().where(
         (AccountHold.account == loan.linked_account_id) & (AccountHold.status == "active")

@@ -83,6 +83,8 @@ class ProductSpec:
     min_deposits: int = 0
     deposits_window_months: int = 0
     max_debt_to_income_bp: int | None = None
+    # the guarantors' savings are blocked (a hold) for what each guarantees
+    guarantee_hold: bool = True
     gl_portfolio: str = "loans_outstanding"
     gl_interest: str = "interest_income_loans"
     gl_penalty: str = "penalty_income"
@@ -103,6 +105,7 @@ _SPEC_FIELDS = tuple(f.name for f in dataclasses.fields(ProductSpec))
 
 def _view(row: LoanProduct) -> LoanProductView:
     values = {name: getattr(row, name) for name in _SPEC_FIELDS}
+    values["guarantee_hold"] = bool(row.guarantee_hold)
     values["allocation_order"] = tuple(p for p in row.allocation_order.split(",") if p)
     return LoanProductView(**values, id=row.id, active=bool(row.active))
 

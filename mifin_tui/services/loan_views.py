@@ -309,6 +309,16 @@ def member_guarantees(ctx: Context, member_id: int) -> list[GuaranteeLine]:
 
 
 @dataclass(frozen=True)
+class PastLoan:
+    number: str
+    amount: int
+    currency: str
+    state_word: str
+    disbursed_on: date | None
+    max_arrears_days: int  # the longest any instalment of it was (or is) late
+
+
+@dataclass(frozen=True)
 class MemberHistory:
     loans: int
     repaid: int
@@ -316,6 +326,34 @@ class MemberHistory:
     arrears_days: int
     deposits_6_months: int
     months_of_membership: int
+    max_arrears_days: int = 0  # over all his past and current loans
+    months_with_deposit: int = 0  # of the last 6: how regular his savings are
+    past_loans: tuple[PastLoan, ...] = ()
+
+
+def _max_late(loan_id: int, today: date) -> int:
+    """The most days an instalment of the loan was paid late, or is late still."""
+    worst = 0
+    for i in LoanInstallment.select().where(LoanInstallment.loan == loan_id):
+        owed = i.principal_due + i.interest_due + i.fees_due
+        paid = i.principal_paid + i.interest_paid + i.fees_paid
+        end = i.paid_on if paid >= owed and i.paid_on else (today if paid < owed else None)
+        if end is not None:
+            worst = max(worst, (end - i.due_date).days)
+    return worst
+
+
+def _months_with_deposit(account_id: int | None, today: date) -> int:
+    if not account_id:
+        return 0
+    months = 0
+    for k in range(6):
+        # deposits in [start, end): the month k months back, the latest up to today
+        start, end = _months_before(today, k + 1), _months_before(today, k)
+        later = deposits_since(account_id, end) if k else 0
+        if deposits_since(account_id, start) > later:
+            months += 1
+    return months
 
 
 @requires("loan.read")
@@ -328,7 +366,13 @@ def member_history(ctx: Context, loan_id: int) -> MemberHistory:
 
     deposits = (deposits_since(loan.linked_account_id, _months_before(today, 6))
                 if loan.linked_account_id else 0)
+    past = tuple(PastLoan(o.number, o.amount_approved or o.amount_requested, o.currency,
+                          state_label(o.state), o.disbursed_on, _max_late(o.id, today))
+                 for o in others.where(Loan.disbursed_on.is_null(False)).order_by(Loan.id))
     return MemberHistory(
+        max_arrears_days=max((p.max_arrears_days for p in past), default=0),
+        months_with_deposit=_months_with_deposit(loan.linked_account_id, today),
+        past_loans=past,
         loans=others.count(), repaid=others.where(Loan.state == "closed").count(),
         outstanding_loans=others.where(Loan.state.in_(OUTSTANDING_STATES)).count(),
         arrears_days=arrears_days(loan.member_id, today), deposits_6_months=deposits,
@@ -346,11 +390,32 @@ def schedule_of(ctx: Context, loan_id: int) -> engine.Schedule:
     from mifin_tui.services.loans import _terms
 
     product = loan_products.get(loan.product_id)
+    from mifin_tui.services.loans import due_dates_of
+
     return engine.build(_terms(product, loan.amount_requested, loan.term_requested,
-                               loan.rate_bp, _today(ctx)))
+                               loan.rate_bp, _today(ctx), due_dates_of(loan)))
 
 
 @requires("loan.read")
 def decision_rules(ctx: Context) -> tuple[int, dict[str, int | None]]:
     """(opinions the committee must give, the gérant's limit per currency)."""
     return committee_size(), {c: delegation_limit(c) for c in ("USD", "CDF", "XOF", "XAF")}
+
+
+@requires("loan.board")
+def board_queue(ctx: Context) -> list[LoanLine]:
+    """Applications in committee above the gérant's delegation limit: what the board
+    decides and an administrator records (who may not read every loan)."""
+    out = []
+    for loan in (Loan.select().where((Loan.branch == ctx.branch_id)
+                                     & (Loan.state == "committee")).order_by(Loan.id)):
+        limit = delegation_limit(loan.currency)
+        if limit is None or loan.amount_requested > limit:
+            out.append(_line(loan))
+    return out
+
+
+@requires("loan.board")
+def board_card(ctx: Context, loan_id: int) -> LoanCard:
+    """The card of an application the board decides (see `board_queue`)."""
+    return card_of(_loan(loan_id, ctx))

@@ -77,6 +77,12 @@ OUTSTANDING_STATES = ("disbursed", "active", "in_arrears")
 OPINIONS: dict[str, str] = {"favourable": N_("Favourable"),
                             "unfavourable": N_("Unfavourable"),
                             "adjourned": N_("Adjourned")}
+VISIT_RECOMMENDATIONS: dict[str, str] = {"favourable": N_("Favourable"),
+                                          "unfavourable": N_("Unfavourable"),
+                                          "conditional": N_("Favourable with conditions")}
+# The French words (as batch scripts and the demo write them) for the same choices.
+_VISIT_WORDS = {"favorable": "favourable", "défavorable": "unfavourable",
+                "sous conditions": "conditional"}
 RULE_LABELS: dict[str, str] = {
     "membership": N_("Membership length"),
     "deposits": N_("Regular deposits"),
@@ -94,6 +100,13 @@ SEASON_DAYS = 120
 
 def state_label(state: str) -> str:
     return _(STATE_LABELS.get(state, state))
+
+
+def visit_recommendation_text(stored: str) -> str:
+    """The stored recommendation ("conditional: the conditions") in the user's words."""
+    key, _sep, conditions = stored.partition(": ")
+    word = _(VISIT_RECOMMENDATIONS[key]) if key in VISIT_RECOMMENDATIONS else stored
+    return f"{word}: {conditions}" if key in VISIT_RECOMMENDATIONS and conditions else word
 
 
 def rule_label(rule: str) -> str:
@@ -223,6 +236,31 @@ def _monthly_payment(schedule: engine.Schedule) -> int:
     return -(-worst * per_year // 12)
 
 
+def other_loans_monthly(loan: Loan, today: date) -> int:
+    """What the member's other outstanding loans (same currency) cost a month: the largest
+    instalment still unpaid of each, brought to a month by its product's frequency (a
+    seasonal plan: what is left spread over the months left)."""
+    total = 0
+    for other in Loan.select().where((Loan.member == loan.member_id) & (Loan.id != loan.id)
+                                     & Loan.state.in_(OUTSTANDING_STATES)
+                                     & (Loan.currency == loan.currency)):
+        left = [i.principal_due + i.interest_due + i.fees_due
+                - i.principal_paid - i.interest_paid - i.fees_paid
+                for i in LoanInstallment.select().where(LoanInstallment.loan == other.id)]
+        left = [x for x in left if x > 0]
+        if not left:
+            continue
+        per_year = engine.PERIODS_PER_YEAR.get(loan_products.get(other.product_id).frequency)
+        if per_year is None:
+            last = (LoanInstallment.select(LoanInstallment.due_date)
+                    .where(LoanInstallment.loan == other.id)
+                    .order_by(LoanInstallment.due_date.desc()).first().due_date)
+            total += -(-sum(left) // max(1, _months_between(today, last)))
+        else:
+            total += -(-max(left) * per_year // 12)
+    return total
+
+
 def evaluate(loan: Loan, today: date) -> list[RuleResult]:
     """Every eligibility rule of the loan's product, with what was found."""
     product = loan_products.get(loan.product_id)
@@ -270,14 +308,17 @@ def evaluate(loan: Loan, today: date) -> list[RuleResult]:
             term=loan.term_requested, low=product.term_min, high=product.term_max)))
     if product.max_debt_to_income_bp is not None:
         sched = engine.build(_terms(product, loan.amount_requested, loan.term_requested,
-                                    loan.rate_bp, today))
-        payment = _monthly_payment(sched)
+                                    loan.rate_bp, today, due_dates_of(loan)))
+        others = other_loans_monthly(loan, today)
+        payment = _monthly_payment(sched) + others
         income = loan.monthly_income
         ratio = payment * 10_000 // income if income > 0 else None
         out.append(RuleResult(
             "debt_to_income", ratio is not None and ratio <= product.max_debt_to_income_bp,
-            _("{payment} a month for an income of {income}: {ratio} (at most {limit})").format(
-                payment=money(payment, cur), income=money(income, cur),
+            _("{payment} a month ({others} of it for other loans) for an income of {income}: "
+              "{ratio} (at most {limit})").format(
+                payment=money(payment, cur), others=money(others, cur),
+                income=money(income, cur),
                 ratio="-" if ratio is None else f"{ratio / 100:.2f} %".replace(".", ","),
                 limit=f"{product.max_debt_to_income_bp / 100:.2f} %".replace(".", ","))))
     return out
@@ -305,6 +346,8 @@ class Application:
     monthly_income: int = 0
     project_estimate: int = 0
     rate_bp: int | None = None
+    # a seasonal product's due dates, as the officer enters them (one per instalment)
+    due_dates: tuple[date, ...] = ()
 
 
 def _application_errors(app: Application) -> tuple[dict[str, str], Member | None,
@@ -328,6 +371,7 @@ def _application_errors(app: Application) -> tuple[dict[str, str], Member | None
             loan_products.terms_for(product, app.amount, app.term, rate)
         except ValidationError as exc:
             errors.update(exc.errors)
+        errors.update(_due_date_errors(product, app))
         if app.linked_account_id is None:
             errors["linked_account"] = _("Choose the member's savings account that backs "
                                          "the loan.")
@@ -342,6 +386,28 @@ def _application_errors(app: Application) -> tuple[dict[str, str], Member | None
                                              "in {pcur}.").format(cur=acc.currency,
                                                                   pcur=product.currency)
     return errors, member, row
+
+
+def _due_date_errors(product: loan_products.ProductSpec, app: Application) -> dict[str, str]:
+    if not app.due_dates:
+        return {}
+    if product.frequency != engine.SEASONAL:
+        return {"due_dates": _("Due dates are entered for a seasonal product only.")}
+    if len(app.due_dates) != app.term:
+        return {"due_dates": _("{n} due dates for {term} instalments: one date each.").format(
+            n=len(app.due_dates), term=app.term)}
+    if any(b <= a for a, b in zip(app.due_dates, app.due_dates[1:], strict=False)):
+        return {"due_dates": _("The due dates must follow one another.")}
+    if app.due_dates[0] <= clock.today():
+        return {"due_dates": _("The first due date must be after today.")}
+    return {}
+
+
+def due_dates_of(loan: Loan) -> tuple[date, ...]:
+    """The due dates the officer gave a seasonal application (none: the product's own)."""
+    if not loan.due_dates_json:
+        return ()
+    return tuple(date.fromisoformat(d) for d in json.loads(loan.due_dates_json))
 
 
 @requires("loan.apply")
@@ -365,6 +431,8 @@ def apply(ctx: Context, app: Application) -> int:
             rate_bp=product.rate_default_bp if app.rate_bp is None else app.rate_bp,
             purpose=app.purpose.strip()[:250], activity=app.activity.strip()[:250],
             monthly_income=app.monthly_income, project_estimate=app.project_estimate,
+            due_dates_json=json.dumps([d.isoformat() for d in app.due_dates])
+            if app.due_dates else "",
             created_by=ctx.user_id, created_at=clock.now())
         results = evaluate(loan, today)
         _store_eligibility(loan, results)
@@ -444,25 +512,32 @@ def first_loan(loan: Loan) -> bool:
 
 @requires("loan.apply")
 def record_visit(ctx: Context, loan_id: int, visit_date: date, visitor: str, findings: str,
-                 recommendation: str) -> None:
-    """The home visit (before a first loan): date, visitor, findings, recommendation."""
+                 recommendation: str, conditions: str = "") -> None:
+    """The home visit (before a first loan): date, visitor, findings, and the visitor's
+    recommendation (a key of VISIT_RECOMMENDATIONS; "conditional" says its conditions)."""
     errors = {}
+    word = recommendation.strip().lower()
+    recommendation = _VISIT_WORDS.get(word, word)
     if not visitor.strip():
         errors["visitor"] = _("Required.")
     if not findings.strip():
         errors["findings"] = _("Required.")
-    if not recommendation.strip():
-        errors["recommendation"] = _("Required.")
+    if recommendation not in VISIT_RECOMMENDATIONS:
+        errors["recommendation"] = _("Favourable, unfavourable or with conditions.")
+    elif recommendation == "conditional" and not conditions.strip():
+        errors["conditions"] = _("Say which conditions.")
     if errors:
         raise ValidationError(errors)
+    stored = recommendation if recommendation != "conditional" else \
+        f"{recommendation}: {conditions.strip()}"
     with write_transaction():
         loan = _loan(loan_id, ctx)
         _require_state(loan, "submitted")
         if visit_date > _today(ctx):
             raise ValidationError({"visit_date": _("The visit cannot be in the future.")})
-        move(ctx, loan, "visited", recommendation.strip(), visit_date=visit_date,
+        move(ctx, loan, "visited", stored[:250], visit_date=visit_date,
              visitor=visitor.strip()[:250], visit_findings=findings.strip(),
-             visit_recommendation=recommendation.strip()[:250])
+             visit_recommendation=stored[:250])
 
 
 @requires("loan.apply")
@@ -485,7 +560,7 @@ _EDITABLE = ("draft", "submitted", "visited", "committee")
 def add_guarantor(ctx: Context, loan_id: int, member_id: int, amount: int,
                   account_id: int | None = None) -> int:
     """A member who guarantees `amount` of the loan; his savings account `account_id` is
-    blocked for it at disbursement (setting `loan_guarantee_hold`)."""
+    blocked for it at disbursement when the product says so."""
     errors: dict[str, str] = {}
     if not isinstance(amount, int) or amount <= 0:
         errors["amount"] = _("Enter an amount greater than zero.")
@@ -500,7 +575,7 @@ def add_guarantor(ctx: Context, loan_id: int, member_id: int, amount: int,
         elif LoanGuarantor.select().where((LoanGuarantor.loan == loan.id)
                                           & (LoanGuarantor.member == member_id)).exists():
             errors["member"] = _("This member guarantees the loan already.")
-        if account_id is None and settings.get("loan_guarantee_hold"):
+        if account_id is None and loan_products.get(loan.product_id).guarantee_hold:
             account_id = _member_savings(member_id, loan.currency)
         if account_id is not None:
             acc = Account.get_or_none(Account.id == account_id)
@@ -627,7 +702,8 @@ def _terms_json(terms: engine.ScheduleTerms) -> str:
 
 def frozen_terms(loan: Loan, start: date | None = None) -> engine.ScheduleTerms:
     """The terms frozen at approval, starting on `start` (their own date by default); a
-    plan with dates of its own shifts them by as many days."""
+    plan with dates of its own shifts them by as many days, unless the officer entered
+    them."""
     values = json.loads(loan.terms_json)
     old_start = date.fromisoformat(values["start"])
     new_start = start or old_start
@@ -636,7 +712,9 @@ def frozen_terms(loan: Loan, start: date | None = None) -> engine.ScheduleTerms:
     values["first_due"] = (date.fromordinal(date.fromisoformat(values["first_due"])
                                             .toordinal() + shift)
                            if values["first_due"] else None)
-    values["due_dates"] = tuple(date.fromordinal(date.fromisoformat(d).toordinal() + shift)
+    # the dates the officer entered (harvests, seasons) stay where he put them
+    own = 0 if loan.due_dates_json else shift
+    values["due_dates"] = tuple(date.fromordinal(date.fromisoformat(d).toordinal() + own)
                                 for d in values["due_dates"])
     return engine.ScheduleTerms(**values, calendar=working_calendar.load())
 
@@ -667,7 +745,7 @@ def _approve(ctx: Context, loan: Loan, amount: int | None, term: int | None, rea
     product = loan_products.get(loan.product_id)
     today = _today(ctx)
     try:
-        terms = _terms(product, amount, term, loan.rate_bp, today)
+        terms = _terms(product, amount, term, loan.rate_bp, today, due_dates_of(loan)[:term])
     except ValidationError as exc:
         errors.update(exc.errors)
     if errors:

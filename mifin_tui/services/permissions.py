@@ -144,10 +144,28 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+# Permissions a role holds only where the institution's setting (0/1) says so.
+CONDITIONAL: dict[str, tuple[str, str]] = {
+    "loan.apply": (CASHIER, "loan_cashier_applications"),
+}
+
+
+def may(ctx: Context, permission: str) -> bool:
+    """Whether `ctx` holds `permission`, by its roles or by a setting (CONDITIONAL)."""
+    if ctx.can(permission):
+        return True
+    role, key = CONDITIONAL.get(permission, ("", ""))
+    if role and role in ctx.roles:
+        from mifin_tui.services import settings  # settings itself checks permissions
+
+        return bool(settings.get(key))
+    return False
+
+
 def check(ctx: Context, permission: str) -> None:
     if permission not in PERMISSION_LABELS:
         raise ValueError(f"unknown permission {permission!r}")
-    if not ctx.can(permission):
+    if not may(ctx, permission):
         raise PermissionDenied(
             _("You are not allowed to: {what}.").format(what=_(PERMISSION_LABELS[permission]))
         )

@@ -100,9 +100,9 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("loan_provision_rates", N_("Provision rates per arrears bucket (basis "
                                                "points), where the regulator leaves them "
                                                "to the institution"), {}),
-        # 1: guarantors' savings are blocked (a hold) for the amount they guarantee.
-        SettingSpec("loan_guarantee_hold", N_("Block the guarantors' savings for the amount "
-                                              "they guarantee (1 yes, 0 no)"), 1, 0, 1),
+        # 1: a cashier may take loan applications too (small branches without an officer).
+        SettingSpec("loan_cashier_applications", N_("Cashiers may take loan applications "
+                                                    "(1 yes, 0 no)"), 0, 0, 1),
     )
 }
 

@@ -99,7 +99,7 @@ def to_committee(w, **kw) -> int:
     loan_id = loans.apply(officer, application(w, **kw))
     loans.submit(officer, loan_id)
     loans.record_visit(officer, loan_id, FIRST_DAY, "Kasongo", "Étal au marché, stock vu",
-                       "Favorable")
+                       "favourable")
     loans.send_to_committee(officer, loan_id)
     return loan_id
 
@@ -189,7 +189,7 @@ def test_first_loan_needs_the_home_visit_before_the_committee(world):
     loans.submit(officer, loan_id)
     with pytest.raises(ValidationError, match="home visit"):
         loans.send_to_committee(officer, loan_id)
-    loans.record_visit(officer, loan_id, FIRST_DAY, "Kasongo", "Vu", "Favorable")
+    loans.record_visit(officer, loan_id, FIRST_DAY, "Kasongo", "Vu", "favourable")
     loans.send_to_committee(officer, loan_id)
     assert [e.to_state for e in LoanEvent.select().where(LoanEvent.loan == loan_id)
             .order_by(LoanEvent.id)] == ["draft", "submitted", "visited", "committee"]
@@ -227,7 +227,7 @@ def test_committee_opinions_one_each_per_round_and_never_the_maker(world, make_u
     own = loans.apply(both, application(world, member="guarantor"))
     loans.override_eligibility(world["manager"], own, "Une seule épargne, ancienne membre")
     loans.submit(both, own)
-    loans.record_visit(both, own, FIRST_DAY, "X", "Vu", "ok")
+    loans.record_visit(both, own, FIRST_DAY, "X", "Vu", "favourable")
     loans.send_to_committee(both, own)
     with pytest.raises(PermissionDenied, match="entered"):
         loans.give_opinion(both, own, "favourable", 100_000)
@@ -289,7 +289,7 @@ def test_the_maker_never_approves_even_as_manager(world, make_user):
     both = make_user("loan_officer", "manager")
     loan_id = loans.apply(both, application(world))
     loans.submit(both, loan_id)
-    loans.record_visit(both, loan_id, FIRST_DAY, "X", "Vu", "ok")
+    loans.record_visit(both, loan_id, FIRST_DAY, "X", "Vu", "favourable")
     loans.send_to_committee(both, loan_id)
     opinions(world, loan_id)
     for decide in (lambda: loans.approve(both, loan_id),

@@ -75,6 +75,7 @@ NOT_GATED = {
     "mifin_tui.services.auth.change_own_password",
     "mifin_tui.services.users.set_language",
     "mifin_tui.services.permissions.check",  # the gate itself
+    "mifin_tui.services.permissions.may",  # the question the gate asks
     "mifin_tui.services.report_registry.available",  # names of reports, no data
     "mifin_tui.services.savings.hold_within",  # inside the calling service (loans), gated
     "mifin_tui.services.savings.release_within",

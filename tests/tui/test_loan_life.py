@@ -13,7 +13,8 @@ import pytest
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import Account, AuditLog, Loan, LoanProduct, Member
-from mifin_tui.screens.dialogs import ConfirmDialog, NoteDialog
+from mifin_tui.screens.dialogs import ConfirmDialog
+from mifin_tui.screens.loan_visit import VisitDialog
 from mifin_tui.services import auth, check, loan_products
 from tests.tui.conftest import SIZE, choose_entry, type_text
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
@@ -75,7 +76,8 @@ async def test_application_committee_approval_and_disbursement_by_four_users(  #
             app.screen.query_one("#error-form").message
         await pilot.press("f6")
         await pilot.pause()
-        assert isinstance(app.screen, NoteDialog)
+        assert isinstance(app.screen, VisitDialog)
+        await pilot.press("enter", "enter")  # favourable, no conditions
         await type_text(pilot, "Boutique au marché, stock vu")
         await pilot.press("enter")
         await pilot.pause()
@@ -83,6 +85,8 @@ async def test_application_committee_approval_and_disbursement_by_four_users(  #
         await pilot.pause()
     loan = Loan.get_by_id(loan_id)
     assert (loan.state, loan.amount_requested, loan.term_requested) == ("committee", 50_000, 26)
+    assert loan.visit_recommendation == "favourable"
+    assert loan.visit_findings == "Boutique au marché, stock vu"
 
     # 2. the committee, one after the other
     for username in ("comite1", "comite2", "comite3"):
@@ -106,6 +110,7 @@ async def test_application_committee_approval_and_disbursement_by_four_users(  #
         await _highlight(app, pilot, loan_id)
         detail = str(app.screen.query_one("#loan-detail").render())
         assert "Favourable" in detail and "history" in detail
+        assert "Recommendation: Favourable" in detail and "days late" in detail
         await pilot.press("f2")
         await pilot.pause()
         await pilot.press("enter")
@@ -204,7 +209,7 @@ def approved_demo_loan(counter, purpose: str, activity: str, findings: str) -> i
         purpose=purpose, linked_account_id=acc.id, activity=activity,
         monthly_income=100_000))
     loans.submit(agent, loan_id)
-    loans.record_visit(agent, loan_id, loans._today(agent), "Agent", findings, "Favorable")
+    loans.record_visit(agent, loan_id, loans._today(agent), "Agent", findings, "favourable")
     loans.send_to_committee(agent, loan_id)
     for name in ("comite1", "comite2", "comite3"):
         loans.give_opinion(ctx(name), loan_id, "favourable", 40_000, "ok")
