@@ -316,7 +316,7 @@ def _by_phone(phones: _Phones, line: Line) -> tuple[Target | None, str]:
         currency=line.currency)
 
 
-def match(ctx: Context, line: Line, phones: _Phones) -> None:
+def _match(ctx: Context, line: Line, phones: _Phones) -> None:
     """Set the line's target and the rule that found it, or the reason it has none."""
     for source, text in (("reference", line.reference), ("text", line.text),
                          ("account", line.payer)):
@@ -425,7 +425,7 @@ def import_payments(ctx: Context, path: str | Path, channel: str, *,
         if line.reference in known:
             line.status, line.reason = SKIPPED, _("Reference already imported.")
         else:
-            match(ctx, line, phones)
+            _match(ctx, line, phones)
     report.lines = lines
     if dry_run:
         return report
@@ -574,6 +574,7 @@ def summary_lines(r: ImportReport) -> list[str]:
     return lines
 
 
+@requires("payment.import")
 def summary_table(ctx: Context, r: ImportReport) -> rt.ReportTable:
     """The import's summary as a report table (A4 PDF through printers/report.py), one
     row per line of the file with what became of it."""
