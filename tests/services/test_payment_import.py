@@ -240,3 +240,27 @@ def test_summary_table_prints_an_a4_pdf(world, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
                           text=True).stdout
     assert "MP-1" in text and "MP-2" in text and s["loan"].number in text
+
+
+def test_a_phone_shared_by_two_members_stays_unmatched_with_the_reason(world, tmp_path):
+    s = setup(world)
+    with db.write_transaction():
+        Member.update(phone="0812345678").where(Member.id == world["newcomer"].id).execute()
+    body = f"{s['day']};MP-S;+243 812 345 678;5.00;x\n"
+    report = pi.import_payments(world["accountant"], write(tmp_path, body), "mobile_money")
+    [line] = report.lines
+    assert line.status == "unmatched" and "2 members" in line.reason
+    assert PaymentImportLine.get(PaymentImportLine.reference == "MP-S").status == "unmatched"
+    assert Repayment.select().count() == 0
+
+
+def test_a_reference_already_used_at_the_counter_is_skipped(world, tmp_path):
+    from mifin_tui.services import repayments
+
+    s = setup(world)
+    repayments.repay(world["cashier"], s["loan"].id, 1_000, channel="mobile_money",
+                     reference="mp-c1")
+    body = f"{s['day']};MP-C1;;10.00;{s['loan'].number}\n"
+    report = pi.import_payments(world["accountant"], write(tmp_path, body), "mobile_money")
+    assert report.lines[0].status == "skipped"
+    assert Repayment.select().count() == 1
