@@ -24,6 +24,7 @@ from mifin_tui.cli.admin_commands import (
 from mifin_tui.cli.closing_commands import cmd_close_day
 from mifin_tui.cli.common import EXIT_FAILED, EXIT_USAGE, CliError, parse_date, read_secret
 from mifin_tui.cli.members_commands import cmd_import_members, import_epilog
+from mifin_tui.cli.payments_commands import add_parser as add_payments_parser
 from mifin_tui.cli.remote_commands import cmd_serve, cmd_ssh_setup
 from mifin_tui.cli.report_commands import cmd_report
 from mifin_tui.cli.schedule_commands import add_parser as add_schedule_parser
@@ -138,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--dry-run", action="store_true",
                    help=_("check every row, import nothing"))
     i.set_defaults(handler=cmd_import_members)
+    add_payments_parser(imports)
 
     p = add("user", lambda a: (p.print_help(), EXIT_USAGE)[1], _("manage users"))
     users = p.add_subparsers(title=_("actions"), metavar="ACTION", parser_class=_Parser)

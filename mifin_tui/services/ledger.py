@@ -44,6 +44,7 @@ KIND_LABELS: dict[str, str] = {
     "loan_disbursement": N_("Loan disbursement"),
     "loan_fee": N_("Loan fees"),
     "loan_repayment": N_("Loan repayment"),
+    "savings_deposit_transfer": N_("Deposit by mobile money or bank"),
 }
 
 

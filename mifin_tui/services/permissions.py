@@ -64,6 +64,7 @@ PERMISSION_LABELS: dict[str, str] = {
     "member.approve_duplicate": N_("Approve a second record for a person already a member"),
     "member.leave": N_("Record a member's resignation (démission)"),
     "member.import": N_("Import a member register from a spreadsheet"),
+    "payment.import": N_("Import mobile-money and bank statements, match and post them"),
     "group.manage": N_("Create groups and associations and manage their members"),
     "report.accounting": N_("Read the accounting reports: journal, trial balance, account "
                             "sheets, balance sheet, income statement"),
@@ -107,7 +108,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ACCOUNTANT: frozenset(
         {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",
          "voucher.reprint", "cashjournal.read", "report.accounting", "journal.enter",
-         "journal.validate", "chart.manage", "loan.read", "repayment.reverse"}
+         "journal.validate", "chart.manage", "loan.read", "repayment.reverse",
+         "payment.import"}
     ),
     AUDITOR: frozenset(
         {"member.read", "account.read", "ledger.read", "audit.read", "audit.verify",

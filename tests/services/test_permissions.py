@@ -21,6 +21,7 @@ EXPECTED = {
     "member.approve_duplicate": {"manager"},
     "member.leave": {"cashier", "manager"},
     "member.import": {"admin"},
+    "payment.import": {"accountant"},
     "group.manage": {"loan_officer", "manager"},
     "account.read": {"cashier", "loan_officer", "committee", "manager", "accountant",
                      "auditor"},
@@ -78,6 +79,7 @@ NOT_GATED = {
     "mifin_tui.services.permissions.may",  # the question the gate asks
     "mifin_tui.services.report_registry.available",  # names of reports, no data
     "mifin_tui.services.savings.hold_within",  # inside the calling service (loans), gated
+    "mifin_tui.services.savings_credit.credit_within",  # inside payment_import, gated
     "mifin_tui.services.savings.release_within",
     "mifin_tui.services.loans.move",  # inside the gated loan services
     "mifin_tui.services.loan_disbursement.mark_active_within",  # repayments / closing

@@ -1,0 +1,81 @@
+"""`mifin import payments FILE.csv --channel mobile-money|bank [--dry-run] [--pdf FILE]`:
+a statement of a mobile-money operator or a bank, matched and posted (#9)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from mifin_tui.cli.common import EXIT_FAILED, EXIT_OK, CliError, open_db, require_institution
+from mifin_tui.i18n import _
+
+
+def payments_epilog() -> str:
+    from mifin_tui.services.payment_import import columns_help
+
+    return _("Columns (first line of the file; English or French headers, any case):\n"
+             "{columns}\n\n"
+             "Each line is matched to a loan or a savings account: a loan or account number "
+             "in the reference or the text, an account number as payer, or the phone of a "
+             "member (their only loan being repaid, else their only savings account). "
+             "Every line is checked first: on any bad line nothing is written. A reference "
+             "already imported on the channel is skipped, so a file imported twice posts "
+             "nothing twice. Unmatched lines wait on the screen Unmatched payments."
+             ).format(columns=columns_help())
+
+
+def _accountant(username: str | None):
+    """Who posts: the user named, else the first active user allowed to import."""
+    from mifin_tui.db.models import User, UserRole
+    from mifin_tui.services import auth
+    from mifin_tui.services.permissions import ROLE_PERMISSIONS
+
+    if username:
+        user = User.get_or_none(User.username == username)
+        if user is None:
+            raise CliError(_("No user {username}.").format(username=username))
+    else:
+        roles = [r for r, perms in ROLE_PERMISSIONS.items() if "payment.import" in perms]
+        user = (User.select().join(UserRole).where(UserRole.role.in_(roles)
+                                                   & (User.active == True))  # noqa: E712
+                .order_by(User.id).first())
+        if user is None:
+            raise CliError(_("No accountant: create one with `mifin user add ... "
+                             "--roles accountant`, or name one with --user."))
+    return auth.context_for(user)
+
+
+def cmd_import_payments(args: argparse.Namespace) -> int:
+    open_db(args)
+    require_institution()
+    from mifin_tui.services import payment_import
+
+    channel = args.channel.replace("-", "_")
+    ctx = _accountant(args.user)
+    report = payment_import.import_payments(ctx, args.file, channel, dry_run=args.dry_run)
+    for line in payment_import.summary_lines(report):
+        print(line)
+    if not report.ok:
+        return EXIT_FAILED
+    if args.pdf:
+        from printers.report import report_pdf
+
+        Path(args.pdf).write_bytes(report_pdf(payment_import.summary_table(ctx, report)))
+        print(_("Summary written to {path}.").format(path=args.pdf))
+    return EXIT_OK
+
+
+def add_parser(imports) -> None:
+    """Register `payments` under `mifin import`."""
+    i = imports.add_parser("payments", help=_("import a mobile-money or bank statement (CSV)"),
+                           description=_("Import a mobile-money or bank statement: match "
+                                         "each payment and post it."),
+                           epilog=payments_epilog(),
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    i.add_argument("file", metavar="FILE.csv")
+    i.add_argument("--channel", required=True, choices=("mobile-money", "bank"))
+    i.add_argument("--dry-run", action="store_true",
+                   help=_("check and match every line, post nothing"))
+    i.add_argument("--pdf", metavar="FILE", help=_("write the A4 summary to FILE"))
+    i.add_argument("--user", help=_("the accountant posting (default: the first one)"))
+    i.set_defaults(handler=cmd_import_payments)
