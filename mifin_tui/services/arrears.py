@@ -36,9 +36,10 @@ from mifin_tui.services.context import Context
 from mifin_tui.services.errors import NotFound
 from mifin_tui.services.loans import OUTSTANDING_STATES, _today
 from mifin_tui.services.permissions import requires
+from mifin_tui.services.report_table import COUNT, MONEY, Column, ReportTable
 
-__all__ = ["ArrearsRow", "BucketView", "LoanArrears", "arrears_list", "loan_arrears",
-           "loan_state", "member_arrears"]
+__all__ = ["ArrearsRow", "BucketView", "LoanArrears", "arrears_list", "arrears_table",
+           "loan_arrears", "loan_state", "member_arrears"]
 
 
 @dataclass(frozen=True)
@@ -246,3 +247,55 @@ def arrears_list(ctx: Context, as_of: date | None = None, officer: int | None = 
             bool(loan.restructured), tuple(guarantors.get(loan.id, ()))))
     out.sort(key=lambda r: (-r.days_past_due, r.loan_number))
     return tuple(out)
+
+
+@requires("loan.read")
+def arrears_table(ctx: Context, as_of: date | None = None, officer: int | None = None,
+                  zone: str | None = None, currency: str | None = None) -> ReportTable:
+    """The list for the field visits as a report table (A4 landscape print, CSV): the
+    loans of `currency` (default: the institution's) from `arrears_list`."""
+    from zoneinfo import ZoneInfo
+
+    from mifin_tui.i18n import current_language
+    from mifin_tui.services import clock, settings
+
+    day = as_of or _today(ctx)
+    info = institution.info(ctx.branch_id)
+    cur = currency or info.currency
+    rows = [r for r in arrears_list(ctx, day, officer, zone) if r.currency == cur]
+    columns = (Column("days", _("Days"), COUNT), Column("member", _("Member")),
+               Column("phones", _("Phones")), Column("loan", _("Loan")),
+               Column("overdue", _("Overdue"), MONEY, cur),
+               Column("outstanding", _("Outstanding"), MONEY, cur),
+               Column("guarantors", _("Guarantors' phones")))
+    body = [(r.days_past_due, f"{r.member_number} {r.member_name}"
+             + (f" ({r.zone})" if r.zone else ""), " / ".join(r.phones),
+             r.loan_number + (" *" if r.restructured else ""), r.overdue,
+             r.outstanding_principal, "; ".join(r.guarantor_phones)) for r in rows]
+    parts = [_("On {date}").format(date=day.strftime("%d/%m/%Y"))]
+    if officer is not None:
+        user = User.get_or_none(User.id == officer)
+        parts.append(_("officer {name}").format(name=user.full_name if user else officer))
+    if zone:
+        parts.append(_("zone {zone}").format(zone=zone))
+    return ReportTable(
+        name="arrears_field", title=_("Loans in arrears — field visits"),
+        subtitle=" — ".join(parts + [cur]), columns=columns, rows=body,
+        totals=(len(rows), _("Total"), "", "", sum(r.overdue for r in rows),
+                sum(r.outstanding_principal for r in rows), ""),
+        notes=(_("* rescheduled loan. Outstanding: principal still to repay."),),
+        institution=info.name, branch=info.branch_name, printed_by=ctx.full_name,
+        printed_at=clock.now().astimezone(ZoneInfo(settings.get("timezone"))),
+        language=current_language(), landscape=True)
+
+
+@requires("loan.read")
+def find_officer(ctx: Context, text: str) -> int | None:
+    """The id of the user whose login is `text` (None for an empty text)."""
+    name = text.strip().lower()
+    if not name:
+        return None
+    user = User.get_or_none(User.username == name)
+    if user is None:
+        raise NotFound(_("No user {name}.").format(name=text.strip()))
+    return user.id

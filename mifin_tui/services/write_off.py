@@ -226,3 +226,8 @@ def recover(ctx: Context, loan_id: int, amount: int | str, *, party_name: str,
         doc = vouchers.build(posted.txn_id)
     return RecoveryReceipt(posted.txn_id, posted.voucher_number, value, done + value,
                            left - value, doc)
+
+
+def currency_of(loan_id: int) -> str:
+    """The currency of a loan (for the amount field of the recovery screen)."""
+    return Loan.get_by_id(loan_id).currency
