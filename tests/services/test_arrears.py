@@ -25,6 +25,7 @@ from mifin_tui.services import (
     accounts,
     arrears,
     check,
+    loan_contract_doc,
     loan_disbursement,
     loans,
     repayments,
@@ -153,6 +154,10 @@ def test_rescheduling_is_asked_by_the_officer_and_approved_by_another(world):
     assert "Rescheduled" in event.note and event.user_id == manager.user_id
     assert arrears.loan_arrears(officer, loan_id).days_past_due == 0
     assert reschedule.current_terms(loan).installments == 40
+    doc = loan_contract_doc.contract(officer, loan_id)  # the reprint: the new schedule
+    assert len(doc.schedule.installments) == 40
+    assert sum(i.principal for i in doc.schedule.installments) == principal_left
+    assert doc.schedule.installments[0].due_date == new[0].due_date
     # BCC allows one extension only
     with pytest.raises(Conflict):
         reschedule.request(officer, loan_id, 30, None, "Encore")

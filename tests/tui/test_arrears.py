@@ -56,6 +56,13 @@ async def test_the_card_and_the_officers_list_show_the_arrears_and_print_them(co
         assert "21 days past due" in summary and "3 instalments late" in summary
         await pilot.press("escape")
         await pilot.pause()
+        await choose_entry(app, pilot, "member_card")
+        app.screen.load(loan.member_id)
+        await pilot.pause()
+        card = str(app.screen.query_one("#card-guarantees").render())
+        assert f"{loan.number}: 21 days past due" in card
+        await pilot.press("escape")
+        await pilot.pause()
         await choose_entry(app, pilot, "arrears_list")
         assert isinstance(app.screen, ArrearsListScreen)
         await type_text(pilot, "agent")
