@@ -219,6 +219,12 @@ def test_write_off_posts_the_loss_and_recoveries_go_to_their_own_account(world):
     lines = [(Account.get_by_id(e.account_id).kind, e.debit, e.credit)
              for e in Entry.select().where(Entry.txn == res.txn_id).order_by(Entry.line)]
     assert lines == [("loan", 0, principal), ("internal", principal, 0)]
+    from mifin_tui.services.regulators import get_profile
+
+    keys = get_profile("bcc").gl_keys  # the accounts come from the regulator's profile
+    codes = [GLAccount.get_by_id(e.gl_account_id).code
+             for e in Entry.select().where(Entry.txn == res.txn_id).order_by(Entry.line)]
+    assert codes[1] == keys["write_off_expense"]
     assert Account.get_by_id(loan.account_id).balance == 0
     assert _gl_balance("write_off_expense") == expense_before + principal
     loan = Loan.get_by_id(loan_id)
@@ -237,6 +243,8 @@ def test_write_off_posts_the_loss_and_recoveries_go_to_their_own_account(world):
     rec = write_off.recover(cashier, loan_id, 10_000, party_name="Rose Tshala")
     assert rec.voucher_number.startswith("BR") and rec.left == principal - 10_000
     assert _gl_balance("recoveries_income") == income_before + 10_000
+    assert [GLAccount.get_by_id(e.gl_account_id).code for e in Entry.select().where(
+        (Entry.txn == rec.txn_id) & (Entry.credit > 0))] == [keys["recoveries_income"]]
     rep = Repayment.get(Repayment.txn == rec.txn_id)
     assert (rep.kind, rep.channel, rep.amount) == ("recovery", "cash", 10_000)
     assert Voucher.get(Voucher.txn == rec.txn_id).amount == 10_000
