@@ -82,6 +82,7 @@ PERMISSION_LABELS: dict[str, str] = {
     "loan.reverse": N_("Reverse a disbursement made in error the same day"),
     "repayment.reverse": N_("Reverse a repayment made in error"),
     "repayment.reverse_approve": N_("Approve the same-day reversal of a repayment"),
+    "loan.write_off": N_("Write off a loan in arrears (passage en perte)"),
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -103,7 +104,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          "group.manage", "account.hold", "account.mandate", "withdrawal.approve",
          "report.accounting", "journal.validate",
          "loan.read", "loan.approve", "loan.override", "loan.cancel", "loan.reverse",
-         "repayment.reverse_approve"}
+         "repayment.reverse_approve", "loan.write_off"}
     ),
     ACCOUNTANT: frozenset(
         {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",

@@ -103,6 +103,9 @@ SPECS: dict[str, SettingSpec] = {
         # 1: a cashier may take loan applications too (small branches without an officer).
         SettingSpec("loan_cashier_applications", N_("Cashiers may take loan applications "
                                                     "(1 yes, 0 no)"), 0, 0, 1),
+        # 0: any loan in arrears may be written off by the gérant (write_off.py).
+        SettingSpec("loan_write_off_min_days", N_("Days past due before a loan may be "
+                                                  "written off"), 0, 0, 3650),
     )
 }
 

@@ -61,6 +61,7 @@ EXPECTED = {
     "loan.reverse": {"manager"},
     "repayment.reverse_approve": {"manager"},
     "repayment.reverse": {"cashier", "accountant"},
+    "loan.write_off": {"manager"},
 }
 
 # Functions that take a context but are building blocks run inside another
