@@ -131,3 +131,24 @@ def test_early_payoff_closes_the_loan_without_future_interest(world):
     assert loan.account.balance == 0
     assert RepaymentAllocation.select().count() == 4  # three due + the prepaid principal
     assert check.run().ok
+
+
+def test_the_products_excess_policy_is_checked_stored_and_audited(world):
+    import dataclasses
+
+    from mifin_tui.services import loan_products
+
+    admin, product = world["admin"], world["product"]
+    assert product.excess_policy == "refuse"
+    with pytest.raises(ValidationError) as exc:
+        loan_products.update(admin, product.id, dataclasses.replace(
+            product, excess_policy="keep_it"))
+    assert "excess_policy" in exc.value.errors
+    spec = loan_products.ProductSpec(**{f.name: getattr(product, f.name)
+                                        for f in dataclasses.fields(loan_products.ProductSpec)})
+    changed = loan_products.update(admin, product.id, dataclasses.replace(
+        spec, excess_policy="future_last_first"))
+    assert changed.excess_policy == "future_last_first"
+    assert LoanProduct.get_by_id(product.id).excess_policy == "future_last_first"
+    log = AuditLog.select().where(AuditLog.action == "loan_product.update").get()
+    assert "future_last_first" in log.after
