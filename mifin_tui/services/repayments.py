@@ -662,7 +662,10 @@ def reverse(ctx: Context, repayment_id: int, reason: str, *,
             put_back.append({"no": row.no, "principal": a.principal, "interest": a.interest,
                              "fees": a.fees, "penalties": a.penalties})
         label = f"{loan.number}: {reason}"
-        posted = ledger.reverse.__wrapped__(ctx, rep.txn_id, label[:200])  # type: ignore[attr-defined]
+        # this service's own permission gates the reversal (ledger.reverse's is the
+        # accountant's for any transaction), as for a disbursement reversed
+        mirror = ledger.reverse.__wrapped__  # type: ignore[attr-defined]
+        posted = mirror(ctx, rep.txn_id, label[:200])
         Repayment.update(reversal_txn=posted.txn_id, reversed_by=ctx.user_id,
                          reversed_on=day, reversal_reason=reason[:250]).where(
             Repayment.id == rep.id).execute()
