@@ -548,22 +548,39 @@ def _reschedule_within(ctx: Context, loan: Loan, rep: Repayment, alloc: engine.A
     future = list(LoanInstallment.select().where(
         (LoanInstallment.loan == loan.id) & (LoanInstallment.due_date > on))
         .order_by(LoanInstallment.no))
+    replaced = [_row_dict(r) for r in future]
     new = _new_schedule(loan, alloc, on)
     last = max((i.no for i in alloc.state.instalments if i.due_date <= on), default=0)
-    LoanInstallment.delete().where(LoanInstallment.id.in_([r.id for r in future])).execute()
+    # The rows are changed in place, not deleted: a reversed repayment's allocation rows
+    # still point at them. Numbers move up by one (highest first: (loan, no) is unique)
+    # to make room for the prepaid instalment.
+    for r in reversed(future):
+        LoanInstallment.update(no=r.no + 1).where(LoanInstallment.id == r.id).execute()
     prepay = LoanInstallment.create(
         loan=loan.id, no=last + 1, due_date=on, principal_due=alloc.principal_prepaid,
         interest_due=0, fees_due=0, principal_paid=alloc.principal_prepaid, paid_on=day)
-    if new:
-        LoanInstallment.insert_many([
-            {"loan": loan.id, "no": last + 1 + i.no, "due_date": i.due_date,
-             "principal_due": i.principal, "interest_due": i.interest, "fees_due": i.fees}
-            for i in new]).execute()
+    for k, i in enumerate(new):
+        values = dict(due_date=i.due_date, principal_due=i.principal,
+                      interest_due=i.interest, fees_due=i.fees)
+        if k < len(future):
+            LoanInstallment.update(no=last + 2 + k, **values).where(
+                LoanInstallment.id == future[k].id).execute()
+        else:
+            LoanInstallment.create(loan=loan.id, no=last + 2 + k, **values)
+    for k, r in enumerate(future[len(new):], start=len(new)):
+        # nothing left to schedule on it (the whole principal prepaid)
+        if RepaymentAllocation.select().where(RepaymentAllocation.installment == r.id
+                                              ).exists():
+            LoanInstallment.update(no=last + 2 + k, principal_due=0, interest_due=0,
+                                   fees_due=0, paid_on=day).where(
+                LoanInstallment.id == r.id).execute()
+        else:
+            LoanInstallment.delete().where(LoanInstallment.id == r.id).execute()
     RepaymentAllocation.create(repayment=rep.id, installment=prepay.id,
                                principal=alloc.principal_prepaid, interest=0, fees=0,
                                penalties=0)
     audit.record(ctx, "repayment.reschedule", "repayment", rep.id,
-                 before={"loan": loan.number, "rows": [_row_dict(r) for r in future]},
+                 before={"loan": loan.number, "rows": replaced},
                  after={"prepaid": alloc.principal_prepaid, "rows": [
                      {"no": last + 1 + i.no, "due_date": i.due_date.isoformat(),
                       "principal_due": i.principal, "interest_due": i.interest,
