@@ -413,7 +413,7 @@ def repay_within(ctx: Context, loan_id: int, value: int, *, channel: str,
                    direction="in", till=till_id, session=session_id,
                    client_account=loan.account_id, currency=loan.currency,
                    amount=value, party_name=party, purpose=label[:250])
-    before = {line.no: _paid(loan.id, line.no) for line in alloc.lines}
+    before = _paid_of(loan.id, [line.no for line in alloc.lines])
     state_before = loan.state
     rep = record_within(ctx, loan, posted.txn_id, alloc, channel=channel,
                         reference=reference,
@@ -435,8 +435,7 @@ def repay_within(ctx: Context, loan_id: int, value: int, *, channel: str,
                         "principal_prepaid": alloc.principal_prepaid,
                         "interest": parts.interest, "fees": parts.fees,
                         "penalties": parts.penalties, "remaining": rep.balance_after,
-                        "paid": {line.no: _paid(loan.id, line.no)
-                                 for line in alloc.lines}})
+                        "paid": _paid_of(loan.id, [line.no for line in alloc.lines])})
     doc = vouchers.build(posted.txn_id)
     return RepaymentReceipt(posted.txn_id, posted.voucher_number, state_after, parts,
                             rep.balance_after, doc, rep.id)
@@ -451,14 +450,13 @@ def _receivable_part(loan_id: int, lines: Sequence[engine.InstalmentAllocation])
     """The interest paid that settles interest already booked to the receivable by the
     accrual (`interest_accrued`): it credits the receivable, the rest the income. The
     accrued part is taken as paid first."""
+    paid = {line.no: line.interest for line in lines if line.interest}
+    if not paid:
+        return 0
     total = 0
-    for line in lines:
-        if not line.interest:
-            continue
-        r = LoanInstallment.get((LoanInstallment.loan == loan_id)
-                                & (LoanInstallment.no == line.no))
-        open_accrued = max(r.interest_accrued - r.interest_paid, 0)
-        total += min(line.interest, open_accrued)
+    for r in LoanInstallment.select().where((LoanInstallment.loan == loan_id)
+                                            & LoanInstallment.no.in_(list(paid))):
+        total += min(paid[r.no], max(r.interest_accrued - r.interest_paid, 0))
     return total
 
 
@@ -550,32 +548,51 @@ def _reschedule_within(ctx: Context, loan: Loan, rep: Repayment, alloc: engine.A
     future = list(LoanInstallment.select().where(
         (LoanInstallment.loan == loan.id) & (LoanInstallment.due_date > on))
         .order_by(LoanInstallment.no))
+    replaced = [_row_dict(r) for r in future]
     new = _new_schedule(loan, alloc, on)
     last = max((i.no for i in alloc.state.instalments if i.due_date <= on), default=0)
-    LoanInstallment.delete().where(LoanInstallment.id.in_([r.id for r in future])).execute()
+    # The rows are changed in place, not deleted: a reversed repayment's allocation rows
+    # still point at them. Numbers move up by one (highest first: (loan, no) is unique)
+    # to make room for the prepaid instalment.
+    for r in reversed(future):
+        LoanInstallment.update(no=r.no + 1).where(LoanInstallment.id == r.id).execute()
     prepay = LoanInstallment.create(
         loan=loan.id, no=last + 1, due_date=on, principal_due=alloc.principal_prepaid,
         interest_due=0, fees_due=0, principal_paid=alloc.principal_prepaid, paid_on=day)
-    if new:
-        LoanInstallment.insert_many([
-            {"loan": loan.id, "no": last + 1 + i.no, "due_date": i.due_date,
-             "principal_due": i.principal, "interest_due": i.interest, "fees_due": i.fees}
-            for i in new]).execute()
+    for k, i in enumerate(new):
+        values = dict(due_date=i.due_date, principal_due=i.principal,
+                      interest_due=i.interest, fees_due=i.fees)
+        if k < len(future):
+            LoanInstallment.update(no=last + 2 + k, **values).where(
+                LoanInstallment.id == future[k].id).execute()
+        else:
+            LoanInstallment.create(loan=loan.id, no=last + 2 + k, **values)
+    for k, r in enumerate(future[len(new):], start=len(new)):
+        # nothing left to schedule on it (the whole principal prepaid)
+        if RepaymentAllocation.select().where(RepaymentAllocation.installment == r.id
+                                              ).exists():
+            LoanInstallment.update(no=last + 2 + k, principal_due=0, interest_due=0,
+                                   fees_due=0, paid_on=day).where(
+                LoanInstallment.id == r.id).execute()
+        else:
+            LoanInstallment.delete().where(LoanInstallment.id == r.id).execute()
     RepaymentAllocation.create(repayment=rep.id, installment=prepay.id,
                                principal=alloc.principal_prepaid, interest=0, fees=0,
                                penalties=0)
     audit.record(ctx, "repayment.reschedule", "repayment", rep.id,
-                 before={"loan": loan.number, "rows": [_row_dict(r) for r in future]},
+                 before={"loan": loan.number, "rows": replaced},
                  after={"prepaid": alloc.principal_prepaid, "rows": [
                      {"no": last + 1 + i.no, "due_date": i.due_date.isoformat(),
                       "principal_due": i.principal, "interest_due": i.interest,
                       "fees_due": i.fees} for i in new]})
 
 
-def _paid(loan_id: int, no: int) -> dict[str, int]:
-    r = LoanInstallment.get((LoanInstallment.loan == loan_id) & (LoanInstallment.no == no))
-    return {"principal": r.principal_paid, "interest": r.interest_paid, "fees": r.fees_paid,
-            "penalties": r.penalties_paid}
+def _paid_of(loan_id: int, nos: Sequence[int]) -> dict[int, dict[str, int]]:
+    """What is paid of these instalments, in one query (for the audit row)."""
+    return {r.no: {"principal": r.principal_paid, "interest": r.interest_paid,
+                   "fees": r.fees_paid, "penalties": r.penalties_paid}
+            for r in LoanInstallment.select().where((LoanInstallment.loan == loan_id)
+                                                    & LoanInstallment.no.in_(list(nos)))}
 
 
 @dataclass(frozen=True)
@@ -662,7 +679,10 @@ def reverse(ctx: Context, repayment_id: int, reason: str, *,
             put_back.append({"no": row.no, "principal": a.principal, "interest": a.interest,
                              "fees": a.fees, "penalties": a.penalties})
         label = f"{loan.number}: {reason}"
-        posted = ledger.reverse.__wrapped__(ctx, rep.txn_id, label[:200])  # type: ignore[attr-defined]
+        # this service's own permission gates the reversal (ledger.reverse's is the
+        # accountant's for any transaction), as for a disbursement reversed
+        mirror = ledger.reverse.__wrapped__  # type: ignore[attr-defined]
+        posted = mirror(ctx, rep.txn_id, label[:200])
         Repayment.update(reversal_txn=posted.txn_id, reversed_by=ctx.user_id,
                          reversed_on=day, reversal_reason=reason[:250]).where(
             Repayment.id == rep.id).execute()

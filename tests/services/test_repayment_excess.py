@@ -131,3 +131,50 @@ def test_early_payoff_closes_the_loan_without_future_interest(world):
     assert loan.account.balance == 0
     assert RepaymentAllocation.select().count() == 4  # three due + the prepaid principal
     assert check.run().ok
+
+
+def test_the_products_excess_policy_is_checked_stored_and_audited(world):
+    import dataclasses
+
+    from mifin_tui.services import loan_products
+
+    admin, product = world["admin"], world["product"]
+    assert product.excess_policy == "refuse"
+    with pytest.raises(ValidationError) as exc:
+        loan_products.update(admin, product.id, dataclasses.replace(
+            product, excess_policy="keep_it"))
+    assert "excess_policy" in exc.value.errors
+    spec = loan_products.ProductSpec(**{f.name: getattr(product, f.name)
+                                        for f in dataclasses.fields(loan_products.ProductSpec)})
+    changed = loan_products.update(admin, product.id, dataclasses.replace(
+        spec, excess_policy="future_last_first"))
+    assert changed.excess_policy == "future_last_first"
+    assert LoanProduct.get_by_id(product.id).excess_policy == "future_last_first"
+    log = AuditLog.select().where(AuditLog.action == "loan_product.update").get()
+    assert "future_last_first" in log.after
+
+
+def test_a_prepayment_over_instalments_a_reversed_repayment_touched(world):
+    """Found by the property test: the recomputed instalments are changed in place, the
+    allocation rows of a reversed repayment still point at them."""
+    cashier, manager = world["cashier"], world["manager"]
+    loan_id = disbursed(world)
+    age(loan_id, 1)
+    _policy(loan_id, "future_in_order")
+    due = repayments.due(cashier, loan_id).map_total
+    ahead = repayments.repay(cashier, loan_id, due + 9_000, party_name="A")
+    repayments.reverse(cashier, ahead.repayment_id, "Error", approver=manager)
+    _policy(loan_id, "principal_prepaid")
+    receipt = repayments.repay(cashier, loan_id, due + 9_000, party_name="A")
+    rows = _rows(loan_id)
+    assert [r.no for r in rows] == list(range(1, len(rows) + 1))
+    assert rows[1].principal_paid == 9_000 and rows[1].interest_due == 0
+    assert Loan.get_by_id(loan_id).account.balance == _principal_left(loan_id)
+    assert receipt.remaining == sum(r.principal_due + r.interest_due - r.principal_paid
+                                    - r.interest_paid for r in rows)
+    assert RepaymentAllocation.select().where(
+        RepaymentAllocation.repayment == ahead.repayment_id).count() >= 2
+    payoff = repayments.due(cashier, loan_id).payoff
+    repayments.repay(cashier, loan_id, payoff, party_name="A", payoff=True)
+    assert Loan.get_by_id(loan_id).state == "closed"
+    assert check.run().ok
