@@ -77,7 +77,7 @@ _DEPOSITS = {"USD": (20, 800), "CDF": (20_000, 900_000), "XOF": (5_000, 400_000)
 HISTORY_DAYS = 8  # the last days, with full counter activity
 # The institution opens this many months before today: light days of loan work first,
 # long enough for arrears over 90 days and a PAR trend.
-HISTORY_MONTHS = 5
+HISTORY_MONTHS = 4
 
 
 @dataclass(frozen=True)
@@ -145,13 +145,20 @@ def build(
     *, members: int = 60, seed: int = 2026, regulator: str = "bcc", today: date | None = None,
     progress: Callable[[str], None] | None = None,
     on_day_closed: Callable[[Context, date], None] | None = None,
+    history_months: int | None = None,
 ) -> DemoResult:
-    """Fill the open, empty database with a demo institution."""
+    """Fill the open, empty database with a demo institution.
+
+    `history_months`: the months of loan history before the busy last days; by default
+    HISTORY_MONTHS, none for a demo under 20 members (the tests' small institutions,
+    which would otherwise replay some 85 closings each)."""
+    if history_months is None:
+        history_months = HISTORY_MONTHS if members >= 20 else 0
     rng = random.Random(seed)
     name, code, branch_name, city, currency = INSTITUTIONS[regulator]
     today = today or clock.today()
     busy_from = _working_days_back(today, HISTORY_DAYS)
-    start = _months_back(today, HISTORY_MONTHS)
+    start = min(busy_from, _months_back(today, history_months)) if history_months else busy_from
     say = progress or (lambda _msg: None)
 
     passwords = {username: _password(rng) for username, _roles in STAFF}
@@ -192,7 +199,8 @@ def build(
 
     demo_loans.build(admin, regulator, regulators.get_profile(regulator).currencies,
                      range(start.year, today.year + 2))
-    history = _history(ctx, seed, members, currency, cashier_tills, start, today)
+    history = (_history(ctx, seed, members, currency, cashier_tills, start, today)
+               if history_months else None)
     quiet = history.quiet_accounts() if history else set()
     counter_accounts = [m for m in member_accounts if m[1] not in quiet]
     say(_("business days"))
@@ -259,12 +267,12 @@ def _months_back(end: date, months: int) -> date:
 def _history(ctx: dict[str, Context], seed: int, size: int, currency: str,
              cashier_tills: dict[str, int], start: date, today: date
              ) -> demo_history.History | None:
-    """The loans of the months replayed: about one borrower in three members."""
+    """The loans of the months replayed: the fixed ones, then one member in ten."""
     prod = demo_history.product(currency)
     if prod is None:
         return None
     rng = random.Random(seed * 7919 + 1)  # its own stream: the rest of the demo unchanged
-    people = demo_history.borrowers(max(len(demo_history._FIXED), size // 3), currency,
+    people = demo_history.borrowers(len(demo_history._FIXED) + size // 10, currency,
                                     set())
     days = []
     d = start

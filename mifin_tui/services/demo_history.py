@@ -44,7 +44,7 @@ RESTRUCTURE, WRITE_OFF = "restructure", "write_off"
 # The first plans fix what the demo must show whatever its size: arrears of about
 # 5, 35 and 95 days, a loan repaid and closed, one to reschedule and one to write off.
 _FIXED = ((LATE, 95), (LATE, 35), (LATE, 5), (CLOSED, 0), (RESTRUCTURE, 50),
-          (WRITE_OFF, 110))
+          (WRITE_OFF, 100))
 _OTHERS = (ON_TIME, ON_TIME, AUTO_DEBIT, AUTO_DEBIT, IRREGULAR, ON_TIME, AUTO_DEBIT)
 
 # purpose, activity (Kinshasa, Bamako or Douala: the same small trades)
@@ -114,7 +114,7 @@ def plan(rng: random.Random, borrowers: list[tuple[int, int]], prod: LoanProduct
             term, start = 12, first + timedelta(days=rng.randint(0, 10))
         elif behaviour in (LATE, RESTRUCTURE, WRITE_OFF):
             # Disbursed early enough to have paid a few instalments before stopping.
-            start = max(first, today - timedelta(days=late + 7 * rng.randint(4, 8)))
+            start = max(first, today - timedelta(days=late + 7 * rng.randint(2, 4)))
         else:
             start = first + timedelta(days=rng.randint(0, max(1, span - 20)))
             # A loan that ends before the last day would be closed: keep it running.
