@@ -51,7 +51,9 @@ class DashboardScreen(MifinScreen):
     BINDINGS = [*MifinScreen.BINDINGS,
                 Binding("f5", "refresh_figures", N_("Refresh"), id="refresh")]
     DEFAULT_CSS = """
+    DashboardScreen Static { text-wrap: nowrap; text-overflow: ellipsis; }
     DashboardScreen .dash-line { height: 1; padding: 0 1; }
+    DashboardScreen #dash-flows { height: 2; padding: 0 1; }
     DashboardScreen #dash-chart { height: 7; padding: 0 1; }
     DashboardScreen #dash-tills { height: auto; max-height: 3; padding: 0 1; }
     DashboardScreen #dash-arrears { height: auto; max-height: 5; padding: 0 1; }
@@ -61,7 +63,7 @@ class DashboardScreen(MifinScreen):
         yield Static(_("Reading the figures, please wait..."), id="dash-portfolio",
                      classes="dash-line", markup=False)
         yield Static("", id="dash-chart", markup=False)
-        yield Static("", id="dash-flows", classes="dash-line", markup=False)
+        yield Static("", id="dash-flows", markup=False)
         yield Static("", id="dash-tills", markup=False)
         yield Static("", id="dash-waiting", classes="dash-line", markup=False)
         yield Static("", id="dash-arrears", markup=False)
@@ -104,10 +106,11 @@ class DashboardScreen(MifinScreen):
                 risk=m(d.at_risk)))
         width = max(40, (self.size.width or 80) - 2)
         self.query_one("#dash-chart", Static).update(par_chart(d.par_trend, width))
-        self.query_one("#dash-flows", Static).update(
-            _("Disbursed {d1} (last month {d0}) · Collected {c1} (last month {c0})").format(
-                d1=m(d.disbursed_this_month), d0=m(d.disbursed_last_month),
-                c1=m(d.collected_this_month), c0=m(d.collected_last_month)))
+        self.query_one("#dash-flows", Static).update("\n".join((
+            _("Disbursed this month {now} (last month {before})").format(
+                now=m(d.disbursed_this_month), before=m(d.disbursed_last_month)),
+            _("Collected this month {now} (last month {before})").format(
+                now=m(d.collected_this_month), before=m(d.collected_last_month)))))
         tills = []
         for t in d.tills:
             cash = ", ".join(format_amount(v, c) for c, v in sorted(t.balances.items()))
