@@ -272,7 +272,7 @@ def _history(ctx: dict[str, Context], seed: int, size: int, currency: str,
     if prod is None:
         return None
     rng = random.Random(seed * 7919 + 1)  # its own stream: the rest of the demo unchanged
-    people = demo_history.borrowers(len(demo_history._FIXED) + size // 10, currency,
+    people = demo_history.borrowers(len(demo_history._FIXED) + max(3, size // 10), currency,
                                     set())
     days = []
     d = start

@@ -45,7 +45,8 @@ RESTRUCTURE, WRITE_OFF = "restructure", "write_off"
 # 5, 35 and 95 days, a loan repaid and closed, one to reschedule and one to write off.
 _FIXED = ((LATE, 95), (LATE, 35), (LATE, 5), (CLOSED, 0), (RESTRUCTURE, 50),
           (WRITE_OFF, 100))
-_OTHERS = (ON_TIME, ON_TIME, AUTO_DEBIT, AUTO_DEBIT, IRREGULAR, ON_TIME, AUTO_DEBIT)
+# The first three others show each way of paying on time; then drawn.
+_OTHERS = (AUTO_DEBIT, ON_TIME, IRREGULAR, ON_TIME, AUTO_DEBIT, ON_TIME, AUTO_DEBIT)
 
 # purpose, activity (Kinshasa, Bamako or Douala: the same small trades)
 _PURPOSES = (
@@ -108,7 +109,9 @@ def plan(rng: random.Random, borrowers: list[tuple[int, int]], prod: LoanProduct
     plans: list[Plan] = []
     first, span = days[0], (today - days[0]).days
     for n, (member_id, account_id) in enumerate(borrowers):
-        behaviour, late = _FIXED[n] if n < len(_FIXED) else (rng.choice(_OTHERS), 0)
+        rest = n - len(_FIXED)
+        behaviour, late = (_FIXED[n] if rest < 0 else
+                           (_OTHERS[rest] if rest < 3 else rng.choice(_OTHERS), 0))
         term = rng.choice((16, 20, 24, 26))
         if behaviour == CLOSED:
             term, start = 12, first + timedelta(days=rng.randint(0, 10))
