@@ -840,6 +840,29 @@ class LoanClassification(BaseModel):
         indexes = ((("loan", "business_date"), True),)
 
 
+class LoanReschedule(BaseModel):
+    """A rescheduling asked by the officer and decided by another user (maker-checker).
+    `old_schedule_json` keeps the instalment rows as they were before the approval replaced
+    the unpaid ones; `terms_json` the terms of the new schedule (for its reprint)."""
+
+    loan = pw.ForeignKeyField(Loan, backref="reschedules")
+    state = pw.CharField(max_length=16, index=True)  # pending | approved | rejected
+    term = pw.IntegerField()
+    rate_bp = pw.IntegerField()
+    reason = pw.CharField()
+    requested_by = pw.ForeignKeyField(User, backref="+")
+    requested_at = pw.DateTimeField()
+    business_date = pw.DateField()
+    decided_by = pw.ForeignKeyField(User, null=True, backref="+")
+    decided_at = pw.DateTimeField(null=True)
+    decision_note = pw.CharField(default="")
+    applied_on = pw.DateField(null=True)
+    principal = pw.BigIntegerField(default=0)  # outstanding principal rescheduled
+    carried = pw.BigIntegerField(default=0)    # overdue interest, fees, penalties carried
+    terms_json = pw.TextField(default="")
+    old_schedule_json = pw.TextField(default="")
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Institution,
     Branch,
@@ -887,4 +910,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     RepaymentAllocation,
     LoanPenalty,
     LoanClassification,
+    LoanReschedule,
 )

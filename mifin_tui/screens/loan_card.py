@@ -72,8 +72,11 @@ class LoanCardScreen(FormMixin, MifinScreen):
     def show(self, c: LoanCard) -> None:
         self.card = c
         self.refresh_bindings()
+        from mifin_tui.screens.arrears_panel import loan_panel
+
         self.query_one("#lcard-summary", Static).update(
-            "\n".join(card_lines(c, eligibility=True, opinions=True, steps=True)))
+            "\n".join(card_lines(c, eligibility=True, opinions=True, steps=True)
+                      + loan_panel(self.ctx, c.id, c.state)))
         table = self.query_one("#lcard-schedule", DataTable)
         table.clear()
         for i in c.installments:

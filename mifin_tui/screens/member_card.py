@@ -155,7 +155,10 @@ class MemberCardScreen(MifinScreen):
             loans.add_row(Text(ln.number, no_wrap=True), Text(ln.state_word, no_wrap=True),
                           Text(fmt_amount(ln.amount, ln.currency), justify="right"),
                           Text(fmt_amount(ln.outstanding, ln.currency), justify="right"))
-        given = [_("Guarantees given:")] if c.guarantees else []
+        from mifin_tui.screens.arrears_panel import member_panel
+
+        given = member_panel(self.ctx, c.member.id) if c.loans else []
+        given += [_("Guarantees given:")] if c.guarantees else []
         given += [f"  {g.loan_number} {g.borrower} [{g.state_word}] "
                   f"{fmt_amount(g.amount, g.currency)}" for g in c.guarantees]
         self.query_one("#card-guarantees", Static).update("\n".join(given))

@@ -48,7 +48,11 @@ def contract(ctx: Context, loan_id: int) -> ContractDoc:
         loan = _loan(loan_id, ctx)
         if not loan.terms_json or loan.state in ("rejected", "cancelled"):
             raise Conflict(_no_contract())
-        terms = frozen_terms(loan, loan.disbursed_on or None)
+        from mifin_tui.services import reschedule
+
+        # A rescheduled loan reprints with its new schedule (the amendment's terms).
+        terms = (reschedule.current_terms(loan) if loan.restructured else None) or \
+            frozen_terms(loan, loan.disbursed_on or None)
         sched = engine.build(terms)
         card = card_of(loan)
         member = Member.get_by_id(loan.member_id)

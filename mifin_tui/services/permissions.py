@@ -79,6 +79,7 @@ PERMISSION_LABELS: dict[str, str] = {
     "loan.disburse": N_("Disburse approved loans at the till"),
     "loan.cancel": N_("Cancel a loan application before disbursement"),
     "loan.reverse": N_("Reverse a disbursement made in error the same day"),
+    "loan.write_off": N_("Write off a loan in arrears (passage en perte)"),
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -99,7 +100,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          "loan.simulate", "member.edit", "member.approve_duplicate", "member.leave",
          "group.manage", "account.hold", "account.mandate", "withdrawal.approve",
          "report.accounting", "journal.validate",
-         "loan.read", "loan.approve", "loan.override", "loan.cancel", "loan.reverse"}
+         "loan.read", "loan.approve", "loan.override", "loan.cancel", "loan.reverse",
+         "loan.write_off"}
     ),
     ACCOUNTANT: frozenset(
         {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",

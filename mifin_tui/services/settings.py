@@ -103,6 +103,9 @@ SPECS: dict[str, SettingSpec] = {
         # 1: guarantors' savings are blocked (a hold) for the amount they guarantee.
         SettingSpec("loan_guarantee_hold", N_("Block the guarantors' savings for the amount "
                                               "they guarantee (1 yes, 0 no)"), 1, 0, 1),
+        # 0: any loan in arrears may be written off by the gérant (write_off.py).
+        SettingSpec("loan_write_off_min_days", N_("Days past due before a loan may be "
+                                                  "written off"), 0, 0, 3650),
     )
 }
 

@@ -58,6 +58,7 @@ EXPECTED = {
     "loan.disburse": {"cashier"},
     "loan.cancel": {"loan_officer", "manager"},
     "loan.reverse": {"manager"},
+    "loan.write_off": {"manager"},
 }
 
 # Functions that take a context but are building blocks run inside another
