@@ -88,9 +88,12 @@ class Plan:
     # IRREGULAR: the delay of each instalment's payment, drawn once per instalment
     delays: dict[int, int] = field(default_factory=dict)
     dues: dict[int, date] = field(default_factory=dict)  # the schedule's, once disbursed
+    rescheduled_on: date | None = None
 
     def pays(self, due: date, today: date) -> bool:
         """Whether the borrower pays the instalment due on `due` (the demo ends `today`)."""
+        if self.rescheduled_on is not None and due >= self.rescheduled_on:
+            return True  # the new schedule fits his activity: he pays it
         if self.behaviour in (LATE, RESTRUCTURE, WRITE_OFF):
             return due <= today - timedelta(days=self.late_days + 7)
         return True
@@ -181,6 +184,9 @@ class History:
         if to_pay:
             self._disburse(to_pay, till_open)
         for p in self.plans:
+            if p.loan_id is not None and p.behaviour in (RESTRUCTURE, WRITE_OFF):
+                self._arrears_decision(p, day)
+        for p in self.plans:
             # Only on the days a payment falls (due date plus the payer's delay, or the
             # first working day after it): the other days cost no query.
             if p.loan_id is not None and any(
@@ -248,6 +254,35 @@ class History:
                                   purpose="Retrait pour compléter le stock")
                 except MifinError:
                     pass
+
+    # --- arrears decisions ----------------------------------------------------------------
+
+    def _arrears_decision(self, p: Plan, day: date) -> None:
+        """About 30 days into its arrears the restructured loan is rescheduled over 20 weeks
+        (the agent asks, the gérant approves); the hopeless one is written off by the
+        gérant in the last week, some 100 days late."""
+        from mifin_tui.services import reschedule, write_off
+
+        loan = Loan.get_by_id(p.loan_id)
+        if loan.state not in ("disbursed", "active", "in_arrears"):
+            return
+        try:
+            if (p.behaviour == RESTRUCTURE and p.rescheduled_on is None
+                    and day >= self.today - timedelta(days=p.late_days - 30)):
+                request = reschedule.request(
+                    self.staff["agent"], loan.id, 20, None,
+                    "Baisse d'activité après l'incendie du marché ; reprise constatée")
+                reschedule.approve(self.staff["gerant"], request,
+                                   "Rééchelonnement sur 20 semaines accordé")
+                p.rescheduled_on = day
+                p.dues = {i.no: i.due_date for i in LoanInstallment.select().where(
+                    LoanInstallment.loan == loan.id)}
+                p.delays = {}
+            elif p.behaviour == WRITE_OFF and day >= self.today - timedelta(days=3):
+                write_off.write_off(self.staff["gerant"], loan.id,
+                                    "Emprunteur parti sans adresse, garanties épuisées")
+        except MifinError:
+            pass  # e.g. a profile that allows no rescheduling: the loan stays in arrears
 
     # --- repayments ---------------------------------------------------------------------
 
