@@ -147,39 +147,40 @@ def _positions_sql(day: date, scope: _Scope) -> tuple[str, list[object]]:
     """Per loan of the portfolio at `day`: the figures of `LoanPosition`, with the
     oldest owing due date instead of days (the caller turns it into days or thresholds).
 
-    The `paid` CTE is one pass over the allocations of the repayments that count at `day`.
+    `inst` sums per instalment what the repayments counting at `day` paid of it (through
+    the allocation index), `pos` sums the instalments per loan.
     """
     p = database.param
     d = day.isoformat()
     states = ", ".join(p for _ in PORTFOLIO_STATES)
     sql = f"""
-WITH paid AS (
-  SELECT a.installment_id AS iid, SUM(a.principal) AS pp, SUM(a.interest) AS ip,
-         SUM(a.fees) AS fp
-  FROM repayment_allocation a JOIN repayment r ON r.id = a.repayment_id
-  WHERE r.business_date <= {p} AND (r.reversed_on IS NULL OR r.reversed_on > {p})
-  GROUP BY a.installment_id
-), pos AS (
-  SELECT l.id AS loan_id,
-    SUM(i.principal_due) AS amount,
-    SUM(i.principal_due - COALESCE(pd.pp, 0)) AS principal,
-    SUM(CASE WHEN i.due_date <= {p} THEN i.interest_due - COALESCE(pd.ip, 0) ELSE 0 END)
-      AS interest,
-    SUM(CASE WHEN i.due_date < {p} THEN i.principal_due - COALESCE(pd.pp, 0) ELSE 0 END)
-      AS overdue_principal,
-    MIN(CASE WHEN i.due_date < {p} AND i.principal_due + i.interest_due + i.fees_due
-             > COALESCE(pd.pp, 0) + COALESCE(pd.ip, 0) + COALESCE(pd.fp, 0)
-        THEN i.due_date END) AS oldest_due
+WITH inst AS (
+  SELECT i.loan_id AS loan_id, i.due_date AS due_date, i.principal_due AS pdue,
+    i.principal_due + i.interest_due + i.fees_due AS tdue, i.interest_due AS idue,
+    SUM(CASE WHEN r.id IS NOT NULL THEN a.principal ELSE 0 END) AS pp,
+    SUM(CASE WHEN r.id IS NOT NULL THEN a.interest ELSE 0 END) AS ip,
+    SUM(CASE WHEN r.id IS NOT NULL THEN a.principal + a.interest + a.fees ELSE 0 END) AS tp
   FROM loan l
   JOIN member m ON m.id = l.member_id
   JOIN loan_installment i ON i.loan_id = l.id
-  LEFT JOIN paid pd ON pd.iid = i.id
+  LEFT JOIN repayment_allocation a ON a.installment_id = i.id
+  LEFT JOIN repayment r ON r.id = a.repayment_id AND r.business_date <= {p}
+    AND (r.reversed_on IS NULL OR r.reversed_on > {p})
   WHERE l.state IN ({states}) AND l.disbursed_on IS NOT NULL AND l.disbursed_on <= {p}
     AND (l.written_off_on IS NULL OR l.written_off_on > {p}) AND {scope.sql}
-  GROUP BY l.id
+  GROUP BY i.id
+), pos AS (
+  SELECT loan_id,
+    SUM(pdue) AS amount,
+    SUM(pdue - pp) AS principal,
+    SUM(CASE WHEN due_date <= {p} THEN idue - ip ELSE 0 END) AS interest,
+    SUM(CASE WHEN due_date < {p} THEN pdue - pp ELSE 0 END) AS overdue_principal,
+    MIN(CASE WHEN due_date < {p} AND tdue > tp THEN due_date END) AS oldest_due
+  FROM inst
+  GROUP BY loan_id
 )
 """
-    params: list[object] = [d, d, d, d, d, *PORTFOLIO_STATES, d, d, *scope.params]
+    params: list[object] = [d, d, *PORTFOLIO_STATES, d, d, *scope.params, d, d, d]
     return sql, params
 
 
