@@ -1,39 +1,34 @@
 """The gérant's dashboard (#11): the branch's figures on one screen, as plain data.
 
-Outstanding and PAR30 now come from the loans as the last closing left them (days past
-due, classification); the PAR30 trend from the month-end rows the closing writes to
-loan_classification (every serviced loan, at each month's last closing), so a past
-month reads what was true then, not today's schedule. Disbursements and collections
-compare this calendar month, to the business day, with the whole previous one.
+Outstanding, PAR30, its trend at the last 12 month ends and the arrears to visit come
+from portfolio.py (f-reports): rebuilt at each date from the schedules and the
+repayments' allocations, so a past month reads what was true then. Disbursements and
+collections compare this calendar month, to the business day, with the whole previous one.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from mifin_tui.db import database
-from mifin_tui.services import business_day, clock, institution, members, tills
+from mifin_tui.services import business_day, clock, institution, members, portfolio, tills
 from mifin_tui.services.context import Context
 from mifin_tui.services.permissions import requires
 
 SERVICED = ("disbursed", "active", "in_arrears")
 # Where a decision is awaited: the committee's opinions, then the gérant's decision.
 WAITING_DECISION = ("submitted", "visited", "committee")
-PAR_DAYS = 30
+PAR_LEVEL = "par30"
 
 
 @dataclass(frozen=True)
 class ParPoint:
     month: date  # the first day of the month
+    day: date  # the month's last day (today for the month in progress)
     at_risk: int
     outstanding: int
-
-    @property
-    def ratio_bp(self) -> int:
-        """PAR30 in basis points (integer division: 1234 = 12.34 %)."""
-        return self.at_risk * 10_000 // self.outstanding if self.outstanding else 0
+    ratio_bp: int  # PAR30 in basis points (portfolio's rounding: half up)
 
 
 @dataclass(frozen=True)
@@ -73,7 +68,7 @@ class Dashboard:
 
     @property
     def par_bp(self) -> int:
-        return self.at_risk * 10_000 // self.outstanding if self.outstanding else 0
+        return self.par_trend[-1].ratio_bp if self.par_trend else 0
 
 
 def _month_start(day: date) -> date:
@@ -89,40 +84,16 @@ def _sql(query: str, params: tuple) -> list[tuple]:
     return list(database.execute_sql(query, params).fetchall())
 
 
-def _outstanding_now(branch_id: int, currency: str) -> tuple[int, int, int]:
-    """(outstanding principal, of which more than 30 days late, loans) of the branch."""
-    row = _sql(
-        'SELECT COALESCE(SUM(o.rest), 0), '
-        'COALESCE(SUM(CASE WHEN l."days_past_due" > ? THEN o.rest ELSE 0 END), 0), '
-        'COUNT(*) FROM "loan" l JOIN (SELECT i."loan_id" AS loan_id, '
-        'SUM(i."principal_due" - i."principal_paid") AS rest FROM "loan_installment" i '
-        'GROUP BY i."loan_id") o ON o.loan_id = l."id" '
-        'WHERE l."branch_id" = ? AND l."currency" = ? AND l."state" IN (?, ?, ?)',
-        (PAR_DAYS, branch_id, currency, *SERVICED))[0]
-    return int(row[0]), int(row[1]), int(row[2])
-
-
-def par_trend(branch_id: int, currency: str, today: date, months: int = 12
-              ) -> list[ParPoint]:
-    """PAR30 at each past month's last closing (loan_classification), then today's."""
-    since = _months_before(today, months - 1)
-    rows = _sql(
-        'SELECT c."business_date", SUM(c."outstanding"), '
-        'SUM(CASE WHEN c."days_past_due" > ? THEN c."outstanding" ELSE 0 END) '
-        'FROM "loan_classification" c JOIN "loan" l ON l."id" = c."loan_id" '
-        'WHERE l."branch_id" = ? AND l."currency" = ? AND c."business_date" >= ? '
-        'AND c."business_date" < ? GROUP BY c."business_date" ORDER BY c."business_date"',
-        (PAR_DAYS, branch_id, currency, since.isoformat(), _month_start(today).isoformat()))
-    # The month's last closing wrote a row for every loan: its date is the month's
-    # latest in the table (a mid-month row is only a change of class).
-    last: dict[date, tuple[int, int]] = {}
-    for day, outstanding, at_risk in rows:
-        d = day if isinstance(day, date) else date.fromisoformat(str(day))
-        last[_month_start(d)] = (int(at_risk or 0), int(outstanding or 0))
-    points = [ParPoint(m, *last[m]) for m in sorted(last)]
-    outstanding, at_risk, _n = _outstanding_now(branch_id, currency)
-    points.append(ParPoint(_month_start(today), at_risk, outstanding))
-    return points[-months:]
+def par_trend(filters: portfolio.Filters, today: date, months: int = 12) -> list[ParPoint]:
+    """PAR30 at each of the last `months` month ends, today last; the months before the
+    first loan are left out (an empty portfolio has no ratio)."""
+    days = portfolio.month_ends(today, months)
+    points = [ParPoint(day.replace(day=1), day, s.at_risk[PAR_LEVEL], s.outstanding,
+                       s.ratio_bp(PAR_LEVEL))
+              for day, s in zip(days, portfolio.par_trend(days, filters), strict=True)]
+    while len(points) > 1 and points[0].outstanding == 0:
+        points.pop(0)
+    return points
 
 
 def _disbursed(branch_id: int, currency: str, start: date, end: date) -> int:
@@ -159,22 +130,18 @@ def _tills(branch_id: int) -> list[TillPosition]:
     return out
 
 
-def _arrears(branch_id: int, currency: str, limit: int) -> tuple[list[ArrearsLine], int]:
+def _arrears(filters: portfolio.Filters, today: date, limit: int
+             ) -> tuple[list[ArrearsLine], int]:
     from mifin_tui.db.models import Member
 
-    rows = _sql(
-        'SELECT l."number", l."member_id", l."days_past_due", '
-        '(SELECT SUM(i."principal_due" - i."principal_paid") FROM "loan_installment" i '
-        'WHERE i."loan_id" = l."id") FROM "loan" l WHERE l."branch_id" = ? '
-        'AND l."currency" = ? AND l."state" IN (?, ?, ?) AND l."days_past_due" > 0 '
-        'ORDER BY l."days_past_due" DESC, l."number"',
-        (branch_id, currency, *SERVICED))
+    late = sorted((p for p in portfolio.positions(today, filters) if p.days_past_due > 0),
+                  key=lambda p: (-p.days_past_due, p.number))
     lines = []
-    for number, member_id, dpd, rest in rows[:limit]:
-        m = Member.get_by_id(member_id)
-        lines.append(ArrearsLine(number, members.display_name(m), m.phone or "", int(dpd),
-                                 int(rest or 0)))
-    return lines, len(rows)
+    for pos in late[:limit]:
+        m = Member.get_by_id(pos.member_id)
+        lines.append(ArrearsLine(pos.number, members.display_name(m), m.phone or "",
+                                 pos.days_past_due, pos.principal))
+    return lines, len(late)
 
 
 def _count(branch_id: int, states: tuple[str, ...]) -> int:
@@ -191,11 +158,15 @@ def build(ctx: Context, *, arrears_lines: int = 5) -> Dashboard:
     this_month = _month_start(today)
     last_month = _months_before(today, 1)
     tomorrow = today + timedelta(days=1)
-    outstanding, at_risk, n = _outstanding_now(ctx.branch_id, currency)
-    arrears, arrears_count = _arrears(ctx.branch_id, currency, arrears_lines)
+    from mifin_tui.db.models import Branch
+
+    filters = portfolio.Filters(currency=currency, branch=Branch.get_by_id(ctx.branch_id).code)
+    trend = par_trend(filters, today)
+    arrears, arrears_count = _arrears(filters, today, arrears_lines)
+    now = portfolio.par(today, filters)
     return Dashboard(
-        business_date=today, currency=currency, outstanding=outstanding, at_risk=at_risk,
-        loans_serviced=n, par_trend=tuple(par_trend(ctx.branch_id, currency, today)),
+        business_date=today, currency=currency, outstanding=now.outstanding,
+        at_risk=now.at_risk[PAR_LEVEL], loans_serviced=now.loans, par_trend=tuple(trend),
         disbursed_this_month=_disbursed(ctx.branch_id, currency, this_month, tomorrow),
         disbursed_last_month=_disbursed(ctx.branch_id, currency, last_month, this_month),
         collected_this_month=_collected(ctx.branch_id, currency, this_month, tomorrow),
@@ -204,10 +175,3 @@ def build(ctx: Context, *, arrears_lines: int = 5) -> Dashboard:
         waiting_decision=_count(ctx.branch_id, WAITING_DECISION),
         waiting_cash=_count(ctx.branch_id, ("approved",)),
         arrears=tuple(arrears), arrears_count=arrears_count)
-
-
-def by_currency(values: list[tuple[str, int]]) -> dict[str, int]:
-    out: dict[str, int] = defaultdict(int)
-    for cur, v in values:
-        out[cur] += v
-    return dict(out)

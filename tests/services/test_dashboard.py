@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from mifin_tui.db import write_transaction
-from mifin_tui.db.models import Loan, LoanClassification, LoanInstallment, Till
+from mifin_tui.db.models import Loan, LoanInstallment, Till
 from mifin_tui.services import auth, business_day, dashboard, demo, repayments, tills
 from mifin_tui.services.errors import PermissionDenied
 
@@ -22,7 +22,8 @@ def _rest(loan: Loan) -> int:
 
 
 def test_dashboard_figures(db_path):
-    result = demo.build(members=14, seed=11)  # no months of history: figures by hand
+    # No months of history (under 20 members): the figures by hand. 1 December 2026.
+    result = demo.build(members=14, seed=11, today=date(2026, 12, 1))
     ctx = _users(result)
     today = business_day.open_date(ctx["gerant"].branch_id)
     serviced = list(Loan.select().where(Loan.state.in_(dashboard.SERVICED)))
@@ -36,15 +37,14 @@ def test_dashboard_figures(db_path):
     paid = repayments.due(ctx["caissier1"], first.id).due_today.total
     repayments.repay(ctx["caissier1"], first.id, paid, channel="mobile_money",
                      reference="MP-DASH-1")
-    # The closing found the second 40 days late.
+    # The second was paid out 55 days ago and its first instalment, due 50 days ago, is
+    # unpaid: 19 days late at the end of the month before last (not at risk), 49 at the
+    # end of last month and 50 today (at risk).
     with write_transaction():
-        Loan.update(days_past_due=40).where(Loan.id == second.id).execute()
-        # Last month's closing: 1,000.00 healthy and 3,000.00 at 45 days.
-        month_end = date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 28)
-        for loan, dpd, rest in ((first, 0, 100_000), (second, 45, 300_000)):
-            LoanClassification.create(loan=loan.id, business_date=month_end,
-                                      days_past_due=dpd, classification="x",
-                                      outstanding=rest, provision=0)
+        Loan.update(disbursed_on=today - timedelta(days=55)).where(
+            Loan.id == second.id).execute()
+        LoanInstallment.update(due_date=today - timedelta(days=50)).where(
+            (LoanInstallment.loan == second.id) & (LoanInstallment.no == 1)).execute()
 
     d = dashboard.build(ctx["gerant"])
     first, second = Loan.get_by_id(first.id), Loan.get_by_id(second.id)
@@ -54,18 +54,20 @@ def test_dashboard_figures(db_path):
     assert d.outstanding == _rest(first) + _rest(second)
     assert d.outstanding < sum(principal)  # the repayment paid some principal
     assert d.at_risk == _rest(second) == second.amount_approved
-    assert d.par_bp == second.amount_approved * 10_000 // d.outstanding
-    assert [(p.month, p.at_risk, p.outstanding, p.ratio_bp) for p in d.par_trend] == [
-        (month_end.replace(day=1), 300_000, 400_000, 7500),
-        (today.replace(day=1), d.at_risk, d.outstanding, d.par_bp)]
-    assert d.disbursed_this_month == sum(principal)  # both paid out today
-    assert d.disbursed_last_month == 0
+    assert today == date(2026, 12, 1)
+    ends = [date(2026, 10, 31), date(2026, 11, 30), today]
+    rest2 = second.amount_approved
+    assert [(p.day, p.at_risk, p.outstanding, p.ratio_bp) for p in d.par_trend] == [
+        (ends[0], 0, rest2, 0), (ends[1], rest2, rest2, 10_000),
+        (today, rest2, d.outstanding, (rest2 * 20_000 + d.outstanding) // (2 * d.outstanding))]
+    assert d.disbursed_this_month == first.amount_approved  # paid out today
+    assert d.disbursed_last_month == 0  # the second was paid out in October
     assert d.collected_this_month == paid > 0 and d.collected_last_month == 0
     assert d.waiting_decision == 1  # the application in committee
     assert d.waiting_cash == 1  # the approved loan on the waiting list
     assert d.arrears_count == 1
     assert [(a.loan_number, a.days_past_due, a.outstanding) for a in d.arrears] == [
-        (second.number, 40, second.amount_approved)]
+        (second.number, 50, second.amount_approved)]
     by_code = {t.code: t for t in d.tills}
     assert set(by_code) >= {"C01", "C02"}
     c01 = tills.till_balances(Till.get(Till.code == "C01"))
