@@ -150,10 +150,10 @@ def build(
     """Fill the open, empty database with a demo institution.
 
     `history_months`: the months of loan history before the busy last days; by default
-    HISTORY_MONTHS, none for a demo under 20 members (the tests' small institutions,
+    HISTORY_MONTHS, none for a demo under 40 members (the tests' small institutions,
     which would otherwise replay some 85 closings each)."""
     if history_months is None:
-        history_months = HISTORY_MONTHS if members >= 20 else 0
+        history_months = HISTORY_MONTHS if members >= 40 else 0
     rng = random.Random(seed)
     name, code, branch_name, city, currency = INSTITUTIONS[regulator]
     today = today or clock.today()

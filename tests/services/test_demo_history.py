@@ -12,7 +12,7 @@ from mifin_tui.services import check, demo
 
 
 def test_demo_history_shows_the_loans_whole_life(db_path):
-    result = demo.build(members=20, seed=5)
+    result = demo.build(members=20, seed=5, history_months=demo.HISTORY_MONTHS)
     days = BusinessDay.select().count()
     assert days > 70  # about four months of closings
     first = BusinessDay.select().order_by(BusinessDay.date).first().date
