@@ -16,7 +16,6 @@ from mifin_tui.services import business_day, clock, institution, members, portfo
 from mifin_tui.services.context import Context
 from mifin_tui.services.permissions import requires
 
-SERVICED = ("disbursed", "active", "in_arrears")
 # Where a decision is awaited: the committee's opinions, then the gérant's decision.
 WAITING_DECISION = ("submitted", "visited", "committee")
 PAR_LEVEL = "par30"

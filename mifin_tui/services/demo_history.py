@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import random
 import string
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -352,5 +351,3 @@ def borrowers(count: int, currency: str, exclude: set[int]) -> list[tuple[int, i
             break
     return out
 
-
-OnDay = Callable[[date], None]

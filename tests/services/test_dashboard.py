@@ -8,7 +8,7 @@ import pytest
 
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Loan, LoanInstallment, Till
-from mifin_tui.services import auth, business_day, dashboard, demo, repayments, tills
+from mifin_tui.services import auth, business_day, dashboard, demo, loans, repayments, tills
 from mifin_tui.services.errors import PermissionDenied
 
 
@@ -26,7 +26,7 @@ def test_dashboard_figures(db_path):
     result = demo.build(members=14, seed=11, today=date(2026, 12, 1))
     ctx = _users(result)
     today = business_day.open_date(ctx["gerant"].branch_id)
-    serviced = list(Loan.select().where(Loan.state.in_(dashboard.SERVICED)))
+    serviced = list(Loan.select().where(Loan.state.in_(loans.OUTSTANDING_STATES)))
     assert len(serviced) == 2  # demo_loans_life: one paid in cash, one to savings
     first, second = serviced
     # The first loan's first instalment falls today (a loan paid out a week ago), and
