@@ -34,7 +34,7 @@ from mifin_tui.messages import LanguageChanged, LoggedIn, LogoutRequested, OpenE
 from mifin_tui.screens.login import LoginScreen  # noqa: E402
 from mifin_tui.services.context import Context  # noqa: E402
 from mifin_tui.services.errors import AuthenticationError, MifinError  # noqa: E402
-from mifin_tui.services.permissions import ROLES  # noqa: E402
+from mifin_tui.services.permissions import MANAGER, ROLES  # noqa: E402
 from mifin_tui.widgets import StatusInfo, StatusLine  # noqa: E402
 
 # The idle check is a comparison of two numbers and one small query every 15 s (is the
@@ -218,6 +218,10 @@ class MifinApp(App[None]):
         from mifin_tui.screens.main_menu import MainMenuScreen
 
         self.push_screen(MainMenuScreen(ctx, menu.entries_for(ctx)))
+        # The gérant starts his day on his dashboard; Escape leads to the menu.
+        dashboard = menu.get("dashboard")
+        if MANAGER in ctx.roles and dashboard is not None and dashboard.allowed(ctx):
+            self.push_screen(dashboard.build(ctx))
         # A temporary password (new user, reset) is changed before anything else.
         if ctx.must_change_password:
             from mifin_tui.screens.password import PasswordScreen

@@ -121,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--account", help=_("GL account code or account number (account-sheet, "
                                        "statement)"))
     p.add_argument("--branch", help=_("branch code (default: every branch)"))
+    p.add_argument("--product", help=_("loan or savings product code (default: every one)"))
+    p.add_argument("--officer", help=_("loan officer's user name (default: every officer)"))
+    p.add_argument("--zone", help=_("members' zone (default: every zone)"))
     p.add_argument("--format", choices=("table", "csv", "pdf", "xlsx"), default="table")
     p.add_argument("--output", metavar="FILE", help=_("write to FILE instead of the screen"))
     p.add_argument("account_number", nargs="?", metavar="ACCOUNT",

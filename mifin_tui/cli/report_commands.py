@@ -32,7 +32,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     params = ReportParams(date=args.date, date_from=args.date_from, date_to=args.date_to,
                           account=args.account or args.account_number, currency=args.currency,
-                          branch=args.branch, till=args.till)
+                          branch=args.branch, till=args.till,
+                          product=args.product, officer=args.officer, zone=args.zone)
     data = reports.render(args.name, operator(), params, fmt=args.format)
     if args.output:
         Path(args.output).write_bytes(data)

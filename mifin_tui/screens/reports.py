@@ -34,7 +34,7 @@ from mifin_tui.widgets import DateInput, FieldError, FormSelect, PagedTable, Tex
 
 RUN_GROUP = "report"
 EXPORT_GROUP = "report-export"
-TEXT_PARAMS = ("account", "branch", "till")
+TEXT_PARAMS = ("account", "branch", "till", "product", "officer", "zone")
 
 
 class ReportsScreen(FormMixin, MifinScreen):

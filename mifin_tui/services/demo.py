@@ -31,6 +31,7 @@ from mifin_tui.services import (
     transfers,
 )
 from mifin_tui.services.context import Context
+from mifin_tui.services import demo_history
 from mifin_tui.services.demo_names import random_person
 from mifin_tui.services.errors import MifinError
 from mifin_tui.services.money import get_currency
@@ -73,7 +74,10 @@ _PASSWORD_WORDS = ("Baobab", "Manioc", "Safou", "Kapok", "Mangue", "Karite", "Pa
 _DEPOSITS = {"USD": (20, 800), "CDF": (20_000, 900_000), "XOF": (5_000, 400_000),
              "XAF": (5_000, 400_000)}
 
-HISTORY_DAYS = 8
+HISTORY_DAYS = 8  # the last days, with full counter activity
+# The institution opens this many months before today: light days of loan work first,
+# long enough for arrears over 90 days and a PAR trend.
+HISTORY_MONTHS = 4
 
 
 @dataclass(frozen=True)
@@ -141,12 +145,20 @@ def build(
     *, members: int = 60, seed: int = 2026, regulator: str = "bcc", today: date | None = None,
     progress: Callable[[str], None] | None = None,
     on_day_closed: Callable[[Context, date], None] | None = None,
+    history_months: int | None = None,
 ) -> DemoResult:
-    """Fill the open, empty database with a demo institution."""
+    """Fill the open, empty database with a demo institution.
+
+    `history_months`: the months of loan history before the busy last days; by default
+    HISTORY_MONTHS, none for a demo under 40 members (the tests' small institutions,
+    which would otherwise replay some 85 closings each)."""
+    if history_months is None:
+        history_months = HISTORY_MONTHS if members >= 40 else 0
     rng = random.Random(seed)
     name, code, branch_name, city, currency = INSTITUTIONS[regulator]
     today = today or clock.today()
-    start = _working_days_back(today, HISTORY_DAYS)
+    busy_from = _working_days_back(today, HISTORY_DAYS)
+    start = min(busy_from, _months_back(today, history_months)) if history_months else busy_from
     say = progress or (lambda _msg: None)
 
     passwords = {username: _password(rng) for username, _roles in STAFF}
@@ -183,16 +195,38 @@ def build(
         say(_("opening balances"))
         _opening_balances(ctx["comptable"], rng, member_accounts)
         cashier_tills = _tills(admin, regulator)
+    from mifin_tui.services import demo_loans, regulators
+
+    demo_loans.build(admin, regulator, regulators.get_profile(regulator).currencies,
+                     range(start.year, today.year + 2))
+    history = (_history(ctx, seed, members, currency, cashier_tills, start, today)
+               if history_months else None)
+    quiet = history.quiet_accounts() if history else set()
+    counter_accounts = [m for m in member_accounts if m[1] not in quiet]
     say(_("business days"))
     day = start
     while day < today:
         with clock.simulated(_working_hours(day, rng)):
-            _counter_day(ctx, rng, member_accounts, cashier_tills, on_open=newcomers.day)
+            if day >= busy_from:
+                def on_open(staff: dict[str, Context], r: random.Random,
+                            day: date = day) -> None:
+                    newcomers.day(staff, r)
+                    if history:
+                        history.day(day, till_open=True)
+
+                _counter_day(ctx, rng, counter_accounts, cashier_tills, on_open=on_open)
+            elif history:
+                history.day(day, till_open=False)
             demo_accounting.replay_day(ctx, day)
-            day = demo_closing.close_day(ctx["gerant"], on_day_closed)
+            # The closing's PDF report of each light day would cost more than the day
+            # itself: the closing folder keeps those of the busy days.
+            day = demo_closing.close_day(ctx["gerant"],
+                                         on_day_closed if day >= busy_from else None)
     # Today, at the real time: both tills open and working, a large supply waiting
     # for the gérant.
-    _counter_day(ctx, rng, member_accounts, cashier_tills, share=0.4, close=False)
+    _counter_day(ctx, rng, counter_accounts, cashier_tills, share=0.4, close=False)
+    if history:
+        history.day(day, till_open=True)
     # (only when the vault holds more than the limit: a tiny demo's vault may not)
     vault = tills.till_balances(tills.vault_of(admin.branch_id))
     for cur in sorted({cur for _m, _a, cur in member_accounts}):
@@ -204,16 +238,13 @@ def build(
                               _("Cash for a group disbursement"))
             break
 
-    from mifin_tui.services import demo_loans, regulators
-
-    demo_loans.build(admin, regulator, regulators.get_profile(regulator).currencies,
-                     range(start.year, today.year + 2))
     from mifin_tui.services import demo_savings  # savings of every kind (issue 6)
 
     demo_savings.build(ctx, seed, currency)
     from mifin_tui.services import demo_loans_life  # loans in every state (issue 8)
 
-    demo_loans_life.build(ctx, currency)
+    demo_loans_life.build(ctx, currency,
+                          exclude={p.member_id for p in history.plans} if history else set())
     demo_accounting.waiting_entry(ctx)
     from mifin_tui.db.models import JournalTransaction
 
@@ -222,6 +253,35 @@ def build(
         users=tuple(DemoUser(u, passwords[u], r) for u, r in STAFF),
         members=members, transactions=JournalTransaction.select().count(),
     )
+
+
+def _months_back(end: date, months: int) -> date:
+    """The working day `months` calendar months before `end` (same day of the month)."""
+    year, month = divmod(end.year * 12 + end.month - 1 - months, 12)
+    day = date(year, month + 1, min(end.day, 28))
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _history(ctx: dict[str, Context], seed: int, size: int, currency: str,
+             cashier_tills: dict[str, int], start: date, today: date
+             ) -> demo_history.History | None:
+    """The loans of the months replayed: the fixed ones, then one member in ten."""
+    prod = demo_history.product(currency)
+    if prod is None:
+        return None
+    rng = random.Random(seed * 7919 + 1)  # its own stream: the rest of the demo unchanged
+    people = demo_history.borrowers(len(demo_history._FIXED) + max(3, size // 10), currency,
+                                    set())
+    days = []
+    d = start
+    while d < today:
+        if d.weekday() < 5:
+            days.append(d)
+        d += timedelta(days=1)
+    plans = demo_history.plan(rng, people, prod, days, today)
+    return demo_history.History(ctx, rng, plans, prod, cashier_tills, today)
 
 
 def _tills(admin: Context, regulator: str) -> dict[str, int]:

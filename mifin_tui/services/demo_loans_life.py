@@ -34,7 +34,8 @@ def _product(currency: str) -> LoanProduct | None:
             .first())
 
 
-def _borrowers(currency: str, count: int) -> list[tuple[Member, Account]]:
+def _borrowers(currency: str, count: int, exclude: frozenset[int] | set[int] = frozenset()
+               ) -> list[tuple[Member, Account]]:
     """Individual members with the best-filled savings accounts of the currency."""
     query = (Account.select(Account, Member).join(Member)
              .where((Account.kind == "savings") & (Account.currency == currency)
@@ -44,7 +45,7 @@ def _borrowers(currency: str, count: int) -> list[tuple[Member, Account]]:
     out: list[tuple[Member, Account]] = []
     seen: set[int] = set()
     for acc in query:
-        if acc.member_id in seen:
+        if acc.member_id in seen or acc.member_id in exclude:
             continue
         seen.add(acc.member_id)
         out.append((acc.member, acc))
@@ -53,13 +54,14 @@ def _borrowers(currency: str, count: int) -> list[tuple[Member, Account]]:
     return out
 
 
-def build(staff: dict[str, Context], currency: str) -> dict[str, int]:
+def build(staff: dict[str, Context], currency: str,
+          exclude: frozenset[int] | set[int] = frozenset()) -> dict[str, int]:
     """Add the loans to the demo (today's tills open); returns how many of each state."""
     ctx = staff
     product = _product(currency)
     if product is None:
         return {}
-    people = _borrowers(currency, len(_LOANS) + 1)
+    people = _borrowers(currency, len(_LOANS) + 1, exclude)
     if len(people) < len(_LOANS) + 1:
         return {}
     agent, gerant = ctx["agent"], ctx["gerant"]

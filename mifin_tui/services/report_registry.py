@@ -30,6 +30,9 @@ PARAM_LABELS: dict[str, str] = {
     "currency": N_("Currency"),
     "branch": N_("Branch"),
     "till": N_("Till"),
+    "product": N_("Product"),
+    "officer": N_("Loan officer"),
+    "zone": N_("Zone"),
 }
 DATE_PARAMS = frozenset({"date", "date_from", "date_to"})
 # What the screen's empty text fields say.
@@ -37,6 +40,9 @@ PARAM_HINTS: dict[str, str] = {
     "account": N_("GL code (571) or account number"),
     "branch": N_("empty: every branch"),
     "till": N_("empty: every till"),
+    "product": N_("empty: every product"),
+    "officer": N_("user name; empty: every officer"),
+    "zone": N_("empty: every zone"),
 }
 
 
@@ -49,6 +55,9 @@ class ReportParams:
     currency: str | None = None
     branch: str | None = None
     till: str | None = None
+    product: str | None = None
+    officer: str | None = None
+    zone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,17 @@ REPORTS: dict[str, ReportSpec] = {spec.name: spec for spec in (
                "account.read", ("account", "date_from", "date_to"), _statement,
                required=("account",)),
 )}
+
+
+def _register_portfolio_reports() -> None:
+    # The loan, savings and member reports live in their own module (#11).
+    from mifin_tui.services.portfolio_reports import specs
+
+    for spec in specs():
+        REPORTS[spec.name] = spec
+
+
+_register_portfolio_reports()
 
 
 def get(name: str) -> ReportSpec:

@@ -118,13 +118,23 @@ def test_remote_cashier_lands_in_mifin_logs_in_and_quits(sshd, demo):
     assert _logins(sshd["db"], "caissier2") == before + 1
 
 
+DASHBOARD = re.compile(r"Dashboard|Tableau de bord")
+
+
+def _past_the_dashboard(term: Terminal) -> None:
+    """The gérant lands on his dashboard; Escape leads to his main menu."""
+    term.wait_for(DASHBOARD, timeout=30)
+    term.press("Escape")
+    term.wait_for(MAIN_MENU, timeout=30)
+
+
 def test_a_dropped_connection_loses_nothing(sshd, demo):
     """Kill the SSH client mid-session: the books stay whole and the user can come back."""
     _db, users = demo
     term = _ssh_terminal(sshd)
     try:
         log_in(term, "gerant", users["gerant"])
-        term.wait_for(MAIN_MENU, timeout=30)
+        _past_the_dashboard(term)
         # only the client itself, not the shell of the tmux pane that started it
         killed = subprocess.run(["pkill", "-KILL", "-f", f"^ssh -t -p {sshd['port']} "])
         assert killed.returncode == 0, "the ssh client was not found"
@@ -143,7 +153,7 @@ def test_a_dropped_connection_loses_nothing(sshd, demo):
     term = _ssh_terminal(sshd)
     try:
         log_in(term, "gerant", users["gerant"])
-        term.wait_for(MAIN_MENU, timeout=30)
+        _past_the_dashboard(term)
     finally:
         term.close()
 
