@@ -131,17 +131,26 @@ def debit_loan(ctx: Context, loan_id: int, day: date, cache: _Cache | None = Non
     was accrued and the rest to income, penalties and fees to income), written here
     without building the printable voucher per loan (the BR prints from the books) so
     that a closing over a large portfolio stays fast."""
-    from mifin_tui.db.models import Repayment, Voucher
+    from mifin_tui.db.models import Voucher
     from mifin_tui.services import loan_disbursement, loans
 
     cache = cache or _Cache(ctx.branch_id)
     loan = Loan.get_by_id(loan_id)
     if loan.state not in SERVICED:
         return None
-    if Repayment.select().where((Repayment.loan == loan.id) & (Repayment.business_date == day)
-                                & (Repayment.channel == "auto_debit")).exists():
+    if database.execute_sql(
+            'SELECT 1 FROM "repayment" WHERE "loan_id" = ? AND "business_date" = ? '
+            'AND "channel" = \'auto_debit\'', (loan.id, day.isoformat())).fetchone():
         return None
-    state = repayments._state(loan)
+    rows = database.execute_sql(
+        'SELECT "no", "due_date", "principal_due", "interest_due", "fees_due", '
+        '"penalties_due", "principal_paid", "interest_paid", "fees_paid", "penalties_paid", '
+        '"interest_accrued" FROM "loan_installment" WHERE "loan_id" = ? ORDER BY "no"',
+        (loan.id,)).fetchall()
+    state = engine.LoanState(loan.currency, loan.disbursed_on or date.min, tuple(
+        engine.InstalmentState(r[0], _as_date(r[1]), *r[2:10]) for r in rows))
+    # interest paid settles first what the accrual booked to the receivable
+    open_accrued = {r[0]: max(r[10] - r[7], 0) for r in rows}
     due = engine.amount_due(state, day).total
     if due <= 0:
         return None
@@ -152,7 +161,7 @@ def debit_loan(ctx: Context, loan_id: int, day: date, cache: _Cache | None = Non
     alloc = engine.allocate(state, plan.taken, day, engine.AllocationPolicy(
         order=tuple(product.allocation_order.split(",")), excess=engine.EXCESS_REFUSE))
     parts = alloc.applied
-    receivable = repayments._receivable_part(loan.id, alloc.lines)
+    receivable = sum(min(line.interest, open_accrued[line.no]) for line in alloc.lines)
     cur = loan.currency
     lines = [ledger.Line(line.account_id, debit=line.amount) for line in plan.lines]
     for gl_key, part in ((None, parts.principal),
@@ -172,7 +181,7 @@ def debit_loan(ctx: Context, loan_id: int, day: date, cache: _Cache | None = Non
     Voucher.create(txn=posted.txn_id, number=posted.voucher_number, series="BR",
                    direction="in", till=cache.vault_id(), session=None,
                    client_account=loan.account_id, currency=cur, amount=plan.taken,
-                   party_name=repayments.holder(loan.id), purpose=label)
+                   party_name=_holder(loan.member_id), purpose=label)
     rep = repayments.record_within(ctx, loan, posted.txn_id, alloc, channel="auto_debit",
                                    reference=reference,
                                    source_account_id=plan.lines[0].account_id)
@@ -182,6 +191,13 @@ def debit_loan(ctx: Context, loan_id: int, day: date, cache: _Cache | None = Non
         loans.move(ctx, Loan.get_by_id(loan.id), "closed", posted.voucher_number)
         loan_disbursement.release_within(ctx, loan.id)
     return plan.taken, plan.arrears
+
+
+def _holder(member_id: int) -> str:
+    from mifin_tui.db.models import Member
+    from mifin_tui.services import members
+
+    return members.display_name(Member.get_by_id(member_id))
 
 
 def _debit_candidates(branch_id: int, day: date, cursor: int, limit: int) -> list[int]:
