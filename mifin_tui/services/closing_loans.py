@@ -37,7 +37,7 @@ from mifin_tui.db.models import ClosingRun, Loan, LoanClassification, LoanPenalt
 from mifin_tui.i18n import _
 from mifin_tui.services import accounts, audit, institution, ledger, penalties, regulators
 from mifin_tui.services import repayment_engine as engine
-from mifin_tui.services import repayments, savings, settings
+from mifin_tui.services import repayments, settings
 from mifin_tui.services.errors import MifinError
 from mifin_tui.services.money import format_amount
 
