@@ -1,13 +1,17 @@
-"""The nightly closing of a large branch: 200,000 savings accounts with their entries.
+"""The nightly closing of a large branch: 100,000 active loans and 200,000 savings accounts.
 
-    python bench/closing.py [--accounts 200000] [--keep DIR]
+    python bench/closing.py [--accounts 200000] [--loans 100000] [--keep DIR]
+
+`--loans` weekly loans (tests/closing/data.add_loans: each borrower a member with a
+savings account linked to the loan, a seventh due today, half in arrears by up to five
+weeks, a quarter without savings) count in `--accounts`: the other savings accounts are
+plain ones with an opening balance.
 
 Builds the branch by SQL (members, savings accounts, one opening-balance transaction
 of two entries per account, sealed; a few dozen income and expense accounts), all on
 31 December so the closing also closes the year. Then runs the real closing
-(`services.closing.run`) in a fresh process and prints its wall time, its peak RSS
-and the time of each step. The loans part of issue 10's goal (100,000 active loans,
-due instalments, arrears) is measured once loans and repayments land (#8, #9).
+(`services.closing.run`) in a fresh process and prints its wall time, its peak RSS,
+the time of each step and the seconds per 10,000 loans of the loan steps.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ DAY = date(2026, 12, 31)
 AMOUNT = 50_000  # each opening balance, in cents
 
 
-def build(path: Path, n_accounts: int) -> None:
+def build(path: Path, n_accounts: int, n_loans: int = 0) -> None:
     from mifin_tui import db
     from mifin_tui.db.models import User
     from mifin_tui.services import accounts, institution, ledger, tills, users
@@ -91,6 +95,10 @@ def build(path: Path, n_accounts: int) -> None:
         sql(f'{series} INSERT INTO "txn_seal" ("txn_id") SELECT {txn0} + i FROM n')
         sql('UPDATE "account" SET "balance" = ? WHERE "id" = ?',
             (vault_balance + n_accounts * AMOUNT, vault.id))
+    if n_loans:
+        from tests.closing import data
+
+        data.add_loans(admin, n_loans, DAY)
     db.close()
 
 
@@ -115,6 +123,7 @@ def run_closing(path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=200_000)
+    parser.add_argument("--loans", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="build in DIR and leave it there")
     parser.add_argument("--run", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -125,8 +134,8 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "branch.db"
     began = time.perf_counter()
-    build(path, args.accounts)
-    print(f"built {args.accounts:,} savings accounts ({2 * args.accounts:,} entries) in "
+    build(path, args.accounts - args.loans, args.loans)
+    print(f"built {args.loans:,} loans and {args.accounts:,} savings accounts in "
           f"{time.perf_counter() - began:.1f} s; database {path.stat().st_size / 2**20:.0f} MB")
     proc = subprocess.run([sys.executable, __file__, "--run", str(path)], capture_output=True,
                           text=True, check=True)
@@ -136,7 +145,12 @@ def main() -> None:
     for key, status, items, seconds in result["steps"]:
         print(f"  {key:<10} {status:<8} {items:>8,} items  "
               f"{seconds if seconds is not None else '-'} s")
-    print("loans (100,000 active, due instalments, arrears): measured once #8/#9 land")
+    loan_steps = [(k, items, sec) for k, _s, items, sec in result["steps"]
+                  if k in ("auto_debit", "penalties", "loan_interest", "loan_ageing")]
+    if args.loans:
+        total = sum(sec or 0 for _k, _i, sec in loan_steps)
+        print(f"loan steps: {total:.2f} s, {total * 10_000 / args.loans:.2f} s per 10,000 "
+              "loans")
 
 
 if __name__ == "__main__":

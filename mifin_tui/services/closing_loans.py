@@ -37,7 +37,7 @@ from mifin_tui.db.models import ClosingRun, Loan, LoanClassification, LoanPenalt
 from mifin_tui.i18n import _
 from mifin_tui.services import accounts, audit, institution, ledger, penalties, regulators
 from mifin_tui.services import repayment_engine as engine
-from mifin_tui.services import repayments, savings, settings
+from mifin_tui.services import repayments, settings
 from mifin_tui.services.errors import MifinError
 from mifin_tui.services.money import format_amount
 
@@ -72,45 +72,132 @@ def debit_reference(loan_number: str, day: date) -> str:
 
 def debit_sources(loan: Loan) -> list[tuple[int, int]]:
     """The accounts an automatic debit takes from, in the set order, with what each has
-    available (holds and minimum balance kept): the loan's linked account first, then the
-    member's other active savings accounts in the loan's currency, oldest first."""
+    available (balance less active holds less the product's minimum balance, as
+    `savings.available_balance`): the loan's linked account first, then the member's
+    other active savings accounts in the loan's currency, oldest first."""
     rows = database.execute_sql(
-        'SELECT a."id" FROM "account" a WHERE a."member_id" = ? AND a."kind" = \'savings\' '
-        'AND a."status" = \'active\' AND a."currency" = ? ORDER BY a."id"',
-        (loan.member_id, loan.currency)).fetchall()
-    ids = [r[0] for r in rows]
-    if loan.linked_account_id in ids:
-        ids.remove(loan.linked_account_id)
-        ids.insert(0, loan.linked_account_id)
-    return [(i, savings.available_balance(i)) for i in ids]
+        'SELECT a."id", a."balance" - coalesce((SELECT sum(h."amount") FROM "account_hold" h '
+        'WHERE h."account_id" = a."id" AND h."status" = \'active\'), 0) '
+        '- coalesce(p."min_balance", 0) FROM "account" a '
+        'LEFT JOIN "savings_account" s ON s."account_id" = a."id" '
+        'LEFT JOIN "savings_product" p ON p."id" = s."product_id" '
+        'WHERE a."member_id" = ? AND a."kind" = \'savings\' AND a."status" = \'active\' '
+        'AND a."currency" = ? ORDER BY a."id" <> ?, a."id"',
+        (loan.member_id, loan.currency, loan.linked_account_id or 0)).fetchall()
+    return [(i, max(avail, 0)) for i, avail in rows]
 
 
-def debit_loan(ctx: Context, loan_id: int, day: date) -> tuple[int, int] | None:
+class _Cache:
+    """What a batch of debits looks up once: products, internal accounts, the vault."""
+
+    def __init__(self, branch_id: int) -> None:
+        self.branch_id = branch_id
+        self.products: dict[int, Any] = {}
+        self.internal: dict[tuple[str, str], int] = {}
+        self.vault: int | None = None
+
+    def product(self, product_id: int) -> Any:
+        if product_id not in self.products:
+            from mifin_tui.db.models import LoanProduct
+
+            self.products[product_id] = LoanProduct.get_by_id(product_id)
+        return self.products[product_id]
+
+    def account(self, gl_key: str, cur: str) -> int:
+        if (gl_key, cur) not in self.internal:
+            self.internal[(gl_key, cur)] = accounts.internal_account(self.branch_id, gl_key,
+                                                                     cur).id
+        return self.internal[(gl_key, cur)]
+
+    def vault_id(self) -> int:
+        if self.vault is None:
+            from mifin_tui.services import tills
+
+            self.vault = tills.vault_of(self.branch_id).id
+        return self.vault
+
+
+def debit_loan(ctx: Context, loan_id: int, day: date, cache: _Cache | None = None
+               ) -> tuple[int, int] | None:
     """Take what is due on `day` (due today and overdue) from the borrower's savings, as
     far as their available balances allow: one BR transaction with its reference, a
-    repayment row (channel auto_debit) with its allocation. Inside the caller's write
-    transaction. Returns (amount taken, amount still due), or None when nothing was due,
-    nothing available or the loan was already debited that day."""
-    from mifin_tui.db.models import Repayment
+    repayment row (channel auto_debit) with its allocation rows and the instalments
+    settled dated. Inside the caller's write transaction. Returns (amount taken, amount
+    still due), or None when nothing was due, nothing available or the loan was already
+    debited that day.
 
+    The postings are those of `repayments.repay_within` for the auto_debit channel (the
+    sources' debits; principal to the loan account, interest to the receivable up to what
+    was accrued and the rest to income, penalties and fees to income), written here
+    without building the printable voucher per loan (the BR prints from the books) so
+    that a closing over a large portfolio stays fast."""
+    from mifin_tui.db.models import Voucher
+    from mifin_tui.services import loan_disbursement, loans
+
+    cache = cache or _Cache(ctx.branch_id)
     loan = Loan.get_by_id(loan_id)
     if loan.state not in SERVICED:
         return None
-    if Repayment.select().where((Repayment.loan == loan.id) & (Repayment.business_date == day)
-                                & (Repayment.channel == "auto_debit")).exists():
+    if database.execute_sql(
+            'SELECT 1 FROM "repayment" WHERE "loan_id" = ? AND "business_date" = ? '
+            'AND "channel" = \'auto_debit\'', (loan.id, day.isoformat())).fetchone():
         return None
-    due = engine.amount_due(repayments._state(loan), day).total
+    rows = database.execute_sql(
+        'SELECT "no", "due_date", "principal_due", "interest_due", "fees_due", '
+        '"penalties_due", "principal_paid", "interest_paid", "fees_paid", "penalties_paid", '
+        '"interest_accrued" FROM "loan_installment" WHERE "loan_id" = ? ORDER BY "no"',
+        (loan.id,)).fetchall()
+    state = engine.LoanState(loan.currency, loan.disbursed_on or date.min, tuple(
+        engine.InstalmentState(r[0], _as_date(r[1]), *r[2:10]) for r in rows))
+    # interest paid settles first what the accrual booked to the receivable
+    open_accrued = {r[0]: max(r[10] - r[7], 0) for r in rows}
+    due = engine.amount_due(state, day).total
     if due <= 0:
         return None
     plan = engine.plan_debit(due, debit_sources(loan))
     if plan.taken <= 0:
         return None
-    repayments.repay_within(
-        ctx, loan.id, plan.taken, channel="auto_debit",
-        reference=debit_reference(loan.number, day),
-        sources=[(line.account_id, line.amount) for line in plan.lines],
-        purpose=_("Automatic debit, loan {number}").format(number=loan.number))
+    product = cache.product(loan.product_id)
+    alloc = engine.allocate(state, plan.taken, day, engine.AllocationPolicy(
+        order=tuple(product.allocation_order.split(",")), excess=engine.EXCESS_REFUSE))
+    parts = alloc.applied
+    receivable = sum(min(line.interest, open_accrued[line.no]) for line in alloc.lines)
+    cur = loan.currency
+    lines = [ledger.Line(line.account_id, debit=line.amount) for line in plan.lines]
+    for gl_key, part in ((None, parts.principal),
+                         (product.gl_interest_receivable, receivable),
+                         (product.gl_interest, parts.interest - receivable),
+                         (product.gl_penalty, parts.penalties), (product.gl_fees, parts.fees)):
+        if part:
+            lines.append(ledger.Line(loan.account_id if gl_key is None
+                                     else cache.account(gl_key, cur), credit=part))
+    reference = debit_reference(loan.number, day)
+    label = _("Automatic debit, loan {number}").format(number=loan.number)
+    label = f"{label} ({reference})"[:250]
+    posted = ledger.post(ctx, kind="loan_repayment", label=label, lines=lines,
+                         voucher_series="BR")
+    if posted.voucher_number is None:
+        raise MifinError("voucher number missing")
+    Voucher.create(txn=posted.txn_id, number=posted.voucher_number, series="BR",
+                   direction="in", till=cache.vault_id(), session=None,
+                   client_account=loan.account_id, currency=cur, amount=plan.taken,
+                   party_name=_holder(loan.member_id), purpose=label)
+    rep = repayments.record_within(ctx, loan, posted.txn_id, alloc, channel="auto_debit",
+                                   reference=reference,
+                                   source_account_id=plan.lines[0].account_id)
+    if loan.state == "disbursed":
+        loan_disbursement.mark_active_within(ctx, loan.id, posted.voucher_number)
+    if rep.balance_after == 0:
+        loans.move(ctx, Loan.get_by_id(loan.id), "closed", posted.voucher_number)
+        loan_disbursement.release_within(ctx, loan.id)
     return plan.taken, plan.arrears
+
+
+def _holder(member_id: int) -> str:
+    from mifin_tui.db.models import Member
+    from mifin_tui.services import members
+
+    return members.display_name(Member.get_by_id(member_id))
 
 
 def _debit_candidates(branch_id: int, day: date, cursor: int, limit: int) -> list[int]:
@@ -123,7 +210,10 @@ def _debit_candidates(branch_id: int, day: date, cursor: int, limit: int) -> lis
         f'AND i."due_date" <= ? AND {_UNPAID}) '
         'AND EXISTS (SELECT 1 FROM "account" a WHERE a."member_id" = l."member_id" '
         'AND a."kind" = \'savings\' AND a."status" = \'active\' '
-        'AND a."currency" = l."currency" AND a."balance" > 0) '
+        'AND a."currency" = l."currency" AND a."balance" > coalesce((SELECT sum(h."amount") '
+        'FROM "account_hold" h WHERE h."account_id" = a."id" AND h."status" = \'active\'), 0) '
+        '+ coalesce((SELECT p."min_balance" FROM "savings_account" s JOIN "savings_product" p '
+        'ON p."id" = s."product_id" WHERE s."account_id" = a."id"), 0)) '
         'AND NOT EXISTS (SELECT 1 FROM "repayment" r WHERE r."loan_id" = l."id" '
         'AND r."business_date" = ? AND r."channel" = \'auto_debit\') '
         'ORDER BY l."id" LIMIT ?',
@@ -140,8 +230,9 @@ def debit_due(ctx: Context, day: date, *, batch_size: int = 500) -> dict[str, in
             ids = _debit_candidates(ctx.branch_id, day, cursor, batch_size)
             if not ids:
                 return dict(taken)
+            cache = _Cache(ctx.branch_id)
             for loan_id in ids:
-                done = debit_loan(ctx, loan_id, day)
+                done = debit_loan(ctx, loan_id, day, cache)
                 if done:
                     taken[Loan.get_by_id(loan_id).currency] += done[0]
             cursor = ids[-1]
@@ -158,10 +249,12 @@ def auto_debit(r: StepRun) -> None:
         arrears: dict[str, int] = dict(r.detail.get("arrears", {}))
         failed = list(r.detail.get("failed", []))
         items = 0
+        cache = _Cache(r.branch_id)
+        debited = []
         for loan_id in ids:
             try:
                 with write_transaction():  # a savepoint: a refused debit leaves nothing
-                    done = debit_loan(r.ctx, loan_id, r.day)
+                    done = debit_loan(r.ctx, loan_id, r.day, cache)
             except MifinError as exc:
                 failed.append(f"{Loan.get_by_id(loan_id).number}: {exc}"[:200])
                 continue
@@ -170,6 +263,10 @@ def auto_debit(r: StepRun) -> None:
                 amounts[cur] += done[0]
                 arrears[cur] = arrears.get(cur, 0) + done[1]
                 items += 1
+                debited.append([Loan.get_by_id(loan_id).number, done[0], done[1]])
+        if debited:
+            audit.record(r.ctx, "closing.auto_debit", "business_day", r.day.isoformat(),
+                         after={"debits": debited}, business_date=r.day)
         return Batch(cursor=ids[-1], items=items, amounts=dict(amounts),
                      detail={"arrears": arrears, "failed": failed[:20]})
 
@@ -210,24 +307,59 @@ def _penalty_candidates(branch_id: int, day: date, cursor: int, limit: int) -> l
 
 
 def charge_penalties(loan: Loan, after: date, through: date, day: date) -> dict[int, int]:
-    """The penalties of the days after `after` through `through` on a loan, recorded on
+    """The penalties of the days after `after` through `through` on one loan, recorded on
     `day`: loan_penalty rows and the instalments' penalties_due. {instalment no: amount}."""
-    from mifin_tui.db.models import LoanInstallment, LoanProduct
+    return charge_batch([loan.id], after, through, day).get(loan.id, {})
 
-    product = LoanProduct.get_by_id(loan.product_id)
-    rule = penalties.rule_from_product(product, cap_amount=product.penalty_cap_amount,
-                                       cap_bp=product.penalty_cap_bp)
-    lines = penalties.penalty_for_days(repayments._state(loan), after, through, rule)
-    if not lines:
-        return {}
-    ids = {no: i for no, i in LoanInstallment.select(LoanInstallment.no, LoanInstallment.id)
-           .where(LoanInstallment.loan == loan.id).tuples()}
-    for line in lines:
-        LoanPenalty.create(loan=loan.id, installment=ids[line.no], business_date=day,
-                           days=line.days, amount=line.amount)
-        LoanInstallment.update(penalties_due=LoanInstallment.penalties_due + line.amount).where(
-            LoanInstallment.id == ids[line.no]).execute()
-    return {line.no: line.amount for line in lines}
+
+def charge_batch(loan_ids: Sequence[int], after: date, through: date, day: date
+                 ) -> dict[int, dict[int, int]]:
+    """`charge_penalties` for many loans with three queries: {loan id: {no: amount}}."""
+    from mifin_tui.db.models import LoanProduct
+
+    marks = ",".join("?" * len(loan_ids))
+    loans_rows = database.execute_sql(
+        f'SELECT "id", "currency", "disbursed_on", "product_id" FROM "loan" '
+        f'WHERE "id" IN ({marks}) ORDER BY "id"', tuple(loan_ids)).fetchall()
+    rules: dict[int, penalties.PenaltyRule] = {}
+    for pid in {row[3] for row in loans_rows}:
+        product = LoanProduct.get_by_id(pid)
+        rules[pid] = penalties.rule_from_product(product, cap_amount=product.penalty_cap_amount,
+                                                 cap_bp=product.penalty_cap_bp)
+    by_loan: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in database.execute_sql(
+            'SELECT "loan_id", "id", "no", "due_date", "principal_due", "interest_due", '
+            '"fees_due", "penalties_due", "principal_paid", "interest_paid", "fees_paid", '
+            f'"penalties_paid" FROM "loan_installment" WHERE "loan_id" IN ({marks}) '
+            'ORDER BY "loan_id", "no"', tuple(loan_ids)).fetchall():
+        by_loan[row[0]].append(row)
+    out: dict[int, dict[int, int]] = {}
+    inserts, updates = [], []
+    for loan_id, cur, disbursed_on, pid in loans_rows:
+        rows = by_loan.get(loan_id, [])
+        ids = {row[2]: row[1] for row in rows}
+        state = engine.LoanState(cur, _as_date(disbursed_on) or date.min, tuple(
+            engine.InstalmentState(row[2], _as_date(row[3]), *row[4:12]) for row in rows))
+        lines = penalties.penalty_for_days(state, after, through, rules[pid])
+        if not lines:
+            continue
+        out[loan_id] = {line.no: line.amount for line in lines}
+        for line in lines:
+            inserts.append({"loan": loan_id, "installment": ids[line.no],
+                            "business_date": day, "days": line.days, "amount": line.amount})
+            updates.append((line.amount, ids[line.no]))
+    if inserts:
+        LoanPenalty.insert_many(inserts).execute()
+        database.cursor().executemany(
+            'UPDATE "loan_installment" SET "penalties_due" = "penalties_due" + ? '
+            'WHERE "id" = ?', updates)
+    return out
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def penalty_step(r: StepRun) -> None:
@@ -239,13 +371,14 @@ def penalty_step(r: StepRun) -> None:
 
     def process(ids: Sequence[int]) -> Batch:
         amounts: dict[str, int] = defaultdict(int)
-        items = 0
-        for loan in Loan.select().where(Loan.id.in_(list(ids))).order_by(Loan.id):
-            charged = charge_penalties(loan, after, r.day, r.day)
-            if charged:
-                amounts[loan.currency] += sum(charged.values())
-                items += 1
-        return Batch(cursor=ids[-1], items=items, amounts=dict(amounts),
+        charged = charge_batch(ids, after, r.day, r.day)
+        if charged:
+            currency = dict(database.execute_sql(
+                'SELECT "id", "currency" FROM "loan" WHERE "id" IN (%s)'
+                % ",".join("?" * len(charged)), tuple(charged)).fetchall())
+            for loan_id, per_no in charged.items():
+                amounts[currency[loan_id]] += sum(per_no.values())
+        return Batch(cursor=ids[-1], items=len(charged), amounts=dict(amounts),
                      detail={"after": after.isoformat()})
 
     r.batches(fetch, process)
@@ -422,20 +555,39 @@ def age_loans(ctx: Context, day: date, cursor: int, limit: int, *, month_end: bo
     if history:
         LoanClassification.insert_many(history).on_conflict_replace().execute()
     if moves:
-        from mifin_tui.services import loans
-
-        note = _("Nightly closing: arrears ageing")
-        for loan_id, _number, to in moves:
-            loan = Loan.get_by_id(loan_id)
-            if loan.state == "disbursed":
-                # Never repaid and already late: the lifecycle goes through active.
-                loan = loans.move(ctx, loan, "active", note)
-            loans.move(ctx, loan, to, note)
+        _move_all(ctx, day, moves, {r[0]: r[3] for r in rows})
     for cur, delta in sorted(changes.items()):
         if delta:
             _book_provision(ctx, cur, delta, day)
     return rows[-1][0], len(rows), dict(changes), {
         "moves": [f"{n}: {to}" for _i, n, to in moves], "classes": dict(classes)}
+
+
+def _move_all(ctx: Context, day: date, moves: Sequence[tuple[int, str, str]],
+              states: Mapping[int, str]) -> None:
+    """active <-> in_arrears for a batch of loans: the state and one loan_event per move
+    (a loan disbursed, never repaid and late goes through active), in bulk; the step
+    audits the batch's moves in one row."""
+    from mifin_tui.db.models import LoanEvent
+    from mifin_tui.services import clock
+
+    now = clock.now()
+    note = _("Nightly closing: arrears ageing")
+    events = []
+    for to in ("active", "in_arrears"):
+        ids = [loan_id for loan_id, _n, target in moves if target == to]
+        if ids:
+            Loan.update(state=to).where(Loan.id.in_(ids)).execute()
+    for loan_id, _n, to in moves:
+        frm = states[loan_id]
+        if frm == "disbursed":
+            events.append({"loan": loan_id, "from_state": frm, "to_state": "active",
+                           "user": ctx.user_id, "at": now, "business_date": day,
+                           "note": note})
+            frm = "active"
+        events.append({"loan": loan_id, "from_state": frm, "to_state": to,
+                       "user": ctx.user_id, "at": now, "business_date": day, "note": note})
+    LoanEvent.insert_many(events).execute()
 
 
 def _book_provision(ctx: Context, cur: str, delta: int, day: date) -> None:
