@@ -109,3 +109,29 @@ async def test_a_seasonal_application_with_two_guarantors_two_collaterals_and_a_
     assert "Recommendation: Favourable with conditions: Clôturer le champ" in text
     assert Account.get_by_id(acc.id).member_id == member.id
     assert LoanProduct.get(LoanProduct.code == "AGRI").guarantee_hold
+
+
+async def test_a_cashier_takes_an_application_where_the_institution_allows_it(
+        counter):  # noqa: F811
+    from mifin_tui import menu
+    from mifin_tui.services import settings
+
+    cashier = auth.login(*users_of(counter, "caissier1"))
+    assert menu.get("loan_application") not in menu.entries_for(cashier)
+    settings.change(auth.login(*users_of(counter, "admin")), "loan_cashier_applications", 1)
+    member, _acc = _borrower()
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "caissier1")
+        await choose_entry(app, pilot, "loan_application")
+        for text in (member.number, "HEBDO", "300", "12", "Petit commerce", "Boutique",
+                     "500", "400"):
+            await type_text(pilot, text)
+            await pilot.press("enter")
+        await pilot.press("f2")
+        await pilot.pause()
+        loan_id = app.screen.loan_id
+        assert loan_id is not None
+    loan = Loan.get_by_id(loan_id)
+    assert (loan.state, loan.amount_requested, loan.created_by_id) == (
+        "draft", 30_000, cashier.user_id)
