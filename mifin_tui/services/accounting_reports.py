@@ -425,6 +425,7 @@ def balance_sheet(ctx: Context, day: date, *, currency: str | None = None,
     rows.append(("", _("Total liabilities and equity"), liabilities + result))
     styles.append(SUBTOTAL)
     balanced = assets == liabilities + result
+    _off_balance(chart, classes, net, sc, day, rows, styles)
     note = (_("Assets equal liabilities and equity.") if balanced
             else _("UNBALANCED: assets differ from liabilities and equity."))
     cols = [Column("code", _("Account"), TEXT), Column("name", _("Heading"), TEXT),
@@ -434,6 +435,46 @@ def balance_sheet(ctx: Context, day: date, *, currency: str | None = None,
                   notes=(note,), extra={"assets": str(assets),
                                         "liabilities_equity": str(liabilities + result),
                                         "result": str(result)})
+
+
+def _off_balance(chart: dict[str, _Gl], classes: dict[str, str], net: dict[str, int],
+                 sc: Scope, day: date, rows: list[tuple], styles: list[str]) -> None:
+    """Off-balance items, when the chart has an off-balance class: the posted off-balance
+    accounts, then two memorandum lines from the loans themselves: the guarantees
+    received on loans still outstanding and the loans written off (not yet recovered)."""
+    if not any(g.kind == "off_balance" for g in chart.values()):
+        return
+    from mifin_tui.services import portfolio
+
+    rows.append(("", _("OFF-BALANCE SHEET"), None))
+    styles.append(HEADING)
+    _section(chart, classes, net, {"off_balance"}, rows, styles)
+    live = set(portfolio.outstanding(day, portfolio.Filters(
+        currency=sc.currency, branch=_branch_code(sc))))
+    p = database.param
+    guarantees = 0
+    if live:
+        for loan_id, amount in database.execute_sql(
+                "SELECT loan_id, SUM(amount) FROM loan_guarantor GROUP BY loan_id"):
+            guarantees += int(amount or 0) if loan_id in live else 0
+    params: list[object] = [day.isoformat(), sc.currency]
+    where = f"written_off_on <= {p} AND currency = {p}"
+    if sc.branch_id is not None:
+        where += f" AND branch_id = {p}"
+        params.append(sc.branch_id)
+    written_off = database.execute_sql(
+        f"SELECT COALESCE(SUM(written_off_amount), 0) FROM loan WHERE {where}",
+        params).fetchone()[0]
+    rows.append(("", _("Guarantees received on loans outstanding (memorandum)"), guarantees))
+    styles.append(PLAIN)
+    rows.append(("", _("Loans written off (memorandum)"), int(written_off or 0)))
+    styles.append(PLAIN)
+
+
+def _branch_code(sc: Scope) -> str | None:
+    if sc.branch_id is None:
+        return None
+    return Branch.get_by_id(sc.branch_id).code
 
 
 @requires(PERMISSION)

@@ -68,6 +68,8 @@ PERMISSION_LABELS: dict[str, str] = {
     "group.manage": N_("Create groups and associations and manage their members"),
     "report.accounting": N_("Read the accounting reports: journal, trial balance, account "
                             "sheets, balance sheet, income statement"),
+    "report.portfolio": N_("Read the portfolio, risk, savings and member reports (PAR, "
+                           "classification, concentration, depositors)"),
     "journal.enter": N_("Enter manual journal entries (drafts waiting for validation)"),
     "journal.validate": N_("Validate or reject manual journal entries entered by others"),
     "chart.manage": N_("Open sub-accounts in the chart of accounts"),
@@ -94,7 +96,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                         "loan.read", "loan.disburse", "repayment.reverse"}),
     LOAN_OFFICER: frozenset({"member.read", "member.create", "account.read", "loan.simulate",
                              "member.edit", "group.manage",
-                             "loan.read", "loan.apply", "loan.cancel"}),
+                             "loan.read", "loan.apply", "loan.cancel", "report.portfolio"}),
     COMMITTEE: frozenset({"member.read", "account.read", "loan.simulate",
                           "loan.read", "loan.opinion"}),
     MANAGER: frozenset(
@@ -102,7 +104,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          "audit.read", "transfer.approve", "voucher.reprint", "cashjournal.read",
          "loan.simulate", "member.edit", "member.approve_duplicate", "member.leave",
          "group.manage", "account.hold", "account.mandate", "withdrawal.approve",
-         "report.accounting", "journal.validate",
+         "report.accounting", "journal.validate", "report.portfolio",
          "loan.read", "loan.approve", "loan.override", "loan.cancel", "loan.reverse",
          "repayment.reverse_approve", "loan.write_off"}
     ),
@@ -110,11 +112,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",
          "voucher.reprint", "cashjournal.read", "report.accounting", "journal.enter",
          "journal.validate", "chart.manage", "loan.read", "repayment.reverse",
-         "payment.import"}
+         "payment.import", "report.portfolio"}
     ),
     AUDITOR: frozenset(
         {"member.read", "account.read", "ledger.read", "audit.read", "audit.verify",
-         "cashjournal.read", "report.accounting", "loan.read"}
+         "cashjournal.read", "report.accounting", "loan.read", "report.portfolio"}
     ),
     ADMIN: frozenset({"user.manage", "settings.manage", "audit.read", "till.manage",
                       "product.manage", "member.import", "savings.products",

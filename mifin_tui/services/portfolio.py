@@ -101,6 +101,7 @@ class _Scope:
     currency: str
     sql: str
     params: tuple[object, ...]
+    needs_member: bool = False  # officer or zone: the member row is joined
 
 
 def _scope(filters: Filters) -> _Scope:
@@ -140,7 +141,8 @@ def _scope(filters: Filters) -> _Scope:
         params.append(filters.zone.strip())
     if errors:
         raise ValidationError(errors)
-    return _Scope(currency, " AND ".join(sql), tuple(params))
+    return _Scope(currency, " AND ".join(sql), tuple(params),
+                  bool(filters.officer or filters.zone))
 
 
 def _positions_sql(day: date, scope: _Scope) -> tuple[str, list[object]]:
@@ -153,6 +155,8 @@ def _positions_sql(day: date, scope: _Scope) -> tuple[str, list[object]]:
     p = database.param
     d = day.isoformat()
     states = ", ".join(p for _ in PORTFOLIO_STATES)
+    # The member row only for an officer or zone filter (a lookup per loan saved).
+    member = "JOIN member m ON m.id = l.member_id" if scope.needs_member else ""
     sql = f"""
 WITH inst AS (
   SELECT i.loan_id AS loan_id, i.due_date AS due_date, i.principal_due AS pdue,
@@ -160,8 +164,7 @@ WITH inst AS (
     SUM(CASE WHEN r.id IS NOT NULL THEN a.principal ELSE 0 END) AS pp,
     SUM(CASE WHEN r.id IS NOT NULL THEN a.interest ELSE 0 END) AS ip,
     SUM(CASE WHEN r.id IS NOT NULL THEN a.principal + a.interest + a.fees ELSE 0 END) AS tp
-  FROM loan l
-  JOIN member m ON m.id = l.member_id
+  FROM loan l {member}
   JOIN loan_installment i ON i.loan_id = l.id
   LEFT JOIN repayment_allocation a ON a.installment_id = i.id
   LEFT JOIN repayment r ON r.id = a.repayment_id AND r.business_date <= {p}

@@ -21,6 +21,7 @@ from mifin_tui.i18n import N_, _, current_language
 from mifin_tui.services import clock, portfolio, regulators, settings
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import ValidationError
+from mifin_tui.services.permissions import requires
 from mifin_tui.services.report_table import (
     COUNT,
     DATE,
@@ -33,8 +34,8 @@ from mifin_tui.services.report_table import (
     ReportTable,
 )
 
-PERMISSION = "loan.read"
-SAVINGS_PERMISSION = "account.read"
+PERMISSION = "report.portfolio"
+SAVINGS_PERMISSION = PERMISSION
 TOP = 20  # rows of the concentration and largest-depositors reports
 LOAN_FILTERS = ("date", "branch", "product", "officer", "zone", "currency")
 PERIOD_FILTERS = ("date_from", "date_to", "branch", "product", "officer", "zone", "currency")
@@ -118,6 +119,7 @@ def _period(p: object) -> tuple[date, date]:
 # --- portfolio -----------------------------------------------------------------------
 
 
+@requires(PERMISSION)
 def portfolio_report(ctx: Context, p: object) -> ReportTable:
     """Outstanding principal by product, officer, zone and branch, with PAR30 of each."""
     day = getattr(p, "date")
@@ -163,6 +165,7 @@ PAR_TITLES = {"par1": N_("PAR1 (any day late)"), "par30": N_("PAR30 (more than 3
               "par90": N_("PAR90 (more than 90 days)")}
 
 
+@requires(PERMISSION)
 def par_report(ctx: Context, p: object) -> ReportTable:
     """PAR1/30/90 at the date, restructured loans given apart."""
     day = getattr(p, "date")
@@ -187,6 +190,7 @@ def par_report(ctx: Context, p: object) -> ReportTable:
 # --- arrears and classification ------------------------------------------------------
 
 
+@requires(PERMISSION)
 def arrears_report(ctx: Context, p: object) -> ReportTable:
     """The loans late at the date, under the regulator's buckets, with subtotals."""
     day = getattr(p, "date")
@@ -249,6 +253,7 @@ def provision(profile: regulators.RegulatorProfile, outstanding: int, pledged: i
     return bucket, base, (base * rate * 2 + 10000) // 20000
 
 
+@requires(PERMISSION)
 def classification_report(ctx: Context, p: object) -> ReportTable:
     """Loans by class of the regulator profile at the date: outstanding, provisioning
     base, rate and provision; restructured loans again apart."""
@@ -316,6 +321,7 @@ def _member_name(kind: str, legal: str, surname: str, postname: str, first: str)
 _MEMBER_COLS = "m.kind, m.legal_name, m.surname, m.postname, m.first_name"
 
 
+@requires(PERMISSION)
 def waiting_list_report(ctx: Context, p: object) -> ReportTable:
     """Loans approved and not yet paid out at the date, oldest decision first."""
     day = getattr(p, "date")
@@ -342,6 +348,7 @@ def waiting_list_report(ctx: Context, p: object) -> ReportTable:
                                          None, None, sum(r[5] for r in rows)))
 
 
+@requires(PERMISSION)
 def disbursements_report(ctx: Context, p: object) -> ReportTable:
     """Loans disbursed in the period."""
     start, end = _period(p)
@@ -375,6 +382,7 @@ def _period_label(start: date, end: date) -> str:
     return _("From {start} to {end}").format(start=_fmt(start), end=_fmt(end))
 
 
+@requires(PERMISSION)
 def repayments_report(ctx: Context, p: object) -> ReportTable:
     """Repayments of the period still standing at its end (reversed ones left out), with
     their split; recoveries after write-off included and marked."""
@@ -409,6 +417,7 @@ def repayments_report(ctx: Context, p: object) -> ReportTable:
                   landscape=True)
 
 
+@requires(PERMISSION)
 def repayment_rate_report(ctx: Context, p: object) -> ReportTable:
     """Per product: principal and interest falling due in the period, what was paid of it
     by its due date (on time), what was paid of it by the end of the period, and the
@@ -445,6 +454,7 @@ GROUP BY pr.name ORDER BY pr.name
                                       _pct(paid, due)))
 
 
+@requires(PERMISSION)
 def write_offs_report(ctx: Context, p: object) -> ReportTable:
     """Loans written off in the period, then the recoveries received in it."""
     start, end = _period(p)
@@ -486,6 +496,7 @@ def write_offs_report(ctx: Context, p: object) -> ReportTable:
                   totals=(None, _("Total"), "", "", off, rec))
 
 
+@requires(PERMISSION)
 def concentration_report(ctx: Context, p: object) -> ReportTable:
     """The largest exposures at the date: outstanding principal per member, top 20."""
     day = getattr(p, "date")
@@ -515,6 +526,7 @@ def concentration_report(ctx: Context, p: object) -> ReportTable:
                           _pct(top_sum, total), None))
 
 
+@requires(PERMISSION)
 def guarantors_report(ctx: Context, p: object) -> ReportTable:
     """Each guarantor's commitments at the date: loans guaranteed, amount guaranteed and
     the outstanding principal of those loans."""
@@ -550,6 +562,7 @@ def guarantors_report(ctx: Context, p: object) -> ReportTable:
                           sum(r[4] for r in rows), None))
 
 
+@requires(PERMISSION)
 def loans_granted_report(ctx: Context, p: object) -> ReportTable:
     """Loans disbursed in the period by product and the borrower's sex: number, amount,
     average."""
@@ -624,6 +637,7 @@ WITH bal AS (
 """
 
 
+@requires(PERMISSION)
 def savings_report(ctx: Context, p: object) -> ReportTable:
     """Deposits by savings product at the date (balances from the entries up to it),
     with the number of accounts, active and dormant (dormancy as the closing set it)."""
@@ -652,6 +666,7 @@ GROUP BY sp.name ORDER BY sp.name
                                                       for i in range(1, 5))))
 
 
+@requires(PERMISSION)
 def largest_depositors_report(ctx: Context, p: object) -> ReportTable:
     """The 20 members with the largest savings at the date, and their share."""
     day = getattr(p, "date")
@@ -681,6 +696,7 @@ GROUP BY m.id ORDER BY total DESC, m.number
                           _pct(top, total)))
 
 
+@requires(PERMISSION)
 def members_report(ctx: Context, p: object) -> ReportTable:
     """Members at the date by status and sex (joined by then, not left), per zone."""
     day = getattr(p, "date")
@@ -771,6 +787,6 @@ def specs() -> tuple:
               largest_depositors_report, permission=SAVINGS_PERMISSION),
         _spec("members", N_("Members"),
               N_("members at a date by zone, status and sex"), members_report,
-              ("date", "branch", "officer", "zone"), permission="member.read"),
+              ("date", "branch", "officer", "zone")),
     )
 

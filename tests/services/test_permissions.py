@@ -47,6 +47,7 @@ EXPECTED = {
     "withdrawal.approve": {"manager"},
     "passbook.print": {"cashier"},
     "report.accounting": {"manager", "accountant", "auditor"},
+    "report.portfolio": {"loan_officer", "manager", "accountant", "auditor"},
     "journal.enter": {"accountant"},
     "journal.validate": {"manager", "accountant"},
     "chart.manage": {"accountant"},

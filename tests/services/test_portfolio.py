@@ -51,3 +51,14 @@ def test_outstanding_days_past_due_and_par_at_dates(world):
     assert (empty.loans, empty.outstanding, empty.ratio_bp("par30")) == (0, 0, 0)
     trend = portfolio.par_trend(portfolio.month_ends(later, 3))
     assert [t.day for t in trend][-1] == later and len(trend) == 3
+
+    # Filters: a zone no borrower lives in, a product code; unknown codes are refused.
+    assert portfolio.par(day, portfolio.Filters(zone="Nowhere")).loans == 0
+    assert portfolio.par(day, portfolio.Filters(product="HEBDO")).outstanding == 160_000
+    import pytest
+
+    from mifin_tui.services.errors import ValidationError
+
+    with pytest.raises(ValidationError) as err:
+        portfolio.par(day, portfolio.Filters(officer="nobody", branch="XXX"))
+    assert set(err.value.errors) == {"officer", "branch"}

@@ -138,3 +138,12 @@ def test_par_classification_and_trial_balance_against_hand_figures(world):
         assert lines[number][3] == overdue_principal(ids[name], day) > 0
         assert lines[number][5] == AMOUNTS[name]
     assert len(lines) == 3
+
+    # The balance sheet's off-balance memorandum: the written-off principal.
+    bs = report_registry.run("balance-sheet", manager, ReportParams(date=day))
+    memo = {r[1]: r[2] for r in bs.rows if not r[0]}
+    assert memo["Loans written off (memorandum)"] == AMOUNTS["written_off"]
+    assert memo["Guarantees received on loans outstanding (memorandum)"] == 0
+    before_bs = report_registry.run("balance-sheet", manager,
+                                    ReportParams(date=day - timedelta(days=1)))
+    assert {r[1]: r[2] for r in before_bs.rows}["Loans written off (memorandum)"] == 0
