@@ -40,6 +40,7 @@ from mifin_tui.services import repayment_engine as engine
 from mifin_tui.services import repayments, settings
 from mifin_tui.services.errors import MifinError
 from mifin_tui.services.money import format_amount
+from mifin_tui.services.permissions import requires
 
 if TYPE_CHECKING:
     from mifin_tui.services.closing_steps import StepRun
@@ -117,6 +118,7 @@ class _Cache:
         return self.vault
 
 
+@requires("day.close")
 def debit_loan(ctx: Context, loan_id: int, day: date, cache: _Cache | None = None
                ) -> tuple[int, int] | None:
     """Take what is due on `day` (due today and overdue) from the borrower's savings, as
@@ -220,6 +222,7 @@ def _debit_candidates(branch_id: int, day: date, cursor: int, limit: int) -> lis
         (branch_id, cursor, day.isoformat(), day.isoformat(), limit))
 
 
+@requires("day.close")
 def debit_due(ctx: Context, day: date, *, batch_size: int = 500) -> dict[str, int]:
     """The automatic debits of `day` outside the closing (one transaction per batch of
     loans): the amounts taken per currency. A rerun takes nothing twice."""
@@ -419,6 +422,7 @@ def _accrual_candidates(branch_id: int, day: date, cursor: int, limit: int) -> l
         (branch_id, cursor, day.isoformat(), limit))
 
 
+@requires("day.close")
 def accrue_interest(ctx: Context, loan_ids: Sequence[int], day: date) -> dict[str, int]:
     """Book the interest earned and not yet booked of `loan_ids` through `day`, one OD per
     currency and pair of accounts; inside the caller's write transaction. Per currency."""
@@ -501,6 +505,7 @@ def _pledged(numbers: Sequence[str]) -> dict[str, int]:
         tuple(f"loan:{n}" for n in numbers)).fetchall()}
 
 
+@requires("day.close")
 def age_loans(ctx: Context, day: date, cursor: int, limit: int, *, month_end: bool
               ) -> tuple[int | None, int, dict[str, int], dict[str, Any]]:
     """Age the next `limit` serviced loans after `cursor`: days past due, active <->
