@@ -39,7 +39,8 @@ class MenuEntry:
     label: str  # English msgid, translated when shown
     help: str  # one sentence for the command palette (msgid)
     group: str  # a key of GROUPS
-    permission: str | None  # None: every logged-in user
+    # None: every logged-in user; a tuple: any one of them (reports of several kinds)
+    permission: str | tuple[str, ...] | None
     key: str | None  # the F-key that opens it from the main menu
     screen: str | None = None  # "module:Class" under mifin_tui.screens, built with (ctx)
     action: str | None = None  # or an App action, e.g. "logout"
@@ -48,7 +49,10 @@ class MenuEntry:
     main: bool = True
 
     def allowed(self, ctx: Context) -> bool:
-        return self.permission is None or permissions.may(ctx, self.permission)
+        if self.permission is None:
+            return True
+        wanted = (self.permission,) if isinstance(self.permission, str) else self.permission
+        return any(permissions.may(ctx, p) for p in wanted)
 
     def build(self, ctx: Context, **kwargs: Any) -> Screen:
         """The entry's screen; `kwargs` go to it (a member card opens a deposit with
@@ -189,8 +193,9 @@ ENTRIES: tuple[MenuEntry, ...] = (
               N_("The transactions of the branch, newest first."),
               "books", "ledger.read", "f4", screen="journal:JournalScreen"),
     MenuEntry("reports", N_("Reports"),
-              N_("Trial balance, journal, account sheets, balance sheet, income statement."),
-              "books", "report.accounting", None, screen="reports:ReportsScreen"),
+              N_("Accounting, portfolio (PAR, arrears, classification), savings and member reports."),
+              "books", ("report.accounting", "report.portfolio"), None,
+              screen="reports:ReportsScreen"),
     MenuEntry("dashboard", N_("Dashboard"),
               N_("Outstanding, PAR30 over 12 months, flows of the month, tills, arrears."),
               "books", "report.accounting", None, screen="dashboard:DashboardScreen",

@@ -133,7 +133,8 @@ def error_at(app: MifinApp, field_id: str) -> str:
     return app.screen.query_one(f"#error-{field_id}", FieldError).message
 
 
-def test_each_role_has_distinct_menu_keys_and_never_f3():
+def test_each_role_has_distinct_menu_keys_and_never_f3(db_path):
+    # db_path: a cashier's loan applications depend on a setting (permissions.CONDITIONAL)
     for role, permissions in ROLE_PERMISSIONS.items():
         ctx = Context(user_id=1, username="x", full_name="X", roles=frozenset({role}),
                       branch_id=1, branch_code="KIN", permissions=permissions)
