@@ -7,17 +7,18 @@ from datetime import date
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import Label, Static
 
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.base import MifinScreen
+from mifin_tui.screens.paged_search import PagedSearchMixin
 from mifin_tui.services import audit
 from mifin_tui.services.audit import AuditRow
 from mifin_tui.widgets import PagedTable, TextField
 from mifin_tui.widgets.formatting import fmt_date, fmt_timestamp
 
 
-class AuditLogScreen(MifinScreen):
+class AuditLogScreen(PagedSearchMixin, MifinScreen):
     TITLE_MSGID = N_("Audit log")
     AUTO_FOCUS = "#rows"
     BINDINGS = [
@@ -45,25 +46,6 @@ class AuditLogScreen(MifinScreen):
                                row.action, row.entity_id),
         )
         yield Static("", id="detail", classes="detail", markup=False)
-
-    def on_mount(self) -> None:
-        self.action_refresh()
-
-    def action_search(self) -> None:
-        self.query_one("#search").focus()
-
-    def action_refresh(self) -> None:
-        self.query_one(PagedTable).reload()
-        self.show_detail()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.search_text = event.value.strip()
-        self.action_refresh()
-        self.query_one(PagedTable).focus()
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.show_detail()
 
     def show_detail(self) -> None:
         row: AuditRow | None = self.query_one(PagedTable).current

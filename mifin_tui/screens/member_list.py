@@ -6,18 +6,19 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from mifin_tui import menu
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.base import MifinScreen
+from mifin_tui.screens.paged_search import PagedSearchMixin
 from mifin_tui.services import member_list, members
 from mifin_tui.services.member_list import MemberLine
 from mifin_tui.widgets import PagedTable, TextField
 from mifin_tui.widgets.formatting import fmt_date
 
 
-class MemberListScreen(MifinScreen):
+class MemberListScreen(PagedSearchMixin, MifinScreen):
     TITLE_MSGID = N_("Member list")
     AUTO_FOCUS = "#members"
     BINDINGS = [
@@ -56,26 +57,7 @@ class MemberListScreen(MifinScreen):
                 self.ctx, self.search_text, size=limit)
         return member_list.page(self.ctx, after=after, size=limit)
 
-    def on_mount(self) -> None:
-        self.action_refresh()
-
-    def action_search(self) -> None:
-        self.query_one("#search").focus()
-
-    def action_refresh(self) -> None:
-        self.query_one(PagedTable).reload()
-        self.show_summary()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.search_text = event.value.strip()
-        self.action_refresh()
-        self.query_one(PagedTable).focus()
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.show_summary()
-
-    def show_summary(self) -> None:
+    def show_detail(self) -> None:
         table = self.query_one(PagedTable)
         summary = self.query_one("#members-summary", Static)
         if not table.records:
