@@ -6,15 +6,14 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.base import MifinScreen
 from mifin_tui.screens.paged_search import PagedSearchMixin
 from mifin_tui.services import audit
 from mifin_tui.services.audit import AuditRow
-from mifin_tui.widgets import PagedTable, TextField
+from mifin_tui.widgets import PagedTable
 from mifin_tui.widgets.formatting import fmt_date, fmt_timestamp
 
 
@@ -26,15 +25,8 @@ class AuditLogScreen(PagedSearchMixin, MifinScreen):
         Binding("f5", "refresh", N_("Refresh"), id="audit.refresh"),
     ]
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self.search_text = ""
-
     def compose_body(self) -> ComposeResult:
-        with Horizontal(classes="row search-row"):
-            yield Label(_("Search"), markup=False)
-            yield TextField(id="search", moves_on=False,
-                            placeholder=_("user, action, account, voucher..."))
+        yield self.search_row(_("user, action, account, voucher..."))
         yield PagedTable(
             id="rows",
             columns=[(N_("No."), 6), (N_("When"), 19), (N_("User"), 10), (N_("Action"), 18),

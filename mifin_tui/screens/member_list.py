@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import DataTable, Static
 
 from mifin_tui import menu
 from mifin_tui.i18n import N_, _
@@ -14,7 +13,7 @@ from mifin_tui.screens.base import MifinScreen
 from mifin_tui.screens.paged_search import PagedSearchMixin
 from mifin_tui.services import member_list, members
 from mifin_tui.services.member_list import MemberLine
-from mifin_tui.widgets import PagedTable, TextField
+from mifin_tui.widgets import PagedTable
 from mifin_tui.widgets.formatting import fmt_date
 
 
@@ -27,15 +26,8 @@ class MemberListScreen(PagedSearchMixin, MifinScreen):
         Binding("enter", "open_card", N_("Card"), id="members.card"),
     ]
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self.search_text = ""
-
     def compose_body(self) -> ComposeResult:
-        with Horizontal(classes="row search-row"):
-            yield Label(_("Search"), markup=False)
-            yield TextField(id="search", moves_on=False,
-                            placeholder=_("name, member no., phone, ID..."))
+        yield self.search_row(_("name, member no., phone, ID..."))
         yield PagedTable(
             id="members",
             columns=[(N_("Member no."), 11), (N_("Name"), 30), (N_("Phone"), 14),

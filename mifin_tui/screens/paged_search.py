@@ -4,13 +4,21 @@ F5 reloads, moving the cursor redraws the line under the table (`show_detail`)."
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Label
 
-from mifin_tui.widgets import PagedTable
+from mifin_tui.i18n import _
+from mifin_tui.widgets import PagedTable, TextField
 
 
 class PagedSearchMixin:
     search_text: str = ""
+
+    def search_row(self, placeholder: str) -> Horizontal:
+        """The search field, labelled, above the table (compose_body yields it)."""
+        return Horizontal(Label(_("Search"), markup=False),
+                          TextField(id="search", moves_on=False, placeholder=placeholder),
+                          classes="row search-row")
 
     def show_detail(self) -> None:
         """The line under the table, for the highlighted row (or why there is none)."""
