@@ -12,12 +12,19 @@ made once, unmeasured). Figures only.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
+
+# As installed: byte-code cached (PYTHONDONTWRITEBYTECODE, set in some shells, would
+# count the compilation of mifin's own modules on every run), in a private folder.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV["PYTHONPYCACHEPREFIX"] = os.path.join(tempfile.gettempdir(), "mifin-import-time-pyc")
 
 LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)")
 
@@ -25,7 +32,7 @@ LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)")
 def measure(module: str) -> tuple[float, list[tuple[str, int, int, int]]]:
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=ENV)
     wall = (time.perf_counter() - t0) * 1000
     if proc.returncode != 0:
         raise SystemExit(proc.stderr[-2000:])

@@ -103,6 +103,10 @@ ENTRIES: tuple[MenuEntry, ...] = (
               N_("A member's record, accounts, groups and last operations; edit, print, "
                  "resign."),
               "accounts", "member.read", None, screen="member_card:MemberCardScreen"),
+    MenuEntry("member_list", N_("Member list"),
+              N_("Every member in name order, with a search; Enter opens the card."),
+              "accounts", "member.read", None, screen="member_list:MemberListScreen",
+              main=False),
     MenuEntry("adhesion", N_("New member (adhésion)"),
               N_("Enrol a member: the fiche d'adhésion, fees and shares paid at the till."),
               "accounts", "member.create", None, screen="adhesion:AdhesionScreen"),

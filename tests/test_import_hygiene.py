@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 CODE = """
 import importlib, pkgutil, sys
 import mifin_tui.services as pkg
@@ -52,3 +54,62 @@ def test_the_repayment_engine_imports_neither_peewee_nor_textual():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "", f"the engine pulled in: {out}"
+
+
+# What the login screen must not wait for: the store (opened just after the first paint),
+# documents, reports, the loan engines, spreadsheets and tables of the CLI.
+HEAVY_AT_STARTUP = ("peewee", "sqlite3", "fpdf", "printers", "babel", "openpyxl",
+                    "tabulate", "mifin_tui.db", "mifin_tui.reports",
+                    "mifin_tui.services.report_registry", "mifin_tui.services.schedule",
+                    "mifin_tui.services.member_import", "mifin_tui.services.loans",
+                    "mifin_tui.screens.main_menu")
+
+STARTUP = """
+import asyncio, sys
+from pathlib import Path
+from mifin_tui.cli import build_parser
+build_parser().parse_args([])
+from mifin_tui.app import MifinApp
+from mifin_tui.screens.login import LoginScreen
+
+heavy = {heavy!r}
+loaded = []
+
+def at_first_paint(self):
+    # The App opens its database just after the first frame: what is loaded then is
+    # what the login screen waited for.
+    loaded.extend(m for m in sys.modules if m in heavy or m.startswith(
+        tuple(h + '.' for h in heavy)))
+    return True
+
+MifinApp.open_database = at_first_paint
+
+async def main():
+    app = MifinApp(db_path=Path('unused.db'))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen), app.screen
+asyncio.run(main())
+print('painted:' + ','.join(sorted(loaded)))
+"""
+
+
+def test_the_login_screen_is_drawn_without_the_heavy_modules():
+    """`mifin` builds its parser and draws the login screen before loading the store,
+    documents, reports or engines (old machines: issue 12)."""
+    code = STARTUP.format(heavy=HEAVY_AT_STARTUP)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out.startswith("painted:"), out  # the login screen was drawn
+    assert out == "painted:", f"loaded before the login screen: {out}"
+
+
+def test_the_import_help_still_lists_the_columns(capsys):
+    """The import epilog is built lazily, yet `mifin import members --help` shows it."""
+    from mifin_tui.cli import build_parser
+
+    parser = build_parser()
+    with pytest.raises(SystemExit):
+        parser.parse_args(["import", "members", "--help"])
+    text = capsys.readouterr().out
+    assert "surname" in text and "cp1252" in text

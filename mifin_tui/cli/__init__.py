@@ -35,6 +35,15 @@ __all__ = ["CliError", "build_parser", "main", "read_secret", "run_tui"]
 
 
 class _Parser(argparse.ArgumentParser):
+    # A help text that needs the store's modules (the import columns) is built only when
+    # the help is shown: every start of the interface builds this parser.
+    epilog_factory: Callable[[], str] | None = None
+
+    def format_help(self) -> str:
+        if self.epilog is None and self.epilog_factory is not None:
+            self.epilog = self.epilog_factory()
+        return super().format_help()
+
     def error(self, message: str) -> None:  # one line, exit 2
         # main() prefixes "mifin:"; name the sub-command when there is one.
         where = self.prog.removeprefix("mifin").strip()
@@ -136,8 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     imports = ip.add_subparsers(title=_("what"), metavar="WHAT", parser_class=_Parser)
     i = imports.add_parser("members", help=_("import a member register from a CSV file"),
                            description=_("Import a member register from a CSV file."),
-                           epilog=import_epilog(),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    i.epilog_factory = import_epilog
     i.add_argument("file", metavar="FILE.csv")
     i.add_argument("--dry-run", action="store_true",
                    help=_("check every row, import nothing"))

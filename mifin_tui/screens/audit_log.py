@@ -6,18 +6,18 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import Static
 
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.base import MifinScreen
+from mifin_tui.screens.paged_search import PagedSearchMixin
 from mifin_tui.services import audit
 from mifin_tui.services.audit import AuditRow
-from mifin_tui.widgets import PagedTable, TextField
+from mifin_tui.widgets import PagedTable
 from mifin_tui.widgets.formatting import fmt_date, fmt_timestamp
 
 
-class AuditLogScreen(MifinScreen):
+class AuditLogScreen(PagedSearchMixin, MifinScreen):
     TITLE_MSGID = N_("Audit log")
     AUTO_FOCUS = "#rows"
     BINDINGS = [
@@ -25,15 +25,8 @@ class AuditLogScreen(MifinScreen):
         Binding("f5", "refresh", N_("Refresh"), id="audit.refresh"),
     ]
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self.search_text = ""
-
     def compose_body(self) -> ComposeResult:
-        with Horizontal(classes="row search-row"):
-            yield Label(_("Search"), markup=False)
-            yield TextField(id="search", moves_on=False,
-                            placeholder=_("user, action, account, voucher..."))
+        yield self.search_row(_("user, action, account, voucher..."))
         yield PagedTable(
             id="rows",
             columns=[(N_("No."), 6), (N_("When"), 19), (N_("User"), 10), (N_("Action"), 18),
@@ -45,25 +38,6 @@ class AuditLogScreen(MifinScreen):
                                row.action, row.entity_id),
         )
         yield Static("", id="detail", classes="detail", markup=False)
-
-    def on_mount(self) -> None:
-        self.action_refresh()
-
-    def action_search(self) -> None:
-        self.query_one("#search").focus()
-
-    def action_refresh(self) -> None:
-        self.query_one(PagedTable).reload()
-        self.show_detail()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.search_text = event.value.strip()
-        self.action_refresh()
-        self.query_one(PagedTable).focus()
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.show_detail()
 
     def show_detail(self) -> None:
         row: AuditRow | None = self.query_one(PagedTable).current

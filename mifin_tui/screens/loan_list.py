@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, ngettext
 from mifin_tui.screens.base import MifinScreen
 from mifin_tui.services import loan_views
 from mifin_tui.services.context import Context
@@ -58,7 +58,8 @@ class LoanListScreen(MifinScreen):
                           Text(fmt_amount(r.amount, r.currency), justify="right"),
                           Text(r.state_word, no_wrap=True))
         self.query_one("#loans-count", Static).update(
-            _("{n} loans.").format(n=len(self.rows)) if self.rows else self.EMPTY)
+            ngettext("{n} loan.", "{n} loans.", len(self.rows)).format(n=len(self.rows))
+            if self.rows else self.EMPTY)
         self.show_detail()
         self.refresh_bindings()
 

@@ -7,16 +7,12 @@ the BS prints there. F4 rejects (reason required). Nobody approves his own reque
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
 
 from mifin_tui.i18n import N_, _, ngettext
-from mifin_tui.screens.base import MifinScreen
+from mifin_tui.screens.pending_list import PendingListScreen
 from mifin_tui.screens.dialogs import NoteDialog
 from mifin_tui.services import savings
-from mifin_tui.services.context import Context
-from mifin_tui.services.errors import MifinError
 from mifin_tui.services.savings import RequestView
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date
 
@@ -29,7 +25,7 @@ def request_sentence(r: RequestView) -> str:
         date=fmt_date(r.business_date), why=r.reasons_text)
 
 
-class WithdrawalApprovalsScreen(MifinScreen):
+class WithdrawalApprovalsScreen(PendingListScreen):
     TITLE_MSGID = N_("Withdrawals to approve")
     AUTO_FOCUS = "#requests"
     BINDINGS = [
@@ -37,69 +33,29 @@ class WithdrawalApprovalsScreen(MifinScreen):
         Binding("f4", "reject", N_("Reject"), id="wapprovals.reject"),
         Binding("f5", "refresh", N_("Refresh"), id="wapprovals.refresh"),
     ]
+    TABLE_ID = "requests"
+    COUNT_ID = "requests-count"
+    RESULT_ID = "wapprovals-result"
+    COLUMNS = ((N_("No."), 4), (N_("Account"), 19), (N_("Amount"), 16), (N_("Why"), 14),
+               (N_("Asked by"), 14))
+    pending: list[RequestView]
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        self.pending: list[RequestView] = []
+    def load(self) -> list[RequestView]:
+        return savings.pending_requests(self.ctx)
 
-    def compose_body(self) -> ComposeResult:
-        yield Static("", id="requests-count", classes="summary", markup=False)
-        yield DataTable(id="requests", cursor_type="row")
-        yield Static("", id="detail", classes="detail", markup=False)
-        yield Static("", id="wapprovals-result", classes="summary", markup=False)
+    def cells(self, r: RequestView) -> list[Text]:
+        return [Text(str(r.id)), Text(r.account_number, no_wrap=True),
+                Text(fmt_amount(r.amount, r.currency), justify="right"),
+                Text(r.reasons_text, no_wrap=True, overflow="ellipsis"),
+                Text(r.requested_by, no_wrap=True, overflow="ellipsis")]
 
-    def on_mount(self) -> None:
-        table = self.query_one("#requests", DataTable)
-        table.add_column(_("No."), width=4)
-        table.add_column(_("Account"), width=19)
-        table.add_column(_("Amount"), width=16)
-        table.add_column(_("Why"), width=14)
-        table.add_column(_("Asked by"), width=14)
-        self.action_refresh()
+    def count_text(self, n: int) -> str:
+        return ngettext("{n} withdrawal waits for your decision.",
+                        "{n} withdrawals wait for your decision.", n).format(n=n) if n else \
+            _("No withdrawal waits for approval.")
 
-    def action_refresh(self) -> None:
-        try:
-            self.pending = savings.pending_requests(self.ctx)
-        except MifinError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        table = self.query_one("#requests", DataTable)
-        table.clear()
-        for r in self.pending:
-            table.add_row(Text(str(r.id)), Text(r.account_number, no_wrap=True),
-                          Text(fmt_amount(r.amount, r.currency), justify="right"),
-                          Text(r.reasons_text, no_wrap=True, overflow="ellipsis"),
-                          Text(r.requested_by, no_wrap=True, overflow="ellipsis"))
-        n = len(self.pending)
-        self.query_one("#requests-count", Static).update(
-            ngettext("{n} withdrawal waits for your decision.",
-                     "{n} withdrawals wait for your decision.", n).format(n=n) if n else
-            _("No withdrawal waits for approval."))
-        self.show_detail()
-        self.refresh_bindings()
-
-    @property
-    def current(self) -> RequestView | None:
-        table = self.query_one("#requests", DataTable)
-        if not self.pending or not 0 <= table.cursor_row < len(self.pending):
-            return None
-        return self.pending[table.cursor_row]
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.show_detail()
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_approve()
-
-    def show_detail(self) -> None:
-        r = self.current
-        self.query_one("#detail", Static).update(request_sentence(r) if r else "")
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("approve", "reject"):
-            return bool(self.pending)
-        return True
+    def detail_text(self, r: RequestView) -> str:
+        return request_sentence(r)
 
     def _decide(self, approve: bool) -> None:
         r = self.current
@@ -109,7 +65,7 @@ class WithdrawalApprovalsScreen(MifinScreen):
         def decided(done: RequestView | None) -> None:
             if done is None:
                 return
-            self.query_one("#wapprovals-result", Static).update(
+            self.say(
                 (_("Request no. {id} approved: the cashier may pay it.") if approve else
                  _("Request no. {id} rejected.")).format(id=done.id))
             self.action_refresh()

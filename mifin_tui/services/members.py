@@ -188,6 +188,11 @@ def _summary(m: Member) -> MemberSummary:
                          m.status, m.joined_on, m.id_number or m.registration)
 
 
+def summary_of(m: Member) -> MemberSummary:
+    """The summary of a member row already read (lists that page over the table)."""
+    return _summary(m)
+
+
 def _detail(m: Member) -> MemberDetail:
     officer = User.get_or_none(User.id == m.officer_id) if m.officer_id else None
     representative = m.representative_name

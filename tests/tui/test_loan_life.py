@@ -188,7 +188,8 @@ async def test_member_card_lists_loans_and_guarantees_and_f7_opens_the_applicati
     assert card.guarantees[0].amount == 20_000
 
 
-def approved_demo_loan(counter, purpose: str, activity: str, findings: str) -> int:  # noqa: F811
+def approved_demo_loan(counter, purpose: str, activity: str, findings: str,  # noqa: F811
+                       approve: bool = True) -> int:
     """A 40,000 loan of a demo member taken through every step by the demo's staff, up to
     the gérant's approval (the product's membership and deposit rules switched off: the
     demo's members joined weeks ago)."""
@@ -213,7 +214,8 @@ def approved_demo_loan(counter, purpose: str, activity: str, findings: str) -> i
     loans.send_to_committee(agent, loan_id)
     for name in ("comite1", "comite2", "comite3"):
         loans.give_opinion(ctx(name), loan_id, "favourable", 40_000, "ok")
-    loans.approve(ctx("gerant"), loan_id)
+    if approve:  # False: it waits for the gérant's decision
+        loans.approve(ctx("gerant"), loan_id)
     return loan_id
 
 
