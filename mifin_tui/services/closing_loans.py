@@ -201,8 +201,11 @@ def _holder(member_id: int) -> str:
 
 
 def _debit_candidates(branch_id: int, day: date, cursor: int, limit: int) -> list[int]:
-    # Loans with something due and unpaid, whose borrower has some savings in the loan's
-    # currency, not yet debited today.
+    # Loans with something due and unpaid, not yet debited today, whose borrower has
+    # something available (balance - active holds - product minimum, as
+    # savings.available_balance and debit_sources) on a savings account in the loan's
+    # currency: the others are skipped here, in SQL, rather than read one by one (the
+    # ageing step still ages them).
     return _ids(
         'SELECT l."id" FROM "loan" l WHERE l."branch_id" = ? AND l."state" IN '
         f'{_STATES_SQL} AND l."id" > ? '
