@@ -33,8 +33,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from peewee import chunked
-
 from mifin_tui.db import database, write_transaction
 from mifin_tui.db.connection import autoincrement_top
 from mifin_tui.db.models import ClosingRun, Loan, LoanClassification, LoanPenalty
@@ -272,12 +270,9 @@ def _write(ctx: Context, debits: Sequence[_Debit], day: date, cache: _Cache) -> 
             allocs.append({"repayment": first + k, "installment": inst,
                            "principal": line.principal, "interest": line.interest,
                            "fees": line.fees, "penalties": line.penalties})
-    for chunk in chunked(vouchers, 300):
-        Voucher.insert_many(chunk).execute()
-    for chunk in chunked(reps, 300):
-        Repayment.insert_many(chunk).execute()
-    for chunk in chunked(allocs, 500):
-        RepaymentAllocation.insert_many(chunk).execute()
+    ledger.insert_rows(Voucher, vouchers)
+    ledger.insert_rows(Repayment, reps)
+    ledger.insert_rows(RepaymentAllocation, allocs)
     database.cursor().executemany(
         'UPDATE "loan_installment" SET "principal_paid" = "principal_paid" + ?, '
         '"interest_paid" = "interest_paid" + ?, "fees_paid" = "fees_paid" + ?, '
