@@ -147,6 +147,9 @@ def main() -> None:
               f"{seconds if seconds is not None else '-'} s")
     loan_steps = [(k, items, sec) for k, _s, items, sec in result["steps"]
                   if k in ("auto_debit", "penalties", "loan_interest", "loan_ageing")]
+    for key, items, sec in loan_steps:
+        if key == "auto_debit" and items and sec:
+            print(f"auto_debit: {sec * 1000 / items:.2f} ms per loan debited")
     if args.loans:
         total = sum(sec or 0 for _k, _i, sec in loan_steps)
         print(f"loan steps: {total:.2f} s, {total * 10_000 / args.loans:.2f} s per 10,000 "

@@ -29,10 +29,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mifin_tui.db import database, write_transaction
+from mifin_tui.db.connection import autoincrement_top
 from mifin_tui.db.models import ClosingRun, Loan, LoanClassification, LoanPenalty
 from mifin_tui.i18n import _
 from mifin_tui.services import accounts, audit, institution, ledger, penalties, regulators
@@ -126,73 +128,247 @@ def debit_loan(ctx: Context, loan_id: int, day: date, cache: _Cache | None = Non
     repayment row (channel auto_debit) with its allocation rows and the instalments
     settled dated. Inside the caller's write transaction. Returns (amount taken, amount
     still due), or None when nothing was due, nothing available or the loan was already
-    debited that day.
+    debited that day. The batch path (`debit_loans`) with one loan."""
+    return debit_loans(ctx, [loan_id], day, cache).get(loan_id)
 
-    The postings are those of `repayments.repay_within` for the auto_debit channel (the
-    sources' debits; principal to the loan account, interest to the receivable up to what
-    was accrued and the rest to income, penalties and fees to income), written here
-    without building the printable voucher per loan (the BR prints from the books) so
-    that a closing over a large portfolio stays fast."""
-    from mifin_tui.db.models import Voucher
-    from mifin_tui.services import loan_disbursement, loans
 
-    cache = cache or _Cache(ctx.branch_id)
-    loan = Loan.get_by_id(loan_id)
-    if loan.state not in SERVICED:
-        return None
-    if database.execute_sql(
-            'SELECT 1 FROM "repayment" WHERE "loan_id" = ? AND "business_date" = ? '
-            'AND "channel" = \'auto_debit\'', (loan.id, day.isoformat())).fetchone():
-        return None
-    rows = database.execute_sql(
-        'SELECT "no", "due_date", "principal_due", "interest_due", "fees_due", '
-        '"penalties_due", "principal_paid", "interest_paid", "fees_paid", "penalties_paid", '
-        '"interest_accrued" FROM "loan_installment" WHERE "loan_id" = ? ORDER BY "no"',
-        (loan.id,)).fetchall()
-    state = engine.LoanState(loan.currency, loan.disbursed_on or date.min, tuple(
-        engine.InstalmentState(r[0], _as_date(r[1]), *r[2:10]) for r in rows))
+@dataclass
+class _Debit:
+    """One loan's automatic debit, planned in Python before the batch is written."""
+
+    loan_id: int
+    number: str
+    state: str
+    currency: str
+    member_id: int
+    account_id: int
+    taken: int
+    arrears: int
+    lines: list[ledger.Line]
+    alloc: engine.Allocation
+    inst_ids: dict[int, int]
+    paid_on: dict[int, Any]
+    reference: str
+    label: str
+    source_account_id: int
+    balance_after: int
+
+    @property
+    def moves_state(self) -> bool:
+        # the loan becomes active or closed: its moves and audit rows follow its debit
+        return self.state == "disbursed" or self.balance_after == 0
+
+
+def _in(ids: Sequence[Any]) -> str:
+    return ",".join("?" * len(ids))
+
+
+def _next_id(table: str) -> int:
+    top = autoincrement_top(table) or 0
+    last = database.execute_sql(f'SELECT coalesce(max("id"), 0) FROM "{table}"').fetchone()[0]
+    return max(top, last) + 1
+
+
+def _sources_of(member_ids: Sequence[int]) -> dict[tuple[int, str], list[list[int]]]:
+    """The active savings accounts of these members with what each has available (as
+    `debit_sources`), per (member, currency), oldest first."""
+    out: dict[tuple[int, str], list[list[int]]] = defaultdict(list)
+    members = sorted(set(member_ids))
+    for k in range(0, len(members), 500):
+        chunk = members[k:k + 500]
+        for acc_id, member_id, cur, avail in database.execute_sql(
+                'SELECT a."id", a."member_id", a."currency", a."balance" - coalesce((SELECT '
+                'sum(h."amount") FROM "account_hold" h WHERE h."account_id" = a."id" AND '
+                'h."status" = \'active\'), 0) - coalesce(p."min_balance", 0) FROM "account" a '
+                'LEFT JOIN "savings_account" s ON s."account_id" = a."id" '
+                'LEFT JOIN "savings_product" p ON p."id" = s."product_id" '
+                f'WHERE a."member_id" IN ({_in(chunk)}) AND a."kind" = \'savings\' '
+                'AND a."status" = \'active\' ORDER BY a."id"', tuple(chunk)).fetchall():
+            out[(member_id, cur)].append([acc_id, avail])
+    return out
+
+
+def _plan_one(row: Sequence[Any], insts: Sequence[Sequence[Any]],
+              sources: dict[tuple[int, str], list[list[int]]], day: date,
+              cache: _Cache) -> _Debit | None:
+    """What `debit_loan` takes from which account and how it is applied; the sources'
+    available amounts are lowered by what it takes (a member's next loan sees the
+    rest)."""
+    loan_id, number, state_, member_id, cur, product_id, account_id, linked, disbursed = row
+    state = engine.LoanState(cur, _as_date(disbursed) or date.min, tuple(
+        engine.InstalmentState(r[1], _as_date(r[2]), *r[3:11]) for r in insts))
     # interest paid settles first what the accrual booked to the receivable
-    open_accrued = {r[0]: max(r[10] - r[7], 0) for r in rows}
+    open_accrued = {r[1]: max(r[11] - r[8], 0) for r in insts}
     due = engine.amount_due(state, day).total
     if due <= 0:
         return None
-    plan = engine.plan_debit(due, debit_sources(loan))
+    accs = sorted(sources.get((member_id, cur), []), key=lambda a: (a[0] != (linked or 0), a[0]))
+    plan = engine.plan_debit(due, [(a[0], max(a[1], 0)) for a in accs])
     if plan.taken <= 0:
         return None
-    product = cache.product(loan.product_id)
+    product = cache.product(product_id)
     alloc = engine.allocate(state, plan.taken, day, engine.AllocationPolicy(
         order=tuple(product.allocation_order.split(",")), excess=engine.EXCESS_REFUSE))
     parts = alloc.applied
     receivable = sum(min(line.interest, open_accrued[line.no]) for line in alloc.lines)
-    cur = loan.currency
     lines = [ledger.Line(line.account_id, debit=line.amount) for line in plan.lines]
     for gl_key, part in ((None, parts.principal),
                          (product.gl_interest_receivable, receivable),
                          (product.gl_interest, parts.interest - receivable),
                          (product.gl_penalty, parts.penalties), (product.gl_fees, parts.fees)):
         if part:
-            lines.append(ledger.Line(loan.account_id if gl_key is None
+            lines.append(ledger.Line(account_id if gl_key is None
                                      else cache.account(gl_key, cur), credit=part))
-    reference = debit_reference(loan.number, day)
-    label = _("Automatic debit, loan {number}").format(number=loan.number)
-    label = f"{label} ({reference})"[:250]
-    posted = ledger.post(ctx, kind="loan_repayment", label=label, lines=lines,
-                         voucher_series="BR")
-    if posted.voucher_number is None:
+    taken = {line.account_id: line.amount for line in plan.lines}
+    for a in accs:
+        a[1] -= taken.get(a[0], 0)
+    reference = debit_reference(number, day)
+    label = _("Automatic debit, loan {number}").format(number=number)
+    return _Debit(loan_id, number, state_, cur, member_id, account_id, plan.taken,
+                  plan.arrears, lines, alloc, {r[1]: r[0] for r in insts},
+                  {r[1]: r[12] for r in insts}, reference, f"{label} ({reference})"[:250],
+                  plan.lines[0].account_id, engine.outstanding(alloc.state).total)
+
+
+def _write(ctx: Context, debits: Sequence[_Debit], day: date, cache: _Cache) -> None:
+    """The rows of these planned debits, in a few multi-row statements: the rows
+    `repayments.repay_within` would write for the auto_debit channel (the BR transaction
+    and its voucher row, the repayment with its allocation rows, the instalments' paid
+    amounts and `paid_on`), without building the printable voucher per loan (the BR
+    prints from the books). A debit that moves its loan's state must be the last."""
+    from mifin_tui.db.models import Member, Repayment, RepaymentAllocation, Voucher
+    from mifin_tui.services import loan_disbursement, loans, members
+
+    posted = ledger.post_many(ctx, [ledger.Posting("loan_repayment", d.label, d.lines, "BR")
+                                    for d in debits])
+    if any(p.voucher_number is None for p in posted):
         raise MifinError("voucher number missing")
-    Voucher.create(txn=posted.txn_id, number=posted.voucher_number, series="BR",
-                   direction="in", till=cache.vault_id(), session=None,
-                   client_account=loan.account_id, currency=cur, amount=plan.taken,
-                   party_name=_holder(loan.member_id), purpose=label)
-    rep = repayments.record_within(ctx, loan, posted.txn_id, alloc, channel="auto_debit",
-                                   reference=reference,
-                                   source_account_id=plan.lines[0].account_id)
-    if loan.state == "disbursed":
-        loan_disbursement.mark_active_within(ctx, loan.id, posted.voucher_number)
-    if rep.balance_after == 0:
-        loans.move(ctx, Loan.get_by_id(loan.id), "closed", posted.voucher_number)
-        loan_disbursement.release_within(ctx, loan.id)
-    return plan.taken, plan.arrears
+    holders = {m.id: members.display_name(m) for m in Member.select().where(
+        Member.id.in_(sorted({d.member_id for d in debits})))}
+    vouchers, reps, allocs, updates = [], [], [], []
+    first = _next_id("repayment")
+    for k, (d, p) in enumerate(zip(debits, posted, strict=True)):
+        vouchers.append({"txn": p.txn_id, "number": p.voucher_number, "series": "BR",
+                         "direction": "in", "till": cache.vault_id(), "session": None,
+                         "client_account": d.account_id, "currency": d.currency,
+                         "amount": d.taken, "party_name": holders[d.member_id],
+                         "purpose": d.label})
+        parts = d.alloc.applied
+        reps.append({"id": first + k, "loan": d.loan_id, "txn": p.txn_id,
+                     "business_date": p.business_date, "channel": "auto_debit",
+                     "amount": parts.total, "principal": parts.principal,
+                     "interest": parts.interest, "fees": parts.fees,
+                     "penalties": parts.penalties, "balance_after": d.balance_after,
+                     "kind": "repayment", "reference": d.reference,
+                     "source_account": d.source_account_id, "created_by": ctx.user_id})
+        settled = {i.no for i in d.alloc.state.instalments if i.settled}
+        for line in d.alloc.lines:
+            inst = d.inst_ids[line.no]
+            paid_on = d.paid_on[line.no]
+            if line.no in settled and paid_on is None:
+                paid_on = p.business_date.isoformat()
+            updates.append((line.principal, line.interest, line.fees, line.penalties,
+                            paid_on, inst))
+            allocs.append({"repayment": first + k, "installment": inst,
+                           "principal": line.principal, "interest": line.interest,
+                           "fees": line.fees, "penalties": line.penalties})
+    ledger.insert_rows(Voucher, vouchers)
+    ledger.insert_rows(Repayment, reps)
+    ledger.insert_rows(RepaymentAllocation, allocs)
+    database.cursor().executemany(
+        'UPDATE "loan_installment" SET "principal_paid" = "principal_paid" + ?, '
+        '"interest_paid" = "interest_paid" + ?, "fees_paid" = "fees_paid" + ?, '
+        '"penalties_paid" = "penalties_paid" + ?, "paid_on" = ? WHERE "id" = ?', updates)
+    last, voucher = debits[-1], posted[-1].voucher_number
+    if last.moves_state:
+        if last.state == "disbursed":
+            loan_disbursement.mark_active_within(ctx, last.loan_id, voucher)
+        if last.balance_after == 0:
+            loans.move(ctx, Loan.get_by_id(last.loan_id), "closed", voucher)
+            loan_disbursement.release_within(ctx, last.loan_id)
+
+
+def debit_loans(ctx: Context, loan_ids: Sequence[int], day: date, cache: _Cache | None = None,
+                failed: list[str] | None = None) -> dict[int, tuple[int, int]]:
+    """`debit_loan` for a batch of loans, in id order, with the same rows as one call per
+    loan: each loan's plan is computed in Python (its schedule and the member's savings
+    read for the whole batch at once) and the batch written with a few statements.
+    Inside the caller's write transaction. (amount taken, amount still due) per loan
+    debited. With `failed`, a loan whose debit is refused (a MifinError) is listed there
+    and leaves nothing, the others are debited; without, the error propagates."""
+    cache = cache or _Cache(ctx.branch_id)
+    ids = sorted(set(loan_ids))
+    if not ids:
+        return {}
+    rows = database.execute_sql(
+        'SELECT "id", "number", "state", "member_id", "currency", "product_id", '
+        '"account_id", "linked_account_id", "disbursed_on" FROM "loan" '
+        f'WHERE "id" IN ({_in(ids)}) ORDER BY "id"', tuple(ids)).fetchall()
+    rows = [r for r in rows if r[2] in SERVICED]
+    ids = [r[0] for r in rows]
+    if not ids:
+        return {}
+    done_today = set(_ids(
+        f'SELECT "loan_id" FROM "repayment" WHERE "loan_id" IN ({_in(ids)}) '
+        'AND "business_date" = ? AND "channel" = \'auto_debit\'', (*ids, day.isoformat())))
+    insts: dict[int, list[Sequence[Any]]] = defaultdict(list)
+    for r in database.execute_sql(
+            'SELECT "loan_id", "id", "no", "due_date", "principal_due", "interest_due", '
+            '"fees_due", "penalties_due", "principal_paid", "interest_paid", "fees_paid", '
+            '"penalties_paid", "interest_accrued", "paid_on" FROM "loan_installment" '
+            f'WHERE "loan_id" IN ({_in(ids)}) ORDER BY "loan_id", "no"', tuple(ids)):
+        insts[r[0]].append(r[1:])
+    sources = _sources_of([r[3] for r in rows])
+    out: dict[int, tuple[int, int]] = {}
+    pending: list[_Debit] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        batch = list(pending)
+        pending.clear()
+        if failed is None:
+            _write(ctx, batch, day, cache)
+        else:
+            try:
+                with write_transaction():  # a savepoint: a refused batch leaves nothing
+                    _write(ctx, batch, day, cache)
+            except MifinError:
+                # one by one, each in its savepoint, from the books as they are then
+                for d in batch:
+                    out.pop(d.loan_id, None)
+                    try:
+                        with write_transaction():
+                            got = debit_loans(ctx, [d.loan_id], day, cache)
+                    except MifinError as exc:
+                        failed.append(f"{d.number}: {exc}"[:200])
+                        continue
+                    out.update(got)
+                return
+        for d in batch:
+            out[d.loan_id] = (d.taken, d.arrears)
+
+    for row in rows:
+        if row[0] in done_today:
+            continue
+        try:
+            debit = _plan_one(row, insts[row[0]], sources, day, cache)
+        except MifinError as exc:
+            if failed is None:
+                raise
+            failed.append(f"{row[1]}: {exc}"[:200])
+            continue
+        if debit is None:
+            continue
+        pending.append(debit)
+        if debit.moves_state:
+            # its state moves (and a closed loan's released holds) come before the next
+            # loan's debit, which then sees the savings as they are
+            flush()
+            rest = [r[3] for r in rows if r[0] > row[0]]
+            sources = _sources_of(rest) if rest else {}
+    flush()
+    return out
 
 
 def _holder(member_id: int) -> str:
@@ -203,8 +379,11 @@ def _holder(member_id: int) -> str:
 
 
 def _debit_candidates(branch_id: int, day: date, cursor: int, limit: int) -> list[int]:
-    # Loans with something due and unpaid, whose borrower has some savings in the loan's
-    # currency, not yet debited today.
+    # Loans with something due and unpaid, not yet debited today, whose borrower has
+    # something available (balance - active holds - product minimum, as
+    # savings.available_balance and debit_sources) on a savings account in the loan's
+    # currency: the others are skipped here, in SQL, rather than read one by one (the
+    # ageing step still ages them).
     return _ids(
         'SELECT l."id" FROM "loan" l WHERE l."branch_id" = ? AND l."state" IN '
         f'{_STATES_SQL} AND l."id" > ? '
@@ -233,11 +412,13 @@ def debit_due(ctx: Context, day: date, *, batch_size: int = 500) -> dict[str, in
             ids = _debit_candidates(ctx.branch_id, day, cursor, batch_size)
             if not ids:
                 return dict(taken)
-            cache = _Cache(ctx.branch_id)
-            for loan_id in ids:
-                done = debit_loan(ctx, loan_id, day, cache)
-                if done:
-                    taken[Loan.get_by_id(loan_id).currency] += done[0]
+            done = debit_loans(ctx, ids, day, _Cache(ctx.branch_id))
+            if done:
+                currency = dict(database.execute_sql(
+                    f'SELECT "id", "currency" FROM "loan" WHERE "id" IN ({_in(list(done))})',
+                    tuple(done)).fetchall())
+                for loan_id, (amount, _left) in done.items():
+                    taken[currency[loan_id]] += amount
             cursor = ids[-1]
 
 
@@ -251,22 +432,18 @@ def auto_debit(r: StepRun) -> None:
         amounts: dict[str, int] = defaultdict(int)
         arrears: dict[str, int] = dict(r.detail.get("arrears", {}))
         failed = list(r.detail.get("failed", []))
-        items = 0
-        cache = _Cache(r.branch_id)
+        done = debit_loans(r.ctx, ids, r.day, _Cache(r.branch_id), failed)
+        info = {row[0]: row[1:] for row in database.execute_sql(
+            f'SELECT "id", "number", "currency" FROM "loan" WHERE "id" IN ({_in(list(done))})',
+            tuple(done)).fetchall()} if done else {}
         debited = []
-        for loan_id in ids:
-            try:
-                with write_transaction():  # a savepoint: a refused debit leaves nothing
-                    done = debit_loan(r.ctx, loan_id, r.day, cache)
-            except MifinError as exc:
-                failed.append(f"{Loan.get_by_id(loan_id).number}: {exc}"[:200])
-                continue
-            if done:
-                cur = Loan.get_by_id(loan_id).currency
-                amounts[cur] += done[0]
-                arrears[cur] = arrears.get(cur, 0) + done[1]
-                items += 1
-                debited.append([Loan.get_by_id(loan_id).number, done[0], done[1]])
+        for loan_id in sorted(done):
+            number, cur = info[loan_id]
+            taken, left = done[loan_id]
+            amounts[cur] += taken
+            arrears[cur] = arrears.get(cur, 0) + left
+            debited.append([number, taken, left])
+        items = len(debited)
         if debited:
             audit.record(r.ctx, "closing.auto_debit", "business_day", r.day.isoformat(),
                          after={"debits": debited}, business_date=r.day)

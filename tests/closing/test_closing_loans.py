@@ -229,3 +229,36 @@ def test_ageing_moves_to_arrears_classifies_and_provisions_the_difference(world)
     assert _balance("provision_reversal_income") == provision - lower
     assert LoanClassification.select().where(LoanClassification.loan == loan_id).count() == 2
     assert check.run().ok
+
+
+def test_loan_without_available_savings_is_skipped_and_still_ages(world):
+    """The debit candidates leave out a borrower with nothing available on any savings
+    account (balance - holds - minimum, as savings.available_balance); the loan still
+    goes into arrears by the separate ageing step."""
+    w, manager = world, world["manager"]
+    loan_id = disbursed(w)
+    age(loan_id, 3)
+    day = _today(w)
+    branch = w["admin"].branch_id
+    saved = list(Account.select().where((Account.member == w["borrower"].id)
+                                        & (Account.kind == "savings")))
+    assert saved
+    # One unit left available on one account: still a candidate.
+    for acc in saved:
+        avail = savings.available_balance(acc.id)
+        keep = 1 if acc.id == saved[0].id else 0
+        if avail > keep:
+            savings.place_hold(manager, acc.id, avail - keep, "other", note="test")
+    assert loan_id in closing_loans._debit_candidates(branch, day, 0, 100)
+    savings.place_hold(manager, saved[0].id, 1, "other", note="test")
+    assert all(savings.available_balance(a.id) == 0 for a in saved)
+    assert all(Account.get_by_id(a.id).balance > 0 for a in saved
+               if a.id == Loan.get_by_id(loan_id).linked_account_id)
+    assert loan_id not in closing_loans._debit_candidates(branch, day, 0, 100)
+    with db.write_transaction():
+        # what the per-loan debit would have done with it: nothing
+        assert closing_loans.debit_loan(manager, loan_id, day) is None
+        closing_loans.age_loans(manager, day, 0, 100, month_end=False)
+    loan = Loan.get_by_id(loan_id)
+    assert loan.state == "in_arrears" and loan.days_past_due > 0
+    assert not Repayment.select().where(Repayment.loan == loan_id).exists()
