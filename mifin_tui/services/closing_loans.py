@@ -288,6 +288,7 @@ def _write(ctx: Context, debits: Sequence[_Debit], day: date, cache: _Cache) -> 
             loan_disbursement.release_within(ctx, last.loan_id)
 
 
+@requires("day.close")
 def debit_loans(ctx: Context, loan_ids: Sequence[int], day: date, cache: _Cache | None = None,
                 failed: list[str] | None = None) -> dict[int, tuple[int, int]]:
     """`debit_loan` for a batch of loans, in id order, with the same rows as one call per

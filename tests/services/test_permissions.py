@@ -69,6 +69,7 @@ EXPECTED = {
 # service's transaction, or act only on the caller himself.
 NOT_GATED = {
     "mifin_tui.services.ledger.post",  # inside the calling service, which is gated
+    "mifin_tui.services.ledger.post_many",  # the closing's batches, gated by day.close
     "mifin_tui.services.members.create_row",  # inside the adhésion service
     "mifin_tui.services.audit.record",
     "mifin_tui.services.tills.require_session",  # inside cash/transfer services, gated
