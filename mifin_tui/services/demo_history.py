@@ -191,7 +191,7 @@ class History:
             if p.loan_id is not None and any(
                     self.previous < due + timedelta(days=p.delays.get(no, 0)) <= day
                     for no, due in p.dues.items()):
-                self._repay(p, day)
+                self._repay(p, day, till_open)
         self.previous = day
 
     # --- disbursements ------------------------------------------------------------------
@@ -285,9 +285,11 @@ class History:
 
     # --- repayments ---------------------------------------------------------------------
 
-    def _repay(self, p: Plan, day: date) -> None:
-        """Pay by mobile money what is due today (or, late payers, what was due days ago),
-        unless this borrower stopped paying or lets the automatic debit take it."""
+    def _repay(self, p: Plan, day: date, till_open: bool = False) -> None:
+        """Pay what is due today (or, late payers, what was due days ago), by mobile money
+        or, on the days the tills are open, about half the time in cash at the counter (a
+        BR at caissier1's till); unless this borrower stopped paying or lets the automatic
+        debit take it."""
         if p.behaviour == AUTO_DEBIT:
             return
         loan = Loan.get_by_id(p.loan_id)
@@ -308,6 +310,17 @@ class History:
         operator = self.rng.choice(_OPERATORS.get(loan.currency, ("Mobile money",)))
         reference = "".join(self.rng.choice(string.ascii_uppercase + string.digits)
                             for _i in range(10))
+        # A draw of its own (after the mobile-money draws, made either way): the choice
+        # leaves the rest of the history as it was.
+        if till_open and random.Random(loan.id * 7919 + day.toordinal()).random() < 0.5:
+            try:
+                repayments.repay(self.staff[self.cashier], loan.id, amount,
+                                 party_name=members.display_name(loan.member),
+                                 purpose=_("Instalment, loan {number}").format(
+                                     number=loan.number))
+                return
+            except MifinError:
+                pass  # e.g. no till session: the member pays by mobile money instead
         try:
             repayments.repay(self.staff["caissier2"], loan.id, amount,
                              channel="mobile_money", reference=reference,

@@ -7,7 +7,14 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from mifin_tui.db.models import BusinessDay, Loan, LoanClassification, LoanPenalty, Repayment
+from mifin_tui.db.models import (
+    BusinessDay,
+    Loan,
+    LoanClassification,
+    LoanPenalty,
+    Repayment,
+    Voucher,
+)
 from mifin_tui.services import check, demo
 
 
@@ -27,7 +34,11 @@ def test_demo_history_shows_the_loans_whole_life(db_path):
     assert any(31 <= d <= 90 for d in late), late
     assert any(d > 90 for d in late), late
     channels = {r.channel for r in Repayment.select()}
-    assert {"mobile_money", "auto_debit"} <= channels
+    assert {"mobile_money", "auto_debit", "cash"} <= channels
+    # the cash ones were paid at a till on a busy day, each with its BR voucher
+    cash = list(Repayment.select().where(Repayment.channel == "cash"))
+    assert all(r.business_date >= result.business_date - timedelta(days=14) for r in cash)
+    assert all(Voucher.select().where(Voucher.txn == r.txn).exists() for r in cash)
     assert LoanPenalty.select().exists()  # the closing charged the late ones
     # the month-end rows the PAR trend reads: at least three months
     months = {(c.business_date.year, c.business_date.month)
