@@ -193,7 +193,8 @@ def main() -> None:
         t0, c0 = time.perf_counter(), time.process_time()
         trend = portfolio.par_trend(portfolio.month_ends(END, 12))
         print(f"{'par trend 12 m':17} {time.perf_counter() - t0:6.2f} s"
-              f" (cpu {time.process_time() - c0:5.2f} s)  {len(trend)} dates")
+              f" (cpu {time.process_time() - c0:5.2f} s)  {len(trend)} dates,"
+              f" last = par: {trend[-1] == s}")
         for name, params in (
                 ("par", ReportParams(date=END)),
                 ("portfolio", ReportParams(date=END)),

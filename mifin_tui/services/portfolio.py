@@ -20,8 +20,9 @@ for a past date shows that date, not today's figures copied back:
 The schedule is the live one: a rescheduled loan's replaced rows are gone, so for a
 date before a rescheduling its new schedule is what is read (the lead's convention).
 
-The figures come from one set-based query per date (GROUP BY in the database); only the
-per-loan positions of the reports come back as rows. Amounts are minor units of one
+The figures come from one set-based query per date (GROUP BY in the database), and the
+trend's from one query for all its dates; only the per-loan positions of the reports
+come back as rows. Amounts are minor units of one
 currency; loans of other currencies are left out (amounts never add across currencies).
 """
 
@@ -265,8 +266,155 @@ WHERE pos.principal > 0
 
 
 def par_trend(days: Iterable[date], filters: Filters | None = None) -> list[ParSummary]:
-    """PAR at each date (the dashboard's trend: one query per date)."""
-    return [par(day, filters) for day in days]
+    """PAR at each date, the same figures as `par` date by date, in one query.
+
+    One scan of the loans, their instalments and allocations sums, per instalment, what
+    the repayments counting at each date paid of it (a conditional sum a date), then per
+    loan its principal and oldest owing due date a date; a query per date would read the
+    whole schedule again for each (the dashboard's 12 month ends).
+    """
+    wanted = list(days)
+    if not wanted:
+        return []
+    scope = _scope(filters or Filters())
+    distinct = sorted(set(wanted))
+    by_day: dict[date, ParSummary] = {}
+    # About 40 parameters and 12 result columns a date: 12 dates a query (the
+    # dashboard's year) stay below the 999 parameters of older SQLite builds.
+    for start in range(0, len(distinct), _TREND_CHUNK):
+        chunk = distinct[start:start + _TREND_CHUNK]
+        for summary in _par_many(chunk, scope):
+            by_day[summary.day] = summary
+    return [by_day[day] for day in wanted]
+
+
+_TREND_CHUNK = 12
+
+
+def _par_many(days: Sequence[date], scope: _Scope) -> list[ParSummary]:
+    """`par` at each of `days` (distinct, sorted) from one scan; see `_positions_sql`
+    for the rules, applied here per date with CASE WHEN instead of a WHERE.
+
+    Most allocations count at every date of a trend (paid before the first, never
+    reversed before the last): they are summed once per instalment (`li`). Only the
+    others (`vary`) are summed per date. A loan's principal at a date is its principal
+    less both; its oldest owing due date is looked for among the instalments due before
+    the last date that the allocations counting everywhere leave owing (`owing`).
+    """
+    params: list[object] = []
+
+    def arg(value: object) -> str:
+        # The SQL is written in text order, so each value is appended where it is used.
+        params.append(value)
+        return database.param
+
+    iso = [d.isoformat() for d in days]
+    first, last = iso[0], iso[-1]
+    member = "JOIN member m ON m.id = l.member_id" if scope.needs_member else ""
+
+    def counts(d: str) -> str:
+        # A repayment counts at d from its business date until its reversal date.
+        return (f"r.business_date <= {arg(d)} AND (r.reversed_on IS NULL"
+                f" OR r.reversed_on > {arg(d)})")
+
+    always_p = (f"r.business_date <= {arg(first)} AND (r.reversed_on IS NULL "
+                f"OR r.reversed_on > {arg(last)})")
+    always_t = (f"r.business_date <= {arg(first)} AND (r.reversed_on IS NULL "
+                f"OR r.reversed_on > {arg(last)})")
+    states = ", ".join(arg(v) for v in PORTFOLIO_STATES)
+    li = f"""
+li AS (
+  SELECT i.id AS iid, i.loan_id AS loan_id, i.due_date AS due_date,
+    i.principal_due AS pdue, i.principal_due + i.interest_due + i.fees_due AS tdue,
+    SUM(CASE WHEN {always_p} THEN a.principal ELSE 0 END) AS pc,
+    SUM(CASE WHEN {always_t} THEN a.principal + a.interest + a.fees ELSE 0 END) AS tc
+  FROM loan l {member}
+  JOIN loan_installment i ON i.loan_id = l.id
+  LEFT JOIN repayment_allocation a ON a.installment_id = i.id
+  LEFT JOIN repayment r ON r.id = a.repayment_id
+  WHERE l.state IN ({states}) AND l.disbursed_on IS NOT NULL
+    AND l.disbursed_on <= {arg(last)}
+    AND (l.written_off_on IS NULL OR l.written_off_on > {arg(first)})
+    AND {scope.sql}
+  GROUP BY i.id
+)"""
+    params += scope.params
+    vary_cols: list[str] = []
+    for k, d in enumerate(iso):
+        vary_cols.append(f"SUM(CASE WHEN {counts(d)} THEN a.principal ELSE 0 END) AS vp{k}")
+        vary_cols.append(f"SUM(CASE WHEN {counts(d)} THEN a.principal + a.interest + a.fees"
+                         f" ELSE 0 END) AS vt{k}")
+    vary = f"""
+vary AS (
+  SELECT a.installment_id AS iid, {", ".join(vary_cols)}
+  FROM repayment_allocation a JOIN repayment r ON r.id = a.repayment_id
+  WHERE r.business_date > {arg(first)} OR r.reversed_on <= {arg(last)}
+  GROUP BY a.installment_id
+)"""
+    vloan = f"""
+vloan AS (
+  SELECT li.loan_id AS loan_id, {", ".join(f"SUM(v.vp{k}) AS vp{k}" for k in range(len(iso)))}
+  FROM vary v JOIN li ON li.iid = v.iid
+  GROUP BY li.loan_id
+)"""
+    old_cols = ", ".join(
+        f"MIN(CASE WHEN li.due_date < {arg(d)} AND li.tdue > li.tc + COALESCE(v.vt{k}, 0)"
+        f" THEN li.due_date END) AS oldest{k}" for k, d in enumerate(iso))
+    owing = f"""
+owing AS (
+  SELECT li.loan_id AS loan_id, {old_cols}
+  FROM li LEFT JOIN vary v ON v.iid = li.iid
+  WHERE li.due_date < {arg(last)} AND li.tdue > li.tc
+  GROUP BY li.loan_id
+)"""
+    pos_cols = ", ".join(f"b.base - COALESCE(vl.vp{k}, 0) AS principal{k}, o.oldest{k} AS oldest{k}"
+                         for k in range(len(iso)))
+    pos = f"""
+pos AS (
+  SELECT b.loan_id AS loan_id, {pos_cols}
+  FROM (SELECT loan_id, SUM(pdue - pc) AS base FROM li GROUP BY loan_id) b
+  LEFT JOIN vloan vl ON vl.loan_id = b.loan_id
+  LEFT JOIN owing o ON o.loan_id = b.loan_id
+)"""
+    out_cols: list[str] = []
+    for k, (day, d) in enumerate(zip(days, iso, strict=True)):
+        def held() -> str:
+            # In the portfolio at d: disbursed by d, not written off by d, principal left.
+            return (f"l.disbursed_on <= {arg(d)} AND (l.written_off_on IS NULL"
+                    f" OR l.written_off_on > {arg(d)}) AND pos.principal{k} > 0")
+        out_cols.append(f"SUM(CASE WHEN {held()} THEN 1 ELSE 0 END)")
+        out_cols.append(f"SUM(CASE WHEN {held()} THEN pos.principal{k} ELSE 0 END)")
+        out_cols.append(f"SUM(CASE WHEN {held()} AND l.restructured THEN pos.principal{k}"
+                        " ELSE 0 END)")
+        for n in PAR_LEVELS.values():
+            limit = (day - timedelta(days=n)).isoformat()
+            out_cols.append(f"SUM(CASE WHEN {held()} AND pos.oldest{k} < {arg(limit)}"
+                            f" THEN pos.principal{k} ELSE 0 END)")
+            out_cols.append(f"SUM(CASE WHEN {held()} AND pos.oldest{k} < {arg(limit)}"
+                            " THEN 1 ELSE 0 END)")
+            out_cols.append(f"SUM(CASE WHEN {held()} AND pos.oldest{k} < {arg(limit)}"
+                            f" AND l.restructured THEN pos.principal{k} ELSE 0 END)")
+    sql = f"""
+WITH {li}, {vary}, {vloan}, {owing}, {pos}
+SELECT {", ".join(out_cols)}
+FROM pos JOIN loan l ON l.id = pos.loan_id
+"""
+    row = database.execute_sql(sql, params).fetchone()
+    figures = [int(v or 0) for v in row]
+    width = 3 + 3 * len(PAR_LEVELS)
+    out: list[ParSummary] = []
+    for k, day in enumerate(days):
+        f = figures[k * width:(k + 1) * width]
+        at_risk: dict[str, int] = {}
+        counts: dict[str, int] = {}
+        restructured: dict[str, int] = {}
+        for j, level in enumerate(PAR_LEVELS):
+            at_risk[level], counts[level], restructured[level] = f[3 + 3 * j: 6 + 3 * j]
+        out.append(ParSummary(day=day, currency=scope.currency, loans=f[0],
+                              outstanding=f[1], at_risk=at_risk, loans_at_risk=counts,
+                              restructured_outstanding=f[2],
+                              restructured_at_risk=restructured))
+    return out
 
 
 def month_ends(last: date, months: int = 12) -> list[date]:
