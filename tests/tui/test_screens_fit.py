@@ -140,6 +140,14 @@ async def test_the_loan_screens_fit_with_a_loan_loaded(counter, language):  # no
                 app.screen.show_loan()
             else:
                 assert app.screen.rows
+                # the State column holds the longest state of the language whole
+                from mifin_tui.services.loans import STATES, state_label
+
+                column = app.screen.query_one("#loans", DataTable).ordered_columns[-1]
+                longest = max(STATES, key=lambda st: len(state_label(st)))
+                if column.get_render_width(app.screen.query_one("#loans", DataTable)) \
+                        < len(state_label(longest)) + 2:
+                    problems.append(f"the State column cuts {state_label(longest)!r}")
             await pilot.pause()
             problems += [f"{entry} ({language}): {p}" for p in _misfits(app)]
     assert not problems, "\n".join(problems)
