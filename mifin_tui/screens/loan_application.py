@@ -36,8 +36,8 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
         Binding("f4", "add_collateral", N_("+ Collateral"), id="lapp.collateral",
                 show=False),
         Binding("f5", "send", N_("Submit"), id="lapp.submit"),
-        Binding("f6", "visit", N_("Home visit"), id="lapp.visit"),
-        Binding("f7", "committee", N_("To committee"), id="lapp.committee"),
+        Binding("f6", "visit", N_("Visit"), id="lapp.visit"),
+        Binding("f7", "committee", N_("Committee"), id="lapp.committee"),
     ]
 
     def __init__(self, ctx: Context, member_id: int | None = None) -> None:

@@ -25,7 +25,7 @@ class LoanDecisionsScreen(LoanListScreen):
     BINDINGS = [
         Binding("f2", "approve", N_("Approve"), id="ldec.approve"),
         Binding("f4", "reject", N_("Reject"), id="ldec.reject"),
-        Binding("f6", "back_to_committee", N_("To committee"), id="ldec.back"),
+        Binding("f6", "back_to_committee", N_("Committee"), id="ldec.back"),
         Binding("f7", "override", N_("Override"), id="ldec.override"),
         Binding("f5", "refresh", N_("Refresh"), id="ldec.refresh"),
     ]

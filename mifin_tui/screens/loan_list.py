@@ -10,11 +10,17 @@ from textual.widgets import DataTable, Static
 
 from mifin_tui.i18n import _, ngettext
 from mifin_tui.screens.base import MifinScreen
-from mifin_tui.services import loan_views
+from mifin_tui.services import loan_views, loans
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import MifinError
 from mifin_tui.services.loan_views import LoanLine
 from mifin_tui.widgets.formatting import fmt_amount
+
+
+def state_width() -> int:
+    """The State column as wide as the longest state in the current language (and its
+    heading): a state cut short ("En commissio") is a state misread."""
+    return max(len(_("State")), *(len(loans.state_label(s)) for s in loans.STATES))
 
 
 class LoanListScreen(MifinScreen):
@@ -38,7 +44,7 @@ class LoanListScreen(MifinScreen):
         table.add_column(_("Loan"), width=18)
         table.add_column(_("Member"), width=20)
         table.add_column(_("Amount"), width=16)
-        table.add_column(_("State"), width=12)
+        table.add_column(_("State"), width=state_width())
         self.action_refresh()
 
     def load_rows(self) -> list[LoanLine]:

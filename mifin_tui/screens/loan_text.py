@@ -5,7 +5,7 @@ from __future__ import annotations
 from mifin_tui.i18n import _
 from mifin_tui.services.loan_views import LoanCard, MemberHistory
 from mifin_tui.services.loans import visit_recommendation_text
-from mifin_tui.widgets.formatting import fmt_amount, fmt_date
+from mifin_tui.widgets.formatting import fmt_amount, fmt_date, fmt_percent
 
 
 def card_lines(c: LoanCard, *, eligibility: bool = False, opinions: bool = False,
@@ -16,7 +16,7 @@ def card_lines(c: LoanCard, *, eligibility: bool = False, opinions: bool = False
         f"{c.number}  [{c.state_word}]  {c.member_number} {c.member_name}",
         _("{product}: {amount} over {term} instalments, rate {rate}").format(
             product=c.product, amount=fmt_amount(amount, c.currency), term=term,
-            rate=f"{c.rate_bp / 100:.2f} %"),
+            rate=fmt_percent(c.rate_bp)),
         _("Purpose: {purpose}; activity: {activity}").format(purpose=c.purpose,
                                                              activity=c.activity or "-"),
     ]

@@ -17,14 +17,14 @@ from decimal import Decimal
 
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import LoanProduct
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, current_language
 from mifin_tui.services import audit, clock, institution, regulators
 from mifin_tui.services import calendar as working_calendar
 from mifin_tui.services import repayment_engine
 from mifin_tui.services import schedule as engine
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import NotFound, ValidationError
-from mifin_tui.services.money import CURRENCIES, format_amount
+from mifin_tui.services.money import CURRENCIES, format_amount, format_percent
 from mifin_tui.services.permissions import requires
 from mifin_tui.services.working_days import WorkingCalendar
 
@@ -118,7 +118,7 @@ def fee_amount(product: ProductSpec, amount: int) -> int:
 
 
 def _percent(bp: int) -> str:
-    return f"{bp // 100},{bp % 100:02d} %"
+    return format_percent(bp, current_language())
 
 
 def terms_for(product: ProductSpec, amount: int, term: int, rate_bp: int | None = None,
@@ -135,8 +135,8 @@ def terms_for(product: ProductSpec, amount: int, term: int, rate_bp: int | None 
         cur = product.currency
         if not product.amount_min <= amount <= product.amount_max:
             errors["amount"] = _("The amount must be between {low} and {high}.").format(
-                low=format_amount(product.amount_min, cur),
-                high=format_amount(product.amount_max, cur))
+                low=format_amount(product.amount_min, cur, language=current_language()),
+                high=format_amount(product.amount_max, cur, language=current_language()))
         if not product.term_min <= term <= product.term_max:
             errors["term"] = _("The number of instalments must be between {low} and "
                                "{high}.").format(low=product.term_min, high=product.term_max)
@@ -266,7 +266,8 @@ def validate(spec: ProductSpec, profile: regulators.RegulatorProfile) -> dict[st
                 "Refused: the TEG reaches {teg} (for {amount} over {term} instalments at "
                 "{rate}), above the usury rate of {usury} ({decision}).").format(
                 teg=_percent(int((teg * 10_000).to_integral_value("ROUND_HALF_UP"))),
-                amount=format_amount(amount, spec.currency), term=term,
+                amount=format_amount(amount, spec.currency, language=current_language()),
+                term=term,
                 rate=_percent(spec.rate_max_bp), usury=_percent(profile.usury_rate_bp),
                 decision=profile.usury_decision)
     return e

@@ -193,7 +193,7 @@ def card_of(loan: Loan) -> LoanCard:
         for c in LoanCollateral.select().where(LoanCollateral.loan == loan.id)
         .order_by(LoanCollateral.id))
     eligibility = tuple(
-        RuleResult(r.rule, bool(r.passed), r.detail)
+        RuleResult.from_stored(r.rule, bool(r.passed), r.detail)
         for r in LoanEligibility.select().where(LoanEligibility.loan == loan.id)
         .order_by(LoanEligibility.id))
     outstanding = (Account.get_by_id(loan.account_id).balance

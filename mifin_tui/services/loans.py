@@ -32,7 +32,7 @@ from mifin_tui.db.models import (
     LoanProduct,
     Member,
 )
-from mifin_tui.i18n import N_, _
+from mifin_tui.i18n import N_, _, current_language
 from mifin_tui.services import (
     accounts,
     audit,
@@ -49,7 +49,7 @@ from mifin_tui.services import calendar as working_calendar
 from mifin_tui.services import schedule as engine
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from mifin_tui.services.money import format_amount
+from mifin_tui.services.money import format_amount, format_percent
 from mifin_tui.services.permissions import requires
 
 STATES = ("draft", "submitted", "visited", "committee", "approved", "rejected", "disbursed",
@@ -114,14 +114,38 @@ def rule_label(rule: str) -> str:
 
 
 def money(amount: int, currency: str) -> str:
-    return format_amount(amount, currency)
+    return format_amount(amount, currency, language=current_language())
+
+
+def _money_arg(amount: int, currency: str) -> dict:
+    return {"amount": amount, "currency": currency}
+
+
+def _percent_arg(bp: int | None) -> dict | str:
+    return "-" if bp is None else {"bp": bp}
+
+
+def _render_arg(value: object) -> object:
+    """A stored argument in the current language: amounts and rates formatted its way."""
+    language = current_language()
+    if isinstance(value, dict) and "currency" in value:
+        return format_amount(int(value["amount"]), str(value["currency"]), language=language)
+    if isinstance(value, dict) and "bp" in value:
+        return format_percent(int(value["bp"]), language)
+    return value
 
 
 @dataclass(frozen=True)
 class RuleResult:
+    """One eligibility rule's outcome. The detail is kept as its English message id with
+    its raw arguments (minor units, basis points): the stored row reads the same to an
+    auditor whatever the language of who checked it, and every screen shows it in its
+    user's language, amounts and rates formatted that way."""
+
     rule: str
     passed: bool
-    detail: str
+    message: str
+    args: dict = dataclasses.field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -130,6 +154,33 @@ class RuleResult:
     @property
     def word(self) -> str:
         return _("passed") if self.passed else _("FAILED")
+
+    @property
+    def detail(self) -> str:
+        text = _(self.message)
+        if not self.args:
+            return text
+        try:
+            return text.format(**{k: _render_arg(v) for k, v in self.args.items()})
+        except (KeyError, IndexError, ValueError):
+            return self.message
+
+    def stored(self) -> str:
+        """What loan_eligibility.detail holds: {"msg": English message id, "args": {...}}."""
+        return json.dumps({"msg": self.message, "args": self.args}, ensure_ascii=False,
+                          sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_stored(cls, rule: str, passed: bool, detail: str) -> RuleResult:
+        """A stored row back; a row written before the detail was structured is plain
+        text, shown as it was written."""
+        try:
+            data = json.loads(detail)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or "msg" not in data:
+            return cls(rule, passed, "{text}", {"text": detail})
+        return cls(rule, passed, str(data["msg"]), dict(data.get("args") or {}))
 
 
 # --- helpers inside a write transaction --------------------------------------------------
@@ -269,17 +320,19 @@ def evaluate(loan: Loan, today: date) -> list[RuleResult]:
     out: list[RuleResult] = []
     months = _months_between(member.joined_on, today)
     out.append(RuleResult("membership", months >= product.min_membership_months,
-                          _("{months} months of membership, {need} required").format(
-                              months=months, need=product.min_membership_months)))
+                          N_("{months} months of membership, {need} required"),
+                          {"months": months, "need": product.min_membership_months}))
     if product.min_deposits:
         since = _months_before(today, product.deposits_window_months)
         count = deposits_since(loan.linked_account_id, since) if loan.linked_account_id else 0
         out.append(RuleResult("deposits", count >= product.min_deposits,
-                              _("{count} deposits in {months} months, {need} required")
-                              .format(count=count, months=product.deposits_window_months,
-                                      need=product.min_deposits)))
-    out.append(RuleResult("activity", bool(loan.activity.strip()),
-                          loan.activity.strip() or _("no activity declared")))
+                              N_("{count} deposits in {months} months, {need} required"),
+                              {"count": count, "months": product.deposits_window_months,
+                               "need": product.min_deposits}))
+    activity = loan.activity.strip()
+    # The member's own words: not a message id; cut so the stored JSON stays whole.
+    out.append(RuleResult("activity", bool(activity), "{text}", {"text": activity[:150]})
+               if activity else RuleResult("activity", False, N_("no activity declared")))
     if product.savings_bp:
         need = required_savings(product, loan.amount_requested)
         held = 0
@@ -291,21 +344,22 @@ def evaluate(loan: Loan, today: date) -> list[RuleResult]:
                 & (AccountHold.process == f"loan:{loan.number}")))
             balance = savings.available_balance(loan.linked_account_id)
         out.append(RuleResult("compulsory_savings", held + balance >= need,
-                              _("{have} on the linked account, {need} required").format(
-                                  have=money(held + balance, cur), need=money(need, cur))))
+                              N_("{have} on the linked account, {need} required"),
+                              {"have": _money_arg(held + balance, cur),
+                               "need": _money_arg(need, cur)}))
     late = arrears_days(loan.member_id, today, exclude_loan=loan.id)
-    out.append(RuleResult("no_arrears", late == 0,
-                          _("no arrears") if late == 0
-                          else _("{days} days in arrears").format(days=late)))
+    out.append(RuleResult("no_arrears", late == 0, N_("no arrears")) if late == 0
+               else RuleResult("no_arrears", False, N_("{days} days in arrears"),
+                               {"days": late}))
     out.append(RuleResult(
         "amount", product.amount_min <= loan.amount_requested <= product.amount_max,
-        _("{amount} (product: {low} to {high})").format(
-            amount=money(loan.amount_requested, cur), low=money(product.amount_min, cur),
-            high=money(product.amount_max, cur))))
+        N_("{amount} (product: {low} to {high})"),
+        {"amount": _money_arg(loan.amount_requested, cur),
+         "low": _money_arg(product.amount_min, cur), "high": _money_arg(product.amount_max, cur)}))
     out.append(RuleResult(
         "term", product.term_min <= loan.term_requested <= product.term_max,
-        _("{term} instalments (product: {low} to {high})").format(
-            term=loan.term_requested, low=product.term_min, high=product.term_max)))
+        N_("{term} instalments (product: {low} to {high})"),
+        {"term": loan.term_requested, "low": product.term_min, "high": product.term_max}))
     if product.max_debt_to_income_bp is not None:
         sched = engine.build(_terms(product, loan.amount_requested, loan.term_requested,
                                     loan.rate_bp, today, due_dates_of(loan)))
@@ -315,19 +369,18 @@ def evaluate(loan: Loan, today: date) -> list[RuleResult]:
         ratio = payment * 10_000 // income if income > 0 else None
         out.append(RuleResult(
             "debt_to_income", ratio is not None and ratio <= product.max_debt_to_income_bp,
-            _("{payment} a month ({others} of it for other loans) for an income of {income}: "
-              "{ratio} (at most {limit})").format(
-                payment=money(payment, cur), others=money(others, cur),
-                income=money(income, cur),
-                ratio="-" if ratio is None else f"{ratio / 100:.2f} %".replace(".", ","),
-                limit=f"{product.max_debt_to_income_bp / 100:.2f} %".replace(".", ","))))
+            N_("{payment} a month ({others} of it for other loans) for an income of {income}: "
+               "{ratio} (at most {limit})"),
+            {"payment": _money_arg(payment, cur), "others": _money_arg(others, cur),
+             "income": _money_arg(income, cur), "ratio": _percent_arg(ratio),
+             "limit": _percent_arg(product.max_debt_to_income_bp)}))
     return out
 
 
 def _store_eligibility(loan: Loan, results: list[RuleResult]) -> None:
     LoanEligibility.delete().where(LoanEligibility.loan == loan.id).execute()
     LoanEligibility.insert_many([
-        {"loan": loan.id, "rule": r.rule, "passed": r.passed, "detail": r.detail[:250]}
+        {"loan": loan.id, "rule": r.rule, "passed": r.passed, "detail": r.stored()}
         for r in results]).execute()
 
 

@@ -359,3 +359,19 @@ def format_amount(minor: int, currency: str, language: str = "fr", symbol: bool 
 
 def format_money(m: Money, language: str = "fr", symbol: bool = True) -> str:
     return format_amount(m.amount, m.currency, language=language, symbol=symbol)
+
+
+def format_percent(bp: int, language: str = "fr", decimals: int = 2) -> str:
+    """Basis points as a percentage the way `language` writes it: fr "24,00 %",
+    en "24.00%" (no space before the sign in English)."""
+    _require_int(bp, "bp")
+    if language not in _SEPARATORS:
+        raise ValueError(f"unsupported language for rates: {language!r}")
+    if not 0 <= decimals <= 2:
+        raise ValueError("a rate in basis points has at most two decimals")
+    sign = "-" if bp < 0 else ""
+    whole, rest = divmod(abs(bp), 100)
+    text = sign + str(whole)
+    if decimals:
+        text += _SEPARATORS[language][1] + f"{rest:02d}"[:decimals]
+    return text + (" %" if language == "fr" else "%")

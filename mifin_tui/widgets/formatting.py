@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from mifin_tui.i18n import current_language
-from mifin_tui.services.money import format_amount
+from mifin_tui.services.money import format_amount, format_percent
 
 DATE_FORMAT = "%d/%m/%Y"
 
@@ -23,6 +23,11 @@ def fmt_amount(minor: int, currency: str, *, symbol: bool = True) -> str:
     if not currency:
         return ""
     return format_amount(minor, currency, language=current_language(), symbol=symbol)
+
+
+def fmt_percent(bp: int) -> str:
+    """A rate in basis points, written the way the current language writes it."""
+    return format_percent(bp, current_language())
 
 
 def fmt_timestamp(iso: str) -> str:

@@ -152,6 +152,46 @@ def test_each_failed_rule_is_stored_with_what_was_found(world):
     assert results["no_arrears"].passed and results["amount"].passed
 
 
+def test_the_stored_rules_read_in_the_language_of_who_looks(world):
+    """loan_eligibility.detail keeps the English message id with its raw figures (minor
+    units, basis points): the same to an auditor whoever checked it; each screen shows
+    it in its user's language, amounts and rates written that way."""
+    import json
+
+    from mifin_tui.db.models import LoanEligibility
+    from mifin_tui.i18n import set_language
+
+    officer = world["loan_officer"]
+    loan_id = loans.apply(officer, application(world, member="newcomer", amount=250_000,
+                                               monthly_income=10_000))
+    stored = {r.rule: json.loads(r.detail)
+              for r in LoanEligibility.select().where(LoanEligibility.loan == loan_id)}
+    assert stored["membership"]["msg"] == "{months} months of membership, {need} required"
+    assert stored["amount"]["args"]["amount"] == {"amount": 250_000, "currency": "USD"}
+    assert stored["debt_to_income"]["args"]["limit"] == {"bp": SPEC.max_debt_to_income_bp}
+    try:
+        set_language("fr")
+        fr = {r.rule: r.detail for r in loan_views.card(officer, loan_id).eligibility}
+        set_language("en")
+        en = {r.rule: r.detail for r in loan_views.card(officer, loan_id).eligibility}
+    finally:
+        set_language("en")
+    assert "mois d'adhésion" in fr["membership"] and "months" not in fr["membership"]
+    assert "2 500,00" in fr["amount"] and "produit" in fr["amount"]
+    assert "2,500.00 USD (product:" in en["amount"]
+    assert "on the linked account" in en["compulsory_savings"]
+    assert "sur le compte" in fr["compulsory_savings"]
+    limit = SPEC.max_debt_to_income_bp
+    assert f"{limit // 100},{limit % 100:02d} %" in fr["debt_to_income"]
+    assert f"{limit // 100}.{limit % 100:02d}%" in en["debt_to_income"]
+    assert "," not in en["debt_to_income"].split("at most")[1]
+
+
+def test_a_rule_stored_as_plain_text_still_shows():
+    rule = loans.RuleResult.from_stored("membership", True, "12 months of membership")
+    assert rule.detail == "12 months of membership"
+
+
 def test_failed_rules_block_the_submission_until_the_manager_overrides(world):
     officer, manager = world["loan_officer"], world["manager"]
     loan_id = loans.apply(officer, application(world, member="newcomer"))

@@ -465,3 +465,14 @@ def test_importing_money_pulls_in_neither_textual_nor_peewee() -> None:
     )
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
+
+
+def test_rates_are_written_the_way_each_language_writes_them():
+    from mifin_tui.services.money import format_percent
+
+    assert format_percent(2400, "fr") == "24,00 %"
+    assert format_percent(2400, "en") == "24.00%"
+    assert format_percent(3505, "fr", decimals=1) == "35,0 %"
+    assert format_percent(-125, "en") == "-1.25%"
+    with pytest.raises(ValueError):
+        format_percent(100, "de")

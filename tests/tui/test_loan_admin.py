@@ -100,8 +100,8 @@ async def test_a_product_is_refused_above_the_usury_rate_then_saved(admin):
         await pilot.pause()
         assert isinstance(app.screen, ProductFormScreen)
         refusal = errors(app)["rate_max_bp"]
-        assert "TEG reaches" in refusal and "usury rate of 24,00 %" in refusal
-        assert "for 50 000 FCFA over 12 instalments at 22,00 %" in refusal
+        assert "TEG reaches" in refusal and "usury rate of 24.00%" in refusal
+        assert "for 50,000 FCFA over 12 instalments at 22.00%" in refusal
         assert LoanProduct.select().count() == 0
         field = app.screen.query_one("#fee_value")
         field.focus()

@@ -12,11 +12,13 @@ from __future__ import annotations
 import pytest
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, OptionList, Select
+from textual.widgets._footer import FooterKey
 
 from mifin_tui import menu
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import User
 from tests.tui.conftest import SIZE, login
+from tests.tui.test_counter import counter  # noqa: F401 - the fixture
 
 # What must never be squashed to zero cells where it is displayed.
 _MUST_SHOW = (Input, Select, DataTable, OptionList)
@@ -47,11 +49,15 @@ def _misfits(app: MifinApp) -> list[str]:
     for footer in screen.query(Footer):
         if footer.region.height > 1:
             problems.append(f"the footer takes {footer.region.height} lines")
-        # Nobody scrolls a footer: a key drawn past its right edge is a key not shown.
-        for key in footer.children:
-            if key.display and key.region.right > footer.region.right:
-                problems.append(f"the footer cuts {getattr(key, 'key_display', '') or key!r}"
-                                f" ({getattr(key, 'description', '')})")
+        # Nobody scrolls a footer: a key drawn past its right edge, or under the command
+        # palette's key docked at the right, is a key not shown.
+        keys = [k for k in footer.query(FooterKey) if k.display]
+        palette = [k for k in keys if k.has_class("-command-palette")]
+        edge = min([footer.region.right] + [k.region.x for k in palette])
+        for key in keys:
+            if key not in palette and key.region.right > edge:
+                problems.append(f"the footer cuts {key.key_display or key!r}"
+                                f" ({key.description})")
     return problems
 
 
@@ -111,3 +117,37 @@ async def test_the_member_card_of_a_member_fits_with_the_managers_keys(demo_db, 
         await pilot.pause()
         assert app.screen.card is not None
         assert not _misfits(app)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_the_loan_screens_fit_with_a_loan_loaded(counter, language):  # noqa: F811
+    """The loan application and the gérant's decisions show their most keys with a loan
+    loaded: every key of their footers is drawn whole at 80 columns."""
+    from tests.tui.test_loan_life import approved_demo_loan, users_of
+
+    loan_id = approved_demo_loan(counter, "Taxi-moto", "Taxi-moto", "Moto vue",
+                                 approve=False)
+    User.update(language=language).execute()
+    problems = []
+    for username, entry in (("agent", "loan_application"), ("gerant", "loan_decisions")):
+        app = MifinApp()
+        async with app.run_test(size=SIZE) as pilot:
+            await login(pilot, *users_of(counter, username))
+            await app.open_entry(entry)
+            await pilot.pause()
+            if entry == "loan_application":
+                app.screen.loan_id = loan_id
+                app.screen.show_loan()
+            else:
+                assert app.screen.rows
+                # the State column holds the longest state of the language whole
+                from mifin_tui.services.loans import STATES, state_label
+
+                column = app.screen.query_one("#loans", DataTable).ordered_columns[-1]
+                longest = max(STATES, key=lambda st: len(state_label(st)))
+                if column.get_render_width(app.screen.query_one("#loans", DataTable)) \
+                        < len(state_label(longest)) + 2:
+                    problems.append(f"the State column cuts {state_label(longest)!r}")
+            await pilot.pause()
+            problems += [f"{entry} ({language}): {p}" for p in _misfits(app)]
+    assert not problems, "\n".join(problems)
