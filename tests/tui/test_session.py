@@ -24,18 +24,20 @@ async def test_each_role_sees_its_own_menu(admin, make_user):
     expected = {
         "admin": (ADMIN_PASSWORD, ["audit_log", "users", "tills", "loan_products",
                                    "savings_products", "logout"],
-                  ["holidays", "member_import", "printer_settings", "password", "language"]),
+                  ["loan_board", "holidays", "member_import", "printer_settings", "password",
+                   "language"]),
         "mbuyi": (PASSWORD, ["deposit", "withdrawal", "account_transfer", "statement",
                              "passbook", "account_lookup", "member_card", "adhesion",
                              "open_till", "close_till", "vault_transfer", "cash_journal",
                              "loan_disburse", "repayment", "logout"],
-                  ["account_open", "account_close", "holds", "groups", "reprint",
-                   "till_differences", "loan_simulator", "repayment_reversal", "loan_card",
-                   "printer_settings", "password", "language"]),
+                  ["account_open", "account_close", "holds", "member_list", "groups",
+                   "reprint", "till_differences", "loan_simulator", "repayment_reversal",
+                   "loan_card", "arrears_list", "recovery", "printer_settings", "password",
+                   "language"]),
         "kalala": (PASSWORD, ["statement", "account_lookup", "member_card", "cash_journal",
                               "journal", "reports", "audit_log", "verify", "logout"],
-                   ["groups", "till_differences", "loan_card", "printer_settings", "password",
-                    "language"]),
+                   ["member_list", "groups", "till_differences", "loan_card", "arrears_list",
+                    "dashboard", "printer_settings", "password", "language"]),
     }
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
