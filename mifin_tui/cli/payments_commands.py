@@ -70,8 +70,10 @@ def add_parser(imports) -> None:
     i = imports.add_parser("payments", help=_("import a mobile-money or bank statement (CSV)"),
                            description=_("Import a mobile-money or bank statement: match "
                                          "each payment and post it."),
-                           epilog=payments_epilog(),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    # Built when the help is shown (the columns need the store's modules): every start of
+    # the interface builds this parser, and the login screen must not wait for them.
+    i.epilog_factory = payments_epilog
     i.add_argument("file", metavar="FILE.csv")
     i.add_argument("--channel", required=True, choices=("mobile-money", "bank"))
     i.add_argument("--dry-run", action="store_true",
