@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from mifin_tui.db import database
+from mifin_tui.db.bulk import insert_rows
 from mifin_tui.db.connection import autoincrement_top as _autoincrement_top
 from mifin_tui.db.models import AuditLog
 from mifin_tui.i18n import _
@@ -62,28 +63,54 @@ def record(
     after: Mapping[str, Any] | None = None,
     business_date: date | None = None,
     username: str | None = None,
-) -> AuditLog:
+) -> None:
     """Append one audit row; call inside the operation's write transaction."""
+    record_many(actor, [Record(action, entity, entity_id, before, after)],
+                business_date=business_date, username=username)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row of `record_many`: what `record` takes besides the actor."""
+
+    action: str
+    entity: str = ""
+    entity_id: object = ""
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+
+
+def record_many(actor: Context | None, records: Sequence[Record], *,
+                business_date: date | None = None, username: str | None = None) -> int:
+    """Append these audit rows in order, chained as `record` called once per row would
+    chain them, in one multi-row insert (a closing audits thousands of postings); inside
+    the operation's write transaction. Returns the number of rows."""
     if not database.in_transaction():
         raise RuntimeError("audit.record must run inside the operation's transaction")
+    if not records:
+        return 0
     last = AuditLog.select(AuditLog.hash).order_by(AuditLog.seq.desc()).limit(1).first()
+    prev = last.hash if last else GENESIS
     if business_date is None and actor is not None:
         business_date = _open_day(actor.branch_id)
-    fields: dict[str, Any] = {
-        "at": clock.now().isoformat(timespec="microseconds"),
-        "business_date": business_date.isoformat() if business_date else None,
-        "user_id": actor.user_id if actor else None,
-        "username": actor.username if actor else (username or SYSTEM_USERNAME),
-        "branch_code": actor.branch_code if actor else "",
-        "action": action,
-        "entity": entity,
-        "entity_id": str(entity_id),
-        "before": _to_json(before),
-        "after": _to_json(after),
-        "prev_hash": last.hash if last else GENESIS,
-    }
-    fields["hash"] = row_hash(fields)
-    return AuditLog.create(**fields)
+    rows = []
+    for r in records:
+        fields: dict[str, Any] = {
+            "at": clock.now().isoformat(timespec="microseconds"),
+            "business_date": business_date.isoformat() if business_date else None,
+            "user_id": actor.user_id if actor else None,
+            "username": actor.username if actor else (username or SYSTEM_USERNAME),
+            "branch_code": actor.branch_code if actor else "",
+            "action": r.action,
+            "entity": r.entity,
+            "entity_id": str(r.entity_id),
+            "before": _to_json(r.before),
+            "after": _to_json(r.after),
+            "prev_hash": prev,
+        }
+        fields["hash"] = prev = row_hash(fields)
+        rows.append(fields)
+    return insert_rows(AuditLog, rows)
 
 
 def _open_day(branch_id: int) -> date | None:

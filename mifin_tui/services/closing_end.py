@@ -145,7 +145,7 @@ def _backup(r: StepRun) -> None:
         # A copy left by a closing killed mid-backup is redone; the name appears only
         # once the copy is whole and verified.
         partial.unlink(missing_ok=True)
-        backup.backup_to(partial)
+        backup.backup_to(partial, settings.get("closing_backup_check"))
         _fault("backup", r.batches_done + 1, "copied")
         os.replace(partial, target)
     except (OSError, sqlite3.Error, MifinError) as exc:

@@ -27,6 +27,7 @@ Accounting choices (what a COOPEC auditor expects under the BCC / BCEAO profiles
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mifin_tui.db import database, write_transaction
+from mifin_tui.db.bulk import insert_rows
 from mifin_tui.db.connection import autoincrement_top
 from mifin_tui.db.models import ClosingRun, Loan, LoanClassification, LoanPenalty
 from mifin_tui.i18n import _
@@ -242,9 +244,12 @@ def _write(ctx: Context, debits: Sequence[_Debit], day: date, cache: _Cache) -> 
     posted = ledger.post_many(ctx, [ledger.Posting("loan_repayment", d.label, d.lines, "BR")
                                     for d in debits])
     if any(p.voucher_number is None for p in posted):
-        raise MifinError("voucher number missing")
-    holders = {m.id: members.display_name(m) for m in Member.select().where(
-        Member.id.in_(sorted({d.member_id for d in debits})))}
+        raise RuntimeError("a BR posting came back without its voucher number")
+    # the name columns only, as plain rows: a batch names thousands of holders
+    holders = {m.id: members.display_name(m) for m in Member.select(
+        Member.id, Member.kind, Member.legal_name, Member.surname, Member.postname,
+        Member.first_name).where(Member.id.in_(sorted({d.member_id for d in debits})))
+        .namedtuples()}
     vouchers, reps, allocs, updates = [], [], [], []
     first = _next_id("repayment")
     for k, (d, p) in enumerate(zip(debits, posted, strict=True)):
@@ -272,9 +277,9 @@ def _write(ctx: Context, debits: Sequence[_Debit], day: date, cache: _Cache) -> 
             allocs.append({"repayment": first + k, "installment": inst,
                            "principal": line.principal, "interest": line.interest,
                            "fees": line.fees, "penalties": line.penalties})
-    ledger.insert_rows(Voucher, vouchers)
-    ledger.insert_rows(Repayment, reps)
-    ledger.insert_rows(RepaymentAllocation, allocs)
+    insert_rows(Voucher, vouchers)
+    insert_rows(Repayment, reps)
+    insert_rows(RepaymentAllocation, allocs)
     database.cursor().executemany(
         'UPDATE "loan_installment" SET "principal_paid" = "principal_paid" + ?, '
         '"interest_paid" = "interest_paid" + ?, "fees_paid" = "fees_paid" + ?, '
@@ -323,21 +328,23 @@ def debit_loans(ctx: Context, loan_ids: Sequence[int], day: date, cache: _Cache 
     out: dict[int, tuple[int, int]] = {}
     pending: list[_Debit] = []
 
-    def flush() -> None:
-        if not pending:
-            return
-        batch = list(pending)
-        pending.clear()
+    def write(batch: list[_Debit]) -> None:
+        """Write a batch; with `failed`, a refused batch is retried loan by loan."""
         if failed is None:
             _write(ctx, batch, day, cache)
         else:
             try:
-                with write_transaction():  # a savepoint: a refused batch leaves nothing
+                if batch[-1].moves_state:
+                    with write_transaction():  # a savepoint: its state moves may refuse
+                        _write(ctx, batch, day, cache)
+                else:
+                    # No savepoint (on a big book, one costs five times the batch's
+                    # inserts): without a state move only `ledger.post_many` refuses,
+                    # and it refuses before it writes anything.
                     _write(ctx, batch, day, cache)
             except MifinError:
                 # one by one, each in its savepoint, from the books as they are then
                 for d in batch:
-                    out.pop(d.loan_id, None)
                     try:
                         with write_transaction():
                             got = debit_loans(ctx, [d.loan_id], day, cache)
@@ -348,6 +355,18 @@ def debit_loans(ctx: Context, loan_ids: Sequence[int], day: date, cache: _Cache 
                 return
         for d in batch:
             out[d.loan_id] = (d.taken, d.arrears)
+
+    def flush() -> None:
+        if not pending:
+            return
+        batch = list(pending)
+        pending.clear()
+        # a debit that moves its loan's state comes last: written on its own, so that a
+        # refusal of its move leaves the others written
+        moving = [batch.pop()] if batch[-1].moves_state and failed is not None else []
+        for part in (batch, moving):
+            if part:
+                write(part)
 
     for row in rows:
         if row[0] in done_today:
@@ -512,7 +531,9 @@ def charge_batch(loan_ids: Sequence[int], after: date, through: date, day: date
             'SELECT "loan_id", "id", "no", "due_date", "principal_due", "interest_due", '
             '"fees_due", "penalties_due", "principal_paid", "interest_paid", "fees_paid", '
             f'"penalties_paid" FROM "loan_installment" WHERE "loan_id" IN ({marks}) '
-            'ORDER BY "loan_id", "no"', tuple(loan_ids)).fetchall():
+            # penalties run on instalments due before `through` only (penalty_for_days)
+            'AND "due_date" < ? ORDER BY "loan_id", "no"',
+            (*loan_ids, through.isoformat())).fetchall():
         by_loan[row[0]].append(row)
     out: dict[int, dict[int, int]] = {}
     inserts, updates = [], []
@@ -530,7 +551,7 @@ def charge_batch(loan_ids: Sequence[int], after: date, through: date, day: date
                             "business_date": day, "days": line.days, "amount": line.amount})
             updates.append((line.amount, ids[line.no]))
     if inserts:
-        LoanPenalty.insert_many(inserts).execute()
+        insert_rows(LoanPenalty, inserts)
         database.cursor().executemany(
             'UPDATE "loan_installment" SET "penalties_due" = "penalties_due" + ? '
             'WHERE "id" = ?', updates)
@@ -540,7 +561,13 @@ def charge_batch(loan_ids: Sequence[int], after: date, through: date, day: date
 def _as_date(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
-    return date.fromisoformat(str(value)[:10])
+    return _parse_date(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date(text: str) -> date:
+    # a closing reads the due dates of a million instalments: a few hundred distinct ones
+    return date.fromisoformat(str(text)[:10])
 
 
 def penalty_step(r: StepRun) -> None:
@@ -613,8 +640,10 @@ def accrue_interest(ctx: Context, loan_ids: Sequence[int], day: date) -> dict[st
         'l."disbursed_on") FROM "loan_installment" i JOIN "loan" l ON l."id" = i."loan_id" '
         'JOIN "loan_product" p ON p."id" = l."product_id" '
         f'WHERE i."loan_id" IN ({marks}) AND i."interest_accrued" < i."interest_due" '
-        'AND i."interest_paid" < i."interest_due" ORDER BY i."id"',
-        tuple(loan_ids)).fetchall()
+        'AND i."interest_paid" < i."interest_due" '
+        # accrued at its due date: the later instalments have nothing yet (most rows)
+        'AND (i."due_date" <= ? OR p."accrual" = \'daily\') ORDER BY i."id"',
+        (*loan_ids, day.isoformat())).fetchall()
     by_pair: dict[tuple[str, str, str], int] = defaultdict(int)
     updates = []
     for (inst_id, cur, accrual, gl_income, gl_recv, due, accrued, paid, due_on,
@@ -736,7 +765,7 @@ def age_loans(ctx: Context, day: date, cursor: int, limit: int, *, month_end: bo
             'UPDATE "loan" SET "days_past_due" = ?, "classification" = ?, "provision" = ? '
             'WHERE "id" = ?', updates)
     if history:
-        LoanClassification.insert_many(history).on_conflict_replace().execute()
+        insert_rows(LoanClassification, history, replace=True)
     if moves:
         _move_all(ctx, day, moves, {r[0]: r[3] for r in rows})
     for cur, delta in sorted(changes.items()):
@@ -770,7 +799,7 @@ def _move_all(ctx: Context, day: date, moves: Sequence[tuple[int, str, str]],
             frm = "active"
         events.append({"loan": loan_id, "from_state": frm, "to_state": to,
                        "user": ctx.user_id, "at": now, "business_date": day, "note": note})
-    LoanEvent.insert_many(events).execute()
+    insert_rows(LoanEvent, events)
 
 
 def _book_provision(ctx: Context, cur: str, delta: int, day: date) -> None:

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from peewee import Model, chunked
+from peewee import chunked
 
 from mifin_tui.db import database, write_transaction
+from mifin_tui.db.bulk import insert_rows
 from mifin_tui.db.connection import autoincrement_top
 from mifin_tui.db.models import (
     Account,
@@ -212,36 +213,14 @@ def _next_id(table: str) -> int:
     return max(top, last) + 1
 
 
-def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
-    """`model.insert_many(rows)` in one `executemany`: the same values (each field's
-    `db_value`, the model's defaults for the fields a row leaves out) without peewee
-    building the SQL of every row, which costs more than the insert on a large batch.
-    Every row names the same fields."""
-    if not rows:
-        return
-    fields = model._meta.fields
-    given = list(rows[0])
-    defaults = [(f, f.default) for name, f in fields.items()
-                if name not in rows[0] and f.default is not None]
-    cols = [fields[name] for name in given] + [f for f, _d in defaults]
-    sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
-        model._meta.table_name, ", ".join(f'"{f.column_name}"' for f in cols),
-        ", ".join("?" * len(cols)))
-    params = []
-    for row in rows:
-        values = [fields[name].db_value(row[name]) for name in given]
-        values += [f.db_value(d() if callable(d) else d) for f, d in defaults]
-        params.append(tuple(values))
-    database.cursor().executemany(sql, params)
-
-
 def post_many(ctx: Context, postings: Sequence[Posting]) -> list[Posted]:
     """`post` for many transactions at once, in order: exactly the rows `post` called
     once per posting writes (the same ids, voucher numbers, entries with their running
     balances, seals and chained audit rows), written with a few multi-row statements
     instead of a dozen per transaction, so that a closing posting thousands of automatic
-    debits stays fast. Every check runs before anything is written; inside the caller's
-    write transaction."""
+    debits stays fast. Every check runs before anything is written (a refusal leaves the
+    transaction as it was, without a savepoint: the closing's batch debit relies on it);
+    inside the caller's write transaction."""
     if not database.in_transaction():
         raise RuntimeError("ledger.post_many runs inside the operation's write transaction")
     if not postings:
@@ -335,26 +314,13 @@ def post_many(ctx: Context, postings: Sequence[Posting]) -> list[Posted]:
         [(balance, acc_id) for acc_id, balance in balances.items()
          if balance != accounts[acc_id].balance])
     insert_rows(TxnSeal, [{"txn": t["id"]} for t in txns])
-    # The audit rows `post` writes, one per transaction, chained as `audit.record` does.
-    last = AuditLog.select(AuditLog.hash).order_by(AuditLog.seq.desc()).limit(1).first()
-    prev = last.hash if last else audit.GENESIS
-    rows = []
-    for p, posted in zip(postings, out, strict=True):
-        fields = {
-            "at": clock.now().isoformat(timespec="microseconds"),
-            "business_date": day.isoformat(), "user_id": ctx.user_id,
-            "username": ctx.username, "branch_code": ctx.branch_code,
-            "action": "ledger.post", "entity": "journal_transaction",
-            "entity_id": str(posted.uid), "before": audit._to_json(None),
-            "after": audit._to_json({
-                "kind": p.kind, "voucher": posted.voucher_number, "label": p.label,
-                "reverses": None, "lines": [[pl.account_number, pl.debit, pl.credit,
-                                             pl.currency] for pl in posted.lines]}),
-            "prev_hash": prev,
-        }
-        fields["hash"] = prev = audit.row_hash(fields)
-        rows.append(fields)
-    insert_rows(AuditLog, rows)
+    # The audit rows `post` writes, one per transaction.
+    audit.record_many(ctx, [audit.Record(
+        "ledger.post", "journal_transaction", posted.uid, after={
+            "kind": p.kind, "voucher": posted.voucher_number, "label": p.label,
+            "reverses": None, "lines": [[pl.account_number, pl.debit, pl.credit,
+                                         pl.currency] for pl in posted.lines]})
+        for p, posted in zip(postings, out, strict=True)], business_date=day)
     return out
 
 

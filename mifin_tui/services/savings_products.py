@@ -15,6 +15,7 @@ from typing import Any
 import peewee as pw
 
 from mifin_tui.db import write_transaction
+from mifin_tui.db.bulk import insert_rows
 from mifin_tui.db.models import Account, Institution, SavingsAccount, SavingsProduct
 from mifin_tui.i18n import N_, _
 from mifin_tui.services import audit, clock
@@ -129,19 +130,19 @@ def install_defaults(regulator: str, currencies: tuple[str, ...]) -> int:
 
 
 def adopt_accounts() -> int:
-    """Give every savings account without a product the free product of its currency."""
+    """Give every savings account without a product the free product of its currency
+    (its first active one). A branch imported with 200,000 accounts adopts them all at
+    its first closing: read as plain rows, written in one executemany. Returns how many."""
     free = {p.currency: p.id for p in SavingsProduct.select().where(
         (SavingsProduct.kind == FREE) & SavingsProduct.active).order_by(SavingsProduct.id.desc())}
     orphans = (Account.select(Account.id, Account.currency)
                .join(SavingsAccount, on=(SavingsAccount.account == Account.id),
                      join_type=pw.JOIN.LEFT_OUTER)
                .where((Account.kind == "savings") & SavingsAccount.account.is_null())
-               .tuples())
-    rows = [{"account": account_id, "product": free[currency]}
-            for account_id, currency in orphans if currency in free]
-    for start in range(0, len(rows), 500):
-        SavingsAccount.insert_many(rows[start:start + 500]).execute()
-    return len(rows)
+               .order_by(Account.id).tuples())
+    return insert_rows(SavingsAccount, [{"account": account_id, "product": free[currency]}
+                                        for account_id, currency in orphans
+                                        if currency in free])
 
 
 def ensure_defaults() -> None:

@@ -78,8 +78,11 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("closing_backup_dir", N_("Folder of the closing backups and reports "
                                              "(empty: beside the database)"), ""),
         SettingSpec("closing_backup_days", N_("Days a closing backup is kept"), 30, 1, 3650),
+        # "quick" (SQLite quick_check) or "full" (integrity_check, also every index).
+        SettingSpec("closing_backup_check", N_("Check of the closing backup: quick or full "
+                                               "(also every index, slower)"), "quick"),
         SettingSpec("closing_batch_size", N_("Rows a closing step handles per transaction"),
-                    500, 1, 100000),
+                    2000, 1, 100000),
         # What a request still waiting for approval does to the closing: "block" stops it,
         # "warn" lets it run and names the request in the report.
         SettingSpec("closing_pending_approvals", N_("Pending approvals that block the "
@@ -133,6 +136,8 @@ def _validate(spec: SettingSpec, value: Any) -> None:
         raise ValidationError({spec.key: _("Each kind of request is block or warn.")})
     if spec.key == "passbook_format" and value not in ("A5", "A6"):
         raise ValidationError({spec.key: _("Choose A5 or A6.")})
+    if spec.key == "closing_backup_check" and value not in ("quick", "full"):
+        raise ValidationError({spec.key: _("Choose quick or full.")})
 
 
 def put(key: str, value: Any) -> None:
