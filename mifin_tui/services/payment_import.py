@@ -49,7 +49,7 @@ from mifin_tui.services import report_table as rt
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import MifinError, NotFound, ValidationError
 from mifin_tui.services.member_import import read_table
-from mifin_tui.services.money import AmountError, format_amount, get_currency, parse_amount
+from mifin_tui.services.money import format_amount, get_currency, positive_amount
 from mifin_tui.services.permissions import requires
 
 CHANNELS = ("mobile_money", "bank")
@@ -201,7 +201,7 @@ def parse(path: str | Path, today: date) -> tuple[list[Line], ImportReport]:
         currency = (raw.get("currency") or default_currency).upper()
         try:
             get_currency(currency)
-        except (KeyError, ValueError, AmountError):
+        except (KeyError, ValueError):  # AmountError and UnknownCurrency are ValueErrors
             errors["currency"] = _("Unknown currency {code}.").format(code=currency)
         value_date = today
         try:
@@ -213,11 +213,9 @@ def parse(path: str | Path, today: date) -> tuple[list[Line], ImportReport]:
         amount = 0
         if "currency" not in errors:
             try:
-                amount = parse_amount(raw["amount"], currency)
-                if amount <= 0:
-                    errors["amount"] = _("Enter an amount greater than zero.")
-            except AmountError as exc:
-                errors["amount"] = str(exc)
+                amount = positive_amount(raw["amount"], currency)
+            except ValidationError as exc:
+                errors.update(exc.errors)
         ref = _reference(raw["reference"])
         if not ref:
             errors["reference"] = _("Enter the operator's reference of the payment.")
