@@ -199,13 +199,8 @@ class RepaymentScreen(FormMixin, MifinScreen):
         if self.loan_id is None or self.due is None:
             self.show_errors({"loan": _("Find the loan first.")})
             return
-        field = self.query_one("#amount", MoneyInput)
-        field.check()
-        amount = field.amount
+        amount = self.read_amount()
         if amount is None:
-            if not field.error_message:
-                self.show_errors({"amount": _("Enter an amount greater than zero.")})
-            field.focus()
             return
         party = (self.query_one("#party_name", TextField).value.strip()
                  or repayments.holder(self.loan_id))
