@@ -13,9 +13,8 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from mifin_tui.i18n import N_, _
-from mifin_tui.printing import PrintOutcome
 from mifin_tui.screens.file_import import FileImportScreen
-from mifin_tui.screens.print_jobs import run_print_jobs
+from mifin_tui.screens.print_jobs import print_report
 from mifin_tui.services import payment_import
 from mifin_tui.services.payment_import import ImportReport
 from mifin_tui.widgets import FieldError, FormSelect
@@ -67,21 +66,9 @@ class PaymentImportScreen(FileImportScreen):
         report = self.report
         if report is None or not report.ok:
             return
-        table = payment_import.summary_table(self.ctx, report)
-
-        def job() -> PrintOutcome:
-            from mifin_tui import config, printing
-
-            try:
-                return printing.print_report(table)
-            except config.ConfigError as exc:
-                return PrintOutcome(False, _(
-                    "Not printed: the printer settings of this workstation are wrong "
-                    "({error}). Fix them in Printer settings.").format(error=exc))
-
-        run_print_jobs(self.app, [job], "print payment-import",
-                       on_done=lambda outcome: self.notify(
-                           outcome.message, severity="information" if outcome.ok else "error"))
+        print_report(self.app, payment_import.summary_table(self.ctx, report),
+                     on_done=lambda outcome: self.notify(
+                         outcome.message, severity="information" if outcome.ok else "error"))
 
     def action_unmatched(self) -> None:
         from mifin_tui.screens.payment_matching import PaymentMatchingScreen
