@@ -61,12 +61,8 @@ class AccountTransferScreen(SavingsFormScreen):
         except MifinError as exc:
             self.show_errors({"to_account": str(exc)})
             return
-        field = self.query_one("#amount", MoneyInput)
-        field.check()
-        amount = field.amount
+        amount = self.read_amount(focus=False)
         if amount is None:
-            if not field.error_message:
-                self.show_errors({"amount": _("Enter an amount greater than zero.")})
             return
         purpose = self.query_one("#purpose", TextField).value.strip()
         lines = [_("From {number} ({holder})").format(number=src.number, holder=src.holder),

@@ -147,6 +147,21 @@ class FormMixin:
             self.show_form_error(str(exc))
         return False, None
 
+    def read_amount(self, name: str = "amount", *, focus: bool = True) -> int | None:
+        """The amount in the MoneyInput of field `name`, read again from its text; None
+        when there is none: its own message shows, or "greater than zero", and (`focus`)
+        the cursor goes back to it."""
+        from mifin_tui.widgets import MoneyInput
+
+        field = self.query_one(f"#{self.field_id(name)}", MoneyInput)  # type: ignore[attr-defined]
+        field.check()
+        if field.amount is None:
+            if not field.error_message:
+                self.show_errors({name: _("Enter an amount greater than zero.")})
+            if focus:
+                field.focus()
+        return field.amount
+
     def show_form_error(self, message: str) -> None:
         label = self._error_label("form")
         if label is not None:

@@ -57,13 +57,8 @@ class DepositScreen(SavingsFormScreen):
                 self.show_errors({"account": _("Choose the account first.")})
                 return
         acc = self.account
-        field = self.query_one("#amount", MoneyInput)
-        field.check()
-        amount = field.amount
+        amount = self.read_amount()
         if amount is None:
-            if not field.error_message:
-                self.show_errors({"amount": _("Enter an amount greater than zero.")})
-            field.focus()
             return
         party = self.query_one("#party_name", TextField).value.strip() or acc.holder
         party_id = self.query_one("#party_id", TextField).value.strip()

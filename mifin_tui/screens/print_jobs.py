@@ -13,6 +13,7 @@ that started it) does not lose the message.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.worker import Worker
@@ -21,6 +22,9 @@ from mifin_tui import config, printing
 from mifin_tui.i18n import _
 from mifin_tui.printing import PrintOutcome
 from mifin_tui.services.documents import CashJournalDoc, VoucherDoc
+
+if TYPE_CHECKING:
+    from mifin_tui.services.report_table import ReportTable
 
 OnDone = Callable[[PrintOutcome], None]
 
@@ -55,6 +59,22 @@ def run_print_jobs(app: App, jobs: Sequence[Callable[[], PrintOutcome]], name: s
 
     return app.run_worker(run, thread=True, group=PRINT_GROUP, name=name,
                           exit_on_error=False)
+
+
+def print_report(app: App, table: ReportTable, *, on_done: OnDone | None = None
+                 ) -> Worker[list[PrintOutcome]]:
+    """Print a report (A4) on this workstation's printer, in the background."""
+    def job() -> PrintOutcome:
+        try:
+            return printing.print_report(table)
+        except config.ConfigError as exc:
+            return PrintOutcome(False, _(
+                "Not printed: the printer settings of this workstation are wrong "
+                "({error}). Fix them in Printer settings.").format(error=exc))
+        except Exception as exc:  # a PDF or font problem: say it, keep the screen
+            return PrintOutcome(False, _("Not printed ({error}).").format(error=exc))
+
+    return run_print_jobs(app, [job], f"print {table.name}", on_done)
 
 
 def _voucher_job(doc: VoucherDoc, ws: config.Workstation | None) -> Callable[[], PrintOutcome]:

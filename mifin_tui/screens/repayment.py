@@ -15,10 +15,8 @@ from textual.widgets import Select, Static
 
 from mifin_tui.i18n import N_, _, current_language
 from mifin_tui.screens.base import FormMixin, MifinScreen
-from mifin_tui.screens.dialogs import ConfirmDialog
-from mifin_tui.screens.print_jobs import print_voucher
+from mifin_tui.screens.loan_counter import confirm, post_voucher
 from mifin_tui.services import members, repayments
-from mifin_tui.services.errors import MifinError, ValidationError
 from mifin_tui.services.repayments import Due, RepaymentPreview
 from mifin_tui.services.words import amount_in_words
 from mifin_tui.widgets import FieldError, FormSelect, MemberPicker, MoneyInput, TextField
@@ -201,13 +199,8 @@ class RepaymentScreen(FormMixin, MifinScreen):
         if self.loan_id is None or self.due is None:
             self.show_errors({"loan": _("Find the loan first.")})
             return
-        field = self.query_one("#amount", MoneyInput)
-        field.check()
-        amount = field.amount
+        amount = self.read_amount()
         if amount is None:
-            if not field.error_message:
-                self.show_errors({"amount": _("Enter an amount greater than zero.")})
-            field.focus()
             return
         party = (self.query_one("#party_name", TextField).value.strip()
                  or repayments.holder(self.loan_id))
@@ -220,25 +213,14 @@ class RepaymentScreen(FormMixin, MifinScreen):
                                    payoff=payoff)
         if not ok:
             return
-        self.app.push_screen(
-            ConfirmDialog(_("Repayment of loan {number}").format(number=pv.number),
-                          preview_lines(pv),
-                          hint=_("F2 or Enter posts it and prints the BR; Escape goes back, "
-                                 "nothing is posted.")),
-            callback=lambda yes: self._repay(amount, party, payoff, kw) if yes else None)
+        confirm(self, _("Repayment of loan {number}").format(number=pv.number),
+                preview_lines(pv), lambda: self._repay(amount, party, payoff, kw))
 
     def _repay(self, amount: int, party: str, payoff: bool, kw: dict) -> None:
-        try:
-            receipt = repayments.repay(self.ctx, self.loan_id, amount, party_name=party,
-                                       payoff=payoff, **kw)
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
+        receipt = post_voucher(self, repayments.repay, self.ctx, self.loan_id, amount,
+                               party_name=party, payoff=payoff, **kw)
+        if receipt is None:
             return
-        except MifinError as exc:
-            self.show_form_error(str(exc))
-            return
-        print_voucher(self.app, receipt.doc)
-        self.query_one("#amount", MoneyInput).value = ""
         self.query_one("#reference", TextField).value = ""
         self.show_due()
         self.query_one("#repay-result", Static).update(

@@ -12,11 +12,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from mifin_tui.i18n import N_, _
-from mifin_tui.screens.base import FormMixin, MifinScreen
-from mifin_tui.screens.dialogs import ConfirmDialog
+from mifin_tui.screens.loan_counter import LoanForm, confirm
 from mifin_tui.services import auth, repayments
 from mifin_tui.services.context import Context
-from mifin_tui.services.errors import MifinError, ValidationError
+from mifin_tui.services.errors import MifinError
 from mifin_tui.services.repayments import RepaymentLine
 from mifin_tui.widgets import FieldError, TextField
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date
@@ -25,13 +24,13 @@ CHANNELS = {"cash": N_("Cash"), "savings": N_("Savings"), "mobile_money": N_("Mo
             "bank": N_("Bank"), "auto_debit": N_("Automatic debit")}
 
 
-class RepaymentReversalScreen(FormMixin, MifinScreen):
+class RepaymentReversalScreen(LoanForm):
     TITLE_MSGID = N_("Reverse a repayment")
     BINDINGS = [Binding("f2", "submit", N_("Reverse"), id="reversal.submit")]
+    AFTER_FIND = "#repayments"
 
     def __init__(self, ctx: Context, loan_id: int | None = None, **kwargs) -> None:
-        super().__init__(ctx, **kwargs)
-        self.loan_id = loan_id
+        super().__init__(ctx, loan_id, **kwargs)
         self.lines: list[RepaymentLine] = []
 
     def compose_body(self) -> ComposeResult:
@@ -75,21 +74,12 @@ class RepaymentReversalScreen(FormMixin, MifinScreen):
                           Text(fmt_amount(r.amount, r.currency), justify="right"),
                           Text(fmt_date(r.reversed_on) if r.reversed_on else ""))
 
-    async def field_entered(self, field) -> None:
-        if getattr(field, "id", None) == "loan":
-            self.clear_errors()
-            ok, loan_id = self.call_service(repayments.find_loan, self.ctx,
-                                            self.query_one("#loan", TextField).value)
-            if not ok:
-                return
-            self.loan_id = loan_id
-            self.reload()
-            if not self.lines:
-                self.show_errors({"repayment": _("No repayment on this loan.")})
-                return
-            self.query_one("#repayments").focus()
-            return
-        await super().field_entered(field)
+    def show(self) -> bool:
+        self.reload()
+        if not self.lines:
+            self.show_errors({"repayment": _("No repayment on this loan.")})
+            return False
+        return True
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.query_one("#reason").focus()
@@ -124,19 +114,14 @@ class RepaymentReversalScreen(FormMixin, MifinScreen):
             number=line.voucher_number, day=fmt_date(line.business_date),
             amount=fmt_amount(line.amount, line.currency)),
             _("Reason: {reason}").format(reason=reason.strip())]
-        self.app.push_screen(
-            ConfirmDialog(_("Reverse this repayment?"), lines,
-                          hint=_("F2 or Enter reverses it; Escape goes back.")),
-            callback=lambda yes: self._reverse(line, reason, approver) if yes else None)
+        confirm(self, _("Reverse this repayment?"), lines,
+                lambda: self._reverse(line, reason, approver),
+                hint=_("F2 or Enter reverses it; Escape goes back."))
 
     def _reverse(self, line: RepaymentLine, reason: str, approver: Context | None) -> None:
-        try:
-            out = repayments.reverse(self.ctx, line.id, reason, approver=approver)
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
-            return
-        except MifinError as exc:
-            self.show_form_error(str(exc))
+        ok, out = self.call_service(repayments.reverse, self.ctx, line.id, reason,
+                                    approver=approver)
+        if not ok:
             return
         self.reload()
         self.query_one("#reason", TextField).value = ""

@@ -17,9 +17,8 @@ from textual.worker import Worker, WorkerState
 
 from mifin_tui import db
 from mifin_tui.i18n import N_, _
-from mifin_tui.printing import PrintOutcome
 from mifin_tui.screens.base import FormMixin, MifinScreen
-from mifin_tui.screens.print_jobs import run_print_jobs
+from mifin_tui.screens.print_jobs import print_report
 from mifin_tui.services import institution, regulators, report_registry
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import MifinError, ValidationError
@@ -236,21 +235,7 @@ class ReportsScreen(FormMixin, MifinScreen):
         if table is None:
             return
         self._result(_("Printing {title}...").format(title=table.title))
-
-        def job() -> PrintOutcome:
-            from mifin_tui import config, printing
-
-            try:
-                return printing.print_report(table)
-            except config.ConfigError as exc:
-                return PrintOutcome(False, _(
-                    "Not printed: the printer settings of this workstation are wrong "
-                    "({error}). Fix them in Printer settings.").format(error=exc))
-            except Exception as exc:  # a PDF or font problem: say it, keep the screen
-                return PrintOutcome(False, _("Not printed ({error}).").format(error=exc))
-
-        run_print_jobs(self.app, [job], f"print {table.name}",
-                       on_done=lambda outcome: self._result(outcome.message))
+        print_report(self.app, table, on_done=lambda outcome: self._result(outcome.message))
 
     def action_export(self, fmt: str) -> None:
         table = self.table

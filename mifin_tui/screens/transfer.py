@@ -139,13 +139,8 @@ class VaultTransferScreen(FormMixin, MifinScreen):
         if self.app.screen is not self:
             return  # a confirmation is already open (an Enter typed twice)
         self.clear_errors()
-        field = self.query_one("#amount", MoneyInput)
-        field.check()
-        amount = field.amount
+        amount = self.read_amount()
         if amount is None:
-            if not field.error_message:
-                self.show_errors({"amount": _("Enter an amount greater than zero.")})
-            field.focus()
             return
         cur, direction = self.currency, self.direction
         reason = self.query_one("#reason", TextField).value.strip()

@@ -89,13 +89,8 @@ class WithdrawalScreen(SavingsFormScreen):
             self.show_errors({"account": _("Choose the account first.")})
             return
         acc = self.account
-        field = self.query_one("#amount", MoneyInput)
-        field.check()
-        amount = field.amount
+        amount = self.read_amount()
         if amount is None:
-            if not field.error_message:
-                self.show_errors({"amount": _("Enter an amount greater than zero.")})
-            field.focus()
             return
         purpose = self.query_one("#purpose", TextField).value.strip()
         if not purpose:

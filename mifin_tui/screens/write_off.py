@@ -13,12 +13,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from mifin_tui.i18n import N_, _, current_language
-from mifin_tui.screens.base import FormMixin, MifinScreen
-from mifin_tui.screens.dialogs import ConfirmDialog
-from mifin_tui.screens.print_jobs import print_voucher
-from mifin_tui.services import repayments, write_off
-from mifin_tui.services.context import Context
-from mifin_tui.services.errors import MifinError, ValidationError
+from mifin_tui.screens.loan_counter import LoanForm, confirm, post_voucher
+from mifin_tui.services import write_off
 from mifin_tui.services.words import amount_in_words
 from mifin_tui.services.write_off import WriteOffPreview
 from mifin_tui.widgets import FieldError, MoneyInput, TextField
@@ -38,36 +34,12 @@ def preview_lines(p: WriteOffPreview) -> list[str]:
     ]
 
 
-class _LoanForm(FormMixin, MifinScreen):
-    AUTO_FOCUS = "#loan"
-
-    def __init__(self, ctx: Context, loan_id: int | None = None) -> None:
-        super().__init__(ctx)
-        self.loan_id = loan_id
-
-    def find(self) -> bool:
-        self.clear_errors()
-        ok, loan_id = self.call_service(repayments.find_loan, self.ctx,
-                                        self.query_one("#loan", TextField).value)
-        if ok:
-            self.loan_id = loan_id
-        return ok
-
-    def show(self) -> bool:
-        raise NotImplementedError
-
-    async def field_entered(self, field) -> None:
-        if getattr(field, "id", None) == "loan":
-            if self.find() and self.show():
-                self.focus_next()
-            return
-        await super().field_entered(field)
-
+class _WriteOffForm(LoanForm):
     def say(self, text: str) -> None:
         self.query_one("#wo-info", Static).update(text)
 
 
-class WriteOffScreen(_LoanForm):
+class WriteOffScreen(_WriteOffForm):
     TITLE_MSGID = N_("Write off a loan")
     BINDINGS = [Binding("f2", "submit", N_("Write off"), id="wo.submit")]
 
@@ -98,12 +70,9 @@ class WriteOffScreen(_LoanForm):
         if not reason.strip():
             self.show_errors({"reason": _("Give the reason for the write-off.")})
             return
-        self.app.push_screen(
-            ConfirmDialog(_("Write-off of loan {number}").format(number=p.number),
-                          preview_lines(p),
-                          hint=_("F2 or Enter posts it; Escape goes back, nothing is "
-                                 "posted.")),
-            callback=lambda yes: self._post(reason) if yes else None)
+        confirm(self, _("Write-off of loan {number}").format(number=p.number),
+                preview_lines(p), lambda: self._post(reason),
+                hint=_("F2 or Enter posts it; Escape goes back, nothing is posted."))
 
     def _post(self, reason: str) -> None:
         ok, res = self.call_service(write_off.write_off, self.ctx, self.loan_id, reason)
@@ -112,7 +81,7 @@ class WriteOffScreen(_LoanForm):
                 number=res.preview.number, voucher=res.voucher_number))
 
 
-class RecoveryScreen(_LoanForm):
+class RecoveryScreen(_WriteOffForm):
     TITLE_MSGID = N_("Recovery on a written-off loan")
     BINDINGS = [Binding("f2", "submit", N_("Confirm"), id="rec.submit")]
 
@@ -159,25 +128,16 @@ class RecoveryScreen(_LoanForm):
             self.show_errors(errors)
             return
         currency = self.loan_currency()
-        self.app.push_screen(
-            ConfirmDialog(_("Recovery of {amount}").format(amount=fmt_amount(amount, currency)),
-                          [amount_in_words(amount, currency, current_language()),
-                           _("Paid by {who}.").format(who=party)],
-                          hint=_("F2 or Enter posts it and prints the BR; Escape goes back, "
-                                 "nothing is posted.")),
-            callback=lambda yes: self._post(amount, party) if yes else None)
+        confirm(self, _("Recovery of {amount}").format(amount=fmt_amount(amount, currency)),
+                [amount_in_words(amount, currency, current_language()),
+                 _("Paid by {who}.").format(who=party)],
+                lambda: self._post(amount, party))
 
     def _post(self, amount: int, party: str) -> None:
-        try:
-            receipt = write_off.recover(self.ctx, self.loan_id, amount, party_name=party)
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
+        receipt = post_voucher(self, write_off.recover, self.ctx, self.loan_id, amount,
+                               party_name=party)
+        if receipt is None:
             return
-        except MifinError as exc:
-            self.show_form_error(str(exc))
-            return
-        print_voucher(self.app, receipt.doc)
-        self.query_one("#amount", MoneyInput).value = ""
         self.say(_("Posted with voucher {number}. Still to recover: {left}.").format(
             number=receipt.voucher_number,
             left=fmt_amount(receipt.left, receipt.doc.currency)))

@@ -17,7 +17,7 @@ from mifin_tui.services import ledger, members, tills, vouchers
 from mifin_tui.services.context import Context
 from mifin_tui.services.documents import VoucherDoc
 from mifin_tui.services.errors import MifinError, NotFound, ValidationError
-from mifin_tui.services.money import format_amount
+from mifin_tui.services.money import format_amount, positive_amount
 from mifin_tui.services.permissions import requires
 
 
@@ -52,8 +52,10 @@ class CashReceipt:
 
 def _validate(amount: int, party_name: str, purpose: str) -> None:
     errors = {}
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        errors["amount"] = _("Enter an amount greater than zero.")
+    try:
+        positive_amount(amount)
+    except ValidationError as exc:
+        errors.update(exc.errors)
     if not party_name.strip():
         errors["party_name"] = _("Who brings or takes the cash? Required.")
     if not purpose.strip():

@@ -49,7 +49,7 @@ from mifin_tui.services import calendar as working_calendar
 from mifin_tui.services import schedule as engine
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from mifin_tui.services.money import format_amount, format_percent
+from mifin_tui.services.money import format_amount, format_percent, positive_amount
 from mifin_tui.services.permissions import requires
 
 STATES = ("draft", "submitted", "visited", "committee", "approved", "rejected", "disbursed",
@@ -615,8 +615,10 @@ def add_guarantor(ctx: Context, loan_id: int, member_id: int, amount: int,
     """A member who guarantees `amount` of the loan; his savings account `account_id` is
     blocked for it at disbursement when the product says so."""
     errors: dict[str, str] = {}
-    if not isinstance(amount, int) or amount <= 0:
-        errors["amount"] = _("Enter an amount greater than zero.")
+    try:
+        positive_amount(amount)
+    except ValidationError as exc:
+        errors.update(exc.errors)
     with write_transaction():
         loan = _loan(loan_id, ctx)
         _require_state(loan, *_EDITABLE)
@@ -662,8 +664,10 @@ def add_collateral(ctx: Context, loan_id: int, kind: str, value: int, *,
     errors: dict[str, str] = {}
     if kind not in ("savings", "goods"):
         errors["kind"] = _("Blocked savings or goods.")
-    if not isinstance(value, int) or value <= 0:
-        errors["value"] = _("Enter an amount greater than zero.")
+    try:
+        positive_amount(value, field="value")
+    except ValidationError as exc:
+        errors.update(exc.errors)
     if kind == "goods" and not description.strip():
         errors["description"] = _("Describe the goods.")
     with write_transaction():

@@ -9,8 +9,6 @@ Imported members bring no fees: they paid them on paper.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +21,7 @@ from mifin_tui.db.models import Branch, Member
 from mifin_tui.i18n import N_, _
 from mifin_tui.services import audit, business_day, clock, members, numbering
 from mifin_tui.services.context import Context
+from mifin_tui.services.csv_import import read_columns
 from mifin_tui.services.permissions import requires
 
 # field -> (headers accepted, folded without separators; what the column holds)
@@ -65,7 +64,6 @@ COLUMNS: dict[str, tuple[tuple[str, ...], str]] = {
     "joined_on": (("joinedon", "dateadhesion", "datedadhesion"),
                   N_("date of adhésion (default: today's business date)")),
 }
-_BY_HEADER = {alias: name for name, (aliases, _h) in COLUMNS.items() for alias in aliases}
 _VALUES = {
     "kind": {"personnephysique": "person", "physique": "person", "p": "person", "pp": "person",
              "personnemorale": "legal", "morale": "legal", "m": "legal", "pm": "legal"},
@@ -107,26 +105,6 @@ def columns_help() -> str:
     return "\n".join(lines)
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
-def read_table(path: str | Path) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows of a CSV file (comma, semicolon or tab; UTF-8 or Excel's cp1252)."""
-    text = _decode(Path(path).read_bytes())
-    first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if not rows:
-        return [], []
-    return [h.strip() for h in rows[0]], rows[1:]
-
-
 def _map_value(name: str, value: str) -> str:
     table = _VALUES.get(name)
     return table.get(members.compact(value), value) if table and value else value
@@ -139,16 +117,10 @@ def import_members(ctx: Context, path: str | Path, *, dry_run: bool = False,
     good) create the members. Returns the report; writes nothing on any bad row."""
     say = progress or (lambda _phase, _done, _total: None)
     report = ImportReport(dry_run=dry_run)
-    headers, rows = read_table(path)
+    table = read_columns(path, COLUMNS)
+    headers, rows, where = table.headers, table.rows, table.where
     report.rows = len(rows)
-    where: dict[str, int] = {}
-    for i, header in enumerate(headers):
-        name = _BY_HEADER.get(members.compact(header))
-        if name is None:
-            if header:
-                report.ignored_columns.append(header)
-        elif name not in where:
-            where[name] = i
+    report.ignored_columns.extend(table.ignored)
     if "surname" not in where and "legal_name" not in where:
         report.errors.append(RowError(1, "nom", _(
             "No column of names: a surname (nom) or a legal name (raison sociale) column "
@@ -171,8 +143,7 @@ def import_members(ctx: Context, path: str | Path, *, dry_run: bool = False,
             say("check", n, len(rows))
         if not any(v.strip() for v in values):
             continue
-        raw = {name: _map_value(name, values[i].strip()) if i < len(values) else ""
-               for name, i in where.items()}
+        raw = {name: _map_value(name, v) for name, v in table.values(values).items()}
         fields, errors = members.clean(raw, today, config)
         joined = today
         if raw.get("joined_on"):

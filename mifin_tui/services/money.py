@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from mifin_tui.i18n import _
+from mifin_tui.services.errors import ValidationError
 
 __all__ = [
     "AmountError",
@@ -27,6 +28,7 @@ __all__ = [
     "get_currency",
     "Money",
     "parse_amount",
+    "positive_amount",
     "format_amount",
     "format_money",
 ]
@@ -324,6 +326,24 @@ def parse_amount(text: str, currency: str) -> int:
     if fraction:
         minor += int(fraction.ljust(cur.decimals, "0"))
     return minor
+
+
+def positive_amount(value: object, currency: str | None = None, field: str = "amount") -> int:
+    """The amount of an operation, in minor units and greater than zero.
+
+    `value` is minor units (an int) or, with `currency`, the text as typed (read by
+    parse_amount). Anything else, zero, or a parse refusal is a ValidationError on
+    `field`, so every service refuses a bad amount with the same message at the same field.
+    """
+    if isinstance(value, str) and currency is not None:
+        try:
+            value = parse_amount(value, currency)
+        except AmountError as exc:
+            raise ValidationError({field: str(exc)}) from None
+    # bool is an int subclass: True is a bug in the caller, not one franc.
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ValidationError({field: _("Enter an amount greater than zero.")})
+    return value
 
 
 # ---------------------------------------------------------------- formatting

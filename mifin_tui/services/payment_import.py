@@ -48,8 +48,8 @@ from mifin_tui.services import savings_credit
 from mifin_tui.services import report_table as rt
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import MifinError, NotFound, ValidationError
-from mifin_tui.services.member_import import read_table
-from mifin_tui.services.money import AmountError, format_amount, get_currency, parse_amount
+from mifin_tui.services.csv_import import read_columns
+from mifin_tui.services.money import format_amount, get_currency, positive_amount
 from mifin_tui.services.permissions import requires
 
 CHANNELS = ("mobile_money", "bank")
@@ -76,7 +76,6 @@ COLUMNS: dict[str, tuple[tuple[str, ...], str]] = {
     "currency": (("currency", "devise", "monnaie"),
                  N_("currency code (default: the institution's)")),
 }
-_BY_HEADER = {alias: name for name, (aliases, _h) in COLUMNS.items() for alias in aliases}
 REQUIRED = ("date", "reference", "amount")
 # An account number as printed (KIN-21-0000123-45) or typed without separators.
 _NUMBER_RE = re.compile(r"[A-Z0-9]{2,8}[-./ ]?\d{2}[-./ ]?\d{7}[-./ ]?\d{2}")
@@ -169,16 +168,10 @@ def parse(path: str | Path, today: date) -> tuple[list[Line], ImportReport]:
     reason). Nothing read from the database but the institution's currency."""
     path = Path(path)
     report = ImportReport(channel="", file_name=path.name)
-    headers, rows = read_table(path)
+    table = read_columns(path, COLUMNS)
+    headers, rows, where = table.headers, table.rows, table.where
     report.rows = len(rows)
-    where: dict[str, int] = {}
-    for i, header in enumerate(headers):
-        name = _BY_HEADER.get(members.compact(header))
-        if name is None:
-            if header:
-                report.ignored_columns.append(header)
-        elif name not in where:
-            where[name] = i
+    report.ignored_columns.extend(table.ignored)
     missing = [n for n in REQUIRED if n not in where]
     if missing:
         for name in missing:
@@ -196,12 +189,12 @@ def parse(path: str | Path, today: date) -> tuple[list[Line], ImportReport]:
         line_no = n + 2
         if not any(v.strip() for v in values):
             continue
-        raw = {name: values[i].strip() if i < len(values) else "" for name, i in where.items()}
+        raw = table.values(values)
         errors: dict[str, str] = {}
         currency = (raw.get("currency") or default_currency).upper()
         try:
             get_currency(currency)
-        except (KeyError, ValueError, AmountError):
+        except (KeyError, ValueError):  # AmountError and UnknownCurrency are ValueErrors
             errors["currency"] = _("Unknown currency {code}.").format(code=currency)
         value_date = today
         try:
@@ -213,11 +206,9 @@ def parse(path: str | Path, today: date) -> tuple[list[Line], ImportReport]:
         amount = 0
         if "currency" not in errors:
             try:
-                amount = parse_amount(raw["amount"], currency)
-                if amount <= 0:
-                    errors["amount"] = _("Enter an amount greater than zero.")
-            except AmountError as exc:
-                errors["amount"] = str(exc)
+                amount = positive_amount(raw["amount"], currency)
+            except ValidationError as exc:
+                errors.update(exc.errors)
         ref = _reference(raw["reference"])
         if not ref:
             errors["reference"] = _("Enter the operator's reference of the payment.")

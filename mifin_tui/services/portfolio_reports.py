@@ -116,17 +116,47 @@ def _period(p: object) -> tuple[date, date]:
     return start, end
 
 
+# Every report starts from its parameters the same way: the date (or the period, checked
+# first), the filters, and the one currency its money columns are in.
+def _at_date(p: object) -> tuple[date, portfolio.Filters, str]:
+    """(date, filters, currency) of a report at a date."""
+    day, f = getattr(p, "date"), _filters(p)
+    return day, f, _currency(f)
+
+
+def _over_period(p: object) -> tuple[date, date, portfolio.Filters, str]:
+    """(first day, last day, filters, currency) of a report over a period."""
+    start, end = _period(p)
+    f = _filters(p)
+    return start, end, f, _currency(f)
+
+
+def _at_label(day: date) -> str:
+    return _("At {day}").format(day=_fmt(day))
+
+
+def _period_label(start: date, end: date) -> str:
+    return _("From {start} to {end}").format(start=_fmt(start), end=_fmt(end))
+
+
+def _d(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _positions(day: date, f: portfolio.Filters) -> tuple[list[portfolio.LoanPosition], int]:
+    """The loans at `day` under the filters, and their outstanding principal."""
+    pos = portfolio.positions(day, f)
+    return pos, sum(x.principal for x in pos)
+
+
 # --- portfolio -----------------------------------------------------------------------
 
 
 @requires(PERMISSION)
 def portfolio_report(ctx: Context, p: object) -> ReportTable:
     """Outstanding principal by product, officer, zone and branch, with PAR30 of each."""
-    day = getattr(p, "date")
-    f = _filters(p)
-    cur = _currency(f)
-    pos = portfolio.positions(day, f)
-    total = sum(x.principal for x in pos)
+    day, f, cur = _at_date(p)
+    pos, total = _positions(day, f)
     products = _names(LoanProduct, "name")
     officers = {u.id: u.full_name for u in User.select()}
     branches = {b.id: f"{b.code} {b.name}" for b in Branch.select()}
@@ -155,7 +185,7 @@ def portfolio_report(ctx: Context, p: object) -> ReportTable:
             rows.append((label(key), n, amount, _pct(amount, total), risk, _pct(risk, amount)))
             styles.append(PLAIN)
     risk30 = sum(x.principal for x in pos if x.days_past_due > 30)
-    return _table(ctx, "portfolio", _("Loan portfolio"), _("At {day}").format(day=_fmt(day)),
+    return _table(ctx, "portfolio", _("Loan portfolio"), _at_label(day),
                   f, cols, rows, styles=styles,
                   totals=(_("Total"), len(pos), total, _pct(total, total), risk30,
                           _pct(risk30, total)))
@@ -168,8 +198,7 @@ PAR_TITLES = {"par1": N_("PAR1 (any day late)"), "par30": N_("PAR30 (more than 3
 @requires(PERMISSION)
 def par_report(ctx: Context, p: object) -> ReportTable:
     """PAR1/30/90 at the date, restructured loans given apart."""
-    day = getattr(p, "date")
-    f = _filters(p)
+    day, f, _cur = _at_date(p)
     s = portfolio.par(day, f)
     cur = s.currency
     cols = [Column("indicator", _("Indicator")), Column("loans", _("Loans"), COUNT),
@@ -183,7 +212,7 @@ def par_report(ctx: Context, p: object) -> ReportTable:
                  _pct(s.restructured_outstanding, s.outstanding), s.restructured_outstanding))
     notes = (_("PAR = outstanding principal of the loans late by more than the days, "
                "divided by the gross outstanding principal ({n} loans).").format(n=s.loans),)
-    return _table(ctx, "par", _("Portfolio at risk"), _("At {day}").format(day=_fmt(day)), f,
+    return _table(ctx, "par", _("Portfolio at risk"), _at_label(day), f,
                   cols, rows, notes=notes)
 
 
@@ -193,9 +222,7 @@ def par_report(ctx: Context, p: object) -> ReportTable:
 @requires(PERMISSION)
 def arrears_report(ctx: Context, p: object) -> ReportTable:
     """The loans late at the date, under the regulator's buckets, with subtotals."""
-    day = getattr(p, "date")
-    f = _filters(p)
-    cur = _currency(f)
+    day, f, cur = _at_date(p)
     profile = profile_of_institution()
     pos = [x for x in portfolio.positions(day, f) if x.days_past_due > 0]
     cols = [Column("loan", _("Loan")), Column("member", _("Member")),
@@ -224,7 +251,7 @@ def arrears_report(ctx: Context, p: object) -> ReportTable:
         rows.append((_("Subtotal"), _("{n} loans").format(n=len(items)), None, *sub))
         styles.append(SUBTOTAL)
         totals = [a + b for a, b in zip(totals, sub)]
-    return _table(ctx, "arrears", _("Loans in arrears"), _("At {day}").format(day=_fmt(day)),
+    return _table(ctx, "arrears", _("Loans in arrears"), _at_label(day),
                   f, cols, rows, styles=styles,
                   totals=(_("Total"), _("{n} loans").format(n=len(pos)), None, *totals))
 
@@ -257,9 +284,7 @@ def provision(profile: regulators.RegulatorProfile, outstanding: int, pledged: i
 def classification_report(ctx: Context, p: object) -> ReportTable:
     """Loans by class of the regulator profile at the date: outstanding, provisioning
     base, rate and provision; restructured loans again apart."""
-    day = getattr(p, "date")
-    f = _filters(p)
-    cur = _currency(f)
+    day, f, cur = _at_date(p)
     profile = profile_of_institution()
     pledged = pledged_deposits()
     cols = [Column("class", _("Class")), Column("loans", _("Loans"), COUNT),
@@ -298,7 +323,7 @@ def classification_report(ctx: Context, p: object) -> ReportTable:
         notes.append(_("Some provision rates are not set in the regulator profile: their "
                        "provision shows 0."))
     return _table(ctx, "classification", _("Loan classification and provisions"),
-                  _("At {day}").format(day=_fmt(day)), f, cols, rows, styles=styles,
+                  _at_label(day), f, cols, rows, styles=styles,
                   totals=(_("Total"), total[0], total[1], total[2], "", total[3]),
                   notes=tuple(notes))
 
@@ -324,9 +349,7 @@ _MEMBER_COLS = "m.kind, m.legal_name, m.surname, m.postname, m.first_name"
 @requires(PERMISSION)
 def waiting_list_report(ctx: Context, p: object) -> ReportTable:
     """Loans approved and not yet paid out at the date, oldest decision first."""
-    day = getattr(p, "date")
-    f = _filters(p)
-    cur = _currency(f)
+    day, f, cur = _at_date(p)
     where, params = _loan_where(f)
     q = database.param
     sql = (f"SELECT l.number, {_MEMBER_COLS}, pr.name, l.decided_at, l.amount_approved"
@@ -343,7 +366,7 @@ def waiting_list_report(ctx: Context, p: object) -> ReportTable:
             Column("product", _("Product")), Column("approved", _("Approved on"), DATE),
             Column("days", _("Days waiting"), COUNT),
             Column("amount", _("Amount approved"), MONEY, cur)]
-    return _table(ctx, "waiting-list", _("Waiting list"), _("At {day}").format(day=_fmt(day)),
+    return _table(ctx, "waiting-list", _("Waiting list"), _at_label(day),
                   f, cols, rows, totals=(_("Total"), _("{n} loans").format(n=len(rows)), "",
                                          None, None, sum(r[5] for r in rows)))
 
@@ -351,9 +374,7 @@ def waiting_list_report(ctx: Context, p: object) -> ReportTable:
 @requires(PERMISSION)
 def disbursements_report(ctx: Context, p: object) -> ReportTable:
     """Loans disbursed in the period."""
-    start, end = _period(p)
-    f = _filters(p)
-    cur = _currency(f)
+    start, end, f, cur = _over_period(p)
     where, params = _loan_where(f)
     q = database.param
     sql = (f"SELECT l.disbursed_on, l.number, {_MEMBER_COLS}, pr.name, l.amount_approved,"
@@ -374,21 +395,11 @@ def disbursements_report(ctx: Context, p: object) -> ReportTable:
                                       sum(r[4] for r in rows), sum(r[5] for r in rows), ""))
 
 
-def _d(value: object) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-def _period_label(start: date, end: date) -> str:
-    return _("From {start} to {end}").format(start=_fmt(start), end=_fmt(end))
-
-
 @requires(PERMISSION)
 def repayments_report(ctx: Context, p: object) -> ReportTable:
     """Repayments of the period still standing at its end (reversed ones left out), with
     their split; recoveries after write-off included and marked."""
-    start, end = _period(p)
-    f = _filters(p)
-    cur = _currency(f)
+    start, end, f, cur = _over_period(p)
     where, params = _loan_where(f)
     q = database.param
     sql = (f"SELECT r.business_date, l.number, {_MEMBER_COLS}, r.channel, r.kind,"
@@ -422,9 +433,7 @@ def repayment_rate_report(ctx: Context, p: object) -> ReportTable:
     """Per product: principal and interest falling due in the period, what was paid of it
     by its due date (on time), what was paid of it by the end of the period, and the
     on-time rate (DOMAIN: repaid on time / due in the period)."""
-    start, end = _period(p)
-    f = _filters(p)
-    cur = _currency(f)
+    start, end, f, cur = _over_period(p)
     where, params = _loan_where(f)
     q = database.param
     sql = f"""
@@ -457,9 +466,7 @@ GROUP BY pr.name ORDER BY pr.name
 @requires(PERMISSION)
 def write_offs_report(ctx: Context, p: object) -> ReportTable:
     """Loans written off in the period, then the recoveries received in it."""
-    start, end = _period(p)
-    f = _filters(p)
-    cur = _currency(f)
+    start, end, f, cur = _over_period(p)
     where, params = _loan_where(f)
     q = database.param
     s, e = start.isoformat(), end.isoformat()
@@ -499,11 +506,8 @@ def write_offs_report(ctx: Context, p: object) -> ReportTable:
 @requires(PERMISSION)
 def concentration_report(ctx: Context, p: object) -> ReportTable:
     """The largest exposures at the date: outstanding principal per member, top 20."""
-    day = getattr(p, "date")
-    f = _filters(p)
-    cur = _currency(f)
-    pos = portfolio.positions(day, f)
-    total = sum(x.principal for x in pos)
+    day, f, cur = _at_date(p)
+    pos, total = _positions(day, f)
     by_member: dict[int, list] = {}
     for x in pos:
         row = by_member.setdefault(x.member_id, [x.member_name, 0, 0, 0])
@@ -521,7 +525,7 @@ def concentration_report(ctx: Context, p: object) -> ReportTable:
             Column("share", _("Share of portfolio")), Column("days", _("Days late"), COUNT)]
     top_sum = sum(r[3] for r in rows)
     return _table(ctx, "concentration", _("Largest exposures"),
-                  _("At {day}").format(day=_fmt(day)), f, cols, rows,
+                  _at_label(day), f, cols, rows,
                   totals=(_("Total"), _("{n} largest").format(n=len(rows)), None, top_sum,
                           _pct(top_sum, total), None))
 
@@ -530,9 +534,7 @@ def concentration_report(ctx: Context, p: object) -> ReportTable:
 def guarantors_report(ctx: Context, p: object) -> ReportTable:
     """Each guarantor's commitments at the date: loans guaranteed, amount guaranteed and
     the outstanding principal of those loans."""
-    day = getattr(p, "date")
-    f = _filters(p)
-    cur = _currency(f)
+    day, f, cur = _at_date(p)
     pos = {x.loan_id: x for x in portfolio.positions(day, f)}
     agg: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     if pos:
@@ -557,7 +559,7 @@ def guarantors_report(ctx: Context, p: object) -> ReportTable:
             Column("outstanding", _("Loans outstanding"), MONEY, cur),
             Column("days", _("Days late"), COUNT)]
     return _table(ctx, "guarantors", _("Guarantors' exposure"),
-                  _("At {day}").format(day=_fmt(day)), f, cols, rows,
+                  _at_label(day), f, cols, rows,
                   totals=(_("Total"), "", sum(r[2] for r in rows), sum(r[3] for r in rows),
                           sum(r[4] for r in rows), None))
 
@@ -566,9 +568,7 @@ def guarantors_report(ctx: Context, p: object) -> ReportTable:
 def loans_granted_report(ctx: Context, p: object) -> ReportTable:
     """Loans disbursed in the period by product and the borrower's sex: number, amount,
     average."""
-    start, end = _period(p)
-    f = _filters(p)
-    cur = _currency(f)
+    start, end, f, cur = _over_period(p)
     where, params = _loan_where(f)
     q = database.param
     sql = ("SELECT pr.name, m.kind, m.sex, COUNT(*), SUM(l.amount_approved)"
@@ -641,9 +641,7 @@ WITH bal AS (
 def savings_report(ctx: Context, p: object) -> ReportTable:
     """Deposits by savings product at the date (balances from the entries up to it),
     with the number of accounts, active and dormant (dormancy as the closing set it)."""
-    day = getattr(p, "date")
-    f = _filters(p)
-    cur = _currency(f)
+    day, f, cur = _at_date(p)
     where, params = _savings_where(f)
     q = database.param
     sql = _BALANCES.format(q=q) + f"""
@@ -661,7 +659,7 @@ GROUP BY sp.name ORDER BY sp.name
     cols = [Column("product", _("Product")), Column("accounts", _("Accounts"), COUNT),
             Column("active", _("Active"), COUNT), Column("dormant", _("Dormant"), COUNT),
             Column("balance", _("Deposits"), MONEY, cur)]
-    return _table(ctx, "savings", _("Savings deposits"), _("At {day}").format(day=_fmt(day)),
+    return _table(ctx, "savings", _("Savings deposits"), _at_label(day),
                   f, cols, rows, totals=(_("Total"), *(sum(r[i] for r in rows)
                                                       for i in range(1, 5))))
 
@@ -669,9 +667,7 @@ GROUP BY sp.name ORDER BY sp.name
 @requires(PERMISSION)
 def largest_depositors_report(ctx: Context, p: object) -> ReportTable:
     """The 20 members with the largest savings at the date, and their share."""
-    day = getattr(p, "date")
-    f = _filters(p)
-    cur = _currency(f)
+    day, f, cur = _at_date(p)
     where, params = _savings_where(f)
     q = database.param
     sql = _BALANCES.format(q=q) + f"""
@@ -691,7 +687,7 @@ GROUP BY m.id ORDER BY total DESC, m.number
             Column("balance", _("Deposits"), MONEY, cur), Column("share", _("Share"))]
     top = sum(r[3] for r in rows)
     return _table(ctx, "largest-depositors", _("Largest depositors"),
-                  _("At {day}").format(day=_fmt(day)), f, cols, rows,
+                  _at_label(day), f, cols, rows,
                   totals=(_("Total"), _("{n} largest").format(n=len(rows)), None, top,
                           _pct(top, total)))
 
@@ -699,8 +695,7 @@ GROUP BY m.id ORDER BY total DESC, m.number
 @requires(PERMISSION)
 def members_report(ctx: Context, p: object) -> ReportTable:
     """Members at the date by status and sex (joined by then, not left), per zone."""
-    day = getattr(p, "date")
-    f = _filters(p)
+    day, f, _cur = _at_date(p)
     q = database.param
     sql_where = [f"m.joined_on <= {q}", f"(m.left_on IS NULL OR m.left_on > {q})"]
     params: list[object] = [day.isoformat(), day.isoformat()]
@@ -732,7 +727,7 @@ def members_report(ctx: Context, p: object) -> ReportTable:
     cols = [Column("zone", _("Zone")), Column("status", _("Status")),
             Column("women", _("Women"), COUNT), Column("men", _("Men and not given"), COUNT),
             Column("legal", _("Legal persons"), COUNT), Column("total", _("Members"), COUNT)]
-    return _table(ctx, "members", _("Members"), _("At {day}").format(day=_fmt(day)), f, cols,
+    return _table(ctx, "members", _("Members"), _at_label(day), f, cols,
                   rows, totals=(_("Total"), "", *(sum(r[i] for r in rows)
                                                   for i in range(2, 6))))
 

@@ -48,7 +48,7 @@ from mifin_tui.services.errors import (
     PermissionDenied,
     ValidationError,
 )
-from mifin_tui.services.money import AmountError, format_amount, parse_amount
+from mifin_tui.services.money import format_amount, positive_amount
 from mifin_tui.services.permissions import requires
 
 REPAYABLE_STATES = ("disbursed", "active", "in_arrears")
@@ -129,17 +129,6 @@ def _policy(loan: Loan) -> engine.AllocationPolicy:
                                    excess=product.excess_policy)
 
 
-def _amount(value: int | str, currency: str) -> int:
-    if isinstance(value, str):
-        try:
-            value = parse_amount(value, currency)
-        except AmountError as exc:
-            raise ValidationError({"amount": str(exc)}) from None
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ValidationError({"amount": _("Enter an amount greater than zero.")})
-    return value
-
-
 def _money(amount: int, currency: str) -> str:
     return format_amount(amount, currency, current_language())
 
@@ -213,7 +202,7 @@ def preview(ctx: Context, loan_id: int, amount: int | str, *, payoff: bool = Fal
     new schedule holds."""
     loan = _loan(ctx, loan_id)
     _require_repayable(loan)
-    value = _amount(amount, loan.currency)
+    value = positive_amount(amount, loan.currency)
     day = loans._today(ctx)
     on = _value_date(loan, value_date, day)
     alloc = _allocate(loan, value, on, payoff=payoff)
@@ -308,7 +297,7 @@ def validate(ctx: Context, loan_id: int, amount: int | str, *, party_name: str =
     ref = _reference(channel, reference, errors)
     loan = _loan(ctx, loan_id)
     try:
-        value = _amount(amount, loan.currency)
+        value = positive_amount(amount, loan.currency)
     except ValidationError as exc:
         errors.update(exc.errors)
     if errors:
@@ -349,8 +338,7 @@ def repay_within(ctx: Context, loan_id: int, value: int, *, channel: str,
     `reference` normalised (see `validate`). `sources`: (savings account id, amount)
     pairs summing to `value`, one for the savings channel, the debit plan's lines for
     auto_debit (`repayment_engine.plan_debit`); the first is the row's source account."""
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ValidationError({"amount": _("Enter an amount greater than zero.")})
+    positive_amount(value)
     if channel not in CHANNELS:
         raise ValidationError({"channel": _("One of: {channels}.").format(
             channels=", ".join(CHANNELS))})

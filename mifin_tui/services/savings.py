@@ -52,7 +52,7 @@ from mifin_tui.services.errors import (
     PermissionDenied,
     ValidationError,
 )
-from mifin_tui.services.money import format_amount
+from mifin_tui.services.money import format_amount, positive_amount
 from mifin_tui.services.permissions import requires
 
 HOLD_REASONS: dict[str, str] = {
@@ -321,11 +321,6 @@ def member_savings(ctx: Context, member_id: int) -> list[SavingsView]:
 # --- deposits ---------------------------------------------------------------------------
 
 
-def _check_amount(amount: object) -> None:
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        raise ValidationError({"amount": _("Enter an amount greater than zero.")})
-
-
 def _deposit_errors(acc: Account, product: SavingsProduct | None, amount: int) -> dict:
     errors: dict[str, str] = {}
     if acc.status != "active":
@@ -343,7 +338,7 @@ def _deposit_errors(acc: Account, product: SavingsProduct | None, amount: int) -
 @requires("ledger.post")
 def deposit_preview(ctx: Context, account_id: int, amount: int) -> CashPreview:
     """What a deposit would post, every rule checked, nothing written."""
-    _check_amount(amount)
+    positive_amount(amount)
     acc = _account(account_id, ctx.branch_id)
     errors = _deposit_errors(acc, _info(acc)[1], amount)
     if errors:
@@ -355,7 +350,7 @@ def deposit_preview(ctx: Context, account_id: int, amount: int) -> CashPreview:
 def deposit(ctx: Context, account_id: int, amount: int, *, party_name: str, purpose: str,
             party_id: str = "") -> CashReceipt:
     """Cash deposit on a savings account: a BE voucher; a deposit wakes a dormant account."""
-    _check_amount(amount)
+    positive_amount(amount)
     with write_transaction():
         acc = _account(account_id, ctx.branch_id)
         info, product = _info(acc)
@@ -520,7 +515,7 @@ def withdrawal_preview(ctx: Context, account_id: int, amount: int, *,
                        signatory_id: int | None = None, party_name: str = "",
                        party_id: str = "") -> WithdrawalCheck:
     """Check a withdrawal against the product, the available balance and the signatory."""
-    _check_amount(amount)
+    positive_amount(amount)
     acc = _account(account_id, ctx.branch_id)
     name, ident = _signatory(acc, signatory_id, party_name, party_id)
     fee, reasons, payable_on = _check_withdrawal(ctx, acc, amount)
@@ -546,7 +541,7 @@ def withdraw(ctx: Context, account_id: int, amount: int, *, purpose: str,
              ) -> WithdrawalOutcome:
     """Pay a withdrawal (BS), or, above the limit / dormant / with notice, file a request
     that waits (nothing posted until it is paid)."""
-    _check_amount(amount)
+    positive_amount(amount)
     if not purpose.strip():
         raise ValidationError({"purpose": _("Required.")})
     with write_transaction():
@@ -680,7 +675,7 @@ def transfer(ctx: Context, from_account_id: int, to_account_id: int, amount: int
              purpose: str) -> TransferReceipt:
     """Move savings from one account to another (same or another member): no cash, a VI
     voucher all the same. Same currency only: Mifin never converts."""
-    _check_amount(amount)
+    positive_amount(amount)
     errors: dict[str, str] = {}
     if not purpose.strip():
         errors["purpose"] = _("Required.")
@@ -876,7 +871,7 @@ def hold_within(ctx: Context, account_id: int, amount: int, reason: str, process
     release it (e.g. "loan:KIN-30-0000042-17")."""
     if not write_transaction_open():
         raise RuntimeError("hold_within runs inside the calling operation's transaction")
-    _check_amount(amount)
+    positive_amount(amount)
     errors: dict[str, str] = {}
     if reason not in HOLD_REASONS:
         errors["reason"] = _("Choose a reason.")

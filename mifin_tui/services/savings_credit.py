@@ -16,6 +16,7 @@ from mifin_tui.i18n import _
 from mifin_tui.services import accounts, ledger
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import MifinError, ValidationError
+from mifin_tui.services.money import positive_amount
 from mifin_tui.services.repayments import CLEARING_GL
 
 
@@ -33,8 +34,7 @@ def credit_within(ctx: Context, account_id: int, amount: int, *, channel: str,
     ValidationErrors raised before anything is written."""
     from mifin_tui.services import savings
 
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        raise ValidationError({"amount": _("Enter an amount greater than zero.")})
+    positive_amount(amount)
     if channel not in CLEARING_GL:
         raise ValidationError({"channel": _("One of: {channels}.").format(
             channels=", ".join(CLEARING_GL))})

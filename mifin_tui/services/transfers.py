@@ -14,7 +14,7 @@ from mifin_tui.services import audit, business_day, clock, ledger, settings, til
 from mifin_tui.services.context import Context
 from mifin_tui.services.documents import VoucherDoc
 from mifin_tui.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from mifin_tui.services.money import format_amount
+from mifin_tui.services.money import format_amount, positive_amount
 from mifin_tui.services.permissions import requires
 
 SUPPLY = "supply"  # vault -> till
@@ -84,8 +84,7 @@ def request(ctx: Context, direction: str, currency: str, amount: int, reason: st
     """
     if direction not in (SUPPLY, RETURN):
         raise ValidationError({"direction": _("Choose supply or return.")})
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        raise ValidationError({"amount": _("Enter an amount greater than zero.")})
+    positive_amount(amount)
     with write_transaction():
         session = tills.require_session(ctx, currency)
         vault = tills.vault_of(ctx.branch_id)

@@ -36,7 +36,7 @@ from mifin_tui.services.context import Context
 from mifin_tui.services.documents import VoucherDoc
 from mifin_tui.services.errors import Conflict, MifinError, ValidationError
 from mifin_tui.services.loans import OUTSTANDING_STATES, _loan, _today, move
-from mifin_tui.services.money import AmountError, format_amount, parse_amount
+from mifin_tui.services.money import format_amount, positive_amount
 from mifin_tui.services.permissions import requires
 
 __all__ = ["RecoveryReceipt", "WriteOffPreview", "WriteOffResult", "preview", "recover",
@@ -163,17 +163,6 @@ def recovered(ctx: Context, loan_id: int) -> tuple[int, int]:
     return done, max(loan.written_off_amount - done, 0)
 
 
-def _amount(value: int | str, currency: str) -> int:
-    if isinstance(value, str):
-        try:
-            value = parse_amount(value, currency)
-        except AmountError as exc:
-            raise ValidationError({"amount": str(exc)}) from None
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ValidationError({"amount": _("Enter an amount greater than zero.")})
-    return value
-
-
 @requires("ledger.post")
 def recover(ctx: Context, loan_id: int, amount: int | str, *, party_name: str,
             purpose: str = "") -> RecoveryReceipt:
@@ -183,7 +172,7 @@ def recover(ctx: Context, loan_id: int, amount: int | str, *, party_name: str,
         errors["party_name"] = _("Who brings the cash? Required.")
     loan = _loan(loan_id, ctx)
     try:
-        value = _amount(amount, loan.currency)
+        value = positive_amount(amount, loan.currency)
     except ValidationError as exc:
         errors.update(exc.errors)
     if errors:

@@ -28,7 +28,9 @@ from mifin_tui.services.money import (
     format_money,
     get_currency,
     parse_amount,
+    positive_amount,
 )
+from mifin_tui.services.errors import ValidationError
 
 CODES = sorted(CURRENCIES)
 LANGUAGES = ("fr", "en")
@@ -446,6 +448,63 @@ def test_plain_digits_are_whole_units(digits: str, code: str) -> None:
 # ---------------------------------------------------------------- module hygiene
 
 MODULE_SOURCE = Path(money.__file__)
+
+
+# ---------------------------------------------------------------- positive_amount
+
+
+@pytest.mark.parametrize("value, currency, expected", [
+    (1, None, 1),
+    (15000, "XOF", 15000),
+    ("15 000", "XOF", 15000),
+    ("15 000 FCFA", "XOF", 15000),
+    ("12,50", "USD", 1250),
+    ("0,01", "CDF", 1),
+])
+def test_positive_amount_accepts(value: object, currency: str | None, expected: int) -> None:
+    assert positive_amount(value, currency) == expected
+
+
+@pytest.mark.parametrize("value, currency, message", [
+    (0, None, "Enter an amount greater than zero."),
+    (-5, "XOF", "Enter an amount greater than zero."),
+    (True, None, "Enter an amount greater than zero."),
+    (12.5, "USD", "Enter an amount greater than zero."),
+    (None, None, "Enter an amount greater than zero."),
+    # Text is read only when the caller says in which currency.
+    ("15000", None, "Enter an amount greater than zero."),
+    ("0", "XOF", "Enter an amount greater than zero."),
+    ("0,00", "USD", "Enter an amount greater than zero."),
+    ("", "XOF", "Enter an amount."),
+    ("-15000", "XOF", "Amount cannot be negative."),
+    ("12,50", "XOF", "FCFA amounts have no decimals."),
+    ("15 000 USD", "XOF", "This amount is in USD; expected XOF."),
+])
+def test_positive_amount_refuses_at_the_field(value: object, currency: str | None,
+                                              message: str, english: None) -> None:
+    with pytest.raises(ValidationError) as info:
+        positive_amount(value, currency)
+    assert info.value.errors == {"amount": message}
+    with pytest.raises(ValidationError) as info:
+        positive_amount(value, currency, field="line.3.amount")
+    assert info.value.errors == {"line.3.amount": message}
+
+
+# Below 10**15 minor units every currency writes it within MAX_INTEGER_DIGITS.
+@given(st.integers(min_value=-(10**17), max_value=10**15 - 1), money_codes, st.booleans())
+def test_positive_amount_is_parse_amount_above_zero(minor: int, code: str, as_text: bool
+                                                    ) -> None:
+    """Typed or in minor units, an amount passes exactly when it is above zero, unchanged."""
+    value: object = minor
+    if as_text:
+        assume(minor >= 0)
+        value = format_amount(minor, code)
+    if minor > 0:
+        assert positive_amount(value, code) == minor
+    else:
+        with pytest.raises(ValidationError) as info:
+            positive_amount(value, code)
+        assert set(info.value.errors) == {"amount"}
 
 
 def test_money_module_never_uses_float() -> None:

@@ -181,6 +181,31 @@ async def test_vault_supply_prints_its_tc_voucher(counter):
     assert voucher.number in pdf_text(pdf) and "Morning float" in pdf_text(pdf)
 
 
+async def test_a_transfer_without_an_amount_or_of_zero_is_refused_at_the_amount(counter):
+    """The amount is read again on F2: none typed, or zero, stops at the field (its
+    message, the cursor back on it) and nothing is asked nor written."""
+    before = TransferRequest.select().count()
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "caissier1")
+        await pilot.press("f6")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, VaultTransferScreen)
+        amount = screen.query_one("#amount")
+        for typed, message in (("", "Enter an amount greater than zero."),
+                               ("0", "The amount must be more than zero.")):
+            amount.value = typed
+            screen.query_one("#reason").focus()
+            await type_text(pilot, "x")
+            await pilot.press("f2")
+            await pilot.pause()
+            assert app.screen is screen, app.screen
+            assert amount.error_message == message
+            assert amount.has_focus_within
+    assert TransferRequest.select().count() == before
+
+
 async def test_close_the_till_with_a_shortage_and_print_the_cash_journal(counter):
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
