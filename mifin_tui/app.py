@@ -143,6 +143,9 @@ class MifinApp(App[None]):
         if high_contrast is None:
             high_contrast = os.environ.get("MIFIN_HIGH_CONTRAST", "") not in ("", "0")
         self.high_contrast = high_contrast
+        self.register_theme(MIFIN_THEME)
+        self.register_theme(HIGH_CONTRAST_THEME)
+        self._set_first_theme()
 
     # --- start ----------------------------------------------------------------------------
 
@@ -161,10 +164,20 @@ class MifinApp(App[None]):
     def get_default_screen(self) -> Screen:
         return LoginScreen()
 
+    def _set_first_theme(self) -> None:
+        """Give the theme before the stylesheet is first parsed. Set once the app runs
+        (`self.theme = ...` in on_mount), it re-parsed every CSS source, and Textual's
+        re-parse leaves the parse cache empty: each widget class the login screen then
+        mounted parsed app.tcss and every DEFAULT_CSS again (~60 ms at startup)."""
+        theme = HIGH_CONTRAST_THEME if self.high_contrast else MIFIN_THEME
+        self.set_reactive(App.theme, theme.name)  # no watcher: nothing to refresh yet
+        self.set_class(True, f"-theme-{theme.name}", update=False)
+        self.set_class(theme.dark, "-dark-mode", update=False)
+        self.set_class(not theme.dark, "-light-mode", update=False)
+        self.set_class(self.high_contrast, "-high-contrast", update=False)
+        self.stylesheet.set_variables(self.get_css_variables())
+
     def on_mount(self) -> None:
-        self.register_theme(MIFIN_THEME)
-        self.register_theme(HIGH_CONTRAST_THEME)
-        self._apply_contrast()
         interval = IDLE_CHECK_SECONDS
         if self._idle_override is not None:
             interval = min(IDLE_CHECK_SECONDS, max(self._idle_override / 4, 0.05))

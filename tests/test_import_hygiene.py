@@ -65,11 +65,9 @@ HEAVY_AT_STARTUP = ("peewee", "sqlite3", "fpdf", "printers", "babel", "openpyxl"
                     "mifin_tui.screens.main_menu")
 
 STARTUP = """
-import asyncio, sys
-from pathlib import Path
-from mifin_tui.cli import build_parser
-build_parser().parse_args([])
+import asyncio, sys, tempfile
 from mifin_tui.app import MifinApp
+from mifin_tui.cli import main
 from mifin_tui.screens.login import LoginScreen
 
 heavy = {heavy!r}
@@ -84,12 +82,16 @@ def at_first_paint(self):
 
 MifinApp.open_database = at_first_paint
 
-async def main():
-    app = MifinApp(db_path=Path('unused.db'))
+async def first_frame(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen), app.screen
-asyncio.run(main())
+
+# Through the command's own entry point (argument parsing, error handling, the App),
+# headless: what `mifin --db FILE` runs before its first frame.
+MifinApp.run = lambda self, *a, **k: asyncio.run(first_frame(self))
+with tempfile.NamedTemporaryFile(suffix='.db') as db:  # exists; never opened here
+    assert main(['--lang', 'en', '--db', db.name]) == 0
 print('painted:' + ','.join(sorted(loaded)))
 """
 

@@ -176,13 +176,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _store_errors() -> tuple[type[Exception], ...]:
+    """The store's refusals (schema too new, database busy), if the store was loaded:
+    it cannot have raised them otherwise. Importing it here for the `except` clause
+    loaded peewee and sqlite3 before the interface drew its login screen."""
+    found = []
+    for module, name in (("mifin_tui.db.schema", "SchemaTooNew"),
+                         ("mifin_tui.db.connection", "DatabaseBusy")):
+        error = getattr(sys.modules.get(module), name, None)
+        if error is not None:
+            found.append(error)
+    return tuple(found)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--lang" in argv:
         i = argv.index("--lang")
         if i + 1 < len(argv) and argv[i + 1] in ("fr", "en"):
             set_language(argv[i + 1])
-    from mifin_tui.db import DatabaseBusy, SchemaTooNew
     from mifin_tui.services.errors import MifinError, ValidationError
 
     try:
@@ -199,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         detail = "; ".join(f"{field}: {msg}" for field, msg in exc.errors.items())
         print(f"mifin: {detail}", file=sys.stderr)
         return EXIT_FAILED
-    except (MifinError, SchemaTooNew, DatabaseBusy) as exc:
+    except (MifinError, *_store_errors()) as exc:
         print(f"mifin: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
