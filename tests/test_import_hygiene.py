@@ -57,12 +57,16 @@ def test_the_repayment_engine_imports_neither_peewee_nor_textual():
 
 
 # What the login screen must not wait for: the store (opened just after the first paint),
-# documents, reports, the loan engines, spreadsheets and tables of the CLI.
+# documents, reports, the loan engines, spreadsheets and tables of the CLI, and the
+# modules of the CLI's other commands (`mifin --db FILE` parses its own options only).
 HEAVY_AT_STARTUP = ("peewee", "sqlite3", "fpdf", "printers", "babel", "openpyxl",
                     "tabulate", "mifin_tui.db", "mifin_tui.reports",
                     "mifin_tui.services.report_registry", "mifin_tui.services.schedule",
                     "mifin_tui.services.member_import", "mifin_tui.services.loans",
-                    "mifin_tui.screens.main_menu")
+                    "mifin_tui.screens.main_menu", "mifin_tui.cli.admin_commands",
+                    "mifin_tui.cli.closing_commands", "mifin_tui.cli.members_commands",
+                    "mifin_tui.cli.payments_commands", "mifin_tui.cli.remote_commands",
+                    "mifin_tui.cli.report_commands", "mifin_tui.cli.schedule_commands")
 
 STARTUP = """
 import asyncio, sys, tempfile
