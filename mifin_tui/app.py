@@ -17,7 +17,7 @@ os.environ.setdefault("ESCDELAY", "300")
 import time  # noqa: E402
 from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import ClassVar  # noqa: E402
+from typing import TYPE_CHECKING, ClassVar  # noqa: E402
 
 from textual import events  # noqa: E402
 from textual.app import App, SystemCommand  # noqa: E402
@@ -27,15 +27,17 @@ from textual.screen import Screen  # noqa: E402
 from textual.system_commands import SystemCommandsProvider  # noqa: E402
 from textual.theme import Theme  # noqa: E402
 
-from mifin_tui import menu  # noqa: E402
-from mifin_tui.commands import ScreensProvider, VouchersProvider  # noqa: E402
 from mifin_tui.i18n import N_, _, current_language, set_language  # noqa: E402
 from mifin_tui.messages import LanguageChanged, LoggedIn, LogoutRequested, OpenEntry  # noqa: E402
 from mifin_tui.screens.login import LoginScreen  # noqa: E402
-from mifin_tui.services.context import Context  # noqa: E402
 from mifin_tui.services.errors import AuthenticationError, MifinError  # noqa: E402
-from mifin_tui.services.permissions import MANAGER, ROLES  # noqa: E402
-from mifin_tui.widgets import StatusInfo, StatusLine  # noqa: E402
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from mifin_tui.menu import MenuEntry
+    from mifin_tui.services.context import Context
+    from mifin_tui.widgets import StatusInfo
 
 # The idle check is a comparison of two numbers and one small query every 15 s (is the
 # user still allowed in?): no repaint, no bytes sent.
@@ -50,6 +52,20 @@ def _setting(key: str):
     from mifin_tui.services import settings  # the store loads after the first paint
 
     return settings.get(key)
+
+
+# The menu registry, its permissions and the palette's providers serve a session: they
+# load at login (or when the palette first opens), not before the login screen.
+def _screens_provider() -> type[Provider]:
+    from mifin_tui.commands import ScreensProvider
+
+    return ScreensProvider
+
+
+def _vouchers_provider() -> type[Provider]:
+    from mifin_tui.commands import VouchersProvider
+
+    return VouchersProvider
 
 
 def _warm_up_printing() -> None:
@@ -112,7 +128,7 @@ HIGH_CONTRAST_THEME = Theme(
 class MifinApp(App[None]):
     TITLE = "Mifin"
     CSS_PATH: ClassVar = ["app.tcss", "high_contrast.tcss"]
-    COMMANDS: ClassVar = {ScreensProvider, VouchersProvider, SystemCommandsProvider}
+    COMMANDS: ClassVar = {_screens_provider, _vouchers_provider, SystemCommandsProvider}
     BINDINGS: ClassVar = [
         Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True,
                 tooltip=N_("Leave Mifin (your session ends).")),
@@ -228,7 +244,9 @@ class MifinApp(App[None]):
         self._last_input = time.monotonic()
         self.locked = False
         # Screens after the login are imported after it: the first paint waits for less.
+        from mifin_tui import menu
         from mifin_tui.screens.main_menu import MainMenuScreen
+        from mifin_tui.services.permissions import MANAGER
 
         self.push_screen(MainMenuScreen(ctx, menu.entries_for(ctx)))
         # The gérant starts his day on his dashboard; Escape leads to the menu.
@@ -248,6 +266,8 @@ class MifinApp(App[None]):
 
     def status_for(self, ctx: Context) -> StatusInfo:
         from mifin_tui.services import institution
+        from mifin_tui.services.permissions import ROLES
+        from mifin_tui.widgets import StatusInfo
 
         info = institution.info(ctx.branch_id)
         return StatusInfo(
@@ -270,6 +290,8 @@ class MifinApp(App[None]):
         """Draw the status line again on every screen (new business day, new till)."""
         if self.ctx is None:
             return
+        from mifin_tui.widgets import StatusLine
+
         self.status = self.status_for(self.ctx)
         for screen in self.screen_stack:
             for line in screen.query(StatusLine):
@@ -369,9 +391,11 @@ class MifinApp(App[None]):
 
     # --- opening screens ----------------------------------------------------------------------
 
-    def palette_entries(self) -> list[menu.MenuEntry]:
+    def palette_entries(self) -> list[MenuEntry]:
         if self.ctx is None or self.locked:
             return []
+        from mifin_tui import menu
+
         return menu.entries_for(self.ctx)
 
     def request_entry(self, entry_id: str) -> None:
@@ -383,6 +407,8 @@ class MifinApp(App[None]):
     async def open_entry(self, entry_id: str, search: str = "") -> None:
         """Open a menu entry, checked again here: a palette or a key is no way round it.
         `search`: what the screen starts with (the reprint screen's voucher number)."""
+        from mifin_tui import menu
+
         ctx, entry = self.ctx, menu.get(entry_id)
         if ctx is None or self.locked or entry is None:
             return

@@ -58,7 +58,9 @@ def test_the_repayment_engine_imports_neither_peewee_nor_textual():
 
 # What the login screen must not wait for: the store (opened just after the first paint),
 # documents, reports, the loan engines, spreadsheets and tables of the CLI, and the
-# modules of the CLI's other commands (`mifin --db FILE` parses its own options only).
+# modules of the CLI's other commands (`mifin --db FILE` parses its own options only), and
+# what serves a session only (the menu registry, the palette's providers, permissions,
+# money formatting, the status line).
 HEAVY_AT_STARTUP = ("peewee", "sqlite3", "fpdf", "printers", "babel", "openpyxl",
                     "tabulate", "mifin_tui.db", "mifin_tui.reports",
                     "mifin_tui.services.report_registry", "mifin_tui.services.schedule",
@@ -66,7 +68,9 @@ HEAVY_AT_STARTUP = ("peewee", "sqlite3", "fpdf", "printers", "babel", "openpyxl"
                     "mifin_tui.screens.main_menu", "mifin_tui.cli.admin_commands",
                     "mifin_tui.cli.closing_commands", "mifin_tui.cli.members_commands",
                     "mifin_tui.cli.payments_commands", "mifin_tui.cli.remote_commands",
-                    "mifin_tui.cli.report_commands", "mifin_tui.cli.schedule_commands")
+                    "mifin_tui.cli.report_commands", "mifin_tui.cli.schedule_commands",
+                    "mifin_tui.menu", "mifin_tui.commands", "mifin_tui.services.permissions",
+                    "mifin_tui.services.money", "mifin_tui.widgets.status_line")
 
 STARTUP = """
 import asyncio, sys, tempfile
