@@ -161,6 +161,7 @@ class MifinApp(App[None]):
         self.high_contrast = high_contrast
         self.register_theme(MIFIN_THEME)
         self.register_theme(HIGH_CONTRAST_THEME)
+        self._themes_registered = True
         self._set_first_theme()
 
     # --- start ----------------------------------------------------------------------------
@@ -179,6 +180,16 @@ class MifinApp(App[None]):
 
     def get_default_screen(self) -> Screen:
         return LoginScreen()
+
+    _themes_registered = False
+
+    def get_css_variables(self) -> dict[str, str]:
+        # Textual's __init__ asks once, before Mifin's themes are registered, for the
+        # variables of its default theme, which Mifin never shows: they are computed once,
+        # for Mifin's theme, by _set_first_theme.
+        if not self._themes_registered:
+            return {}
+        return super().get_css_variables()
 
     def _set_first_theme(self) -> None:
         """Give the theme before the stylesheet is first parsed. Set once the app runs
