@@ -7,7 +7,9 @@ Each program runs in a real pseudo-terminal of 80x24 (not App.run_test: a
 headless app skips the driver and the terminal output). The clock starts just
 before the process is spawned and stops when the bytes it wrote to the terminal
 first contain the expected text: the login screen's "User name" label for
-`mifin --db DEMO`, the label of a minimal App with one Label for the bare app.
+`mifin --db DEMO`, the label of a minimal App with one Label for the bare app. The
+CPU the process has used by then (user + system, /proc/PID/stat) is printed too: on a
+machine shared with other work it is steadier than the wall time.
 Memory is the process's peak resident set (VmHWM in /proc/PID/status), read a
 moment after that first frame, before the process is killed. Same Python, same
 machine, same run. Prints figures; asserts nothing.
