@@ -70,7 +70,8 @@ HEAVY_AT_STARTUP = ("peewee", "sqlite3", "fpdf", "printers", "babel", "openpyxl"
                     "mifin_tui.cli.payments_commands", "mifin_tui.cli.remote_commands",
                     "mifin_tui.cli.report_commands", "mifin_tui.cli.schedule_commands",
                     "mifin_tui.menu", "mifin_tui.commands", "mifin_tui.services.permissions",
-                    "mifin_tui.services.money", "mifin_tui.widgets.status_line")
+                    "mifin_tui.services.money", "mifin_tui.widgets.status_line",
+                    "mifin_tui.widgets.choices")
 
 STARTUP = """
 import asyncio, sys, tempfile
