@@ -47,7 +47,7 @@ def timed(fn, repeat: int) -> float:
 def measure(path: Path, repeat: int) -> dict[str, float]:
     from mifin_tui import db
     from mifin_tui.db.models import Member
-    from mifin_tui.services import member_list
+    from mifin_tui.services import member_list, members
 
     db.open_database(path)
     ctx = reader()
@@ -61,6 +61,8 @@ def measure(path: Path, repeat: int) -> dict[str, float]:
         "last page ms": timed(lambda: member_list.page(ctx, after=end), repeat),
         "page back ms": timed(lambda: member_list.page(ctx, before=middle), repeat),
         "search ms": timed(lambda: member_list.search(ctx, "kabongo"), repeat),
+        # Nothing typed yet (the picker, the adhésion's duplicates): the first names.
+        "empty search ms": timed(lambda: members.search(ctx, ""), repeat),
         "open screen ms": open_screen(ctx),
     }
     db.close()

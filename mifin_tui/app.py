@@ -17,7 +17,7 @@ os.environ.setdefault("ESCDELAY", "300")
 import time  # noqa: E402
 from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import ClassVar  # noqa: E402
+from typing import TYPE_CHECKING, ClassVar  # noqa: E402
 
 from textual import events  # noqa: E402
 from textual.app import App, SystemCommand  # noqa: E402
@@ -27,15 +27,17 @@ from textual.screen import Screen  # noqa: E402
 from textual.system_commands import SystemCommandsProvider  # noqa: E402
 from textual.theme import Theme  # noqa: E402
 
-from mifin_tui import menu  # noqa: E402
-from mifin_tui.commands import ScreensProvider, VouchersProvider  # noqa: E402
 from mifin_tui.i18n import N_, _, current_language, set_language  # noqa: E402
 from mifin_tui.messages import LanguageChanged, LoggedIn, LogoutRequested, OpenEntry  # noqa: E402
 from mifin_tui.screens.login import LoginScreen  # noqa: E402
-from mifin_tui.services.context import Context  # noqa: E402
 from mifin_tui.services.errors import AuthenticationError, MifinError  # noqa: E402
-from mifin_tui.services.permissions import MANAGER, ROLES  # noqa: E402
-from mifin_tui.widgets import StatusInfo, StatusLine  # noqa: E402
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from mifin_tui.menu import MenuEntry
+    from mifin_tui.services.context import Context
+    from mifin_tui.widgets import StatusInfo
 
 # The idle check is a comparison of two numbers and one small query every 15 s (is the
 # user still allowed in?): no repaint, no bytes sent.
@@ -50,6 +52,20 @@ def _setting(key: str):
     from mifin_tui.services import settings  # the store loads after the first paint
 
     return settings.get(key)
+
+
+# The menu registry, its permissions and the palette's providers serve a session: they
+# load at login (or when the palette first opens), not before the login screen.
+def _screens_provider() -> type[Provider]:
+    from mifin_tui.commands import ScreensProvider
+
+    return ScreensProvider
+
+
+def _vouchers_provider() -> type[Provider]:
+    from mifin_tui.commands import VouchersProvider
+
+    return VouchersProvider
 
 
 def _warm_up_printing() -> None:
@@ -112,7 +128,7 @@ HIGH_CONTRAST_THEME = Theme(
 class MifinApp(App[None]):
     TITLE = "Mifin"
     CSS_PATH: ClassVar = ["app.tcss", "high_contrast.tcss"]
-    COMMANDS: ClassVar = {ScreensProvider, VouchersProvider, SystemCommandsProvider}
+    COMMANDS: ClassVar = {_screens_provider, _vouchers_provider, SystemCommandsProvider}
     BINDINGS: ClassVar = [
         Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True,
                 tooltip=N_("Leave Mifin (your session ends).")),
@@ -143,6 +159,10 @@ class MifinApp(App[None]):
         if high_contrast is None:
             high_contrast = os.environ.get("MIFIN_HIGH_CONTRAST", "") not in ("", "0")
         self.high_contrast = high_contrast
+        self.register_theme(MIFIN_THEME)
+        self.register_theme(HIGH_CONTRAST_THEME)
+        self._themes_registered = True
+        self._set_first_theme()
 
     # --- start ----------------------------------------------------------------------------
 
@@ -161,10 +181,30 @@ class MifinApp(App[None]):
     def get_default_screen(self) -> Screen:
         return LoginScreen()
 
+    _themes_registered = False
+
+    def get_css_variables(self) -> dict[str, str]:
+        # Textual's __init__ asks once, before Mifin's themes are registered, for the
+        # variables of its default theme, which Mifin never shows: they are computed once,
+        # for Mifin's theme, by _set_first_theme.
+        if not self._themes_registered:
+            return {}
+        return super().get_css_variables()
+
+    def _set_first_theme(self) -> None:
+        """Give the theme before the stylesheet is first parsed. Set once the app runs
+        (`self.theme = ...` in on_mount), it re-parsed every CSS source, and Textual's
+        re-parse leaves the parse cache empty: each widget class the login screen then
+        mounted parsed app.tcss and every DEFAULT_CSS again (~60 ms at startup)."""
+        theme = HIGH_CONTRAST_THEME if self.high_contrast else MIFIN_THEME
+        self.set_reactive(App.theme, theme.name)  # no watcher: nothing to refresh yet
+        self.set_class(True, f"-theme-{theme.name}", update=False)
+        self.set_class(theme.dark, "-dark-mode", update=False)
+        self.set_class(not theme.dark, "-light-mode", update=False)
+        self.set_class(self.high_contrast, "-high-contrast", update=False)
+        self.stylesheet.set_variables(self.get_css_variables())
+
     def on_mount(self) -> None:
-        self.register_theme(MIFIN_THEME)
-        self.register_theme(HIGH_CONTRAST_THEME)
-        self._apply_contrast()
         interval = IDLE_CHECK_SECONDS
         if self._idle_override is not None:
             interval = min(IDLE_CHECK_SECONDS, max(self._idle_override / 4, 0.05))
@@ -215,7 +255,9 @@ class MifinApp(App[None]):
         self._last_input = time.monotonic()
         self.locked = False
         # Screens after the login are imported after it: the first paint waits for less.
+        from mifin_tui import menu
         from mifin_tui.screens.main_menu import MainMenuScreen
+        from mifin_tui.services.permissions import MANAGER
 
         self.push_screen(MainMenuScreen(ctx, menu.entries_for(ctx)))
         # The gérant starts his day on his dashboard; Escape leads to the menu.
@@ -235,6 +277,8 @@ class MifinApp(App[None]):
 
     def status_for(self, ctx: Context) -> StatusInfo:
         from mifin_tui.services import institution
+        from mifin_tui.services.permissions import ROLES
+        from mifin_tui.widgets import StatusInfo
 
         info = institution.info(ctx.branch_id)
         return StatusInfo(
@@ -257,6 +301,8 @@ class MifinApp(App[None]):
         """Draw the status line again on every screen (new business day, new till)."""
         if self.ctx is None:
             return
+        from mifin_tui.widgets import StatusLine
+
         self.status = self.status_for(self.ctx)
         for screen in self.screen_stack:
             for line in screen.query(StatusLine):
@@ -356,9 +402,11 @@ class MifinApp(App[None]):
 
     # --- opening screens ----------------------------------------------------------------------
 
-    def palette_entries(self) -> list[menu.MenuEntry]:
+    def palette_entries(self) -> list[MenuEntry]:
         if self.ctx is None or self.locked:
             return []
+        from mifin_tui import menu
+
         return menu.entries_for(self.ctx)
 
     def request_entry(self, entry_id: str) -> None:
@@ -370,6 +418,8 @@ class MifinApp(App[None]):
     async def open_entry(self, entry_id: str, search: str = "") -> None:
         """Open a menu entry, checked again here: a palette or a key is no way round it.
         `search`: what the screen starts with (the reprint screen's voucher number)."""
+        from mifin_tui import menu
+
         ctx, entry = self.ctx, menu.get(entry_id)
         if ctx is None or self.locked or entry is None:
             return

@@ -17,8 +17,11 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 
-_translation: gettext.NullTranslations = gettext.NullTranslations()
-_language = "en"
+# The catalogue of the active language, read by the first `_()` that needs it: the French
+# one takes ~8 ms to parse, which `mifin --lang en` (or a user switched to English before
+# anything was translated) need not pay at every start.
+_translation: gettext.NullTranslations | None = None
+_language = DEFAULT_LANGUAGE
 
 
 def set_language(language: str) -> None:
@@ -26,8 +29,15 @@ def set_language(language: str) -> None:
     global _translation, _language
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language: {language}")
-    _translation = _catalogue(language)
+    _translation = None
     _language = language
+
+
+def _active() -> gettext.NullTranslations:
+    global _translation
+    if _translation is None:
+        _translation = _catalogue(_language)
+    return _translation
 
 
 def current_language() -> str:
@@ -37,11 +47,11 @@ def current_language() -> str:
 def _(message: str) -> str:
     """Translate `message` into the current language. The empty string stays empty:
     gettext would answer it with the catalogue's header (an unset field on a screen)."""
-    return _translation.gettext(message) if message else message
+    return (_translation or _active()).gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+    return (_translation or _active()).ngettext(singular, plural, n)
 
 
 @functools.cache
@@ -60,5 +70,3 @@ def N_(message: str) -> str:
     """Mark `message` for extraction without translating it now (labels in tables)."""
     return message
 
-
-set_language(DEFAULT_LANGUAGE)

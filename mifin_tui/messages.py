@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from mifin_tui.services.context import Context
+if TYPE_CHECKING:
+    from mifin_tui.services.context import Context
 
 
 class LoggedIn(Message):

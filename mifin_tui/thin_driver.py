@@ -111,6 +111,11 @@ def _join_style(current: str, params: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def _single_cell(ch: str) -> bool:
+    return get_character_cell_size(ch) == 1
+
+
+@lru_cache(maxsize=4096)
 def _background_only(style: str) -> str:
     """The part of an SGR state an erased cell keeps: its background colour."""
     return _parse(style)[2]
@@ -253,6 +258,9 @@ class VirtualTerminal:
             self.wanted.append([(" ", _background_only(self.style))] * self.width)
 
     def _text(self, text: str) -> None:
+        if text.isprintable() and (text.isascii() or all(map(_single_cell, text))):
+            self._put_run(text)  # most of what Textual writes: no control, one cell each
+            return
         for ch in text:
             if ch >= " " and ch != "\x7f":
                 self._put(ch)
@@ -267,6 +275,23 @@ class VirtualTerminal:
                 self.col = min((self.col // 8 + 1) * 8, self.width - 1)
             else:
                 self._pass(ch)  # bell and other controls
+
+    def _put_run(self, text: str) -> None:
+        """`_put` for characters of one cell each, a line's worth at a time: the same
+        cells, wraps and cut wide characters (only the run's two ends can cut one)."""
+        style, width = self.style, self.width
+        i, n = 0, len(text)
+        while i < n:
+            if self.col + 1 > width:  # pending wrap
+                self.col = 0
+                self._newline()
+            line = self.wanted[self.row]
+            start = self.col
+            end = min(start + n - i, width)
+            self._split_wide(line, start, end)
+            line[start:end] = [(ch, style) for ch in text[i:i + end - start]]
+            i += end - start
+            self.col = end
 
     def _put(self, ch: str) -> None:
         size = get_character_cell_size(ch)

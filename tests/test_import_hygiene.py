@@ -57,19 +57,26 @@ def test_the_repayment_engine_imports_neither_peewee_nor_textual():
 
 
 # What the login screen must not wait for: the store (opened just after the first paint),
-# documents, reports, the loan engines, spreadsheets and tables of the CLI.
+# documents, reports, the loan engines, spreadsheets and tables of the CLI, and the
+# modules of the CLI's other commands (`mifin --db FILE` parses its own options only), and
+# what serves a session only (the menu registry, the palette's providers, permissions,
+# money formatting, the status line).
 HEAVY_AT_STARTUP = ("peewee", "sqlite3", "fpdf", "printers", "babel", "openpyxl",
                     "tabulate", "mifin_tui.db", "mifin_tui.reports",
                     "mifin_tui.services.report_registry", "mifin_tui.services.schedule",
                     "mifin_tui.services.member_import", "mifin_tui.services.loans",
-                    "mifin_tui.screens.main_menu")
+                    "mifin_tui.screens.main_menu", "mifin_tui.cli.admin_commands",
+                    "mifin_tui.cli.closing_commands", "mifin_tui.cli.members_commands",
+                    "mifin_tui.cli.payments_commands", "mifin_tui.cli.remote_commands",
+                    "mifin_tui.cli.report_commands", "mifin_tui.cli.schedule_commands",
+                    "mifin_tui.menu", "mifin_tui.commands", "mifin_tui.services.permissions",
+                    "mifin_tui.services.money", "mifin_tui.widgets.status_line",
+                    "mifin_tui.widgets.choices")
 
 STARTUP = """
-import asyncio, sys
-from pathlib import Path
-from mifin_tui.cli import build_parser
-build_parser().parse_args([])
+import asyncio, sys, tempfile
 from mifin_tui.app import MifinApp
+from mifin_tui.cli import main
 from mifin_tui.screens.login import LoginScreen
 
 heavy = {heavy!r}
@@ -84,12 +91,16 @@ def at_first_paint(self):
 
 MifinApp.open_database = at_first_paint
 
-async def main():
-    app = MifinApp(db_path=Path('unused.db'))
+async def first_frame(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen), app.screen
-asyncio.run(main())
+
+# Through the command's own entry point (argument parsing, error handling, the App),
+# headless: what `mifin --db FILE` runs before its first frame.
+MifinApp.run = lambda self, *a, **k: asyncio.run(first_frame(self))
+with tempfile.NamedTemporaryFile(suffix='.db') as db:  # exists; never opened here
+    assert main(['--lang', 'en', '--db', db.name]) == 0
 print('painted:' + ','.join(sorted(loaded)))
 """
 

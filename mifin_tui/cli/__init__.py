@@ -12,23 +12,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from mifin_tui import __version__
-from mifin_tui.cli.admin_commands import (
-    cmd_backup,
-    cmd_check,
-    cmd_user_add,
-    cmd_user_list,
-    cmd_user_lock,
-    cmd_user_passwd,
-    cmd_user_unlock,
-)
-from mifin_tui.cli.closing_commands import cmd_close_day
 from mifin_tui.cli.common import EXIT_FAILED, EXIT_USAGE, CliError, parse_date, read_secret
-from mifin_tui.cli.members_commands import cmd_import_members, import_epilog
-from mifin_tui.cli.payments_commands import add_parser as add_payments_parser
-from mifin_tui.cli.remote_commands import cmd_serve, cmd_ssh_setup
-from mifin_tui.cli.report_commands import cmd_report
-from mifin_tui.cli.schedule_commands import add_parser as add_schedule_parser
-from mifin_tui.cli.session_commands import cmd_demo, cmd_init, cmd_open, run_tui
+from mifin_tui.cli.session_commands import cmd_open, run_tui
 from mifin_tui.i18n import _, set_language
 
 __all__ = ["CliError", "build_parser", "main", "read_secret", "run_tui"]
@@ -36,7 +21,7 @@ __all__ = ["CliError", "build_parser", "main", "read_secret", "run_tui"]
 
 class _Parser(argparse.ArgumentParser):
     # A help text that needs the store's modules (the import columns) is built only when
-    # the help is shown: every start of the interface builds this parser.
+    # the help is shown: every command builds this parser.
     epilog_factory: Callable[[], str] | None = None
 
     def format_help(self) -> str:
@@ -50,7 +35,13 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(f"{where}: {message}" if where else message, EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The options of `mifin` itself (no command): what opens the interface. Each takes a value
+# or not; "--db=PATH" is accepted as well.
+_INTERFACE_OPTIONS = {"--db": True, "--lang": True, "--check-terminal": False}
+
+
+def _top_parser() -> _Parser:
+    """`mifin` and its own options, with no command."""
     parser = _Parser(
         prog="mifin",
         description=_("Mifin, the core-banking terminal of a microfinance institution. "
@@ -63,6 +54,48 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--check-terminal", action="store_true",
                         help=_("report what this terminal supports, then exit"))
     parser.set_defaults(handler=cmd_open)
+    return parser
+
+
+def opens_interface(argv: Sequence[str]) -> bool:
+    """Whether `argv` holds only `mifin`'s own options (--db, --lang, --check-terminal):
+    then no command's parser is needed. Anything else (a command, --help, a typo) goes
+    to the full parser, which answers it as before."""
+    i = 0
+    while i < len(argv):
+        name, eq, _value = argv[i].partition("=")
+        takes_value = _INTERFACE_OPTIONS.get(name)
+        if takes_value is None or (eq and not takes_value):
+            return False
+        if takes_value and not eq:
+            i += 1
+            if i >= len(argv) or argv[i].startswith("-"):
+                return False  # a missing value: the full parser says so
+        i += 1
+    return True
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser: `mifin` and every command. The commands' modules load here, not
+    when the interface starts (`mifin --db FILE` parses with `_top_parser` alone)."""
+    from mifin_tui.cli.admin_commands import (
+        cmd_backup,
+        cmd_check,
+        cmd_user_add,
+        cmd_user_list,
+        cmd_user_lock,
+        cmd_user_passwd,
+        cmd_user_unlock,
+    )
+    from mifin_tui.cli.closing_commands import cmd_close_day
+    from mifin_tui.cli.members_commands import cmd_import_members, import_epilog
+    from mifin_tui.cli.payments_commands import add_parser as add_payments_parser
+    from mifin_tui.cli.remote_commands import cmd_serve, cmd_ssh_setup
+    from mifin_tui.cli.report_commands import cmd_report
+    from mifin_tui.cli.schedule_commands import add_parser as add_schedule_parser
+    from mifin_tui.cli.session_commands import cmd_demo, cmd_init
+
+    parser = _top_parser()
     sub = parser.add_subparsers(title=_("commands"), metavar="COMMAND", parser_class=_Parser)
 
     def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str):
@@ -176,17 +209,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _store_errors() -> tuple[type[Exception], ...]:
+    """The store's refusals (schema too new, database busy), if the store was loaded:
+    it cannot have raised them otherwise. Importing it here for the `except` clause
+    loaded peewee and sqlite3 before the interface drew its login screen."""
+    found = []
+    for module, name in (("mifin_tui.db.schema", "SchemaTooNew"),
+                         ("mifin_tui.db.connection", "DatabaseBusy")):
+        error = getattr(sys.modules.get(module), name, None)
+        if error is not None:
+            found.append(error)
+    return tuple(found)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--lang" in argv:
         i = argv.index("--lang")
         if i + 1 < len(argv) and argv[i + 1] in ("fr", "en"):
             set_language(argv[i + 1])
-    from mifin_tui.db import DatabaseBusy, SchemaTooNew
     from mifin_tui.services.errors import MifinError, ValidationError
 
     try:
-        args = build_parser().parse_args(argv)
+        parser = _top_parser() if opens_interface(argv) else build_parser()
+        args = parser.parse_args(argv)
         if args.check_terminal:
             from mifin_tui.terminal_check import print_report
 
@@ -199,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         detail = "; ".join(f"{field}: {msg}" for field, msg in exc.errors.items())
         print(f"mifin: {detail}", file=sys.stderr)
         return EXIT_FAILED
-    except (MifinError, SchemaTooNew, DatabaseBusy) as exc:
+    except (MifinError, *_store_errors()) as exc:
         print(f"mifin: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

@@ -15,10 +15,10 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from mifin_tui.i18n import N_, _
-from mifin_tui.services.context import Context
-from mifin_tui.widgets import CheckedInput, FieldError, MifinFooter, StatusLine
+from mifin_tui.widgets import CheckedInput, FieldError, MifinFooter
 
 if TYPE_CHECKING:
+    from mifin_tui.services.context import Context
     from mifin_tui.widgets import StatusInfo
 
 
@@ -55,6 +55,10 @@ class MifinScreen(QuietFocus, Screen):
         self.ctx = ctx
 
     def compose(self) -> ComposeResult:
+        # The status line (roles, dates, amounts) is a session's: the login screen, which
+        # imports this module for FormMixin, does not load it.
+        from mifin_tui.widgets import StatusLine
+
         yield StatusLine(status_info(self))
         yield Static(_(self.TITLE_MSGID), classes="screen-title", markup=False)
         yield from self.compose_body()
@@ -65,6 +69,8 @@ class MifinScreen(QuietFocus, Screen):
 
     def on_screen_resume(self) -> None:
         # The language or the business day may have changed under us.
+        from mifin_tui.widgets import StatusLine
+
         self.query_one(StatusLine).show(status_info(self))
         self.query_one(".screen-title", Static).update(_(self.TITLE_MSGID))
 

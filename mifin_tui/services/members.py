@@ -481,10 +481,14 @@ def _by_account_number(text: str) -> Member | None:
 def search(ctx: Context, text: str, limit: int = 20) -> list[MemberSummary]:
     """Members matching what is typed: member number, a word of the name (start of nom,
     postnom, prénom or raison sociale, without accents or case), phone, ID number,
-    or an account number. Exact member numbers come first."""
+    or an account number. Exact member numbers come first. Nothing typed: the first
+    members in the member list's (folded) name order."""
     text = text.strip()
     if not text:
-        query = Member.select().order_by(Member.surname, Member.first_name, Member.id)
+        # The first members in name order, the member list's: (name_key, id) is read from
+        # the index member_name_key_birth_date, where sorting by surname and first name
+        # sorted the whole table (0.1 s among 200,000 members).
+        query = Member.select().order_by(Member.name_key, Member.id)
         return [_summary(m) for m in query.limit(limit)]
     found: list[Member] = []
     by_account = _by_account_number(text)

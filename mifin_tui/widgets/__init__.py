@@ -18,9 +18,9 @@ _WHERE = {
     "CheckedInput": "checked_input",
     "DateInput": "date_input",
     "parse_date": "date_input",
-    "ChoiceList": "fields",
+    "ChoiceList": "choices",
     "FieldError": "fields",
-    "FormSelect": "fields",
+    "FormSelect": "choices",
     "TextField": "fields",
     "MifinFooter": "footer",
     "MemberPicker": "member_picker",
@@ -51,7 +51,8 @@ if TYPE_CHECKING:
     from mifin_tui.widgets.billetage import Billetage, QuantityField, difference_word
     from mifin_tui.widgets.checked_input import CheckedInput
     from mifin_tui.widgets.date_input import DateInput, parse_date
-    from mifin_tui.widgets.fields import ChoiceList, FieldError, FormSelect, TextField
+    from mifin_tui.widgets.choices import ChoiceList, FormSelect
+    from mifin_tui.widgets.fields import FieldError, TextField
     from mifin_tui.widgets.footer import MifinFooter
     from mifin_tui.widgets.member_picker import MemberPicker
     from mifin_tui.widgets.money_input import MoneyInput

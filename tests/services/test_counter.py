@@ -263,3 +263,28 @@ def test_the_administrator_lists_and_adds_tills(branch):
     assert [t.code for t in tills.branch_tills(admin)] == [tills.VAULT_CODE, "C01", "C02"]
     with pytest.raises(PermissionDenied):
         tills.branch_tills(branch["cashier"])
+
+
+def test_amounts_in_words_are_in_the_documents_language_not_the_cashiers(branch):
+    """An English-speaking cashier prints a French voucher when the institution prints in
+    French, and the other way round: the words follow `document_language`."""
+    from mifin_tui.db import write_transaction
+    from mifin_tui.i18n import current_language, set_language
+    from mifin_tui.services import settings
+
+    open_till(branch)
+    receipt = cash.cash_in(branch["cashier"], branch["savings"], 150_050,
+                           party_name="Kabongo Bénédicte", purpose="Épargne du marché")
+    before = current_language()
+    try:
+        for user_language, document_language, words in (
+                ("en", "fr", "mille cinq cents dollars américains et cinquante cents"),
+                ("fr", "en", "one thousand, five hundred US dollars and fifty cents")):
+            set_language(user_language)
+            with write_transaction():
+                settings.put("document_language", document_language)
+            doc = vouchers.build(receipt.txn_id)
+            assert doc.language == document_language
+            assert doc.amount_words == words
+    finally:
+        set_language(before)

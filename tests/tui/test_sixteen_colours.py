@@ -1,8 +1,7 @@
 """Every menu screen stays legible on a 16-colour terminal (TERM=linux, PuTTY's default):
 each character of text drawn on screen, once its colours are brought down to the 16 of the
 Linux console as the terminal would get them, still differs from its background.
-With the high-contrast theme as well. (NO_COLOR: the cursor and focus are drawn in
-reverse video, see app.py _CURSOR, and test_thin_driver checks the driver.)"""
+With the high-contrast theme as well. (NO_COLOR: test_no_color.py.)"""
 
 from __future__ import annotations
 
