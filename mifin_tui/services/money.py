@@ -10,6 +10,7 @@ and tests all use it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -348,9 +349,22 @@ def positive_amount(value: object, currency: str | None = None, field: str = "am
 
 # ---------------------------------------------------------------- formatting
 
-# Plain ASCII space, not U+202F or NBSP: receipts go to thermal printers with latin-1
-# fonts, and the same string must survive CSV exports and terminals.
-_SEPARATORS = {"fr": (" ", ","), "en": (",", ".")}
+# French groups digits with a narrow no-break space (U+202F in CLDR): printed as a plain
+# space, because receipts go to thermal printers with latin-1 fonts and the same string
+# must survive CSV exports and terminals.
+_PRINTABLE = str.maketrans({"\u202f": " ", "\xa0": " "})
+
+
+@functools.cache
+def _separators(language: str) -> tuple[str, str]:
+    """(group mark, decimal mark) of `language`, from the locale data Babel carries
+    (imported at the first amount formatted, not at the login screen)."""
+    if language not in FORMAT_LANGUAGES:
+        raise ValueError(f"unsupported language: {language!r}")
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return (get_group_symbol(language).translate(_PRINTABLE),
+            get_decimal_symbol(language).translate(_PRINTABLE))
 
 
 def _group(digits: str, separator: str) -> str:
@@ -363,9 +377,9 @@ def format_amount(minor: int, currency: str, language: str = "fr", symbol: bool 
     """Minor units as printed: fr "1 234 567 FCFA", "12,50 USD"; en "1,234,567 FCFA"."""
     _require_int(minor, "minor")
     cur = get_currency(currency)
-    if language not in _SEPARATORS:
+    if language not in FORMAT_LANGUAGES:
         raise ValueError(f"unsupported language for amounts: {language!r}")
-    group_sep, decimal_mark = _SEPARATORS[language]
+    group_sep, decimal_mark = _separators(language)
     major, fraction = divmod(abs(minor), 10**cur.decimals)
     text = _group(str(major), group_sep)
     if cur.decimals:
@@ -385,7 +399,7 @@ def format_percent(bp: int, language: str = "fr", decimals: int = 2) -> str:
     """Basis points as a percentage the way `language` writes it: fr "24,00 %",
     en "24.00%" (no space before the sign in English)."""
     _require_int(bp, "bp")
-    if language not in _SEPARATORS:
+    if language not in FORMAT_LANGUAGES:
         raise ValueError(f"unsupported language for rates: {language!r}")
     if not 0 <= decimals <= 2:
         raise ValueError("a rate in basis points has at most two decimals")
@@ -393,5 +407,5 @@ def format_percent(bp: int, language: str = "fr", decimals: int = 2) -> str:
     whole, rest = divmod(abs(bp), 100)
     text = sign + str(whole)
     if decimals:
-        text += _SEPARATORS[language][1] + f"{rest:02d}"[:decimals]
+        text += _separators(language)[1] + f"{rest:02d}"[:decimals]
     return text + (" %" if language == "fr" else "%")

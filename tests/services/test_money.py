@@ -535,3 +535,19 @@ def test_rates_are_written_the_way_each_language_writes_them():
     assert format_percent(-125, "en") == "-1.25%"
     with pytest.raises(ValueError):
         format_percent(100, "de")
+
+
+@given(st.integers(-10**15, 10**15), st.sampled_from(["USD", "CDF", "XOF", "XAF"]),
+       st.sampled_from(["fr", "en"]))
+def test_amounts_are_written_with_the_locales_marks(minor: int, code: str,
+                                                     language: str) -> None:
+    """Grouping and decimal marks are those of the language's CLDR data (Babel), the
+    French narrow no-break space printed as a space (latin-1 receipts)."""
+    from babel.numbers import format_decimal
+
+    decimals = get_currency(code).decimals
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    expected = format_decimal(Decimal(minor).scaleb(-decimals), format=pattern,
+                              locale=language).replace("\u202f", " ").replace("\xa0", " ")
+    assert format_amount(minor, code, language, symbol=False) == expected.replace("\u2212",
+                                                                                  "-")
