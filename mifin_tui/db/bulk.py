@@ -11,7 +11,7 @@ import operator
 
 import peewee
 
-from mifin_tui.db.connection import database
+from mifin_tui.db.connection import autoincrement_top, database
 
 
 def insert_rows(model: type[peewee.Model], rows: Sequence[Mapping[str, Any]], *,
@@ -64,6 +64,14 @@ def _params(named: Sequence[tuple[peewee.Field, str]], defaulted: Sequence[peewe
         columns.append([default() for _ in range(n)] if callable(f.default)
                        else [default()] * n)
     return list(zip(*columns))
+
+
+def next_id(table: str) -> int:
+    """The id the table's next row gets (SQLite's AUTOINCREMENT: one past the highest it
+    ever handed out), for a batch that numbers its rows ahead and links them by id."""
+    top = autoincrement_top(table) or 0
+    last = database.execute_sql(f'SELECT coalesce(max("id"), 0) FROM "{table}"').fetchone()[0]
+    return max(top, last) + 1
 
 
 # Fields whose value needs no conversion when it already has the column's Python type:

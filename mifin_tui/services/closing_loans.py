@@ -35,13 +35,12 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mifin_tui.db import database, write_transaction
-from mifin_tui.db.bulk import insert_rows
-from mifin_tui.db.connection import autoincrement_top
+from mifin_tui.db.bulk import insert_rows, next_id
 from mifin_tui.db.models import ClosingRun, Loan, LoanClassification, LoanPenalty
 from mifin_tui.i18n import _
 from mifin_tui.services import accounts, audit, institution, ledger, penalties, regulators
 from mifin_tui.services import repayment_engine as engine
-from mifin_tui.services import repayments, settings
+from mifin_tui.services import settings
 from mifin_tui.services.errors import MifinError
 from mifin_tui.services.money import format_amount
 from mifin_tui.services.permissions import requires
@@ -165,12 +164,6 @@ def _in(ids: Sequence[Any]) -> str:
     return ",".join("?" * len(ids))
 
 
-def _next_id(table: str) -> int:
-    top = autoincrement_top(table) or 0
-    last = database.execute_sql(f'SELECT coalesce(max("id"), 0) FROM "{table}"').fetchone()[0]
-    return max(top, last) + 1
-
-
 def _sources_of(member_ids: Sequence[int]) -> dict[tuple[int, str], list[list[int]]]:
     """The active savings accounts of these members with what each has available (as
     `debit_sources`), per (member, currency), oldest first."""
@@ -251,7 +244,7 @@ def _write(ctx: Context, debits: Sequence[_Debit], day: date, cache: _Cache) -> 
         Member.first_name).where(Member.id.in_(sorted({d.member_id for d in debits})))
         .namedtuples()}
     vouchers, reps, allocs, updates = [], [], [], []
-    first = _next_id("repayment")
+    first = next_id("repayment")
     for k, (d, p) in enumerate(zip(debits, posted, strict=True)):
         vouchers.append({"txn": p.txn_id, "number": p.voucher_number, "series": "BR",
                          "direction": "in", "till": cache.vault_id(), "session": None,

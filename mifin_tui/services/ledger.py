@@ -13,16 +13,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from peewee import chunked
 
 from mifin_tui.db import database, write_transaction
-from mifin_tui.db.bulk import insert_rows
-from mifin_tui.db.connection import autoincrement_top
+from mifin_tui.db.bulk import insert_rows, next_id
 from mifin_tui.db.models import (
     Account,
-    AuditLog,
     Counter,
     Entry,
     JournalTransaction,
@@ -206,13 +204,6 @@ class _Acc(NamedTuple):
     gl_account_id: int
 
 
-def _next_id(table: str) -> int:
-    # What SQLite's AUTOINCREMENT hands out next: one past the highest id it ever gave.
-    top = autoincrement_top(table) or 0
-    last = database.execute_sql(f'SELECT coalesce(max("id"), 0) FROM "{table}"').fetchone()[0]
-    return max(top, last) + 1
-
-
 def post_many(ctx: Context, postings: Sequence[Posting]) -> list[Posted]:
     """`post` for many transactions at once, in order: exactly the rows `post` called
     once per posting writes (the same ids, voucher numbers, entries with their running
@@ -284,7 +275,7 @@ def post_many(ctx: Context, postings: Sequence[Posting]) -> list[Posted]:
         nxt[series] = numbering.next_value(name)
         if n > 1:
             Counter.update(value=Counter.value + (n - 1)).where(Counter.name == name).execute()
-    first = _next_id("journal_transaction")
+    first = next_id("journal_transaction")
     txns = []
     out = []
     for k, p in enumerate(postings):

@@ -9,7 +9,7 @@ from typing import Any
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Setting
 from mifin_tui.i18n import N_, _
-from mifin_tui.services import audit
+from mifin_tui.services import audit, backup
 from mifin_tui.services.context import Context
 from mifin_tui.services.errors import ValidationError
 from mifin_tui.services.permissions import requires
@@ -136,7 +136,7 @@ def _validate(spec: SettingSpec, value: Any) -> None:
         raise ValidationError({spec.key: _("Each kind of request is block or warn.")})
     if spec.key == "passbook_format" and value not in ("A5", "A6"):
         raise ValidationError({spec.key: _("Choose A5 or A6.")})
-    if spec.key == "closing_backup_check" and value not in ("quick", "full"):
+    if spec.key == "closing_backup_check" and value not in backup.CHECKS:
         raise ValidationError({spec.key: _("Choose quick or full.")})
 
 
