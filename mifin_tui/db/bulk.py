@@ -4,10 +4,9 @@ a large batch: one prepared INSERT, executemany, values converted by each field.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
-
-import operator
 
 import peewee
 
