@@ -19,7 +19,10 @@ from datetime import timedelta
 
 from mifin_tui import db
 from mifin_tui.db.models import Loan, LoanInstallment
-from mifin_tui.services import arrears, auth, demo, loans as loan_service
+from mifin_tui.demo import build as demo
+from mifin_tui.services.kernel import auth
+from mifin_tui.services.loans import applications as loan_service
+from mifin_tui.services.loans import arrears
 
 
 def main(n: int) -> None:

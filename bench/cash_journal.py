@@ -23,17 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mifin_tui import db  # noqa: E402
 from mifin_tui.db.models import Till, User  # noqa: E402
-from mifin_tui.services import (  # noqa: E402
-    accounts,
-    auth,
-    cash,
-    cash_journal,
-    institution,
-    ledger,
-    members,
-    tills,
-    users,
-)
+from mifin_tui.services.admin import institution, users
+from mifin_tui.services.cash import counter as cash
+from mifin_tui.services.cash import journal as cash_journal
+from mifin_tui.services.cash import tills
+from mifin_tui.services.kernel import accounts, auth, ledger
+from mifin_tui.services.members import register as members
 
 PASSWORD = "Bench-pass-2026"
 

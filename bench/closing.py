@@ -39,7 +39,9 @@ AMOUNT = 50_000  # each opening balance, in cents
 def build(path: Path, n_accounts: int, n_loans: int = 0) -> None:
     from mifin_tui import db
     from mifin_tui.db.models import User
-    from mifin_tui.services import accounts, institution, ledger, tills, users
+    from mifin_tui.services.admin import institution, users
+    from mifin_tui.services.cash import tills
+    from mifin_tui.services.kernel import accounts, ledger
 
     db.open_database(path)
     admin = institution.initialize(
@@ -114,7 +116,8 @@ def build(path: Path, n_accounts: int, n_loans: int = 0) -> None:
 def run_closing(path: Path) -> None:
     """In its own process: the closing alone, its figures as one JSON line."""
     from mifin_tui import db
-    from mifin_tui.services import auth, closing
+    from mifin_tui.services.closing import nightly as closing
+    from mifin_tui.services.kernel import auth
 
     db.open_database(path)
     manager = auth.login("gerant", PASSWORD)

@@ -37,7 +37,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from mifin_tui import db
-    from mifin_tui.services import demo, demo_closing, demo_history
+    from mifin_tui.demo import build as demo
+    from mifin_tui.demo import closing as demo_closing
+    from mifin_tui.demo import history as demo_history
 
     spent: dict[str, float] = defaultdict(float)
     calls: dict[str, int] = defaultdict(int)

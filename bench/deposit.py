@@ -34,7 +34,9 @@ PASSWORD = "Caisse-pass-2026"
 def setup(path: Path, count: int) -> tuple[list[int], float]:
     from mifin_tui import db
     from mifin_tui.db.models import Counter, SavingsProduct
-    from mifin_tui.services import institution, numbering, tills, transfers, users
+    from mifin_tui.services.admin import institution, users
+    from mifin_tui.services.cash import tills, transfers
+    from mifin_tui.services.kernel import numbering
 
     db.open_database(path)
     admin = institution.initialize(
@@ -88,7 +90,7 @@ def setup(path: Path, count: int) -> tuple[list[int], float]:
             .execute()
         Counter.insert(name="member:KIN", value=count).on_conflict_replace().execute()
     built = time.perf_counter() - started
-    from mifin_tui.services import auth
+    from mifin_tui.services.kernel import auth
 
     cashier = auth.login("caissier1", PASSWORD)
     till = [t for t in tills.list_tills(cashier) if t.kind == "till"][0]
@@ -102,8 +104,9 @@ async def run(accounts: list[int], runs: int, folder: Path) -> list[float]:
     from textual.app import App
 
     import printers.backends as backends
-    from mifin_tui.screens.confirm_cash import ConfirmCashScreen
-    from mifin_tui.services import auth, savings
+    from mifin_tui.screens.cash.confirm import ConfirmCashScreen
+    from mifin_tui.services.kernel import auth
+    from mifin_tui.services.savings import counter as savings
 
     handed: list[float] = []
     real = backends.printer_from_settings
@@ -178,7 +181,8 @@ def main() -> None:
 
 def parts(accounts: list[int], runs: int) -> tuple[float, float]:
     """The two big steps alone, without the interface: the posting, the PDF."""
-    from mifin_tui.services import auth, savings
+    from mifin_tui.services.kernel import auth
+    from mifin_tui.services.savings import counter as savings
     from printers.receipt import voucher_pdf
 
     cashier = auth.login("caissier1", PASSWORD)

@@ -27,7 +27,7 @@ HEADERS = ["Nom", "Postnom", "Prénom", "Sexe", "Date de naissance", "Lieu de na
 
 
 def write_csv(path: Path, rows: int, seed: int) -> None:
-    from mifin_tui.services.demo_names import random_person
+    from mifin_tui.demo.names import random_person
 
     rng = random.Random(seed)
     with path.open("w", newline="", encoding="utf-8") as f:
@@ -48,7 +48,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     from mifin_tui import db
-    from mifin_tui.services import institution, member_import
+    from mifin_tui.services.admin import institution
+    from mifin_tui.services.imports import members as member_import
 
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "registre.csv"

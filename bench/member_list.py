@@ -26,7 +26,8 @@ def reader():
     """A gérant's session (the administrator does not read members)."""
     from mifin_tui.cli.admin_commands import operator
     from mifin_tui.db.models import User
-    from mifin_tui.services import auth, users
+    from mifin_tui.services.admin import users
+    from mifin_tui.services.kernel import auth
 
     password = "Gerant-pass-2026"
     if not User.select().where(User.username == "gerant").exists():
@@ -47,7 +48,8 @@ def timed(fn, repeat: int) -> float:
 def measure(path: Path, repeat: int) -> dict[str, float]:
     from mifin_tui import db
     from mifin_tui.db.models import Member
-    from mifin_tui.services import member_list, members
+    from mifin_tui.services.members import listing as member_list
+    from mifin_tui.services.members import register as members
 
     db.open_database(path)
     ctx = reader()
@@ -72,7 +74,7 @@ def measure(path: Path, repeat: int) -> dict[str, float]:
 def open_screen(ctx) -> float:
     """Push the screen in a headless app and wait for its first page."""
     from mifin_tui.app import MifinApp
-    from mifin_tui.screens.member_list import MemberListScreen
+    from mifin_tui.screens.members.listing import MemberListScreen
     from mifin_tui.widgets import PagedTable
 
     async def run() -> float:

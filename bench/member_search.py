@@ -27,8 +27,9 @@ def build(path: Path, count: int, seed: int) -> None:
     from mifin_tui import db
     from mifin_tui.db.bulk import insert_rows
     from mifin_tui.db.models import Member
-    from mifin_tui.services import institution, members
-    from mifin_tui.services.demo_names import random_person
+    from mifin_tui.demo.names import random_person
+    from mifin_tui.services.admin import institution
+    from mifin_tui.services.members import register as members
 
     db.open_database(path)
     admin = institution.initialize(
@@ -62,9 +63,9 @@ def main() -> None:
     args = parser.parse_args()
     from mifin_tui import db
     from mifin_tui.db.models import Member
-    from mifin_tui.services import members
-    from mifin_tui.services.permissions import permissions_for
-    from mifin_tui.services.context import Context
+    from mifin_tui.services.kernel.context import Context
+    from mifin_tui.services.kernel.permissions import permissions_for
+    from mifin_tui.services.members import register as members
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"

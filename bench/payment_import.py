@@ -26,8 +26,10 @@ def main() -> None:
     args = parser.parse_args()
     from mifin_tui import db
     from mifin_tui.db.models import Account, Loan, Member, User
-    from mifin_tui.services import auth, business_day, demo, payment_import
-    from mifin_tui.services.money import get_currency
+    from mifin_tui.demo import build as demo
+    from mifin_tui.services.imports import payments as payment_import
+    from mifin_tui.services.kernel import auth, business_day
+    from mifin_tui.services.kernel.money import get_currency
 
     with tempfile.TemporaryDirectory() as tmp:
         db.open_database(Path(tmp) / "bench.db")

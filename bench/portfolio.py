@@ -40,7 +40,7 @@ def build_loans(n_loans: int, n_members: int, seed: int = 7) -> int:
     from mifin_tui import db
     from mifin_tui.db.bulk import insert_rows
     from mifin_tui.db.models import Account, Branch, Loan, LoanProduct, Member, User
-    from mifin_tui.services import accounts, clock
+    from mifin_tui.services.kernel import accounts, clock
 
     branch = Branch.get()
     uid = User.get().id
@@ -159,8 +159,11 @@ def main() -> None:
 
     from mifin_tui import db
     from mifin_tui.db.models import Entry, LoanInstallment, RepaymentAllocation, User
-    from mifin_tui.services import auth, institution, portfolio, report_registry, users
-    from mifin_tui.services.report_registry import ReportParams
+    from mifin_tui.services.admin import institution, users
+    from mifin_tui.services.kernel import auth
+    from mifin_tui.services.reports import portfolio
+    from mifin_tui.services.reports import registry as report_registry
+    from mifin_tui.services.reports.registry import ReportParams
 
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         path = Path(args.keep or Path(tmp) / "bench.db")

@@ -28,7 +28,9 @@ PASSWORD = "Caisse-pass-2026"
 
 def setup(path: Path, cashiers: int) -> dict:
     from mifin_tui import db
-    from mifin_tui.services import accounts, institution, members, users
+    from mifin_tui.services.admin import institution, users
+    from mifin_tui.services.kernel import accounts
+    from mifin_tui.services.members import register as members
 
     db.open_database(path)
     admin = institution.initialize(
@@ -53,7 +55,7 @@ def setup(path: Path, cashiers: int) -> dict:
 def worker(path: str, user: str, account: int, count: int) -> dict:
     """Post `count` deposits; returns timings. Runs in this process."""
     from mifin_tui import db
-    from mifin_tui.services import accounts, auth, ledger
+    from mifin_tui.services.kernel import accounts, auth, ledger
 
     db.open_database(path)
     pragmas = {p: db.database.execute_sql(f"PRAGMA {p}").fetchone()[0]
@@ -106,7 +108,7 @@ def run_processes(path: Path, cashiers: list[dict], each: int) -> list[dict]:
 
 def check(path: Path) -> str:
     from mifin_tui import db
-    from mifin_tui.services import check as check_service
+    from mifin_tui.services.admin import check as check_service
 
     db.open_database(path)
     report = check_service.run()

@@ -35,7 +35,7 @@ if str(ROOT) not in sys.path:
 def voucher(**changes):
     from dataclasses import replace
 
-    from mifin_tui.services.documents import AmountLine, VoucherDoc
+    from mifin_tui.services.kernel.documents import AmountLine, VoucherDoc
 
     doc = VoucherDoc(
         institution="COOPEC « Espoir » de Kalamu", branch_code="KIN", branch_name="Kalamu",
@@ -56,7 +56,7 @@ def voucher(**changes):
 
 
 def journal(n: int):
-    from mifin_tui.services.documents import CashJournalDoc, CashJournalLine
+    from mifin_tui.services.kernel.documents import CashJournalDoc, CashJournalLine
 
     labels = ("Dépôt sur compte d’épargne", "Retrait sur compte à vue",
               "Remboursement prêt « Tontine » n° 2026-0012 – échéance 3/12 du groupement",

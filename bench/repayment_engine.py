@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mifin_tui.services import penalties as P  # noqa: E402
-from mifin_tui.services import regulators  # noqa: E402
-from mifin_tui.services import repayment_engine as R  # noqa: E402
-from mifin_tui.services import schedule  # noqa: E402
+from mifin_tui.services.kernel import regulators  # noqa: E402
+from mifin_tui.services.loans.engine import allocation as R  # noqa: E402
+from mifin_tui.services.loans.engine import penalties as P  # noqa: E402
+from mifin_tui.services.loans.engine import schedule  # noqa: E402
 
 DAY = date(2026, 6, 15)
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mifin_tui.services import schedule  # noqa: E402
-from mifin_tui.services.working_days import make  # noqa: E402
+from mifin_tui.services.kernel.working_days import make  # noqa: E402
+from mifin_tui.services.loans.engine import schedule  # noqa: E402
 
 HOLIDAYS = [date(2026, m, d) for m, d in ((1, 1), (1, 4), (1, 16), (1, 17), (4, 6), (5, 1),
                                           (5, 17), (6, 30), (8, 1), (11, 1), (12, 25))]

@@ -26,7 +26,9 @@ def build(path: Path, entries: int, n_accounts: int) -> None:
     from mifin_tui import db
     from mifin_tui.db import write_transaction
     from mifin_tui.db.models import Account, GLAccount, User
-    from mifin_tui.services import accounts, clock, institution, members
+    from mifin_tui.services.admin import institution
+    from mifin_tui.services.kernel import accounts, clock
+    from mifin_tui.services.members import register as members
 
     db.open_database(path)
     admin = institution.initialize(
@@ -106,15 +108,17 @@ def main() -> None:
     args = parser.parse_args()
     from mifin_tui import db
     from mifin_tui.db.models import Entry
-    from mifin_tui.services import auth, report_registry, users
-    from mifin_tui.services.report_registry import ReportParams
+    from mifin_tui.services.admin import users
+    from mifin_tui.services.kernel import auth
+    from mifin_tui.services.reports import registry as report_registry
+    from mifin_tui.services.reports.registry import ReportParams
 
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         path = Path(tmp) / "bench.db"
         t0 = time.perf_counter()
         build(path, args.entries, args.accounts)
         print(f"built {Entry.select().count():,} entries in {time.perf_counter() - t0:.1f} s")
-        from mifin_tui.services import institution
+        from mifin_tui.services.admin import institution
 
         admin = institution.operator_context()
         users.add_user(admin, "comptable", "Comptable Bench", "Compta-pass-2026",

@@ -20,8 +20,8 @@ import fcntl
 import os
 import re
 import select
-import sqlite3
 import signal
+import sqlite3
 import struct
 import subprocess
 import sys

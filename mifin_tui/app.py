@@ -29,14 +29,14 @@ from textual.theme import Theme  # noqa: E402
 
 from mifin_tui.i18n import N_, _, current_language, set_language  # noqa: E402
 from mifin_tui.messages import LanguageChanged, LoggedIn, LogoutRequested, OpenEntry  # noqa: E402
-from mifin_tui.screens.login import LoginScreen  # noqa: E402
-from mifin_tui.services.errors import AuthenticationError, MifinError  # noqa: E402
+from mifin_tui.screens.session.login import LoginScreen  # noqa: E402
+from mifin_tui.services.kernel.errors import AuthenticationError, MifinError  # noqa: E402
 
 if TYPE_CHECKING:
     from textual.command import Provider
 
     from mifin_tui.menu import MenuEntry
-    from mifin_tui.services.context import Context
+    from mifin_tui.services.kernel.context import Context
     from mifin_tui.widgets import StatusInfo
 
 # The idle check is a comparison of two numbers and one small query every 15 s (is the
@@ -49,7 +49,7 @@ PRINTING_PERMISSIONS = ("till.operate", "transfer.approve", "voucher.reprint",
 
 
 def _setting(key: str):
-    from mifin_tui.services import settings  # the store loads after the first paint
+    from mifin_tui.services.kernel import settings  # the store loads after the first paint
 
     return settings.get(key)
 
@@ -57,13 +57,13 @@ def _setting(key: str):
 # The menu registry, its permissions and the palette's providers serve a session: they
 # load at login (or when the palette first opens), not before the login screen.
 def _screens_provider() -> type[Provider]:
-    from mifin_tui.commands import ScreensProvider
+    from mifin_tui.screens.session.palette import ScreensProvider
 
     return ScreensProvider
 
 
 def _vouchers_provider() -> type[Provider]:
-    from mifin_tui.commands import VouchersProvider
+    from mifin_tui.screens.session.palette import VouchersProvider
 
     return VouchersProvider
 
@@ -219,7 +219,7 @@ class MifinApp(App[None]):
         if self._db_path is None:
             return True
         from mifin_tui.db import DatabaseBusy, SchemaTooNew, open_database
-        from mifin_tui.services import institution
+        from mifin_tui.services.admin import institution
 
         try:
             open_database(self._db_path)
@@ -256,8 +256,8 @@ class MifinApp(App[None]):
         self.locked = False
         # Screens after the login are imported after it: the first paint waits for less.
         from mifin_tui import menu
-        from mifin_tui.screens.main_menu import MainMenuScreen
-        from mifin_tui.services.permissions import MANAGER
+        from mifin_tui.screens.session.main_menu import MainMenuScreen
+        from mifin_tui.services.kernel.permissions import MANAGER
 
         self.push_screen(MainMenuScreen(ctx, menu.entries_for(ctx)))
         # The gérant starts his day on his dashboard; Escape leads to the menu.
@@ -266,7 +266,7 @@ class MifinApp(App[None]):
             self.push_screen(dashboard.build(ctx))
         # A temporary password (new user, reset) is changed before anything else.
         if ctx.must_change_password:
-            from mifin_tui.screens.password import PasswordScreen
+            from mifin_tui.screens.session.password import PasswordScreen
 
             self.push_screen(PasswordScreen(ctx, forced=True))
         if any(ctx.can(p) for p in PRINTING_PERMISSIONS):
@@ -276,8 +276,8 @@ class MifinApp(App[None]):
                             name="warm-up-printing", exit_on_error=False)
 
     def status_for(self, ctx: Context) -> StatusInfo:
-        from mifin_tui.services import institution
-        from mifin_tui.services.permissions import ROLES
+        from mifin_tui.services.admin import institution
+        from mifin_tui.services.kernel.permissions import ROLES
         from mifin_tui.widgets import StatusInfo
 
         info = institution.info(ctx.branch_id)
@@ -292,7 +292,7 @@ class MifinApp(App[None]):
         till session call `refresh_status()` afterwards."""
         if not ctx.can("till.operate"):
             return None
-        from mifin_tui.services import tills  # after login: not on the start-up path
+        from mifin_tui.services.cash import tills  # after login: not on the start-up path
 
         session = tills.my_session(ctx)
         return session.till_code if session else None
@@ -333,7 +333,7 @@ class MifinApp(App[None]):
         self.locked = False
         if ctx is not None:
             try:
-                from mifin_tui.services import auth
+                from mifin_tui.services.kernel import auth
 
                 auth.logout(ctx)
             except MifinError:
@@ -373,7 +373,7 @@ class MifinApp(App[None]):
         if self.ctx is None:
             return
         try:
-            from mifin_tui.services import auth
+            from mifin_tui.services.kernel import auth
 
             auth.check_session(self.ctx)
         except AuthenticationError as exc:  # AccountLocked too
@@ -392,7 +392,7 @@ class MifinApp(App[None]):
         if self.ctx is None or self.locked:
             return
         self.locked = True
-        from mifin_tui.screens.lock import LockScreen
+        from mifin_tui.screens.session.lock import LockScreen
 
         self.push_screen(LockScreen(self.ctx), callback=self._unlocked)
 
@@ -441,7 +441,7 @@ class MifinApp(App[None]):
         if self.ctx is None or self.locked or not self.ctx.can("voucher.reprint"):
             return []
         try:
-            from mifin_tui.services import vouchers
+            from mifin_tui.services.cash import vouchers
 
             return [v.number for v in vouchers.find(self.ctx, text, limit=5)]
         except MifinError:

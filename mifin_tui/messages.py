@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from mifin_tui.services.context import Context
+    from mifin_tui.services.kernel.context import Context
 
 
 class LoggedIn(Message):

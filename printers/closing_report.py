@@ -7,8 +7,8 @@ from __future__ import annotations
 from fpdf import FPDF
 
 from mifin_tui.i18n import N_, translator
-from mifin_tui.services.closing_doc import ClosingReportDoc
-from mifin_tui.services.money import format_amount
+from mifin_tui.services.closing.document import ClosingReportDoc
+from mifin_tui.services.kernel.money import format_amount
 from printers._fonts import FAMILY, new_pdf
 from printers._layout import doc_texts, format_date, format_datetime
 

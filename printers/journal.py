@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from fpdf import FPDF
 
 from mifin_tui.i18n import N_, translator
-from mifin_tui.services.documents import CashJournalDoc
-from mifin_tui.services.money import format_amount
+from mifin_tui.services.kernel.documents import CashJournalDoc
+from mifin_tui.services.kernel.money import format_amount
 from printers._fonts import FAMILY, new_pdf
 from printers._layout import PT, Flow, Measure, doc_texts, draw_text, format_date
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mifin_tui.i18n import N_, translator
-from mifin_tui.services.loan_contract_types import ContractDoc, MinutesDoc
-from mifin_tui.services.money import format_amount
+from mifin_tui.services.kernel.money import format_amount
+from mifin_tui.services.loans.contract_types import ContractDoc, MinutesDoc
 from printers._fonts import new_pdf
 from printers._layout import PT, Flow, Measure, draw_text, format_date
 from printers.schedule import frequency_label, method_label, teg_text

@@ -8,7 +8,7 @@ says DUPLICATA under the title.
 from __future__ import annotations
 
 from mifin_tui.i18n import N_, translator
-from mifin_tui.services.member_documents import MemberFormDoc
+from mifin_tui.services.members.documents import MemberFormDoc
 from printers._fonts import FAMILY, new_pdf
 from printers._layout import doc_texts, format_date, format_datetime
 

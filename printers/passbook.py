@@ -4,8 +4,8 @@ open page, and lines beyond the page go to the top of the next one."""
 
 from __future__ import annotations
 
-from mifin_tui.services.money import format_amount
-from mifin_tui.services.savings_documents import PassbookDoc
+from mifin_tui.services.kernel.money import format_amount
+from mifin_tui.services.savings.documents import PassbookDoc
 from printers._fonts import FAMILY, new_pdf
 from printers._layout import Measure, doc_texts
 

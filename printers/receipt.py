@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mifin_tui.i18n import N_, translator
-from mifin_tui.services.documents import VoucherDoc
-from mifin_tui.services.money import format_amount
+from mifin_tui.services.kernel.documents import VoucherDoc
+from mifin_tui.services.kernel.money import format_amount
 from printers._fonts import new_pdf, warm_up
 from printers._layout import (
     Flow,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fpdf import FPDF
 
 from mifin_tui.i18n import N_, translator
-from mifin_tui.services.report_table import (
+from mifin_tui.services.reports.table import (
     HEADING,
     PLAIN,
     SUBTOTAL,

@@ -14,8 +14,8 @@ from decimal import Decimal
 from fpdf import FPDF
 
 from mifin_tui.i18n import N_, translator
-from mifin_tui.services.loan_documents import ScheduleDoc, schedule_words
-from mifin_tui.services.money import format_amount
+from mifin_tui.services.kernel.money import format_amount
+from mifin_tui.services.loans.engine.documents import ScheduleDoc, schedule_words
 from printers._fonts import FAMILY, new_pdf
 from printers._layout import PT, Flow, Measure, draw_text, format_date
 

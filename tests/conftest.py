@@ -40,7 +40,7 @@ def admin(db_path: Path):
     """An initialised institution (BCC profile, USD) and its administrator's context."""
     import dataclasses
 
-    from mifin_tui.services import institution, users
+    from mifin_tui.services.admin import institution, users
 
     ctx = institution.initialize(
         name="COOPEC Test", branch_code="KIN", branch_name="Kalamu", currency="USD",
@@ -56,7 +56,8 @@ def admin(db_path: Path):
 def make_user(admin) -> Callable[..., object]:
     """make_user("cashier") -> the logged-in Context of a new user with those roles."""
     from mifin_tui.db.models import User
-    from mifin_tui.services import auth, users
+    from mifin_tui.services.admin import users
+    from mifin_tui.services.kernel import auth
 
     counter = {"n": 0}
 

@@ -10,8 +10,8 @@ import pytest
 CODE = """
 import importlib, pkgutil, sys
 import mifin_tui.services as pkg
-for info in pkgutil.iter_modules(pkg.__path__):
-    importlib.import_module(f"mifin_tui.services.{info.name}")
+for info in pkgutil.walk_packages(pkg.__path__, "mifin_tui.services."):
+    importlib.import_module(info.name)
 import printers
 bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')
              or m.startswith(('mifin_tui.screens', 'mifin_tui.widgets', 'mifin_tui.app')))
@@ -36,8 +36,8 @@ def test_cli_help_does_not_import_textual_or_fpdf():
 
 def test_the_schedule_engine_imports_neither_peewee_nor_textual():
     """The engine runs wherever schedules are recomputed: no database, no interface."""
-    code = ("import sys; import mifin_tui.services.schedule, mifin_tui.services.teg, "
-            "mifin_tui.services.working_days, mifin_tui.services.loan_documents; "
+    code = ("import sys; import mifin_tui.services.loans.engine.schedule, mifin_tui.services.loans.engine.teg, "
+            "mifin_tui.services.kernel.working_days, mifin_tui.services.loans.engine.documents; "
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('peewee', 'textual', 'rich') or m.startswith('mifin_tui.db'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -47,8 +47,8 @@ def test_the_schedule_engine_imports_neither_peewee_nor_textual():
 
 def test_the_repayment_engine_imports_neither_peewee_nor_textual():
     """Allocation, arrears and penalties run in the counter, the closing and the bench alike."""
-    code = ("import sys; import mifin_tui.services.repayment_engine, "
-            "mifin_tui.services.penalties; "
+    code = ("import sys; import mifin_tui.services.loans.engine.allocation, "
+            "mifin_tui.services.loans.engine.penalties; "
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('peewee', 'textual', 'rich') or m.startswith('mifin_tui.db'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -62,22 +62,22 @@ def test_the_repayment_engine_imports_neither_peewee_nor_textual():
 # what serves a session only (the menu registry, the palette's providers, permissions,
 # money formatting, the status line).
 HEAVY_AT_STARTUP = ("peewee", "sqlite3", "fpdf", "printers", "babel", "openpyxl",
-                    "tabulate", "mifin_tui.db", "mifin_tui.reports",
-                    "mifin_tui.services.report_registry", "mifin_tui.services.schedule",
-                    "mifin_tui.services.member_import", "mifin_tui.services.loans",
-                    "mifin_tui.screens.main_menu", "mifin_tui.cli.admin_commands",
+                    "tabulate", "mifin_tui.db", "mifin_tui.output.reports",
+                    "mifin_tui.services.reports.registry", "mifin_tui.services.loans.engine.schedule",
+                    "mifin_tui.services.imports.members", "mifin_tui.services.loans.applications",
+                    "mifin_tui.screens.session.main_menu", "mifin_tui.cli.admin_commands",
                     "mifin_tui.cli.closing_commands", "mifin_tui.cli.members_commands",
                     "mifin_tui.cli.payments_commands", "mifin_tui.cli.remote_commands",
                     "mifin_tui.cli.report_commands", "mifin_tui.cli.schedule_commands",
-                    "mifin_tui.menu", "mifin_tui.commands", "mifin_tui.services.permissions",
-                    "mifin_tui.services.money", "mifin_tui.widgets.status_line",
+                    "mifin_tui.menu", "mifin_tui.screens.session.palette", "mifin_tui.services.kernel.permissions",
+                    "mifin_tui.services.kernel.money", "mifin_tui.widgets.status_line",
                     "mifin_tui.widgets.choices")
 
 STARTUP = """
 import asyncio, sys, tempfile
 from mifin_tui.app import MifinApp
 from mifin_tui.cli import main
-from mifin_tui.screens.login import LoginScreen
+from mifin_tui.screens.session.login import LoginScreen
 
 heavy = {heavy!r}
 loaded = []

@@ -7,10 +7,13 @@ import subprocess
 
 import pytest
 
-from mifin_tui import config, printing
+from mifin_tui import config, db
 from mifin_tui.db.models import Till
-from mifin_tui.services import accounts, cash, ledger, members, tills, vouchers
-from mifin_tui import db
+from mifin_tui.output import printing
+from mifin_tui.services.cash import counter as cash
+from mifin_tui.services.cash import tills, vouchers
+from mifin_tui.services.kernel import accounts, ledger
+from mifin_tui.services.members import register as members
 from tests.conftest import FIRST_DAY
 
 

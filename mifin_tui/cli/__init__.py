@@ -228,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         i = argv.index("--lang")
         if i + 1 < len(argv) and argv[i + 1] in ("fr", "en"):
             set_language(argv[i + 1])
-    from mifin_tui.services.errors import MifinError, ValidationError
+    from mifin_tui.services.kernel.errors import MifinError, ValidationError
 
     try:
         parser = _top_parser() if opens_interface(argv) else build_parser()

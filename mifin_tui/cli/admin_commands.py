@@ -9,11 +9,11 @@ from mifin_tui.cli.common import EXIT_FAILED, EXIT_OK, open_db, read_secret, req
 from mifin_tui.i18n import _
 
 if TYPE_CHECKING:
-    from mifin_tui.services.context import Context
+    from mifin_tui.services.kernel.context import Context
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from mifin_tui.services import check
+    from mifin_tui.services.admin import check
 
     open_db(args)
     report = check.run()
@@ -29,7 +29,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from mifin_tui.services import backup
+    from mifin_tui.services.admin import backup
 
     open_db(args)
     target = backup.backup_to(args.to)
@@ -39,7 +39,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def operator() -> Context:
     """The administrator at the server's shell (see institution.operator_context)."""
-    from mifin_tui.services import institution
+    from mifin_tui.services.admin import institution
 
     require_institution()
     return institution.operator_context()
@@ -48,8 +48,8 @@ def operator() -> Context:
 def cmd_user_list(args: argparse.Namespace) -> int:
     from tabulate import tabulate
 
-    from mifin_tui.services import users
-    from mifin_tui.services.permissions import role_label
+    from mifin_tui.services.admin import users
+    from mifin_tui.services.kernel.permissions import role_label
 
     open_db(args)
     rows = [
@@ -64,7 +64,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    from mifin_tui.services import users
+    from mifin_tui.services.admin import users
 
     open_db(args)
     ctx = operator()
@@ -77,7 +77,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_user_passwd(args: argparse.Namespace) -> int:
-    from mifin_tui.services import users
+    from mifin_tui.services.admin import users
 
     open_db(args)
     ctx = operator()
@@ -89,7 +89,7 @@ def cmd_user_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_user_lock(args: argparse.Namespace) -> int:
-    from mifin_tui.services import users
+    from mifin_tui.services.admin import users
 
     open_db(args)
     users.lock_user(operator(), args.username)
@@ -98,7 +98,7 @@ def cmd_user_lock(args: argparse.Namespace) -> int:
 
 
 def cmd_user_unlock(args: argparse.Namespace) -> int:
-    from mifin_tui.services import users
+    from mifin_tui.services.admin import users
 
     open_db(args)
     users.unlock_user(operator(), args.username)

@@ -21,7 +21,7 @@ def _manager_username(args: argparse.Namespace) -> str:
     if args.user:
         return args.user
     from mifin_tui.db.models import User, UserRole
-    from mifin_tui.services.permissions import MANAGER
+    from mifin_tui.services.kernel.permissions import MANAGER
 
     names = [u.username for u in User.select().join(UserRole)
              .where((UserRole.role == MANAGER) & (User.active == True))  # noqa: E712
@@ -32,8 +32,9 @@ def _manager_username(args: argparse.Namespace) -> str:
 
 
 def cmd_close_day(args: argparse.Namespace) -> int:
-    from mifin_tui import closing_files
-    from mifin_tui.services import auth, closing
+    from mifin_tui.output import closing_files
+    from mifin_tui.services.closing import nightly as closing
+    from mifin_tui.services.kernel import auth
 
     open_db(args)
     require_institution()

@@ -11,7 +11,7 @@ from mifin_tui.i18n import _
 
 
 def import_epilog() -> str:
-    from mifin_tui.services.member_import import columns_help
+    from mifin_tui.services.imports.members import columns_help
 
     return _("Columns (first line of the file; English or French headers, any case, with "
              "or without accents; other columns are ignored):\n{columns}\n\n"
@@ -34,7 +34,7 @@ def _operator():
 def cmd_import_members(args: argparse.Namespace) -> int:
     open_db(args)
     require_institution()
-    from mifin_tui.services import member_import
+    from mifin_tui.services.imports import members as member_import
 
     interactive = sys.stderr.isatty()
 

@@ -11,7 +11,7 @@ from mifin_tui.i18n import _
 
 
 def payments_epilog() -> str:
-    from mifin_tui.services.payment_import import columns_help
+    from mifin_tui.services.imports.payments import columns_help
 
     return _("Columns (first line of the file; English or French headers, any case):\n"
              "{columns}\n\n"
@@ -27,8 +27,8 @@ def payments_epilog() -> str:
 def _accountant(username: str | None):
     """Who posts: the user named, else the first active user allowed to import."""
     from mifin_tui.db.models import User, UserRole
-    from mifin_tui.services import auth
-    from mifin_tui.services.permissions import ROLE_PERMISSIONS
+    from mifin_tui.services.kernel import auth
+    from mifin_tui.services.kernel.permissions import ROLE_PERMISSIONS
 
     if username:
         user = User.get_or_none(User.username == username)
@@ -48,7 +48,7 @@ def _accountant(username: str | None):
 def cmd_import_payments(args: argparse.Namespace) -> int:
     open_db(args)
     require_institution()
-    from mifin_tui.services import payment_import
+    from mifin_tui.services.imports import payments as payment_import
 
     channel = args.channel.replace("-", "_")
     ctx = _accountant(args.user)

@@ -12,7 +12,7 @@ from mifin_tui.i18n import _
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from mifin_tui.services.report_registry import REPORTS, ReportParams
+    from mifin_tui.services.reports.registry import REPORTS, ReportParams
 
     if args.list or not args.name:
         for name, spec in REPORTS.items():
@@ -28,7 +28,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise CliError(_("statement needs ACCOUNT, --from and --to."), EXIT_USAGE)
     open_db(args)
     require_institution()
-    from mifin_tui import reports
+    from mifin_tui.output import reports
 
     params = ReportParams(date=args.date, date_from=args.date_from, date_to=args.date_to,
                           account=args.account or args.account_number, currency=args.currency,

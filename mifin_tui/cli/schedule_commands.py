@@ -59,7 +59,8 @@ def _context(args: argparse.Namespace):
     if not path.exists():
         return date.today(), "XOF", "proportional", None, None  # noqa: DTZ011 - no database
     from mifin_tui.db import open_database
-    from mifin_tui.services import calendar, institution, regulators
+    from mifin_tui.services.admin import institution
+    from mifin_tui.services.kernel import calendar, regulators
 
     open_database(path)
     if not institution.is_initialized():
@@ -84,7 +85,7 @@ def _rate_bp(text: str) -> int:
 
 
 def _amount(text: str, currency: str, option: str) -> int:
-    from mifin_tui.services.money import AmountError, parse_amount
+    from mifin_tui.services.kernel.money import AmountError, parse_amount
 
     try:
         return parse_amount(text, currency)
@@ -94,9 +95,9 @@ def _amount(text: str, currency: str, option: str) -> int:
 
 def build_schedule(args: argparse.Namespace):
     """The schedule and its document context from the command's arguments."""
-    from mifin_tui.services import schedule
-    from mifin_tui.services.errors import ValidationError
-    from mifin_tui.services.money import UnknownCurrency, get_currency
+    from mifin_tui.services.kernel.errors import ValidationError
+    from mifin_tui.services.kernel.money import UnknownCurrency, get_currency
+    from mifin_tui.services.loans.engine import schedule
 
     start, currency, teg_method, cal, info = _context(args)
     currency = (args.currency or currency).upper()
@@ -147,7 +148,7 @@ def plain(minor: int, decimals: int) -> str:
 
 
 def render_csv(s) -> str:  # noqa: ANN001
-    from mifin_tui.services.money import get_currency
+    from mifin_tui.services.kernel.money import get_currency
 
     d = get_currency(s.terms.currency).decimals
     out = io.StringIO()
@@ -160,7 +161,7 @@ def render_csv(s) -> str:  # noqa: ANN001
 
 
 def render_json(s) -> str:  # noqa: ANN001
-    from mifin_tui.services.money import get_currency
+    from mifin_tui.services.kernel.money import get_currency
 
     teg_percent = (s.teg * 100).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
     data = {
@@ -186,7 +187,7 @@ def render_json(s) -> str:  # noqa: ANN001
 def render_table(s) -> str:  # noqa: ANN001
     from tabulate import tabulate
 
-    from mifin_tui.services.money import format_amount
+    from mifin_tui.services.kernel.money import format_amount
     from printers.schedule import teg_text
 
     cur = s.terms.currency
@@ -219,7 +220,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         if not args.output:
             raise _usage(_("A PDF needs --output FILE."))
         from mifin_tui.i18n import current_language
-        from mifin_tui.services.loan_documents import ScheduleDoc
+        from mifin_tui.services.loans.engine.documents import ScheduleDoc
         from printers.schedule import schedule_pdf
 
         doc = ScheduleDoc(institution=info.name if info else "Mifin",

@@ -30,7 +30,7 @@ def run_tui(db_path: Path | None = None) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from mifin_tui.services import institution
+    from mifin_tui.services.admin import institution
 
     path = open_db(args, must_exist=False)
     if institution.is_initialized():
@@ -48,14 +48,14 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from mifin_tui.services import institution
+    from mifin_tui.services.admin import institution
 
     path = open_db(args, must_exist=False, demo=True)
     if not institution.is_initialized():
-        from mifin_tui.services import demo
+        from mifin_tui.demo import build as demo
 
         print(_("Creating the demo institution in {path} ...").format(path=path), flush=True)
-        from mifin_tui import closing_files
+        from mifin_tui.output import closing_files
 
         result = demo.build(members=args.members, seed=args.seed, regulator=args.regulator,
                             on_day_closed=closing_files.save_day_report)

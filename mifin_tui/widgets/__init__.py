@@ -50,8 +50,8 @@ if TYPE_CHECKING:
     from mifin_tui.widgets.account_number_input import AccountNumberInput
     from mifin_tui.widgets.billetage import Billetage, QuantityField, difference_word
     from mifin_tui.widgets.checked_input import CheckedInput
-    from mifin_tui.widgets.date_input import DateInput, parse_date
     from mifin_tui.widgets.choices import ChoiceList, FormSelect
+    from mifin_tui.widgets.date_input import DateInput, parse_date
     from mifin_tui.widgets.fields import FieldError, TextField
     from mifin_tui.widgets.footer import MifinFooter
     from mifin_tui.widgets.member_picker import MemberPicker

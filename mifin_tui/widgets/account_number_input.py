@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mifin_tui.i18n import _
-from mifin_tui.services.numbering import CheckDigitsMismatch, normalize_account_number
+from mifin_tui.services.kernel.numbering import CheckDigitsMismatch, normalize_account_number
 from mifin_tui.widgets.checked_input import CheckedInput
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from mifin_tui.i18n import current_language
-from mifin_tui.services.money import format_amount, format_percent
+from mifin_tui.services.kernel.money import format_amount, format_percent
 
 DATE_FORMAT = "%d/%m/%Y"
 

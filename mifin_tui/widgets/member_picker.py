@@ -15,8 +15,8 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from mifin_tui.i18n import N_, _
-from mifin_tui.services.errors import MifinError
-from mifin_tui.services.members import MemberSummary
+from mifin_tui.services.kernel.errors import MifinError
+from mifin_tui.services.members.register import MemberSummary
 from mifin_tui.widgets.fields import FieldError, TextField
 
 SearchFunction = Callable[[str], Sequence[MemberSummary]]

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
 from mifin_tui.i18n import _
-from mifin_tui.services.money import AmountError, get_currency, parse_amount
+from mifin_tui.services.kernel.money import AmountError, get_currency, parse_amount
 from mifin_tui.widgets.checked_input import CheckedInput
 from mifin_tui.widgets.formatting import fmt_amount
 

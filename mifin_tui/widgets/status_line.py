@@ -8,7 +8,7 @@ from datetime import date
 from textual.widgets import Static
 
 from mifin_tui.i18n import _
-from mifin_tui.services.permissions import role_label
+from mifin_tui.services.kernel.permissions import role_label
 from mifin_tui.widgets.formatting import fmt_date
 
 

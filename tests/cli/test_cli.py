@@ -187,7 +187,7 @@ def login_in_a_subprocess(path: Path, username: str, password: str) -> str:
     code = (
         "import sys\n"
         "from mifin_tui import db\n"
-        "from mifin_tui.services import auth\n"
+        "from mifin_tui.services.kernel import auth\n"
         "db.open_database(sys.argv[1])\n"
         "try:\n"
         "    auth.login(sys.argv[2], sys.stdin.readline().rstrip('\\n'))\n"

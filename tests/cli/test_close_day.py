@@ -69,7 +69,8 @@ def test_close_day_refuses_with_an_open_till_and_says_what_to_do(branch):
     db.open_database(branch)
     try:
         from mifin_tui.db.models import Till
-        from mifin_tui.services import auth, tills
+        from mifin_tui.services.cash import tills
+        from mifin_tui.services.kernel import auth
 
         cashier = auth.login("caissier", data.PASSWORD)
         till = Till.get(Till.code == "C01")

@@ -73,7 +73,7 @@ def test_pdf_is_written_and_reads_back(tmp_path):
 
 
 def test_start_defaults_to_the_open_business_date_and_dates_skip_holidays(admin, db_path):
-    from mifin_tui.services import calendar
+    from mifin_tui.services.kernel import calendar
 
     first_due = date.fromordinal(FIRST_DAY.toordinal() + 7)
     calendar.add_holiday(admin, first_due, "Fête test")

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from mifin_tui import db
 from mifin_tui.db.models import User
-from mifin_tui.services import accounts, institution, ledger, settings, tills, users
+from mifin_tui.services.admin import institution, users
+from mifin_tui.services.cash import tills
+from mifin_tui.services.kernel import accounts, ledger, settings
 
 YEAR_END = date(2026, 12, 31)  # a Thursday; the next working day is Friday 1 January
 ADMIN_PASSWORD = "Admin-pass-2026"
@@ -34,7 +36,7 @@ def build(path: Path, *, day: date = YEAR_END, batch_size: int = 3,
         name="COOPEC Test", branch_code="KIN", branch_name="Kalamu", currency="USD",
         regulator="bcc", admin_username="admin", admin_full_name="Admin Test",
         admin_password=ADMIN_PASSWORD, first_day=day)
-    from mifin_tui.services import auth
+    from mifin_tui.services.kernel import auth
 
     for name, role in (("gerant", "manager"), ("caissier", "cashier")):
         users.add_user(admin, name, f"User {name}", PASSWORD, [role], "en")
@@ -73,7 +75,7 @@ def open_and_close_till(cashier, *, short_by: int = 0) -> None:
     counts = {"USD": {}, "CDF": {}}
     if short_by:
         # the till was empty: a count of zero shows no shortage; supply it first
-        from mifin_tui.services import transfers
+        from mifin_tui.services.cash import transfers
 
         transfers.request(cashier, transfers.SUPPLY, "USD", 10_000, "float")
         counts["USD"] = tills.breakdown(10_000 - short_by, "USD")
@@ -93,8 +95,8 @@ def add_loans(admin, n: int, day, *, accrual: str = "due_date") -> None:
     `(i // 7) % 4` more weeks of instalments due before it; i % 4 in (0, 1): what fell due
     before `day` is paid; 2, 3: unpaid (arrears); 3: no savings either. The product
     charges 0.5 % a day after 3 days' grace, capped at 10 % of the instalment."""
-    from mifin_tui.services import loan_products
-    from mifin_tui.services.loan_products import ProductSpec
+    from mifin_tui.services.loans import products as loan_products
+    from mifin_tui.services.loans.products import ProductSpec
 
     product = loan_products.create(admin, ProductSpec(
         code="HEBDO", name="Crédit hebdomadaire", currency="USD", amount_min=10_000,

@@ -12,10 +12,7 @@ from typing import TYPE_CHECKING
 from mifin_tui.db import database, write_transaction
 from mifin_tui.db.models import Loan
 from mifin_tui.i18n import _
-from mifin_tui.services import audit, ledger
-from mifin_tui.services import repayment_engine as engine
-from mifin_tui.services import repayments
-from mifin_tui.services.closing_loans import (
+from mifin_tui.services.closing.loans import (
     SERVICED,
     _as_date,
     _batch,
@@ -25,11 +22,14 @@ from mifin_tui.services.closing_loans import (
     debit_reference,
     debit_sources,
 )
-from mifin_tui.services.errors import MifinError
+from mifin_tui.services.kernel import audit, ledger
+from mifin_tui.services.kernel.errors import MifinError
+from mifin_tui.services.loans import repayments
+from mifin_tui.services.loans.engine import allocation as engine
 
 if TYPE_CHECKING:
-    from mifin_tui.services.closing_steps import StepRun
-    from mifin_tui.services.context import Context
+    from mifin_tui.services.closing.steps import StepRun
+    from mifin_tui.services.kernel.context import Context
 
 
 def debit_loan(ctx: Context, loan_id: int, day: date, cache: _Cache | None = None
@@ -47,7 +47,8 @@ def debit_loan(ctx: Context, loan_id: int, day: date, cache: _Cache | None = Non
     without building the printable voucher per loan (the BR prints from the books) so
     that a closing over a large portfolio stays fast."""
     from mifin_tui.db.models import Voucher
-    from mifin_tui.services import loan_disbursement, loans
+    from mifin_tui.services.loans import applications as loans
+    from mifin_tui.services.loans import disbursement as loan_disbursement
 
     cache = cache or _Cache(ctx.branch_id)
     loan = Loan.get_by_id(loan_id)

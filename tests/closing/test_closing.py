@@ -24,17 +24,11 @@ from mifin_tui.db.models import (
     JournalTransaction,
     Till,
 )
-from mifin_tui.services import (
-    accounts,
-    business_day,
-    check,
-    closing,
-    ledger,
-    settings,
-    tills,
-    transfers,
-)
-from mifin_tui.services.errors import BusinessDayClosed, Conflict, PermissionDenied
+from mifin_tui.services.admin import check
+from mifin_tui.services.cash import tills, transfers
+from mifin_tui.services.closing import nightly as closing
+from mifin_tui.services.kernel import accounts, business_day, ledger, settings
+from mifin_tui.services.kernel.errors import BusinessDayClosed, Conflict, PermissionDenied
 from tests.closing import data
 
 

@@ -20,11 +20,14 @@ from mifin_tui.db.models import (
     RepaymentAllocation,
     SavingsAccount,
 )
-from mifin_tui.services import accounts, check, closing_loans, repayments, savings, settings
-from mifin_tui.services import business_day
+from mifin_tui.services.admin import check
+from mifin_tui.services.closing import loans as closing_loans
+from mifin_tui.services.kernel import accounts, business_day, settings
+from mifin_tui.services.loans import repayments
+from mifin_tui.services.savings import counter as savings
 from tests.services.test_loans import USD, world  # noqa: F401
-from tests.services.test_savings import product as savings_product
 from tests.services.test_repayments import age, disbursed
+from tests.services.test_savings import product as savings_product
 
 
 def _rows(loan_id: int) -> list[LoanInstallment]:

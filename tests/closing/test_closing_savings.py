@@ -6,7 +6,11 @@ from datetime import date
 
 from mifin_tui import db
 from mifin_tui.db.models import Account, InterestPosting, SavingsAccount, SavingsProduct
-from mifin_tui.services import business_day, check, closing, savings, settings, tills
+from mifin_tui.services.admin import check
+from mifin_tui.services.cash import tills
+from mifin_tui.services.closing import nightly as closing
+from mifin_tui.services.kernel import business_day, settings
+from mifin_tui.services.savings import counter as savings
 from tests.services.test_savings import branch, product  # noqa: F401 - the fixture
 
 
@@ -45,8 +49,8 @@ def test_the_month_end_closing_posts_the_savings_interest(branch, tmp_path):  # 
 
 
 def test_a_waiting_withdrawal_only_warns_unless_the_setting_blocks(branch, tmp_path):  # noqa: F811
-    from mifin_tui.services import settings as settings_service
-    from mifin_tui.services.closing import checks
+    from mifin_tui.services.closing.nightly import checks
+    from mifin_tui.services.kernel import settings as settings_service
 
     cashier, manager = branch["cashier"], branch["manager"]
     savings.deposit(cashier, branch["account"], 200_000, party_name="Kabongo",

@@ -16,8 +16,12 @@ import pytest
 
 from mifin_tui import db
 from mifin_tui.db.models import Account, Loan
-from mifin_tui.services import auth, check, closing, closing_loans, ledger, savings
-from mifin_tui.services import tills
+from mifin_tui.services.admin import check
+from mifin_tui.services.cash import tills
+from mifin_tui.services.closing import loans as closing_loans
+from mifin_tui.services.closing import nightly as closing
+from mifin_tui.services.kernel import auth, ledger
+from mifin_tui.services.savings import counter as savings
 from tests.closing import data, old_debit
 
 N_LOANS = 84

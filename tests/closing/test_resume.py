@@ -2,7 +2,7 @@
 uninterrupted closing of the same data gives (the `mifin check` digest).
 
 The closing runs in a real `mifin close-day` subprocess; the fault hook of
-services/closing.py (MIFIN_CLOSING_FAULT, checked at every batch in the real code
+services/closing/nightly.py (MIFIN_CLOSING_FAULT, checked at every batch in the real code
 path) makes it kill itself at the chosen batch, before or after that batch commits.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from mifin_tui import db
-from mifin_tui.services import settings
+from mifin_tui.services.kernel import settings
 from tests.cli.helpers import run
 from tests.closing import data
 
@@ -164,8 +164,9 @@ def test_one_closing_at_a_time_and_cashiers_wait(template, tmp_path):
         db.open_database(path)
         try:
             from mifin_tui.db.models import Till
-            from mifin_tui.services import auth, tills
-            from mifin_tui.services.errors import BusinessDayClosed
+            from mifin_tui.services.cash import tills
+            from mifin_tui.services.kernel import auth
+            from mifin_tui.services.kernel.errors import BusinessDayClosed
 
             cashier = auth.login("caissier", data.PASSWORD)
             with pytest.raises(BusinessDayClosed, match="Closing in progress"):

@@ -25,7 +25,9 @@ FIRST_DAY = date(2026, 11, 23)
 
 def setup(path: str, cashiers: int) -> None:
     from mifin_tui import db
-    from mifin_tui.services import accounts, institution, members, users
+    from mifin_tui.services.admin import institution, users
+    from mifin_tui.services.kernel import accounts
+    from mifin_tui.services.members import register as members
 
     db.open_database(path)
     admin = institution.initialize(
@@ -51,7 +53,7 @@ def setup(path: str, cashiers: int) -> None:
 def post(path: str, username: str, account: int, count: int, wait_go: bool) -> int:
     from mifin_tui import db
     from mifin_tui.db.models import Account
-    from mifin_tui.services import accounts, auth, ledger
+    from mifin_tui.services.kernel import accounts, auth, ledger
 
     password = sys.stdin.readline().rstrip("\n")
     db.open_database(path)

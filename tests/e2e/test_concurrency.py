@@ -73,7 +73,7 @@ def acks(lines: list[str]) -> list[str]:
 def service_check(path: Path):
     """`check.run()` in this process, on the file the cashiers wrote."""
     from mifin_tui import db
-    from mifin_tui.services import check
+    from mifin_tui.services.admin import check
 
     db.open_database(path)
     try:

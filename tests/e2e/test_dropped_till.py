@@ -89,7 +89,8 @@ def test_a_dropped_connection_leaves_the_till_session_to_its_cashier(demo, tmp_p
 
     from mifin_tui import db as store
     from mifin_tui.db.models import Account, Voucher
-    from mifin_tui.services import auth, savings
+    from mifin_tui.services.kernel import auth
+    from mifin_tui.services.savings import counter as savings
 
     store.open_database(db)
     try:

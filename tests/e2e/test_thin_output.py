@@ -13,7 +13,6 @@ import pyte
 import pytest
 
 from tests.cli.helpers import MIFIN
-from tests.remote.test_thin_driver import BackColourEraseScreen, cells
 from tests.e2e.test_tui_tmux import (
     HEIGHT,
     LOGIN,
@@ -24,6 +23,7 @@ from tests.e2e.test_tui_tmux import (
     demo,  # noqa: F401 - the module's demo database fixture
     tmux_binary,
 )
+from tests.remote.test_thin_driver import BackColourEraseScreen, cells
 
 pytestmark = pytest.mark.e2e
 

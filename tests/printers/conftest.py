@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from mifin_tui.i18n import translator
-from mifin_tui.services.documents import AmountLine, VoucherDoc
+from mifin_tui.services.kernel.documents import AmountLine, VoucherDoc
 from tests.printers.cups import find
 
 WAT = timezone(timedelta(hours=1))  # Kinshasa

@@ -146,7 +146,7 @@ def test_server_from_the_environment_is_left_to_lp(tmp_path, monkeypatch):
 def test_media_follows_the_document():
     from datetime import date
 
-    from mifin_tui.services.documents import CashJournalDoc
+    from mifin_tui.services.kernel.documents import CashJournalDoc
     from printers.journal import cash_journal_pdf
 
     roll = b"/MediaBox [0 0 226.77 283.46]\n/MediaBox [0 0 226.77 482.46]\n"

@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 import pytest
 
-from mifin_tui.services.documents import CashJournalDoc, CashJournalLine
-from mifin_tui.services.money import format_amount
+from mifin_tui.services.kernel.documents import CashJournalDoc, CashJournalLine
+from mifin_tui.services.kernel.money import format_amount
 from printers.journal import cash_journal_pdf
 from tests.printers.conftest import (
     WAT,

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import pytest
 
-from mifin_tui.services.member_documents import MemberFormDoc
+from mifin_tui.services.members.documents import MemberFormDoc
 from printers.member_form import member_form_pdf
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,

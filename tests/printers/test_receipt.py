@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from mifin_tui.services.words import amount_in_words
+from mifin_tui.services.kernel.words import amount_in_words
 from printers.receipt import PAPER_WIDTHS, voucher_a4_pdf, voucher_page_sizes, voucher_pdf
 from tests.printers.conftest import (
     ink_ratio,

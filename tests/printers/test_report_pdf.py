@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from mifin_tui.services.report_table import (
+from mifin_tui.services.reports.table import (
     DATE,
     HEADING,
     MONEY,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from mifin_tui.services import schedule as engine
-from mifin_tui.services.loan_documents import ScheduleDoc
+from mifin_tui.services.loans.engine import schedule as engine
+from mifin_tui.services.loans.engine.documents import ScheduleDoc
 from printers.schedule import schedule_pdf
 from tests.printers.conftest import need, page_sizes_mm, pdf_text
 
@@ -38,7 +38,7 @@ def test_a_year_of_weekly_instalments_in_french(tmp_path):
 
 
 def test_amounts_in_words_for_the_contract():
-    from mifin_tui.services.loan_documents import schedule_words
+    from mifin_tui.services.loans.engine.documents import schedule_words
 
     s = engine.build(engine.ScheduleTerms(120_000, "USD", 1200, 4, "monthly",
                                           engine.EQUAL_PRINCIPAL, date(2026, 3, 10),

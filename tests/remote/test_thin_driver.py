@@ -12,9 +12,9 @@ import sys
 import unicodedata
 
 import pyte
-from wcwidth import wcwidth
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from wcwidth import wcwidth
 
 from mifin_tui.thin_driver import VirtualTerminal, _background_only
 

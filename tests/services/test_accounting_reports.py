@@ -19,24 +19,19 @@ import pytest
 
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import AuditLog, Entry, ManualEntry
-from mifin_tui.services import (
-    accounting_reports,
-    accounts,
-    business_day,
-    chart,
-    ledger,
-    manual_entries,
-    members,
-    report_registry,
-    tills,
-)
-from mifin_tui.services.errors import (
+from mifin_tui.services.accounting import chart, manual_entries
+from mifin_tui.services.accounting import reports as accounting_reports
+from mifin_tui.services.accounting.manual_entries import DraftLine
+from mifin_tui.services.cash import tills
+from mifin_tui.services.kernel import accounts, business_day, ledger
+from mifin_tui.services.kernel.errors import (
     Conflict,
     PermissionDenied,
     ValidationError,
 )
-from mifin_tui.services.manual_entries import DraftLine
-from mifin_tui.services.report_registry import ReportParams
+from mifin_tui.services.members import register as members
+from mifin_tui.services.reports import registry as report_registry
+from mifin_tui.services.reports.registry import ReportParams
 
 D1, D2 = date(2026, 11, 23), date(2026, 11, 24)
 

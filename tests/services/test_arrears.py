@@ -21,18 +21,13 @@ from mifin_tui.db.models import (
     Repayment,
     Voucher,
 )
-from mifin_tui.services import (
-    accounts,
-    arrears,
-    check,
-    loan_contract_doc,
-    loan_disbursement,
-    loans,
-    repayments,
-    reschedule,
-    write_off,
-)
-from mifin_tui.services.errors import Conflict, PermissionDenied, ValidationError
+from mifin_tui.services.admin import check
+from mifin_tui.services.kernel import accounts
+from mifin_tui.services.kernel.errors import Conflict, PermissionDenied, ValidationError
+from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import arrears, repayments, reschedule, write_off
+from mifin_tui.services.loans import contract_doc as loan_contract_doc
+from mifin_tui.services.loans import disbursement as loan_disbursement
 from tests.services.test_loans import USD, approved, opinions, to_committee, world  # noqa: F401
 from tests.services.test_repayments import age, disbursed
 
@@ -219,7 +214,7 @@ def test_write_off_posts_the_loss_and_recoveries_go_to_their_own_account(world):
     lines = [(Account.get_by_id(e.account_id).kind, e.debit, e.credit)
              for e in Entry.select().where(Entry.txn == res.txn_id).order_by(Entry.line)]
     assert lines == [("loan", 0, principal), ("internal", principal, 0)]
-    from mifin_tui.services.regulators import get_profile
+    from mifin_tui.services.kernel.regulators import get_profile
 
     keys = get_profile("bcc").gl_keys  # the accounts come from the regulator's profile
     codes = [GLAccount.get_by_id(e.gl_account_id).code
@@ -263,7 +258,7 @@ def test_recovery_only_on_a_written_off_loan(world):
 
 
 def test_write_off_uses_the_provision_the_closing_booked(world):
-    from mifin_tui.services import ledger
+    from mifin_tui.services.kernel import ledger
 
     loan_id = disbursed(world)
     age(loan_id, 5)
@@ -285,7 +280,7 @@ def test_write_off_uses_the_provision_the_closing_booked(world):
 
 
 def test_minimum_days_setting_holds_back_a_young_arrears(world):
-    from mifin_tui.services import settings
+    from mifin_tui.services.kernel import settings
 
     settings.change(world["admin"], "loan_write_off_min_days", 30)
     loan_id = disbursed(world)

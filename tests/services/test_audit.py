@@ -8,7 +8,8 @@ import pytest
 
 from mifin_tui import db
 from mifin_tui.db.models import AuditLog
-from mifin_tui.services import audit, check, users
+from mifin_tui.services.admin import check, users
+from mifin_tui.services.kernel import audit
 from tests.conftest import PASSWORD
 
 
@@ -90,7 +91,7 @@ def test_a_recomputed_fake_row_still_breaks_the_next_link(admin):
 
 
 def test_check_names_an_entry_edited_by_hand(admin, make_user):
-    from mifin_tui.services import accounts, ledger
+    from mifin_tui.services.kernel import accounts, ledger
 
     cashier = make_user("cashier")
     with db.write_transaction():

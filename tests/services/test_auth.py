@@ -8,8 +8,9 @@ import pytest
 from argon2 import PasswordHasher
 
 from mifin_tui.db.models import AuditLog, User
-from mifin_tui.services import auth, clock, users
-from mifin_tui.services.errors import (
+from mifin_tui.services.admin import users
+from mifin_tui.services.kernel import auth, clock
+from mifin_tui.services.kernel.errors import (
     AccountLocked,
     AuthenticationError,
     PermissionDenied,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mifin_tui.services import backup
+from mifin_tui.services.admin import backup
 
 
 def _database(path: Path) -> Path:

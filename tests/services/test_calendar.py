@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mifin_tui.db.models import AuditLog
-from mifin_tui.services import business_day, calendar
-from mifin_tui.services.errors import Conflict, PermissionDenied, ValidationError
+from mifin_tui.services.kernel import business_day, calendar
+from mifin_tui.services.kernel.errors import Conflict, PermissionDenied, ValidationError
 
 
 def test_weekend_and_holidays_are_no_working_days():

@@ -14,23 +14,18 @@ from mifin_tui.db.models import (
     TillSession,
     Voucher,
 )
-from mifin_tui.services import (
-    accounts,
-    cash,
-    cash_journal,
-    check,
-    ledger,
-    members,
-    tills,
-    transfers,
-    vouchers,
-)
-from mifin_tui.services.errors import (
+from mifin_tui.services.admin import check
+from mifin_tui.services.cash import counter as cash
+from mifin_tui.services.cash import journal as cash_journal
+from mifin_tui.services.cash import tills, transfers, vouchers
+from mifin_tui.services.kernel import accounts, ledger
+from mifin_tui.services.kernel.errors import (
     Conflict,
     MifinError,
     PermissionDenied,
     ValidationError,
 )
+from mifin_tui.services.members import register as members
 from tests.conftest import FIRST_DAY
 
 USD = "USD"
@@ -270,7 +265,7 @@ def test_amounts_in_words_are_in_the_documents_language_not_the_cashiers(branch)
     French, and the other way round: the words follow `document_language`."""
     from mifin_tui.db import write_transaction
     from mifin_tui.i18n import current_language, set_language
-    from mifin_tui.services import settings
+    from mifin_tui.services.kernel import settings
 
     open_till(branch)
     receipt = cash.cash_in(branch["cashier"], branch["savings"], 150_050,

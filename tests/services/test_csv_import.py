@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mifin_tui.services.csv_import import read_columns, read_table
+from mifin_tui.services.imports.csv_reader import read_columns, read_table
 
 COLUMNS = {
     "surname": (("surname", "nom"), "surname"),

@@ -8,8 +8,13 @@ import pytest
 
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Loan, LoanInstallment, Till
-from mifin_tui.services import auth, business_day, dashboard, demo, loans, repayments, tills
-from mifin_tui.services.errors import PermissionDenied
+from mifin_tui.demo import build as demo
+from mifin_tui.services.cash import tills
+from mifin_tui.services.kernel import auth, business_day
+from mifin_tui.services.kernel.errors import PermissionDenied
+from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import repayments
+from mifin_tui.services.reports import dashboard
 
 
 def _users(result):

@@ -15,7 +15,8 @@ from mifin_tui.db.models import (
     Repayment,
     Voucher,
 )
-from mifin_tui.services import check, demo
+from mifin_tui.demo import build as demo
+from mifin_tui.services.admin import check
 
 
 def test_demo_history_shows_the_loans_whole_life(db_path):
@@ -50,7 +51,7 @@ def test_demo_history_shows_the_loans_whole_life(db_path):
 _DIGEST = """
 import sys
 from mifin_tui import db
-from mifin_tui.services import demo
+from mifin_tui.demo import build as demo
 from mifin_tui.db.models import Loan, Repayment
 db.open_database(sys.argv[1])
 demo.build(members=20, seed=9, history_months=1)

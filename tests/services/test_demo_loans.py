@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from mifin_tui.services import calendar, demo, demo_loans, loan_products, regulators
-from mifin_tui.services.auth import login
+from mifin_tui.demo import build as demo
+from mifin_tui.demo import loans as demo_loans
+from mifin_tui.services.kernel import calendar, regulators
+from mifin_tui.services.kernel.auth import login
+from mifin_tui.services.loans import products as loan_products
 
 
 def test_easter_dates():

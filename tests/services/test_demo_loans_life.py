@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from mifin_tui.db.models import AuditLog, Loan
-from mifin_tui.services import check, demo
+from mifin_tui.demo import build as demo
+from mifin_tui.services.admin import check
 
 
 def test_demo_has_loans_in_every_state(db_path):

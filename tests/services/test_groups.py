@@ -8,8 +8,9 @@ import pytest
 
 from mifin_tui import db
 from mifin_tui.db.models import AuditLog
-from mifin_tui.services import groups, members
-from mifin_tui.services.errors import Conflict, PermissionDenied, ValidationError
+from mifin_tui.services.kernel.errors import Conflict, PermissionDenied, ValidationError
+from mifin_tui.services.members import groups
+from mifin_tui.services.members import register as members
 
 
 @pytest.fixture

@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 
 from mifin_tui import db
 from mifin_tui.db.models import Account, Entry, JournalTransaction, Member
-from mifin_tui.services import accounts, business_day, check, ledger, members
-from mifin_tui.services.errors import BusinessDayClosed, Conflict, ValidationError
+from mifin_tui.services.admin import check
+from mifin_tui.services.kernel import accounts, business_day, ledger
+from mifin_tui.services.kernel.errors import BusinessDayClosed, Conflict, ValidationError
+from mifin_tui.services.members import register as members
 from tests.conftest import FIRST_DAY
 
 

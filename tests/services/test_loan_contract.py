@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from mifin_tui.db.models import AuditLog
-from mifin_tui.services import loan_contract_doc, loan_disbursement, loans
-from mifin_tui.services.errors import Conflict, PermissionDenied
+from mifin_tui.services.kernel.errors import Conflict, PermissionDenied
+from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import contract_doc as loan_contract_doc
+from mifin_tui.services.loans import disbursement as loan_disbursement
 from printers.loan_contract import contract_pdf, minutes_pdf
 from tests.printers.conftest import page_sizes_mm, pdf_text
 from tests.services.test_loans import approved, opinions, to_committee, world  # noqa: F401

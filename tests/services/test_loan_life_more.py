@@ -12,9 +12,13 @@ import pytest
 
 from mifin_tui import menu
 from mifin_tui.db.models import AccountHold, AuditLog, Loan, LoanInstallment
-from mifin_tui.services import loan_disbursement, loan_products, loan_views, loans, settings
-from mifin_tui.services import schedule as engine
-from mifin_tui.services.errors import PermissionDenied, ValidationError
+from mifin_tui.services.kernel import settings
+from mifin_tui.services.kernel.errors import PermissionDenied, ValidationError
+from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.loans import products as loan_products
+from mifin_tui.services.loans import views as loan_views
+from mifin_tui.services.loans.engine import schedule as engine
 from tests.conftest import FIRST_DAY
 from tests.services.test_loans import (  # noqa: F401
     SPEC,

@@ -9,10 +9,11 @@ from datetime import date
 import pytest
 
 from mifin_tui.db.models import AuditLog, LoanProduct
-from mifin_tui.services import loan_products, regulators
-from mifin_tui.services import schedule as engine
-from mifin_tui.services.errors import PermissionDenied, ValidationError
-from mifin_tui.services.loan_products import ProductSpec
+from mifin_tui.services.kernel import regulators
+from mifin_tui.services.kernel.errors import PermissionDenied, ValidationError
+from mifin_tui.services.loans import products as loan_products
+from mifin_tui.services.loans.engine import schedule as engine
+from mifin_tui.services.loans.products import ProductSpec
 
 WEEKLY = ProductSpec(code="hebdo", name="Crédit hebdomadaire", currency="USD",
                      amount_min=30_000, amount_max=300_000, term_min=12, term_max=52,
@@ -100,7 +101,7 @@ def test_terms_for_checks_the_limits_and_carries_the_product(admin):
 
 
 def test_simulate_follows_the_holidays_and_the_profile(admin, make_user):
-    from mifin_tui.services import calendar
+    from mifin_tui.services.kernel import calendar
 
     calendar.add_holiday(admin, date(2026, 11, 30), "Test")
     cashier = make_user("cashier")

@@ -20,23 +20,18 @@ from mifin_tui.db.models import (
     LoanInstallment,
     Member,
 )
-from mifin_tui.services import (
-    accounts,
-    check,
-    ledger,
-    loan_disbursement,
-    loan_products,
-    loan_views,
-    loans,
-    members,
-    savings,
-    settings,
-    tills,
-    transfers,
-)
-from mifin_tui.services.errors import Conflict, PermissionDenied, ValidationError
-from mifin_tui.services.loan_products import ProductSpec
-from mifin_tui.services.permissions import ROLES
+from mifin_tui.services.admin import check
+from mifin_tui.services.cash import tills, transfers
+from mifin_tui.services.kernel import accounts, ledger, settings
+from mifin_tui.services.kernel.errors import Conflict, PermissionDenied, ValidationError
+from mifin_tui.services.kernel.permissions import ROLES
+from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.loans import products as loan_products
+from mifin_tui.services.loans import views as loan_views
+from mifin_tui.services.loans.products import ProductSpec
+from mifin_tui.services.members import register as members
+from mifin_tui.services.savings import counter as savings
 from tests.conftest import FIRST_DAY
 from tests.services.test_savings import product as savings_product
 
@@ -531,7 +526,7 @@ def test_fees_collected_up_front_take_a_be_voucher(world):
 
 
 def test_no_demission_while_a_loan_or_a_guarantee_is_under_way(world):
-    from mifin_tui.services import member_card
+    from mifin_tui.services.members import card as member_card
 
     manager = world["manager"]
     loan_id = loans.apply(world["loan_officer"], application(world))

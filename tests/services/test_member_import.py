@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from mifin_tui.db.models import AuditLog, Counter, Member
-from mifin_tui.services import member_import, members
-from mifin_tui.services.errors import PermissionDenied
+from mifin_tui.services.imports import members as member_import
+from mifin_tui.services.kernel.errors import PermissionDenied
+from mifin_tui.services.members import register as members
 from tests.cli.helpers import run
 
 FRENCH = (
@@ -55,7 +56,7 @@ def test_a_good_french_file_is_imported_in_order(admin, tmp_path):
 def admin_reader(admin):
     import dataclasses
 
-    from mifin_tui.services.permissions import permissions_for
+    from mifin_tui.services.kernel.permissions import permissions_for
 
     return dataclasses.replace(admin, permissions=permissions_for({"auditor"}))
 

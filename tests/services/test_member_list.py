@@ -12,8 +12,9 @@ from mifin_tui import db
 from mifin_tui.db.bulk import insert_rows
 from mifin_tui.db.connection import database
 from mifin_tui.db.models import Member
-from mifin_tui.services import member_list, members
-from mifin_tui.services.errors import PermissionDenied
+from mifin_tui.services.kernel.errors import PermissionDenied
+from mifin_tui.services.members import listing as member_list
+from mifin_tui.services.members import register as members
 
 SURNAMES = ["Kabongo", "Ilunga", "Mbuyi", "Élanga", "kasongo", "Tshibangu", "Nsimba"]
 FIRST = ["Bénédicte", "Jean", "Marie", "Patrick", "Grâce", "Joseph"]
@@ -107,7 +108,7 @@ def test_after_and_before_together_is_a_mistake(admin, reader):
 
 
 def test_the_list_needs_the_right_to_read_members(admin, make_user):
-    from mifin_tui.services.permissions import ROLE_PERMISSIONS, ROLES
+    from mifin_tui.services.kernel.permissions import ROLE_PERMISSIONS, ROLES
 
     role = next((r for r in ROLES if "member.read" not in ROLE_PERMISSIONS[r]), None)
     if role is None:

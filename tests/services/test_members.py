@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given, settings as hsettings
+from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from mifin_tui import db
@@ -20,17 +21,13 @@ from mifin_tui.db.models import (
     Till,
     Voucher,
 )
-from mifin_tui.services import (
-    accounts,
-    adhesion,
-    check,
-    ledger,
-    member_card,
-    members,
-    settings,
-    tills,
-)
-from mifin_tui.services.errors import Conflict, PermissionDenied, ValidationError
+from mifin_tui.services.admin import check
+from mifin_tui.services.cash import tills
+from mifin_tui.services.kernel import accounts, ledger, settings
+from mifin_tui.services.kernel.errors import Conflict, PermissionDenied, ValidationError
+from mifin_tui.services.members import adhesion
+from mifin_tui.services.members import card as member_card
+from mifin_tui.services.members import register as members
 
 USD = "USD"
 
@@ -222,7 +219,7 @@ def test_the_card_and_the_resignation_refund_shares_with_a_bs(branch):
     result = adhesion.enrol(cashier, FICHE, currency=USD)
     m = result.member
     savings = Account.get(Account.number == result.savings_account)
-    from mifin_tui.services import cash
+    from mifin_tui.services.cash import counter as cash
 
     cash.cash_in(cashier, savings.id, 5000, party_name="Bénédicte", purpose="Épargne")
     card = member_card.card(cashier, m.id)

@@ -15,8 +15,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from mifin_tui import i18n
-from mifin_tui.services import money
-from mifin_tui.services.money import (
+from mifin_tui.services.kernel import money
+from mifin_tui.services.kernel.errors import ValidationError
+from mifin_tui.services.kernel.money import (
     CURRENCIES,
     MAX_INTEGER_DIGITS,
     AmountError,
@@ -30,7 +31,6 @@ from mifin_tui.services.money import (
     parse_amount,
     positive_amount,
 )
-from mifin_tui.services.errors import ValidationError
 
 CODES = sorted(CURRENCIES)
 LANGUAGES = ("fr", "en")
@@ -518,7 +518,7 @@ def test_money_module_never_uses_float() -> None:
 
 def test_importing_money_pulls_in_neither_textual_nor_peewee() -> None:
     code = (
-        "import sys, mifin_tui.services.money, mifin_tui.services.words\n"
+        "import sys, mifin_tui.services.kernel.money, mifin_tui.services.kernel.words\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'peewee'))\n"
         "assert not bad, bad\n"
     )
@@ -527,7 +527,7 @@ def test_importing_money_pulls_in_neither_textual_nor_peewee() -> None:
 
 
 def test_rates_are_written_the_way_each_language_writes_them():
-    from mifin_tui.services.money import format_percent
+    from mifin_tui.services.kernel.money import format_percent
 
     assert format_percent(2400, "fr") == "24,00 %"
     assert format_percent(2400, "en") == "24.00%"

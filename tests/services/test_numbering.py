@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mifin_tui.db import write_transaction
-from mifin_tui.services import numbering
+from mifin_tui.services.kernel import numbering
 
 
 def _number(branch: str, type_code: int, seq: int) -> str:

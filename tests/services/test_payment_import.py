@@ -22,8 +22,10 @@ from mifin_tui.db.models import (
     PaymentImportLine,
     Repayment,
 )
-from mifin_tui.services import accounts, check, payment_import as pi
-from mifin_tui.services.errors import PermissionDenied, ValidationError
+from mifin_tui.services.admin import check
+from mifin_tui.services.imports import payments as pi
+from mifin_tui.services.kernel import accounts
+from mifin_tui.services.kernel.errors import PermissionDenied, ValidationError
 from tests.services.test_loans import USD, world  # noqa: F401
 from tests.services.test_repayments import age, disbursed
 
@@ -255,7 +257,7 @@ def test_a_phone_shared_by_two_members_stays_unmatched_with_the_reason(world, tm
 
 
 def test_a_reference_already_used_at_the_counter_is_skipped(world, tmp_path):
-    from mifin_tui.services import repayments
+    from mifin_tui.services.loans import repayments
 
     s = setup(world)
     repayments.repay(world["cashier"], s["loan"].id, 1_000, channel="mobile_money",

@@ -9,9 +9,9 @@ import pkgutil
 import pytest
 
 import mifin_tui.services as services_pkg
-from mifin_tui.services.context import Context
-from mifin_tui.services.errors import PermissionDenied
-from mifin_tui.services.permissions import REGISTRY, ROLES, permissions_for
+from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.errors import PermissionDenied
+from mifin_tui.services.kernel.permissions import REGISTRY, ROLES, permissions_for
 
 # The specification, written apart from the code's table: who may do what.
 EXPECTED = {
@@ -68,34 +68,34 @@ EXPECTED = {
 # Functions that take a context but are building blocks run inside another
 # service's transaction, or act only on the caller himself.
 NOT_GATED = {
-    "mifin_tui.services.ledger.post",  # inside the calling service, which is gated
-    "mifin_tui.services.ledger.post_many",  # the closing's batches, gated by day.close
-    "mifin_tui.services.members.create_row",  # inside the adhésion service
-    "mifin_tui.services.audit.record",
-    "mifin_tui.services.tills.require_session",  # inside cash/transfer services, gated
-    "mifin_tui.services.auth.unlock_session",  # the user's own session
-    "mifin_tui.services.auth.logout",
-    "mifin_tui.services.auth.check_session",
-    "mifin_tui.services.auth.change_own_password",
-    "mifin_tui.services.users.set_language",
-    "mifin_tui.services.permissions.check",  # the gate itself
-    "mifin_tui.services.permissions.may",  # the question the gate asks
-    "mifin_tui.services.report_registry.available",  # names of reports, no data
-    "mifin_tui.services.savings.hold_within",  # inside the calling service (loans), gated
-    "mifin_tui.services.savings_credit.credit_within",  # inside payment_import, gated
-    "mifin_tui.services.savings.release_within",
-    "mifin_tui.services.loans.move",  # inside the gated loan services
-    "mifin_tui.services.loan_disbursement.mark_active_within",  # repayments / closing
-    "mifin_tui.services.loan_disbursement.release_within",
-    "mifin_tui.services.loan_disbursement.hold_again_within",  # a repayment reversed
-    "mifin_tui.services.repayments.repay_within",  # inside the closing / import, gated
-    "mifin_tui.services.repayments.record_within",
+    "mifin_tui.services.kernel.ledger.post",  # inside the calling service, which is gated
+    "mifin_tui.services.kernel.ledger.post_many",  # the closing's batches, gated by day.close
+    "mifin_tui.services.members.register.create_row",  # inside the adhésion service
+    "mifin_tui.services.kernel.audit.record",
+    "mifin_tui.services.cash.tills.require_session",  # inside cash/transfer services, gated
+    "mifin_tui.services.kernel.auth.unlock_session",  # the user's own session
+    "mifin_tui.services.kernel.auth.logout",
+    "mifin_tui.services.kernel.auth.check_session",
+    "mifin_tui.services.kernel.auth.change_own_password",
+    "mifin_tui.services.admin.users.set_language",
+    "mifin_tui.services.kernel.permissions.check",  # the gate itself
+    "mifin_tui.services.kernel.permissions.may",  # the question the gate asks
+    "mifin_tui.services.reports.registry.available",  # names of reports, no data
+    "mifin_tui.services.savings.counter.hold_within",  # inside the calling service (loans), gated
+    "mifin_tui.services.savings.credit.credit_within",  # inside payment_import, gated
+    "mifin_tui.services.savings.counter.release_within",
+    "mifin_tui.services.loans.applications.move",  # inside the gated loan services
+    "mifin_tui.services.loans.disbursement.mark_active_within",  # repayments / closing
+    "mifin_tui.services.loans.disbursement.release_within",
+    "mifin_tui.services.loans.disbursement.hold_again_within",  # a repayment reversed
+    "mifin_tui.services.loans.repayments.repay_within",  # inside the closing / import, gated
+    "mifin_tui.services.loans.repayments.record_within",
 }
 
 
 def _all_service_modules():
-    for info in pkgutil.iter_modules(services_pkg.__path__):
-        yield importlib.import_module(f"mifin_tui.services.{info.name}")
+    for info in pkgutil.walk_packages(services_pkg.__path__, "mifin_tui.services."):
+        yield importlib.import_module(info.name)
 
 
 def test_every_function_taking_a_context_is_gated():

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from mifin_tui.db.models import Loan, LoanInstallment
-from mifin_tui.services import loan_disbursement, portfolio
+from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.reports import portfolio
 from tests.services.test_loans import approved, world  # noqa: F401
 from tests.services.test_repayments import age
 
@@ -57,7 +58,7 @@ def test_outstanding_days_past_due_and_par_at_dates(world):
     assert portfolio.par(day, portfolio.Filters(product="HEBDO")).outstanding == 160_000
     import pytest
 
-    from mifin_tui.services.errors import ValidationError
+    from mifin_tui.services.kernel.errors import ValidationError
 
     with pytest.raises(ValidationError) as err:
         portfolio.par(day, portfolio.Filters(officer="nobody", branch="XXX"))

@@ -9,9 +9,13 @@ from datetime import timedelta
 
 from mifin_tui import db
 from mifin_tui.db.models import Institution, Loan, LoanInstallment
-from mifin_tui.services import loan_disbursement, loans, portfolio, regulators, report_registry
-from mifin_tui.services.portfolio_reports import provision
-from mifin_tui.services.report_registry import ReportParams
+from mifin_tui.services.kernel import regulators
+from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.reports import portfolio
+from mifin_tui.services.reports import registry as report_registry
+from mifin_tui.services.reports.portfolio_reports import provision
+from mifin_tui.services.reports.registry import ReportParams
 from tests.services.test_loans import approved, world  # noqa: F401
 
 AMOUNTS = {"on_time": 100_000, "late5": 60_000, "late35": 80_000, "late95": 50_000,

@@ -8,7 +8,10 @@ from datetime import timedelta
 
 from mifin_tui import db
 from mifin_tui.db.models import Loan, LoanInstallment, Repayment
-from mifin_tui.services import loan_disbursement, loans, portfolio, repayments
+from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.loans import repayments
+from mifin_tui.services.reports import portfolio
 from tests.services.test_loans import approved, world  # noqa: F401
 from tests.services.test_repayments import age
 

@@ -10,9 +10,9 @@ from datetime import date
 
 import pytest
 
-from mifin_tui.services import demo_names
-from mifin_tui.services.demo_names import ZONES, random_person, random_phone
-from mifin_tui.services.regulators import (
+from mifin_tui.demo import names as demo_names
+from mifin_tui.demo.names import ZONES, random_person, random_phone
+from mifin_tui.services.kernel.regulators import (
     ACCOUNT_KINDS,
     GL_KEYS,
     PROFILES,
@@ -228,7 +228,7 @@ def test_validate_profile_reports_gaps() -> None:
 def test_pure_modules_import_without_db_or_ui() -> None:
     code = (
         "import sys\n"
-        "import mifin_tui.services.regulators, mifin_tui.services.demo_names\n"
+        "import mifin_tui.services.kernel.regulators, mifin_tui.demo.names\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('peewee', 'textual', 'rich')"
         " or m.startswith('mifin_tui.db')]\n"
         "print(','.join(bad))\n"

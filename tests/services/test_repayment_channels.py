@@ -18,8 +18,11 @@ from mifin_tui.db.models import (
     RepaymentAllocation,
     Voucher,
 )
-from mifin_tui.services import accounts, check, repayments, savings
-from mifin_tui.services.errors import ValidationError
+from mifin_tui.services.admin import check
+from mifin_tui.services.kernel import accounts
+from mifin_tui.services.kernel.errors import ValidationError
+from mifin_tui.services.loans import repayments
+from mifin_tui.services.savings import counter as savings
 from tests.services.test_loans import USD, world  # noqa: F401
 from tests.services.test_repayments import age, disbursed, written
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mifin_tui.services import penalties as P
-from mifin_tui.services import regulators
-from mifin_tui.services import repayment_engine as R
-from mifin_tui.services import schedule as S
-from mifin_tui.services.repayment_engine import AllocationPolicy, Components, InstalmentState
+from mifin_tui.services.kernel import regulators
+from mifin_tui.services.loans.engine import allocation as R
+from mifin_tui.services.loans.engine import penalties as P
+from mifin_tui.services.loans.engine import schedule as S
+from mifin_tui.services.loans.engine.allocation import AllocationPolicy, Components, InstalmentState
 
 START = date(2026, 1, 5)
 BCEAO = regulators.get_profile("bceao")
@@ -348,7 +348,7 @@ def test_flat_penalty_once_per_late_instalment():
 
 
 def test_rule_from_a_loan_product_and_bad_rules():
-    from mifin_tui.services.loan_products import ProductSpec
+    from mifin_tui.services.loans.products import ProductSpec
     spec = ProductSpec("P", "P", "XOF", 1, 2, 1, 2, 0, 1, 0, penalty_kind="daily",
                        penalty_value=10, penalty_grace_days=3)
     assert P.rule_from_product(spec, cap_amount=5_000) == P.PenaltyRule(

@@ -15,8 +15,9 @@ from mifin_tui.db.models import (
     Repayment,
     RepaymentAllocation,
 )
-from mifin_tui.services import check, repayments
-from mifin_tui.services.errors import ValidationError
+from mifin_tui.services.admin import check
+from mifin_tui.services.kernel.errors import ValidationError
+from mifin_tui.services.loans import repayments
 from tests.services.test_loans import world  # noqa: F401
 from tests.services.test_repayments import age, disbursed, written
 
@@ -136,7 +137,7 @@ def test_early_payoff_closes_the_loan_without_future_interest(world):
 def test_the_products_excess_policy_is_checked_stored_and_audited(world):
     import dataclasses
 
-    from mifin_tui.services import loan_products
+    from mifin_tui.services.loans import products as loan_products
 
     admin, product = world["admin"], world["product"]
     assert product.excess_policy == "refuse"

@@ -6,7 +6,9 @@ the repayments, the loan account holds the principal outstanding, the ledger bal
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from mifin_tui import db
 from mifin_tui.db.models import (
@@ -16,8 +18,10 @@ from mifin_tui.db.models import (
     Repayment,
     RepaymentAllocation,
 )
-from mifin_tui.services import check, repayments, savings
-from mifin_tui.services.errors import Conflict, MifinError, ValidationError
+from mifin_tui.services.admin import check
+from mifin_tui.services.kernel.errors import Conflict, MifinError, ValidationError
+from mifin_tui.services.loans import repayments
+from mifin_tui.services.savings import counter as savings
 from tests.services.test_loans import world  # noqa: F401
 from tests.services.test_repayments import age, disbursed
 

@@ -19,8 +19,10 @@ from mifin_tui.db.models import (
     LoanProduct,
     Repayment,
 )
-from mifin_tui.services import check, repayments, tills
-from mifin_tui.services.errors import Conflict, PermissionDenied, ValidationError
+from mifin_tui.services.admin import check
+from mifin_tui.services.cash import tills
+from mifin_tui.services.kernel.errors import Conflict, PermissionDenied, ValidationError
+from mifin_tui.services.loans import repayments
 from tests.services.test_loans import USD, world  # noqa: F401
 from tests.services.test_repayments import age, disbursed, written
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from mifin_tui import db
 from mifin_tui.db.models import (
@@ -20,8 +22,11 @@ from mifin_tui.db.models import (
     Repayment,
     Voucher,
 )
-from mifin_tui.services import accounts, check, loan_disbursement, repayments
-from mifin_tui.services.errors import ValidationError
+from mifin_tui.services.admin import check
+from mifin_tui.services.kernel import accounts
+from mifin_tui.services.kernel.errors import ValidationError
+from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.loans import repayments
 from tests.services.test_loans import USD, approved, world  # noqa: F401
 
 
@@ -94,7 +99,7 @@ def test_interest_before_principal_oldest_first_with_ledger_lines_and_br(world):
     assert [b.amount for b in doc.breakdown] == [i1.principal_due + 50,
                                                   i1.interest_due + i2.interest_due, 0]
     assert "(" in doc.breakdown[0].label  # the amount in words
-    from mifin_tui.services import vouchers
+    from mifin_tui.services.cash import vouchers
     again = vouchers.build(receipt.txn_id)
     assert again.breakdown == doc.breakdown
     log = AuditLog.select().where(AuditLog.action == "loan.repay").get()
@@ -175,7 +180,7 @@ def test_any_sequence_of_repayments_keeps_paid_within_due(world, payments):
 def test_no_till_or_a_till_without_the_loan_currency_is_refused_and_writes_nothing(
         world, make_user):
     from mifin_tui.db.models import Till, TillSession
-    from mifin_tui.services.errors import MifinError, PermissionDenied
+    from mifin_tui.services.kernel.errors import MifinError, PermissionDenied
 
     cashier = world["cashier"]
     loan_id = disbursed(world)

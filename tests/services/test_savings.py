@@ -18,17 +18,13 @@ from mifin_tui.db.models import (
     SavingsProduct,
     WithdrawalRequest,
 )
-from mifin_tui.services import (
-    accounts,
-    check,
-    ledger,
-    members,
-    savings,
-    savings_products,
-    tills,
-    transfers,
-)
-from mifin_tui.services.errors import Conflict, MifinError, PermissionDenied, ValidationError
+from mifin_tui.services.admin import check
+from mifin_tui.services.cash import tills, transfers
+from mifin_tui.services.kernel import accounts, ledger
+from mifin_tui.services.kernel.errors import Conflict, MifinError, PermissionDenied, ValidationError
+from mifin_tui.services.members import register as members
+from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import products as savings_products
 from tests.conftest import FIRST_DAY
 
 USD, CDF = "USD", "CDF"

@@ -9,10 +9,13 @@ from datetime import date
 
 import pytest
 
-from mifin_tui import savings_reports
 from mifin_tui.db.models import Account, SavingsAccount
-from mifin_tui.services import savings, savings_passbook, settings, statements
-from mifin_tui.services.errors import ValidationError
+from mifin_tui.output import statement_report as savings_reports
+from mifin_tui.services.kernel import settings
+from mifin_tui.services.kernel.errors import ValidationError
+from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import passbook as savings_passbook
+from mifin_tui.services.savings import statements
 from printers.passbook import passbook_pdf
 from printers.statement import statement_pdf
 from tests.cli.helpers import run

@@ -18,8 +18,11 @@ from mifin_tui.db.models import (
     SavingsAccount,
     SavingsProduct,
 )
-from mifin_tui.services import accounts, check, savings, savings_interest
-from mifin_tui.services.errors import MifinError
+from mifin_tui.services.admin import check
+from mifin_tui.services.kernel import accounts
+from mifin_tui.services.kernel.errors import MifinError
+from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import interest as savings_interest
 from tests.conftest import FIRST_DAY
 from tests.services.test_savings import branch, product  # noqa: F401 - the fixture
 

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mifin_tui.services import schedule as S
-from mifin_tui.services.errors import ValidationError
-from mifin_tui.services.schedule import ScheduleTerms
-from mifin_tui.services.teg import ACTUARIAL, annualise, periodic_irr
-from mifin_tui.services.working_days import make as make_calendar
+from mifin_tui.services.kernel.errors import ValidationError
+from mifin_tui.services.kernel.working_days import make as make_calendar
+from mifin_tui.services.loans.engine import schedule as S
+from mifin_tui.services.loans.engine.schedule import ScheduleTerms
+from mifin_tui.services.loans.engine.teg import ACTUARIAL, annualise, periodic_irr
 
 
 def cols(schedule: S.Schedule, *names: str) -> list[tuple]:

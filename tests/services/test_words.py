@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from num2words import num2words
 
-from mifin_tui.services import words
-from mifin_tui.services.money import CURRENCIES, UnknownCurrency, get_currency
-from mifin_tui.services.words import amount_in_words
+from mifin_tui.services.kernel import words
+from mifin_tui.services.kernel.money import CURRENCIES, UnknownCurrency, get_currency
+from mifin_tui.services.kernel.words import amount_in_words
 
 CODES = sorted(CURRENCIES)
 # Up to 15 integer digits: the largest amount parse_amount accepts, in any currency.

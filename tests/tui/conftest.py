@@ -10,7 +10,7 @@ import pytest
 from textual.pilot import Pilot
 
 from mifin_tui.app import MifinApp
-from mifin_tui.services import clock
+from mifin_tui.services.kernel import clock
 
 SIZE = (80, 24)
 
@@ -49,9 +49,10 @@ def fake_clock(monkeypatch) -> FakeClock:
 @pytest.fixture
 def demo_db(db_path):
     """A small demo institution: (the first cashier as DemoUser, his context, a member)."""
-    from mifin_tui.services import auth, demo, members
-
     from mifin_tui.db.models import User
+    from mifin_tui.demo import build as demo
+    from mifin_tui.services.kernel import auth
+    from mifin_tui.services.members import register as members
 
     result = demo.build(members=6, seed=7)
     User.update(language="en").execute()  # these tests read English screens
@@ -72,7 +73,7 @@ async def login(pilot: Pilot, username: str, password: str) -> None:
     await type_text(pilot, password)
     await pilot.press("enter")
     await pilot.pause()
-    from mifin_tui.screens.dashboard import DashboardScreen
+    from mifin_tui.screens.reports.dashboard import DashboardScreen
 
     if isinstance(pilot.app.screen, DashboardScreen):
         # The gérant lands on his dashboard (test_dashboard.py); the tests start from
@@ -94,7 +95,7 @@ async def choose_entry(app: MifinApp, pilot: Pilot, entry_id: str) -> None:
     entry that is not on the main menu itself through "Other screens" first."""
     from textual.widgets import OptionList
 
-    from mifin_tui.screens.main_menu import OTHERS
+    from mifin_tui.screens.session.main_menu import OTHERS
 
     menu = app.screen.query_one("#menu", OptionList)
     ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]

@@ -6,9 +6,10 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from mifin_tui.app import MifinApp
-from mifin_tui.screens.account_lookup import AccountLookupScreen
-from mifin_tui.screens.statement import StatementScreen
-from mifin_tui.services import accounts, tills
+from mifin_tui.screens.members.account_lookup import AccountLookupScreen
+from mifin_tui.screens.savings.statement import StatementScreen
+from mifin_tui.services.cash import tills
+from mifin_tui.services.kernel import accounts
 from mifin_tui.widgets import AccountNumberInput, PagedTable, StatusLine
 from mifin_tui.widgets.formatting import fmt_amount
 from tests.tui.conftest import SIZE, login, type_text

@@ -11,10 +11,12 @@ import pytest
 from mifin_tui.app import MifinApp
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Loan, LoanInstallment, LoanReschedule, Member, Repayment
-from mifin_tui.screens.arrears_list import ArrearsListScreen
-from mifin_tui.screens.dialogs import ConfirmDialog
-from mifin_tui.services import auth, check, loan_disbursement
-from mifin_tui.services.money import format_amount
+from mifin_tui.screens.common.dialogs import ConfirmDialog
+from mifin_tui.screens.loans.arrears_list import ArrearsListScreen
+from mifin_tui.services.admin import check
+from mifin_tui.services.kernel import auth
+from mifin_tui.services.kernel.money import format_amount
+from mifin_tui.services.loans import disbursement as loan_disbursement
 from tests.tui.conftest import SIZE, choose_entry, type_text
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
 from tests.tui.test_loan_life import approved_demo_loan, users_of

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from mifin_tui.app import MifinApp
-from mifin_tui.screens.verify import VerifyScreen
-from mifin_tui.services import ledger
+from mifin_tui.screens.admin.verify import VerifyScreen
+from mifin_tui.services.kernel import ledger
 from mifin_tui.widgets import PagedTable
 from tests.tui.conftest import SIZE, login, type_text
 

@@ -12,12 +12,15 @@ import pytest
 from mifin_tui import menu
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import Account, User, Voucher
-from mifin_tui.screens.confirm_cash import ConfirmCashScreen
-from mifin_tui.screens.login import LoginScreen
-from mifin_tui.screens.printer_settings import PrinterSettingsScreen
-from mifin_tui.services import accounts, auth, cash, tills, users
-from mifin_tui.services.context import Context
-from mifin_tui.services.permissions import ROLE_PERMISSIONS
+from mifin_tui.screens.admin.printer_settings import PrinterSettingsScreen
+from mifin_tui.screens.cash.confirm import ConfirmCashScreen
+from mifin_tui.screens.session.login import LoginScreen
+from mifin_tui.services.admin import users
+from mifin_tui.services.cash import counter as cash
+from mifin_tui.services.cash import tills
+from mifin_tui.services.kernel import accounts, auth
+from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.permissions import ROLE_PERMISSIONS
 from mifin_tui.widgets import FieldError
 from tests.tui.conftest import SIZE, choose_entry, login, type_text
 

@@ -12,9 +12,11 @@ import pytest
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import BusinessDay, TransferRequest, User
-from mifin_tui.screens.closing import ClosingScreen
-from mifin_tui.screens.dialogs import ConfirmDialog
-from mifin_tui.services import auth, business_day, closing, tills, transfers
+from mifin_tui.screens.closing.close_day import ClosingScreen
+from mifin_tui.screens.common.dialogs import ConfirmDialog
+from mifin_tui.services.cash import tills, transfers
+from mifin_tui.services.closing import nightly as closing
+from mifin_tui.services.kernel import auth, business_day
 from tests.tui.conftest import SIZE, login
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,

@@ -23,14 +23,15 @@ from mifin_tui.db.models import (
     User,
     Voucher,
 )
-from mifin_tui.screens.approvals import ApprovalsScreen
-from mifin_tui.screens.cash_journal import CashJournalScreen
-from mifin_tui.screens.dialogs import ConfirmDialog
-from mifin_tui.screens.reprint import ReprintScreen
-from mifin_tui.screens.till_count import CloseTillScreen, TillCountScreen
-from mifin_tui.screens.till_open import OpenTillScreen
-from mifin_tui.screens.transfer import VaultTransferScreen
-from mifin_tui.services import auth, tills, transfers
+from mifin_tui.screens.cash.journal import CashJournalScreen
+from mifin_tui.screens.cash.reprint import ReprintScreen
+from mifin_tui.screens.cash.till_count import CloseTillScreen, TillCountScreen
+from mifin_tui.screens.cash.till_open import OpenTillScreen
+from mifin_tui.screens.cash.transfer_approvals import ApprovalsScreen
+from mifin_tui.screens.cash.vault_transfer import VaultTransferScreen
+from mifin_tui.screens.common.dialogs import ConfirmDialog
+from mifin_tui.services.cash import tills, transfers
+from mifin_tui.services.kernel import auth
 from mifin_tui.widgets import FieldError
 from tests.tui.conftest import SIZE, choose_entry, login, type_text
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from mifin_tui.app import MifinApp
-from mifin_tui.screens.dashboard import DashboardScreen, percent
-from mifin_tui.screens.main_menu import MainMenuScreen
-from mifin_tui.services import auth, dashboard
-from mifin_tui.services.money import format_amount
+from mifin_tui.screens.reports.dashboard import DashboardScreen, percent
+from mifin_tui.screens.session.main_menu import MainMenuScreen
+from mifin_tui.services.kernel import auth
+from mifin_tui.services.kernel.money import format_amount
+from mifin_tui.services.reports import dashboard
 from tests.tui.conftest import SIZE, type_text
 
 

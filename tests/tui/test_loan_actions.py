@@ -12,9 +12,12 @@ import pytest
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import AuditLog, Entry, JournalTransaction, Loan, LoanProduct
-from mifin_tui.screens.dialogs import NoteDialog
-from mifin_tui.services import auth, check, loan_disbursement, loans, settings
-from mifin_tui.services.errors import PermissionDenied
+from mifin_tui.screens.common.dialogs import NoteDialog
+from mifin_tui.services.admin import check
+from mifin_tui.services.kernel import auth, settings
+from mifin_tui.services.kernel.errors import PermissionDenied
+from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import disbursement as loan_disbursement
 from tests.tui.conftest import SIZE, choose_entry, type_text
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
 from tests.tui.test_loan_life import _borrower, _highlight, approved_demo_loan, users_of

@@ -7,8 +7,8 @@ from datetime import date
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import AuditLog, Holiday, LoanProduct
-from mifin_tui.screens.holidays_admin import AddHolidayScreen, HolidaysScreen
-from mifin_tui.screens.loan_products_admin import LoanProductsScreen, ProductFormScreen
+from mifin_tui.screens.admin.holidays import AddHolidayScreen, HolidaysScreen
+from mifin_tui.screens.loans.products_admin import LoanProductsScreen, ProductFormScreen
 from mifin_tui.widgets import FieldError
 from tests.conftest import ADMIN_PASSWORD
 from tests.tui.conftest import SIZE, choose_entry, login, type_text

@@ -10,8 +10,10 @@ from datetime import timedelta
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import Account, Loan, LoanCollateral, LoanGuarantor, LoanProduct, Member
-from mifin_tui.screens.loan_visit import VisitDialog
-from mifin_tui.services import auth, clock, loan_views, loans
+from mifin_tui.screens.loans.visit import VisitDialog
+from mifin_tui.services.kernel import auth, clock
+from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import views as loan_views
 from mifin_tui.widgets.formatting import fmt_date
 from tests.tui.conftest import SIZE, choose_entry, type_text
 from tests.tui.test_counter import counter, sign_in  # noqa: F401
@@ -103,7 +105,7 @@ async def test_a_seasonal_application_with_two_guarantors_two_collaterals_and_a_
     assert loan.visit_recommendation == "conditional: Clôturer le champ avant le décaissement"
     assert loan.visit_findings == "Deux hectares vus, grenier en bon état"
     card = loan_views.card(gerant, loan_id)
-    from mifin_tui.screens.loan_text import card_lines
+    from mifin_tui.screens.loans.text import card_lines
 
     text = "\n".join(card_lines(card))
     assert "Recommendation: Favourable with conditions: Clôturer le champ" in text
@@ -114,7 +116,7 @@ async def test_a_seasonal_application_with_two_guarantors_two_collaterals_and_a_
 async def test_a_cashier_takes_an_application_where_the_institution_allows_it(
         counter):  # noqa: F811
     from mifin_tui import menu
-    from mifin_tui.services import settings
+    from mifin_tui.services.kernel import settings
 
     cashier = auth.login(*users_of(counter, "caissier1"))
     assert menu.get("loan_application") not in menu.entries_for(cashier)

@@ -13,9 +13,11 @@ import pytest
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import Account, AuditLog, Loan, LoanProduct, Member
-from mifin_tui.screens.dialogs import ConfirmDialog
-from mifin_tui.screens.loan_visit import VisitDialog
-from mifin_tui.services import auth, check, loan_products
+from mifin_tui.screens.common.dialogs import ConfirmDialog
+from mifin_tui.screens.loans.visit import VisitDialog
+from mifin_tui.services.admin import check
+from mifin_tui.services.kernel import auth
+from mifin_tui.services.loans import products as loan_products
 from tests.tui.conftest import SIZE, choose_entry, type_text
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
 
@@ -151,9 +153,8 @@ async def test_application_committee_approval_and_disbursement_by_four_users(  #
 async def test_member_card_lists_loans_and_guarantees_and_f7_opens_the_application(  # noqa: F811
         counter):
     from mifin_tui.db.models import LoanGuarantor
-    from mifin_tui.screens.loan_application import LoanApplicationScreen
-
-    from mifin_tui.services import loans
+    from mifin_tui.screens.loans.application import LoanApplicationScreen
+    from mifin_tui.services.loans import applications as loans
 
     agent = auth.login(*users_of(counter, "agent"))
     borrower, acc = _borrower()
@@ -180,7 +181,7 @@ async def test_member_card_lists_loans_and_guarantees_and_f7_opens_the_applicati
         await pilot.pause()
         assert isinstance(app.screen, LoanApplicationScreen)
         assert app.screen.query_one("#member").value == borrower.number
-    from mifin_tui.services import member_card
+    from mifin_tui.services.members import card as member_card
 
     g = LoanGuarantor.get(LoanGuarantor.loan == loan.id)
     card = member_card.card(agent, g.member_id)
@@ -193,7 +194,7 @@ def approved_demo_loan(counter, purpose: str, activity: str, findings: str,  # n
     """A 40,000 loan of a demo member taken through every step by the demo's staff, up to
     the gérant's approval (the product's membership and deposit rules switched off: the
     demo's members joined weeks ago)."""
-    from mifin_tui.services import loans
+    from mifin_tui.services.loans import applications as loans
 
     def ctx(name):
         return auth.login(*users_of(counter, name))
@@ -225,7 +226,7 @@ def users_of(counter, username):  # noqa: F811
 
 
 async def test_the_manager_reads_the_waiting_list_but_cannot_pay(counter):  # noqa: F811
-    from mifin_tui.services import loan_disbursement
+    from mifin_tui.services.loans import disbursement as loan_disbursement
 
     gerant = auth.login(*users_of(counter, "gerant"))
     app = MifinApp()
@@ -238,7 +239,7 @@ async def test_the_manager_reads_the_waiting_list_but_cannot_pay(counter):  # no
 
 
 async def test_the_loan_card_shows_the_steps_and_the_schedule(counter):  # noqa: F811
-    from mifin_tui.services import loans
+    from mifin_tui.services.loans import applications as loans
 
     loan_id = approved_demo_loan(counter, "Taxi-moto", "Taxi-moto", "Moto vue")
     number = Loan.get_by_id(loan_id).number

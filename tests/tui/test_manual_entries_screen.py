@@ -6,8 +6,8 @@ from textual.widgets import OptionList
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import AuditLog, Entry, JournalTransaction, ManualEntry
-from mifin_tui.screens.manual_entries import ManualEntriesScreen
-from mifin_tui.services import tills
+from mifin_tui.screens.accounting.manual_entries import ManualEntriesScreen
+from mifin_tui.services.cash import tills
 from tests.tui.conftest import SIZE, login, type_text
 
 

@@ -9,9 +9,10 @@ from mifin_tui.app import MifinApp
 from mifin_tui.db import write_transaction
 from mifin_tui.db.bulk import insert_rows
 from mifin_tui.db.models import Member
-from mifin_tui.screens.member_card import MemberCardScreen
-from mifin_tui.screens.member_list import MemberListScreen
-from mifin_tui.services import member_list, members
+from mifin_tui.screens.members.card import MemberCardScreen
+from mifin_tui.screens.members.listing import MemberListScreen
+from mifin_tui.services.members import listing as member_list
+from mifin_tui.services.members import register as members
 from mifin_tui.widgets import PagedTable
 from tests.tui.conftest import SIZE, choose_entry, login, type_text
 

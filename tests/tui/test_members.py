@@ -12,9 +12,11 @@ import pytest
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import Account, AuditLog, DuplicateRequest, Member, Voucher
-from mifin_tui.screens.adhesion import AdhesionScreen
-from mifin_tui.screens.confirm_cash import ConfirmCashScreen
-from mifin_tui.services import adhesion, auth, members
+from mifin_tui.screens.cash.confirm import ConfirmCashScreen
+from mifin_tui.screens.members.adhesion import AdhesionScreen
+from mifin_tui.services.kernel import auth
+from mifin_tui.services.members import adhesion
+from mifin_tui.services.members import register as members
 from tests.tui.conftest import SIZE, choose_entry, login, menu_ids, type_text
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle  # noqa: F401
 

@@ -4,9 +4,9 @@ books and the loan officer's portfolio reports alike."""
 from __future__ import annotations
 
 from mifin_tui import menu
-from mifin_tui.services import report_registry
-from mifin_tui.services.context import Context
-from mifin_tui.services.permissions import permissions_for
+from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.permissions import permissions_for
+from mifin_tui.services.reports import registry as report_registry
 
 
 def _ctx(role: str) -> Context:

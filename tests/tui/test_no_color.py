@@ -16,9 +16,9 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from mifin_tui.app import MifinApp
-from mifin_tui.screens.deposit import DepositScreen
-from mifin_tui.screens.login import LoginScreen
-from mifin_tui.screens.main_menu import MainMenuScreen
+from mifin_tui.screens.savings.deposit import DepositScreen
+from mifin_tui.screens.session.login import LoginScreen
+from mifin_tui.screens.session.main_menu import MainMenuScreen
 from mifin_tui.widgets import FieldError
 from tests.tui.conftest import SIZE, login, type_text
 from tests.tui.test_counter import counter, sign_in  # noqa: F401

@@ -10,10 +10,10 @@ import pytest
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import PaymentImportLine, Repayment
-from mifin_tui.screens.payment_import import PaymentImportScreen
-from mifin_tui.screens.payment_matching import PaymentMatchingScreen
-from mifin_tui.services import check
-from mifin_tui.services.money import get_currency
+from mifin_tui.screens.imports.matching import PaymentMatchingScreen
+from mifin_tui.screens.imports.payments import PaymentImportScreen
+from mifin_tui.services.admin import check
+from mifin_tui.services.kernel.money import get_currency
 from tests.tui.conftest import SIZE, choose_entry, type_text
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
 from tests.tui.test_repayment import _due_loan

@@ -12,8 +12,10 @@ from textual.widgets import Select
 from mifin_tui.app import MifinApp
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Loan, LoanInstallment
-from mifin_tui.screens.reports import ReportsScreen
-from mifin_tui.services import auth, loan_disbursement, portfolio
+from mifin_tui.screens.reports.reports import ReportsScreen
+from mifin_tui.services.kernel import auth
+from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.reports import portfolio
 from tests.tui.conftest import SIZE, login
 from tests.tui.test_counter import counter, pdf_text  # noqa: F401
 from tests.tui.test_loan_life import approved_demo_loan, users_of

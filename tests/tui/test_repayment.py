@@ -11,14 +11,16 @@ import pytest
 from mifin_tui.app import MifinApp
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Loan, LoanInstallment, Repayment
-from mifin_tui.screens.dialogs import ConfirmDialog
-from mifin_tui.screens.repayment import RepaymentScreen
-from mifin_tui.services import auth, check, loan_disbursement
-from mifin_tui.services.money import format_amount
+from mifin_tui.screens.common.dialogs import ConfirmDialog
+from mifin_tui.screens.loans.repayment import RepaymentScreen
+from mifin_tui.services.admin import check
+from mifin_tui.services.kernel import auth
+from mifin_tui.services.kernel.money import format_amount
+from mifin_tui.services.loans import disbursement as loan_disbursement
 from mifin_tui.widgets.formatting import fmt_amount
 from tests.tui.conftest import SIZE, choose_entry, type_text
-from tests.tui.test_loan_life import approved_demo_loan, users_of
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
+from tests.tui.test_loan_life import approved_demo_loan, users_of
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="pdftotext (poppler-utils)")

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import JournalTransaction, LoanInstallment, Repayment
-from mifin_tui.screens.dialogs import ConfirmDialog
-from mifin_tui.screens.repayment_reversal import RepaymentReversalScreen
-from mifin_tui.services import auth, check, repayments
+from mifin_tui.screens.common.dialogs import ConfirmDialog
+from mifin_tui.screens.loans.repayment_reversal import RepaymentReversalScreen
+from mifin_tui.services.admin import check
+from mifin_tui.services.kernel import auth
+from mifin_tui.services.loans import repayments
 from tests.tui.conftest import SIZE, choose_entry, type_text
 from tests.tui.test_counter import counter, settle, sign_in  # noqa: F401
 from tests.tui.test_loan_life import users_of

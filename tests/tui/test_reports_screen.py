@@ -11,8 +11,8 @@ from textual.widgets import OptionList, Select
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import User
-from mifin_tui.screens.reports import ReportsScreen
-from mifin_tui.services import accounting_reports
+from mifin_tui.screens.reports.reports import ReportsScreen
+from mifin_tui.services.accounting import reports as accounting_reports
 from mifin_tui.widgets import PagedTable
 from tests.tui.conftest import SIZE, login, type_text
 
@@ -100,7 +100,7 @@ async def test_trial_balance_shown_printed_and_exported(demo_db, tmp_path, monke
 
 async def test_a_cashier_sees_only_his_reports(demo_db):
     cashier, _ctx, _member, demo = demo_db
-    from mifin_tui.services import report_registry
+    from mifin_tui.services.reports import registry as report_registry
 
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -115,7 +115,7 @@ async def test_a_cashier_sees_only_his_reports(demo_db):
 
 async def test_a_100000_line_report_shows_one_page_at_a_time(demo_db):
     """The screen hands the table 100 lines, then the next 100 as the cursor goes down."""
-    from mifin_tui.services.report_table import MONEY, TEXT, Column, ReportTable
+    from mifin_tui.services.reports.table import MONEY, TEXT, Column, ReportTable
 
     *_rest, demo = demo_db
     user = next(u for u in demo.users if u.username == "comptable")

@@ -9,12 +9,14 @@ import pytest
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import Account, JournalTransaction, Voucher, WithdrawalRequest
-from mifin_tui.screens.confirm_cash import ConfirmCashScreen
-from mifin_tui.screens.deposit import DepositScreen
-from mifin_tui.screens.dialogs import ConfirmDialog, NoteDialog
-from mifin_tui.screens.withdrawal import WithdrawalScreen
-from mifin_tui.screens.withdrawal_approvals import WithdrawalApprovalsScreen
-from mifin_tui.services import auth, members, savings
+from mifin_tui.screens.cash.confirm import ConfirmCashScreen
+from mifin_tui.screens.common.dialogs import ConfirmDialog, NoteDialog
+from mifin_tui.screens.savings.deposit import DepositScreen
+from mifin_tui.screens.savings.withdrawal import WithdrawalScreen
+from mifin_tui.screens.savings.withdrawal_approvals import WithdrawalApprovalsScreen
+from mifin_tui.services.kernel import auth
+from mifin_tui.services.members import register as members
+from mifin_tui.services.savings import counter as savings
 from mifin_tui.widgets import FieldError
 from tests.tui.conftest import SIZE, type_text
 from tests.tui.test_counter import counter, error_at, pdf_text, pdfs, settle, sign_in  # noqa: F401

@@ -16,8 +16,9 @@ from mifin_tui.db.models import (
     SavingsProduct,
     Voucher,
 )
-from mifin_tui.screens.dialogs import ConfirmDialog
-from mifin_tui.services import auth, savings
+from mifin_tui.screens.common.dialogs import ConfirmDialog
+from mifin_tui.services.kernel import auth
+from mifin_tui.services.savings import counter as savings
 from tests.tui.conftest import SIZE, type_text
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
 from tests.tui.test_savings_counter import usd_account
@@ -225,7 +226,7 @@ async def test_tontine_payout_at_the_end_of_the_cycle(counter):  # noqa: F811
     from datetime import timedelta
 
     from mifin_tui import db
-    from mifin_tui.services import business_day
+    from mifin_tui.services.kernel import business_day
 
     info = (SavingsAccount.select().join(SavingsProduct)
             .where(SavingsProduct.kind == "tontine").first())

@@ -63,7 +63,7 @@ def _misfits(app: MifinApp) -> list[str]:
 
 def _users_by_entry(demo) -> dict[str, object]:
     """For each menu entry that opens a screen, the first demo user who may open it."""
-    from mifin_tui.services import auth
+    from mifin_tui.services.kernel import auth
 
     chosen: dict[str, object] = {}
     for user in demo.users:
@@ -141,7 +141,7 @@ async def test_the_loan_screens_fit_with_a_loan_loaded(counter, language):  # no
             else:
                 assert app.screen.rows
                 # the State column holds the longest state of the language whole
-                from mifin_tui.services.loans import STATES, state_label
+                from mifin_tui.services.loans.applications import STATES, state_label
 
                 column = app.screen.query_one("#loans", DataTable).ordered_columns[-1]
                 longest = max(STATES, key=lambda st: len(state_label(st)))

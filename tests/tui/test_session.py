@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import User
-from mifin_tui.screens.lock import LockScreen
-from mifin_tui.screens.login import LoginScreen
-from mifin_tui.screens.main_menu import MainMenuScreen
+from mifin_tui.screens.session.lock import LockScreen
+from mifin_tui.screens.session.login import LoginScreen
+from mifin_tui.screens.session.main_menu import OTHERS, MainMenuScreen
 from mifin_tui.widgets import FieldError, StatusLine
 from tests.conftest import ADMIN_PASSWORD, PASSWORD
-from mifin_tui.screens.main_menu import OTHERS
 from tests.tui.conftest import SIZE, login, menu_ids, type_text
 
 
@@ -210,14 +209,14 @@ async def test_palette_lists_the_users_screens_and_opens_them(admin, make_user):
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause()
-        from mifin_tui.screens.account_lookup import AccountLookupScreen
+        from mifin_tui.screens.members.account_lookup import AccountLookupScreen
 
         assert isinstance(app.screen, AccountLookupScreen)
 
 
 async def test_language_switch_redraws_the_menu_and_is_kept(admin):
     from mifin_tui.i18n import current_language
-    from mifin_tui.services import users
+    from mifin_tui.services.admin import users
 
     users.set_language(admin, "fr")  # a French user, who switches to English
     app = MifinApp()

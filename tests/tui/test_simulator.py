@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import DataTable
 
 from mifin_tui.app import MifinApp
-from mifin_tui.screens.simulator import DEBOUNCE, SimulatorScreen
+from mifin_tui.screens.loans.simulator import DEBOUNCE, SimulatorScreen
 from tests.conftest import PASSWORD
 from tests.tui.conftest import SIZE, choose_entry, login, type_text
 
@@ -97,7 +97,7 @@ async def test_typing_terms_shows_the_schedule_and_f2_prints_it(admin, make_user
 async def test_a_product_fills_the_terms_and_its_limits_hold(admin, make_user):
     import dataclasses
 
-    from mifin_tui.services import loan_products
+    from mifin_tui.services.loans import products as loan_products
     from tests.services.test_loan_products import WEEKLY
 
     loan_products.create(admin, dataclasses.replace(WEEKLY, code="H1"))

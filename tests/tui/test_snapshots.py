@@ -6,7 +6,7 @@ Regenerate after a deliberate change of look: pytest tests/tui --snapshot-update
 from __future__ import annotations
 
 from mifin_tui.app import MifinApp
-from mifin_tui.screens.main_menu import MainMenuScreen
+from mifin_tui.screens.session.main_menu import MainMenuScreen
 from tests.conftest import ADMIN_PASSWORD
 from tests.tui.conftest import SIZE, login
 
@@ -27,7 +27,7 @@ def test_main_menu_of_an_administrator(admin, snap_compare):
 
 
 def test_main_menu_in_french(admin, snap_compare):
-    from mifin_tui.services import users
+    from mifin_tui.services.admin import users
 
     users.set_language(admin, "fr")
     assert snap_compare(MifinApp(), terminal_size=SIZE, run_before=log_in_as_admin)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import pytest
 
 from mifin_tui.db.models import User
-from mifin_tui.screens.confirm_cash import ConfirmCashScreen
-from mifin_tui.screens.deposit import DepositScreen
-from mifin_tui.screens.main_menu import MainMenuScreen
-from mifin_tui.services import savings
+from mifin_tui.screens.cash.confirm import ConfirmCashScreen
+from mifin_tui.screens.savings.deposit import DepositScreen
+from mifin_tui.screens.session.main_menu import MainMenuScreen
+from mifin_tui.services.savings import counter as savings
 from tests.conftest import PASSWORD
 from tests.services.test_savings import branch  # noqa: F401 - the fixture
 from tests.tui.conftest import SIZE, login, type_text

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 
 from mifin_tui.db.models import Loan, User
-from mifin_tui.services import clock
+from mifin_tui.services.kernel import clock
 from tests.tui.conftest import SIZE, choose_entry, login, type_text
 from tests.tui.test_counter import counter  # noqa: F401 - the fixture
 from tests.tui.test_loan_life import approved_demo_loan
@@ -44,7 +44,7 @@ async def _open(pilot, counter, username: str, entry: str) -> None:  # noqa: F81
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_loan_application(counter, snap_compare, language):  # noqa: F811
     from mifin_tui.app import MifinApp
-    from mifin_tui.screens.loan_application import LoanApplicationScreen
+    from mifin_tui.screens.loans.application import LoanApplicationScreen
 
     _speaks(language)
 
@@ -58,7 +58,7 @@ def test_loan_application(counter, snap_compare, language):  # noqa: F811
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_loans_to_decide(counter, snap_compare, language):  # noqa: F811
     from mifin_tui.app import MifinApp
-    from mifin_tui.screens.loan_decisions import LoanDecisionsScreen
+    from mifin_tui.screens.loans.decisions import LoanDecisionsScreen
 
     approved_demo_loan(counter, "Taxi-moto", "Taxi-moto", "Moto vue", approve=False)
     _speaks(language)
@@ -74,7 +74,7 @@ def test_loans_to_decide(counter, snap_compare, language):  # noqa: F811
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_loan_card(counter, snap_compare, language):  # noqa: F811
     from mifin_tui.app import MifinApp
-    from mifin_tui.screens.loan_card import LoanCardScreen
+    from mifin_tui.screens.loans.card import LoanCardScreen
 
     number = Loan.get_by_id(approved_demo_loan(counter, "Taxi-moto", "Taxi-moto",
                                                "Moto vue")).number
@@ -93,7 +93,7 @@ def test_loan_card(counter, snap_compare, language):  # noqa: F811
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_loan_repayment(counter, snap_compare, language):  # noqa: F811
     from mifin_tui.app import MifinApp
-    from mifin_tui.screens.repayment import RepaymentScreen
+    from mifin_tui.screens.loans.repayment import RepaymentScreen
 
     loan, _first = _due_loan(counter)
     _speaks(language)

@@ -6,7 +6,7 @@ from textual.widgets import Static
 
 from mifin_tui import db
 from mifin_tui.app import MifinApp
-from mifin_tui.screens.main_menu import MainMenuScreen
+from mifin_tui.screens.session.main_menu import MainMenuScreen
 from tests.conftest import ADMIN_PASSWORD
 from tests.tui.conftest import SIZE, login
 

@@ -46,8 +46,8 @@ def refusal(key: str) -> str | None:
 def mifin_classes() -> list[type]:
     found: list[type] = []
     for package in (mifin_tui.screens, mifin_tui.widgets):
-        for info in pkgutil.iter_modules(package.__path__):
-            module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            module = importlib.import_module(info.name)
             found += [c for _n, c in inspect.getmembers(module, inspect.isclass)
                       if issubclass(c, DOMNode) and c.__module__ == module.__name__]
     from mifin_tui.app import MifinApp

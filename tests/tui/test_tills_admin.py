@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import Account, AuditLog, Till
-from mifin_tui.screens.tills_admin import AddTillScreen, TillsScreen
-from mifin_tui.services.tills import VAULT_CODE
+from mifin_tui.screens.cash.tills_admin import AddTillScreen, TillsScreen
+from mifin_tui.services.cash.tills import VAULT_CODE
 from mifin_tui.widgets import FieldError
 from tests.conftest import ADMIN_PASSWORD
 from tests.tui.conftest import SIZE, login, type_text
@@ -96,7 +96,7 @@ async def test_bad_input_shows_at_each_field_and_writes_nothing(admin):
 
 
 async def test_the_list_says_who_holds_each_till(admin, make_user):
-    from mifin_tui.services import tills
+    from mifin_tui.services.cash import tills
 
     cashier = make_user("cashier", username="mbuyi")
     tills.open_session(cashier, Till.get(Till.code == "C01").id, {})

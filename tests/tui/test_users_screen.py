@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import AuditLog
-from mifin_tui.screens.user_form import AddUserScreen
-from mifin_tui.screens.users import UsersScreen
-from mifin_tui.services import auth, users
+from mifin_tui.screens.admin.user_form import AddUserScreen
+from mifin_tui.screens.admin.users import UsersScreen
+from mifin_tui.services.admin import users
+from mifin_tui.services.kernel import auth
 from mifin_tui.widgets import FieldError
 from tests.conftest import ADMIN_PASSWORD
 from tests.tui.conftest import SIZE, login, type_text
@@ -85,7 +86,7 @@ async def test_lock_and_unlock_from_the_list(admin, make_user):
 
 
 async def test_reset_password_and_roles_dialogs(admin, make_user):
-    from mifin_tui.screens.user_dialogs import ResetPasswordDialog, RolesDialog
+    from mifin_tui.screens.admin.user_dialogs import ResetPasswordDialog, RolesDialog
 
     make_user("cashier", username="mbuyi")
     app = MifinApp()

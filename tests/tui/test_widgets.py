@@ -8,8 +8,8 @@ import pytest
 from textual.app import App, ComposeResult
 
 from mifin_tui.i18n import set_language
-from mifin_tui.services.members import MemberSummary
-from mifin_tui.services.numbering import check_digits
+from mifin_tui.services.kernel.numbering import check_digits
+from mifin_tui.services.members.register import MemberSummary
 from mifin_tui.widgets import (
     AccountNumberInput,
     DateInput,

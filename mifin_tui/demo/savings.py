@@ -1,0 +1,140 @@
+"""The demo's savings: accounts of every kind, taken over from the paper books months ago
+(so scheduled savings show missed instalments and the tontine is mid-cycle), today's
+deposits at the counter, holds, a mandataire, and a large withdrawal waiting for the
+gérant. Built through the services, from the demo's seed."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from mifin_tui.db import write_transaction
+from mifin_tui.db.models import Account, Member, SavingsAccount, SavingsProduct, User
+from mifin_tui.i18n import _
+from mifin_tui.services.cash import tills
+from mifin_tui.services.kernel import accounts, audit, business_day, ledger
+from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.errors import MifinError
+from mifin_tui.services.kernel.money import get_currency
+from mifin_tui.services.members import register as members
+from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import products
+
+# Mandataires the demo gives: (name, ID document, number)
+_MANDATAIRES = (("Mukendi Tshala Odette", "Carte d'électeur", "EL-01-448213"),
+                ("Kasongo Ilunga Patrice", "Passeport", "OP0391725"),
+                ("Diallo Aminata", "Carte d'identité", "CNI-2210-8841"))
+
+
+def _major(currency: str, usd: int) -> int:
+    """A round amount of `usd` dollars in `currency`, in minor units."""
+    return usd * products._SCALE.get(currency, 1) * 10 ** get_currency(currency).decimals
+
+
+def _product(kind: str, currency: str) -> SavingsProduct | None:
+    return SavingsProduct.get_or_none((SavingsProduct.kind == kind)
+                                      & (SavingsProduct.currency == currency))
+
+
+def _take_over(staff: Context, member: Member, product: SavingsProduct, opened: date,
+               balance: int, **fields) -> Account:
+    """An account from the paper books: opened long ago, its balance brought into the vault."""
+    with write_transaction():
+        acc = accounts.open_member_account(member, product.gl_key, product.currency,
+                                           product.name, opened)
+        SavingsAccount.create(account=acc.id, product=product.id, **fields)
+        audit.record(staff, "account.open", "account", acc.number,
+                     after={"member": member.number, "product": product.code,
+                            "taken_over": True})
+        if balance > 0:
+            vault = tills.vault_of(staff.branch_id)
+            ledger.post(staff, kind="opening_balance",
+                        label=_("Opening balance taken over: {name}").format(
+                            name=members.display_name(member)),
+                        lines=[ledger.Line(tills.cash_account(vault, acc.currency).id,
+                                           debit=balance),
+                               ledger.Line(acc.id, credit=balance)],
+                        voucher_series="OD")
+    return Account.get_by_id(acc.id)
+
+
+def build(staff_contexts: dict[str, Context], seed: int, currency: str) -> dict[str, int]:
+    """Add the savings part to the demo (tills open today); returns what it made, by kind."""
+    rng = random.Random(seed * 7 + 6)
+    with write_transaction():
+        products.adopt_accounts()
+    ctx = staff_contexts
+    cashier, other, manager = ctx["caissier1"], ctx["caissier2"], ctx["gerant"]
+    staff = ctx["comptable"]
+    today = business_day.require_open(cashier.branch_id)
+    people = list(Member.select().order_by(Member.id))
+    if not people:
+        return {}
+    made: dict[str, int] = {}
+
+    def member(i: int) -> Member:
+        return people[i % len(people)]
+
+    def count(kind: str) -> None:
+        made[kind] = made.get(kind, 0) + 1
+
+    # Scheduled savings opened 4 to 7 months ago: what was paid is less than planned.
+    sch = _product(products.SCHEDULED, currency)
+    for i in range(3):
+        planned = _major(currency, rng.choice((25, 50, 100)))
+        months = rng.randint(4, 7)
+        _take_over(staff, member(i), sch, today - timedelta(days=30 * months),
+                   planned * rng.randint(1, months - 2), planned_amount=planned,
+                   target_date=today + timedelta(days=365 * rng.randint(1, 2)))
+        count("scheduled")
+    # Blocked savings: one until a date, one as loan collateral.
+    blq = _product(products.BLOCKED, currency)
+    _take_over(staff, member(3), blq, today - timedelta(days=120), _major(currency, 1500),
+               blocked_until=today + timedelta(days=240))
+    _take_over(staff, member(4), blq, today - timedelta(days=60), _major(currency, 800),
+               collateral=True)
+    made["blocked"] = 2
+    # A tontine cycle of 31 days, day 12 today: the agent collects, the cashier posts.
+    ton = _product(products.TONTINE, currency)
+    agent = User.get_or_none(User.username == "agent")
+    for i in range(5, 8):
+        daily = _major(currency, rng.choice((1, 2, 3)))
+        acc = _take_over(staff, member(i), ton, today - timedelta(days=11), daily * 11,
+                         planned_amount=daily, agent=agent.id if agent else None,
+                         cycle_start=today - timedelta(days=11))
+        try:
+            savings.deposit(cashier, acc.id, daily, party_name=_("Agent {name}").format(
+                name=agent.full_name if agent else "-"), purpose=_("Tontine collection"))
+        except MifinError:
+            pass
+        count("tontine")
+    # Interest-bearing savings of the larger savers.
+    rem = _product(products.INTEREST, currency)
+    for i in range(8, 11):
+        _take_over(staff, member(i), rem, today - timedelta(days=200),
+                   _major(currency, rng.choice((600, 1200, 2500))))
+        count("interest")
+    # A mandataire on a free account; holds; a large withdrawal for the gérant.
+    free = [a for a in Account.select().where(
+        (Account.kind == "savings") & (Account.currency == currency)
+        & (Account.gl_account == accounts.gl_by_key("savings_free").id)).order_by(Account.id)]
+    if free:
+        name, id_type, number = _MANDATAIRES[rng.randrange(len(_MANDATAIRES))]
+        savings.add_mandate(cashier, free[0].id, name, id_type=id_type, id_number=number)
+        try:
+            savings.place_hold(manager, free[-1].id,
+                               min(_major(currency, 50), savings.available_balance(free[-1].id))
+                               or 1, "court_order", note=_("Seizure ordered by the court"))
+            made["holds"] = 1
+        except MifinError:
+            pass
+        big = free[len(free) // 2]
+        try:
+            savings.deposit(other, big.id, _major(currency, 2500), party_name=members.display_name(
+                Member.get_by_id(big.member_id)), purpose=_("Sale of the harvest"))
+            outcome = savings.withdraw(other, big.id, _major(currency, 1200),
+                                       purpose=_("Purchase of a plot of land"))
+            made["pending_withdrawals"] = 1 if outcome.request else 0
+        except MifinError:
+            pass
+    return made

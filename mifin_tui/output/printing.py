@@ -1,0 +1,93 @@
+"""From a document to paper: build the PDF, send it to this workstation's printer.
+
+Used by screens (in a worker) and by the CLI. A printing failure never undoes
+the posting behind the document: it is reported, and the voucher stays
+reprintable from the ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from mifin_tui import config
+from mifin_tui.i18n import _
+from mifin_tui.services.closing.document import ClosingReportDoc
+from mifin_tui.services.kernel.documents import CashJournalDoc, VoucherDoc
+from mifin_tui.services.loans.engine.documents import ScheduleDoc
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    ok: bool
+    message: str  # one translated line for the status bar or a dialog
+    path: Path | None = None
+
+
+def _send(data: bytes, title: str, cfg: config.PrinterConfig) -> PrintOutcome:
+    from printers.backends import PrintError, printer_from_settings
+
+    try:
+        printer = printer_from_settings(cfg.kind, cfg.resolved_target())
+        result = printer.print_pdf(data, title=title)
+    except PrintError as exc:
+        return PrintOutcome(False, _("Not printed: {error} The document can be reprinted.")
+                            .format(error=exc))
+    return PrintOutcome(True, result.message, result.path)
+
+
+def print_voucher(doc: VoucherDoc, ws: config.Workstation | None = None) -> PrintOutcome:
+    """The voucher's copies on the receipt printer (roll width from the settings)."""
+    from printers.receipt import voucher_pdf
+
+    ws = ws or config.load()
+    data = voucher_pdf(doc, paper_mm=ws.receipt_printer.paper_mm)
+    title = doc.number + ("-DUPLICATA" if doc.duplicate else "")
+    return _send(data, title, ws.receipt_printer)
+
+
+def print_cash_journal(doc: CashJournalDoc, ws: config.Workstation | None = None
+                       ) -> PrintOutcome:
+    from printers.journal import cash_journal_pdf
+
+    ws = ws or config.load()
+    title = f"journal-caisse-{doc.branch_code}-{doc.business_date.isoformat()}-{doc.currency}"
+    return _send(cash_journal_pdf(doc), title, ws.document_printer)
+
+
+def print_schedule(doc: ScheduleDoc, ws: config.Workstation | None = None) -> PrintOutcome:
+    """A repayment schedule (A4) on the document printer."""
+    from printers.schedule import schedule_pdf
+
+    ws = ws or config.load()
+    terms = doc.schedule.terms
+    title = f"echeancier-{terms.principal}-{terms.currency}-{terms.start.isoformat()}"
+    return _send(schedule_pdf(doc), title, ws.document_printer)
+
+
+def print_member_form(doc, ws: config.Workstation | None = None) -> PrintOutcome:
+    """The fiche d'adhésion (A4) on the document printer."""
+    from printers.member_form import member_form_pdf
+
+    ws = ws or config.load()
+    title = f"fiche-{doc.number}" + ("-DUPLICATA" if doc.duplicate else "")
+    return _send(member_form_pdf(doc), title, ws.document_printer)
+
+
+def print_closing_report(doc: ClosingReportDoc, ws: config.Workstation | None = None
+                         ) -> PrintOutcome:
+    """The A4 closing report on the document printer."""
+    from printers.closing_report import closing_report_pdf
+
+    ws = ws or config.load()
+    title = f"cloture-{doc.branch_code}-{doc.business_date.isoformat()}"
+    return _send(closing_report_pdf(doc), title, ws.document_printer)
+
+
+def print_report(table, ws: config.Workstation | None = None) -> PrintOutcome:
+    """Any registry report (a ReportTable) on the document printer, on A4."""
+    from printers.report import report_pdf
+
+    ws = ws or config.load()
+    day = table.printed_at.date().isoformat() if table.printed_at else ""
+    return _send(report_pdf(table), f"{table.name}-{day}", ws.document_printer)

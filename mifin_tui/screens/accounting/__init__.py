@@ -1,0 +1,1 @@
+"""Screens of the accountant's books: the general journal, manual entries (opérations diverses)."""

@@ -1,0 +1,1 @@
+"""Administration screens: users, holidays, printers, the audit log, the books' verification."""

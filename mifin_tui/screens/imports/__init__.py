@@ -1,0 +1,1 @@
+"""CSV import screens (members, payments) and the unmatched payments."""

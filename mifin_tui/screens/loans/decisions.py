@@ -1,0 +1,108 @@
+"""The gérant's pending applications: each with its eligibility rule by rule, the
+committee's opinions, the member's history and the schedule. F2 approves (amount and
+instalments may be lowered), F4 rejects with a reason, F6 puts it back to the committee,
+F7 overrides a failed eligibility rule of a draft (a reason each). Every decision asks
+for its confirmation in a dialog; nothing needs a printer or a mouse (remote gérant)."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from mifin_tui.i18n import N_, _
+from mifin_tui.screens.common.dialogs import NoteDialog
+from mifin_tui.screens.loans.text import card_lines, history_lines
+from mifin_tui.screens.loans.work_list import LoanListScreen
+from mifin_tui.services.kernel.errors import ValidationError
+from mifin_tui.services.kernel.money import parse_amount
+from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import views as loan_views
+from mifin_tui.services.loans.views import LoanLine
+from mifin_tui.widgets.formatting import fmt_amount, fmt_date
+
+
+class LoanDecisionsScreen(LoanListScreen):
+    TITLE_MSGID = N_("Loans to decide")
+    STATES = ("draft", "committee")
+    BINDINGS = [
+        Binding("f2", "approve", N_("Approve"), id="ldec.approve"),
+        Binding("f4", "reject", N_("Reject"), id="ldec.reject"),
+        Binding("f6", "back_to_committee", N_("Committee"), id="ldec.back"),
+        Binding("f7", "override", N_("Override"), id="ldec.override"),
+        Binding("f5", "refresh", N_("Refresh"), id="ldec.refresh"),
+    ]
+    EMPTY = N_("No application waits for your decision.")
+
+    def load_rows(self) -> list[LoanLine]:
+        rows = loan_views.by_state(self.ctx, *self.STATES)
+        # a draft waits for the gérant only when a rule failed (his override)
+        return [r for r in rows if r.state == "committee" or not r.eligible]
+
+    def detail_lines(self, loan: LoanLine) -> list[str]:
+        card = loan_views.card(self.ctx, loan.id)
+        lines = card_lines(card, eligibility=True, opinions=True)
+        lines += history_lines(loan_views.member_history(self.ctx, loan.id))
+        sched = loan_views.schedule_of(self.ctx, loan.id)
+        lines.append(_("Schedule: {n} instalments of {amount} from {first} to {last}; total "
+                       "{total}").format(
+            n=len(sched.installments), amount=fmt_amount(sched.installments[0].total,
+                                                         loan.currency),
+            first=fmt_date(sched.installments[0].due_date),
+            last=fmt_date(sched.installments[-1].due_date),
+            total=fmt_amount(sched.totals.total, loan.currency)))
+        for i in sched.installments[:6]:
+            lines.append(f"  {i.no:>3}  {fmt_date(i.due_date)}  "
+                         f"{fmt_amount(i.principal, loan.currency):>14}  "
+                         f"{fmt_amount(i.interest, loan.currency):>12}  "
+                         f"{fmt_amount(i.total, loan.currency):>14}")
+        return lines
+
+    def _dialog(self, title: str, label: str, action, done: str) -> None:
+        r = self.current
+        if r is None or self.app.screen is not self:
+            return
+        self.app.push_screen(
+            NoteDialog(title.format(number=r.number),
+                       [f"{r.member_name}: {fmt_amount(r.amount, r.currency)}, "
+                        f"{r.term} x"], lambda note: action(r, note) or r.number,
+                       note_label=label, hint=_("F2 or Enter confirms; Escape goes back.")),
+            callback=lambda ok: self._done(done, ok))
+
+    def _done(self, message: str, ok: object) -> None:
+        if ok:
+            self.say(message.format(number=ok))
+            self.action_refresh()
+
+    def action_approve(self) -> None:
+        def approve(r: LoanLine, note: str) -> None:
+            amount = term = None
+            parts = note.split()
+            try:
+                if parts:
+                    amount = parse_amount(parts[0], r.currency)
+                if len(parts) > 1:
+                    term = int(parts[1])
+            except ValueError as exc:
+                raise ValidationError({"note": _("Type the amount, then the number of "
+                                                 "instalments.")}) from exc
+            loans.approve(self.ctx, r.id, amount, term, " ".join(parts[2:]))
+
+        self._dialog(_("Approve {number}?"),
+                     _("Amount and instalments if lowered (empty: as requested)"), approve,
+                     _("Loan {number} approved."))
+
+    def action_reject(self) -> None:
+        self._dialog(_("Reject {number}?"), _("Reason for the refusal (required)"),
+                     lambda r, note: loans.reject(self.ctx, r.id, note),
+                     _("Loan {number} rejected."))
+
+    def action_back_to_committee(self) -> None:
+        self._dialog(_("Back to the committee: {number}?"),
+                     _("What should the committee look at again? (required)"),
+                     lambda r, note: loans.back_to_committee(self.ctx, r.id, note),
+                     _("Loan {number} is back to the committee."))
+
+    def action_override(self) -> None:
+        self._dialog(_("Override the eligibility of {number}?"),
+                     _("Reason for the override (required)"),
+                     lambda r, note: loans.override_eligibility(self.ctx, r.id, note),
+                     _("Eligibility of {number} overridden."))

@@ -1,0 +1,67 @@
+"""Lines of text the loan screens share: a loan's summary, eligibility, opinions, steps."""
+
+from __future__ import annotations
+
+from mifin_tui.i18n import _
+from mifin_tui.services.loans.applications import visit_recommendation_text
+from mifin_tui.services.loans.views import LoanCard, MemberHistory
+from mifin_tui.widgets.formatting import fmt_amount, fmt_date, fmt_percent
+
+
+def card_lines(c: LoanCard, *, eligibility: bool = False, opinions: bool = False,
+               steps: bool = False) -> list[str]:
+    amount = c.amount_approved if c.amount_approved is not None else c.amount_requested
+    term = c.term_approved if c.term_approved is not None else c.term_requested
+    lines = [
+        f"{c.number}  [{c.state_word}]  {c.member_number} {c.member_name}",
+        _("{product}: {amount} over {term} instalments, rate {rate}").format(
+            product=c.product, amount=fmt_amount(amount, c.currency), term=term,
+            rate=fmt_percent(c.rate_bp)),
+        _("Purpose: {purpose}; activity: {activity}").format(purpose=c.purpose,
+                                                             activity=c.activity or "-"),
+    ]
+    if c.outstanding:
+        lines.append(_("Outstanding: {amount}").format(
+            amount=fmt_amount(c.outstanding, c.currency)))
+    if eligibility:
+        lines.append(_("Eligibility:"))
+        lines += [f"  {r.word:<13} {r.label}: {r.detail}" for r in c.eligibility]
+        if c.override_by:
+            lines.append(_("  Override by {who}: {reason}").format(who=c.override_by,
+                                                                   reason=c.override_reason))
+    for g in c.guarantors:
+        lines.append(_("Guarantor {number} {name}: {amount}").format(
+            number=g.member_number, name=g.name, amount=fmt_amount(g.amount, c.currency)))
+    for k in c.collateral:
+        lines.append(_("Collateral: {what} {value}").format(
+            what=k.description or k.account_number, value=fmt_amount(k.value, c.currency)))
+    if c.visit_date:
+        lines.append(_("Home visit {date} by {who}: {findings}").format(
+            date=fmt_date(c.visit_date), who=c.visitor, findings=c.visit_findings))
+        lines.append(_("  Recommendation: {what}").format(
+            what=visit_recommendation_text(c.visit_recommendation)))
+    if opinions:
+        ops = [o for o in c.opinions if o.round == c.committee_round]
+        lines.append(_("Committee (round {round}): {n} opinions").format(
+            round=c.committee_round, n=len(ops)))
+        for o in ops:
+            proposed = fmt_amount(o.amount_proposed, c.currency) if o.amount_proposed else "-"
+            lines.append(f"  {o.opinion_word:<13} {proposed:>16}  {o.user}: {o.comment}")
+    if steps:
+        lines.append(_("Steps:"))
+        lines += [f"  {e.at}  {e.state_word:<13} {e.user}  {e.note}" for e in c.events]
+    return lines
+
+
+def history_lines(h: MemberHistory) -> list[str]:
+    return [_("Member's history: {months} months of membership, {loans} past loans "
+              "({repaid} repaid, {open} outstanding), {days} days of arrears, {deposits} "
+              "deposits in 6 months").format(
+        months=h.months_of_membership, loans=h.loans, repaid=h.repaid,
+        open=h.outstanding_loans, days=h.arrears_days, deposits=h.deposits_6_months),
+        _("  At most {days} days late on a loan; deposits in {months} of the last 6 "
+          "months").format(days=h.max_arrears_days, months=h.months_with_deposit)] + [
+        _("  {number} {amount} paid out {date}, {state}, at most {days} days late").format(
+            number=p.number, amount=fmt_amount(p.amount, p.currency),
+            date=fmt_date(p.disbursed_on) if p.disbursed_on else "-", state=p.state_word,
+            days=p.max_arrears_days) for p in h.past_loans[-5:]]

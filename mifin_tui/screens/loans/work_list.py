@@ -1,0 +1,97 @@
+"""The base of the loan work lists (committee, gérant, cashier): a table of loans, the
+highlighted one's details under it, the keys acting on it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+
+from mifin_tui.i18n import _, ngettext
+from mifin_tui.screens.common.base import MifinScreen
+from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.errors import MifinError
+from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import views as loan_views
+from mifin_tui.services.loans.views import LoanLine
+from mifin_tui.widgets.formatting import fmt_amount
+
+
+def state_width() -> int:
+    """The State column as wide as the longest state in the current language (and its
+    heading): a state cut short ("En commissio") is a state misread."""
+    return max(len(_("State")), *(len(loans.state_label(s)) for s in loans.STATES))
+
+
+class LoanListScreen(MifinScreen):
+    AUTO_FOCUS = "#loans"
+    STATES: tuple[str, ...] = ()
+    EMPTY = ""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.rows: list[LoanLine] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="loans-count", classes="summary", markup=False)
+        yield DataTable(id="loans", cursor_type="row")
+        with VerticalScroll(id="loan-detail-box", can_focus=False):
+            yield Static("", id="loan-detail", markup=False)
+        yield Static("", id="loans-result", classes="summary", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#loans", DataTable)
+        table.add_column(_("Loan"), width=18)
+        table.add_column(_("Member"), width=20)
+        table.add_column(_("Amount"), width=16)
+        table.add_column(_("State"), width=state_width())
+        self.action_refresh()
+
+    def load_rows(self) -> list[LoanLine]:
+        return loan_views.by_state(self.ctx, *self.STATES)
+
+    def action_refresh(self) -> None:
+        try:
+            self.rows = self.load_rows()
+        except MifinError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        table = self.query_one("#loans", DataTable)
+        table.clear()
+        for r in self.rows:
+            table.add_row(Text(r.number, no_wrap=True),
+                          Text(r.member_name, no_wrap=True, overflow="ellipsis"),
+                          Text(fmt_amount(r.amount, r.currency), justify="right"),
+                          Text(r.state_word, no_wrap=True))
+        self.query_one("#loans-count", Static).update(
+            ngettext("{n} loan.", "{n} loans.", len(self.rows)).format(n=len(self.rows))
+            if self.rows else self.EMPTY)
+        self.show_detail()
+        self.refresh_bindings()
+
+    @property
+    def current(self) -> LoanLine | None:
+        table = self.query_one("#loans", DataTable)
+        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def detail_lines(self, loan: LoanLine) -> list[str]:
+        return []
+
+    def show_detail(self) -> None:
+        r = self.current
+        self.query_one("#loan-detail", Static).update(
+            "\n".join(self.detail_lines(r)) if r else "")
+
+    def say(self, message: str) -> None:
+        self.query_one("#loans-result", Static).update(message)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action not in ("refresh", "back"):
+            return bool(self.rows)
+        return True

@@ -1,0 +1,2 @@
+"""Member screens: adhésion, the member card and list, corrections, groups, second records,
+account lookup."""

@@ -1,0 +1,1 @@
+"""The reports screen and the gérant's dashboard."""

@@ -1,0 +1,1 @@
+"""A user's session: login, lock, own password and language, the main menu, the palette."""

@@ -1,0 +1,1 @@
+"""Administration: a new institution, users, backups, the books' verification (`mifin check`)."""

@@ -1,0 +1,1 @@
+"""Files brought in: the CSV reader shared by imports, member registers, payment statements."""

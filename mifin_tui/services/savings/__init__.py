@@ -1,0 +1,2 @@
+"""Savings: products, accounts at the counter, credits without cash, interest and dormancy,
+the passbook, statements."""
