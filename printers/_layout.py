@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from fpdf import FPDF
 
+from mifin_tui.services.kernel import dates
 from printers._fonts import FAMILY
 
 PT = 25.4 / 72  # one point in millimetres
@@ -244,12 +245,12 @@ def doc_texts(doc: object) -> list[str]:
     return out
 
 
-def format_date(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
+def format_date(d: date, language: str = dates.DEFAULT_LANGUAGE) -> str:
+    return dates.format_date(d, language)
 
 
-def format_datetime(dt: datetime) -> str:
-    return dt.strftime("%d/%m/%Y %H:%M")
+def format_datetime(dt: datetime, language: str = dates.DEFAULT_LANGUAGE) -> str:
+    return dates.format_datetime(dt, language)
 
 
 def capitalize_first(text: str) -> str:

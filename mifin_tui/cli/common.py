@@ -60,7 +60,10 @@ def read_secret(prompt: str, *, confirm: bool = False) -> str:
 
 
 def parse_date(text: str) -> date:
+    """--date as the screens write it (07/12/2026) or ISO (2026-12-07)."""
+    from mifin_tui.services.kernel.dates import parse_date as parse
+
     try:
-        return date.fromisoformat(text)
+        return parse(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(_("expected a date as YYYY-MM-DD")) from exc
+        raise argparse.ArgumentTypeError(str(exc)) from exc

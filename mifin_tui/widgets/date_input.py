@@ -1,30 +1,15 @@
-"""DateInput: a date typed as dd/mm/yyyy."""
+"""DateInput: a date typed as dd/mm/yyyy (read by `kernel.dates.parse_date`)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from mifin_tui.i18n import _
+from mifin_tui.services.kernel.dates import parse_date
 from mifin_tui.widgets.checked_input import CheckedInput
 from mifin_tui.widgets.formatting import fmt_date
 
-_SEPARATED = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
-
-
-def parse_date(text: str) -> date:
-    """dd/mm/yyyy (also d/m/yyyy, dd.mm.yyyy, dd-mm-yyyy, ddmmyyyy), or ValueError."""
-    text = text.strip()
-    match = _SEPARATED.match(text) or _COMPACT.match(text)
-    if not match:
-        raise ValueError(_("Write the date as dd/mm/yyyy, e.g. 24/11/2026."))
-    day, month, year = (int(g) for g in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise ValueError(_("This date does not exist.")) from None
-
+__all__ = ["DateInput", "parse_date"]
 
 class DateInput(CheckedInput[date]):
     """`.value_date` is the date, or None while the field is empty or wrong."""

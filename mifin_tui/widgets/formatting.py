@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from mifin_tui.i18n import current_language
+from mifin_tui.services.kernel import dates
 from mifin_tui.services.kernel.money import format_amount, format_percent
-
-DATE_FORMAT = "%d/%m/%Y"
 
 # Each language named in itself: whoever cannot read the current one still finds his own.
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 
 def fmt_date(day: date | None) -> str:
-    """dd/mm/yyyy, the way branch staff write dates; empty for None."""
-    return day.strftime(DATE_FORMAT) if day else ""
+    """The current language's short date (dd/mm/yyyy where Mifin is used); empty for None."""
+    return dates.format_date(day, current_language()) if day else ""
 
 
 def fmt_amount(minor: int, currency: str, *, symbol: bool = True) -> str:
@@ -38,4 +37,4 @@ def fmt_timestamp(iso: str) -> str:
         return iso or ""
     if moment.tzinfo is not None:
         moment = moment.astimezone()
-    return moment.strftime(f"{DATE_FORMAT} %H:%M:%S")
+    return moment.strftime(dates.date_pattern(current_language()) + " %H:%M:%S")

@@ -93,9 +93,12 @@ def test_close_day_wants_the_managers_password(branch):
 
 
 def test_close_day_usage_errors_exit_2(branch):
-    proc = close_day(branch, "--date", "31/12/2026")
+    proc = close_day(branch, "--date", "31/02/2026")
     assert proc.returncode == 2
-    assert "YYYY-MM-DD" in one_error_line(proc)
+    assert "does not exist" in one_error_line(proc)
+    proc = close_day(branch, "--date", "Monday")
+    assert proc.returncode == 2
+    assert "dd/mm/yyyy" in one_error_line(proc)
 
 
 def test_check_prints_the_ledger_digest(branch):
