@@ -10,11 +10,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from mifin_tui import db
 from mifin_tui.i18n import N_, _, ngettext
 from mifin_tui.screens.common.base import MifinScreen
 from mifin_tui.services.admin import check
 from mifin_tui.services.admin.check import CheckReport
+from mifin_tui.services.kernel.threads import release_connection
 
 
 class VerifyScreen(MifinScreen):
@@ -52,7 +52,7 @@ class VerifyScreen(MifinScreen):
         try:
             return check.run()
         finally:
-            db.database.close()  # this thread's own connection (peewee: one per thread)
+            release_connection()  # this worker thread's own connection
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "verify":

@@ -13,7 +13,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
-from mifin_tui import db
 from mifin_tui.i18n import N_, _
 from mifin_tui.output.printing import PrintOutcome
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
@@ -25,6 +24,7 @@ from mifin_tui.services.kernel import regulators
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.documents import CashJournalDoc, CashJournalLine
 from mifin_tui.services.kernel.errors import MifinError, NotFound, ValidationError
+from mifin_tui.services.kernel.threads import release_connection
 from mifin_tui.widgets import (
     DateInput,
     FieldError,
@@ -140,7 +140,7 @@ class CashJournalScreen(FormMixin, MifinScreen):
         try:
             return cash_journal.cash_journal(self.ctx, day, currency, till)
         finally:
-            db.database.close()  # this thread's own connection (peewee: one per thread)
+            release_connection()  # this worker thread's own connection
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "cash-journal":

@@ -18,7 +18,6 @@ from textual.containers import VerticalScroll
 from textual.widgets import ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from mifin_tui import db
 from mifin_tui.i18n import N_, _
 from mifin_tui.output import closing_files
 from mifin_tui.screens.common.base import MifinScreen
@@ -27,6 +26,7 @@ from mifin_tui.services.closing import nightly as closing
 from mifin_tui.services.closing.document import ClosingReportDoc
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
+from mifin_tui.services.kernel.threads import release_connection
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date
 
 # Seconds between two progress redraws (step changes are always drawn).
@@ -165,7 +165,7 @@ class ClosingScreen(MifinScreen):
             path = closing_files.save_day_report(self.ctx, doc.business_date)
             return doc, path
         finally:
-            db.database.close()  # this thread's own connection
+            release_connection()  # this worker thread's own connection
 
     def _progress_from_thread(self, p: closing.Progress) -> None:
         now = time.monotonic()

@@ -17,10 +17,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, Static
 from textual.worker import Worker, WorkerState
 
-from mifin_tui import db
 from mifin_tui.i18n import _
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.threads import release_connection
 from mifin_tui.widgets import FieldError, TextField
 
 
@@ -70,7 +70,7 @@ class FileImportScreen(FormMixin, MifinScreen):
             try:
                 return job()
             finally:
-                db.database.close()  # this thread's own connection
+                release_connection()  # this worker thread's own connection
 
         self.run_worker(run, name="run_import", group=self.GROUP, exclusive=True,
                         exit_on_error=False, thread=True)

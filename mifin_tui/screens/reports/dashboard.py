@@ -12,10 +12,10 @@ from textual.binding import Binding
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from mifin_tui import db
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.common.base import MifinScreen
 from mifin_tui.services.kernel.money import format_amount
+from mifin_tui.services.kernel.threads import release_connection
 from mifin_tui.services.reports import dashboard
 
 GROUP = "dashboard"
@@ -83,7 +83,7 @@ class DashboardScreen(MifinScreen):
         try:
             return dashboard.build(self.ctx)
         finally:
-            db.database.close()  # this thread's own connection
+            release_connection()  # this worker thread's own connection
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != GROUP:

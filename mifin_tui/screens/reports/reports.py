@@ -15,7 +15,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState
 
-from mifin_tui import db
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.common.print_jobs import print_report
@@ -23,6 +22,7 @@ from mifin_tui.services.admin import institution
 from mifin_tui.services.kernel import regulators
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError, ValidationError
+from mifin_tui.services.kernel.threads import release_connection
 from mifin_tui.services.reports import registry as report_registry
 from mifin_tui.services.reports.registry import (
     PARAM_HINTS,
@@ -157,7 +157,7 @@ class ReportsScreen(FormMixin, MifinScreen):
         try:
             return report_registry.run(name, self.ctx, params)
         finally:
-            db.database.close()  # this thread's own connection
+            release_connection()  # this worker thread's own connection
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         group = event.worker.group
