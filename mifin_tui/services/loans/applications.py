@@ -41,32 +41,16 @@ from mifin_tui.services.kernel.errors import Conflict, NotFound, PermissionDenie
 from mifin_tui.services.kernel.money import format_amount, format_percent, positive_amount
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans import products as loan_products
+from mifin_tui.services.loans import states
 from mifin_tui.services.loans.engine import schedule as engine
 from mifin_tui.services.members import register as members
 from mifin_tui.services.savings import counter as savings
 
 STATES = ("draft", "submitted", "visited", "committee", "approved", "rejected", "disbursed",
           "active", "in_arrears", "written_off", "closed", "cancelled")
-STATE_LABELS: dict[str, str] = {
-    "draft": N_("Draft"), "submitted": N_("Submitted"), "visited": N_("Visited"),
-    "committee": N_("In committee"), "approved": N_("Approved"), "rejected": N_("Rejected"),
-    "disbursed": N_("Disbursed"), "active": N_("Active"), "in_arrears": N_("In arrears"),
-    "written_off": N_("Written off"), "closed": N_("Closed"), "cancelled": N_("Cancelled"),
-}
-# The only moves the service accepts. committee -> committee is "back to the committee"
-# (a new round of opinions); disbursed -> approved is the same-day reversal.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "draft": frozenset({"submitted", "cancelled"}),
-    "submitted": frozenset({"visited", "committee", "cancelled"}),
-    "visited": frozenset({"committee", "cancelled"}),
-    "committee": frozenset({"committee", "approved", "rejected", "cancelled"}),
-    "approved": frozenset({"disbursed", "cancelled"}),
-    "disbursed": frozenset({"active", "approved"}),
-    "active": frozenset({"in_arrears", "closed"}),
-    "in_arrears": frozenset({"active", "written_off", "closed"}),
-    "closed": frozenset({"active"}),  # the repayment that closed it reversed (#9)
-}
-OUTSTANDING_STATES = ("disbursed", "active", "in_arrears")
+STATE_LABELS = states.STATE_LABELS
+TRANSITIONS = states.TRANSITIONS
+OUTSTANDING_STATES = states.SERVICED
 OPINIONS: dict[str, str] = {"favourable": N_("Favourable"),
                             "unfavourable": N_("Unfavourable"),
                             "adjourned": N_("Adjourned")}
