@@ -106,7 +106,7 @@ async def run(accounts: list[int], runs: int, folder: Path) -> list[float]:
     import printers.backends as backends
     from mifin_tui.screens.cash.confirm import ConfirmCashScreen
     from mifin_tui.services.kernel import auth
-    from mifin_tui.services.savings import counter as savings
+    from mifin_tui.services.savings import deposits as savings_deposits
 
     handed: list[float] = []
     real = backends.printer_from_settings
@@ -137,10 +137,10 @@ async def run(accounts: list[int], runs: int, folder: Path) -> list[float]:
             amount = rng.randint(20, 800) * 100
 
             def post(account=account, amount=amount):
-                return savings.deposit(cashier, account, amount, party_name="Bench",
-                                       purpose="Épargne du marché")
+                return savings_deposits.deposit(cashier, account, amount, party_name="Bench",
+                                                purpose="Épargne du marché")
 
-            preview = savings.deposit_preview(cashier, account, amount)
+            preview = savings_deposits.deposit_preview(cashier, account, amount)
             await app.push_screen(ConfirmCashScreen(preview, post))
             await pilot.pause()
             count = len(handed)
@@ -174,7 +174,7 @@ def main() -> None:
     print(f"  p50 {statistics.median(ms):.1f} ms   p95 {p95:.1f} ms   max {ms[-1]:.1f} ms"
           f"   (goal p95 <= 150 ms)")
     post, pdf = parts(accounts, 50)
-    print(f"  of which, medians: posting (savings.deposit, committed) {post:.1f} ms, "
+    print(f"  of which, medians: posting (savings.deposits.deposit, committed) {post:.1f} ms, "
           f"voucher PDF {pdf:.1f} ms")
     print(f"  load average while it ran: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
@@ -182,7 +182,7 @@ def main() -> None:
 def parts(accounts: list[int], runs: int) -> tuple[float, float]:
     """The two big steps alone, without the interface: the posting, the PDF."""
     from mifin_tui.services.kernel import auth
-    from mifin_tui.services.savings import counter as savings
+    from mifin_tui.services.savings import deposits as savings_deposits
     from printers.receipt import voucher_pdf
 
     cashier = auth.login("caissier1", PASSWORD)
@@ -190,8 +190,8 @@ def parts(accounts: list[int], runs: int) -> tuple[float, float]:
     post, pdf = [], []
     for _i in range(runs):
         t0 = time.perf_counter()
-        receipt = savings.deposit(cashier, rng.choice(accounts), 5_000, party_name="Bench",
-                                  purpose="Épargne du marché")
+        receipt = savings_deposits.deposit(cashier, rng.choice(accounts), 5_000,
+                                           party_name="Bench", purpose="Épargne du marché")
         t1 = time.perf_counter()
         voucher_pdf(receipt.doc)
         post.append((t1 - t0) * 1000)

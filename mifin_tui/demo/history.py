@@ -29,7 +29,7 @@ from mifin_tui.services.loans import disbursement as loan_disbursement
 from mifin_tui.services.loans import repayments
 from mifin_tui.services.loans.engine import allocation as repayment_engine
 from mifin_tui.services.members import register as members
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import balances as savings_balances
 
 # How a borrower pays. `stop` behaviours pay on time, then nothing from `days` before the
 # demo's last day (so their oldest unpaid instalment is that late when the demo opens).
@@ -238,7 +238,7 @@ class History:
                                           & (Account.kind == "savings")
                                           & (Account.currency == self.prod.currency)
                                           & (Account.status == "active")):
-            available = savings.available_balance(acc.id)
+            available = savings_balances.available_balance(acc.id)
             till = tills.till_balances(Till.get_by_id(self.tills[self.cashier]))
             if available > 0:
                 try:

@@ -17,8 +17,12 @@ from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.kernel.money import get_currency
 from mifin_tui.services.members import register as members
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import balances as savings_balances
+from mifin_tui.services.savings import deposits as savings_deposits
+from mifin_tui.services.savings import holds as savings_holds
+from mifin_tui.services.savings import mandates as savings_mandates
 from mifin_tui.services.savings import products
+from mifin_tui.services.savings import withdrawals as savings_withdrawals
 
 # Mandataires the demo gives: (name, ID document, number)
 _MANDATAIRES = (("Mukendi Tshala Odette", "Carte d'électeur", "EL-01-448213"),
@@ -103,8 +107,8 @@ def build(staff_contexts: dict[str, Context], seed: int, currency: str) -> dict[
                          planned_amount=daily, agent=agent.id if agent else None,
                          cycle_start=today - timedelta(days=11))
         try:
-            savings.deposit(cashier, acc.id, daily, party_name=_("Agent {name}").format(
-                name=agent.full_name if agent else "-"), purpose=_("Tontine collection"))
+            savings_deposits.deposit(cashier, acc.id, daily, party_name=_("Agent {name}").format(
+                         name=agent.full_name if agent else "-"), purpose=_("Tontine collection"))
         except MifinError:
             pass
         count("tontine")
@@ -120,20 +124,23 @@ def build(staff_contexts: dict[str, Context], seed: int, currency: str) -> dict[
         & (Account.gl_account == accounts.gl_by_key("savings_free").id)).order_by(Account.id)]
     if free:
         name, id_type, number = _MANDATAIRES[rng.randrange(len(_MANDATAIRES))]
-        savings.add_mandate(cashier, free[0].id, name, id_type=id_type, id_number=number)
+        savings_mandates.add_mandate(cashier, free[0].id, name, id_type=id_type, id_number=number)
         try:
-            savings.place_hold(manager, free[-1].id,
-                               min(_major(currency, 50), savings.available_balance(free[-1].id))
-                               or 1, "court_order", note=_("Seizure ordered by the court"))
+            available = savings_balances.available_balance(free[-1].id)
+            savings_holds.place_hold(manager, free[-1].id,
+                                     min(_major(currency, 50), available)
+                                     or 1, "court_order", note=_("Seizure ordered by the court"))
             made["holds"] = 1
         except MifinError:
             pass
         big = free[len(free) // 2]
         try:
-            savings.deposit(other, big.id, _major(currency, 2500), party_name=members.display_name(
-                Member.get_by_id(big.member_id)), purpose=_("Sale of the harvest"))
-            outcome = savings.withdraw(other, big.id, _major(currency, 1200),
-                                       purpose=_("Purchase of a plot of land"))
+            savings_deposits.deposit(other, big.id, _major(currency, 2500),
+                                     party_name=members.display_name(
+                                         Member.get_by_id(big.member_id)),
+                                     purpose=_("Sale of the harvest"))
+            outcome = savings_withdrawals.withdraw(other, big.id, _major(currency, 1200),
+                                                   purpose=_("Purchase of a plot of land"))
             made["pending_withdrawals"] = 1 if outcome.request else 0
         except MifinError:
             pass

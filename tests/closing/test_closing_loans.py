@@ -24,7 +24,9 @@ from mifin_tui.services.admin import check
 from mifin_tui.services.closing import loans as closing_loans
 from mifin_tui.services.kernel import accounts, business_day, settings
 from mifin_tui.services.loans import repayments
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import balances as savings_balances
+from mifin_tui.services.savings import holds as savings_holds
+from mifin_tui.services.savings import opening as savings_opening
 from tests.services.test_loans import USD, world  # noqa: F401
 from tests.services.test_repayments import age, disbursed
 from tests.services.test_savings import product as savings_product
@@ -53,14 +55,16 @@ def test_auto_debit_takes_linked_account_then_others_within_holds(world):
     rows = age(loan_id, 10)
     due = sum(r.principal_due + r.interest_due + r.fees_due for r in rows[:10])
     free = savings_product("free").id
-    b = savings.open_account(cashier, w["borrower"].id, free, opening_deposit=12_000).account.id
-    c = savings.open_account(cashier, w["borrower"].id, free,
-                             opening_deposit=150_000).account.id
+    b = savings_opening.open_account(cashier, w["borrower"].id, free,
+                                     opening_deposit=12_000).account.id
+    c = savings_opening.open_account(cashier, w["borrower"].id, free,
+                                     opening_deposit=150_000).account.id
     minimum = {a: SavingsAccount.get_by_id(a).product.min_balance for a in (linked, b, c)}
     # The linked account keeps exactly 7,000 available; B 12,000 less a 4,000 hold.
-    held = Account.get_by_id(linked).balance - savings.holds_total(linked) - minimum[linked]
-    savings.place_hold(manager, linked, held - 7_000, "other", note="test")
-    savings.place_hold(manager, b, 4_000, "dispute", note="test")
+    held = (Account.get_by_id(linked).balance - savings_balances.holds_total(linked)
+            - minimum[linked])
+    savings_holds.place_hold(manager, linked, held - 7_000, "other", note="test")
+    savings_holds.place_hold(manager, b, 4_000, "dispute", note="test")
     from_b = 12_000 - 4_000 - minimum[b]
     assert due > 7_000 + from_b  # the third account pays the rest
     before = {a: Account.get_by_id(a).balance for a in (linked, b, c)}
@@ -100,10 +104,10 @@ def test_auto_debit_short_of_money_leaves_arrears(world):
     # every savings account of the borrower emptied but 1,000 on the linked one
     for acc in Account.select().where((Account.member == w["borrower"].id)
                                       & (Account.kind == "savings")):
-        avail = savings.available_balance(acc.id)
+        avail = savings_balances.available_balance(acc.id)
         keep = 1_000 if acc.id == linked else 0
         if avail > keep:
-            savings.place_hold(manager, acc.id, avail - keep, "other", note="test")
+            savings_holds.place_hold(manager, acc.id, avail - keep, "other", note="test")
     with db.write_transaction():
         taken, left = closing_loans.debit_loan(manager, loan_id, _today(w))
     assert (taken, left) == (1_000, due - 1_000)
@@ -236,7 +240,7 @@ def test_ageing_moves_to_arrears_classifies_and_provisions_the_difference(world)
 
 def test_loan_without_available_savings_is_skipped_and_still_ages(world):
     """The debit candidates leave out a borrower with nothing available on any savings
-    account (balance - holds - minimum, as savings.available_balance); the loan still
+    account (balance - holds - minimum, as savings_balances.available_balance); the loan still
     goes into arrears by the separate ageing step."""
     w, manager = world, world["manager"]
     loan_id = disbursed(w)
@@ -248,13 +252,13 @@ def test_loan_without_available_savings_is_skipped_and_still_ages(world):
     assert saved
     # One unit left available on one account: still a candidate.
     for acc in saved:
-        avail = savings.available_balance(acc.id)
+        avail = savings_balances.available_balance(acc.id)
         keep = 1 if acc.id == saved[0].id else 0
         if avail > keep:
-            savings.place_hold(manager, acc.id, avail - keep, "other", note="test")
+            savings_holds.place_hold(manager, acc.id, avail - keep, "other", note="test")
     assert loan_id in closing_loans._debit_candidates(branch, day, 0, 100)
-    savings.place_hold(manager, saved[0].id, 1, "other", note="test")
-    assert all(savings.available_balance(a.id) == 0 for a in saved)
+    savings_holds.place_hold(manager, saved[0].id, 1, "other", note="test")
+    assert all(savings_balances.available_balance(a.id) == 0 for a in saved)
     assert all(Account.get_by_id(a.id).balance > 0 for a in saved
                if a.id == Loan.get_by_id(loan_id).linked_account_id)
     assert loan_id not in closing_loans._debit_candidates(branch, day, 0, 100)

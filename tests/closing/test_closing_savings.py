@@ -10,7 +10,9 @@ from mifin_tui.services.admin import check
 from mifin_tui.services.cash import tills
 from mifin_tui.services.closing import nightly as closing
 from mifin_tui.services.kernel import business_day, settings
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import deposits as savings_deposits
+from mifin_tui.services.savings import opening as savings_opening
+from mifin_tui.services.savings import withdrawals as savings_withdrawals
 from tests.services.test_savings import branch, product  # noqa: F401 - the fixture
 
 
@@ -27,8 +29,8 @@ def test_the_month_end_closing_posts_the_savings_interest(branch, tmp_path):  # 
         settings.put("closing_backup_dir", str(tmp_path / "closings"))
         SavingsProduct.update(interest_method="daily").where(
             SavingsProduct.id == product("interest").id).execute()
-    rem = savings.open_account(cashier, branch["member"].id, product("interest").id,
-                               opening_deposit=100_000).account
+    rem = savings_opening.open_account(cashier, branch["member"].id, product("interest").id,
+                                       opening_deposit=100_000).account
     close_the_till(cashier)
     reports = []
     while business_day.open_date(manager.branch_id) <= date(2026, 11, 30):
@@ -53,10 +55,11 @@ def test_a_waiting_withdrawal_only_warns_unless_the_setting_blocks(branch, tmp_p
     from mifin_tui.services.kernel import settings as settings_service
 
     cashier, manager = branch["cashier"], branch["manager"]
-    savings.deposit(cashier, branch["account"], 200_000, party_name="Kabongo",
-                    purpose="Vente")
-    waiting = savings.withdraw(cashier, branch["account"], 150_000, party_name="Kabongo",
-                               purpose="Loyer")  # above the 1,000 USD limit
+    savings_deposits.deposit(cashier, branch["account"], 200_000, party_name="Kabongo",
+                             purpose="Vente")
+    # above the 1,000 USD limit
+    waiting = savings_withdrawals.withdraw(cashier, branch["account"], 150_000,
+                                           party_name="Kabongo", purpose="Loyer")
     assert waiting.request is not None
     close_the_till(cashier)
     found = [f for f in checks(manager.branch_id, date(2026, 11, 23)) if f.check == "approvals"]

@@ -21,7 +21,8 @@ from mifin_tui.services.cash import tills
 from mifin_tui.services.closing import loans as closing_loans
 from mifin_tui.services.closing import nightly as closing
 from mifin_tui.services.kernel import auth, ledger
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import balances as savings_balances
+from mifin_tui.services.savings import holds as savings_holds
 from tests.closing import data, old_debit
 
 N_LOANS = 84
@@ -56,8 +57,8 @@ def _portfolio(path: Path) -> None:
         # not debited, the other loans of the batch debited
         sql('UPDATE "account" SET "status" = \'closed\' WHERE "id" = ?',
             (loans[9].account_id,))
-    savings.place_hold(manager, loans[1].linked_account_id, 25_000, "other", note="test")
-    savings.place_hold(manager, loans[12].linked_account_id, 5_000, "other", note="test")
+    savings_holds.place_hold(manager, loans[1].linked_account_id, 25_000, "other", note="test")
+    savings_holds.place_hold(manager, loans[12].linked_account_id, 5_000, "other", note="test")
     db.close()
 
 
@@ -156,13 +157,13 @@ def test_debit_loans_of_one_member_share_his_savings(template, tmp_path):
         assert a.member_id == b.member_id
         shared = [acc.id for acc in Account.select().where(
             (Account.member == a.member_id) & (Account.kind == "savings"))]
-        available = sum(savings.available_balance(i) for i in shared)
+        available = sum(savings_balances.available_balance(i) for i in shared)
         with db.write_transaction():
             done = closing_loans.debit_loans(manager, [a.id, b.id], data.YEAR_END)
         assert 11_000 < available < 33_000 and set(done) == {a.id, b.id}
         assert sum(taken for taken, _left in done.values()) == available
         assert sum(left for _taken, left in done.values()) == 33_000 - available
-        assert all(savings.available_balance(i) == 0 for i in shared)
+        assert all(savings_balances.available_balance(i) == 0 for i in shared)
         assert check.run().ok
     finally:
         db.close()

@@ -90,14 +90,14 @@ def test_a_dropped_connection_leaves_the_till_session_to_its_cashier(demo, tmp_p
     from mifin_tui import db as store
     from mifin_tui.db.models import Account, Voucher
     from mifin_tui.services.kernel import auth
-    from mifin_tui.services.savings import counter as savings
+    from mifin_tui.services.savings import deposits as savings_deposits
 
     store.open_database(db)
     try:
         ctx = auth.login(CASHIER, users[CASHIER])
         account = Account.get(Account.number == number)
-        receipt = savings.deposit(ctx, account.id, 2_500, party_name="Titulaire",
-                                  purpose="Après la coupure")
+        receipt = savings_deposits.deposit(ctx, account.id, 2_500, party_name="Titulaire",
+                                           purpose="Après la coupure")
         voucher = Voucher.get(Voucher.number == receipt.voucher_number)
         assert voucher.session_id == session_id
     finally:

@@ -31,7 +31,8 @@ from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans import views as loan_views
 from mifin_tui.services.loans.products import ProductSpec
 from mifin_tui.services.members import register as members
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import deposits as savings_deposits
+from mifin_tui.services.savings import opening as savings_opening
 from tests.conftest import FIRST_DAY
 from tests.services.test_savings import product as savings_product
 
@@ -67,12 +68,14 @@ def world(admin, make_user):
     tills.open_session(cashier, till.id, {})
     transfers.request(cashier, transfers.SUPPLY, USD, 200_000, "float")
     free = savings_product("free").id
-    acc = savings.open_account(cashier, borrower.id, free, opening_deposit=10_000).account.id
+    acc = savings_opening.open_account(cashier, borrower.id, free,
+                                       opening_deposit=10_000).account.id
     for _ in range(3):
-        savings.deposit(cashier, acc, 10_000, party_name="Agathe", purpose="Épargne")
-    g_acc = savings.open_account(cashier, guarantor.id, free,
-                                 opening_deposit=60_000).account.id
-    n_acc = savings.open_account(cashier, newcomer.id, free, opening_deposit=5_000).account.id
+        savings_deposits.deposit(cashier, acc, 10_000, party_name="Agathe", purpose="Épargne")
+    g_acc = savings_opening.open_account(cashier, guarantor.id, free,
+                                         opening_deposit=60_000).account.id
+    n_acc = savings_opening.open_account(cashier, newcomer.id, free,
+                                         opening_deposit=5_000).account.id
     product = loan_products.create(admin, SPEC)
     return dict(users, admin=admin, borrower=borrower, guarantor=guarantor,
                 newcomer=newcomer, account=acc, g_account=g_acc, n_account=n_acc,
@@ -454,7 +457,8 @@ def test_waiting_list_by_approval_date_and_payable_after_a_vault_transfer(world)
     transfers.request(cashier, transfers.SUPPLY, USD, 200_000, "décaissement")
     assert loan_disbursement.waiting_list(cashier)[0].till_can_pay
     # the second loan's compulsory savings (20 USD) must be there to block too
-    savings.deposit(cashier, world["account"], 10_000, party_name="Agathe", purpose="Épargne")
+    savings_deposits.deposit(cashier, world["account"], 10_000, party_name="Agathe",
+                             purpose="Épargne")
     loan_disbursement.disburse(cashier, second)
     assert loan_disbursement.waiting_list(cashier) == []
 

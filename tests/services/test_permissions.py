@@ -81,9 +81,9 @@ NOT_GATED = {
     "mifin_tui.services.kernel.permissions.check",  # the gate itself
     "mifin_tui.services.kernel.permissions.may",  # the question the gate asks
     "mifin_tui.services.reports.registry.available",  # names of reports, no data
-    "mifin_tui.services.savings.counter.hold_within",  # inside the calling service (loans), gated
+    "mifin_tui.services.savings.holds.hold_within",  # inside the calling service (loans), gated
     "mifin_tui.services.savings.credit.credit_within",  # inside payment_import, gated
-    "mifin_tui.services.savings.counter.release_within",
+    "mifin_tui.services.savings.holds.release_within",
     "mifin_tui.services.loans.applications.move",  # inside the gated loan services
     "mifin_tui.services.loans.disbursement.mark_active_within",  # repayments / closing
     "mifin_tui.services.loans.disbursement.release_within",

@@ -22,7 +22,7 @@ from mifin_tui.services.admin import check
 from mifin_tui.services.kernel import accounts
 from mifin_tui.services.kernel.errors import ValidationError
 from mifin_tui.services.loans import repayments
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import balances as savings_balances
 from tests.services.test_loans import USD, world  # noqa: F401
 from tests.services.test_repayments import age, disbursed, written
 
@@ -84,7 +84,7 @@ def test_from_the_borrowers_savings_account(world):
     loan_id = disbursed(world)
     age(loan_id, 1)
     acc = world["account"]
-    available = savings.available_balance(acc)
+    available = savings_balances.available_balance(acc)
     balance = Account.get_by_id(acc).balance
     due = repayments.due(cashier, loan_id).map_total
     amount = min(due, available)
@@ -106,7 +106,7 @@ def test_savings_refusals_write_nothing(world):
     loan_id = disbursed(world)
     age(loan_id, 10)
     before = written()
-    too_much = savings.available_balance(world["account"]) + 1
+    too_much = savings_balances.available_balance(world["account"]) + 1
     due = repayments.due(cashier, loan_id).map_total
     assert due >= too_much, "the test needs a due amount above the savings available"
     cases = [

@@ -21,7 +21,7 @@ from mifin_tui.db.models import (
 from mifin_tui.services.admin import check
 from mifin_tui.services.kernel.errors import Conflict, MifinError, ValidationError
 from mifin_tui.services.loans import repayments
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import balances as savings_balances
 from tests.services.test_loans import world  # noqa: F401
 from tests.services.test_repayments import age, disbursed
 
@@ -89,7 +89,7 @@ def test_any_sequence_of_repayments_and_reversals(world, ops, excess):
               "bank": dict(reference=f"BK{Repayment.select().count()}")}[channel]
         value = min(amount, most)
         if channel == "savings":
-            value = min(value, savings.available_balance(world["account"]))
+            value = min(value, savings_balances.available_balance(world["account"]))
             if value == 0:
                 continue
         try:

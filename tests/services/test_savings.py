@@ -23,8 +23,16 @@ from mifin_tui.services.cash import tills, transfers
 from mifin_tui.services.kernel import accounts, ledger
 from mifin_tui.services.kernel.errors import Conflict, MifinError, PermissionDenied, ValidationError
 from mifin_tui.services.members import register as members
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import accounts as savings_accounts
+from mifin_tui.services.savings import balances as savings_balances
+from mifin_tui.services.savings import deposits as savings_deposits
+from mifin_tui.services.savings import holds as savings_holds
+from mifin_tui.services.savings import mandates as savings_mandates
+from mifin_tui.services.savings import opening as savings_opening
 from mifin_tui.services.savings import products as savings_products
+from mifin_tui.services.savings import tontine as savings_tontine
+from mifin_tui.services.savings import transfers as savings_transfers
+from mifin_tui.services.savings import withdrawals as savings_withdrawals
 from tests.conftest import FIRST_DAY
 
 USD, CDF = "USD", "CDF"
@@ -52,8 +60,8 @@ def branch(admin, make_user):
     till = tills.list_tills(cashier)[1]
     tills.open_session(cashier, till.id, {})
     transfers.request(cashier, transfers.SUPPLY, USD, 200_000, "float")
-    opened = savings.open_account(cashier, member.id, product("free").id,
-                                  opening_deposit=10_000)
+    opened = savings_opening.open_account(cashier, member.id, product("free").id,
+                                          opening_deposit=10_000)
     return {"cashier": cashier, "manager": manager, "member": member,
             "account": opened.account.id, "admin": admin}
 
@@ -93,8 +101,8 @@ def test_a_database_upgraded_from_before_savings_gets_its_products(admin):
 
 def test_deposit_posts_a_be_and_shows_the_new_balance(branch):
     c = branch["cashier"]
-    receipt = savings.deposit(c, branch["account"], 25_000, party_name="Kabongo",
-                              purpose="Épargne du marché")
+    receipt = savings_deposits.deposit(c, branch["account"], 25_000, party_name="Kabongo",
+                                       purpose="Épargne du marché")
     assert receipt.voucher_number.startswith("BE-KIN-")
     assert receipt.doc.balance_after == 35_000
     assert Account.get_by_id(branch["account"]).balance == 35_000
@@ -109,8 +117,8 @@ def test_bad_deposits_post_nothing_and_use_no_number(branch, amount, message):
     before = (JournalTransaction.select().count(), Counter.select().count(),
               [c.value for c in Counter.select().order_by(Counter.name)])
     with pytest.raises(ValidationError) as err:
-        savings.deposit(branch["cashier"], branch["account"], amount, party_name="K",
-                        purpose="x")
+        savings_deposits.deposit(branch["cashier"], branch["account"], amount, party_name="K",
+                                 purpose="x")
     assert message in err.value.errors["amount"]
     assert (JournalTransaction.select().count(), Counter.select().count(),
             [c.value for c in Counter.select().order_by(Counter.name)]) == before
@@ -123,32 +131,32 @@ def test_an_account_in_another_currency_than_the_till_is_refused(branch, make_us
     usd_only = tills.create_till(admin, "C09", "USD only", [USD])
     other = make_user("cashier")
     tills.open_session(other, usd_only.id, {})
-    opened = savings.open_account(c, branch["member"].id, product("free", CDF).id,
-                                  opening_deposit=5_000_000)
+    opened = savings_opening.open_account(c, branch["member"].id, product("free", CDF).id,
+                                          opening_deposit=5_000_000)
     before = JournalTransaction.select().count()
     with pytest.raises(MifinError, match="does not hold CDF"):
-        savings.deposit(other, opened.account.id, 5_000_000, party_name="K", purpose="x")
+        savings_deposits.deposit(other, opened.account.id, 5_000_000, party_name="K", purpose="x")
     assert JournalTransaction.select().count() == before
 
 
 def test_withdrawal_respects_holds_and_minimum_balance(branch):
     c, m = branch["cashier"], branch["manager"]
     acc = branch["account"]
-    savings.deposit(c, acc, 50_000, party_name="K", purpose="x")  # 600 USD
-    hold = savings.place_hold(m, acc, 20_000, "collateral", process="loan:42")
-    assert savings.available_balance(acc) == 60_000 - 20_000 - 500
+    savings_deposits.deposit(c, acc, 50_000, party_name="K", purpose="x")  # 600 USD
+    hold = savings_holds.place_hold(m, acc, 20_000, "collateral", process="loan:42")
+    assert savings_balances.available_balance(acc) == 60_000 - 20_000 - 500
     used = voucher_counter()
     with pytest.raises(ValidationError) as err:
-        savings.withdraw(c, acc, 39_501, purpose="Scolarité")
+        savings_withdrawals.withdraw(c, acc, 39_501, purpose="Scolarité")
     assert "Only 395.00" in err.value.errors["amount"]
     assert voucher_counter() == used
-    out = savings.withdraw(c, acc, 39_500, purpose="Scolarité")
+    out = savings_withdrawals.withdraw(c, acc, 39_500, purpose="Scolarité")
     assert out.receipt is not None and out.receipt.doc.balance_after == 20_500
-    assert savings.available_balance(acc) == 0
+    assert savings_balances.available_balance(acc) == 0
     with pytest.raises(PermissionDenied, match="loan:42"):
-        savings.release_hold(m, hold.id)
-    savings.release_hold(m, hold.id, process="loan:42")
-    assert savings.available_balance(acc) == 20_000
+        savings_holds.release_hold(m, hold.id)
+    savings_holds.release_hold(m, hold.id, process="loan:42")
+    assert savings_balances.available_balance(acc) == 20_000
     assert AuditLog.select().where(AuditLog.action == "hold.release").count() == 1
 
 
@@ -156,40 +164,40 @@ def test_a_large_withdrawal_waits_for_the_manager_then_the_cashier_pays(branch):
     c, m = branch["cashier"], branch["manager"]
     acc = branch["account"]
     for _i in range(5):
-        savings.deposit(c, acc, 300_000, party_name="K", purpose="x")
+        savings_deposits.deposit(c, acc, 300_000, party_name="K", purpose="x")
     tr = transfers.request(c, transfers.SUPPLY, USD, 500_000, "float")
     assert tr.status == "posted"
-    out = savings.withdraw(c, acc, 150_000, purpose="Achat parcelle")
+    out = savings_withdrawals.withdraw(c, acc, 150_000, purpose="Achat parcelle")
     assert out.receipt is None and out.request.status == "pending"
     assert out.request.reasons == ("limit",)
     balance = Account.get_by_id(acc).balance
     with pytest.raises(Conflict, match="waits for the manager"):
-        savings.pay_request(c, out.request.id)
+        savings_withdrawals.pay_request(c, out.request.id)
     with pytest.raises(PermissionDenied):
-        savings.approve_request(c, out.request.id)
-    assert [r.id for r in savings.pending_requests(m)] == [out.request.id]
-    savings.approve_request(m, out.request.id, "Client connu")
+        savings_withdrawals.approve_request(c, out.request.id)
+    assert [r.id for r in savings_withdrawals.pending_requests(m)] == [out.request.id]
+    savings_withdrawals.approve_request(m, out.request.id, "Client connu")
     assert Account.get_by_id(acc).balance == balance  # nothing paid before the cashier
-    receipt = savings.pay_request(c, out.request.id)
+    receipt = savings_withdrawals.pay_request(c, out.request.id)
     assert receipt.voucher_number.startswith("BS-")
     assert Account.get_by_id(acc).balance == balance - 150_000
     assert WithdrawalRequest.get_by_id(out.request.id).status == "paid"
     with pytest.raises(Conflict):
-        savings.pay_request(c, out.request.id)
+        savings_withdrawals.pay_request(c, out.request.id)
 
 
 def test_the_manager_cannot_approve_his_own_request(branch, make_user):
     both = make_user("cashier", "manager")
-    r = savings.withdraw(branch["cashier"], branch["account"], 1_000, purpose="x")
+    r = savings_withdrawals.withdraw(branch["cashier"], branch["account"], 1_000, purpose="x")
     assert r.receipt is not None
     with db.write_transaction():
         SavingsAccount.update(dormant=True).where(
             SavingsAccount.account == branch["account"]).execute()
     tills.open_session(both, _new_till(branch), {})
-    req = savings.withdraw(both, branch["account"], 1_000, purpose="x").request
+    req = savings_withdrawals.withdraw(both, branch["account"], 1_000, purpose="x").request
     assert req.reasons == ("dormant",)
     with pytest.raises(PermissionDenied, match="own request"):
-        savings.approve_request(both, req.id)
+        savings_withdrawals.approve_request(both, req.id)
 
 
 def _new_till(branch) -> int:
@@ -199,92 +207,93 @@ def _new_till(branch) -> int:
 def test_withdrawal_from_a_blocked_account_is_refused(branch):
     c = branch["cashier"]
     day = FIRST_DAY
-    opened = savings.open_account(c, branch["member"].id, product("blocked").id,
-                                  opening_deposit=20_000, blocked_until=day + timedelta(days=90))
+    opened = savings_opening.open_account(c, branch["member"].id, product("blocked").id,
+                                          opening_deposit=20_000,
+                                          blocked_until=day + timedelta(days=90))
     with pytest.raises(ValidationError, match="blocked until"):
-        savings.withdraw(c, opened.account.id, 1_000, purpose="x")
-    assert savings.account_view(c, opened.account.id).state_word == "BLOCKED"
+        savings_withdrawals.withdraw(c, opened.account.id, 1_000, purpose="x")
+    assert savings_accounts.account_view(c, opened.account.id).state_word == "BLOCKED"
 
 
 def test_signatory_must_be_a_mandataire_of_the_account(branch):
     c = branch["cashier"]
     acc = branch["account"]
-    mandate = savings.add_mandate(c, acc, "Tshibanda Mukendi Joseph", id_type="Carte d'électeur",
-                                  id_number="EL-778")
-    assert [x.full_name for x in savings.account_view(c, acc).mandates] == [
+    mandate = savings_mandates.add_mandate(c, acc, "Tshibanda Mukendi Joseph",
+                                           id_type="Carte d'électeur", id_number="EL-778")
+    assert [x.full_name for x in savings_accounts.account_view(c, acc).mandates] == [
         "Tshibanda Mukendi Joseph"]
-    out = savings.withdraw(c, acc, 2_000, purpose="x", signatory_id=mandate.id)
+    out = savings_withdrawals.withdraw(c, acc, 2_000, purpose="x", signatory_id=mandate.id)
     assert out.receipt.doc.party_name == "Tshibanda Mukendi Joseph"
     with pytest.raises(ValidationError, match="may not sign"):
-        savings.withdraw(c, acc, 2_000, purpose="x", signatory_id=mandate.id + 99)
+        savings_withdrawals.withdraw(c, acc, 2_000, purpose="x", signatory_id=mandate.id + 99)
 
 
 def test_withdrawal_fee_and_daily_maximum(branch):
     c = branch["cashier"]
-    opened = savings.open_account(c, branch["member"].id, product("interest").id,
-                                  opening_deposit=200_000)
+    opened = savings_opening.open_account(c, branch["member"].id, product("interest").id,
+                                          opening_deposit=200_000)
     acc = opened.account.id
-    check_ = savings.withdrawal_preview(c, acc, 10_000)
+    check_ = savings_withdrawals.withdrawal_preview(c, acc, 10_000)
     assert check_.fee == 100 and check_.preview.account_balance_after == 189_900
-    out = savings.withdraw(c, acc, 10_000, purpose="x")
+    out = savings_withdrawals.withdraw(c, acc, 10_000, purpose="x")
     assert Account.get_by_id(acc).balance == 189_900
     assert out.receipt.doc.balance_after == 189_900
     with db.write_transaction():
         SavingsProduct.update(withdrawal_max_per_day=15_000).where(
             SavingsProduct.id == product("interest").id).execute()
     with pytest.raises(ValidationError, match="already withdrawn today"):
-        savings.withdraw(c, acc, 6_000, purpose="x")
+        savings_withdrawals.withdraw(c, acc, 6_000, purpose="x")
 
 
 def test_transfer_between_accounts_draws_a_vi_voucher(branch):
     c = branch["cashier"]
-    other = savings.open_account(c, branch["member"].id, product("scheduled").id,
-                                 opening_deposit=2_000,
-                                 target_date=FIRST_DAY + timedelta(days=365)).account.id
-    receipt = savings.transfer(c, branch["account"], other, 3_000, "Épargne programmée")
+    other = savings_opening.open_account(c, branch["member"].id, product("scheduled").id,
+                                         opening_deposit=2_000,
+                                         target_date=FIRST_DAY + timedelta(days=365)).account.id
+    receipt = savings_transfers.transfer(c, branch["account"], other, 3_000, "Épargne programmée")
     assert receipt.voucher_number.startswith("VI-KIN-")
     assert Account.get_by_id(other).balance == 5_000
     assert Account.get_by_id(branch["account"]).balance == 7_000
-    cdf = savings.open_account(c, branch["member"].id, product("free", CDF).id,
-                               opening_deposit=5_000_000).account.id
+    cdf = savings_opening.open_account(c, branch["member"].id, product("free", CDF).id,
+                                       opening_deposit=5_000_000).account.id
     with pytest.raises(ValidationError, match="one currency"):
-        savings.transfer(c, branch["account"], cdf, 1_000, "x")
+        savings_transfers.transfer(c, branch["account"], cdf, 1_000, "x")
 
 
 def test_closing_pays_the_balance_with_a_bs(branch):
     c = branch["cashier"]
-    receipt = savings.close_account(c, branch["account"], "Déménagement à Lubumbashi")
+    receipt = savings_opening.close_account(c, branch["account"], "Déménagement à Lubumbashi")
     assert receipt.voucher_number.startswith("BS-") and receipt.doc.amount == 10_000
     assert Account.get_by_id(branch["account"]).status == "closed"
     with pytest.raises(ValidationError, match="closed"):
-        savings.deposit(c, branch["account"], 5_000, party_name="K", purpose="x")
+        savings_deposits.deposit(c, branch["account"], 5_000, party_name="K", purpose="x")
 
 
 def test_tontine_cycle_pays_out_less_the_commission(branch):
     c = branch["cashier"]
-    t = savings.open_account(c, branch["member"].id, product("tontine").id).account.id
+    t = savings_opening.open_account(c, branch["member"].id, product("tontine").id).account.id
     for _i in range(3):
-        savings.deposit(c, t, 200, party_name="Agent", purpose="Collecte")
+        savings_deposits.deposit(c, t, 200, party_name="Agent", purpose="Collecte")
     with pytest.raises(ValidationError, match="cycle ends on day 31"):
-        savings.tontine_payout(c, t)
+        savings_tontine.tontine_payout(c, t)
     with db.write_transaction():
         SavingsAccount.update(cycle_start=FIRST_DAY - timedelta(days=31)).where(
             SavingsAccount.account == t).execute()
-    receipt = savings.tontine_payout(c, t)
+    receipt = savings_tontine.tontine_payout(c, t)
     assert receipt.doc.amount == 600 - 200  # one day's 2 USD kept as commission
     assert Account.get_by_id(t).balance == 0
 
 
 def test_scheduled_savings_count_missed_instalments(branch):
     c = branch["cashier"]
-    acc_id = savings.open_account(c, branch["member"].id, product("scheduled").id,
-                                  opening_deposit=5_000,
-                                  target_date=FIRST_DAY + timedelta(days=365)).account.id
+    acc_id = savings_opening.open_account(c, branch["member"].id, product("scheduled").id,
+                                          opening_deposit=5_000,
+                                          target_date=FIRST_DAY + timedelta(days=365)).account.id
     with db.write_transaction():
         Account.update(opened_on=FIRST_DAY - timedelta(days=100)).where(
             Account.id == acc_id).execute()
     # three whole months since the (moved) opening, no 50 USD deposit in any
-    assert savings.account_view(c, acc_id).missed_instalments == 3
+    assert savings_accounts.account_view(c, acc_id).missed_instalments == 3
 
 
 def test_product_admin_validates_every_field(admin):
@@ -303,11 +312,11 @@ def test_a_notice_period_makes_the_withdrawal_payable_later(branch):
     free = product("free")
     with db.write_transaction():
         SavingsProduct.update(notice_days=2).where(SavingsProduct.id == free.id).execute()
-    out = savings.withdraw(c, branch["account"], 2_000, purpose="Loyer")
+    out = savings_withdrawals.withdraw(c, branch["account"], 2_000, purpose="Loyer")
     assert out.receipt is None and out.request.status == "approved"
     assert out.request.payable_on == FIRST_DAY + timedelta(days=2)
     with pytest.raises(Conflict, match="payable from 25/11/2026"):
-        savings.pay_request(c, out.request.id)
+        savings_withdrawals.pay_request(c, out.request.id)
     assert Account.get_by_id(branch["account"]).balance == 10_000
 
 
@@ -323,12 +332,13 @@ def test_a_loan_places_and_releases_its_collateral_inside_its_own_operation(bran
     c, m = branch["cashier"], branch["manager"]
     acc = branch["account"]
     with pytest.raises(RuntimeError):
-        savings.hold_within(c, acc, 1_000, "collateral", "loan:KIN-30-0000009-88")
+        savings_holds.hold_within(c, acc, 1_000, "collateral", "loan:KIN-30-0000009-88")
     with db.write_transaction():
-        hold = savings.hold_within(c, acc, 1_000, "collateral", "loan:KIN-30-0000009-88")
-    assert savings.available_balance(acc) == 10_000 - 1_000 - 500
+        hold = savings_holds.hold_within(c, acc, 1_000, "collateral", "loan:KIN-30-0000009-88")
+    assert savings_balances.available_balance(acc) == 10_000 - 1_000 - 500
     with pytest.raises(PermissionDenied, match="loan:KIN-30-0000009-88"):
-        savings.release_hold(m, hold.id)  # the gérant's screen cannot free a loan's collateral
+        # the gérant's screen cannot free a loan's collateral
+        savings_holds.release_hold(m, hold.id)
     with db.write_transaction():
-        savings.release_within(c, hold.id, "loan:KIN-30-0000009-88")
-    assert savings.available_balance(acc) == 9_500
+        savings_holds.release_within(c, hold.id, "loan:KIN-30-0000009-88")
+    assert savings_balances.available_balance(acc) == 9_500

@@ -13,9 +13,10 @@ from mifin_tui.db.models import Account, SavingsAccount
 from mifin_tui.output import statement_report as savings_reports
 from mifin_tui.services.kernel import settings
 from mifin_tui.services.kernel.errors import ValidationError
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import deposits as savings_deposits
 from mifin_tui.services.savings import passbook as savings_passbook
 from mifin_tui.services.savings import statements
+from mifin_tui.services.savings import withdrawals as savings_withdrawals
 from printers.passbook import passbook_pdf
 from printers.statement import statement_pdf
 from tests.cli.helpers import run
@@ -36,8 +37,8 @@ def pdf_text(data: bytes, tmp_path) -> str:
 def test_statement_of_a_period(branch, tmp_path):  # noqa: F811
     c = branch["cashier"]
     acc = branch["account"]
-    savings.deposit(c, acc, 25_000, party_name="K", purpose="Recette de la boutique")
-    savings.withdraw(c, acc, 5_000, purpose="Frais scolaires")
+    savings_deposits.deposit(c, acc, 25_000, party_name="K", purpose="Recette de la boutique")
+    savings_withdrawals.withdraw(c, acc, 5_000, purpose="Frais scolaires")
     doc = statements.statement(c, acc, FIRST_DAY, FIRST_DAY)
     assert doc.opening_balance == 0 and doc.closing_balance == 30_000
     assert [(ln.credit, ln.debit) for ln in doc.lines] == [(10_000, 0), (25_000, 0), (0, 5_000)]
@@ -71,7 +72,7 @@ def test_the_passbook_goes_on_from_the_last_printed_line(branch, tmp_path):  # n
     with pytest.raises(ValidationError, match="up to date"):
         savings_passbook.take_for_printing(c, acc)
     for n in range(17):
-        savings.deposit(c, acc, 2_000 + n, party_name="K", purpose=f"Dépôt {n}")
+        savings_deposits.deposit(c, acc, 2_000 + n, party_name="K", purpose=f"Dépôt {n}")
     second = savings_passbook.take_for_printing(c, acc)
     assert second.first_line == 2 and len(second.lines) == 17
     # 1 + 17 lines on 16-line pages: the second page holds two.
@@ -79,7 +80,7 @@ def test_the_passbook_goes_on_from_the_last_printed_line(branch, tmp_path):  # n
     text = pdf_text(passbook_pdf(second), tmp_path)
     assert text.count("\f") == 2 and "Dépôt 16" in text
     settings.put("passbook_format", "A5")
-    savings.deposit(c, acc, 2_000, party_name="K", purpose="x")
+    savings_deposits.deposit(c, acc, 2_000, party_name="K", purpose="x")
     assert savings_passbook.pending(c, acc).lines_per_page == 24
 
 

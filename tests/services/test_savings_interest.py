@@ -21,8 +21,13 @@ from mifin_tui.db.models import (
 from mifin_tui.services.admin import check
 from mifin_tui.services.kernel import accounts
 from mifin_tui.services.kernel.errors import MifinError
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import accounts as savings_accounts
+from mifin_tui.services.savings import balances as savings_balances
+from mifin_tui.services.savings import deposits as savings_deposits
+from mifin_tui.services.savings import holds as savings_holds
 from mifin_tui.services.savings import interest as savings_interest
+from mifin_tui.services.savings import opening as savings_opening
+from mifin_tui.services.savings import withdrawals as savings_withdrawals
 from tests.conftest import FIRST_DAY
 from tests.services.test_savings import branch, product  # noqa: F401 - the fixture
 
@@ -64,7 +69,8 @@ def test_post_interest_posts_net_and_tax_once(branch, make_user):  # noqa: F811
     rem = product("interest")
     with db.write_transaction():
         SavingsProduct.update(interest_method="daily").where(SavingsProduct.id == rem.id).execute()
-    acc = savings.open_account(c, branch["member"].id, rem.id, opening_deposit=100_000).account
+    acc = savings_opening.open_account(c, branch["member"].id, rem.id,
+                                       opening_deposit=100_000).account
     end = date(2026, 11, 30)
     run = savings_interest.post_interest(manager, end)
     # 23 -> 30 November: 8 days at 1,000.00 = 800,000 balance-days (cents);
@@ -86,8 +92,8 @@ def test_quarterly_products_post_only_at_quarter_end(branch):  # noqa: F811
     rem = product("interest")
     with db.write_transaction():
         SavingsProduct.update(posting_months=3).where(SavingsProduct.id == rem.id).execute()
-    savings.open_account(branch["cashier"], branch["member"].id, rem.id,
-                         opening_deposit=100_000)
+    savings_opening.open_account(branch["cashier"], branch["member"].id, rem.id,
+                                 opening_deposit=100_000)
     assert savings_interest.post_interest(branch["manager"], date(2026, 11, 30)).accounts == 0
 
 
@@ -97,10 +103,10 @@ def test_dormant_account_needs_the_manager_and_a_deposit_wakes_it(branch):  # no
     assert savings_interest.mark_dormant(m, FIRST_DAY + timedelta(days=200)) == []
     marked = savings_interest.mark_dormant(m, FIRST_DAY + timedelta(days=366))
     assert marked == [Account.get_by_id(acc).number]
-    assert savings.account_view(c, acc).state_word == "DORMANT"
-    out = savings.withdraw(c, acc, 1_000, purpose="x")
+    assert savings_accounts.account_view(c, acc).state_word == "DORMANT"
+    out = savings_withdrawals.withdraw(c, acc, 1_000, purpose="x")
     assert out.receipt is None and out.request.reasons == ("dormant",)
-    savings.deposit(c, acc, 2_000, party_name="K", purpose="x")
+    savings_deposits.deposit(c, acc, 2_000, party_name="K", purpose="x")
     assert not SavingsAccount.get_by_id(acc).dormant
 
 
@@ -114,27 +120,27 @@ OPS = st.lists(st.tuples(st.sampled_from(["deposit", "withdraw", "hold", "releas
 @given(ops=OPS)
 def test_available_balance_never_negative_and_ledger_balanced(branch, ops):  # noqa: F811
     c, m = branch["cashier"], branch["manager"]
-    acc = savings.open_account(c, branch["member"].id, product("interest").id,
-                               opening_deposit=10_000).account.id
+    acc = savings_opening.open_account(c, branch["member"].id, product("interest").id,
+                                       opening_deposit=10_000).account.id
     minimum = product("interest").min_balance
     for op, amount in ops:
         try:
             if op == "deposit":
-                savings.deposit(c, acc, amount, party_name="K", purpose="x")
+                savings_deposits.deposit(c, acc, amount, party_name="K", purpose="x")
             elif op == "withdraw":
-                savings.withdraw(c, acc, amount, purpose="x")
+                savings_withdrawals.withdraw(c, acc, amount, purpose="x")
             elif op == "hold":
-                savings.place_hold(m, acc, amount, "dispute")
+                savings_holds.place_hold(m, acc, amount, "dispute")
             else:
                 hold = AccountHold.get_or_none((AccountHold.account == acc)
                                                & (AccountHold.status == "active"))
                 if hold is not None:
-                    savings.release_hold(m, hold.id)
+                    savings_holds.release_hold(m, hold.id)
         except MifinError:
             pass
         balance = Account.get_by_id(acc).balance
-        assert balance - savings.holds_total(acc) - minimum >= 0
-        assert savings.available_balance(acc) >= 0
+        assert balance - savings_balances.holds_total(acc) - minimum >= 0
+        assert savings_balances.available_balance(acc) >= 0
         totals = Entry.select(db.models.pw.fn.SUM(Entry.debit),
                               db.models.pw.fn.SUM(Entry.credit)).tuples().get()
         assert totals[0] == totals[1]

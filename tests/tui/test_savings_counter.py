@@ -16,7 +16,9 @@ from mifin_tui.screens.savings.withdrawal import WithdrawalScreen
 from mifin_tui.screens.savings.withdrawal_approvals import WithdrawalApprovalsScreen
 from mifin_tui.services.kernel import auth
 from mifin_tui.services.members import register as members
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import accounts as savings_accounts
+from mifin_tui.services.savings import deposits as savings_deposits
+from mifin_tui.services.savings import mandates as savings_mandates
 from mifin_tui.widgets import FieldError
 from tests.tui.conftest import SIZE, type_text
 from tests.tui.test_counter import counter, error_at, pdf_text, pdfs, settle, sign_in  # noqa: F401
@@ -87,10 +89,11 @@ async def test_a_cashier_pays_a_withdrawal_and_a_large_one_waits_for_the_gerant(
     acc = usd_account(None)
     user = counter["users"]["caissier1"]
     cashier = auth.login(user.username, user.password)
-    mandate = savings.add_mandate(cashier, acc.id, "Mwamba Kasongo Pierre", id_type="Passeport",
-                                  id_number="OP-5521")
+    mandate = savings_mandates.add_mandate(cashier, acc.id, "Mwamba Kasongo Pierre",
+                                           id_type="Passeport", id_number="OP-5521")
     # Enough on the account and in the till for the large withdrawal below.
-    savings.deposit(cashier, acc.id, 200_000, party_name="Kabeya", purpose="Vente du stock")
+    savings_deposits.deposit(cashier, acc.id, 200_000, party_name="Kabeya",
+                             purpose="Vente du stock")
     before = Account.get_by_id(acc.id).balance
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -105,7 +108,8 @@ async def test_a_cashier_pays_a_withdrawal_and_a_large_one_waits_for_the_gerant(
         assert "May sign: the holder; " in summary
         assert "Mwamba Kasongo Pierre (Mandataire, Passeport OP-5521)" in summary
         assert app.screen.focused.id == "signatory"
-        index = [m.id for m in savings.account_view(cashier, acc.id).mandates].index(mandate.id)
+        signers = [m.id for m in savings_accounts.account_view(cashier, acc.id).mandates]
+        index = signers.index(mandate.id)
         await pilot.press("down", *["down"] * (index + 1), "enter")  # the mandataire signs
         await pilot.pause()
         assert app.screen.query_one("#signatory").value == str(mandate.id)

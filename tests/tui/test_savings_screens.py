@@ -18,7 +18,7 @@ from mifin_tui.db.models import (
 )
 from mifin_tui.screens.common.dialogs import ConfirmDialog
 from mifin_tui.services.kernel import auth
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import accounts as savings_accounts
 from tests.tui.conftest import SIZE, type_text
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
 from tests.tui.test_savings_counter import usd_account
@@ -191,8 +191,8 @@ async def test_the_manager_blocks_releases_and_adds_a_mandataire(counter):  # no
         assert "may now sign" in str(app.screen.query_one("#holds-result").render())
     assert AccountMandate.get((AccountMandate.account == acc.id)
                               & (AccountMandate.full_name == "Ngoy Mwenze Clarisse")).active
-    assert [m.full_name for m in savings.account_view(ctx_of(counter, "caissier1"),
-                                                      acc.id).mandates][-1:] == [
+    assert [m.full_name for m in savings_accounts.account_view(ctx_of(counter, "caissier1"),
+                                                               acc.id).mandates][-1:] == [
         "Ngoy Mwenze Clarisse"]
 
 

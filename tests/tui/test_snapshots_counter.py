@@ -14,7 +14,7 @@ from mifin_tui.db.models import User
 from mifin_tui.screens.cash.confirm import ConfirmCashScreen
 from mifin_tui.screens.savings.deposit import DepositScreen
 from mifin_tui.screens.session.main_menu import MainMenuScreen
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import accounts as savings_accounts
 from tests.conftest import PASSWORD
 from tests.services.test_savings import branch  # noqa: F401 - the fixture
 from tests.tui.conftest import SIZE, login, type_text
@@ -49,7 +49,7 @@ def test_deposit_and_its_confirmation(branch, snap_compare, language):  # noqa: 
     from mifin_tui.app import MifinApp
 
     _speaks(branch["cashier"].username, language)
-    number = savings.account_view(branch["cashier"], branch["account"]).number
+    number = savings_accounts.account_view(branch["cashier"], branch["account"]).number
 
     async def run_before(pilot):
         await _signed_in(pilot, branch["cashier"].username)

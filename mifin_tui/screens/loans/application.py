@@ -24,7 +24,7 @@ from mifin_tui.services.loans import applications as loans
 from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans import views as loan_views
 from mifin_tui.services.members import register as members
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import accounts as savings_accounts
 from mifin_tui.widgets import FieldError, TextField
 from mifin_tui.widgets.date_input import parse_date
 from mifin_tui.widgets.formatting import fmt_amount
@@ -130,7 +130,7 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
             term = 0
         linked = None
         if member_id and product:
-            linked = next((a.id for a in savings.member_savings(self.ctx, member_id)
+            linked = next((a.id for a in savings_accounts.member_savings(self.ctx, member_id)
                            if a.currency == currency and a.status == "active"), None)
         due_dates: list = []
         for word in self._value("due_dates").replace(",", " ").split():
@@ -224,7 +224,7 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
             self.show_errors(errors)
             return
         _app, _errors, extra = self._application()
-        account = next((a for a in savings.member_savings(self.ctx, extra["member_id"])
+        account = next((a for a in savings_accounts.member_savings(self.ctx, extra["member_id"])
                         if a.number == text), None) if extra["member_id"] else None
         kind, description = ("savings", "") if account else ("goods", text)
         account_id = account.id if account else None

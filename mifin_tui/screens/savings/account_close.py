@@ -12,7 +12,7 @@ from mifin_tui.i18n import N_, _
 from mifin_tui.screens.common.dialogs import ConfirmDialog
 from mifin_tui.screens.common.print_jobs import print_voucher
 from mifin_tui.screens.savings.form import SavingsFormScreen
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import opening as savings_opening
 from mifin_tui.widgets import FieldError, TextField
 from mifin_tui.widgets.formatting import fmt_amount
 
@@ -50,7 +50,7 @@ class AccountCloseScreen(SavingsFormScreen):
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
-            ok, receipt = self.call_service(savings.close_account, self.ctx, acc.id, reason)
+            ok, receipt = self.call_service(savings_opening.close_account, self.ctx, acc.id, reason)
             if not ok:
                 return
             self.reload_account()

@@ -16,7 +16,7 @@ from mifin_tui.screens.common.print_jobs import print_voucher
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.members import register as members
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import opening as savings_opening
 from mifin_tui.services.savings import products as savings_products
 from mifin_tui.widgets import DateInput, FieldError, FormSelect, MemberPicker, MoneyInput
 from mifin_tui.widgets.formatting import fmt_amount
@@ -130,7 +130,7 @@ class AccountOpenScreen(FormMixin, MifinScreen):
             fields[name] = f.amount or 0
         collateral = self.query_one("#collateral", Select).value == YES
         ok, opened = self.call_service(
-            savings.open_account, self.ctx, self.member_id, p.id,
+            savings_opening.open_account, self.ctx, self.member_id, p.id,
             opening_deposit=fields["opening_deposit"], planned_amount=fields["planned_amount"],
             target_date=fields["target_date"], blocked_until=fields["blocked_until"],
             collateral=collateral)

@@ -14,7 +14,8 @@ from mifin_tui.screens.common.dialogs import ConfirmDialog
 from mifin_tui.screens.common.print_jobs import print_voucher
 from mifin_tui.screens.savings.form import SavingsFormScreen
 from mifin_tui.services.kernel.errors import MifinError
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import accounts as savings_accounts
+from mifin_tui.services.savings import transfers as savings_transfers
 from mifin_tui.widgets import AccountNumberInput, FieldError, MoneyInput, TextField
 from mifin_tui.widgets.formatting import fmt_amount
 
@@ -57,7 +58,7 @@ class AccountTransferScreen(SavingsFormScreen):
             self.show_errors({"to_account": _("Type the account to credit.")})
             return
         try:
-            dst = savings.find_account(self.ctx, to_field.account_number)
+            dst = savings_accounts.find_account(self.ctx, to_field.account_number)
         except MifinError as exc:
             self.show_errors({"to_account": str(exc)})
             return
@@ -73,8 +74,8 @@ class AccountTransferScreen(SavingsFormScreen):
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
-            ok, receipt = self.call_service(savings.transfer, self.ctx, src.id, dst.id, amount,
-                                            purpose)
+            ok, receipt = self.call_service(savings_transfers.transfer, self.ctx, src.id, dst.id,
+                                            amount, purpose)
             if not ok:
                 return
             self.query_one("#amount", MoneyInput).value = ""

@@ -12,7 +12,7 @@ from mifin_tui.i18n import N_, _
 from mifin_tui.screens.cash.confirm import ConfirmCashScreen
 from mifin_tui.screens.savings.form import SavingsFormScreen
 from mifin_tui.services.cash.counter import CashReceipt
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import deposits as savings_deposits
 from mifin_tui.widgets import FieldError, MoneyInput, TextField
 from mifin_tui.widgets.formatting import fmt_amount
 
@@ -63,7 +63,7 @@ class DepositScreen(SavingsFormScreen):
         party = self.query_one("#party_name", TextField).value.strip() or acc.holder
         party_id = self.query_one("#party_id", TextField).value.strip()
         purpose = self.query_one("#purpose", TextField).value.strip()
-        ok, preview = self.call_service(savings.deposit_preview, self.ctx, acc.id, amount)
+        ok, preview = self.call_service(savings_deposits.deposit_preview, self.ctx, acc.id, amount)
         if not ok:
             return
         if not purpose:
@@ -71,8 +71,8 @@ class DepositScreen(SavingsFormScreen):
             return
 
         def post() -> CashReceipt:
-            return savings.deposit(self.ctx, acc.id, amount, party_name=party,
-                                   party_id=party_id, purpose=purpose)
+            return savings_deposits.deposit(self.ctx, acc.id, amount, party_name=party,
+                                            party_id=party_id, purpose=purpose)
 
         # The confirmation prints the BE once posted; the outcome comes as a message.
         self.app.push_screen(ConfirmCashScreen(preview, post), callback=self.posted)

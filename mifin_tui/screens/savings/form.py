@@ -16,8 +16,8 @@ from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.members import register as members
-from mifin_tui.services.savings import counter as savings
-from mifin_tui.services.savings.counter import SavingsView
+from mifin_tui.services.savings import accounts as savings_accounts
+from mifin_tui.services.savings.accounts import SavingsView
 from mifin_tui.widgets import AccountNumberInput, CheckedInput, FormSelect, MemberPicker
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date
 
@@ -60,7 +60,7 @@ class SavingsFormScreen(FormMixin, MifinScreen):
         self.choices: list[SavingsView] = []
         if account_id is not None:
             try:
-                self.account = savings.account_view(ctx, account_id)
+                self.account = savings_accounts.account_view(ctx, account_id)
             except MifinError:
                 self.account = None
 
@@ -97,7 +97,7 @@ class SavingsFormScreen(FormMixin, MifinScreen):
         if number is None:
             return False
         try:
-            self.account = savings.find_account(self.ctx, number)
+            self.account = savings_accounts.find_account(self.ctx, number)
         except MifinError as exc:
             field.set_error(str(exc))
             return False
@@ -107,7 +107,7 @@ class SavingsFormScreen(FormMixin, MifinScreen):
     @on(MemberPicker.Selected)
     def _member_chosen(self, event: MemberPicker.Selected) -> None:
         try:
-            self.choices = [a for a in savings.member_savings(self.ctx, event.member.id)
+            self.choices = [a for a in savings_accounts.member_savings(self.ctx, event.member.id)
                             if a.status != "closed"]
         except MifinError as exc:
             self.show_form_error(str(exc))
@@ -139,7 +139,7 @@ class SavingsFormScreen(FormMixin, MifinScreen):
     def reload_account(self) -> None:
         if self.account is not None:
             try:
-                self.account = savings.account_view(self.ctx, self.account.id)
+                self.account = savings_accounts.account_view(self.ctx, self.account.id)
             except MifinError:
                 pass
         self.show_account()

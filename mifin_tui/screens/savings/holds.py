@@ -12,8 +12,10 @@ from textual.widgets import DataTable, Static
 
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.savings.form import SavingsFormScreen
-from mifin_tui.services.savings import counter as savings
-from mifin_tui.services.savings.counter import HOLD_REASONS, MANDATE_ROLES, HoldView
+from mifin_tui.services.savings import holds as savings_holds
+from mifin_tui.services.savings import mandates as savings_mandates
+from mifin_tui.services.savings.holds import HOLD_REASONS, HoldView
+from mifin_tui.services.savings.mandates import MANDATE_ROLES
 from mifin_tui.widgets import FieldError, FormSelect, MoneyInput, TextField
 from mifin_tui.widgets.formatting import fmt_amount
 
@@ -86,7 +88,7 @@ class HoldsScreen(SavingsFormScreen):
         self.holds = []
         if self.account is None:
             return
-        ok, self.holds = self.call_service(savings.list_holds, self.ctx, self.account.id)
+        ok, self.holds = self.call_service(savings_holds.list_holds, self.ctx, self.account.id)
         for h in self.holds or []:
             table.add_row(Text(str(h.id)), Text(fmt_amount(h.amount, h.currency),
                                                 justify="right"),
@@ -111,7 +113,7 @@ class HoldsScreen(SavingsFormScreen):
             self.show_errors({"amount": _("Enter an amount greater than zero.")})
             return
         ok, hold = self.call_service(
-            savings.place_hold, self.ctx, self.account.id, field.amount,
+            savings_holds.place_hold, self.ctx, self.account.id, field.amount,
             str(self.query_one("#reason", FormSelect).value),
             note=self.query_one("#note", TextField).value)
         if ok:
@@ -126,7 +128,7 @@ class HoldsScreen(SavingsFormScreen):
             self.show_form_error(_("No hold to release on this account."))
             return
         hold = self.holds[table.cursor_row]
-        ok, _done = self.call_service(savings.release_hold, self.ctx, hold.id)
+        ok, _done = self.call_service(savings_holds.release_hold, self.ctx, hold.id)
         if ok:
             self._done(_("Hold no. {id} released.").format(id=hold.id))
 
@@ -136,7 +138,7 @@ class HoldsScreen(SavingsFormScreen):
             self.show_errors({"account": _("Choose the account first.")})
             return
         ok, m = self.call_service(
-            savings.add_mandate, self.ctx, self.account.id,
+            savings_mandates.add_mandate, self.ctx, self.account.id,
             self.query_one("#full_name", TextField).value,
             id_type=self.query_one("#id_type", TextField).value,
             id_number=self.query_one("#id_number", TextField).value,

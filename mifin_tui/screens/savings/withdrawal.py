@@ -18,8 +18,10 @@ from mifin_tui.screens.savings.form import SavingsFormScreen
 from mifin_tui.services.cash.counter import CashReceipt
 from mifin_tui.services.kernel import business_day
 from mifin_tui.services.kernel.errors import MifinError
-from mifin_tui.services.savings import counter as savings
-from mifin_tui.services.savings.counter import MANDATE_ROLES, RequestView
+from mifin_tui.services.savings import tontine as savings_tontine
+from mifin_tui.services.savings import withdrawals as savings_withdrawals
+from mifin_tui.services.savings.mandates import MANDATE_ROLES
+from mifin_tui.services.savings.withdrawals import RequestView
 from mifin_tui.widgets import FieldError, FormSelect, MoneyInput, TextField
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date
 
@@ -98,8 +100,8 @@ class WithdrawalScreen(SavingsFormScreen):
             self.show_errors({"purpose": _("Required.")})
             return
         signatory = self._signatory_id()
-        ok, check = self.call_service(savings.withdrawal_preview, self.ctx, acc.id, amount,
-                                      signatory_id=signatory)
+        ok, check = self.call_service(savings_withdrawals.withdrawal_preview, self.ctx, acc.id,
+                                      amount, signatory_id=signatory)
         if not ok:
             return
         if check.needs_approval:
@@ -108,7 +110,8 @@ class WithdrawalScreen(SavingsFormScreen):
                 name=check.party_name),
                 _("It needs the manager's approval ({why}): the request waits on his screen, "
                   "and the cash is paid here once he approves it (F6).").format(
-                    why=", ".join(_(savings.REQUEST_REASONS[r]) for r in check.reasons))]
+                    why=", ".join(_(savings_withdrawals.REQUEST_REASONS[r])
+                                  for r in check.reasons))]
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
@@ -122,8 +125,8 @@ class WithdrawalScreen(SavingsFormScreen):
             return
 
         def post() -> CashReceipt:
-            outcome = savings.withdraw(self.ctx, acc.id, amount, purpose=purpose,
-                                       signatory_id=signatory)
+            outcome = savings_withdrawals.withdraw(self.ctx, acc.id, amount, purpose=purpose,
+                                                   signatory_id=signatory)
             if outcome.receipt is None:
                 raise MifinError(_("The withdrawal now needs the manager's approval: "
                                    "request no. {id} was filed.").format(id=outcome.request.id))
@@ -133,7 +136,7 @@ class WithdrawalScreen(SavingsFormScreen):
 
     def file_request(self, amount: int, purpose: str, signatory: int | None) -> None:
         acc = self.account
-        ok, outcome = self.call_service(savings.withdraw, self.ctx, acc.id, amount,
+        ok, outcome = self.call_service(savings_withdrawals.withdraw, self.ctx, acc.id, amount,
                                         purpose=purpose, signatory_id=signatory)
         if not ok:
             return
@@ -162,7 +165,7 @@ class WithdrawalScreen(SavingsFormScreen):
             return
         self.clear_errors()
         acc = self.account
-        ok, requests = self.call_service(savings.account_requests, self.ctx, acc.id)
+        ok, requests = self.call_service(savings_withdrawals.account_requests, self.ctx, acc.id)
         if not ok:
             return
         today = business_day.open_date(self.ctx.branch_id)
@@ -176,12 +179,13 @@ class WithdrawalScreen(SavingsFormScreen):
                 _("No approved withdrawal is due on this account."))
             return
         r = due[0]
-        ok, check = self.call_service(savings.withdrawal_preview, self.ctx, acc.id, r.amount,
-                                      party_name=r.party_name)
+        ok, check = self.call_service(savings_withdrawals.withdrawal_preview, self.ctx, acc.id,
+                                      r.amount, party_name=r.party_name)
         if not ok:
             return
         self.app.push_screen(ConfirmCashScreen(
-            check.preview, lambda: savings.pay_request(self.ctx, r.id)), callback=self.paid)
+            check.preview, lambda: savings_withdrawals.pay_request(self.ctx, r.id)),
+            callback=self.paid)
 
     def action_tontine_payout(self) -> None:
         """End of a tontine cycle: the commission is kept, the rest paid out with a BS."""
@@ -200,7 +204,7 @@ class WithdrawalScreen(SavingsFormScreen):
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
-            ok, receipt = self.call_service(savings.tontine_payout, self.ctx, acc.id)
+            ok, receipt = self.call_service(savings_tontine.tontine_payout, self.ctx, acc.id)
             if ok:
                 self.paid(receipt)
                 print_voucher(self.app, receipt.doc)

@@ -12,8 +12,8 @@ from textual.binding import Binding
 from mifin_tui.i18n import N_, _, ngettext
 from mifin_tui.screens.common.dialogs import NoteDialog
 from mifin_tui.screens.common.pending_list import PendingListScreen
-from mifin_tui.services.savings import counter as savings
-from mifin_tui.services.savings.counter import RequestView
+from mifin_tui.services.savings import withdrawals as savings_withdrawals
+from mifin_tui.services.savings.withdrawals import RequestView
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date
 
 
@@ -41,7 +41,7 @@ class WithdrawalApprovalsScreen(PendingListScreen):
     pending: list[RequestView]
 
     def load(self) -> list[RequestView]:
-        return savings.pending_requests(self.ctx)
+        return savings_withdrawals.pending_requests(self.ctx)
 
     def cells(self, r: RequestView) -> list[Text]:
         return [Text(str(r.id)), Text(r.account_number, no_wrap=True),
@@ -73,13 +73,15 @@ class WithdrawalApprovalsScreen(PendingListScreen):
         if approve:
             dialog = NoteDialog(_("Approve request no. {id}?").format(id=r.id),
                                 [request_sentence(r)],
-                                lambda note: savings.approve_request(self.ctx, r.id, note),
+                                lambda note: savings_withdrawals.approve_request(self.ctx, r.id,
+                                                                                 note),
                                 note_label=_("Note (optional)"),
                                 hint=_("F2 or Enter approves; Escape goes back."))
         else:
             dialog = NoteDialog(_("Reject request no. {id}?").format(id=r.id),
                                 [request_sentence(r)],
-                                lambda note: savings.reject_request(self.ctx, r.id, note),
+                                lambda note: savings_withdrawals.reject_request(self.ctx, r.id,
+                                                                                note),
                                 note_label=_("Reason for the refusal (required)"),
                                 hint=_("F2 or Enter rejects; Escape goes back."))
         self.app.push_screen(dialog, callback=decided)

@@ -44,7 +44,7 @@ from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans import states
 from mifin_tui.services.loans.engine import schedule as engine
 from mifin_tui.services.members import register as members
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import balances as savings_balances
 
 STATES = ("draft", "submitted", "visited", "committee", "approved", "rejected", "disbursed",
           "active", "in_arrears", "written_off", "closed", "cancelled")
@@ -319,7 +319,7 @@ def evaluate(loan: Loan, today: date) -> list[RuleResult]:
                 (AccountHold.account == loan.linked_account_id)
                 & (AccountHold.status == "active")
                 & (AccountHold.process == f"loan:{loan.number}")))
-            balance = savings.available_balance(loan.linked_account_id)
+            balance = savings_balances.available_balance(loan.linked_account_id)
         out.append(RuleResult("compulsory_savings", held + balance >= need,
                               N_("{have} on the linked account, {need} required"),
                               {"have": _money_arg(held + balance, cur),

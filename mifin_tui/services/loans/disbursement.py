@@ -44,7 +44,7 @@ from mifin_tui.services.loans.applications import (
 )
 from mifin_tui.services.loans.engine import schedule as engine
 from mifin_tui.services.members import register as members
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import holds as savings_holds
 
 MODES = ("cash", "savings")
 
@@ -87,29 +87,30 @@ def _holds(ctx: Context, loan: Loan) -> None:
     if product.guarantee_hold:
         for g in LoanGuarantor.select().where((LoanGuarantor.loan == loan.id)
                                               & LoanGuarantor.account.is_null(False)):
-            h = savings.hold_within(ctx, g.account_id, g.amount, "collateral", process,
-                                    note=_("Guarantee of loan {number}").format(
-                                        number=loan.number))
+            h = savings_holds.hold_within(ctx, g.account_id, g.amount, "collateral", process,
+                                          note=_("Guarantee of loan {number}").format(
+                                              number=loan.number))
             LoanGuarantor.update(hold=h.id).where(LoanGuarantor.id == g.id).execute()
     for c in LoanCollateral.select().where((LoanCollateral.loan == loan.id)
                                            & (LoanCollateral.kind == "savings")):
-        h = savings.hold_within(ctx, c.account_id, c.value, "collateral", process,
-                                note=_("Collateral of loan {number}").format(number=loan.number))
+        h = savings_holds.hold_within(
+            ctx, c.account_id, c.value, "collateral", process,
+            note=_("Collateral of loan {number}").format(number=loan.number))
         LoanCollateral.update(hold=h.id).where(LoanCollateral.id == c.id).execute()
     need = required_savings(product, loan.amount_approved) if loan.linked_account_id else 0
     held = sum(h.amount for h in AccountHold.select().where(
         (AccountHold.account == loan.linked_account_id) & (AccountHold.status == "active")
         & (AccountHold.process == process)))
     if need > held:
-        savings.hold_within(ctx, loan.linked_account_id, need - held, "collateral", process,
-                            note=_("Compulsory savings of loan {number}").format(
-                                number=loan.number))
+        savings_holds.hold_within(ctx, loan.linked_account_id, need - held, "collateral", process,
+                                  note=_("Compulsory savings of loan {number}").format(
+                                      number=loan.number))
 
 
 def _release_holds(ctx: Context, loan: Loan) -> None:
     for h in AccountHold.select().where((AccountHold.process == f"loan:{loan.number}")
                                         & (AccountHold.status == "active")):
-        savings.release_within(ctx, h.id, f"loan:{loan.number}")
+        savings_holds.release_within(ctx, h.id, f"loan:{loan.number}")
 
 
 def _cash_out_of_loan(ctx: Context, loan: Loan, amount: int, party: str, label: str

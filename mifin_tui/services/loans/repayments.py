@@ -54,7 +54,7 @@ from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans.engine import allocation as engine
 from mifin_tui.services.loans.engine import schedule
 from mifin_tui.services.members import register as members
-from mifin_tui.services.savings import counter as savings
+from mifin_tui.services.savings import balances as savings_balances
 
 REPAYABLE_STATES = ("disbursed", "active", "in_arrears")
 # What the money comes from. auto_debit is the closing's (one per loan and day).
@@ -263,7 +263,7 @@ def _source(ctx: Context, loan: Loan, account_id: int | None, amount: int,
         raise ValidationError({"source_account": _(
             "Account {number} is dormant: a withdrawal with the manager's approval wakes "
             "it.").format(number=acc.number)})
-    available = savings.available_balance(acc.id)
+    available = savings_balances.available_balance(acc.id)
     if available < amount:
         raise ValidationError({"source_account": _(
             "Account {number} has {available} available: not enough for {amount}.").format(
@@ -773,7 +773,7 @@ def source_accounts(ctx: Context, loan_id: int) -> list[SourceAccount]:
     rows = Account.select().where(
         (Account.member == loan.member_id) & (Account.kind == "savings")
         & (Account.currency == loan.currency) & (Account.status == "active"))
-    out = [SourceAccount(a.id, a.number, a.name, savings.available_balance(a.id))
+    out = [SourceAccount(a.id, a.number, a.name, savings_balances.available_balance(a.id))
            for a in rows]
     out.sort(key=lambda a: (a.id != loan.linked_account_id, a.id))
     return out

@@ -32,7 +32,7 @@ def credit_within(ctx: Context, account_id: int, amount: int, *, channel: str,
     """Credit `amount` (minor units) on a savings account from the clearing account of
     `channel` (mobile_money or bank), inside the caller's write transaction. Refusals are
     ValidationErrors raised before anything is written."""
-    from mifin_tui.services.savings import counter as savings
+    from mifin_tui.services.savings import deposits as savings_deposits
 
     positive_amount(amount)
     if channel not in CLEARING_GL:
@@ -54,6 +54,6 @@ def credit_within(ctx: Context, account_id: int, amount: int, *, channel: str,
                          voucher_series="VI")
     if posted.voucher_number is None:
         raise MifinError("voucher number missing")
-    savings._wake(ctx, acc)
+    savings_deposits._wake(ctx, acc)
     after = next(p.balance_after for p in posted.lines if p.account_id == acc.id)
     return Credited(posted.txn_id, posted.voucher_number, after)

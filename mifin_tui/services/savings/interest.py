@@ -24,9 +24,10 @@ from mifin_tui.db.models import (
     SavingsAccount,
     SavingsProduct,
 )
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel import accounts, audit, clock, ledger
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.savings import products
 
@@ -186,7 +187,8 @@ def post_interest(ctx: Context, period_end: date) -> InterestRun:
                         lines.append(ledger.Line(payable.id, credit=tax))
                     posted = ledger.post(ctx, kind="savings_interest", label=_(
                         "Interest {start} - {end} at {rate} %, tax {tax} %").format(
-                        start=start.strftime("%d/%m/%Y"), end=period_end.strftime("%d/%m/%Y"),
+                        start=format_date(start, current_language()),
+                        end=format_date(period_end, current_language()),
                         rate=percent(product.rate_bp), tax=percent(product.withholding_bp)),
                         lines=lines, voucher_series="OD")
                     txn_id = posted.txn_id

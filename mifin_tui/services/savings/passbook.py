@@ -54,11 +54,11 @@ def pending(ctx: Context, account_id: int) -> PassbookDoc:
 @requires("passbook.print")
 def take_for_printing(ctx: Context, account_id: int) -> PassbookDoc:
     """The new lines, marked printed: the next print starts after them."""
-    from mifin_tui.services.savings.counter import _ensure_info
+    from mifin_tui.services.savings.balances import ensure_info
 
     with write_transaction():
         acc = _account(ctx, account_id)
-        info = _ensure_info(acc)
+        info = ensure_info(acc)
         doc = _doc(acc, info)
         if not doc.lines:
             raise ValidationError({"account": _("The passbook is up to date.")})
@@ -77,10 +77,10 @@ def take_for_printing(ctx: Context, account_id: int) -> PassbookDoc:
 def new_book(ctx: Context, account_id: int) -> None:
     """A new passbook: the next print starts on its first line (old lines are not reprinted)."""
     with write_transaction():
-        from mifin_tui.services.savings.counter import _ensure_info
+        from mifin_tui.services.savings.balances import ensure_info
 
         acc = _account(ctx, account_id)
-        info = _ensure_info(acc)
+        info = ensure_info(acc)
         SavingsAccount.update(passbook_line=0).where(SavingsAccount.account == acc.id).execute()
         audit.record(ctx, "passbook.new_book", "account", acc.number,
                      before={"line": info.passbook_line}, after={"line": 0})
