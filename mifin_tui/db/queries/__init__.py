@@ -35,6 +35,11 @@ def run(sql: str, params: Sequence[Any] = ()) -> Any:
     return database.execute_sql(_marked(sql, database.param), tuple(params))
 
 
+def run_many(sql: str, params_seq: Iterable[Sequence[Any]]) -> Any:
+    """Execute one statement once per parameter tuple (executemany); the driver's cursor."""
+    return database.cursor().executemany(_marked(sql, database.param), params_seq)
+
+
 def rows(sql: str, params: Sequence[Any] = ()) -> list[tuple]:
     """Every row of a query, as tuples."""
     return run(sql, params).fetchall()

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from mifin_tui.db import database
+from mifin_tui.db.queries import admin as admin_queries
 from mifin_tui.i18n import _
 from mifin_tui.services.kernel.errors import MifinError
 
@@ -32,7 +33,7 @@ def backup_to(target: str | Path, check: str = "full") -> Path:
     dest = sqlite3.connect(str(target))
     try:
         source.backup(dest)
-        dest.execute("PRAGMA journal_mode=DELETE")
+        admin_queries.use_rollback_journal(dest)
     finally:
         dest.close()
     problem = verify(target, check)
@@ -48,10 +49,9 @@ def verify(path: str | Path, check: str = "full") -> str | None:
     the first problem found."""
     if check not in CHECKS:
         raise ValueError(f"unknown backup check {check!r}")
-    pragma = "integrity_check" if check == "full" else "quick_check"
     conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
-        result = conn.execute(f"PRAGMA {pragma}").fetchone()
+        result = admin_queries.file_check(conn, check)
     except sqlite3.DatabaseError as exc:
         return str(exc)
     finally:

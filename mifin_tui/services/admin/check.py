@@ -9,8 +9,8 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from mifin_tui.db import database
 from mifin_tui.db.connection import autoincrement_top
+from mifin_tui.db.queries import admin as admin_queries
 from mifin_tui.i18n import _
 from mifin_tui.services.kernel import audit
 
@@ -29,17 +29,13 @@ class CheckReport:
         return not self.findings
 
 
-def _rows(sql: str, params: tuple = ()) -> list[tuple]:
-    return list(database.execute_sql(sql, params).fetchall())
-
-
 def check_database() -> list[str]:
     found = []
-    result = _rows("PRAGMA integrity_check")
+    result = admin_queries.integrity_check()
     if result != [("ok",)]:
         found.append(_("SQLite integrity check: {result}").format(
             result="; ".join(r[0] for r in result[:5])))
-    for table, rowid, parent, _fk in _rows("PRAGMA foreign_key_check")[:5]:
+    for table, rowid, parent, _fk in admin_queries.foreign_key_check(5):
         found.append(_("Row {rowid} of {table} points to a missing {parent}.").format(
             rowid=rowid, table=table, parent=parent))
     return found
@@ -47,28 +43,20 @@ def check_database() -> list[str]:
 
 def check_ledger(report: CheckReport) -> list[str]:
     found = []
-    report.transactions = _rows('SELECT count(*) FROM "journal_transaction"')[0][0]
-    report.entries = _rows('SELECT count(*) FROM "entry"')[0][0]
-    for (txn_id,) in _rows(
-        'SELECT t."id" FROM "journal_transaction" t LEFT JOIN "txn_seal" s '
-        'ON s."txn_id" = t."id" WHERE s."txn_id" IS NULL LIMIT 5'
-    ):
+    report.transactions = admin_queries.count("journal_transaction")
+    report.entries = admin_queries.count("entry")
+    for (txn_id,) in admin_queries.unsealed_transactions(5):
         found.append(_("Journal transaction {id} is not sealed.").format(id=txn_id))
-    for txn_id, cur, diff in _rows(
-        'SELECT "txn_id", "currency", sum("debit") - sum("credit") FROM "entry" '
-        'GROUP BY "txn_id", "currency" HAVING sum("debit") <> sum("credit") LIMIT 5'
-    ):
+    for txn_id, cur, diff in admin_queries.unbalanced_transactions(5):
         found.append(_("Journal transaction {id} does not balance in {cur} "
                        "(difference {diff}).").format(id=txn_id, cur=cur, diff=diff))
-    for cur, debit, credit in _rows(
-        'SELECT "currency", sum("debit"), sum("credit") FROM "entry" GROUP BY "currency"'
-    ):
+    for cur, debit, credit in admin_queries.totals_by_currency():
         if debit != credit:
             found.append(_("The ledger does not balance in {cur}: debits {d}, credits {c}.")
                          .format(cur=cur, d=debit, c=credit))
     for table in ("entry", "journal_transaction"):
         top = autoincrement_top(table)
-        last = _rows(f'SELECT max("id") FROM "{table}"')[0][0] or 0
+        last = admin_queries.max_id(table) or 0
         if top is not None and top > last:
             found.append(_("Rows of {table} after id {id} were removed.").format(
                 table=table, id=last))
@@ -78,24 +66,12 @@ def check_ledger(report: CheckReport) -> list[str]:
 def check_balances(report: CheckReport) -> list[str]:
     """Each running balance equals the sum of its entries and its last line."""
     found = []
-    report.accounts = _rows('SELECT count(*) FROM "account"')[0][0]
-    for number, stored, derived, last in _rows(
-        'WITH sums AS (SELECT a."number" AS number, a."balance" AS balance, '
-        '  coalesce(sum(CASE WHEN a."normal_side" = \'debit\' THEN e."debit" - e."credit" '
-        '                    ELSE e."credit" - e."debit" END), 0) AS derived, '
-        '  (SELECT e2."balance_after" FROM "entry" e2 WHERE e2."account_id" = a."id" '
-        '   ORDER BY e2."id" DESC LIMIT 1) AS last '
-        '  FROM "account" a LEFT JOIN "entry" e ON e."account_id" = a."id" GROUP BY a."id") '
-        'SELECT number, balance, derived, last FROM sums '
-        'WHERE balance <> derived OR balance <> coalesce(last, balance) LIMIT 20'
-    ):
+    report.accounts = admin_queries.count("account")
+    for number, stored, derived, last in admin_queries.balance_mismatches(20):
         found.append(_("Account {number}: stored balance {stored}, entries give {derived}, "
                        "last line says {last}.").format(
                            number=number, stored=stored, derived=derived, last=last))
-    for number, entry_id in _rows(
-        'SELECT a."number", e."id" FROM "entry" e JOIN "account" a ON a."id" = e."account_id" '
-        'WHERE e."gl_account_id" <> a."gl_account_id" LIMIT 5'
-    ):
+    for number, entry_id in admin_queries.entries_on_another_gl(5):
         found.append(_("Entry {id} of account {number} names another GL account.").format(
             id=entry_id, number=number))
     return found
@@ -109,18 +85,10 @@ def ledger_digest() -> str:
     often a closing was interrupted and resumed in one of them.
     """
     h = hashlib.sha256()
-    for row in database.execute_sql(
-        'SELECT t."id", t."branch_id", t."business_date", t."kind", t."voucher_number", '
-        't."label", t."reverses_id", e."line", a."number", e."debit", e."credit", '
-        'e."currency", e."balance_after", e."label" FROM "entry" e '
-        'JOIN "journal_transaction" t ON t."id" = e."txn_id" '
-        'JOIN "account" a ON a."id" = e."account_id" ORDER BY t."id", e."line"'
-    ):
+    for row in admin_queries.digest_entries():
         h.update(json.dumps(row, default=str).encode())
     h.update(b"|balances|")
-    for row in database.execute_sql(
-        'SELECT "number", "currency", "balance", "status" FROM "account" ORDER BY "number"'
-    ):
+    for row in admin_queries.digest_balances():
         h.update(json.dumps(row).encode())
     return h.hexdigest()
 

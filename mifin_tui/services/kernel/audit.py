@@ -19,6 +19,7 @@ from mifin_tui.db import database
 from mifin_tui.db.bulk import insert_rows
 from mifin_tui.db.connection import autoincrement_top as _autoincrement_top
 from mifin_tui.db.models import AuditLog
+from mifin_tui.db.queries import kernel as kernel_queries
 from mifin_tui.i18n import _
 from mifin_tui.services.kernel import clock
 from mifin_tui.services.kernel.context import SYSTEM_USERNAME, Context
@@ -115,11 +116,7 @@ def record_many(actor: Context | None, records: Sequence[Record], *,
 
 def _open_day(branch_id: int) -> date | None:
     # Not business_day.open_date: that module audits through this one.
-    row = database.execute_sql(
-        'SELECT "date" FROM "business_day" WHERE "branch_id" = ? '
-        'AND "status" IN (\'open\', \'closing\') ORDER BY "date" DESC LIMIT 1',
-        (branch_id,)).fetchone()
-    return date.fromisoformat(row[0]) if row else None
+    return kernel_queries.open_business_date(branch_id)
 
 
 @dataclass(frozen=True)
@@ -135,11 +132,7 @@ def verify_chain() -> ChainReport:
     prev = GENESIS
     count = 0
     last_seq = 0
-    cursor = database.execute_sql(
-        'SELECT "seq", ' + ", ".join(f'"{f}"' for f in _HASHED_FIELDS) + ', "hash" '
-        'FROM "audit_log" ORDER BY "seq"'
-    )
-    for row in cursor:
+    for row in kernel_queries.audit_chain(_HASHED_FIELDS):
         seq = row[0]
         fields = dict(zip(_HASHED_FIELDS, row[1:-1], strict=True))
         stored_hash = row[-1]

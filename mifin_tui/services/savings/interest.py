@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 
-import peewee as pw
-
-from mifin_tui.db import database, write_transaction
+from mifin_tui.db import write_transaction
 from mifin_tui.db.models import (
     Account,
     Entry,
@@ -24,6 +22,7 @@ from mifin_tui.db.models import (
     SavingsAccount,
     SavingsProduct,
 )
+from mifin_tui.db.queries import savings as savings_queries
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel import accounts, audit, clock, ledger
 from mifin_tui.services.kernel.context import Context
@@ -207,39 +206,6 @@ def post_interest(ctx: Context, period_end: date) -> InterestRun:
     return run
 
 
-def _dormant_candidates(branch_id: int, months: int, cutoff: date
-                        ) -> list[tuple[int, str, str]]:
-    """The active, awake savings accounts of products dormant after `months` with no
-    movement of their own after `cutoff`: opened by then or moved by then."""
-    marks = ",".join("?" * len(NOT_CLIENT_MOVES))
-    own_move = ('SELECT 1 FROM "entry" e JOIN "journal_transaction" t ON t."id" = e."txn_id" '
-                f'WHERE e."account_id" = a."id" AND t."kind" NOT IN ({marks})')
-    return database.execute_sql(
-        'SELECT a."id", a."number", a."opened_on" FROM "account" a '
-        'JOIN "savings_account" s ON s."account_id" = a."id" '
-        'JOIN "savings_product" p ON p."id" = s."product_id" '
-        'WHERE a."branch_id" = ? AND a."kind" = \'savings\' AND a."status" = \'active\' '
-        'AND NOT s."dormant" AND p."dormancy_months" = ? '
-        f'AND NOT EXISTS ({own_move} AND t."business_date" > ?) '
-        f'AND (a."opened_on" <= ? OR EXISTS ({own_move})) ORDER BY a."id"',
-        (branch_id, months, *NOT_CLIENT_MOVES, cutoff.isoformat(), cutoff.isoformat(),
-         *NOT_CLIENT_MOVES)).fetchall()
-
-
-def _last_moves(account_ids: list[int]) -> dict[int, str]:
-    """The last business date of these accounts' own movements, where they have one."""
-    marks = ",".join("?" * len(NOT_CLIENT_MOVES))
-    out: dict[int, str] = {}
-    for chunk in pw.chunked(account_ids, 500):
-        out.update(database.execute_sql(
-            'SELECT e."account_id", max(t."business_date") FROM "entry" e '
-            'JOIN "journal_transaction" t ON t."id" = e."txn_id" '
-            f'WHERE e."account_id" IN ({",".join("?" * len(chunk))}) '
-            f'AND t."kind" NOT IN ({marks}) GROUP BY e."account_id"',
-            (*chunk, *NOT_CLIENT_MOVES)).fetchall())
-    return out
-
-
 @requires("day.close")
 def mark_dormant(ctx: Context, on: date) -> list[str]:
     """Mark dormant the savings accounts without a movement of their own for the product's
@@ -249,19 +215,15 @@ def mark_dormant(ctx: Context, on: date) -> list[str]:
     marked: list[tuple[int, str, str]] = []
     with write_transaction():
         products.adopt_accounts()
-        periods = [row[0] for row in database.execute_sql(
-            'SELECT DISTINCT "dormancy_months" FROM "savings_product" '
-            'WHERE "dormancy_months" > 0 ORDER BY 1').fetchall()]
-        for months in periods:
-            marked += _dormant_candidates(ctx.branch_id, months, add_months(on, -months))
+        for months in savings_queries.dormancy_periods():
+            marked += savings_queries.dormant_candidates(
+                ctx.branch_id, months, add_months(on, -months), NOT_CLIENT_MOVES)
         if not marked:
             return []
         marked.sort()
         ids = [account_id for account_id, _n, _o in marked]
-        database.cursor().executemany(
-            'UPDATE "savings_account" SET "dormant" = 1, "dormant_since" = ? '
-            'WHERE "account_id" = ?', [(on.isoformat(), i) for i in ids])
-        last = _last_moves(ids)
+        savings_queries.mark_dormant(ids, on)
+        last = savings_queries.last_own_moves(ids, NOT_CLIENT_MOVES)
         audit.record_many(ctx, [audit.Record(
             "savings.dormant", "account", number, before={"dormant": False},
             after={"dormant": True, "last_movement": str(last.get(i) or opened)[:10]})
