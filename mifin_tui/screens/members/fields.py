@@ -19,6 +19,7 @@ from mifin_tui.i18n import N_, _
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.members import register as members
 from mifin_tui.widgets import FieldError, FormSelect, TextField
+from mifin_tui.widgets.formatting import fmt_date
 
 # (field, label msgid, placeholder msgid, which kind: "" both, "person", "legal")
 ROWS = (
@@ -53,7 +54,7 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return fmt_date(value)
     return str(value)
 
 

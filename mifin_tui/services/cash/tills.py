@@ -18,6 +18,7 @@ from mifin_tui.db.models import Account, Till, TillBalance, TillCount, TillSessi
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel import accounts, audit, business_day, clock, ledger, settings
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import Conflict, MifinError, NotFound, ValidationError
 from mifin_tui.services.kernel.money import CURRENCIES, format_amount
 from mifin_tui.services.kernel.permissions import requires
@@ -200,7 +201,7 @@ def require_session(ctx: Context, currency: str | None = None) -> TillSession:
     day = business_day.require_open(ctx.branch_id)
     if s.business_date != day:
         raise MifinError(_("Your till session of {day} is still open: close it first.").format(
-            day=s.business_date.strftime("%d/%m/%Y")))
+            day=format_date(s.business_date, current_language())))
     if currency and currency not in s.till.currencies.split(","):
         raise MifinError(_("Till {till} does not hold {currency}.").format(
             till=s.till.code, currency=currency))

@@ -9,9 +9,10 @@ from datetime import date
 
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import BusinessDay
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel import audit, clock
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import BusinessDayClosed, Conflict
 from mifin_tui.services.kernel.permissions import requires
 
@@ -69,7 +70,7 @@ def require_open(branch_id: int) -> date:
     if row.status == "closing" and _closing_run.get() is None:
         raise BusinessDayClosed(
             _("Closing in progress: the day {day} is being closed. Operations resume on the "
-              "next business day.").format(day=row.date.strftime("%d/%m/%Y")))
+              "next business day.").format(day=format_date(row.date, current_language())))
     return row.date
 
 

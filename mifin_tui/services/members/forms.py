@@ -13,6 +13,7 @@ from mifin_tui.i18n import N_, translator
 from mifin_tui.services.admin import institution
 from mifin_tui.services.kernel import audit, clock, settings
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.members import register as members
@@ -38,8 +39,8 @@ _L = {
 }
 
 
-def _fmt(d: date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
+def _fmt(d: date | None, language: str) -> str:
+    return format_date(d, language) if d else ""
 
 
 @requires("member.read")
@@ -67,13 +68,14 @@ def form(ctx: Context, member_id: int) -> MemberFormDoc:
             (t(_L["surname"]), d.surname.upper()), (t(_L["postname"]), d.postname.upper()),
             (t(_L["first_name"]), d.first_name),
             (t(_L["sex"]), t(members.SEXES.get(d.sex, d.sex))),
-            (t(_L["birth"]), ", ".join(p for p in (_fmt(d.birth_date), d.birth_place) if p)),
+            (t(_L["birth"]), ", ".join(p for p in (_fmt(d.birth_date, language), d.birth_place)
+                                       if p)),
             (t(_L["civil_status"]), d.civil_status), (t(_L["profession"]), d.profession),
             (t(_L["phone"]), d.phone))))
         sections.append((t(_L["document"]), (
             (t(_L["id_type"]), d.id_type), (t(_L["id_number"]), d.id_number),
-            (t(_L["issued"]), ", ".join(p for p in (d.id_issued_at, _fmt(d.id_issued_on))
-                                        if p)))))
+            (t(_L["issued"]), ", ".join(
+                p for p in (d.id_issued_at, _fmt(d.id_issued_on, language)) if p)))))
     sections.append((t(_L["address"]), (
         (t(_L["street"]), d.address), (t(_L["commune"]), d.commune),
         (t(_L["city"]), d.city), (t(_L["province"]), d.province))))
