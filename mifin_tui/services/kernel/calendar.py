@@ -40,7 +40,8 @@ class HolidayView:
 def list_holidays(year: int | None = None) -> list[HolidayView]:
     query = Holiday.select().order_by(Holiday.date)
     if year is not None:
-        query = query.where((Holiday.date >= date(year, 1, 1)) & (Holiday.date <= date(year, 12, 31)))
+        query = query.where((Holiday.date >= date(year, 1, 1))
+                            & (Holiday.date <= date(year, 12, 31)))
     return [HolidayView(h.id, h.date, h.label) for h in query]
 
 

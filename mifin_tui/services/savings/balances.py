@@ -10,28 +10,21 @@ from datetime import date
 
 import peewee as pw
 
-from mifin_tui.db.models import (
-    Account,
-    AccountHold,
-    SavingsAccount,
-    SavingsProduct,
-)
+from mifin_tui.db.models import Account, AccountHold, SavingsAccount, SavingsProduct
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel.dates import format_date
-from mifin_tui.services.kernel.errors import (
-    MifinError,
-    NotFound,
-    ValidationError,
-)
+from mifin_tui.services.kernel.errors import MifinError, NotFound, ValidationError
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.savings import products
 
 
 def money_text(minor: int, currency: str) -> str:
+    """An amount as the messages to the user write it, in their language."""
     return format_amount(minor, currency, current_language())
 
 
 def savings_account(account_id: int, branch_id: int | None = None) -> Account:
+    """The savings account, refused when it is another branch's or not a savings one."""
     acc = Account.get_or_none(Account.id == account_id)
     if acc is None or (branch_id is not None and acc.branch_id != branch_id):
         raise NotFound(_("No such account in this branch."))
@@ -42,6 +35,8 @@ def savings_account(account_id: int, branch_id: int | None = None) -> Account:
 
 
 def account_info(acc: Account) -> tuple[SavingsAccount | None, SavingsProduct | None]:
+    """The account's savings row and product; an account opened before savings products
+    has no row yet and follows the free product of its currency."""
     info = SavingsAccount.get_or_none(SavingsAccount.account == acc.id)
     if info is not None:
         return info, info.product
@@ -60,13 +55,21 @@ def ensure_info(acc: Account) -> SavingsAccount:
 
 
 def holds_total(account_id: int) -> int:
+    """The sum of the account's active holds."""
     return int(AccountHold.select(pw.fn.SUM(AccountHold.amount)).where(
         (AccountHold.account == account_id) & (AccountHold.status == "active")).scalar() or 0)
 
 
 def raw_available(acc: Account, product: SavingsProduct | None) -> int:
+    """Balance - holds - minimum balance, negative when the holds exceed what is there."""
     minimum = product.min_balance if product is not None else 0
     return acc.balance - holds_total(acc.id) - minimum
+
+
+# The names available_balance is written with: its body stays as it was in the counter
+# while its SQL moves to db/queries (issue #18).
+_info = account_info
+_raw_available = raw_available
 
 
 def available_balance(account_id: int) -> int:
@@ -79,8 +82,8 @@ def available_balance(account_id: int) -> int:
         raise NotFound(_("No account {id}.").format(id=account_id))
     if acc.kind != "savings":
         return max(0, acc.balance - holds_total(acc.id))
-    _i, product = account_info(acc)
-    return max(0, raw_available(acc, product))
+    _i, product = _info(acc)
+    return max(0, _raw_available(acc, product))
 
 
 def blocked_reason(acc: Account, info: SavingsAccount | None, product: SavingsProduct | None,

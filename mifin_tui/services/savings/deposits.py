@@ -5,26 +5,16 @@ before `cash.cash_in` draws the voucher, so a refusal uses no voucher number.
 from __future__ import annotations
 
 from mifin_tui.db import write_transaction
-from mifin_tui.db.models import (
-    Account,
-    SavingsAccount,
-    SavingsProduct,
-)
+from mifin_tui.db.models import Account, SavingsAccount, SavingsProduct
 from mifin_tui.i18n import _
 from mifin_tui.services.cash import counter as cash
 from mifin_tui.services.cash.counter import CashPreview, CashReceipt
 from mifin_tui.services.kernel import audit
 from mifin_tui.services.kernel.context import Context
-from mifin_tui.services.kernel.errors import (
-    ValidationError,
-)
+from mifin_tui.services.kernel.errors import ValidationError
 from mifin_tui.services.kernel.money import positive_amount
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.savings.balances import (
-    account_info,
-    money_text,
-    savings_account,
-)
+from mifin_tui.services.savings.balances import account_info, money_text, savings_account
 
 
 def deposit_errors(acc: Account, product: SavingsProduct | None, amount: int) -> dict:

@@ -8,20 +8,11 @@ from dataclasses import dataclass
 
 from mifin_tui.db import write_transaction
 from mifin_tui.db.connection import in_transaction as write_transaction_open
-from mifin_tui.db.models import (
-    Account,
-    AccountHold,
-    User,
-)
+from mifin_tui.db.models import Account, AccountHold, User
 from mifin_tui.i18n import N_, _
 from mifin_tui.services.kernel import audit, clock
 from mifin_tui.services.kernel.context import Context
-from mifin_tui.services.kernel.errors import (
-    Conflict,
-    NotFound,
-    PermissionDenied,
-    ValidationError,
-)
+from mifin_tui.services.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from mifin_tui.services.kernel.money import positive_amount
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.savings.balances import (

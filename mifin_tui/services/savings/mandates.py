@@ -1,26 +1,17 @@
-"""Mandataires and signatories: who else may sign for an account's withdrawals.
-"""
+"""Mandataires and signatories: who else may sign for an account's withdrawals."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from mifin_tui.db import write_transaction
-from mifin_tui.db.models import (
-    Account,
-    AccountMandate,
-)
+from mifin_tui.db.models import Account, AccountMandate
 from mifin_tui.i18n import N_, _
 from mifin_tui.services.kernel import audit, clock
 from mifin_tui.services.kernel.context import Context
-from mifin_tui.services.kernel.errors import (
-    NotFound,
-    ValidationError,
-)
+from mifin_tui.services.kernel.errors import NotFound, ValidationError
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.savings.balances import (
-    savings_account,
-)
+from mifin_tui.services.savings.balances import savings_account
 
 MANDATE_ROLES = {"mandataire": N_("Mandataire"), "signatory": N_("Signatory")}
 

@@ -21,10 +21,7 @@ from mifin_tui.services.cash import counter as cash
 from mifin_tui.services.cash.counter import CashReceipt
 from mifin_tui.services.kernel import accounts, audit, business_day
 from mifin_tui.services.kernel.context import Context
-from mifin_tui.services.kernel.errors import (
-    Conflict,
-    ValidationError,
-)
+from mifin_tui.services.kernel.errors import Conflict, ValidationError
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.members import register as members
 from mifin_tui.services.savings import products

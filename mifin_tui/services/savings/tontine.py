@@ -1,33 +1,22 @@
-"""Tontine accounts: the end of a cycle, its commission and its payout.
-"""
+"""Tontine accounts: the end of a cycle, its commission and its payout."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from mifin_tui.db import write_transaction
-from mifin_tui.db.models import (
-    Account,
-    Member,
-    SavingsAccount,
-)
+from mifin_tui.db.models import Account, Member, SavingsAccount
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.cash import counter as cash
 from mifin_tui.services.cash.counter import CashReceipt
 from mifin_tui.services.kernel import accounts, audit, business_day, ledger
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date
-from mifin_tui.services.kernel.errors import (
-    ValidationError,
-)
+from mifin_tui.services.kernel.errors import ValidationError
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.members import register as members
 from mifin_tui.services.savings import products
-from mifin_tui.services.savings.balances import (
-    account_info,
-    holds_total,
-    savings_account,
-)
+from mifin_tui.services.savings.balances import account_info, holds_total, savings_account
 
 
 @requires("ledger.post")

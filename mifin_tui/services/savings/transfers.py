@@ -1,31 +1,20 @@
-"""Transfers between savings accounts: no cash, a VI voucher all the same.
-"""
+"""Transfers between savings accounts: no cash, a VI voucher all the same."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from mifin_tui.db import write_transaction
-from mifin_tui.db.models import (
-    Account,
-    Branch,
-    Institution,
-    Member,
-)
+from mifin_tui.db.models import Account, Branch, Institution, Member
 from mifin_tui.i18n import N_, _
 from mifin_tui.services.kernel import clock, ledger, settings
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.documents import VoucherDoc
-from mifin_tui.services.kernel.errors import (
-    ValidationError,
-)
+from mifin_tui.services.kernel.errors import ValidationError
 from mifin_tui.services.kernel.money import positive_amount
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.members import register as members
-from mifin_tui.services.savings.balances import (
-    account_info,
-    savings_account,
-)
+from mifin_tui.services.savings.balances import account_info, savings_account
 from mifin_tui.services.savings.deposits import _wake, deposit_errors
 from mifin_tui.services.savings.withdrawals import _check_withdrawal
 

@@ -29,12 +29,7 @@ from mifin_tui.services.cash.counter import CashPreview, CashReceipt, PreviewLin
 from mifin_tui.services.kernel import accounts, audit, business_day, clock, ledger, settings
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date
-from mifin_tui.services.kernel.errors import (
-    Conflict,
-    NotFound,
-    PermissionDenied,
-    ValidationError,
-)
+from mifin_tui.services.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from mifin_tui.services.kernel.money import positive_amount
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.members import register as members
