@@ -35,8 +35,9 @@ from mifin_tui.services.kernel import regulators
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import NotFound
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans.applications import OUTSTANDING_STATES, _today
+from mifin_tui.services.loans import states
 from mifin_tui.services.loans.engine import allocation as engine
+from mifin_tui.services.loans.lifecycle import business_today
 from mifin_tui.services.members import register as members
 from mifin_tui.services.reports.table import COUNT, MONEY, Column, ReportTable
 
@@ -204,17 +205,17 @@ def loan_arrears(ctx: Context, loan_id: int, day: date | None = None) -> LoanArr
     loan = Loan.get_or_none(Loan.id == loan_id)
     if loan is None or loan.branch_id != ctx.branch_id:
         raise NotFound(_("No such loan."))
-    return _view(loan, loan_state(loan), day or _today(ctx), _buckets())
+    return _view(loan, loan_state(loan), day or business_today(ctx), _buckets())
 
 
 @requires("loan.read")
 def member_arrears(ctx: Context, member_id: int, day: date | None = None
                    ) -> tuple[LoanArrears, ...]:
     """The arrears of each outstanding loan of the member (those in arrears first)."""
-    day = day or _today(ctx)
+    day = day or business_today(ctx)
     loans = list(Loan.select().where((Loan.member == member_id)
                                      & (Loan.branch == ctx.branch_id)
-                                     & Loan.state.in_(OUTSTANDING_STATES))
+                                     & Loan.state.in_(states.SERVICED))
                  .order_by(Loan.id))
     rows = _installments(loan.id for loan in loans)
     buckets = _buckets()
@@ -234,7 +235,7 @@ def arrears_list(ctx: Context, as_of: date | None = None, officer: int | None = 
     the open business day), most days first: member, phones, loan, days, overdue,
     outstanding and the guarantors' phones. `officer` is a user id: the member's officer,
     or who took the application when the member has none; `zone` the member's zone."""
-    day = as_of or _today(ctx)
+    day = as_of or business_today(ctx)
     # Only the columns the list shows: a full Loan row is some fifty values.
     query = (Loan.select(Loan.id, Loan.number, Loan.currency, Loan.state, Loan.disbursed_on,
                          Loan.restructured, Loan.created_by, Loan.branch, Member.id,
@@ -242,9 +243,9 @@ def arrears_list(ctx: Context, as_of: date | None = None, officer: int | None = 
                          Member.first_name, Member.legal_name, Member.phone,
                          Member.representative_phone, Member.zone, Member.officer)
              .join(Member)
-             .where((Loan.branch == ctx.branch_id) & Loan.state.in_(OUTSTANDING_STATES)
+             .where((Loan.branch == ctx.branch_id) & Loan.state.in_(states.SERVICED)
                     & Loan.disbursed_on.is_null(False)))
-    past = as_of is not None and as_of < _today(ctx)
+    past = as_of is not None and as_of < business_today(ctx)
     if not past:
         query = query.where(Loan.id.in_(_late_now(day)))
     if zone:
@@ -295,7 +296,7 @@ def arrears_table(ctx: Context, as_of: date | None = None, officer: int | None =
     from mifin_tui.i18n import current_language
     from mifin_tui.services.kernel import clock, settings
 
-    day = as_of or _today(ctx)
+    day = as_of or business_today(ctx)
     info = institution.info(ctx.branch_id)
     cur = currency or info.currency
     rows = [r for r in arrears_list(ctx, day, officer, zone) if r.currency == cur]

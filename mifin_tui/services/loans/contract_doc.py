@@ -14,7 +14,6 @@ from mifin_tui.services.kernel.errors import Conflict
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.kernel.words import amount_in_words
 from mifin_tui.services.loans import products as loan_products
-from mifin_tui.services.loans.applications import OPINIONS, STATE_LABELS, _loan, frozen_terms
 from mifin_tui.services.loans.contract_types import (
     Collateral,
     ContractDoc,
@@ -23,7 +22,11 @@ from mifin_tui.services.loans.contract_types import (
     MinutesItem,
     Opinion,
 )
+from mifin_tui.services.loans.decision import OPINIONS
 from mifin_tui.services.loans.engine import schedule as engine
+from mifin_tui.services.loans.lifecycle import business_today, get_loan
+from mifin_tui.services.loans.states import STATE_LABELS
+from mifin_tui.services.loans.terms import frozen_terms
 from mifin_tui.services.loans.views import card_of
 from mifin_tui.services.members import register as members
 
@@ -48,7 +51,7 @@ def contract(ctx: Context, loan_id: int) -> ContractDoc:
     """The contract of an approved (or disbursed) loan; counts the print, the second and
     later ones being duplicates (audited)."""
     with write_transaction():
-        loan = _loan(loan_id, ctx)
+        loan = get_loan(loan_id, ctx)
         if not loan.terms_json or loan.state in ("rejected", "cancelled"):
             raise Conflict(_no_contract())
         from mifin_tui.services.loans import reschedule
@@ -102,7 +105,7 @@ def minutes(ctx: Context, loan_ids: list[int]) -> MinutesDoc:
     items = []
     names: list[str] = []
     for loan_id in loan_ids:
-        c = card_of(_loan(loan_id, ctx))
+        c = card_of(get_loan(loan_id, ctx))
         ops = tuple(Opinion(o.user, tr(OPINIONS[o.opinion]), o.amount_proposed, o.comment)
                     for o in c.opinions if o.round == c.committee_round)
         for o in ops:
@@ -112,7 +115,6 @@ def minutes(ctx: Context, loan_ids: list[int]) -> MinutesDoc:
                                  c.amount_requested, c.term_requested, c.currency, ops,
                                  tr(STATE_LABELS[c.state])))
     info = institution.info(ctx.branch_id)
-    from mifin_tui.services.loans.applications import _today
 
-    return MinutesDoc(info.name, info.branch_name, _today(ctx), tuple(items), tuple(names),
-                      ctx.full_name, clock.now(), language)
+    return MinutesDoc(info.name, info.branch_name, business_today(ctx), tuple(items),
+                      tuple(names), ctx.full_name, clock.now(), language)
