@@ -29,10 +29,12 @@ from mifin_tui.db.models import (
     RepaymentAllocation,
     User,
 )
+from mifin_tui.db.queries import loans as loan_queries
 from mifin_tui.i18n import _
 from mifin_tui.services.admin import institution
 from mifin_tui.services.kernel import regulators
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import NotFound
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans import states
@@ -95,31 +97,14 @@ class ArrearsRow:
     guarantor_phones: tuple[str, ...]
 
 
-_ROW = (LoanInstallment.id, LoanInstallment.loan, LoanInstallment.no,
-        LoanInstallment.due_date, LoanInstallment.principal_due,
-        LoanInstallment.interest_due, LoanInstallment.fees_due,
-        LoanInstallment.penalties_due, LoanInstallment.principal_paid,
-        LoanInstallment.interest_paid, LoanInstallment.fees_paid,
-        LoanInstallment.penalties_paid)
-
-
 def _installments(loan_ids: Iterable[int]) -> dict[int, list[tuple]]:
-    """The instalment rows of the loans as plain tuples (the list reads tens of thousands:
-    no model objects), in due-date order: (id, loan, no, due_date, principal_due,
-    interest_due, fees_due, penalties_due, principal_paid, interest_paid, fees_paid,
-    penalties_paid)."""
-    rows: dict[int, list[tuple]] = defaultdict(list)
-    ids = list(loan_ids)
-    for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
-        query = (LoanInstallment.select(*_ROW)
-                 .where(LoanInstallment.loan.in_(ids[start:start + 500]))
-                 .order_by(LoanInstallment.loan, LoanInstallment.due_date,
-                           LoanInstallment.no))
-        # The raw cursor: peewee's per-value conversion was most of the list's time.
-        for r in LoanInstallment._meta.database.execute(query):
-            due = r[3] if isinstance(r[3], date) else date.fromisoformat(str(r[3])[:10])
-            rows[r[1]].append((r[0], r[1], r[2], due, *r[4:]))
-    return rows
+    """The instalment rows of the loans as plain tuples, by loan, in due-date order:
+    (id, loan, no, due_date, principal_due, interest_due, fees_due, penalties_due,
+    principal_paid, interest_paid, fees_paid, penalties_paid)."""
+    by_loan: dict[int, list[tuple]] = defaultdict(list)
+    for r in loan_queries.installment_rows(list(loan_ids)):
+        by_loan[r[1]].append(r)
+    return by_loan
 
 
 def _late_now(day: date):  # noqa: ANN202 - a peewee sub-query
@@ -309,7 +294,8 @@ def arrears_table(ctx: Context, as_of: date | None = None, officer: int | None =
              + (f" ({r.zone})" if r.zone else ""), " / ".join(r.phones),
              r.loan_number + (" *" if r.restructured else ""), r.overdue,
              r.outstanding_principal, "; ".join(r.guarantor_phones)) for r in rows]
-    parts = [_("On {date}").format(date=day.strftime("%d/%m/%Y"))]
+    language = current_language()
+    parts = [_("On {date}").format(date=format_date(day, language))]
     if officer is not None:
         user = User.get_or_none(User.id == officer)
         parts.append(_("officer {name}").format(name=user.full_name if user else officer))
@@ -323,7 +309,7 @@ def arrears_table(ctx: Context, as_of: date | None = None, officer: int | None =
         notes=(_("* rescheduled loan. Outstanding: principal still to repay."),),
         institution=info.name, branch=info.branch_name, printed_by=ctx.full_name,
         printed_at=clock.now().astimezone(ZoneInfo(settings.get("timezone"))),
-        language=current_language(), landscape=True)
+        language=language, landscape=True)
 
 
 @requires("loan.read")

@@ -23,12 +23,13 @@ from mifin_tui.db.models import (
     Member,
     TillSession,
 )
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, current_language
 from mifin_tui.services.cash import counter as cash
 from mifin_tui.services.cash import tills
 from mifin_tui.services.cash.counter import CashReceipt
 from mifin_tui.services.kernel import accounts, ledger
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_datetime
 from mifin_tui.services.kernel.errors import Conflict, ValidationError
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans import products as loan_products
@@ -200,6 +201,7 @@ def waiting_list(ctx: Context) -> list[WaitingLoan]:
     if session is not None:
         cash_by_currency = tills.till_balances(session.till)
     out = []
+    language = current_language()
     query = (Loan.select().where((Loan.branch == ctx.branch_id) & (Loan.state == "approved"))
              .order_by(Loan.decided_at, Loan.id))
     for loan in query:
@@ -209,7 +211,7 @@ def waiting_list(ctx: Context) -> list[WaitingLoan]:
         out.append(WaitingLoan(
             loan.id, loan.number, member.number, members.display_name(member),
             loan_products.get(loan.product_id).name, loan.amount_approved, paid_out,
-            loan.currency, loan.decided_at.strftime("%d/%m/%Y %H:%M"),
+            loan.currency, format_datetime(loan.decided_at, language),
             cash_by_currency.get(loan.currency, 0) >= paid_out))
     return out
 

@@ -18,8 +18,9 @@ from mifin_tui.db.models import (
     Member,
     User,
 )
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_datetime
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans import states
@@ -170,8 +171,9 @@ def _acc_number(account_id: int | None) -> str:
 def card_of(loan: Loan) -> LoanCard:
     member = Member.get_by_id(loan.member_id)
     product = loan_products.get(loan.product_id)
+    language = current_language()
     events = tuple(
-        EventView(e.at.strftime("%d/%m/%Y %H:%M"), e.from_state, e.to_state,
+        EventView(format_datetime(e.at, language), e.from_state, e.to_state,
                   state_label(e.to_state), _user(e.user_id), e.note)
         for e in LoanEvent.select().where(LoanEvent.loan == loan.id).order_by(LoanEvent.id))
     opinions = tuple(
