@@ -1,7 +1,8 @@
 """A loan's states and the sets of them the rules ask about: one place for each set, so
 the counter, the closing, the reports and the screens agree on what "serviced" means.
 
-Pure data (standard library only): the engine, the store's queries and the screens read it.
+Pure data and the states' labels (the standard library and gettext only): the engine,
+the store's queries and the screens read it.
 """
 
 from __future__ import annotations
