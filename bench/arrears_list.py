@@ -21,8 +21,8 @@ from mifin_tui import db
 from mifin_tui.db.models import Loan, LoanInstallment
 from mifin_tui.demo import build as demo
 from mifin_tui.services.kernel import auth
-from mifin_tui.services.loans import applications as loan_service
 from mifin_tui.services.loans import arrears
+from mifin_tui.services.loans import lifecycle as loan_lifecycle
 
 
 def main(n: int) -> None:
@@ -31,7 +31,7 @@ def main(n: int) -> None:
     res = demo.build(members=12, seed=7)
     agent = next(u for u in res.users if u.username == "agent")
     ctx = auth.login(agent.username, agent.password)
-    today = loan_service._today(ctx)
+    today = loan_lifecycle.business_today(ctx)
     model = Loan.select().first()
     rng = random.Random(1)
     fields = {f: getattr(model, f) for f in Loan._meta.fields if f not in ("id", "uid",

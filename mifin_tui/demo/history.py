@@ -24,9 +24,13 @@ from mifin_tui.services.cash import tills, transfers
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.kernel.money import get_currency
-from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import applications as loan_applications
+from mifin_tui.services.loans import decision as loan_decision
 from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.loans import eligibility as loan_eligibility
+from mifin_tui.services.loans import lifecycle as loan_lifecycle
 from mifin_tui.services.loans import repayments
+from mifin_tui.services.loans import states as loan_states
 from mifin_tui.services.loans.engine import allocation as repayment_engine
 from mifin_tui.services.members import register as members
 from mifin_tui.services.savings import balances as savings_balances
@@ -140,22 +144,24 @@ def _round(amount: int, prod: LoanProduct) -> int:
 def grant(staff: dict[str, Context], p: Plan, prod: LoanProduct) -> int:
     """Application, home visit, three favourable opinions, the gérant's approval."""
     agent, gerant = staff["agent"], staff["gerant"]
-    loan_id = loans.apply(agent, loans.Application(
+    loan_id = loan_applications.apply(agent, loan_applications.Application(
         member_id=p.member_id, product_id=prod.id, amount=p.amount, term=p.term,
         purpose=p.purpose, linked_account_id=p.account_id, activity=p.activity,
         monthly_income=p.amount, project_estimate=p.amount * 3 // 2))
-    card = loans.evaluate(loans._loan(loan_id), loans._today(agent))
+    card = loan_eligibility.evaluate(loan_lifecycle.get_loan(loan_id),
+                                     loan_lifecycle.business_today(agent))
     if not all(r.passed for r in card):
-        loans.override_eligibility(gerant, loan_id, "Membre connu de l'agence, activité "
-                                                    "vérifiée sur place")
-    loans.submit(agent, loan_id)
-    loans.record_visit(agent, loan_id, loans._today(agent), "Agent de crédit",
-                       "Activité vue sur place, clients réguliers", "Favorable")
-    loans.send_to_committee(agent, loan_id)
+        loan_eligibility.override_eligibility(gerant, loan_id, "Membre connu de l'agence, "
+                                              "activité vérifiée sur place")
+    loan_applications.submit(agent, loan_id)
+    loan_applications.record_visit(agent, loan_id, loan_lifecycle.business_today(agent),
+                                   "Agent de crédit",
+                                   "Activité vue sur place, clients réguliers", "Favorable")
+    loan_applications.send_to_committee(agent, loan_id)
     for member in ("comite1", "comite2", "comite3"):
-        loans.give_opinion(staff[member], loan_id, "favourable", p.amount,
-                           "Activité rentable, remboursement possible")
-    loans.approve(gerant, loan_id)
+        loan_decision.give_opinion(staff[member], loan_id, "favourable", p.amount,
+                                   "Activité rentable, remboursement possible")
+    loan_decision.approve(gerant, loan_id)
     return loan_id
 
 
@@ -260,7 +266,7 @@ class History:
         from mifin_tui.services.loans import reschedule, write_off
 
         loan = Loan.get_by_id(p.loan_id)
-        if loan.state not in ("disbursed", "active", "in_arrears"):
+        if loan.state not in loan_states.SERVICED:
             return
         try:
             if (p.behaviour == RESTRUCTURE and p.rescheduled_on is None
@@ -290,7 +296,7 @@ class History:
         if p.behaviour == AUTO_DEBIT:
             return
         loan = Loan.get_by_id(p.loan_id)
-        if loan.state not in ("disbursed", "active", "in_arrears"):
+        if loan.state not in loan_states.SERVICED:
             return
         unpaid = list(LoanInstallment.select().where(
             (LoanInstallment.loan == loan.id) & LoanInstallment.paid_on.is_null()

@@ -14,8 +14,11 @@ from __future__ import annotations
 from mifin_tui.db.models import Account, LoanProduct, Member
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
-from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import applications as loan_applications
+from mifin_tui.services.loans import decision as loan_decision
 from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.loans import eligibility as loan_eligibility
+from mifin_tui.services.loans import lifecycle as loan_lifecycle
 
 # purpose, activity, amount as a multiple of the product's smallest, term
 _LOANS = (
@@ -74,32 +77,34 @@ def build(staff: dict[str, Context], currency: str,
         purpose, activity, times, term = _LOANS[i]
         member, acc = people[i]
         amount = product.amount_min * times
-        loan_id = loans.apply(agent, loans.Application(
+        loan_id = loan_applications.apply(agent, loan_applications.Application(
             member_id=member.id, product_id=product.id, amount=amount, term=term,
             purpose=purpose, linked_account_id=acc.id, activity=activity,
             monthly_income=amount, project_estimate=amount * 3 // 2))
         return loan_id
 
     def to_committee(loan_id: int) -> None:
-        card = loans.evaluate(loans._loan(loan_id), loans._today(agent))
+        card = loan_eligibility.evaluate(loan_lifecycle.get_loan(loan_id),
+                                         loan_lifecycle.business_today(agent))
         if not all(r.passed for r in card):
-            loans.override_eligibility(gerant, loan_id, "Membre assidu, carnet d'épargne "
-                                                        "ouvert récemment")
-        loans.submit(agent, loan_id)
-        loans.record_visit(agent, loan_id, loans._today(agent), "Agent de crédit",
-                           "Activité vue sur place, stock et clients réguliers",
-                           "favourable")
-        loans.send_to_committee(agent, loan_id)
+            loan_eligibility.override_eligibility(gerant, loan_id, "Membre assidu, carnet "
+                                                  "d'épargne ouvert récemment")
+        loan_applications.submit(agent, loan_id)
+        loan_applications.record_visit(agent, loan_id, loan_lifecycle.business_today(agent),
+                                       "Agent de crédit",
+                                       "Activité vue sur place, stock et clients réguliers",
+                                       "favourable")
+        loan_applications.send_to_committee(agent, loan_id)
 
     def opinions(loan_id: int, n: int, favourable: bool = True) -> None:
-        amount = loans._loan(loan_id).amount_requested
+        amount = loan_lifecycle.get_loan(loan_id).amount_requested
         for member in committee[:n]:
             if favourable:
-                loans.give_opinion(member, loan_id, "favourable", amount,
-                                   "Activité rentable, épargne régulière")
+                loan_decision.give_opinion(member, loan_id, "favourable", amount,
+                                           "Activité rentable, épargne régulière")
             else:
-                loans.give_opinion(member, loan_id, "unfavourable", None,
-                                   "Revenus insuffisants pour l'échéance")
+                loan_decision.give_opinion(member, loan_id, "unfavourable", None,
+                                           "Revenus insuffisants pour l'échéance")
 
     def count(state: str) -> None:
         made[state] = made.get(state, 0) + 1
@@ -114,23 +119,23 @@ def build(staff: dict[str, Context], currency: str,
         rejected = enter(4)
         to_committee(rejected)
         opinions(rejected, 3, favourable=False)
-        loans.reject(gerant, rejected, "Capacité de remboursement insuffisante")
+        loan_decision.reject(gerant, rejected, "Capacité de remboursement insuffisante")
         count("rejected")
         cash_loan = enter(0)
-        loans.add_collateral(agent, cash_loan, "goods", product.amount_min * 3,
-                             description="Stock de pagnes wax (40 pièces)")
+        loan_applications.add_collateral(agent, cash_loan, "goods", product.amount_min * 3,
+                                         description="Stock de pagnes wax (40 pièces)")
         to_committee(cash_loan)
         opinions(cash_loan, 3)
-        loans.approve(gerant, cash_loan)
+        loan_decision.approve(gerant, cash_loan)
         savings_loan = enter(5)
-        loans.add_guarantor(agent, savings_loan, guarantor.id, product.amount_min // 2)
+        loan_applications.add_guarantor(agent, savings_loan, guarantor.id, product.amount_min // 2)
         to_committee(savings_loan)
         opinions(savings_loan, 3)
-        loans.approve(gerant, savings_loan)
+        loan_decision.approve(gerant, savings_loan)
         waiting = enter(2)
         to_committee(waiting)
         opinions(waiting, 3)
-        loans.approve(gerant, waiting)
+        loan_decision.approve(gerant, waiting)
         count("approved")
     except MifinError:
         return made  # a tiny demo without the savings to back them: fewer loans

@@ -24,9 +24,10 @@ from mifin_tui.db.models import (
 from mifin_tui.services.admin import check
 from mifin_tui.services.kernel import accounts
 from mifin_tui.services.kernel.errors import Conflict, PermissionDenied, ValidationError
-from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import applications as loan_applications
 from mifin_tui.services.loans import arrears, repayments, reschedule, write_off
 from mifin_tui.services.loans import contract_doc as loan_contract_doc
+from mifin_tui.services.loans import decision as loan_decision
 from mifin_tui.services.loans import disbursement as loan_disbursement
 from tests.services.test_loans import USD, approved, opinions, to_committee, world  # noqa: F401
 from tests.services.test_repayments import age, disbursed
@@ -69,9 +70,9 @@ def test_a_loan_up_to_date_is_not_in_arrears(world):
 def test_the_officers_list_filters_by_officer_and_zone_with_phones(world):
     officer = world["loan_officer"]
     loan_id = to_committee(world)
-    loans.add_guarantor(officer, loan_id, world["guarantor"].id, 40_000)
+    loan_applications.add_guarantor(officer, loan_id, world["guarantor"].id, 40_000)
     opinions(world, loan_id)
-    loans.approve(world["manager"], loan_id)
+    loan_decision.approve(world["manager"], loan_id)
     loan_disbursement.disburse(world["cashier"], loan_id)
     rows = age(loan_id, 4)
     with db.write_transaction():

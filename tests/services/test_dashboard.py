@@ -12,8 +12,8 @@ from mifin_tui.demo import build as demo
 from mifin_tui.services.cash import tills
 from mifin_tui.services.kernel import auth, business_day
 from mifin_tui.services.kernel.errors import PermissionDenied
-from mifin_tui.services.loans import applications as loans
 from mifin_tui.services.loans import repayments
+from mifin_tui.services.loans import states as loan_states
 from mifin_tui.services.reports import dashboard
 
 
@@ -31,7 +31,7 @@ def test_dashboard_figures(db_path):
     result = demo.build(members=14, seed=11, today=date(2026, 12, 1))
     ctx = _users(result)
     today = business_day.open_date(ctx["gerant"].branch_id)
-    serviced = list(Loan.select().where(Loan.state.in_(loans.OUTSTANDING_STATES)))
+    serviced = list(Loan.select().where(Loan.state.in_(loan_states.SERVICED)))
     assert len(serviced) == 2  # demo_loans_life: one paid in cash, one to savings
     first, second = serviced
     # The first loan's first instalment falls today (a loan paid out a week ago), and

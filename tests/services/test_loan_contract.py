@@ -7,8 +7,9 @@ import pytest
 
 from mifin_tui.db.models import AuditLog
 from mifin_tui.services.kernel.errors import Conflict, PermissionDenied
-from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import applications as loan_applications
 from mifin_tui.services.loans import contract_doc as loan_contract_doc
+from mifin_tui.services.loans import decision as loan_decision
 from mifin_tui.services.loans import disbursement as loan_disbursement
 from printers.loan_contract import contract_pdf, minutes_pdf
 from tests.printers.conftest import page_sizes_mm, pdf_text
@@ -18,13 +19,13 @@ from tests.services.test_loans import approved, opinions, to_committee, world  #
 def test_contract_in_two_copies_then_duplicata(world, tmp_path):
     officer = world["loan_officer"]
     loan_id = to_committee(world)
-    loans.add_guarantor(officer, loan_id, world["guarantor"].id, 40_000)
-    loans.add_collateral(officer, loan_id, "goods", 250_000,
-                         description="Moulin à manioc Diesel 8 CV")
+    loan_applications.add_guarantor(officer, loan_id, world["guarantor"].id, 40_000)
+    loan_applications.add_collateral(officer, loan_id, "goods", 250_000,
+                                     description="Moulin à manioc Diesel 8 CV")
     opinions(world, loan_id)
     with pytest.raises(Conflict):
         loan_contract_doc.contract(officer, loan_id)
-    loans.approve(world["manager"], loan_id)
+    loan_decision.approve(world["manager"], loan_id)
     loan_disbursement.disburse(world["cashier"], loan_id)
     doc = loan_contract_doc.contract(world["cashier"], loan_id)
     assert not doc.duplicate and doc.copies == 2

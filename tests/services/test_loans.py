@@ -25,9 +25,14 @@ from mifin_tui.services.cash import tills, transfers
 from mifin_tui.services.kernel import accounts, ledger, settings
 from mifin_tui.services.kernel.errors import Conflict, PermissionDenied, ValidationError
 from mifin_tui.services.kernel.permissions import ROLES
-from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import applications as loan_applications
+from mifin_tui.services.loans import decision as loan_decision
 from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.loans import eligibility as loan_eligibility
+from mifin_tui.services.loans import lifecycle as loan_lifecycle
 from mifin_tui.services.loans import products as loan_products
+from mifin_tui.services.loans import states as loan_states
+from mifin_tui.services.loans import terms as loan_terms
 from mifin_tui.services.loans import views as loan_views
 from mifin_tui.services.loans.products import ProductSpec
 from mifin_tui.services.members import register as members
@@ -89,23 +94,23 @@ def application(w, amount=100_000, term=26, member="borrower", **kw):
                   linked_account_id=w[acc], activity="Vente de pagnes",
                   monthly_income=200_000, project_estimate=150_000)
     values.update(kw)
-    return loans.Application(**values)
+    return loan_applications.Application(**values)
 
 
 def to_committee(w, **kw) -> int:
     officer = w["loan_officer"]
-    loan_id = loans.apply(officer, application(w, **kw))
-    loans.submit(officer, loan_id)
-    loans.record_visit(officer, loan_id, FIRST_DAY, "Kasongo", "Étal au marché, stock vu",
-                       "favourable")
-    loans.send_to_committee(officer, loan_id)
+    loan_id = loan_applications.apply(officer, application(w, **kw))
+    loan_applications.submit(officer, loan_id)
+    loan_applications.record_visit(officer, loan_id, FIRST_DAY, "Kasongo",
+                                   "Étal au marché, stock vu", "favourable")
+    loan_applications.send_to_committee(officer, loan_id)
     return loan_id
 
 
 def opinions(w, loan_id, amount=100_000, kind="favourable"):
     for member in w["committee"]:
-        loans.give_opinion(member, loan_id, kind, amount if kind == "favourable" else None,
-                           "Activité rentable" if kind == "favourable" else "Dossier léger")
+        loan_decision.give_opinion(member, loan_id, kind, amount if kind == "favourable" else None,
+                                   "Activité rentable" if kind == "favourable" else "Dossier léger")
 
 
 def approved(w, amount=None, **kw) -> int:
@@ -113,7 +118,7 @@ def approved(w, amount=None, **kw) -> int:
         kw.setdefault("amount", amount)
     loan_id = to_committee(w, **kw)
     opinions(w, loan_id, amount or kw.get("amount", 100_000))
-    loans.approve(w["manager"], loan_id, amount=amount)
+    loan_decision.approve(w["manager"], loan_id, amount=amount)
     return loan_id
 
 
@@ -122,7 +127,7 @@ def state(loan_id) -> str:
 
 
 def test_application_opens_a_loan_account_with_check_digits_and_passes_every_rule(world):
-    loan_id = loans.apply(world["loan_officer"], application(world))
+    loan_id = loan_applications.apply(world["loan_officer"], application(world))
     loan = Loan.get_by_id(loan_id)
     acc = Account.get_by_id(loan.account_id)
     assert loan.number == acc.number and acc.kind == "loan"
@@ -139,8 +144,8 @@ def test_application_opens_a_loan_account_with_check_digits_and_passes_every_rul
 
 def test_each_failed_rule_is_stored_with_what_was_found(world):
     officer = world["loan_officer"]
-    loan_id = loans.apply(officer, application(world, member="newcomer", activity="",
-                                               monthly_income=10_000))
+    loan_id = loan_applications.apply(officer, application(world, member="newcomer", activity="",
+                                                           monthly_income=10_000))
     results = {r.rule: r for r in loan_views.card(officer, loan_id).eligibility}
     assert not results["membership"].passed and "0 months" in results["membership"].detail
     assert not results["deposits"].passed and "1 deposits" in results["deposits"].detail
@@ -160,8 +165,8 @@ def test_the_stored_rules_read_in_the_language_of_who_looks(world):
     from mifin_tui.i18n import set_language
 
     officer = world["loan_officer"]
-    loan_id = loans.apply(officer, application(world, member="newcomer", amount=250_000,
-                                               monthly_income=10_000))
+    loan_id = loan_applications.apply(officer, application(world, member="newcomer", amount=250_000,
+                                                           monthly_income=10_000))
     stored = {r.rule: json.loads(r.detail)
               for r in LoanEligibility.select().where(LoanEligibility.loan == loan_id)}
     assert stored["membership"]["msg"] == "{months} months of membership, {need} required"
@@ -186,23 +191,23 @@ def test_the_stored_rules_read_in_the_language_of_who_looks(world):
 
 
 def test_a_rule_stored_as_plain_text_still_shows():
-    rule = loans.RuleResult.from_stored("membership", True, "12 months of membership")
+    rule = loan_eligibility.RuleResult.from_stored("membership", True, "12 months of membership")
     assert rule.detail == "12 months of membership"
 
 
 def test_failed_rules_block_the_submission_until_the_manager_overrides(world):
     officer, manager = world["loan_officer"], world["manager"]
-    loan_id = loans.apply(officer, application(world, member="newcomer"))
+    loan_id = loan_applications.apply(officer, application(world, member="newcomer"))
     with pytest.raises(ValidationError) as exc:
-        loans.submit(officer, loan_id)
+        loan_applications.submit(officer, loan_id)
     assert "Membership length" in exc.value.errors["eligibility"]
     assert state(loan_id) == "draft"
     with pytest.raises(ValidationError):
-        loans.override_eligibility(manager, loan_id, "  ")
+        loan_eligibility.override_eligibility(manager, loan_id, "  ")
     with pytest.raises(PermissionDenied):
-        loans.override_eligibility(officer, loan_id, "moi")
-    loans.override_eligibility(manager, loan_id, "Membre connu du conseil, commerçante")
-    loans.submit(officer, loan_id)
+        loan_eligibility.override_eligibility(officer, loan_id, "moi")
+    loan_eligibility.override_eligibility(manager, loan_id, "Membre connu du conseil, commerçante")
+    loan_applications.submit(officer, loan_id)
     assert state(loan_id) == "submitted"
     row = AuditLog.get(AuditLog.action == "loan.override")
     assert row.username == manager.username and "membership" in row.after
@@ -211,11 +216,11 @@ def test_failed_rules_block_the_submission_until_the_manager_overrides(world):
 def test_bad_application_names_every_bad_field_and_writes_nothing(world):
     before = Loan.select().count(), Account.select().count()
     with pytest.raises(ValidationError) as exc:
-        loans.apply(world["loan_officer"], application(world, amount=10_000, term=60,
+        loan_applications.apply(world["loan_officer"], application(world, amount=10_000, term=60,
                                                         purpose=" ", linked_account_id=None))
     assert set(exc.value.errors) == {"amount", "term", "purpose", "linked_account"}
     with pytest.raises(ValidationError) as exc:
-        loans.apply(world["loan_officer"], application(world,
+        loan_applications.apply(world["loan_officer"], application(world,
                                                         linked_account_id=world["g_account"]))
     assert "linked_account" in exc.value.errors
     assert (Loan.select().count(), Account.select().count()) == before
@@ -223,57 +228,58 @@ def test_bad_application_names_every_bad_field_and_writes_nothing(world):
 
 def test_first_loan_needs_the_home_visit_before_the_committee(world):
     officer = world["loan_officer"]
-    loan_id = loans.apply(officer, application(world))
-    loans.submit(officer, loan_id)
+    loan_id = loan_applications.apply(officer, application(world))
+    loan_applications.submit(officer, loan_id)
     with pytest.raises(ValidationError, match="home visit"):
-        loans.send_to_committee(officer, loan_id)
-    loans.record_visit(officer, loan_id, FIRST_DAY, "Kasongo", "Vu", "favourable")
-    loans.send_to_committee(officer, loan_id)
+        loan_applications.send_to_committee(officer, loan_id)
+    loan_applications.record_visit(officer, loan_id, FIRST_DAY, "Kasongo", "Vu", "favourable")
+    loan_applications.send_to_committee(officer, loan_id)
     assert [e.to_state for e in LoanEvent.select().where(LoanEvent.loan == loan_id)
             .order_by(LoanEvent.id)] == ["draft", "submitted", "visited", "committee"]
 
 
 def test_transitions_outside_the_table_are_refused(world):
     officer, manager = world["loan_officer"], world["manager"]
-    loan_id = loans.apply(officer, application(world))
+    loan_id = loan_applications.apply(officer, application(world))
     with pytest.raises(Conflict):
-        loans.send_to_committee(officer, loan_id)  # draft -> committee
+        loan_applications.send_to_committee(officer, loan_id)  # draft -> committee
     with pytest.raises(Conflict):
-        loans.approve(manager, loan_id)  # draft -> approved
+        loan_decision.approve(manager, loan_id)  # draft -> approved
     with pytest.raises(Conflict):
         loan_disbursement.disburse(world["cashier"], loan_id)
     with pytest.raises(Conflict):
-        loans.give_opinion(world["committee"][0], loan_id, "favourable", 100_000)
+        loan_decision.give_opinion(world["committee"][0], loan_id, "favourable", 100_000)
     with db.write_transaction(), pytest.raises(Conflict):
-        loans.move(officer, Loan.get_by_id(loan_id), "closed")
+        loan_lifecycle.move(officer, Loan.get_by_id(loan_id), "closed")
     assert state(loan_id) == "draft"
-    assert set(loans.TRANSITIONS["approved"]) == {"disbursed", "cancelled"}
+    assert set(loan_states.TRANSITIONS["approved"]) == {"disbursed", "cancelled"}
 
 
 def test_committee_opinions_one_each_per_round_and_never_the_maker(world, make_user):
     loan_id = to_committee(world)
     first = world["committee"][0]
-    loans.give_opinion(first, loan_id, "favourable", 90_000, "Bon dossier")
+    loan_decision.give_opinion(first, loan_id, "favourable", 90_000, "Bon dossier")
     with pytest.raises(Conflict):
-        loans.give_opinion(first, loan_id, "adjourned", None, "encore")
+        loan_decision.give_opinion(first, loan_id, "adjourned", None, "encore")
     with pytest.raises(ValidationError) as exc:
-        loans.give_opinion(world["committee"][1], loan_id, "unfavourable", None, "")
+        loan_decision.give_opinion(world["committee"][1], loan_id, "unfavourable", None, "")
     assert "comment" in exc.value.errors
     with pytest.raises(ValidationError):
-        loans.give_opinion(world["committee"][1], loan_id, "favourable", 500_000, "")
+        loan_decision.give_opinion(world["committee"][1], loan_id, "favourable", 500_000, "")
     both = make_user("loan_officer", "committee")
-    own = loans.apply(both, application(world, member="guarantor"))
-    loans.override_eligibility(world["manager"], own, "Une seule épargne, ancienne membre")
-    loans.submit(both, own)
-    loans.record_visit(both, own, FIRST_DAY, "X", "Vu", "favourable")
-    loans.send_to_committee(both, own)
+    own = loan_applications.apply(both, application(world, member="guarantor"))
+    loan_eligibility.override_eligibility(world["manager"], own,
+                                          "Une seule épargne, ancienne membre")
+    loan_applications.submit(both, own)
+    loan_applications.record_visit(both, own, FIRST_DAY, "X", "Vu", "favourable")
+    loan_applications.send_to_committee(both, own)
     with pytest.raises(PermissionDenied, match="entered"):
-        loans.give_opinion(both, own, "favourable", 100_000)
+        loan_decision.give_opinion(both, own, "favourable", 100_000)
     # the gérant decides only on a full committee (3 by default, a setting)
     with pytest.raises(ValidationError, match="1 opinions of the 3"):
-        loans.approve(world["manager"], loan_id)
+        loan_decision.approve(world["manager"], loan_id)
     settings.put("loan_committee_size", 1)
-    loans.approve(world["manager"], loan_id, amount=90_000, term=24)
+    loan_decision.approve(world["manager"], loan_id, amount=90_000, term=24)
     loan = Loan.get_by_id(loan_id)
     assert (loan.state, loan.amount_approved, loan.term_approved) == ("approved", 90_000, 24)
 
@@ -281,13 +287,13 @@ def test_committee_opinions_one_each_per_round_and_never_the_maker(world, make_u
 def test_back_to_committee_opens_a_new_round(world):
     loan_id = to_committee(world)
     opinions(world, loan_id, kind="adjourned")
-    loans.back_to_committee(world["manager"], loan_id, "Revoir le devis")
+    loan_decision.back_to_committee(world["manager"], loan_id, "Revoir le devis")
     loan = Loan.get_by_id(loan_id)
     assert (loan.state, loan.committee_round) == ("committee", 2)
     with pytest.raises(ValidationError, match="0 opinions"):
-        loans.approve(world["manager"], loan_id)
+        loan_decision.approve(world["manager"], loan_id)
     opinions(world, loan_id)
-    loans.approve(world["manager"], loan_id)
+    loan_decision.approve(world["manager"], loan_id)
     assert state(loan_id) == "approved"
 
 
@@ -302,9 +308,9 @@ def test_approval_freezes_the_terms_and_stores_the_schedule(world):
     # the product changes afterwards: the loan keeps its terms
     loan_products.update(world["admin"], world["product"].id,
                          SPEC.__class__(**{**SPEC.__dict__, "fee_value": 500}))
-    assert loans.frozen_terms(Loan.get_by_id(loan_id)).fee_deducted == 1_600
+    assert loan_terms.frozen_terms(Loan.get_by_id(loan_id)).fee_deducted == 1_600
     with pytest.raises(ValidationError):
-        loans.approve(world["manager"], to_committee(world), amount=120_000)
+        loan_decision.approve(world["manager"], to_committee(world), amount=120_000)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -313,26 +319,26 @@ def test_only_the_manager_approves_and_never_what_he_entered(world, make_user, r
     opinions(world, loan_id)
     user = make_user(role)
     if role == "manager":
-        loans.approve(user, loan_id)
+        loan_decision.approve(user, loan_id)
         assert state(loan_id) == "approved"
     else:
         with pytest.raises(PermissionDenied):
-            loans.approve(user, loan_id)
+            loan_decision.approve(user, loan_id)
         with pytest.raises(PermissionDenied):
-            loans.reject(user, loan_id, "non")
+            loan_decision.reject(user, loan_id, "non")
         assert state(loan_id) == "committee"
 
 
 def test_the_maker_never_approves_even_as_manager(world, make_user):
     both = make_user("loan_officer", "manager")
-    loan_id = loans.apply(both, application(world))
-    loans.submit(both, loan_id)
-    loans.record_visit(both, loan_id, FIRST_DAY, "X", "Vu", "favourable")
-    loans.send_to_committee(both, loan_id)
+    loan_id = loan_applications.apply(both, application(world))
+    loan_applications.submit(both, loan_id)
+    loan_applications.record_visit(both, loan_id, FIRST_DAY, "X", "Vu", "favourable")
+    loan_applications.send_to_committee(both, loan_id)
     opinions(world, loan_id)
-    for decide in (lambda: loans.approve(both, loan_id),
-                   lambda: loans.reject(both, loan_id, "non"),
-                   lambda: loans.back_to_committee(both, loan_id, "revoir")):
+    for decide in (lambda: loan_decision.approve(both, loan_id),
+                   lambda: loan_decision.reject(both, loan_id, "non"),
+                   lambda: loan_decision.back_to_committee(both, loan_id, "revoir")):
         with pytest.raises(PermissionDenied, match="maker-checker"):
             decide()
     assert state(loan_id) == "committee"
@@ -343,22 +349,22 @@ def test_above_the_delegation_limit_the_board_decides_through_the_admin(world, m
     loan_id = to_committee(world, amount=200_000)
     opinions(world, loan_id, 200_000)
     with pytest.raises(PermissionDenied, match="delegation limit"):
-        loans.approve(world["manager"], loan_id)
-    loans.approve(world["manager"], loan_id, amount=150_000)  # lowered to his limit
+        loan_decision.approve(world["manager"], loan_id)
+    loan_decision.approve(world["manager"], loan_id, amount=150_000)  # lowered to his limit
     assert Loan.get_by_id(loan_id).amount_approved == 150_000
     other = to_committee(world, amount=200_000)
     opinions(world, other, 200_000)
     for role in ROLES:
         if role != "admin":
             with pytest.raises(PermissionDenied):
-                loans.record_board_decision(make_user(role), other, True, "PV CA 12/2026")
+                loan_decision.record_board_decision(make_user(role), other, True, "PV CA 12/2026")
     with pytest.raises(ValidationError):
-        loans.record_board_decision(world["admin"], other, True, " ")
+        loan_decision.record_board_decision(world["admin"], other, True, " ")
     small = to_committee(world, amount=100_000)
     opinions(world, small)
     with pytest.raises(Conflict, match="manager decides"):
-        loans.record_board_decision(world["admin"], small, True, "PV CA 12/2026")
-    loans.record_board_decision(world["admin"], other, True, "PV CA 12/2026")
+        loan_decision.record_board_decision(world["admin"], small, True, "PV CA 12/2026")
+    loan_decision.record_board_decision(world["admin"], other, True, "PV CA 12/2026")
     loan = Loan.get_by_id(other)
     assert (loan.state, loan.board_reference, loan.decided_by_id) == (
         "approved", "PV CA 12/2026", world["admin"].user_id)
@@ -368,11 +374,11 @@ def test_rejection_needs_a_reason(world):
     loan_id = to_committee(world)
     opinions(world, loan_id, kind="unfavourable")
     with pytest.raises(ValidationError):
-        loans.reject(world["manager"], loan_id, "")
-    loans.reject(world["manager"], loan_id, "Capacité de remboursement insuffisante")
+        loan_decision.reject(world["manager"], loan_id, "")
+    loan_decision.reject(world["manager"], loan_id, "Capacité de remboursement insuffisante")
     assert state(loan_id) == "rejected"
     with pytest.raises(Conflict):
-        loans.cancel(world["loan_officer"], loan_id, "x")
+        loan_lifecycle.cancel(world["loan_officer"], loan_id, "x")
 
 
 def _entries(txn_id):
@@ -406,13 +412,13 @@ def test_cash_disbursement_posts_the_bs_the_fees_and_rebases_the_schedule(world)
 def test_disbursement_to_savings_with_guarantor_and_collateral_holds(world):
     officer = world["loan_officer"]
     loan_id = to_committee(world)
-    loans.add_guarantor(officer, loan_id, world["guarantor"].id, 40_000)
-    loans.add_collateral(officer, loan_id, "goods", 300_000,
-                         description="Moto Haojue 125, carte rose 4471")
+    loan_applications.add_guarantor(officer, loan_id, world["guarantor"].id, 40_000)
+    loan_applications.add_collateral(officer, loan_id, "goods", 300_000,
+                                     description="Moto Haojue 125, carte rose 4471")
     with pytest.raises(ValidationError):
-        loans.add_guarantor(officer, loan_id, world["borrower"].id, 10_000)
+        loan_applications.add_guarantor(officer, loan_id, world["borrower"].id, 10_000)
     opinions(world, loan_id)
-    loans.approve(world["manager"], loan_id)
+    loan_decision.approve(world["manager"], loan_id)
     before = Account.get_by_id(world["account"]).balance
     loan_disbursement.disburse(world["cashier"], loan_id, mode="savings")
     loan = Loan.get_by_id(loan_id)
@@ -466,21 +472,21 @@ def test_waiting_list_by_approval_date_and_payable_after_a_vault_transfer(world)
 def test_cancel_before_disbursement_only(world):
     loan_id = approved(world)
     with pytest.raises(PermissionDenied):
-        loans.cancel(world["cashier"], loan_id, "x")
-    loans.cancel(world["loan_officer"], loan_id, "Le membre renonce")
+        loan_lifecycle.cancel(world["cashier"], loan_id, "x")
+    loan_lifecycle.cancel(world["loan_officer"], loan_id, "Le membre renonce")
     assert state(loan_id) == "cancelled"
     other = approved(world)
     loan_disbursement.disburse(world["cashier"], other)
     with pytest.raises(Conflict):
-        loans.cancel(world["manager"], other, "trop tard")
+        loan_lifecycle.cancel(world["manager"], other, "trop tard")
 
 
 def test_same_day_reversal_undoes_the_ledger_and_the_holds(world):
     officer = world["loan_officer"]
     loan_id = to_committee(world)
-    loans.add_guarantor(officer, loan_id, world["guarantor"].id, 40_000)
+    loan_applications.add_guarantor(officer, loan_id, world["guarantor"].id, 40_000)
     opinions(world, loan_id)
-    loans.approve(world["manager"], loan_id)
+    loan_decision.approve(world["manager"], loan_id)
     loan_disbursement.disburse(world["cashier"], loan_id)
     with pytest.raises(PermissionDenied):
         loan_disbursement.reverse_disbursement(world["cashier"], loan_id, "erreur")
@@ -502,7 +508,7 @@ def test_a_loan_in_arrears_makes_the_member_ineligible(world):
     loan_disbursement.disburse(world["cashier"], loan_id)
     LoanInstallment.update(due_date=FIRST_DAY - timedelta(days=10)).where(
         (LoanInstallment.loan == loan_id) & (LoanInstallment.no == 1)).execute()
-    again = loans.apply(world["loan_officer"], application(world, amount=50_000))
+    again = loan_applications.apply(world["loan_officer"], application(world, amount=50_000))
     rule = next(r for r in loan_views.card(world["manager"], again).eligibility
                 if r.rule == "no_arrears")
     assert not rule.passed and "10 days" in rule.detail
@@ -533,14 +539,14 @@ def test_no_demission_while_a_loan_or_a_guarantee_is_under_way(world):
     from mifin_tui.services.members import card as member_card
 
     manager = world["manager"]
-    loan_id = loans.apply(world["loan_officer"], application(world))
-    loans.add_guarantor(world["loan_officer"], loan_id, world["guarantor"].id, 50_000)
+    loan_id = loan_applications.apply(world["loan_officer"], application(world))
+    loan_applications.add_guarantor(world["loan_officer"], loan_id, world["guarantor"].id, 50_000)
     number = Loan.get_by_id(loan_id).number
     with pytest.raises(ValidationError, match=f"loans under way: {number}"):
         member_card.resign(manager, world["borrower"].id, "Déménage à Lubumbashi")
     with pytest.raises(ValidationError, match=f"guarantees loans still outstanding: {number}"):
         member_card.resign(manager, world["guarantor"].id, "Quitte la COOPEC")
     assert Member.get_by_id(world["borrower"].id).status != "left"
-    loans.cancel(world["loan_officer"], loan_id, "Le membre renonce")
+    loan_lifecycle.cancel(world["loan_officer"], loan_id, "Le membre renonce")
     with pytest.raises(ValidationError, match="at zero"):  # his savings are still there
         member_card.resign(manager, world["borrower"].id, "Déménage à Lubumbashi")

@@ -84,7 +84,8 @@ NOT_GATED = {
     "mifin_tui.services.savings.holds.hold_within",  # inside the calling service (loans), gated
     "mifin_tui.services.savings.credit.credit_within",  # inside payment_import, gated
     "mifin_tui.services.savings.holds.release_within",
-    "mifin_tui.services.loans.applications.move",  # inside the gated loan services
+    "mifin_tui.services.loans.lifecycle.move",  # inside the gated loan services
+    "mifin_tui.services.loans.lifecycle.business_today",  # the open day: no loan data
     "mifin_tui.services.loans.disbursement.mark_active_within",  # repayments / closing
     "mifin_tui.services.loans.disbursement.release_within",
     "mifin_tui.services.loans.disbursement.hold_again_within",  # a repayment reversed

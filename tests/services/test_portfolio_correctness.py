@@ -10,8 +10,8 @@ from datetime import timedelta
 from mifin_tui import db
 from mifin_tui.db.models import Institution, Loan, LoanInstallment
 from mifin_tui.services.kernel import regulators
-from mifin_tui.services.loans import applications as loans
 from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.loans import lifecycle as loan_lifecycle
 from mifin_tui.services.reports import portfolio
 from mifin_tui.services.reports import registry as report_registry
 from mifin_tui.services.reports.portfolio_reports import provision
@@ -59,10 +59,10 @@ def build(w) -> tuple[dict[str, int], object]:
         r.restructured = True
         r.save()
         off = Loan.get_by_id(ids["written_off"])
-        loans.move(manager, off, "active", "")
-        loans.move(manager, off, "in_arrears", "late")
-        loans.move(manager, off, "written_off", "uncollectable", written_off_on=day,
-                   written_off_amount=AMOUNTS["written_off"], write_off_reason="décès")
+        loan_lifecycle.move(manager, off, "active", "")
+        loan_lifecycle.move(manager, off, "in_arrears", "late")
+        loan_lifecycle.move(manager, off, "written_off", "uncollectable", written_off_on=day,
+                            written_off_amount=AMOUNTS["written_off"], write_off_reason="décès")
     return ids, day
 
 

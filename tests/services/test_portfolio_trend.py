@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from mifin_tui import db
 from mifin_tui.db.models import Loan, LoanInstallment, Repayment
-from mifin_tui.services.loans import applications as loans
 from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.loans import lifecycle as loan_lifecycle
 from mifin_tui.services.loans import repayments
 from mifin_tui.services.reports import portfolio
 from tests.services.test_loans import approved, world  # noqa: F401
@@ -60,11 +60,11 @@ def test_trend_equals_par_at_each_date(world):
         r.restructured = True
         r.save()
         loan = Loan.get_by_id(off)
-        loans.move(manager, loan, "active", "")
-        loans.move(manager, loan, "in_arrears", "late")
-        loans.move(manager, loan, "written_off", "uncollectable",
-                   written_off_on=day + timedelta(days=100), written_off_amount=40_000,
-                   write_off_reason="décès")
+        loan_lifecycle.move(manager, loan, "active", "")
+        loan_lifecycle.move(manager, loan, "in_arrears", "late")
+        loan_lifecycle.move(manager, loan, "written_off", "uncollectable",
+                            written_off_on=day + timedelta(days=100), written_off_amount=40_000,
+                            write_off_reason="décès")
 
     first = rows[payer][0].due_date
     # Every 5 days from before the disbursement to well after the last instalment,

@@ -16,8 +16,11 @@ from mifin_tui.screens.common.dialogs import NoteDialog
 from mifin_tui.services.admin import check
 from mifin_tui.services.kernel import auth, settings
 from mifin_tui.services.kernel.errors import PermissionDenied
-from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import applications as loan_applications
+from mifin_tui.services.loans import decision as loan_decision
 from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.loans import eligibility as loan_eligibility
+from mifin_tui.services.loans import lifecycle as loan_lifecycle
 from tests.tui.conftest import SIZE, choose_entry, type_text
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
 from tests.tui.test_loan_life import _borrower, _highlight, approved_demo_loan, users_of
@@ -148,17 +151,17 @@ def _in_committee_above_the_limit(counter) -> int:  # noqa: F811
     agent = _ctx(counter, "agent")
     hebdo = LoanProduct.get(LoanProduct.code == "HEBDO")
     borrower, acc = _borrower()
-    loan_id = loans.apply(agent, loans.Application(
+    loan_id = loan_applications.apply(agent, loan_applications.Application(
         member_id=borrower.id, product_id=hebdo.id, amount=40_000, term=12,
         purpose="Moulin à manioc", linked_account_id=acc.id, activity="Meunier",
         monthly_income=100_000))
-    loans.override_eligibility(_ctx(counter, "gerant"), loan_id, "Membre connu")
-    loans.submit(agent, loan_id)
-    loans.record_visit(agent, loan_id, loans._today(agent), "Agent", "Moulin vu",
-                       "favourable")
-    loans.send_to_committee(agent, loan_id)
+    loan_eligibility.override_eligibility(_ctx(counter, "gerant"), loan_id, "Membre connu")
+    loan_applications.submit(agent, loan_id)
+    loan_applications.record_visit(agent, loan_id, loan_lifecycle.business_today(agent),
+                                   "Agent", "Moulin vu", "favourable")
+    loan_applications.send_to_committee(agent, loan_id)
     for name in ("comite1", "comite2", "comite3"):
-        loans.give_opinion(_ctx(counter, name), loan_id, "favourable", 40_000, "ok")
+        loan_decision.give_opinion(_ctx(counter, name), loan_id, "favourable", 40_000, "ok")
     return loan_id
 
 
@@ -166,7 +169,7 @@ async def test_the_administrator_records_the_boards_approval(counter):  # noqa: 
     loan_id = _in_committee_above_the_limit(counter)
     number = Loan.get_by_id(loan_id).number
     with pytest.raises(PermissionDenied):
-        loans.approve(_ctx(counter, "gerant"), loan_id)
+        loan_decision.approve(_ctx(counter, "gerant"), loan_id)
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, counter, "admin")

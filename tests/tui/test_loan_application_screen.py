@@ -12,7 +12,8 @@ from mifin_tui.app import MifinApp
 from mifin_tui.db.models import Account, Loan, LoanCollateral, LoanGuarantor, LoanProduct, Member
 from mifin_tui.screens.loans.visit import VisitDialog
 from mifin_tui.services.kernel import auth, clock
-from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import eligibility as loan_eligibility
+from mifin_tui.services.loans import lifecycle as loan_lifecycle
 from mifin_tui.services.loans import views as loan_views
 from mifin_tui.widgets.formatting import fmt_date
 from tests.tui.conftest import SIZE, choose_entry, type_text
@@ -26,7 +27,7 @@ async def test_a_seasonal_application_with_two_guarantors_two_collaterals_and_a_
     member, acc = _borrower()
     g1, g2 = (Member.select().where((Member.id != member.id) & (Member.kind == "person"))
               .order_by(Member.id).limit(2))
-    start = max(loans._today(agent), clock.today())
+    start = max(loan_lifecycle.business_today(agent), clock.today())
     # mid-week dates: the schedule moves a due date off a weekend
     dates = [start + timedelta(days=n + (2 - (start + timedelta(days=n)).weekday()))
              for n in (120, 250)]
@@ -78,7 +79,7 @@ async def test_a_seasonal_application_with_two_guarantors_two_collaterals_and_a_
 
     # the home visit: favourable with conditions, seen by the gérant
     gerant = auth.login(*users_of(counter, "gerant"))
-    loans.override_eligibility(gerant, loan_id, "Membre connu du comité")
+    loan_eligibility.override_eligibility(gerant, loan_id, "Membre connu du comité")
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, counter, "agent")

@@ -154,17 +154,17 @@ async def test_member_card_lists_loans_and_guarantees_and_f7_opens_the_applicati
         counter):
     from mifin_tui.db.models import LoanGuarantor
     from mifin_tui.screens.loans.application import LoanApplicationScreen
-    from mifin_tui.services.loans import applications as loans
+    from mifin_tui.services.loans import applications as loan_applications
 
     agent = auth.login(*users_of(counter, "agent"))
     borrower, acc = _borrower()
     hebdo = LoanProduct.get(LoanProduct.code == "HEBDO")
-    loan = Loan.get_by_id(loans.apply(agent, loans.Application(
+    loan = Loan.get_by_id(loan_applications.apply(agent, loan_applications.Application(
         member_id=borrower.id, product_id=hebdo.id, amount=60_000, term=26,
         purpose="Élevage de porcs", linked_account_id=acc.id, activity="Éleveur",
         monthly_income=100_000)))
     other = Member.select().where(Member.id != borrower.id).first()
-    loans.add_guarantor(agent, loan.id, other.id, 20_000, account_id=None)
+    loan_applications.add_guarantor(agent, loan.id, other.id, 20_000, account_id=None)
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, counter, "agent")
@@ -194,7 +194,9 @@ def approved_demo_loan(counter, purpose: str, activity: str, findings: str,  # n
     """A 40,000 loan of a demo member taken through every step by the demo's staff, up to
     the gérant's approval (the product's membership and deposit rules switched off: the
     demo's members joined weeks ago)."""
-    from mifin_tui.services.loans import applications as loans
+    from mifin_tui.services.loans import applications as loan_applications
+    from mifin_tui.services.loans import decision as loan_decision
+    from mifin_tui.services.loans import lifecycle as loan_lifecycle
 
     def ctx(name):
         return auth.login(*users_of(counter, name))
@@ -206,17 +208,18 @@ def approved_demo_loan(counter, purpose: str, activity: str, findings: str,  # n
         f.name: getattr(spec, f.name) for f in dataclasses.fields(loan_products.ProductSpec)
         if f.name not in ("min_deposits", "deposits_window_months", "min_membership_months")}))
     borrower, acc = _borrower()
-    loan_id = loans.apply(agent, loans.Application(
+    loan_id = loan_applications.apply(agent, loan_applications.Application(
         member_id=borrower.id, product_id=hebdo.id, amount=40_000, term=12,
         purpose=purpose, linked_account_id=acc.id, activity=activity,
         monthly_income=100_000))
-    loans.submit(agent, loan_id)
-    loans.record_visit(agent, loan_id, loans._today(agent), "Agent", findings, "favourable")
-    loans.send_to_committee(agent, loan_id)
+    loan_applications.submit(agent, loan_id)
+    loan_applications.record_visit(agent, loan_id, loan_lifecycle.business_today(agent),
+                                   "Agent", findings, "favourable")
+    loan_applications.send_to_committee(agent, loan_id)
     for name in ("comite1", "comite2", "comite3"):
-        loans.give_opinion(ctx(name), loan_id, "favourable", 40_000, "ok")
+        loan_decision.give_opinion(ctx(name), loan_id, "favourable", 40_000, "ok")
     if approve:  # False: it waits for the gérant's decision
-        loans.approve(ctx("gerant"), loan_id)
+        loan_decision.approve(ctx("gerant"), loan_id)
     return loan_id
 
 
@@ -239,8 +242,6 @@ async def test_the_manager_reads_the_waiting_list_but_cannot_pay(counter):  # no
 
 
 async def test_the_loan_card_shows_the_steps_and_the_schedule(counter):  # noqa: F811
-    from mifin_tui.services.loans import applications as loans
-
     loan_id = approved_demo_loan(counter, "Taxi-moto", "Taxi-moto", "Moto vue")
     number = Loan.get_by_id(loan_id).number
     app = MifinApp()

@@ -141,7 +141,7 @@ async def test_the_loan_screens_fit_with_a_loan_loaded(counter, language):  # no
             else:
                 assert app.screen.rows
                 # the State column holds the longest state of the language whole
-                from mifin_tui.services.loans.applications import STATES, state_label
+                from mifin_tui.services.loans.states import STATES, state_label
 
                 column = app.screen.query_one("#loans", DataTable).ordered_columns[-1]
                 longest = max(STATES, key=lambda st: len(state_label(st)))

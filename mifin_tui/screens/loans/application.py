@@ -20,7 +20,8 @@ from mifin_tui.screens.loans.visit import VisitDialog
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError, ValidationError
 from mifin_tui.services.kernel.money import parse_amount
-from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import applications as loan_applications
+from mifin_tui.services.loans import lifecycle as loan_lifecycle
 from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans import views as loan_views
 from mifin_tui.services.members import register as members
@@ -107,7 +108,7 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
             errors[name] = str(exc)
             return 0
 
-    def _application(self) -> tuple[loans.Application, dict[str, str], dict]:
+    def _application(self) -> tuple[loan_applications.Application, dict[str, str], dict]:
         errors: dict[str, str] = {}
         extra: dict = {}
         member_id = 0
@@ -143,7 +144,7 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
             errors["due_dates"] = _("A seasonal product: enter the due dates.")
         extra["currency"] = currency
         extra["member_id"] = member_id
-        app = loans.Application(
+        app = loan_applications.Application(
             member_id=member_id, product_id=product.id if product else 0, amount=amount,
             term=term, purpose=self._value("purpose"), linked_account_id=linked,
             activity=self._value("activity"),
@@ -161,14 +162,14 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
         if errors:
             self.show_errors(errors)
             return
-        ok, loan_id = self.call_service(loans.apply, self.ctx, app)
+        ok, loan_id = self.call_service(loan_applications.apply, self.ctx, app)
         if not ok:
             return
         self.loan_id = loan_id
         for member_id, _text, amount in self.guarantors:
-            self.call_service(loans.add_guarantor, self.ctx, loan_id, member_id, amount)
+            self.call_service(loan_applications.add_guarantor, self.ctx, loan_id, member_id, amount)
         for kind, value, description, account_id, _text in self.collateral:
-            self.call_service(loans.add_collateral, self.ctx, loan_id, kind, value,
+            self.call_service(loan_applications.add_collateral, self.ctx, loan_id, kind, value,
                               description=description, account_id=account_id)
         self.guarantors, self.collateral = [], []
         # what is still typed in the guarantee fields is added as well
@@ -196,7 +197,7 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
             self.show_errors(errors)
             return
         if self.loan_id is not None:
-            ok, _row = self.call_service(loans.add_guarantor, self.ctx, self.loan_id,
+            ok, _row = self.call_service(loan_applications.add_guarantor, self.ctx, self.loan_id,
                                          member.id, amount)
             if not ok:
                 return
@@ -229,8 +230,8 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
         kind, description = ("savings", "") if account else ("goods", text)
         account_id = account.id if account else None
         if self.loan_id is not None:
-            ok, _row = self.call_service(loans.add_collateral, self.ctx, self.loan_id, kind,
-                                         value, description=description,
+            ok, _row = self.call_service(loan_applications.add_collateral, self.ctx,
+                                         self.loan_id, kind, value, description=description,
                                          account_id=account_id)
             if not ok:
                 return
@@ -278,10 +279,10 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
         self.show_loan(message)
 
     def action_send(self) -> None:
-        self._step(loans.submit, message=_("Application submitted."))
+        self._step(loan_applications.submit, message=_("Application submitted."))
 
     def action_committee(self) -> None:
-        self._step(loans.send_to_committee, message=_("Sent to the credit committee."))
+        self._step(loan_applications.send_to_committee, message=_("Sent to the credit committee."))
 
     def action_visit(self) -> None:
         if self.loan_id is None:
@@ -290,9 +291,9 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
         loan_id = self.loan_id
 
         def record(recommendation: str, findings: str, conditions: str) -> int:
-            day = loans._today(self.ctx)
-            loans.record_visit(self.ctx, loan_id, day, self.ctx.full_name, findings,
-                               recommendation, conditions)
+            day = loan_lifecycle.business_today(self.ctx)
+            loan_applications.record_visit(self.ctx, loan_id, day, self.ctx.full_name, findings,
+                                           recommendation, conditions)
             return loan_id
 
         self.app.push_screen(

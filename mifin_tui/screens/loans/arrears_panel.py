@@ -30,9 +30,9 @@ def loan_lines(a: LoanArrears) -> list[str]:
 
 def loan_panel(ctx: Context, loan_id: int, state: str) -> list[str]:
     """The lines for the loan card ([] when the loan is not outstanding)."""
-    from mifin_tui.services.loans.applications import OUTSTANDING_STATES
+    from mifin_tui.services.loans import states as loan_states
 
-    if state not in OUTSTANDING_STATES:
+    if state not in loan_states.SERVICED:
         return []
     try:
         return loan_lines(arrears.loan_arrears(ctx, loan_id))

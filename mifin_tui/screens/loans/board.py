@@ -13,7 +13,7 @@ from mifin_tui.screens.loans.text import card_lines
 from mifin_tui.screens.loans.work_list import LoanListScreen
 from mifin_tui.services.kernel.errors import ValidationError
 from mifin_tui.services.kernel.money import parse_amount
-from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import decision as loan_decision
 from mifin_tui.services.loans import views as loan_views
 from mifin_tui.services.loans.views import LoanLine
 from mifin_tui.widgets.formatting import fmt_amount
@@ -73,7 +73,7 @@ class LoanBoardScreen(LoanListScreen):
     def action_approve(self) -> None:
         def approve(r: LoanLine, note: str) -> None:
             reference, amount, term = parse_board_approval(note, r.currency)
-            loans.record_board_decision(self.ctx, r.id, True, reference, amount, term)
+            loan_decision.record_board_decision(self.ctx, r.id, True, reference, amount, term)
 
         self._dialog(_("The board approved {number}?"),
                      _("Minutes reference, then amount and instalments if lowered"),
@@ -85,7 +85,7 @@ class LoanBoardScreen(LoanListScreen):
             if not reference:
                 raise ValidationError({"note": _("Give the reference of the board's "
                                                  "minutes.")})
-            loans.record_board_decision(self.ctx, r.id, False, reference, reason=reason)
+            loan_decision.record_board_decision(self.ctx, r.id, False, reference, reason=reason)
 
         self._dialog(_("The board refused {number}?"),
                      _("Minutes reference, then the reason (required)"), reject,

@@ -59,9 +59,9 @@ class LoanCardScreen(LoanCardActions):
 
     def action_repay(self) -> None:
         from mifin_tui.screens.loans.repayment import RepaymentScreen
-        from mifin_tui.services.loans.repayments import REPAYABLE_STATES
+        from mifin_tui.services.loans import states as loan_states
 
-        if self.card is not None and self.card.state in REPAYABLE_STATES:
+        if self.card is not None and self.card.state in loan_states.SERVICED:
             self.app.push_screen(RepaymentScreen(self.ctx, self.card.id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

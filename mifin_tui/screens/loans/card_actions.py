@@ -14,15 +14,13 @@ from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.common.dialogs import NoteDialog
 from mifin_tui.screens.common.print_jobs import run_print_jobs
 from mifin_tui.services.kernel.errors import MifinError
-from mifin_tui.services.loans import applications as loans
 from mifin_tui.services.loans import contract_doc as loan_contract_doc
 from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.loans import lifecycle as loan_lifecycle
+from mifin_tui.services.loans import states as loan_states
 from mifin_tui.services.loans import views as loan_views
 from mifin_tui.services.loans.views import LoanCard
 from mifin_tui.widgets.formatting import fmt_amount
-
-CANCELLABLE = ("draft", "submitted", "visited", "committee", "approved")
-WITH_CONTRACT = ("approved", "disbursed", "active", "in_arrears", "written_off", "closed")
 
 
 class LoanCardActions(FormMixin, MifinScreen):
@@ -56,7 +54,7 @@ class LoanCardActions(FormMixin, MifinScreen):
 
     def action_cancel_loan(self) -> None:
         self._note(_("Cancel loan {number}?"), _("Reason for the cancellation (required)"),
-                   lambda loan_id, note: loans.cancel(self.ctx, loan_id, note),
+                   lambda loan_id, note: loan_lifecycle.cancel(self.ctx, loan_id, note),
                    _("Loan {number} cancelled."))
 
     def action_reverse_disbursement(self) -> None:
@@ -80,9 +78,10 @@ class LoanCardActions(FormMixin, MifinScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         c = self.card
         if action == "cancel_loan":
-            return c is not None and c.state in CANCELLABLE and self.ctx.can("loan.cancel")
+            return (c is not None and c.state in loan_states.CANCELLABLE
+                    and self.ctx.can("loan.cancel"))
         if action == "reverse_disbursement":
             return c is not None and c.state == "disbursed" and self.ctx.can("loan.reverse")
         if action == "contract":
-            return c is not None and c.state in WITH_CONTRACT
+            return c is not None and c.state in loan_states.WITH_CONTRACT
         return super().check_action(action, parameters)

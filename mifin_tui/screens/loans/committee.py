@@ -13,8 +13,8 @@ from mifin_tui.screens.common.print_jobs import run_print_jobs
 from mifin_tui.screens.loans.text import card_lines
 from mifin_tui.screens.loans.work_list import LoanListScreen
 from mifin_tui.services.kernel.money import parse_amount
-from mifin_tui.services.loans import applications as loans
 from mifin_tui.services.loans import contract_doc as loan_contract_doc
+from mifin_tui.services.loans import decision as loan_decision
 from mifin_tui.services.loans import views as loan_views
 from mifin_tui.services.loans.views import LoanLine
 from mifin_tui.widgets.formatting import fmt_amount
@@ -51,7 +51,7 @@ class LoanCommitteeScreen(LoanListScreen):
                     comment = rest
                 except ValueError:
                     amount, comment = r.amount, note
-            loans.give_opinion(self.ctx, r.id, opinion, amount, comment)
+            loan_decision.give_opinion(self.ctx, r.id, opinion, amount, comment)
             return opinion
 
         label = {"favourable": _("Amount proposed, then a comment (empty: the amount "

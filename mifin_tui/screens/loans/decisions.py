@@ -14,7 +14,8 @@ from mifin_tui.screens.loans.text import card_lines, history_lines
 from mifin_tui.screens.loans.work_list import LoanListScreen
 from mifin_tui.services.kernel.errors import ValidationError
 from mifin_tui.services.kernel.money import parse_amount
-from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import decision as loan_decision
+from mifin_tui.services.loans import eligibility as loan_eligibility
 from mifin_tui.services.loans import views as loan_views
 from mifin_tui.services.loans.views import LoanLine
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date
@@ -84,7 +85,7 @@ class LoanDecisionsScreen(LoanListScreen):
             except ValueError as exc:
                 raise ValidationError({"note": _("Type the amount, then the number of "
                                                  "instalments.")}) from exc
-            loans.approve(self.ctx, r.id, amount, term, " ".join(parts[2:]))
+            loan_decision.approve(self.ctx, r.id, amount, term, " ".join(parts[2:]))
 
         self._dialog(_("Approve {number}?"),
                      _("Amount and instalments if lowered (empty: as requested)"), approve,
@@ -92,17 +93,17 @@ class LoanDecisionsScreen(LoanListScreen):
 
     def action_reject(self) -> None:
         self._dialog(_("Reject {number}?"), _("Reason for the refusal (required)"),
-                     lambda r, note: loans.reject(self.ctx, r.id, note),
+                     lambda r, note: loan_decision.reject(self.ctx, r.id, note),
                      _("Loan {number} rejected."))
 
     def action_back_to_committee(self) -> None:
         self._dialog(_("Back to the committee: {number}?"),
                      _("What should the committee look at again? (required)"),
-                     lambda r, note: loans.back_to_committee(self.ctx, r.id, note),
+                     lambda r, note: loan_decision.back_to_committee(self.ctx, r.id, note),
                      _("Loan {number} is back to the committee."))
 
     def action_override(self) -> None:
         self._dialog(_("Override the eligibility of {number}?"),
                      _("Reason for the override (required)"),
-                     lambda r, note: loans.override_eligibility(self.ctx, r.id, note),
+                     lambda r, note: loan_eligibility.override_eligibility(self.ctx, r.id, note),
                      _("Eligibility of {number} overridden."))

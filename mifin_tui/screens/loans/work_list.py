@@ -12,7 +12,7 @@ from mifin_tui.i18n import _, ngettext
 from mifin_tui.screens.common.base import MifinScreen
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
-from mifin_tui.services.loans import applications as loans
+from mifin_tui.services.loans import states as loan_states
 from mifin_tui.services.loans import views as loan_views
 from mifin_tui.services.loans.views import LoanLine
 from mifin_tui.widgets.formatting import fmt_amount
@@ -21,7 +21,7 @@ from mifin_tui.widgets.formatting import fmt_amount
 def state_width() -> int:
     """The State column as wide as the longest state in the current language (and its
     heading): a state cut short ("En commissio") is a state misread."""
-    return max(len(_("State")), *(len(loans.state_label(s)) for s in loans.STATES))
+    return max(len(_("State")), *(len(loan_states.state_label(s)) for s in loan_states.STATES))
 
 
 class LoanListScreen(MifinScreen):

@@ -50,6 +50,7 @@ from mifin_tui.services.kernel.errors import MifinError, NotFound, ValidationErr
 from mifin_tui.services.kernel.money import format_amount, get_currency, positive_amount
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans import repayments
+from mifin_tui.services.loans import states as loan_states
 from mifin_tui.services.members import register as members
 from mifin_tui.services.reports import table as rt
 from mifin_tui.services.savings import credit as savings_credit
@@ -294,7 +295,7 @@ def _by_phone(phones: _Phones, line: Line) -> tuple[Target | None, str]:
     member_id = next(iter(found))
     loans = list(Loan.select().where((Loan.member == member_id)
                                      & (Loan.currency == line.currency)
-                                     & Loan.state.in_(repayments.REPAYABLE_STATES)))
+                                     & Loan.state.in_(loan_states.SERVICED)))
     if len(loans) == 1:
         return Target(loans[0].id, None, loans[0].number), ""
     if len(loans) > 1:

@@ -29,14 +29,17 @@ from mifin_tui.db.models import (
     RepaymentAllocation,
     User,
 )
+from mifin_tui.db.queries import loans as loan_queries
 from mifin_tui.i18n import _
 from mifin_tui.services.admin import institution
 from mifin_tui.services.kernel import regulators
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import NotFound
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans.applications import OUTSTANDING_STATES, _today
+from mifin_tui.services.loans import states
 from mifin_tui.services.loans.engine import allocation as engine
+from mifin_tui.services.loans.lifecycle import business_today
 from mifin_tui.services.members import register as members
 from mifin_tui.services.reports.table import COUNT, MONEY, Column, ReportTable
 
@@ -94,31 +97,14 @@ class ArrearsRow:
     guarantor_phones: tuple[str, ...]
 
 
-_ROW = (LoanInstallment.id, LoanInstallment.loan, LoanInstallment.no,
-        LoanInstallment.due_date, LoanInstallment.principal_due,
-        LoanInstallment.interest_due, LoanInstallment.fees_due,
-        LoanInstallment.penalties_due, LoanInstallment.principal_paid,
-        LoanInstallment.interest_paid, LoanInstallment.fees_paid,
-        LoanInstallment.penalties_paid)
-
-
 def _installments(loan_ids: Iterable[int]) -> dict[int, list[tuple]]:
-    """The instalment rows of the loans as plain tuples (the list reads tens of thousands:
-    no model objects), in due-date order: (id, loan, no, due_date, principal_due,
-    interest_due, fees_due, penalties_due, principal_paid, interest_paid, fees_paid,
-    penalties_paid)."""
-    rows: dict[int, list[tuple]] = defaultdict(list)
-    ids = list(loan_ids)
-    for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
-        query = (LoanInstallment.select(*_ROW)
-                 .where(LoanInstallment.loan.in_(ids[start:start + 500]))
-                 .order_by(LoanInstallment.loan, LoanInstallment.due_date,
-                           LoanInstallment.no))
-        # The raw cursor: peewee's per-value conversion was most of the list's time.
-        for r in LoanInstallment._meta.database.execute(query):
-            due = r[3] if isinstance(r[3], date) else date.fromisoformat(str(r[3])[:10])
-            rows[r[1]].append((r[0], r[1], r[2], due, *r[4:]))
-    return rows
+    """The instalment rows of the loans as plain tuples, by loan, in due-date order:
+    (id, loan, no, due_date, principal_due, interest_due, fees_due, penalties_due,
+    principal_paid, interest_paid, fees_paid, penalties_paid)."""
+    by_loan: dict[int, list[tuple]] = defaultdict(list)
+    for r in loan_queries.installment_rows(list(loan_ids)):
+        by_loan[r[1]].append(r)
+    return by_loan
 
 
 def _late_now(day: date):  # noqa: ANN202 - a peewee sub-query
@@ -204,17 +190,17 @@ def loan_arrears(ctx: Context, loan_id: int, day: date | None = None) -> LoanArr
     loan = Loan.get_or_none(Loan.id == loan_id)
     if loan is None or loan.branch_id != ctx.branch_id:
         raise NotFound(_("No such loan."))
-    return _view(loan, loan_state(loan), day or _today(ctx), _buckets())
+    return _view(loan, loan_state(loan), day or business_today(ctx), _buckets())
 
 
 @requires("loan.read")
 def member_arrears(ctx: Context, member_id: int, day: date | None = None
                    ) -> tuple[LoanArrears, ...]:
     """The arrears of each outstanding loan of the member (those in arrears first)."""
-    day = day or _today(ctx)
+    day = day or business_today(ctx)
     loans = list(Loan.select().where((Loan.member == member_id)
                                      & (Loan.branch == ctx.branch_id)
-                                     & Loan.state.in_(OUTSTANDING_STATES))
+                                     & Loan.state.in_(states.SERVICED))
                  .order_by(Loan.id))
     rows = _installments(loan.id for loan in loans)
     buckets = _buckets()
@@ -234,7 +220,7 @@ def arrears_list(ctx: Context, as_of: date | None = None, officer: int | None = 
     the open business day), most days first: member, phones, loan, days, overdue,
     outstanding and the guarantors' phones. `officer` is a user id: the member's officer,
     or who took the application when the member has none; `zone` the member's zone."""
-    day = as_of or _today(ctx)
+    day = as_of or business_today(ctx)
     # Only the columns the list shows: a full Loan row is some fifty values.
     query = (Loan.select(Loan.id, Loan.number, Loan.currency, Loan.state, Loan.disbursed_on,
                          Loan.restructured, Loan.created_by, Loan.branch, Member.id,
@@ -242,9 +228,9 @@ def arrears_list(ctx: Context, as_of: date | None = None, officer: int | None = 
                          Member.first_name, Member.legal_name, Member.phone,
                          Member.representative_phone, Member.zone, Member.officer)
              .join(Member)
-             .where((Loan.branch == ctx.branch_id) & Loan.state.in_(OUTSTANDING_STATES)
+             .where((Loan.branch == ctx.branch_id) & Loan.state.in_(states.SERVICED)
                     & Loan.disbursed_on.is_null(False)))
-    past = as_of is not None and as_of < _today(ctx)
+    past = as_of is not None and as_of < business_today(ctx)
     if not past:
         query = query.where(Loan.id.in_(_late_now(day)))
     if zone:
@@ -295,7 +281,7 @@ def arrears_table(ctx: Context, as_of: date | None = None, officer: int | None =
     from mifin_tui.i18n import current_language
     from mifin_tui.services.kernel import clock, settings
 
-    day = as_of or _today(ctx)
+    day = as_of or business_today(ctx)
     info = institution.info(ctx.branch_id)
     cur = currency or info.currency
     rows = [r for r in arrears_list(ctx, day, officer, zone) if r.currency == cur]
@@ -308,7 +294,8 @@ def arrears_table(ctx: Context, as_of: date | None = None, officer: int | None =
              + (f" ({r.zone})" if r.zone else ""), " / ".join(r.phones),
              r.loan_number + (" *" if r.restructured else ""), r.overdue,
              r.outstanding_principal, "; ".join(r.guarantor_phones)) for r in rows]
-    parts = [_("On {date}").format(date=day.strftime("%d/%m/%Y"))]
+    language = current_language()
+    parts = [_("On {date}").format(date=format_date(day, language))]
     if officer is not None:
         user = User.get_or_none(User.id == officer)
         parts.append(_("officer {name}").format(name=user.full_name if user else officer))
@@ -322,7 +309,7 @@ def arrears_table(ctx: Context, as_of: date | None = None, officer: int | None =
         notes=(_("* rescheduled loan. Outstanding: principal still to repay."),),
         institution=info.name, branch=info.branch_name, printed_by=ctx.full_name,
         printed_at=clock.now().astimezone(ZoneInfo(settings.get("timezone"))),
-        language=current_language(), landscape=True)
+        language=language, landscape=True)
 
 
 @requires("loan.read")

@@ -10,11 +10,12 @@ from mifin_tui.i18n import translator
 from mifin_tui.services.admin import institution
 from mifin_tui.services.kernel import audit, clock, settings
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import Conflict
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.kernel.words import amount_in_words
 from mifin_tui.services.loans import products as loan_products
-from mifin_tui.services.loans.applications import OPINIONS, STATE_LABELS, _loan, frozen_terms
+from mifin_tui.services.loans import states
 from mifin_tui.services.loans.contract_types import (
     Collateral,
     ContractDoc,
@@ -23,17 +24,21 @@ from mifin_tui.services.loans.contract_types import (
     MinutesItem,
     Opinion,
 )
+from mifin_tui.services.loans.decision import OPINIONS
 from mifin_tui.services.loans.engine import schedule as engine
+from mifin_tui.services.loans.lifecycle import business_today, get_loan
+from mifin_tui.services.loans.states import STATE_LABELS
+from mifin_tui.services.loans.terms import frozen_terms
 from mifin_tui.services.loans.views import card_of
 from mifin_tui.services.members import register as members
 
 
-def _identity(m: Member) -> str:
+def _identity(m: Member, language: str) -> str:
     parts = []
     if m.id_type or m.id_number:
         parts.append(f"{m.id_type} {m.id_number}".strip())
     if m.birth_date:
-        parts.append(f"né(e) le {m.birth_date.strftime('%d/%m/%Y')}"
+        parts.append(f"né(e) le {format_date(m.birth_date, language)}"
                      + (f" à {m.birth_place}" if m.birth_place else ""))
     address = ", ".join(p for p in (m.address, m.commune, m.city, m.province) if p)
     if address:
@@ -48,8 +53,8 @@ def contract(ctx: Context, loan_id: int) -> ContractDoc:
     """The contract of an approved (or disbursed) loan; counts the print, the second and
     later ones being duplicates (audited)."""
     with write_transaction():
-        loan = _loan(loan_id, ctx)
-        if not loan.terms_json or loan.state in ("rejected", "cancelled"):
+        loan = get_loan(loan_id, ctx)
+        if not loan.terms_json or loan.state not in states.WITH_CONTRACT:
             raise Conflict(_no_contract())
         from mifin_tui.services.loans import reschedule
 
@@ -67,6 +72,7 @@ def contract(ctx: Context, loan_id: int) -> ContractDoc:
                      before={"printed": loan.contracts_printed},
                      after={"printed": loan.contracts_printed + 1, "duplicate": duplicate})
         info = institution.info(loan.branch_id)
+        language = settings.get("document_language")
         decider = card.events[-1].user if card.events else ""
         for e in card.events:
             if e.to_state == "approved":
@@ -74,7 +80,7 @@ def contract(ctx: Context, loan_id: int) -> ContractDoc:
         return ContractDoc(
             institution=info.name, branch_code=branch.code, branch_name=branch.name,
             number=loan.number, member_number=member.number,
-            member_name=members.display_name(member), member_identity=_identity(member),
+            member_name=members.display_name(member), member_identity=_identity(member, language),
             product=loan_products.get(loan.product_id).name, purpose=loan.purpose,
             schedule=sched, amount_words=amount_in_words(loan.amount_approved, loan.currency),
             rate_bp=loan.rate_bp, teg_method=terms.teg_method, fees=loan.fees,
@@ -85,7 +91,7 @@ def contract(ctx: Context, loan_id: int) -> ContractDoc:
                              for c in card.collateral), decided_by=decider,
             decided_on=loan.decided_at.date() if loan.decided_at else None,
             duplicate=duplicate, printed_by=ctx.full_name, printed_at=clock.now(),
-            language=settings.get("document_language"))
+            language=language)
 
 
 def _no_contract() -> str:
@@ -102,7 +108,7 @@ def minutes(ctx: Context, loan_ids: list[int]) -> MinutesDoc:
     items = []
     names: list[str] = []
     for loan_id in loan_ids:
-        c = card_of(_loan(loan_id, ctx))
+        c = card_of(get_loan(loan_id, ctx))
         ops = tuple(Opinion(o.user, tr(OPINIONS[o.opinion]), o.amount_proposed, o.comment)
                     for o in c.opinions if o.round == c.committee_round)
         for o in ops:
@@ -112,7 +118,6 @@ def minutes(ctx: Context, loan_ids: list[int]) -> MinutesDoc:
                                  c.amount_requested, c.term_requested, c.currency, ops,
                                  tr(STATE_LABELS[c.state])))
     info = institution.info(ctx.branch_id)
-    from mifin_tui.services.loans.applications import _today
 
-    return MinutesDoc(info.name, info.branch_name, _today(ctx), tuple(items), tuple(names),
-                      ctx.full_name, clock.now(), language)
+    return MinutesDoc(info.name, info.branch_name, business_today(ctx), tuple(items),
+                      tuple(names), ctx.full_name, clock.now(), language)

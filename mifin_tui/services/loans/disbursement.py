@@ -23,26 +23,26 @@ from mifin_tui.db.models import (
     Member,
     TillSession,
 )
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, current_language
 from mifin_tui.services.cash import counter as cash
 from mifin_tui.services.cash import tills
 from mifin_tui.services.cash.counter import CashReceipt
 from mifin_tui.services.kernel import accounts, ledger
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_datetime
 from mifin_tui.services.kernel.errors import Conflict, ValidationError
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans import products as loan_products
-from mifin_tui.services.loans.applications import (
-    _loan,
-    _require_state,
-    _today,
-    frozen_terms,
+from mifin_tui.services.loans.eligibility import required_savings
+from mifin_tui.services.loans.engine import schedule as engine
+from mifin_tui.services.loans.lifecycle import (
+    business_today,
+    get_loan,
     money,
     move,
-    required_savings,
-    store_schedule,
+    require_state,
 )
-from mifin_tui.services.loans.engine import schedule as engine
+from mifin_tui.services.loans.terms import frozen_terms, store_schedule
 from mifin_tui.services.members import register as members
 from mifin_tui.services.savings import holds as savings_holds
 
@@ -132,11 +132,11 @@ def disburse(ctx: Context, loan_id: int, mode: str = "cash") -> Disbursement:
     if mode not in MODES:
         raise ValidationError({"mode": _("Cash at the till or to the linked account.")})
     with write_transaction():
-        loan = _loan(loan_id, ctx)
+        loan = get_loan(loan_id, ctx)
         if loan.state == "disbursed":
             raise Conflict(_("This loan was disbursed already."))
-        _require_state(loan, "approved")
-        today = _today(ctx)
+        require_state(loan, "approved")
+        today = business_today(ctx)
         terms = frozen_terms(loan, today)
         sched = engine.build(terms)
         member = Member.get_by_id(loan.member_id)
@@ -202,6 +202,7 @@ def waiting_list(ctx: Context) -> list[WaitingLoan]:
     if session is not None:
         cash_by_currency = tills.till_balances(session.till)
     out = []
+    language = current_language()
     query = (Loan.select().where((Loan.branch == ctx.branch_id) & (Loan.state == "approved"))
              .order_by(Loan.decided_at, Loan.id))
     for loan in query:
@@ -211,7 +212,7 @@ def waiting_list(ctx: Context) -> list[WaitingLoan]:
         out.append(WaitingLoan(
             loan.id, loan.number, member.number, members.display_name(member),
             loan_products.get(loan.product_id).name, loan.amount_approved, paid_out,
-            loan.currency, loan.decided_at.strftime("%d/%m/%Y %H:%M"),
+            loan.currency, format_datetime(loan.decided_at, language),
             cash_by_currency.get(loan.currency, 0) >= paid_out))
     return out
 
@@ -223,9 +224,9 @@ def reverse_disbursement(ctx: Context, loan_id: int, reason: str) -> None:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the reversal.")})
     with write_transaction():
-        loan = _loan(loan_id, ctx)
-        _require_state(loan, "disbursed")
-        if loan.disbursed_on != _today(ctx):
+        loan = get_loan(loan_id, ctx)
+        require_state(loan, "disbursed")
+        if loan.disbursed_on != business_today(ctx):
             raise Conflict(_("A disbursement is reversed only on the day it was made; "
                              "later, the accountant corrects it."))
         paid = LoanInstallment.select().where(
@@ -248,17 +249,17 @@ def reverse_disbursement(ctx: Context, loan_id: int, reason: str) -> None:
 def mark_active_within(ctx: Context, loan_id: int, note: str = "") -> None:
     """disbursed -> active, inside the caller's transaction (the first repayment or the
     nightly closing after the disbursement day)."""
-    move(ctx, _loan(loan_id), "active", note)
+    move(ctx, get_loan(loan_id), "active", note)
 
 
 def hold_again_within(ctx: Context, loan_id: int) -> None:
     """Put back the guarantees and collateral of a loan reopened (the repayment that
     closed it reversed), inside the caller's transaction."""
-    _holds(ctx, _loan(loan_id))
+    _holds(ctx, get_loan(loan_id))
 
 
 def release_within(ctx: Context, loan_id: int) -> None:
     """Free the guarantees and collateral of a loan repaid in full (inside the caller's
     transaction, #9)."""
-    _release_holds(ctx, _loan(loan_id))
+    _release_holds(ctx, get_loan(loan_id))
 

@@ -45,15 +45,16 @@ from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans import products as loan_products
-from mifin_tui.services.loans.applications import _loan, _terms_json, _today
+from mifin_tui.services.loans import states
 from mifin_tui.services.loans.arrears import loan_state
 from mifin_tui.services.loans.engine import allocation as engine
 from mifin_tui.services.loans.engine import schedule as sched_engine
+from mifin_tui.services.loans.lifecycle import business_today, get_loan
+from mifin_tui.services.loans.terms import SEASON_DAYS, terms_json
 
-__all__ = ["RESCHEDULABLE_STATES", "RescheduleView", "ReschedulePlan", "approve",
+__all__ = ["RescheduleView", "ReschedulePlan", "approve",
            "current_terms", "history", "pending", "plan", "reject", "request"]
 
-RESCHEDULABLE_STATES = ("disbursed", "active", "in_arrears")
 STATE_LABELS = {"pending": N_("Pending"), "approved": N_("Approved"),
                 "rejected": N_("Rejected")}
 
@@ -129,8 +130,6 @@ def _plan(loan: Loan, term: int, rate_bp: int, day: date) -> ReschedulePlan:
     terms = dataclasses.replace(terms, grace_principal=0, grace_interest=0, fee_upfront=0,
                                 fee_deducted=0, insurance=0)
     if product.frequency == sched_engine.SEASONAL:
-        from mifin_tui.services.loans.applications import SEASON_DAYS
-
         terms = dataclasses.replace(terms, due_dates=tuple(
             date.fromordinal(day.toordinal() + SEASON_DAYS * k) for k in range(1, term + 1)))
     schedule = sched_engine.build(terms, check=False)
@@ -155,16 +154,16 @@ def _referred(installment_id: int) -> bool:
 
 
 def _require_reschedulable(loan: Loan) -> None:
-    if loan.state not in RESCHEDULABLE_STATES:
+    if loan.state not in states.SERVICED:
         raise Conflict(_("Only an outstanding loan can be rescheduled."))
 
 
 @requires("loan.apply")
 def plan(ctx: Context, loan_id: int, term: int, rate_bp: int | None = None) -> ReschedulePlan:
     """The new schedule a rescheduling approved today would give; nothing written."""
-    loan = _loan(loan_id, ctx)
+    loan = get_loan(loan_id, ctx)
     _require_reschedulable(loan)
-    return _plan(loan, term, loan.rate_bp if rate_bp is None else rate_bp, _today(ctx))
+    return _plan(loan, term, loan.rate_bp if rate_bp is None else rate_bp, business_today(ctx))
 
 
 def _limit(loan: Loan) -> None:
@@ -183,7 +182,7 @@ def request(ctx: Context, loan_id: int, term: int, rate_bp: int | None, reason: 
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the rescheduling.")})
     with write_transaction():
-        loan = _loan(loan_id, ctx)
+        loan = get_loan(loan_id, ctx)
         _require_reschedulable(loan)
         _limit(loan)
         if LoanReschedule.select().where((LoanReschedule.loan == loan.id)
@@ -191,7 +190,7 @@ def request(ctx: Context, loan_id: int, term: int, rate_bp: int | None, reason: 
             raise Conflict(_("A rescheduling of loan {number} already waits for a "
                              "decision.").format(number=loan.number))
         rate = loan.rate_bp if rate_bp is None else rate_bp
-        day = _today(ctx)
+        day = business_today(ctx)
         p = _plan(loan, term, rate, day)
         row = LoanReschedule.create(
             loan=loan.id, state="pending", term=term, rate_bp=rate, reason=reason.strip()[:250],
@@ -207,7 +206,7 @@ def _request(ctx: Context, request_id: int) -> tuple[LoanReschedule, Loan]:
     row = LoanReschedule.get_or_none(LoanReschedule.id == request_id)
     if row is None:
         raise NotFound(_("No such rescheduling request."))
-    loan = _loan(row.loan_id, ctx)
+    loan = get_loan(row.loan_id, ctx)
     if row.state != "pending":
         raise Conflict(_("This rescheduling request was already decided."))
     if row.requested_by_id == ctx.user_id:
@@ -232,7 +231,7 @@ def approve(ctx: Context, request_id: int, note: str = "") -> ReschedulePlan:
         row, loan = _request(ctx, request_id)
         _require_reschedulable(loan)
         _limit(loan)
-        day = _today(ctx)
+        day = business_today(ctx)
         p = _plan(loan, row.term, row.rate_bp, day)
         state = loan_state(loan)
         rows = list(LoanInstallment.select().where(LoanInstallment.loan == loan.id)
@@ -268,7 +267,7 @@ def approve(ctx: Context, request_id: int, note: str = "") -> ReschedulePlan:
         row.applied_on = day
         row.principal = p.principal
         row.carried = p.carried.total
-        row.terms_json = _terms_json(p.schedule.terms)
+        row.terms_json = terms_json(p.schedule.terms)
         row.old_schedule_json = json.dumps(old)
         row.save()
         Loan.update(restructured=True).where(Loan.id == loan.id).execute()
@@ -324,7 +323,7 @@ def pending(ctx: Context) -> tuple[RescheduleView, ...]:
 
 @requires("loan.read")
 def history(ctx: Context, loan_id: int) -> tuple[RescheduleView, ...]:
-    loan = _loan(loan_id, ctx)
+    loan = get_loan(loan_id, ctx)
     return tuple(_view(r) for r in LoanReschedule.select()
                  .where(LoanReschedule.loan == loan.id).order_by(LoanReschedule.id))
 

@@ -18,26 +18,29 @@ from mifin_tui.db.models import (
     Member,
     User,
 )
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_datetime
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans import products as loan_products
-from mifin_tui.services.loans.applications import (
-    OPINIONS,
-    OUTSTANDING_STATES,
+from mifin_tui.services.loans import states
+from mifin_tui.services.loans.applications import first_loan
+from mifin_tui.services.loans.decision import OPINIONS, committee_size, delegation_limit
+from mifin_tui.services.loans.eligibility import (
     RuleResult,
-    _loan,
-    _months_before,
-    _today,
     arrears_days,
-    committee_size,
-    delegation_limit,
     deposits_since,
-    first_loan,
-    frozen_terms,
-    state_label,
+    months_before,
 )
 from mifin_tui.services.loans.engine import schedule as engine
+from mifin_tui.services.loans.lifecycle import business_today, get_loan
+from mifin_tui.services.loans.states import state_label
+from mifin_tui.services.loans.terms import (
+    due_dates_of,
+    frozen_terms,
+    months_between,
+    schedule_terms,
+)
 from mifin_tui.services.members import register as members
 
 
@@ -168,8 +171,9 @@ def _acc_number(account_id: int | None) -> str:
 def card_of(loan: Loan) -> LoanCard:
     member = Member.get_by_id(loan.member_id)
     product = loan_products.get(loan.product_id)
+    language = current_language()
     events = tuple(
-        EventView(e.at.strftime("%d/%m/%Y %H:%M"), e.from_state, e.to_state,
+        EventView(format_datetime(e.at, language), e.from_state, e.to_state,
                   state_label(e.to_state), _user(e.user_id), e.note)
         for e in LoanEvent.select().where(LoanEvent.loan == loan.id).order_by(LoanEvent.id))
     opinions = tuple(
@@ -198,7 +202,7 @@ def card_of(loan: Loan) -> LoanCard:
         for r in LoanEligibility.select().where(LoanEligibility.loan == loan.id)
         .order_by(LoanEligibility.id))
     outstanding = (Account.get_by_id(loan.account_id).balance
-                   if loan.state in OUTSTANDING_STATES else 0)
+                   if loan.state in states.SERVICED else 0)
     return LoanCard(
         id=loan.id, number=loan.number, state=loan.state, state_word=state_label(loan.state),
         member_id=member.id, member_number=member.number,
@@ -223,7 +227,7 @@ def card_of(loan: Loan) -> LoanCard:
 
 @requires("loan.read")
 def card(ctx: Context, loan_id: int) -> LoanCard:
-    return card_of(_loan(loan_id, ctx))
+    return card_of(get_loan(loan_id, ctx))
 
 
 @requires("loan.read")
@@ -260,7 +264,7 @@ def _line(loan: Loan) -> LoanLine:
     amount = loan.amount_approved if loan.amount_approved is not None else loan.amount_requested
     term = loan.term_approved if loan.term_approved is not None else loan.term_requested
     outstanding = (Account.get_by_id(loan.account_id).balance
-                   if loan.state in OUTSTANDING_STATES else 0)
+                   if loan.state in states.SERVICED else 0)
     opinions = LoanOpinion.select().where((LoanOpinion.loan == loan.id)
                                           & (LoanOpinion.round == loan.committee_round)).count()
     eligible = not LoanEligibility.select().where(
@@ -350,7 +354,7 @@ def _months_with_deposit(account_id: int | None, today: date) -> int:
     months = 0
     for k in range(6):
         # deposits in [start, end): the month k months back, the latest up to today
-        start, end = _months_before(today, k + 1), _months_before(today, k)
+        start, end = months_before(today, k + 1), months_before(today, k)
         later = deposits_since(account_id, end) if k else 0
         if deposits_since(account_id, start) > later:
             months += 1
@@ -360,12 +364,11 @@ def _months_with_deposit(account_id: int | None, today: date) -> int:
 @requires("loan.read")
 def member_history(ctx: Context, loan_id: int) -> MemberHistory:
     """The borrower's past: loans, arrears, savings regularity (what the gérant reads)."""
-    loan = _loan(loan_id, ctx)
-    today = _today(ctx)
+    loan = get_loan(loan_id, ctx)
+    today = business_today(ctx)
     others = Loan.select().where((Loan.member == loan.member_id) & (Loan.id != loan.id))
-    from mifin_tui.services.loans.applications import _months_between
 
-    deposits = (deposits_since(loan.linked_account_id, _months_before(today, 6))
+    deposits = (deposits_since(loan.linked_account_id, months_before(today, 6))
                 if loan.linked_account_id else 0)
     past = tuple(PastLoan(o.number, o.amount_approved or o.amount_requested, o.currency,
                           state_label(o.state), o.disbursed_on, _max_late(o.id, today))
@@ -375,26 +378,24 @@ def member_history(ctx: Context, loan_id: int) -> MemberHistory:
         months_with_deposit=_months_with_deposit(loan.linked_account_id, today),
         past_loans=past,
         loans=others.count(), repaid=others.where(Loan.state == "closed").count(),
-        outstanding_loans=others.where(Loan.state.in_(OUTSTANDING_STATES)).count(),
+        outstanding_loans=others.where(Loan.state.in_(states.SERVICED)).count(),
         arrears_days=arrears_days(loan.member_id, today), deposits_6_months=deposits,
-        months_of_membership=_months_between(Member.get_by_id(loan.member_id).joined_on,
-                                             today))
+        months_of_membership=months_between(Member.get_by_id(loan.member_id).joined_on,
+                                            today))
 
 
 @requires("loan.read")
 def schedule_of(ctx: Context, loan_id: int) -> engine.Schedule:
     """The frozen schedule of an approved loan (or its simulation before approval)."""
-    loan = _loan(loan_id, ctx)
+    loan = get_loan(loan_id, ctx)
     if loan.terms_json:
         start = loan.disbursed_on or None
         return engine.build(frozen_terms(loan, start))
-    from mifin_tui.services.loans.applications import _terms
 
     product = loan_products.get(loan.product_id)
-    from mifin_tui.services.loans.applications import due_dates_of
 
-    return engine.build(_terms(product, loan.amount_requested, loan.term_requested,
-                               loan.rate_bp, _today(ctx), due_dates_of(loan)))
+    return engine.build(schedule_terms(product, loan.amount_requested, loan.term_requested,
+                                       loan.rate_bp, business_today(ctx), due_dates_of(loan)))
 
 
 @requires("loan.read")
@@ -419,4 +420,4 @@ def board_queue(ctx: Context) -> list[LoanLine]:
 @requires("loan.board")
 def board_card(ctx: Context, loan_id: int) -> LoanCard:
     """The card of an application the board decides (see `board_queue`)."""
-    return card_of(_loan(loan_id, ctx))
+    return card_of(get_loan(loan_id, ctx))

@@ -37,9 +37,10 @@ from mifin_tui.services.kernel.documents import VoucherDoc
 from mifin_tui.services.kernel.errors import Conflict, MifinError, ValidationError
 from mifin_tui.services.kernel.money import format_amount, positive_amount
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans.applications import OUTSTANDING_STATES, _loan, _today, move
+from mifin_tui.services.loans import states
 from mifin_tui.services.loans.arrears import loan_state
 from mifin_tui.services.loans.engine import allocation as engine
+from mifin_tui.services.loans.lifecycle import business_today, get_loan, move
 
 __all__ = ["RecoveryReceipt", "WriteOffPreview", "WriteOffResult", "preview", "recover",
            "recovered", "write_off"]
@@ -84,10 +85,10 @@ def _provision_account(loan: Loan) -> Account:
 
 
 def _preview(ctx: Context, loan: Loan) -> WriteOffPreview:
-    if loan.state not in OUTSTANDING_STATES:
+    if loan.state not in states.SERVICED:
         raise Conflict(_("Loan {number} is not outstanding: nothing to write off.").format(
             number=loan.number))
-    day = _today(ctx)
+    day = business_today(ctx)
     state = loan_state(loan)
     dpd = engine.days_past_due(state, day)
     minimum = max(_min_days(), 1)
@@ -111,7 +112,7 @@ def _preview(ctx: Context, loan: Loan) -> WriteOffPreview:
 @requires("loan.write_off")
 def preview(ctx: Context, loan_id: int) -> WriteOffPreview:
     """What a write-off today would post; nothing written. Conflict when refused."""
-    return _preview(ctx, _loan(loan_id, ctx))
+    return _preview(ctx, get_loan(loan_id, ctx))
 
 
 @requires("loan.write_off")
@@ -120,7 +121,7 @@ def write_off(ctx: Context, loan_id: int, reason: str) -> WriteOffResult:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the write-off.")})
     with write_transaction():
-        loan = _loan(loan_id, ctx)
+        loan = get_loan(loan_id, ctx)
         p = _preview(ctx, loan)
         lines = [ledger.Line(loan.account_id, credit=p.principal)]
         if p.provision_used:
@@ -160,7 +161,7 @@ def _recovered(loan_id: int) -> int:
 @requires("loan.read")
 def recovered(ctx: Context, loan_id: int) -> tuple[int, int]:
     """(recovered so far, written off and not yet recovered) of a written-off loan."""
-    loan = _loan(loan_id, ctx)
+    loan = get_loan(loan_id, ctx)
     done = _recovered(loan.id)
     return done, max(loan.written_off_amount - done, 0)
 
@@ -172,7 +173,7 @@ def recover(ctx: Context, loan_id: int, amount: int | str, *, party_name: str,
     errors: dict[str, str] = {}
     if not party_name.strip():
         errors["party_name"] = _("Who brings the cash? Required.")
-    loan = _loan(loan_id, ctx)
+    loan = get_loan(loan_id, ctx)
     try:
         value = positive_amount(amount, loan.currency)
     except ValidationError as exc:
@@ -180,7 +181,7 @@ def recover(ctx: Context, loan_id: int, amount: int | str, *, party_name: str,
     if errors:
         raise ValidationError(errors)
     with write_transaction():
-        loan = _loan(loan_id, ctx)
+        loan = get_loan(loan_id, ctx)
         if loan.state != "written_off":
             raise Conflict(_("Loan {number} is not written off: take a repayment "
                              "instead.").format(number=loan.number))

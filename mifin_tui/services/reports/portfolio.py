@@ -36,11 +36,10 @@ from mifin_tui.db import database
 from mifin_tui.db.models import Branch, Institution, LoanProduct, User
 from mifin_tui.i18n import _
 from mifin_tui.services.kernel.errors import ValidationError
+from mifin_tui.services.loans import states as loan_states
 
 # PAR levels: name -> a loan is at risk when more than this many days late.
 PAR_LEVELS: dict[str, int] = {"par1": 0, "par30": 30, "par90": 90}
-# States a loan may have while it holds principal (closed/written off: before that date).
-PORTFOLIO_STATES = ("disbursed", "active", "in_arrears", "closed", "written_off")
 
 
 @dataclass(frozen=True)
@@ -155,7 +154,7 @@ def _positions_sql(day: date, scope: _Scope) -> tuple[str, list[object]]:
     """
     p = database.param
     d = day.isoformat()
-    states = ", ".join(p for _ in PORTFOLIO_STATES)
+    states = ", ".join(p for _ in loan_states.PORTFOLIO)
     # The member row only for an officer or zone filter (a lookup per loan saved).
     member = "JOIN member m ON m.id = l.member_id" if scope.needs_member else ""
     sql = f"""
@@ -184,7 +183,7 @@ WITH inst AS (
   GROUP BY loan_id
 )
 """
-    params: list[object] = [d, d, *PORTFOLIO_STATES, d, d, *scope.params, d, d, d]
+    params: list[object] = [d, d, *loan_states.PORTFOLIO, d, d, *scope.params, d, d, d]
     return sql, params
 
 
@@ -321,7 +320,7 @@ def _par_many(days: Sequence[date], scope: _Scope) -> list[ParSummary]:
                 f"OR r.reversed_on > {arg(last)})")
     always_t = (f"r.business_date <= {arg(first)} AND (r.reversed_on IS NULL "
                 f"OR r.reversed_on > {arg(last)})")
-    states = ", ".join(arg(v) for v in PORTFOLIO_STATES)
+    states = ", ".join(arg(v) for v in loan_states.PORTFOLIO)
     li = f"""
 li AS (
   SELECT i.id AS iid, i.loan_id AS loan_id, i.due_date AS due_date,
