@@ -1,15 +1,14 @@
 """The automatic debit writes the very rows it wrote when it was one `ledger.post` and one
 `repayments.record_within` per loan: the same portfolio closed gives the rows captured
-then in golden_debit.json (captured from the per-loan step, tests/closing/old_debit.py as
-it was), the same `mifin check` digest and audit chain length: the repayment, allocation,
-instalment, voucher, loan, hold, event, audit, transaction, counter and step rows.
+from that per-loan step in golden_debit.json (repayments, allocations, instalments,
+vouchers, loans, holds, events, audit, transactions, counters, the steps' report), the
+same `mifin check` digest and the same audit chain length.
 
 The file changes only when the rows are meant to change: `python -m
 tests.closing.test_debit_batch` writes it anew from the code as it is."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 import sqlite3
@@ -25,7 +24,7 @@ from mifin_tui.services.closing import loans as closing_loans
 from mifin_tui.services.closing import nightly as closing
 from mifin_tui.services.kernel import auth, ledger
 from mifin_tui.services.savings import counter as savings
-from tests.closing import data, old_debit
+from tests.closing import data
 
 N_LOANS = 84
 
@@ -112,15 +111,11 @@ def loan_number(index: int) -> str:
     return f"KIN-P{index + 1:07d}"  # add_loans' numbers
 
 
-def _close(template: Path, folder: Path, monkeypatch, *, old: bool) -> tuple[str, dict]:
+def _close(template: Path, folder: Path) -> tuple[str, int]:
     path = folder / "branch.db"
     shutil.copy(template, path)
     db.open_database(path)
     try:
-        if old:
-            steps = [dataclasses.replace(s, run=old_debit.auto_debit)
-                     if s.key == "auto_debit" else s for s in closing.STEPS]
-            monkeypatch.setattr(closing, "STEPS", steps)
         doc = closing.run(auth.login("gerant", data.PASSWORD))
         assert doc.status == "done"
         report = check.run()
@@ -128,24 +123,23 @@ def _close(template: Path, folder: Path, monkeypatch, *, old: bool) -> tuple[str
         return report.digest, report.audit_rows
     finally:
         db.close()
-        monkeypatch.undo()
 
 
 GOLDEN = Path(__file__).with_name("golden_debit.json")
 
 
-def _snapshot(template: Path, folder: Path, monkeypatch, *, old: bool = False) -> dict:
+def _snapshot(template: Path, folder: Path) -> dict:
     """The rows a closing of the template writes, as JSON values (tuples become lists),
     with the `mifin check` digest and the audit chain's length."""
     folder.mkdir()
-    digest, audit_rows = _close(template, folder, monkeypatch, old=old)
+    digest, audit_rows = _close(template, folder)
     return json.loads(json.dumps({"rows": _rows(folder / "branch.db"), "digest": digest,
                                   "audit_rows": audit_rows}))
 
 
-def test_batch_debit_writes_the_rows_of_the_per_loan_path(template, tmp_path, monkeypatch):
+def test_batch_debit_writes_the_rows_of_the_per_loan_path(template, tmp_path):
     golden = json.loads(GOLDEN.read_text())
-    new = _snapshot(template, tmp_path / "new", monkeypatch)
+    new = _snapshot(template, tmp_path / "new")
     new_rows, old_rows = new["rows"], golden["rows"]
     # the portfolio exercised every case
     states = {state for _i, state, *_r in new_rows["loan"]}
@@ -191,5 +185,5 @@ if __name__ == "__main__":  # capture the golden rows anew (see the module's doc
     set_language("en")
     work = Path(tempfile.mkdtemp())
     _portfolio(work / "template.db")
-    snapshot = _snapshot(work / "template.db", work / "run", pytest.MonkeyPatch())
+    snapshot = _snapshot(work / "template.db", work / "run")
     GOLDEN.write_text(json.dumps(snapshot, indent=0, ensure_ascii=False) + "\n")
