@@ -20,7 +20,7 @@ from mifin_tui import db
 from mifin_tui.db.models import Account, Loan
 from mifin_tui.services.admin import check
 from mifin_tui.services.cash import tills
-from mifin_tui.services.closing import loans as closing_loans
+from mifin_tui.services.closing import debit as closing_debit
 from mifin_tui.services.closing import nightly as closing
 from mifin_tui.services.kernel import auth, ledger
 from mifin_tui.services.savings import counter as savings
@@ -167,7 +167,7 @@ def test_debit_loans_of_one_member_share_his_savings(template, tmp_path):
             (Account.member == a.member_id) & (Account.kind == "savings"))]
         available = sum(savings.available_balance(i) for i in shared)
         with db.write_transaction():
-            done = closing_loans.debit_loans(manager, [a.id, b.id], data.YEAR_END)
+            done = closing_debit.debit_loans(manager, [a.id, b.id], data.YEAR_END)
         assert 11_000 < available < 33_000 and set(done) == {a.id, b.id}
         assert sum(taken for taken, _left in done.values()) == available
         assert sum(left for _taken, left in done.values()) == 33_000 - available
