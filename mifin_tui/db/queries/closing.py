@@ -22,6 +22,14 @@ def _ids(sql: str, params: Sequence[Any]) -> list[int]:
     return [r[0] for r in rows(sql, params)]
 
 
+def unbalanced_day(branch_id: int, day: date) -> list[tuple[str, int, int]]:
+    """(currency, debits, credits) of the day's journal where they differ."""
+    return rows('SELECT e."currency", sum(e."debit"), sum(e."credit") FROM "entry" e '
+                'JOIN "journal_transaction" t ON t."id" = e."txn_id" '
+                'WHERE t."branch_id" = ? AND t."business_date" = ? GROUP BY e."currency" '
+                'HAVING sum(e."debit") <> sum(e."credit")', (branch_id, day.isoformat()))
+
+
 # --- automatic debit --------------------------------------------------------------------
 
 
