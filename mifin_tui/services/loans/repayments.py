@@ -1,8 +1,8 @@
 """Loan repayments (#9): what is due, the allocation preview, and the repayment itself
 with its BR voucher, whatever the channel.
 
-The split comes from the pure engine (`repayment_engine`) over the `loan_installment`
-rows; the posting credits the loan account (principal) and the income accounts
+The split comes from the pure engine (`engine.allocation`) over the `loan_installment`
+rows, the BR's lines from the repayments' planner (`repayment_plan`); the posting credits the loan account (principal) and the income accounts
 (interest, penalties, fees) against what the money came from, in one BR transaction:
 the till's cash (cash), the member's savings account (savings), or the clearing account
 of the channel (mobile money operator float, bank). The split is kept in a `repayment`
@@ -10,8 +10,9 @@ row and per instalment in `repayment_allocation`, so the BR rebuilt from the boo
 prints it the same way and a reversal puts back exactly what was paid.
 
 `repay` is the one entry point of the counter and the payment import; `repay_within`
-is the same inside the caller's write transaction (the closing's automatic debit);
-`record_within` writes the rows of an allocation already posted (recoveries).
+is the same inside the caller's write transaction (the payment import). The rows are
+written by the one writer of repayments (`repayment_writer`), which the closing's
+automatic debit (`closing.debit`) shares; the reversal is `repayment_reversal`'s.
 """
 
 from __future__ import annotations
