@@ -17,9 +17,13 @@ from mifin_tui.db.queries import placeholders, rows, value
 # the parts of the available balance of the account `a`
 HOLDS = ('coalesce((SELECT sum(h."amount") FROM "account_hold" h '
          'WHERE h."account_id" = a."id" AND h."status" = \'active\'), 0)')
-MINIMUM = ('coalesce((SELECT p."min_balance" FROM "savings_account" s '
-           'JOIN "savings_product" p ON p."id" = s."product_id" '
-           'WHERE s."account_id" = a."id"), 0)')
+# a savings account not yet given its savings row keeps the rule of the currency's first
+# active free product, as the counter reads it; any other account has no minimum
+MINIMUM = ('(CASE WHEN a."kind" = \'savings\' THEN coalesce((SELECT p."min_balance" '
+           'FROM "savings_account" s JOIN "savings_product" p ON p."id" = s."product_id" '
+           'WHERE s."account_id" = a."id"), (SELECT f."min_balance" FROM "savings_product" f '
+           'WHERE f."kind" = \'free\' AND f."currency" = a."currency" AND f."active" '
+           'ORDER BY f."id" LIMIT 1), 0) ELSE 0 END)')
 AVAILABLE = f'(a."balance" - {HOLDS} - {MINIMUM})'
 
 
