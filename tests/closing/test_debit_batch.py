@@ -18,11 +18,13 @@ import pytest
 
 from mifin_tui import db
 from mifin_tui.db.models import Account, Loan
+from mifin_tui.db.queries import balances
 from mifin_tui.services.admin import check
 from mifin_tui.services.cash import tills
 from mifin_tui.services.closing import debit as closing_debit
 from mifin_tui.services.closing import nightly as closing
 from mifin_tui.services.kernel import auth, ledger
+from mifin_tui.services.loans.engine import allocation as engine
 from mifin_tui.services.savings import counter as savings
 from tests.closing import data
 
@@ -173,6 +175,26 @@ def test_debit_loans_of_one_member_share_his_savings(template, tmp_path):
         assert sum(left for _taken, left in done.values()) == 33_000 - available
         assert all(savings.available_balance(i) == 0 for i in shared)
         assert check.run().ok
+    finally:
+        db.close()
+
+
+def test_available_balance_is_one_rule(template, tmp_path):
+    """What the automatic debit sees available on each account (db.queries.balances, in
+    bulk) is what the counter sees (savings.available_balance), holds and minimums
+    included."""
+    path = tmp_path / "branch.db"
+    shutil.copy(template, path)
+    db.open_database(path)
+    try:
+        ids = [a.id for a in Account.select().order_by(Account.id)]
+        counter_view = {i: savings.available_balance(i) for i in ids}
+        assert {i: balances.available(i) for i in ids} == counter_view
+        members = [a.member_id for a in Account.select() if a.member_id]
+        batch = {acc: engine.available_balance(*parts)
+                 for acc, _m, _c, *parts in balances.member_savings(members)}
+        assert batch and batch == {i: counter_view[i] for i in batch}
+        assert any(0 < v < 30_000 for v in batch.values())  # a hold lowers one
     finally:
         db.close()
 

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from mifin_tui.db import write_transaction
-from mifin_tui.db.models import Loan, LoanProduct, Member
+from mifin_tui.db.models import LoanProduct, Member
 from mifin_tui.db.queries import balances
 from mifin_tui.db.queries import closing as queries
 from mifin_tui.db.queries import repayments as instalment_queries
@@ -46,18 +46,11 @@ def _available(balance: int, holds: int, minimum: int) -> int:
     return engine.available_balance(balance, holds, minimum)
 
 
-def debit_sources(loan: Loan) -> list[tuple[int, int]]:
-    """The accounts an automatic debit takes from, in the set order, with what each has
-    available (`db.queries.balances`): the loan's linked account first, then the
-    member's other active savings accounts in the loan's currency, oldest first."""
-    found = [(r[0], _available(*r[3:])) for r in balances.member_savings([loan.member_id])
-             if r[2] == loan.currency]
-    return sorted(found, key=lambda a: (a[0] != (loan.linked_account_id or 0), a[0]))
-
-
 def _sources_of(member_ids: Sequence[int]) -> dict[tuple[int, str], list[list[int]]]:
-    """The active savings accounts of these members with what each has available, per
-    (member, currency), oldest first (lists: a batch lowers them as it takes)."""
+    """The accounts an automatic debit may take from: the active savings accounts of
+    these members with what each has available (`db.queries.balances`), per (member,
+    currency), oldest first (lists: a batch lowers them as it takes); a loan takes from
+    its linked account first."""
     out: dict[tuple[int, str], list[list[int]]] = defaultdict(list)
     for acc_id, member_id, cur, *parts in balances.member_savings(member_ids):
         out[(member_id, cur)].append([acc_id, _available(*parts)])
