@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from mifin_tui.db.bulk import insert_rows, next_id
 from mifin_tui.db.models import (
@@ -81,13 +82,11 @@ def schedule_of_loan(loan: Loan) -> plan.Schedule:
                             queries.instalments([loan.id]))
 
 
-def gl_keys(product: object) -> dict[str, str]:
-    """The GL keys a product credits each part of a repayment to (the principal goes to
-    the loan's own account)."""
-    return {plan.RECEIVABLE: product.gl_interest_receivable,  # type: ignore[attr-defined]
-            plan.INTEREST: product.gl_interest,  # type: ignore[attr-defined]
-            plan.PENALTIES: product.gl_penalty,  # type: ignore[attr-defined]
-            plan.FEES: product.gl_fees}  # type: ignore[attr-defined]
+def gl_keys(product: Any) -> dict[str, str]:
+    """The GL keys a product (its row or its view) credits each part of a repayment to;
+    the principal goes to the loan's own account."""
+    return {plan.RECEIVABLE: product.gl_interest_receivable, plan.INTEREST: product.gl_interest,
+            plan.PENALTIES: product.gl_penalty, plan.FEES: product.gl_fees}
 
 
 def credit_lines(alloc: engine.Allocation, sched: plan.Schedule, loan_account_id: int,
