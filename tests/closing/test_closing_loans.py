@@ -21,7 +21,8 @@ from mifin_tui.db.models import (
     SavingsAccount,
 )
 from mifin_tui.services.admin import check
-from mifin_tui.services.closing import loans as closing_loans
+from mifin_tui.services.closing import ageing, debit, penalties
+from mifin_tui.services.closing import interest as accrual
 from mifin_tui.services.kernel import accounts, business_day, settings
 from mifin_tui.services.loans import repayments
 from mifin_tui.services.savings import balances as savings_balances
@@ -70,14 +71,14 @@ def test_auto_debit_takes_linked_account_then_others_within_holds(world):
     before = {a: Account.get_by_id(a).balance for a in (linked, b, c)}
     day = _today(w)
     with db.write_transaction():
-        taken, left = closing_loans.debit_loan(manager, loan_id, day)
+        taken, left = debit.debit_loan(manager, loan_id, day)
     assert (taken, left) == (due, 0)
     after = {a: Account.get_by_id(a).balance for a in (linked, b, c)}
     assert before[linked] - after[linked] == 7_000
     assert before[b] - after[b] == from_b
     assert before[c] - after[c] == due - 7_000 - from_b
     rep = Repayment.get((Repayment.loan == loan_id) & (Repayment.channel == "auto_debit"))
-    assert rep.reference == closing_loans.debit_reference(loan.number, day)
+    assert rep.reference == debit.debit_reference(loan.number, day)
     assert rep.amount == due and rep.source_account_id == linked
     assert sum(a.principal + a.interest + a.fees + a.penalties
                for a in RepaymentAllocation.select().where(
@@ -89,8 +90,8 @@ def test_auto_debit_takes_linked_account_then_others_within_holds(world):
         linked: 7_000, b: from_b, c: due - 7_000 - from_b}
     # Rerun: nothing twice.
     with db.write_transaction():
-        assert closing_loans.debit_loan(manager, loan_id, day) is None
-    assert closing_loans.debit_due(manager, day) == {}
+        assert debit.debit_loan(manager, loan_id, day) is None
+    assert debit.debit_due(manager, day) == {}
     assert Repayment.select().where(Repayment.loan == loan_id).count() == 1
     assert check.run().ok
 
@@ -109,7 +110,7 @@ def test_auto_debit_short_of_money_leaves_arrears(world):
         if avail > keep:
             savings_holds.place_hold(manager, acc.id, avail - keep, "other", note="test")
     with db.write_transaction():
-        taken, left = closing_loans.debit_loan(manager, loan_id, _today(w))
+        taken, left = debit.debit_loan(manager, loan_id, _today(w))
     assert (taken, left) == (1_000, due - 1_000)
 
 
@@ -135,7 +136,7 @@ def test_penalties_per_day_after_grace_and_capped(world):
     loan = Loan.get_by_id(loan_id)
     with db.write_transaction():
         # days 1-2 late in the grace; charged days 3, 4, 5
-        charged = closing_loans.charge_penalties(loan, day - timedelta(days=5), day, day)
+        charged = penalties.charge_penalties(loan, day - timedelta(days=5), day, day)
     assert charged == {1: 3 * per_day}
     assert _rows(loan_id)[0].penalties_due == 3 * per_day
     pen = LoanPenalty.get(LoanPenalty.loan == loan_id)
@@ -143,7 +144,7 @@ def test_penalties_per_day_after_grace_and_capped(world):
     # The cap: 4 days' worth in all; the next two days bring only one more.
     _penalty_product(loan_id, penalty_cap_amount=4 * per_day)
     with db.write_transaction():
-        charged = closing_loans.charge_penalties(Loan.get_by_id(loan_id), day,
+        charged = penalties.charge_penalties(Loan.get_by_id(loan_id), day,
                                                  day + timedelta(days=2),
                                                  day + timedelta(days=2))
     assert charged == {1: per_day}
@@ -154,10 +155,10 @@ def test_accrued_target_by_hand():
     from datetime import date
 
     start, due = date(2026, 3, 2), date(2026, 3, 9)
-    assert closing_loans.accrued_target(1_000, start, due, date(2026, 3, 5), "daily") == 428
-    assert closing_loans.accrued_target(1_000, start, due, date(2026, 3, 5), "due_date") == 0
-    assert closing_loans.accrued_target(1_000, start, due, date(2026, 3, 9), "due_date") == 1_000
-    assert closing_loans.accrued_target(1_000, start, due, start, "daily") == 0
+    assert accrual.accrued_target(1_000, start, due, date(2026, 3, 5), "daily") == 428
+    assert accrual.accrued_target(1_000, start, due, date(2026, 3, 5), "due_date") == 0
+    assert accrual.accrued_target(1_000, start, due, date(2026, 3, 9), "due_date") == 1_000
+    assert accrual.accrued_target(1_000, start, due, start, "daily") == 0
 
 
 def test_interest_accrued_at_due_date_then_settled_by_the_repayment(world):
@@ -167,12 +168,12 @@ def test_interest_accrued_at_due_date_then_settled_by_the_repayment(world):
     interest = rows[0].interest_due + rows[1].interest_due
     income_before = _balance("interest_income_loans")
     with db.write_transaction():
-        amounts = closing_loans.accrue_interest(manager, [loan_id], _today(w))
+        amounts = accrual.accrue_interest(manager, [loan_id], _today(w))
     assert amounts == {USD: interest}
     assert _balance("interest_receivable") == interest
     assert _balance("interest_income_loans") - income_before == interest
     with db.write_transaction():
-        assert closing_loans.accrue_interest(manager, [loan_id], _today(w)) == {}
+        assert accrual.accrue_interest(manager, [loan_id], _today(w)) == {}
     first = rows[0].principal_due + rows[0].interest_due
     repayments.repay(cashier, loan_id, first, party_name="Agathe Mbuyi")
     assert _balance("interest_receivable") == rows[1].interest_due
@@ -189,11 +190,11 @@ def test_daily_accrual_books_the_days_elapsed(world):
     loan = Loan.get_by_id(loan_id)
     first = _rows(loan_id)[0]
     day = loan.disbursed_on + timedelta(days=3)
-    expected = closing_loans.accrued_target(first.interest_due, loan.disbursed_on,
+    expected = accrual.accrued_target(first.interest_due, loan.disbursed_on,
                                             first.due_date, day, "daily")
     assert 0 < expected < first.interest_due
     with db.write_transaction():
-        assert closing_loans.accrue_interest(manager, [loan_id], day) == {USD: expected}
+        assert accrual.accrue_interest(manager, [loan_id], day) == {USD: expected}
     assert _rows(loan_id)[0].interest_accrued == expected
 
 
@@ -209,7 +210,7 @@ def test_ageing_moves_to_arrears_classifies_and_provisions_the_difference(world)
         settings.put("loan_provision_rates", {"impaye": 500, "douteux": 2500})
     principal = sum(r.principal_due - r.principal_paid for r in _rows(loan_id))
     with db.write_transaction():
-        last, n, changes, info = closing_loans.age_loans(manager, day, 0, 100,
+        last, n, changes, info = ageing.age_loans(manager, day, 0, 100,
                                                          month_end=False)
     loan = Loan.get_by_id(loan_id)
     first_dpd = (day - _rows(loan_id)[0].due_date).days
@@ -224,11 +225,11 @@ def test_ageing_moves_to_arrears_classifies_and_provisions_the_difference(world)
                                                                     principal)
     # Next day, nothing changed: no row, no posting. Then the rate drops: a reversal.
     with db.write_transaction():
-        _l, _n, changes, _i = closing_loans.age_loans(manager, day, 0, 100, month_end=False)
+        _l, _n, changes, _i = ageing.age_loans(manager, day, 0, 100, month_end=False)
     assert changes == {}
     with db.write_transaction():
         settings.put("loan_provision_rates", {"douteux": 1000})
-        _l, _n, changes, _i = closing_loans.age_loans(manager, day + timedelta(days=1), 0,
+        _l, _n, changes, _i = ageing.age_loans(manager, day + timedelta(days=1), 0,
                                                       100, month_end=False)
     lower = (2 * principal * 1000 + 10_000) // 20_000
     assert changes == {USD: lower - provision}
@@ -256,16 +257,16 @@ def test_loan_without_available_savings_is_skipped_and_still_ages(world):
         keep = 1 if acc.id == saved[0].id else 0
         if avail > keep:
             savings_holds.place_hold(manager, acc.id, avail - keep, "other", note="test")
-    assert loan_id in closing_loans._debit_candidates(branch, day, 0, 100)
+    assert loan_id in debit.debit_candidates(branch, day, 0, 100)
     savings_holds.place_hold(manager, saved[0].id, 1, "other", note="test")
     assert all(savings_balances.available_balance(a.id) == 0 for a in saved)
     assert all(Account.get_by_id(a.id).balance > 0 for a in saved
                if a.id == Loan.get_by_id(loan_id).linked_account_id)
-    assert loan_id not in closing_loans._debit_candidates(branch, day, 0, 100)
+    assert loan_id not in debit.debit_candidates(branch, day, 0, 100)
     with db.write_transaction():
         # what the per-loan debit would have done with it: nothing
-        assert closing_loans.debit_loan(manager, loan_id, day) is None
-        closing_loans.age_loans(manager, day, 0, 100, month_end=False)
+        assert debit.debit_loan(manager, loan_id, day) is None
+        ageing.age_loans(manager, day, 0, 100, month_end=False)
     loan = Loan.get_by_id(loan_id)
     assert loan.state == "in_arrears" and loan.days_past_due > 0
     assert not Repayment.select().where(Repayment.loan == loan_id).exists()

@@ -90,7 +90,10 @@ NOT_GATED = {
     "mifin_tui.services.loans.disbursement.release_within",
     "mifin_tui.services.loans.disbursement.hold_again_within",  # a repayment reversed
     "mifin_tui.services.loans.repayments.repay_within",  # inside the closing / import, gated
-    "mifin_tui.services.loans.repayments.record_within",
+    "mifin_tui.services.loans.repayment_writer.write_within",  # the repayments' writer
+    "mifin_tui.services.loans.repayment_writer.move_states_within",
+    "mifin_tui.services.loans.repayment_writer.reschedule_within",
+    "mifin_tui.services.loans.repayment_writer.loan_of",
 }
 
 

@@ -16,6 +16,7 @@ from mifin_tui.db.models import (
     TxnSeal,
     User,
 )
+from mifin_tui.db.queries import closing as queries
 from mifin_tui.i18n import N_, _, current_language
 from mifin_tui.services.closing import savings as closing_savings
 from mifin_tui.services.closing.document import Finding
@@ -97,14 +98,8 @@ def _check_approvals(branch_id: int, day: date) -> list[Finding]:
 
 
 def _check_ledger(branch_id: int, day: date) -> list[Finding]:
-    from mifin_tui.db import database
-
     found = []
-    for cur, debit, credit in database.execute_sql(
-        'SELECT e."currency", sum(e."debit"), sum(e."credit") FROM "entry" e '
-        'JOIN "journal_transaction" t ON t."id" = e."txn_id" '
-        'WHERE t."branch_id" = ? AND t."business_date" = ? GROUP BY e."currency" '
-        'HAVING sum(e."debit") <> sum(e."credit")', (branch_id, day.isoformat())).fetchall():
+    for cur, debit, credit in queries.unbalanced_day(branch_id, day):
         found.append(Finding(
             "ledger", _("The journal of the day does not balance in {cur}: debits {d}, "
                         "credits {c}.").format(cur=cur, d=debit, c=credit),

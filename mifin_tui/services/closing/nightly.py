@@ -19,9 +19,9 @@ closing runs at a time (`db.locks.exclusive`, released by the kernel when its
 process dies).
 
 The modules: `closing_steps` (the step interface: Step, StepRun, Batch, the fault
-hook), `closing_checks` (the checks before the start), `closing_loans` and
-`closing_savings` (the business steps), `closing_end` (year end, backup, day closed),
-this module (the list of steps, the run, preview and report).
+hook), `closing_checks` (the checks before the start), the business steps one module
+each (`debit`, `penalties`, `interest`, `ageing` of the loans, `savings`), `closing_end`
+(year end, backup, day closed), this module (the list of steps, the run, preview and report).
 
 How a step is written (later issues add theirs to `STEPS`, one entry each)::
 
@@ -84,7 +84,7 @@ from mifin_tui.db.models import (
 )
 from mifin_tui.i18n import N_, _, current_language, translator
 from mifin_tui.services.admin import institution
-from mifin_tui.services.closing import loans as closing_loans
+from mifin_tui.services.closing import ageing, debit, interest, penalties
 from mifin_tui.services.closing import savings as closing_savings
 from mifin_tui.services.closing.checks import (
     APPROVAL_KINDS,
@@ -163,13 +163,13 @@ def preview(ctx: Context) -> Preview:
 STEPS: list[Step] = [
     Step("checks", N_("Checks"), _start_checks, describe=_describe_checks),
     Step("auto_debit", N_("Automatic debits of the instalments due"),
-         closing_loans.auto_debit, describe=closing_loans.describe_auto_debit),
-    Step("penalties", N_("Penalties on overdue instalments"), closing_loans.penalty_step,
-         describe=closing_loans.describe_penalties),
-    Step("loan_interest", N_("Interest accrued on loans"), closing_loans.interest_step,
-         describe=closing_loans.describe_interest),
+         debit.auto_debit, describe=debit.describe_auto_debit),
+    Step("penalties", N_("Penalties on overdue instalments"), penalties.penalty_step,
+         describe=penalties.describe_penalties),
+    Step("loan_interest", N_("Interest accrued on loans"), interest.interest_step,
+         describe=interest.describe_interest),
     Step("loan_ageing", N_("Arrears ageing, classification and provisions"),
-         closing_loans.ageing_step, describe=closing_loans.describe_ageing),
+         ageing.ageing_step, describe=ageing.describe_ageing),
     Step("savings_interest", N_("Savings interest"), closing_savings.savings_interest,
          applies=lambda r: r.month_end, total=lambda r: 1,
          describe=closing_savings.describe_interest),

@@ -15,12 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from peewee import chunked
-
 from mifin_tui.db import database, write_transaction
 from mifin_tui.db.bulk import insert_rows, next_id
 from mifin_tui.db.models import (
-    Account,
     Counter,
     Entry,
     JournalTransaction,
@@ -28,6 +25,7 @@ from mifin_tui.db.models import (
     User,
     new_uid,
 )
+from mifin_tui.db.queries import ledger as queries
 from mifin_tui.i18n import N_, _
 from mifin_tui.services.kernel import audit, business_day, clock, numbering
 from mifin_tui.services.kernel.context import Context
@@ -109,6 +107,17 @@ def _check_lines(lines: Sequence[Line]) -> None:
             )
 
 
+@dataclass(frozen=True)
+class Posting:
+    """One journal transaction of a `post_many` batch (the arguments of `post`)."""
+
+    kind: str
+    label: str
+    lines: Sequence[Line]
+    voucher_series: str | None = None
+    reverses: int | None = None
+
+
 def post(
     ctx: Context,
     *,
@@ -118,79 +127,9 @@ def post(
     voucher_series: str | None = None,
     reverses: int | None = None,
 ) -> Posted:
-    """Post one balanced journal transaction; call inside a write transaction."""
-    if not database.in_transaction():
-        raise RuntimeError("ledger.post runs inside the operation's write transaction")
-    _check_lines(lines)
-    accounts = {
-        a.id: a for a in Account.select().where(Account.id.in_({ln.account_id for ln in lines}))
-    }
-    totals: dict[str, int] = defaultdict(int)
-    for line in lines:
-        acc = accounts.get(line.account_id)
-        if acc is None:
-            raise NotFound(_("Account {id} does not exist.").format(id=line.account_id))
-        if acc.status != "active":
-            raise ValidationError(
-                {"account": _("Account {number} is closed.").format(number=acc.number)}
-            )
-        totals[acc.currency] += line.debit - line.credit
-    unbalanced = {cur: t for cur, t in totals.items() if t}
-    if unbalanced:
-        raise ValidationError({"lines": _("The transaction does not balance in {currencies}.")
-                               .format(currencies=", ".join(sorted(unbalanced)))})
-
-    day = business_day.require_open(ctx.branch_id)
-    voucher = (
-        numbering.voucher_number(voucher_series, ctx.branch_code, day.year)
-        if voucher_series else None
-    )
-    txn = JournalTransaction.create(
-        branch=ctx.branch_id, business_date=day, posted_at=clock.now(), user=ctx.user_id,
-        kind=kind, voucher_series=voucher_series, voucher_number=voucher, label=label,
-        reverses=reverses, closing_run_id=business_day.closing_run_id(),
-    )
-    balances = {acc_id: acc.balance for acc_id, acc in accounts.items()}
-    rows = []
-    posted = []
-    for n, line in enumerate(lines, start=1):
-        acc = accounts[line.account_id]
-        delta = line.debit - line.credit
-        if acc.normal_side == "credit":
-            delta = -delta
-        balances[acc.id] += delta
-        if balances[acc.id] < 0 and not acc.allow_negative:
-            raise InsufficientFunds(
-                _("Account {number} cannot go below zero.").format(number=acc.number)
-            )
-        rows.append({
-            "txn": txn.id, "line": n, "account": acc.id, "gl_account": acc.gl_account_id,
-            "debit": line.debit, "credit": line.credit, "currency": acc.currency,
-            "balance_after": balances[acc.id], "label": line.label,
-        })
-        posted.append(PostedLine(acc.id, acc.number, line.debit, line.credit, acc.currency,
-                                 balances[acc.id]))
-    Entry.insert_many(rows).execute()
-    for acc_id, balance in balances.items():
-        Account.update(balance=balance).where(Account.id == acc_id).execute()
-    TxnSeal.create(txn=txn.id)
-    audit.record(
-        ctx, "ledger.post", "journal_transaction", txn.uid,
-        after={"kind": kind, "voucher": voucher, "label": label, "reverses": reverses,
-               "lines": [[p.account_number, p.debit, p.credit, p.currency] for p in posted]},
-        business_date=day,
-    )
-    return Posted(txn.id, txn.uid, day, voucher, label, tuple(posted))
-
-
-@dataclass(frozen=True)
-class Posting:
-    """One journal transaction of a `post_many` batch (the arguments of `post`)."""
-
-    kind: str
-    label: str
-    lines: Sequence[Line]
-    voucher_series: str | None = None
+    """Post one balanced journal transaction; call inside a write transaction. The batch
+    of one of `post_many`: a single path writes every transaction of the books."""
+    return post_many(ctx, [Posting(kind, label, lines, voucher_series, reverses)])[0]
 
 
 class _Acc(NamedTuple):
@@ -205,27 +144,22 @@ class _Acc(NamedTuple):
 
 
 def post_many(ctx: Context, postings: Sequence[Posting]) -> list[Posted]:
-    """`post` for many transactions at once, in order: exactly the rows `post` called
-    once per posting writes (the same ids, voucher numbers, entries with their running
-    balances, seals and chained audit rows), written with a few multi-row statements
-    instead of a dozen per transaction, so that a closing posting thousands of automatic
-    debits stays fast. Every check runs before anything is written (a refusal leaves the
-    transaction as it was, without a savepoint: the closing's batch debit relies on it);
-    inside the caller's write transaction."""
+    """Post these balanced journal transactions in order, inside the caller's write
+    transaction: for each its entries with the running balances, its voucher number
+    drawn from its series, its seal and its chained audit row; the same rows, whether
+    posted one at a time or thousands at once (a closing's automatic debits), written
+    with a few multi-row statements. Every check runs before anything is written (a
+    refusal leaves the transaction as it was, without a savepoint: the closing's batch
+    debit relies on it)."""
     if not database.in_transaction():
-        raise RuntimeError("ledger.post_many runs inside the operation's write transaction")
+        raise RuntimeError("ledger.post runs inside the operation's write transaction")
     if not postings:
         return []
     for p in postings:
         _check_lines(p.lines)
-    ids = {ln.account_id for p in postings for ln in p.lines}
     # read as plain rows: a batch touches thousands of accounts
-    accounts: dict[int, _Acc] = {}
-    for chunk in chunked(sorted(ids), 500):
-        accounts.update((row[0], _Acc(*row)) for row in database.execute_sql(
-            'SELECT "id", "number", "status", "currency", "normal_side", "allow_negative", '
-            '"balance", "gl_account_id" FROM "account" WHERE "id" IN ({})'.format(
-                ",".join("?" * len(chunk))), tuple(chunk)).fetchall())
+    accounts = {row[0]: _Acc(*row) for row in queries.posting_accounts(
+        ln.account_id for p in postings for ln in p.lines)}
     for p in postings:
         totals: dict[str, int] = defaultdict(int)
         for line in p.lines:
@@ -241,6 +175,7 @@ def post_many(ctx: Context, postings: Sequence[Posting]) -> list[Posted]:
             raise ValidationError({"lines": _("The transaction does not balance in "
                                               "{currencies}.").format(
                 currencies=", ".join(sorted(unbalanced)))})
+    day = business_day.require_open(ctx.branch_id)
     balances = {acc_id: acc.balance for acc_id, acc in accounts.items()}
     entries = []
     lines_of: list[tuple[PostedLine, ...]] = []
@@ -259,7 +194,6 @@ def post_many(ctx: Context, postings: Sequence[Posting]) -> list[Posted]:
                                      acc.currency, balances[acc.id]))
         lines_of.append(tuple(posted))
 
-    day = business_day.require_open(ctx.branch_id)
     run = business_day.closing_run_id()
     # Voucher numbers: as `numbering.voucher_number` drawn once per posting, a series'
     # counter moved once by the batch's count.
@@ -288,7 +222,7 @@ def post_many(ctx: Context, postings: Sequence[Posting]) -> list[Posted]:
         txns.append({"id": txn_id, "uid": new_uid(), "branch": ctx.branch_id,
                      "business_date": day, "posted_at": clock.now(), "user": ctx.user_id,
                      "kind": p.kind, "voucher_series": p.voucher_series,
-                     "voucher_number": voucher, "label": p.label, "reverses": None,
+                     "voucher_number": voucher, "label": p.label, "reverses": p.reverses,
                      "closing_run_id": run})
         for n, pl in enumerate(lines_of[k], start=1):
             acc = accounts[pl.account_id]
@@ -300,16 +234,14 @@ def post_many(ctx: Context, postings: Sequence[Posting]) -> list[Posted]:
         out.append(Posted(txn_id, txns[-1]["uid"], day, voucher, p.label, lines_of[k]))
     insert_rows(JournalTransaction, txns)
     insert_rows(Entry, entries)
-    database.cursor().executemany(
-        'UPDATE "account" SET "balance" = ? WHERE "id" = ?',
-        [(balance, acc_id) for acc_id, balance in balances.items()
-         if balance != accounts[acc_id].balance])
+    queries.set_balances([(balance, acc_id) for acc_id, balance in balances.items()
+                          if balance != accounts[acc_id].balance])
     insert_rows(TxnSeal, [{"txn": t["id"]} for t in txns])
     # The audit rows `post` writes, one per transaction.
     audit.record_many(ctx, [audit.Record(
         "ledger.post", "journal_transaction", posted.uid, after={
             "kind": p.kind, "voucher": posted.voucher_number, "label": p.label,
-            "reverses": None, "lines": [[pl.account_number, pl.debit, pl.credit,
+            "reverses": p.reverses, "lines": [[pl.account_number, pl.debit, pl.credit,
                                          pl.currency] for pl in posted.lines]})
         for p, posted in zip(postings, out, strict=True)], business_date=day)
     return out

@@ -304,14 +304,3 @@ def add_collateral(ctx: Context, loan_id: int, kind: str, value: int, *,
             "account": account_id})
     return row.id
 
-
-# --- reached through this module by code of another branch of #18 ------------------------
-# The repayments (services/loans/repayments.py) and the closing (services/closing/loans.py,
-# tests/closing/old_debit.py) still call loans._today, .frozen_terms and .state_label on
-# this module (.move is imported above for its own use); they are being rewritten on
-# their own branch. Once they import lifecycle.business_today, terms.frozen_terms and
-# states.state_label, these three lines go.
-from mifin_tui.services.loans.states import state_label  # noqa: E402, F401
-from mifin_tui.services.loans.terms import frozen_terms  # noqa: E402, F401
-
-_today = business_today

@@ -11,6 +11,7 @@ from datetime import date
 import peewee as pw
 
 from mifin_tui.db.models import Account, AccountHold, SavingsAccount, SavingsProduct
+from mifin_tui.db.queries import balances as balance_queries
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import MifinError, NotFound, ValidationError
@@ -66,24 +67,15 @@ def raw_available(acc: Account, product: SavingsProduct | None) -> int:
     return acc.balance - holds_total(acc.id) - minimum
 
 
-# The names available_balance is written with: its body stays as it was in the counter
-# while its SQL moves to db/queries (issue #18).
-_info = account_info
-_raw_available = raw_available
-
-
 def available_balance(account_id: int) -> int:
     """What may leave the account now: balance - active holds - product minimum, never < 0.
 
     The repayments' automatic debit takes at most this much.
     """
-    acc = Account.get_or_none(Account.id == account_id)
-    if acc is None:
+    found = balance_queries.available(account_id)
+    if found is None:
         raise NotFound(_("No account {id}.").format(id=account_id))
-    if acc.kind != "savings":
-        return max(0, acc.balance - holds_total(acc.id))
-    _i, product = _info(acc)
-    return max(0, _raw_available(acc, product))
+    return found
 
 
 def blocked_reason(acc: Account, info: SavingsAccount | None, product: SavingsProduct | None,

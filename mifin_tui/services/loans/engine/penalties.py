@@ -69,8 +69,8 @@ class PenaltyRule:
 def rule_from_product(product: object, *, cap_amount: int | None = None,
                       cap_bp: int | None = None) -> PenaltyRule:
     """The rule of a loan product (`penalty_kind`, `penalty_value`, `penalty_grace_days`)."""
-    return PenaltyRule(getattr(product, "penalty_kind"), getattr(product, "penalty_value"),
-                       getattr(product, "penalty_grace_days"), cap_amount=cap_amount,
+    return PenaltyRule(product.penalty_kind, product.penalty_value,
+                       product.penalty_grace_days, cap_amount=cap_amount,
                        cap_bp=cap_bp)
 
 

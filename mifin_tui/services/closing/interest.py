@@ -1,0 +1,91 @@
+"""The nightly closing's interest accrual (#10), per the product's `accrual`: "daily"
+books each day the interest earned so far in the instalment's period (receivable /
+income), "due_date" books the instalment's whole interest on its due date. Interest paid
+before it was accrued went to income already (the repayment credits the receivable only
+up to what was accrued), so the accrual books only what neither accrual nor payment has
+covered.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from mifin_tui.db.queries import closing as queries
+from mifin_tui.i18n import _
+from mifin_tui.services.closing.steps import Batch, StepRun
+from mifin_tui.services.kernel import accounts, ledger
+from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.money import format_amount
+from mifin_tui.services.kernel.permissions import requires
+from mifin_tui.services.loans.repayment_plan import as_date
+from mifin_tui.services.loans.states import SERVICED
+
+
+def accrued_target(interest_due: int, start: date | None, due_date: date, day: date,
+                   accrual: str) -> int:
+    """The interest of an instalment earned by the end of `day`: all of it from its due
+    date; before, with daily accrual, the share of the days elapsed since the period's
+    start (the previous due date, or the disbursement), rounded down."""
+    if day >= due_date:
+        return interest_due
+    if accrual != "daily" or start is None or day <= start:
+        return 0
+    period = (due_date - start).days
+    return interest_due * (day - start).days // period if period > 0 else interest_due
+
+
+def _accrual_candidates(branch_id: int, day: date, cursor: int, limit: int) -> list[int]:
+    return queries.accrual_candidates(branch_id, SERVICED, day, cursor, limit)
+
+
+@requires("day.close")
+def accrue_interest(ctx: Context, loan_ids: Sequence[int], day: date) -> dict[str, int]:
+    """Book the interest earned and not yet booked of `loan_ids` through `day`, one OD per
+    currency and pair of accounts; inside the caller's write transaction. Per currency."""
+    rows = queries.accrual_rows(loan_ids, day)
+    by_pair: dict[tuple[str, str, str], int] = defaultdict(int)
+    updates = []
+    for (inst_id, cur, accrual, gl_income, gl_recv, due, accrued, paid, due_on,
+         start) in rows:
+        target = accrued_target(due, as_date(start), as_date(due_on), day, accrual)
+        covered = max(accrued, paid)
+        if target > covered:
+            by_pair[(cur, gl_recv, gl_income)] += target - covered
+            updates.append((target, inst_id))
+    if updates:
+        queries.set_accrued(updates)
+    amounts: dict[str, int] = defaultdict(int)
+    for (cur, gl_recv, gl_income), amount in sorted(by_pair.items()):
+        ledger.post(ctx, kind="loan_interest_accrual",
+                    label=_("Interest accrued on loans, {day}").format(
+                        day=day.strftime("%d/%m/%Y")),
+                    lines=[ledger.Line(accounts.internal_account(ctx.branch_id, gl_recv,
+                                                                 cur).id, debit=amount),
+                           ledger.Line(accounts.internal_account(ctx.branch_id, gl_income,
+                                                                 cur).id, credit=amount)],
+                    voucher_series="OD")
+        amounts[cur] += amount
+    return dict(amounts)
+
+
+def interest_step(r: StepRun) -> None:
+
+    def fetch(cursor: int, limit: int) -> list[int]:
+        return _accrual_candidates(r.branch_id, r.day, cursor, limit)
+
+    def process(ids: Sequence[int]) -> Batch:
+        return Batch(cursor=ids[-1], items=len(ids),
+                     amounts=accrue_interest(r.ctx, ids, r.day))
+
+    r.batches(fetch, process)
+
+
+def describe_interest(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+                      items: int, amounts: Mapping[str, int]) -> list[str]:
+    out = [_("Interest accrued on {n} loans: {amount} (receivable / income).").format(
+        n=items, amount=format_amount(amount, cur, language))
+        for cur, amount in sorted(amounts.items()) if amount]
+    return out or [_("No interest to accrue.")]
