@@ -17,18 +17,17 @@ from mifin_tui.i18n import _
 
 
 def _manager_username(args: argparse.Namespace) -> str:
-    """--user, else the branch's only active manager."""
+    """--user (his password login checks he may act), else the branch's only manager
+    able to act (active, not locked)."""
     if args.user:
         return args.user
-    from mifin_tui.db.models import User, UserRole
+    from mifin_tui.services.admin import users
     from mifin_tui.services.kernel.permissions import MANAGER
 
-    names = [u.username for u in User.select().join(UserRole)
-             .where((UserRole.role == MANAGER) & (User.active == True))  # noqa: E712
-             .order_by(User.username)]
-    if len(names) != 1:
+    manager = users.acting_user((MANAGER,), only=True)
+    if manager is None:
         raise CliError(_("Say which manager closes the day: --user NAME."), 2)
-    return names[0]
+    return manager.username
 
 
 def cmd_close_day(args: argparse.Namespace) -> int:
