@@ -88,7 +88,7 @@ def _cash_journal(ctx: Context, p: ReportParams) -> ReportTable:
 def _statement(ctx: Context, p: ReportParams) -> ReportTable:
     """An account's statement (relevé) as a table: the screen and XLSX; its A4 document,
     CSV and text keep their own layout (mifin_tui/savings_reports.py)."""
-    from mifin_tui.services.reports.table import DATE, MONEY, TEXT, Column
+    from mifin_tui.services.reports.table import DATE, MONEY, Column
     from mifin_tui.services.savings import statements
 
     start, end = _period(p)
