@@ -11,7 +11,7 @@ from mifin_tui.i18n import _
 
 
 def payments_epilog() -> str:
-    from mifin_tui.services.imports.payments import columns_help
+    from mifin_tui.services.imports.payment_file import columns_help
 
     return _("Columns (first line of the file; English or French headers, any case):\n"
              "{columns}\n\n"
