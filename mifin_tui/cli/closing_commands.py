@@ -13,7 +13,8 @@ from mifin_tui.cli.common import (
     read_secret,
     require_institution,
 )
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, current_language
+from mifin_tui.services.kernel.dates import format_date
 
 
 def _manager_username(args: argparse.Namespace) -> str:
@@ -60,7 +61,7 @@ def cmd_close_day(args: argparse.Namespace) -> int:
         if tty:
             print()
         print(_("The closing of {day} did not start:").format(
-            day=exc.day.strftime("%d/%m/%Y")))
+            day=format_date(exc.day, current_language())))
         for f in exc.findings:
             word = _("BLOCKING") if f.blocking else _("WARNING")
             print("  " + _("{word}: {message}").format(word=word, message=f.message))
@@ -81,5 +82,6 @@ def cmd_close_day(args: argparse.Namespace) -> int:
     path = closing_files.save_report(closing_files.document_report(ctx, doc.business_date))
     print(_("Closing report: {path}").format(path=path))
     print(_("Day {day} closed; business day {next} is open.").format(
-        day=doc.business_date.strftime("%d/%m/%Y"), next=doc.next_date.strftime("%d/%m/%Y")))
+        day=format_date(doc.business_date, current_language()),
+        next=format_date(doc.next_date, current_language())))
     return EXIT_OK

@@ -20,6 +20,7 @@ from mifin_tui.db.models import Account, Branch, GLAccount, Institution
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel import clock, numbering, settings
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import ValidationError
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.reports.table import (
@@ -77,7 +78,7 @@ def year_start(day: date) -> date:
 
 
 def _fmt(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return format_date(day, current_language())
 
 
 def _table(ctx: Context, sc: Scope, name: str, title: str, subtitle: str,

@@ -11,6 +11,7 @@ from mifin_tui.services.admin import institution
 from mifin_tui.services.cash import journal as cash_journal
 from mifin_tui.services.kernel import business_day
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.documents import CashJournalDoc
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.reports.table import MONEY, SUBTOTAL, TEXT, Column, ReportTable
@@ -35,7 +36,7 @@ def doc_table(doc: CashJournalDoc) -> ReportTable:
               ln.balance) for ln in doc.lines]
     return ReportTable(
         name="cash-journal", title=_("Cash journal"),
-        subtitle=f"{doc.scope} — {doc.business_date.strftime('%d/%m/%Y')} — {cur}",
+        subtitle=f"{doc.scope} — {format_date(doc.business_date, doc.language)} — {cur}",
         columns=cols, rows=rows,
         totals=("", "", _("Totals"), "", doc.total_in, doc.total_out, doc.closing_balance),
         styles=(SUBTOTAL,), institution=doc.institution,
