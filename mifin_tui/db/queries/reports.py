@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from mifin_tui.db.queries import rows
+from mifin_tui.db.queries import placeholders, rows, value
 
 # The columns a member's display name is made of (services.reports.base.member_name).
 MEMBER_COLS = "m.kind, m.legal_name, m.surname, m.postname, m.first_name"
@@ -134,11 +134,11 @@ def savings_scope(currency: str, branch_id: int | None, product_code: str | None
     JOIN member m` for the filters given (officer: the member's officer)."""
     sql = ["a.currency = ?"]
     params: list[object] = [currency]
-    for clause, value in (("a.branch_id = ?", branch_id), ("sp.code = ?", product_code),
+    for clause, given in (("a.branch_id = ?", branch_id), ("sp.code = ?", product_code),
                           ("m.officer_id = ?", officer_id), ("m.zone = ?", zone)):
-        if value is not None:
+        if given is not None:
             sql.append(clause)
-            params.append(value)
+            params.append(given)
     return " AND ".join(sql), params
 
 
@@ -187,14 +187,42 @@ def members_by_zone(day: date, branch_id: int | None, officer_id: int | None,
     women, men and not given, legal persons, all."""
     where = ["m.joined_on <= ?", "(m.left_on IS NULL OR m.left_on > ?)"]
     params: list[object] = [day.isoformat(), day.isoformat()]
-    for clause, value in (("m.branch_id = ?", branch_id), ("m.zone = ?", zone),
+    for clause, given in (("m.branch_id = ?", branch_id), ("m.zone = ?", zone),
                           ("m.officer_id = ?", officer_id)):
-        if value is not None:
+        if given is not None:
             where.append(clause)
-            params.append(value)
+            params.append(given)
     return rows("SELECT m.zone, m.status,"
                 " SUM(CASE WHEN m.kind = 'person' AND m.sex = 'F' THEN 1 ELSE 0 END),"
                 " SUM(CASE WHEN m.kind = 'person' AND m.sex <> 'F' THEN 1 ELSE 0 END),"
                 " SUM(CASE WHEN m.kind = 'legal' THEN 1 ELSE 0 END), COUNT(*)"
                 f" FROM member m WHERE {' AND '.join(where)}"
                 " GROUP BY m.zone, m.status ORDER BY m.zone, m.status", params)
+
+
+# --- the gérant's dashboard -------------------------------------------------------------
+
+
+def disbursed_between(branch_id: int, currency: str, start: date, end: date) -> int:
+    """The amounts disbursed from `start` to the day before `end` (approved, else
+    requested)."""
+    return int(value('SELECT COALESCE(SUM(COALESCE(l."amount_approved", l."amount_requested")),'
+                     ' 0) FROM "loan" l WHERE l."branch_id" = ? AND l."currency" = ?'
+                     ' AND l."disbursed_on" >= ? AND l."disbursed_on" < ?',
+                     (branch_id, currency, start.isoformat(), end.isoformat()), 0))
+
+
+def collected_between(branch_id: int, currency: str, start: date, end: date) -> int:
+    """Repayments and recoveries received from `start` to the day before `end` (every
+    channel), reversed ones left out."""
+    return int(value('SELECT COALESCE(SUM(r."amount"), 0) FROM "repayment" r'
+                     ' JOIN "loan" l ON l."id" = r."loan_id" WHERE l."branch_id" = ?'
+                     ' AND l."currency" = ? AND r."reversal_txn_id" IS NULL'
+                     ' AND r."business_date" >= ? AND r."business_date" < ?',
+                     (branch_id, currency, start.isoformat(), end.isoformat()), 0))
+
+
+def loans_in_states(branch_id: int, states: Sequence[str]) -> int:
+    """How many of the branch's loans are in one of `states`."""
+    return int(value(f'SELECT COUNT(*) FROM "loan" WHERE "branch_id" = ?'
+                     f' AND "state" IN ({placeholders(states)})', (branch_id, *states), 0))
