@@ -9,9 +9,9 @@ savings and member reports take the ids their service resolved.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
-from mifin_tui.db.queries import placeholders, rows, value
+from mifin_tui.db.queries import placeholders, rows, run, value
 
 # The columns a member's display name is made of (services.reports.base.member_name).
 MEMBER_COLS = "m.kind, m.legal_name, m.surname, m.postname, m.first_name"
@@ -226,3 +226,214 @@ def loans_in_states(branch_id: int, states: Sequence[str]) -> int:
     """How many of the branch's loans are in one of `states`."""
     return int(value(f'SELECT COUNT(*) FROM "loan" WHERE "branch_id" = ?'
                      f' AND "state" IN ({placeholders(states)})', (branch_id, *states), 0))
+
+
+# --- the portfolio at a date (services.reports.portfolio) -------------------------------
+
+
+def loan_scope(currency: str, branch_id: int | None, product_id: int | None,
+               officer_id: int | None, zone: str | None) -> tuple[str, list[object]]:
+    """The WHERE fragment on `loan l JOIN member m` for the filters given; the member
+    row is needed only for an officer or a zone."""
+    sql = ["l.currency = ?"]
+    params: list[object] = [currency]
+    for clause, given in (("l.branch_id = ?", branch_id), ("l.product_id = ?", product_id),
+                          ("m.officer_id = ?", officer_id), ("m.zone = ?", zone)):
+        if given is not None:
+            sql.append(clause)
+            params.append(given)
+    return " AND ".join(sql), params
+
+
+def _positions_head(day: date, states: Sequence[str], where: str, params: Sequence[object],
+                    needs_member: bool) -> tuple[str, list[object]]:
+    """Per loan of the portfolio at `day`: the figures of a loan's position, with the
+    oldest owing due date instead of days (the caller turns it into days or thresholds).
+
+    `inst` sums per instalment what the repayments counting at `day` paid of it (through
+    the allocation index), `pos` sums the instalments per loan.
+    """
+    d = day.isoformat()
+    # The member row only for an officer or zone filter (a lookup per loan saved).
+    member = "JOIN member m ON m.id = l.member_id" if needs_member else ""
+    sql = f"""
+WITH inst AS (
+  SELECT i.loan_id AS loan_id, i.due_date AS due_date, i.principal_due AS pdue,
+    i.principal_due + i.interest_due + i.fees_due AS tdue, i.interest_due AS idue,
+    SUM(CASE WHEN r.id IS NOT NULL THEN a.principal ELSE 0 END) AS pp,
+    SUM(CASE WHEN r.id IS NOT NULL THEN a.interest ELSE 0 END) AS ip,
+    SUM(CASE WHEN r.id IS NOT NULL THEN a.principal + a.interest + a.fees ELSE 0 END) AS tp
+  FROM loan l {member}
+  JOIN loan_installment i ON i.loan_id = l.id
+  LEFT JOIN repayment_allocation a ON a.installment_id = i.id
+  LEFT JOIN repayment r ON r.id = a.repayment_id AND r.business_date <= ?
+    AND (r.reversed_on IS NULL OR r.reversed_on > ?)
+  WHERE l.state IN ({placeholders(states)}) AND l.disbursed_on IS NOT NULL
+    AND l.disbursed_on <= ? AND (l.written_off_on IS NULL OR l.written_off_on > ?)
+    AND {where}
+  GROUP BY i.id
+), pos AS (
+  SELECT loan_id,
+    SUM(pdue) AS amount,
+    SUM(pdue - pp) AS principal,
+    SUM(CASE WHEN due_date <= ? THEN idue - ip ELSE 0 END) AS interest,
+    SUM(CASE WHEN due_date < ? THEN pdue - pp ELSE 0 END) AS overdue_principal,
+    MIN(CASE WHEN due_date < ? AND tdue > tp THEN due_date END) AS oldest_due
+  FROM inst
+  GROUP BY loan_id
+)
+"""
+    return sql, [d, d, *states, d, d, *params, d, d, d]
+
+
+def loan_positions(day: date, states: Sequence[str], where: str, params: Sequence[object],
+                   needs_member: bool) -> list[tuple]:
+    """Every loan holding principal at `day`, by loan number: id, number, member id,
+    member name, branch, product, officer, zone, currency, restructured, disbursed on,
+    amount, principal, interest, overdue principal, oldest owing due date."""
+    head, args = _positions_head(day, states, where, params, needs_member)
+    return rows(head + """
+SELECT pos.loan_id, l.number, l.member_id,
+  CASE WHEN m.kind = 'legal' THEN m.legal_name
+       ELSE TRIM(m.surname || ' ' || m.postname || ' ' || m.first_name) END,
+  l.branch_id, l.product_id, m.officer_id, m.zone, l.currency, l.restructured,
+  l.disbursed_on, pos.amount, pos.principal, pos.interest, pos.overdue_principal,
+  pos.oldest_due
+FROM pos JOIN loan l ON l.id = pos.loan_id JOIN member m ON m.id = l.member_id
+WHERE pos.principal > 0
+ORDER BY l.number
+""", args)
+
+
+def par_figures(day: date, limits: Sequence[date], states: Sequence[str], where: str,
+                params: Sequence[object], needs_member: bool) -> tuple:
+    """At `day`: loans, outstanding principal, restructured principal, then for each of
+    `limits` (a loan is at risk when its oldest owing due date is before it) the principal
+    at risk, the loans at risk and the restructured principal at risk."""
+    head, args = _positions_head(day, states, where, params, needs_member)
+    cols: list[str] = []
+    for limit in limits:
+        cols.append("SUM(CASE WHEN pos.oldest_due < ? THEN pos.principal ELSE 0 END)")
+        cols.append("SUM(CASE WHEN pos.oldest_due < ? THEN 1 ELSE 0 END)")
+        cols.append("SUM(CASE WHEN pos.oldest_due < ? AND l.restructured "
+                    "THEN pos.principal ELSE 0 END)")
+        args += [limit.isoformat()] * 3
+    return tuple(run(head + f"""
+SELECT COUNT(*), SUM(pos.principal),
+  SUM(CASE WHEN l.restructured THEN pos.principal ELSE 0 END), {", ".join(cols)}
+FROM pos JOIN loan l ON l.id = pos.loan_id
+WHERE pos.principal > 0
+""", args).fetchone())
+
+
+def par_figures_many(days: Sequence[date], par_days: Sequence[int], states: Sequence[str],
+                     where: str, where_params: Sequence[object], needs_member: bool) -> tuple:
+    """`par_figures` at each of `days` (distinct, sorted) from one scan, one after the
+    other in the row, `par_days` giving the limits (day - n days); see `_positions_head`
+    for the rules, applied here per date with CASE WHEN instead of a WHERE.
+
+    Most allocations count at every date of a trend (paid before the first, never
+    reversed before the last): they are summed once per instalment (`li`). Only the
+    others (`vary`) are summed per date. A loan's principal at a date is its principal
+    less both; its oldest owing due date is looked for among the instalments due before
+    the last date that the allocations counting everywhere leave owing (`owing`).
+    """
+    params: list[object] = []
+
+    def arg(given: object) -> str:
+        # The SQL is written in text order, so each value is appended where it is used.
+        params.append(given)
+        return "?"
+
+    iso = [d.isoformat() for d in days]
+    first, last = iso[0], iso[-1]
+    member = "JOIN member m ON m.id = l.member_id" if needs_member else ""
+
+    def counts(d: str) -> str:
+        # A repayment counts at d from its business date until its reversal date.
+        return (f"r.business_date <= {arg(d)} AND (r.reversed_on IS NULL"
+                f" OR r.reversed_on > {arg(d)})")
+
+    always_p = (f"r.business_date <= {arg(first)} AND (r.reversed_on IS NULL "
+                f"OR r.reversed_on > {arg(last)})")
+    always_t = (f"r.business_date <= {arg(first)} AND (r.reversed_on IS NULL "
+                f"OR r.reversed_on > {arg(last)})")
+    in_states = ", ".join(arg(v) for v in states)
+    li = f"""
+li AS (
+  SELECT i.id AS iid, i.loan_id AS loan_id, i.due_date AS due_date,
+    i.principal_due AS pdue, i.principal_due + i.interest_due + i.fees_due AS tdue,
+    SUM(CASE WHEN {always_p} THEN a.principal ELSE 0 END) AS pc,
+    SUM(CASE WHEN {always_t} THEN a.principal + a.interest + a.fees ELSE 0 END) AS tc
+  FROM loan l {member}
+  JOIN loan_installment i ON i.loan_id = l.id
+  LEFT JOIN repayment_allocation a ON a.installment_id = i.id
+  LEFT JOIN repayment r ON r.id = a.repayment_id
+  WHERE l.state IN ({in_states}) AND l.disbursed_on IS NOT NULL
+    AND l.disbursed_on <= {arg(last)}
+    AND (l.written_off_on IS NULL OR l.written_off_on > {arg(first)})
+    AND {where}
+  GROUP BY i.id
+)"""
+    params += where_params
+    vary_cols: list[str] = []
+    for k, d in enumerate(iso):
+        vary_cols.append(f"SUM(CASE WHEN {counts(d)} THEN a.principal ELSE 0 END) AS vp{k}")
+        vary_cols.append(f"SUM(CASE WHEN {counts(d)} THEN a.principal + a.interest + a.fees"
+                         f" ELSE 0 END) AS vt{k}")
+    vary = f"""
+vary AS (
+  SELECT a.installment_id AS iid, {", ".join(vary_cols)}
+  FROM repayment_allocation a JOIN repayment r ON r.id = a.repayment_id
+  WHERE r.business_date > {arg(first)} OR r.reversed_on <= {arg(last)}
+  GROUP BY a.installment_id
+)"""
+    vloan = f"""
+vloan AS (
+  SELECT li.loan_id AS loan_id, {", ".join(f"SUM(v.vp{k}) AS vp{k}" for k in range(len(iso)))}
+  FROM vary v JOIN li ON li.iid = v.iid
+  GROUP BY li.loan_id
+)"""
+    old_cols = ", ".join(
+        f"MIN(CASE WHEN li.due_date < {arg(d)} AND li.tdue > li.tc + COALESCE(v.vt{k}, 0)"
+        f" THEN li.due_date END) AS oldest{k}" for k, d in enumerate(iso))
+    owing = f"""
+owing AS (
+  SELECT li.loan_id AS loan_id, {old_cols}
+  FROM li LEFT JOIN vary v ON v.iid = li.iid
+  WHERE li.due_date < {arg(last)} AND li.tdue > li.tc
+  GROUP BY li.loan_id
+)"""
+    pos_cols = ", ".join(f"b.base - COALESCE(vl.vp{k}, 0) AS principal{k}, o.oldest{k} AS oldest{k}"
+                         for k in range(len(iso)))
+    pos = f"""
+pos AS (
+  SELECT b.loan_id AS loan_id, {pos_cols}
+  FROM (SELECT loan_id, SUM(pdue - pc) AS base FROM li GROUP BY loan_id) b
+  LEFT JOIN vloan vl ON vl.loan_id = b.loan_id
+  LEFT JOIN owing o ON o.loan_id = b.loan_id
+)"""
+    out_cols: list[str] = []
+    for k, (day, d) in enumerate(zip(days, iso, strict=True)):
+        def held(d: str = d, k: int = k) -> str:
+            # In the portfolio at d: disbursed by d, not written off by d, principal left.
+            return (f"l.disbursed_on <= {arg(d)} AND (l.written_off_on IS NULL"
+                    f" OR l.written_off_on > {arg(d)}) AND pos.principal{k} > 0")
+        out_cols.append(f"SUM(CASE WHEN {held()} THEN 1 ELSE 0 END)")
+        out_cols.append(f"SUM(CASE WHEN {held()} THEN pos.principal{k} ELSE 0 END)")
+        out_cols.append(f"SUM(CASE WHEN {held()} AND l.restructured THEN pos.principal{k}"
+                        " ELSE 0 END)")
+        for n in par_days:
+            limit = (day - timedelta(days=n)).isoformat()
+            out_cols.append(f"SUM(CASE WHEN {held()} AND pos.oldest{k} < {arg(limit)}"
+                            f" THEN pos.principal{k} ELSE 0 END)")
+            out_cols.append(f"SUM(CASE WHEN {held()} AND pos.oldest{k} < {arg(limit)}"
+                            " THEN 1 ELSE 0 END)")
+            out_cols.append(f"SUM(CASE WHEN {held()} AND pos.oldest{k} < {arg(limit)}"
+                            f" AND l.restructured THEN pos.principal{k} ELSE 0 END)")
+    sql = f"""
+WITH {li}, {vary}, {vloan}, {owing}, {pos}
+SELECT {", ".join(out_cols)}
+FROM pos JOIN loan l ON l.id = pos.loan_id
+"""
+    return tuple(run(sql, params).fetchone())
