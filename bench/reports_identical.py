@@ -15,7 +15,7 @@ difference, a report missing on one side or a command that failed.
 
 The demo's history ends "today": both sides run with the wall clock pinned to --today
 (kernel.clock's source, found in either layout) so they build the same days. By hand,
-`mifin demo --date 27/11/2026` builds the same history without the pin. Only the
+MIFIN_DEMO_DATE=27/11/2026 mifin demo builds the same history (from 90b96c6 on). Only the
 command line is run, with each side's code first on PYTHONPATH and this interpreter
 (or --python); nothing of either side is imported here.
 """
