@@ -2,13 +2,15 @@
 filters, the table they fill (title, scope, currency), dates and shares as they print,
 and the regulator profile with the institution's provision rates.
 
-The reports themselves: loan_reports (at a date), loan_period_reports (over a period),
-savings_reports (savings and members); portfolio_reports lists them for the registry.
+The reports themselves: loan_reports (the portfolio at a date), loan_activity_reports
+(the loans' events), savings_reports (savings and members); portfolio_reports lists them
+for the registry.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from mifin_tui.db.models import Institution
@@ -19,6 +21,9 @@ from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import ValidationError
 from mifin_tui.services.reports import portfolio
 from mifin_tui.services.reports.table import Column, ReportTable
+
+if TYPE_CHECKING:  # the registry imports the reports, not the other way round
+    from mifin_tui.services.reports.registry import ReportParams
 
 PERMISSION = "report.portfolio"
 SAVINGS_PERMISSION = PERMISSION
@@ -35,7 +40,7 @@ def share(part: int, whole: int) -> str:
     return f"{bp // 100}.{bp % 100:02d} %"
 
 
-def filters_of(p: object) -> portfolio.Filters:
+def filters_of(p: ReportParams) -> portfolio.Filters:
     return portfolio.Filters(currency=getattr(p, "currency", None),
                              branch=getattr(p, "branch", None),
                              product=getattr(p, "product", None),
@@ -60,7 +65,7 @@ def currency_of(f: portfolio.Filters) -> str:
 
 
 def report_table(ctx: Context, name: str, title: str, subtitle: str, f: portfolio.Filters,
-           columns: list[Column], rows: list[tuple], **kw: object) -> ReportTable:
+                 columns: list[Column], rows: list[tuple], **kw: object) -> ReportTable:
     inst = Institution.select().first()
     zone = ZoneInfo(settings.get("timezone"))
     return ReportTable(
@@ -91,7 +96,7 @@ def profile_of_institution() -> regulators.RegulatorProfile:
     return profile
 
 
-def period_of(p: object) -> tuple[date, date]:
+def period_of(p: ReportParams) -> tuple[date, date]:
     start, end = p.date_from, p.date_to
     if start > end:
         raise ValidationError({"date_from": _("The period starts after it ends.")})
@@ -100,13 +105,13 @@ def period_of(p: object) -> tuple[date, date]:
 
 # Every report starts from its parameters the same way: the date (or the period, checked
 # first), the filters, and the one currency its money columns are in.
-def at_date(p: object) -> tuple[date, portfolio.Filters, str]:
+def at_date(p: ReportParams) -> tuple[date, portfolio.Filters, str]:
     """(date, filters, currency) of a report at a date."""
     day, f = p.date, filters_of(p)
     return day, f, currency_of(f)
 
 
-def over_period(p: object) -> tuple[date, date, portfolio.Filters, str]:
+def over_period(p: ReportParams) -> tuple[date, date, portfolio.Filters, str]:
     """(first day, last day, filters, currency) of a report over a period."""
     start, end = period_of(p)
     f = filters_of(p)
