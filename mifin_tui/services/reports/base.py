@@ -138,7 +138,7 @@ def positions(day: date, f: portfolio.Filters) -> tuple[list[portfolio.LoanPosit
 
 
 def loan_where(f: portfolio.Filters) -> tuple[str, list[object]]:
-    scope = portfolio._scope(f)  # same filters and errors as the portfolio functions
+    scope = portfolio.loan_scope(f)  # same filters and errors as the portfolio functions
     return scope.sql, list(scope.params)
 
 

@@ -98,14 +98,14 @@ class ParSummary:
 
 
 @dataclass(frozen=True)
-class _Scope:
+class LoanScope:
     currency: str
     sql: str
     params: tuple[object, ...]
     needs_member: bool = False  # officer or zone: the member row is joined
 
 
-def _scope(filters: Filters) -> _Scope:
+def loan_scope(filters: Filters) -> LoanScope:
     """The WHERE fragment on `loan l JOIN member m` for the filters, with clear errors."""
     errors: dict[str, str] = {}
     inst = Institution.select().first()
@@ -136,7 +136,7 @@ def _scope(filters: Filters) -> _Scope:
         raise ValidationError(errors)
     sql, params = queries.loan_scope(currency, branch_id, product_id, officer_id,
                                      filters.zone.strip() if filters.zone else None)
-    return _Scope(currency, sql, tuple(params), bool(filters.officer or filters.zone))
+    return LoanScope(currency, sql, tuple(params), bool(filters.officer or filters.zone))
 
 
 def _as_date(value: object) -> date | None:
@@ -147,7 +147,7 @@ def _as_date(value: object) -> date | None:
 
 def positions(day: date, filters: Filters | None = None) -> list[LoanPosition]:
     """Every loan holding principal at `day` (ordered by loan number)."""
-    scope = _scope(filters or Filters())
+    scope = loan_scope(filters or Filters())
     out: list[LoanPosition] = []
     for row in queries.loan_positions(day, PORTFOLIO_STATES, scope.sql, scope.params,
                                       scope.needs_member):
@@ -175,7 +175,7 @@ def days_past_due(day: date, filters: Filters | None = None) -> dict[int, int]:
 
 def par(day: date, filters: Filters | None = None) -> ParSummary:
     """PAR1/30/90 at `day`, summed by the database (no per-loan rows come back)."""
-    scope = _scope(filters or Filters())
+    scope = loan_scope(filters or Filters())
     # More than n days late <=> the oldest owing due date is before day - n days.
     limits = [day - timedelta(days=n) for n in PAR_LEVELS.values()]
     row = queries.par_figures(day, limits, PORTFOLIO_STATES, scope.sql, scope.params,
@@ -202,7 +202,7 @@ def par_trend(days: Iterable[date], filters: Filters | None = None) -> list[ParS
     wanted = list(days)
     if not wanted:
         return []
-    scope = _scope(filters or Filters())
+    scope = loan_scope(filters or Filters())
     distinct = sorted(set(wanted))
     by_day: dict[date, ParSummary] = {}
     # About 40 parameters and 12 result columns a date: 12 dates a query (the
@@ -217,7 +217,7 @@ def par_trend(days: Iterable[date], filters: Filters | None = None) -> list[ParS
 _TREND_CHUNK = 12
 
 
-def _par_many(days: Sequence[date], scope: _Scope) -> list[ParSummary]:
+def _par_many(days: Sequence[date], scope: LoanScope) -> list[ParSummary]:
     """`par` at each of `days` (distinct, sorted) from one scan (see
     db.queries.reports.par_figures_many)."""
     row = queries.par_figures_many(days, list(PAR_LEVELS.values()), PORTFOLIO_STATES,
