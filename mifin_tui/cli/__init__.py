@@ -115,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--admin", default="admin", help=_("administrator user name"))
     p.add_argument("--admin-name", default="Administrateur",
                    help=_("administrator full name"))
-    p.add_argument("--date", type=parse_date, help=_("first business date (DD/MM/YYYY or YYYY-MM-DD)"))
+    p.add_argument("--date", type=parse_date,
+                   help=_("first business date (DD/MM/YYYY or YYYY-MM-DD)"))
 
     p = add("demo", cmd_demo, _("create the demo institution if missing, then open it"))
     p.add_argument("--no-open", action="store_true", help=_("only create the database"))

@@ -13,22 +13,22 @@ from mifin_tui.cli.common import (
     read_secret,
     require_institution,
 )
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, current_language
+from mifin_tui.services.kernel.dates import format_date
 
 
 def _manager_username(args: argparse.Namespace) -> str:
-    """--user, else the branch's only active manager."""
+    """--user (his password login checks he may act), else the branch's only manager
+    able to act (active, not locked)."""
     if args.user:
         return args.user
-    from mifin_tui.db.models import User, UserRole
+    from mifin_tui.services.admin import users
     from mifin_tui.services.kernel.permissions import MANAGER
 
-    names = [u.username for u in User.select().join(UserRole)
-             .where((UserRole.role == MANAGER) & (User.active == True))  # noqa: E712
-             .order_by(User.username)]
-    if len(names) != 1:
+    manager = users.acting_user((MANAGER,), only=True)
+    if manager is None:
         raise CliError(_("Say which manager closes the day: --user NAME."), 2)
-    return names[0]
+    return manager.username
 
 
 def cmd_close_day(args: argparse.Namespace) -> int:
@@ -61,7 +61,7 @@ def cmd_close_day(args: argparse.Namespace) -> int:
         if tty:
             print()
         print(_("The closing of {day} did not start:").format(
-            day=exc.day.strftime("%d/%m/%Y")))
+            day=format_date(exc.day, current_language())))
         for f in exc.findings:
             word = _("BLOCKING") if f.blocking else _("WARNING")
             print("  " + _("{word}: {message}").format(word=word, message=f.message))
@@ -82,5 +82,6 @@ def cmd_close_day(args: argparse.Namespace) -> int:
     path = closing_files.save_report(closing_files.document_report(ctx, doc.business_date))
     print(_("Closing report: {path}").format(path=path))
     print(_("Day {day} closed; business day {next} is open.").format(
-        day=doc.business_date.strftime("%d/%m/%Y"), next=doc.next_date.strftime("%d/%m/%Y")))
+        day=format_date(doc.business_date, current_language()),
+        next=format_date(doc.next_date, current_language())))
     return EXIT_OK

@@ -21,13 +21,13 @@ def import_epilog() -> str:
 
 
 def _operator():
-    """The shell's administrator; rows written need a real user: the first administrator."""
+    """The shell's administrator; rows written need a real user: the first administrator
+    able to act (active, not locked)."""
     from mifin_tui.cli.admin_commands import operator
-    from mifin_tui.db.models import User, UserRole
+    from mifin_tui.services.admin import users
 
     ctx = operator()
-    admin = (User.select().join(UserRole).where(UserRole.role == "admin")
-             .order_by(User.id).first())
+    admin = users.acting_user(("admin",))
     return dataclasses.replace(ctx, user_id=admin.id) if admin else ctx
 
 

@@ -11,7 +11,7 @@ from mifin_tui.i18n import _
 
 
 def payments_epilog() -> str:
-    from mifin_tui.services.imports.payments import columns_help
+    from mifin_tui.services.imports.payment_file import columns_help
 
     return _("Columns (first line of the file; English or French headers, any case):\n"
              "{columns}\n\n"
@@ -25,23 +25,19 @@ def payments_epilog() -> str:
 
 
 def _accountant(username: str | None):
-    """Who posts: the user named, else the first active user allowed to import."""
-    from mifin_tui.db.models import User, UserRole
+    """Who posts: the user named, else the first user allowed to import; either one
+    active and not locked."""
+    from mifin_tui.services.admin import users
     from mifin_tui.services.kernel import auth
     from mifin_tui.services.kernel.permissions import ROLE_PERMISSIONS
 
-    if username:
-        user = User.get_or_none(User.username == username)
-        if user is None:
-            raise CliError(_("No user {username}.").format(username=username))
-    else:
-        roles = [r for r, perms in ROLE_PERMISSIONS.items() if "payment.import" in perms]
-        user = (User.select().join(UserRole).where(UserRole.role.in_(roles)
-                                                   & (User.active == True))  # noqa: E712
-                .order_by(User.id).first())
-        if user is None:
-            raise CliError(_("No accountant: create one with `mifin user add ... "
-                             "--roles accountant`, or name one with --user."))
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if "payment.import" in perms]
+    user = users.acting_user(roles, username=username)
+    if user is None and username:
+        raise CliError(_("No user {username}.").format(username=username))
+    if user is None:
+        raise CliError(_("No accountant: create one with `mifin user add ... "
+                         "--roles accountant`, or name one with --user."))
     return auth.context_for(user)
 
 

@@ -17,7 +17,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from mifin_tui.cli.common import EXIT_OK, EXIT_USAGE, CliError, parse_date
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, current_language
+from mifin_tui.services.kernel.dates import format_date
 
 METHODS = {"declining": "declining", "equal-principal": "equal_principal", "flat": "flat"}
 
@@ -195,7 +196,7 @@ def render_table(s) -> str:  # noqa: ANN001
     def fr(minor: int) -> str:
         return format_amount(minor, cur, "fr", symbol=False)
 
-    rows = [(r.no, r.due_date.strftime("%d/%m/%Y"), fr(r.principal), fr(r.interest),
+    rows = [(r.no, format_date(r.due_date, current_language()), fr(r.principal), fr(r.interest),
              fr(r.fees), fr(r.total), fr(r.balance_after)) for r in s.installments]
     rows.append(("", _("Totals"), fr(s.totals.principal), fr(s.totals.interest),
                  fr(s.totals.fees), fr(s.totals.total), ""))

@@ -1,14 +1,20 @@
-"""Opening Mifin: the interface, a new institution, the demo."""
+"""Opening Mifin: the interface, a new institution, the demo.
+
+`mifin demo` builds its history up to today. MIFIN_DEMO_DATE (07/12/2026 or 2026-12-07),
+read by the demo alone, names that day instead: the same seed on the same date builds
+the same institution, whatever the wall clock says (bench/reports_identical.py).
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from mifin_tui.cli.common import EXIT_OK, CliError, db_path, open_db, read_secret
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, current_language
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -47,21 +53,37 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _demo_date() -> date | None:
+    """The day the demo's history ends on, from MIFIN_DEMO_DATE; None: today."""
+    text = os.environ.get("MIFIN_DEMO_DATE", "").strip()
+    if not text:
+        return None
+    from mifin_tui.services.kernel.dates import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise CliError(_("{word}: {message}").format(word="MIFIN_DEMO_DATE", message=exc)
+                       ) from None
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from mifin_tui.services.admin import institution
 
+    today = _demo_date()  # a bad date is said before any file is made
     path = open_db(args, must_exist=False, demo=True)
     if not institution.is_initialized():
         from mifin_tui.demo import build as demo
+        from mifin_tui.services.kernel.dates import format_date
 
         print(_("Creating the demo institution in {path} ...").format(path=path), flush=True)
         from mifin_tui.output import closing_files
 
         result = demo.build(members=args.members, seed=args.seed, regulator=args.regulator,
-                            on_day_closed=closing_files.save_day_report)
+                            today=today, on_day_closed=closing_files.save_day_report)
         print(_("Demo institution: {name}, branch {branch}, business date {day}.").format(
             name=result.institution, branch=result.branch_code,
-            day=result.business_date.strftime("%d/%m/%Y")))
+            day=format_date(result.business_date, current_language())))
         print(_("Demo users (shown once; write them down):"))
         from tabulate import tabulate
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from mifin_tui.i18n import _
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.documents import CashJournalDoc
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.reports import registry as report_registry
@@ -200,7 +201,7 @@ def cash_journal_table(doc: CashJournalDoc) -> str:
     head = [
         f"{doc.institution} — {doc.branch_code} {doc.branch_name}",
         _("Cash journal of {day}: {scope} ({currency})").format(
-            day=doc.business_date.strftime("%d/%m/%Y"), scope=doc.scope,
+            day=format_date(doc.business_date, doc.language), scope=doc.scope,
             currency=doc.currency),
         _("Opening balance: {amount}").format(amount=format_amount(
             doc.opening_balance, doc.currency, lang)),

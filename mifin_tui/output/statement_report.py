@@ -10,6 +10,7 @@ from datetime import date
 
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.savings.documents import StatementDoc
 
@@ -44,10 +45,10 @@ def statement_table(doc: StatementDoc) -> str:
     head = [f"{doc.institution} — {doc.branch_code} {doc.branch_name}",
             _("Statement of {number} ({holder}), {start} to {end}").format(
                 number=doc.account_number, holder=doc.holder,
-                start=doc.start.strftime("%d/%m/%Y"), end=doc.end.strftime("%d/%m/%Y")),
+                start=format_date(doc.start, doc.language), end=format_date(doc.end, doc.language)),
             _("Opening balance: {amount}").format(
                 amount=format_amount(doc.opening_balance, doc.currency, lang))]
-    rows = [[ln.business_date.strftime("%d/%m/%Y"), ln.voucher, ln.label[:40], money(ln.debit),
+    rows = [[format_date(ln.business_date, doc.language), ln.voucher, ln.label[:40], money(ln.debit),
              money(ln.credit), format_amount(ln.balance, doc.currency, lang, symbol=False),
              ln.cashier] for ln in doc.lines]
     table = tabulate(rows, headers=_headers(),

@@ -337,6 +337,20 @@ def test_demo_is_deterministic_for_a_seed_and_prints_users(demo_db, tmp_path):
     assert run("check", db=second).returncode == 0
 
 
+def test_demo_ends_on_the_day_mifin_demo_date_names(tmp_path):
+    path = tmp_path / "dated.db"
+    proc = run("demo", "--no-open", "--members", "12", "--seed", "7", db=path,
+               env={"MIFIN_DEMO_DATE": "13/11/2026"})
+    assert proc.returncode == 0, proc.stderr
+    assert "business date 13/11/2026." in proc.stdout
+    bad = tmp_path / "bad.db"
+    proc = run("demo", "--no-open", "--members", "12", db=bad,
+               env={"MIFIN_DEMO_DATE": "31/02/2026"})
+    assert proc.returncode == 1
+    assert "MIFIN_DEMO_DATE: This date does not exist." in proc.stderr
+    assert not bad.exists()
+
+
 def test_demo_on_an_existing_database_keeps_it(demo_db):
     path, _out = demo_db
     before = member_names(path)

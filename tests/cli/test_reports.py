@@ -145,3 +145,27 @@ def test_portfolio_reports_agree_with_each_other_and_the_ledger(demo):
     # Filters: an unknown product is refused at its field; a known zone narrows.
     proc = run_cli("report", "portfolio", "--product", "NOPE", db=demo)
     assert proc.returncode != 0 and "NOPE" in proc.stderr
+
+
+def test_report_dates_read_as_the_screens_write_them_or_iso(demo):
+    # dd/mm/yyyy (as every screen and document writes a date) and ISO give the same report.
+    for name, written, iso in (
+        ("trial-balance", ["--date", "07/12/2026"], ["--date", "2026-12-07"]),
+        ("trial-balance", ["--from", "1/11/2026", "--to", "07.12.2026"],
+         ["--from", "2026-11-01", "--to", "2026-12-07"]),
+        ("balance-sheet", ["--date", "30/11/2026"], ["--date", "2026-11-30"]),
+        ("repayments", ["--from", "01/11/2026", "--to", "30/11/2026"],
+         ["--from", "2026-11-01", "--to", "2026-11-30"]),
+    ):
+        a = report(demo, name, *written, "--format", "csv").stdout
+        b = report(demo, name, *iso, "--format", "csv").stdout
+        assert a == b and a.count("\n") > 1, name
+
+
+def test_a_report_date_that_does_not_exist_is_a_usage_error(demo):
+    proc = run("report", "trial-balance", "--date", "31/02/2026", db=demo)
+    assert proc.returncode == 2
+    assert "This date does not exist." in proc.stderr
+    proc = run("report", "trial-balance", "--to", "2026/12/07", db=demo)
+    assert proc.returncode == 2
+    assert "dd/mm/yyyy" in proc.stderr

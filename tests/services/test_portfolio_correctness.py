@@ -14,7 +14,7 @@ from mifin_tui.services.loans import disbursement as loan_disbursement
 from mifin_tui.services.loans import lifecycle as loan_lifecycle
 from mifin_tui.services.reports import portfolio
 from mifin_tui.services.reports import registry as report_registry
-from mifin_tui.services.reports.portfolio_reports import provision
+from mifin_tui.services.reports.loan_reports import provision
 from mifin_tui.services.reports.registry import ReportParams
 from tests.services.test_loans import approved, world  # noqa: F401
 

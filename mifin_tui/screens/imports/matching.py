@@ -16,6 +16,7 @@ from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.services.imports import payments as payment_import
 from mifin_tui.services.imports.payments import OpenLine
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.widgets import FieldError, TextField
@@ -63,7 +64,7 @@ class PaymentMatchingScreen(FormMixin, MifinScreen):
             return
         lang = current_language()
         for r in self.shown:
-            table.add_row(Text(r.value_date.strftime("%d/%m/%Y")),
+            table.add_row(Text(format_date(r.value_date, current_language())),
                           Text(r.reference, no_wrap=True), Text(r.payer, no_wrap=True),
                           Text(format_amount(r.amount, r.currency, lang), justify="right"),
                           Text(payment_import.status_label(r.status), no_wrap=True))

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.common.print_jobs import print_report
 from mifin_tui.screens.imports.file_import import FileImportScreen
+from mifin_tui.services.imports import payment_file
 from mifin_tui.services.imports import payments as payment_import
 from mifin_tui.services.imports.payments import ImportReport
 from mifin_tui.widgets import FieldError, FormSelect
@@ -38,7 +39,7 @@ class PaymentImportScreen(FileImportScreen):
             [(payment_import.channel_label(c), c) for c in payment_import.CHANNELS],
             id="channel", value="mobile_money", allow_blank=False), "channel")
         yield FieldError(id="error-form", classes="row-error")
-        yield from self.result_area(payment_import.columns_help())
+        yield from self.result_area(payment_file.columns_help())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "print":

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from mifin_tui.db import database
 from mifin_tui.db.models import Account, Branch, GLAccount, Institution
+from mifin_tui.db.queries import accounting as queries
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel import clock, numbering, settings
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import ValidationError
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.reports.table import (
@@ -77,7 +78,7 @@ def year_start(day: date) -> date:
 
 
 def _fmt(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return format_date(day, current_language())
 
 
 def _table(ctx: Context, sc: Scope, name: str, title: str, subtitle: str,
@@ -88,17 +89,6 @@ def _table(ctx: Context, sc: Scope, name: str, title: str, subtitle: str,
         columns=tuple(columns), rows=rows, institution=sc.institution, branch=sc.branch_label,
         printed_by=ctx.full_name, printed_at=clock.now().astimezone(zone),
         language=current_language(), **kw)  # type: ignore[arg-type]
-
-
-def _where(sc: Scope, params: list[object]) -> str:
-    """The common filter (currency, branch) on `entry e JOIN journal_transaction t`."""
-    p = database.param
-    sql = f"e.currency = {p}"
-    params.append(sc.currency)
-    if sc.branch_id is not None:
-        sql += f" AND t.branch_id = {p}"
-        params.append(sc.branch_id)
-    return sql
 
 
 def _money(key: str, title: str, cur: str) -> Column:
@@ -115,22 +105,8 @@ def _sides(net: int) -> tuple[int, int]:
 
 def gl_movements(sc: Scope, date_from: date, date_to: date) -> dict[int, tuple[int, ...]]:
     """Per GL account id: (debit before, credit before, debit in period, credit in period)."""
-    p = database.param
-    params: list[object] = [date_from.isoformat()] * 4
-    where = _where(sc, params)
-    params.append(date_to.isoformat())
-    sql = (
-        "SELECT e.gl_account_id,"
-        f" SUM(CASE WHEN t.business_date < {p} THEN e.debit ELSE 0 END),"
-        f" SUM(CASE WHEN t.business_date < {p} THEN e.credit ELSE 0 END),"
-        f" SUM(CASE WHEN t.business_date >= {p} THEN e.debit ELSE 0 END),"
-        f" SUM(CASE WHEN t.business_date >= {p} THEN e.credit ELSE 0 END)"
-        " FROM entry e JOIN journal_transaction t ON t.id = e.txn_id"
-        f" WHERE {where} AND t.business_date <= {p}"
-        " GROUP BY e.gl_account_id"
-    )
     return {row[0]: tuple(int(v or 0) for v in row[1:])
-            for row in database.execute_sql(sql, params)}
+            for row in queries.gl_movements(sc.currency, sc.branch_id, date_from, date_to)}
 
 
 def _classes(regulator: str) -> dict[str, str]:
@@ -199,21 +175,10 @@ def general_journal(ctx: Context, date_from: date, date_to: date, *,
     """Every line posted in the period, transaction by transaction."""
     _check_period(date_from, date_to)
     sc = _scope(ctx, currency, branch)
-    p = database.param
-    params: list[object] = []
-    where = _where(sc, params)
-    params += [date_from.isoformat(), date_to.isoformat()]
-    sql = (
-        "SELECT t.business_date, COALESCE(t.voucher_number, '#' || t.id), a.number, g.code,"
-        " CASE WHEN e.label <> '' THEN e.label ELSE t.label END, e.debit, e.credit"
-        " FROM entry e JOIN journal_transaction t ON t.id = e.txn_id"
-        " JOIN account a ON a.id = e.account_id JOIN gl_account g ON g.id = e.gl_account_id"
-        f" WHERE {where} AND t.business_date >= {p} AND t.business_date <= {p}"
-        " ORDER BY t.business_date, t.id, e.line"
-    )
     rows = []
     debit = credit = 0
-    for d, ref, number, code, label, dr, cr in database.execute_sql(sql, params):
+    for d, ref, number, code, label, dr, cr in queries.journal_lines(
+            sc.currency, sc.branch_id, date_from, date_to):
         rows.append((_as_date(d), ref, number, code, label, dr, cr))
         debit += dr
         credit += cr
@@ -273,35 +238,15 @@ def account_sheet(ctx: Context, account: str, date_from: date, date_to: date, *,
     if acc_id is not None:
         currency = Account.get_by_id(acc_id).currency
     sc = _scope(ctx, currency, branch)
-    p = database.param
-    params: list[object] = []
-    where = _where(sc, params)
-    if gl_ids is not None:
-        where += f" AND e.gl_account_id IN ({', '.join([p] * len(gl_ids))})"
-        params += gl_ids
-    else:
-        where += f" AND e.account_id = {p}"
-        params.append(acc_id)
     sign = 1 if side == "debit" else -1
-    opening_row = database.execute_sql(
-        "SELECT COALESCE(SUM(e.debit - e.credit), 0) FROM entry e"
-        f" JOIN journal_transaction t ON t.id = e.txn_id WHERE {where}"
-        f" AND t.business_date < {p}", [*params, date_from.isoformat()]).fetchone()
-    balance = sign * int(opening_row[0] or 0)
+    balance = sign * queries.sheet_opening(sc.currency, sc.branch_id, gl_ids, acc_id,
+                                           date_from)
     opening = balance
     rows: list[tuple] = [(date_from, "", "", _("Balance brought forward"), 0, 0, balance)]
     styles = [SUBTOTAL]
     debit = credit = 0
-    sql = (
-        "SELECT t.business_date, COALESCE(t.voucher_number, '#' || t.id), a.number,"
-        " CASE WHEN e.label <> '' THEN e.label ELSE t.label END, e.debit, e.credit"
-        " FROM entry e JOIN journal_transaction t ON t.id = e.txn_id"
-        " JOIN account a ON a.id = e.account_id"
-        f" WHERE {where} AND t.business_date >= {p} AND t.business_date <= {p}"
-        " ORDER BY t.business_date, e.id"
-    )
-    for d, ref, number, label, dr, cr in database.execute_sql(
-            sql, [*params, date_from.isoformat(), date_to.isoformat()]):
+    for d, ref, number, label, dr, cr in queries.sheet_lines(
+            sc.currency, sc.branch_id, gl_ids, acc_id, date_from, date_to):
         balance += sign * (dr - cr)
         debit += dr
         credit += cr
@@ -380,22 +325,8 @@ def _section(chart: dict[str, _Gl], classes: dict[str, str], amounts: dict[str, 
 
 def gl_balances(sc: Scope, date_to: date, date_from: date | None = None) -> dict[str, int]:
     """Net debit - credit per GL code, up to `date_to` (and from `date_from`)."""
-    p = database.param
-    params: list[object] = []
-    where = _where(sc, params)
-    where += f" AND t.business_date <= {p}"
-    params.append(date_to.isoformat())
-    if date_from is not None:
-        where += f" AND t.business_date >= {p}"
-        params.append(date_from.isoformat())
-    sql = (
-        "SELECT g.code, SUM(x.net) FROM (SELECT e.gl_account_id AS gl,"
-        " SUM(e.debit) - SUM(e.credit) AS net"
-        " FROM entry e JOIN journal_transaction t ON t.id = e.txn_id"
-        f" WHERE {where} GROUP BY e.gl_account_id) x"
-        " JOIN gl_account g ON g.id = x.gl GROUP BY g.code"
-    )
-    return {code: int(net or 0) for code, net in database.execute_sql(sql, params)}
+    return {code: int(net or 0) for code, net in
+            queries.gl_balances(sc.currency, sc.branch_id, date_to, date_from)}
 
 
 @requires(PERMISSION)
@@ -451,20 +382,11 @@ def _off_balance(chart: dict[str, _Gl], classes: dict[str, str], net: dict[str, 
     _section(chart, classes, net, {"off_balance"}, rows, styles)
     live = set(portfolio.outstanding(day, portfolio.Filters(
         currency=sc.currency, branch=_branch_code(sc))))
-    p = database.param
     guarantees = 0
     if live:
-        for loan_id, amount in database.execute_sql(
-                "SELECT loan_id, SUM(amount) FROM loan_guarantor GROUP BY loan_id"):
+        for loan_id, amount in queries.guarantees_by_loan():
             guarantees += int(amount or 0) if loan_id in live else 0
-    params: list[object] = [day.isoformat(), sc.currency]
-    where = f"written_off_on <= {p} AND currency = {p}"
-    if sc.branch_id is not None:
-        where += f" AND branch_id = {p}"
-        params.append(sc.branch_id)
-    written_off = database.execute_sql(
-        f"SELECT COALESCE(SUM(written_off_amount), 0) FROM loan WHERE {where}",
-        params).fetchone()[0]
+    written_off = queries.written_off(day, sc.currency, sc.branch_id)
     rows.append(("", _("Guarantees received on loans outstanding (memorandum)"), guarantees))
     styles.append(PLAIN)
     rows.append(("", _("Loans written off (memorandum)"), int(written_off or 0)))

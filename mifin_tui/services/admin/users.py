@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from mifin_tui.db import write_transaction
@@ -163,3 +164,22 @@ def set_language(ctx: Context, language: str) -> None:
         User.update(language=language).where(User.id == user.id).execute()
         audit.record(ctx, "user.language", "user", user.username,
                      before={"language": user.language}, after={"language": language})
+
+
+def acting_user(roles: Collection[str], *, username: str | None = None,
+                only: bool = False) -> User | None:
+    """Who acts for a command run at the server's shell (closing, imports): `username`
+    when named, else the oldest holder of one of `roles`; with `only`, nobody unless
+    exactly one holds them. Never a disabled or locked user: the shell has no password
+    check of its own to stop him. The named user's roles are left to the services'
+    permission checks."""
+    query = User.select().where((User.active == True) & (User.locked == False))  # noqa: E712
+    if username:
+        query = query.where(User.username == username)
+    else:
+        query = query.where(User.id.in_(
+            UserRole.select(UserRole.user).where(UserRole.role.in_(sorted(roles)))))
+    found = list(query.order_by(User.id).limit(2))
+    if not found or (only and len(found) > 1):
+        return None
+    return found[0]

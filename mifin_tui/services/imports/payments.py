@@ -24,331 +24,40 @@ accountant, who names the loan or account (`post_line`).
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from mifin_tui.db import database, write_transaction
-from mifin_tui.db.models import (
-    Account,
-    Branch,
-    Institution,
-    Loan,
-    Member,
-    PaymentImport,
-    PaymentImportLine,
-    Repayment,
-    SavingsAccount,
+from mifin_tui.db.models import Account, Branch, Institution, Loan, PaymentImport, PaymentImportLine
+from mifin_tui.i18n import _, current_language
+from mifin_tui.services.imports import payment_matching as matching
+from mifin_tui.services.imports.payment_file import (
+    CHANNELS,
+    MATCHED,
+    OPEN,
+    POSTED,
+    REJECTED,
+    SKIPPED,
+    UNMATCHED,
+    ImportReport,
+    Line,
+    channel_label,
+    parse,
+    status_label,
 )
-from mifin_tui.i18n import N_, _, current_language
-from mifin_tui.services.imports.csv_reader import read_columns
 from mifin_tui.services.kernel import audit, business_day, clock, numbering
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError, NotFound, ValidationError
-from mifin_tui.services.kernel.money import format_amount, get_currency, positive_amount
+from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans import repayments
-from mifin_tui.services.loans import states as loan_states
-from mifin_tui.services.members import register as members
 from mifin_tui.services.reports import table as rt
 from mifin_tui.services.savings import credit as savings_credit
 
-CHANNELS = ("mobile_money", "bank")
-CHANNEL_LABELS = {"mobile_money": N_("mobile money"), "bank": N_("bank")}
-MATCHED, UNMATCHED, POSTED, REJECTED, SKIPPED = (
-    "matched", "unmatched", "posted", "rejected", "skipped")
-STATUS_LABELS = {MATCHED: N_("matched"), UNMATCHED: N_("unmatched"), POSTED: N_("posted"),
-                 REJECTED: N_("rejected"), SKIPPED: N_("already imported")}
-# Lines the accountant can still match by hand.
-OPEN = (UNMATCHED, REJECTED)
-
-# field -> (headers accepted, folded without separators; what the column holds)
-COLUMNS: dict[str, tuple[tuple[str, ...], str]] = {
-    "date": (("date", "datevaleur", "valuedate", "dateoperation", "transactiondate"),
-             N_("date of the payment, DD/MM/YYYY or YYYY-MM-DD; required")),
-    "reference": (("reference", "ref", "transactionid", "idtransaction", "txnid"),
-                  N_("the operator's or bank's reference, unique; required")),
-    "payer": (("payer", "phone", "telephone", "tel", "msisdn", "account", "compte",
-               "payeur"), N_("payer's phone or account number")),
-    "amount": (("amount", "montant", "credit"),
-               N_("amount, with the currency's decimals; required")),
-    "text": (("text", "libelle", "description", "memo", "narration", "motif"),
-             N_("free text (a loan or account number in it is matched)")),
-    "currency": (("currency", "devise", "monnaie"),
-                 N_("currency code (default: the institution's)")),
-}
-REQUIRED = ("date", "reference", "amount")
-# An account number as printed (KIN-21-0000123-45) or typed without separators.
-_NUMBER_RE = re.compile(r"[A-Z0-9]{2,8}[-./ ]?\d{2}[-./ ]?\d{7}[-./ ]?\d{2}")
-
-
-@dataclass(frozen=True)
-class LineError:
-    line: int  # line of the file, the header being line 1
-    column: str
-    reason: str
-
-
-@dataclass
-class Line:
-    """One payment of the file, checked, and what became of it."""
-
-    line_no: int
-    value_date: date
-    reference: str
-    payer: str
-    amount: int
-    currency: str
-    text: str
-    status: str = UNMATCHED
-    matched_by: str = ""
-    loan_id: int | None = None
-    account_id: int | None = None
-    target: str = ""  # the loan or account number
-    reason: str = ""
-    voucher: str = ""
-
-
-@dataclass
-class ImportReport:
-    channel: str
-    file_name: str
-    rows: int = 0
-    dry_run: bool = False
-    errors: list[LineError] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    lines: list[Line] = field(default_factory=list)
-    import_id: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def count(self, status: str) -> int:
-        return sum(1 for line in self.lines if line.status == status)
-
-
-def columns_help() -> str:
-    """The columns, for `--help` and the screen."""
-    return "\n".join(f"  {name:<10} {_(text)} [{', '.join(aliases[:3])}]"
-                     for name, (aliases, text) in COLUMNS.items())
-
-
-def channel_label(channel: str) -> str:
-    return _(CHANNEL_LABELS.get(channel, channel))
-
-
-def status_label(status: str) -> str:
-    return _(STATUS_LABELS.get(status, status))
-
-
-def _reference(text: str) -> str:
-    """As the repayments keep it: stripped, upper case."""
-    return text.strip().upper()
-
-
-def _as_date(text: str) -> date:
-    text = text.strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def _institution_currency() -> str:
-    inst = Institution.select().first()
-    if inst is None:
-        raise MifinError(_("This database holds no institution: run `mifin init` first."))
-    return inst.currency
-
-
-def parse(path: str | Path, today: date) -> tuple[list[Line], ImportReport]:
-    """Every line of the file checked; the report holds the errors (line, column,
-    reason). Nothing read from the database but the institution's currency."""
-    path = Path(path)
-    report = ImportReport(channel="", file_name=path.name)
-    table = read_columns(path, COLUMNS)
-    headers, rows, where = table.headers, table.rows, table.where
-    report.rows = len(rows)
-    report.ignored_columns.extend(table.ignored)
-    missing = [n for n in REQUIRED if n not in where]
-    if missing:
-        for name in missing:
-            report.errors.append(LineError(1, COLUMNS[name][0][0], _(
-                "This column is missing: {column}.").format(column=COLUMNS[name][0][0])))
-        return [], report
-    default_currency = _institution_currency()
-    seen: dict[str, int] = {}
-    good: list[Line] = []
-
-    def header_of(name: str) -> str:
-        return headers[where[name]]
-
-    for n, values in enumerate(rows):
-        line_no = n + 2
-        if not any(v.strip() for v in values):
-            continue
-        raw = table.values(values)
-        errors: dict[str, str] = {}
-        currency = (raw.get("currency") or default_currency).upper()
-        try:
-            get_currency(currency)
-        except (KeyError, ValueError):  # AmountError and UnknownCurrency are ValueErrors
-            errors["currency"] = _("Unknown currency {code}.").format(code=currency)
-        value_date = today
-        try:
-            value_date = _as_date(raw["date"])
-            if value_date > today:
-                errors["date"] = _("The date is after today's business date.")
-        except ValueError:
-            errors["date"] = _("Not a date: write it as DD/MM/YYYY.")
-        amount = 0
-        if "currency" not in errors:
-            try:
-                amount = positive_amount(raw["amount"], currency)
-            except ValidationError as exc:
-                errors.update(exc.errors)
-        ref = _reference(raw["reference"])
-        if not ref:
-            errors["reference"] = _("Enter the operator's reference of the payment.")
-        elif len(ref) > repayments.REFERENCE_MAX:
-            errors["reference"] = _("At most {n} characters.").format(
-                n=repayments.REFERENCE_MAX)
-        elif ref in seen:
-            errors["reference"] = _("Same reference as line {line}.").format(line=seen[ref])
-        else:
-            seen[ref] = line_no
-        for name, reason in errors.items():
-            report.errors.append(LineError(line_no, header_of(name), reason))
-        if not errors:
-            good.append(Line(line_no, value_date, ref, raw.get("payer", "")[:64], amount,
-                             currency, raw.get("text", "")[:255]))
-    return good, report
-
-
-# --- matching -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Target:
-    loan_id: int | None
-    account_id: int | None
-    number: str
-
-
-def _numbers_in(text: str) -> list[str]:
-    found = []
-    for raw in _NUMBER_RE.findall(text.upper()):
-        try:
-            found.append(numbering.normalize_account_number(raw))
-        except ValueError:
-            continue
-    return found
-
-
-def _by_number(ctx: Context, number: str) -> Target | None:
-    """The loan whose account is `number`, or the savings account `number` (few columns
-    read: a statement matches hundreds of lines)."""
-    found = (Account.select(Account.id, Account.kind).where(
-        (Account.number == number) & (Account.branch == ctx.branch_id)).tuples().first())
-    if found is None:
-        return None
-    account_id, kind = found
-    if kind == "loan":
-        loan = Loan.select(Loan.id).where(Loan.account == account_id).tuples().first()
-        return Target(loan[0], None, number) if loan is not None else None
-    if kind == "savings":
-        return Target(None, account_id, number)
-    return None
-
-
-class _Phones:
-    """The branch's members by every way their phone is written (built once a file)."""
-
-    def __init__(self, branch_id: int) -> None:
-        self.numbers: dict[str, Target | None] = {}  # account numbers already looked up
-        self.members: dict[str, set[int]] = {}
-        for member_id, phone in (Member.select(Member.id, Member.phone)
-                                 .where((Member.branch == branch_id) & (Member.phone != ""))
-                                 .tuples()):
-            for variant in members.phone_variants(phone):
-                self.members.setdefault(variant, set()).add(member_id)
-
-    def find(self, phone: str) -> set[int]:
-        out: set[int] = set()
-        for variant in members.phone_variants(phone):
-            out |= self.members.get(variant, set())
-        return out
-
-
-def _by_phone(phones: _Phones, line: Line) -> tuple[Target | None, str]:
-    found = phones.find(line.payer)
-    if not found:
-        return None, ""
-    if len(found) > 1:
-        return None, _("Phone {phone} is that of {n} members: choose the loan or the "
-                       "account.").format(phone=line.payer, n=len(found))
-    member_id = next(iter(found))
-    loans = list(Loan.select().where((Loan.member == member_id)
-                                     & (Loan.currency == line.currency)
-                                     & Loan.state.in_(loan_states.SERVICED)))
-    if len(loans) == 1:
-        return Target(loans[0].id, None, loans[0].number), ""
-    if len(loans) > 1:
-        return None, _("The payer has {n} loans being repaid: choose one.").format(
-            n=len(loans))
-    accs = list(Account.select().join(SavingsAccount, on=(SavingsAccount.account == Account.id))
-                .where((Account.member == member_id) & (Account.kind == "savings")
-                       & (Account.status == "active") & (Account.currency == line.currency)))
-    if len(accs) == 1:
-        return Target(None, accs[0].id, accs[0].number), ""
-    if len(accs) > 1:
-        return None, _("The payer has no loan and {n} savings accounts: choose one.").format(
-            n=len(accs))
-    return None, _("The payer has no loan or savings account in {currency}.").format(
-        currency=line.currency)
-
-
-def _match(ctx: Context, line: Line, phones: _Phones) -> None:
-    """Set the line's target and the rule that found it, or the reason it has none."""
-    for source, text in (("reference", line.reference), ("text", line.text),
-                         ("account", line.payer)):
-        for number in _numbers_in(text):
-            if number not in phones.numbers:
-                phones.numbers[number] = _by_number(ctx, number)
-            target = phones.numbers[number]
-            if target is not None:
-                _set_target(line, target, source)
-                return
-    target, reason = _by_phone(phones, line)
-    if target is not None:
-        _set_target(line, target, "phone")
-        return
-    line.status = UNMATCHED
-    line.reason = reason or _("No loan, account or member's phone found in the line.")
-
-
-def _set_target(line: Line, target: Target, rule: str) -> None:
-    line.loan_id, line.account_id, line.target = target.loan_id, target.account_id, \
-        target.number
-    line.matched_by, line.status, line.reason = rule, MATCHED, ""
-
-
-def _known(channel: str, references: Iterable[str]) -> set[str]:
-    refs = list(references)
-    known: set[str] = set()
-    for start in range(0, len(refs), 500):
-        chunk = refs[start:start + 500]
-        known |= {r for (r,) in PaymentImportLine.select(PaymentImportLine.reference).where(
-            (PaymentImportLine.channel == channel)
-            & PaymentImportLine.reference.in_(chunk)).tuples()}
-        known |= {r for (r,) in Repayment.select(Repayment.reference).where(
-            (Repayment.channel == channel) & Repayment.reference.in_(chunk)).tuples()}
-    return known
+# The file's names the screens and the command line read here with the import itself.
+__all__ = ["CHANNELS", "ImportReport", "OpenLine", "Posted", "channel_label", "import_payments",
+           "open_lines", "post_line", "status_label", "summary_lines", "summary_table"]
 
 
 # --- posting ------------------------------------------------------------------------
@@ -418,13 +127,13 @@ def import_payments(ctx: Context, path: str | Path, channel: str, *,
     report.channel, report.dry_run = channel, dry_run
     if report.errors:
         return report
-    known = _known(channel, (line.reference for line in lines))
-    phones = _Phones(ctx.branch_id)
+    known = matching.known_references(channel, (line.reference for line in lines))
+    phones = matching.Phones(ctx.branch_id)
     for line in lines:
         if line.reference in known:
             line.status, line.reason = SKIPPED, _("Reference already imported.")
         else:
-            _match(ctx, line, phones)
+            matching.match(ctx, line, phones)
     report.lines = lines
     if dry_run:
         return report
@@ -516,13 +225,13 @@ def post_line(ctx: Context, line_id: int, number: str) -> Posted:
         if row.status not in OPEN:
             raise ValidationError({"line": _("Line {reference} is {status}.").format(
                 reference=row.reference, status=status_label(row.status))})
-        target = _by_number(ctx, normal)
+        target = matching.by_number(ctx, normal)
         if target is None:
             raise ValidationError({"number": _(
                 "No loan or savings account {number} in this branch.").format(number=normal)})
         line = Line(row.line_no, row.value_date, row.reference, row.payer, row.amount,
                     row.currency, row.text)
-        _set_target(line, target, "manual")
+        matching.set_target(line, target, "manual")
         try:
             txn_id, voucher = _post(ctx, row.channel, line)
         except ValidationError as exc:

@@ -40,7 +40,8 @@ def date_pattern(language: str = DEFAULT_LANGUAGE) -> str:
     from babel import Locale
     from babel.dates import get_date_format
 
-    cldr = get_date_format("short", locale=Locale.parse(DATE_LOCALES.get(language, language))).pattern
+    locale = Locale.parse(DATE_LOCALES.get(language, language))
+    cldr = get_date_format("short", locale=locale).pattern
     out = []
     for token in _TOKEN.findall(cldr):
         if token in _FIELDS:

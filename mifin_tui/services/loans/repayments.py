@@ -3,9 +3,9 @@ with its BR voucher, whatever the channel.
 
 The split comes from the pure engine (`engine.allocation`) over the `loan_installment`
 rows, the BR's lines from the repayments' planner (`repayment_plan`); the posting credits
-the loan account (principal) and the income accounts (interest, penalties, fees) against what the money came from, in one BR transaction:
-the till's cash (cash), the member's savings account (savings), or the clearing account
-of the channel (mobile money operator float, bank). The split is kept in a `repayment`
+the loan account (principal) and the income accounts (interest, penalties, fees) against
+what the money came from, in one BR transaction: the till's cash (cash), the member's
+savings account (savings), or the clearing account of the channel (mobile money operator float, bank). The split is kept in a `repayment`
 row and per instalment in `repayment_allocation`, so the BR rebuilt from the books
 prints it the same way and a reversal puts back exactly what was paid.
 
@@ -59,7 +59,6 @@ from mifin_tui.services.loans.states import SERVICED
 from mifin_tui.services.members import register as members
 from mifin_tui.services.savings import balances as savings_balances
 
-REPAYABLE_STATES = SERVICED  # the name callers know
 # What the money comes from. auto_debit is the closing's (one per loan and day).
 CHANNELS = ("cash", "savings", "mobile_money", "bank", "auto_debit")
 COUNTER_CHANNELS = ("cash", "savings", "mobile_money", "bank")

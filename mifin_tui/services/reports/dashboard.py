@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from mifin_tui.db import database
+from mifin_tui.db.queries import reports as queries
 from mifin_tui.services.admin import institution
 from mifin_tui.services.cash import tills
 from mifin_tui.services.kernel import business_day, clock
@@ -83,10 +83,6 @@ def _months_before(day: date, months: int) -> date:
     return date(y, m + 1, 1)
 
 
-def _sql(query: str, params: tuple) -> list[tuple]:
-    return list(database.execute_sql(query, params).fetchall())
-
-
 def par_trend(filters: portfolio.Filters, today: date, months: int = 12) -> list[ParPoint]:
     """PAR30 at each of the last `months` month ends, today last; the months before the
     first loan are left out (an empty portfolio has no ratio)."""
@@ -97,26 +93,6 @@ def par_trend(filters: portfolio.Filters, today: date, months: int = 12) -> list
     while len(points) > 1 and points[0].outstanding == 0:
         points.pop(0)
     return points
-
-
-def _disbursed(branch_id: int, currency: str, start: date, end: date) -> int:
-    row = _sql(
-        'SELECT COALESCE(SUM(COALESCE(l."amount_approved", l."amount_requested")), 0) '
-        'FROM "loan" l WHERE l."branch_id" = ? AND l."currency" = ? '
-        'AND l."disbursed_on" >= ? AND l."disbursed_on" < ?',
-        (branch_id, currency, start.isoformat(), end.isoformat()))
-    return int(row[0][0])
-
-
-def _collected(branch_id: int, currency: str, start: date, end: date) -> int:
-    """Repayments and recoveries received (every channel), reversed ones left out."""
-    row = _sql(
-        'SELECT COALESCE(SUM(r."amount"), 0) FROM "repayment" r '
-        'JOIN "loan" l ON l."id" = r."loan_id" WHERE l."branch_id" = ? '
-        'AND l."currency" = ? AND r."reversal_txn_id" IS NULL '
-        'AND r."business_date" >= ? AND r."business_date" < ?',
-        (branch_id, currency, start.isoformat(), end.isoformat()))
-    return int(row[0][0])
 
 
 def _tills(branch_id: int) -> list[TillPosition]:
@@ -147,12 +123,6 @@ def _arrears(filters: portfolio.Filters, today: date, limit: int
     return lines, len(late)
 
 
-def _count(branch_id: int, states: tuple[str, ...]) -> int:
-    marks = ", ".join("?" for _s in states)
-    return int(_sql(f'SELECT COUNT(*) FROM "loan" WHERE "branch_id" = ? '
-                    f'AND "state" IN ({marks})', (branch_id, *states))[0][0])
-
-
 @requires("report.accounting")
 def build(ctx: Context, *, arrears_lines: int = 5) -> Dashboard:
     """The branch's dashboard at its open business day."""
@@ -161,6 +131,7 @@ def build(ctx: Context, *, arrears_lines: int = 5) -> Dashboard:
     this_month = _month_start(today)
     last_month = _months_before(today, 1)
     tomorrow = today + timedelta(days=1)
+    branch_id = ctx.branch_id
     from mifin_tui.db.models import Branch
 
     filters = portfolio.Filters(currency=currency, branch=Branch.get_by_id(ctx.branch_id).code)
@@ -170,11 +141,11 @@ def build(ctx: Context, *, arrears_lines: int = 5) -> Dashboard:
     return Dashboard(
         business_date=today, currency=currency, outstanding=now.outstanding,
         at_risk=now.at_risk[PAR_LEVEL], loans_serviced=now.loans, par_trend=tuple(trend),
-        disbursed_this_month=_disbursed(ctx.branch_id, currency, this_month, tomorrow),
-        disbursed_last_month=_disbursed(ctx.branch_id, currency, last_month, this_month),
-        collected_this_month=_collected(ctx.branch_id, currency, this_month, tomorrow),
-        collected_last_month=_collected(ctx.branch_id, currency, last_month, this_month),
+        disbursed_this_month=queries.disbursed_between(branch_id, currency, this_month, tomorrow),
+        disbursed_last_month=queries.disbursed_between(branch_id, currency, last_month, this_month),
+        collected_this_month=queries.collected_between(branch_id, currency, this_month, tomorrow),
+        collected_last_month=queries.collected_between(branch_id, currency, last_month, this_month),
         tills=tuple(_tills(ctx.branch_id)),
-        waiting_decision=_count(ctx.branch_id, WAITING_DECISION),
-        waiting_cash=_count(ctx.branch_id, ("approved",)),
+        waiting_decision=queries.loans_in_states(ctx.branch_id, WAITING_DECISION),
+        waiting_cash=queries.loans_in_states(ctx.branch_id, ("approved",)),
         arrears=tuple(arrears), arrears_count=arrears_count)

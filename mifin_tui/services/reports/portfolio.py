@@ -22,7 +22,7 @@ date before a rescheduling its new schedule is what is read (the lead's conventi
 
 The figures come from one set-based query per date (GROUP BY in the database), and the
 trend's from one query for all its dates; only the per-loan positions of the reports
-come back as rows. Amounts are minor units of one
+come back as rows (their SQL: db/queries/reports.py). Amounts are minor units of one
 currency; loans of other currencies are left out (amounts never add across currencies).
 """
 
@@ -32,14 +32,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from mifin_tui.db import database
 from mifin_tui.db.models import Branch, Institution, LoanProduct, User
+from mifin_tui.db.queries import reports as queries
 from mifin_tui.i18n import _
 from mifin_tui.services.kernel.errors import ValidationError
 from mifin_tui.services.loans import states as loan_states
 
 # PAR levels: name -> a loan is at risk when more than this many days late.
 PAR_LEVELS: dict[str, int] = {"par1": 0, "par30": 30, "par90": 90}
+# States a loan may have while it holds principal (closed/written off: before that date).
 
 
 @dataclass(frozen=True)
@@ -97,94 +98,45 @@ class ParSummary:
 
 
 @dataclass(frozen=True)
-class _Scope:
+class LoanScope:
     currency: str
     sql: str
     params: tuple[object, ...]
     needs_member: bool = False  # officer or zone: the member row is joined
 
 
-def _scope(filters: Filters) -> _Scope:
+def loan_scope(filters: Filters) -> LoanScope:
     """The WHERE fragment on `loan l JOIN member m` for the filters, with clear errors."""
-    p = database.param
     errors: dict[str, str] = {}
     inst = Institution.select().first()
     currency = (filters.currency or (inst.currency if inst else "")).strip().upper()
-    sql = [f"l.currency = {p}"]
-    params: list[object] = [currency]
+    branch_id = product_id = officer_id = None
     if filters.branch:
         code = filters.branch.strip().upper()
         row = Branch.get_or_none(Branch.code == code)
         if row is None:
             errors["branch"] = _("No branch {code}.").format(code=code)
         else:
-            sql.append(f"l.branch_id = {p}")
-            params.append(row.id)
+            branch_id = row.id
     if filters.product:
         code = filters.product.strip().upper()
         prod = LoanProduct.get_or_none(LoanProduct.code == code)
         if prod is None:
             errors["product"] = _("No loan product {code}.").format(code=code)
         else:
-            sql.append(f"l.product_id = {p}")
-            params.append(prod.id)
+            product_id = prod.id
     if filters.officer:
         name = filters.officer.strip()
         user = User.get_or_none(User.username == name)
         if user is None:
             errors["officer"] = _("No user {name}.").format(name=name)
         else:
-            sql.append(f"m.officer_id = {p}")
-            params.append(user.id)
-    if filters.zone:
-        sql.append(f"m.zone = {p}")
-        params.append(filters.zone.strip())
+            officer_id = user.id
     if errors:
         raise ValidationError(errors)
-    return _Scope(currency, " AND ".join(sql), tuple(params),
-                  bool(filters.officer or filters.zone))
-
-
-def _positions_sql(day: date, scope: _Scope) -> tuple[str, list[object]]:
-    """Per loan of the portfolio at `day`: the figures of `LoanPosition`, with the
-    oldest owing due date instead of days (the caller turns it into days or thresholds).
-
-    `inst` sums per instalment what the repayments counting at `day` paid of it (through
-    the allocation index), `pos` sums the instalments per loan.
-    """
-    p = database.param
-    d = day.isoformat()
-    states = ", ".join(p for _ in loan_states.PORTFOLIO)
-    # The member row only for an officer or zone filter (a lookup per loan saved).
-    member = "JOIN member m ON m.id = l.member_id" if scope.needs_member else ""
-    sql = f"""
-WITH inst AS (
-  SELECT i.loan_id AS loan_id, i.due_date AS due_date, i.principal_due AS pdue,
-    i.principal_due + i.interest_due + i.fees_due AS tdue, i.interest_due AS idue,
-    SUM(CASE WHEN r.id IS NOT NULL THEN a.principal ELSE 0 END) AS pp,
-    SUM(CASE WHEN r.id IS NOT NULL THEN a.interest ELSE 0 END) AS ip,
-    SUM(CASE WHEN r.id IS NOT NULL THEN a.principal + a.interest + a.fees ELSE 0 END) AS tp
-  FROM loan l {member}
-  JOIN loan_installment i ON i.loan_id = l.id
-  LEFT JOIN repayment_allocation a ON a.installment_id = i.id
-  LEFT JOIN repayment r ON r.id = a.repayment_id AND r.business_date <= {p}
-    AND (r.reversed_on IS NULL OR r.reversed_on > {p})
-  WHERE l.state IN ({states}) AND l.disbursed_on IS NOT NULL AND l.disbursed_on <= {p}
-    AND (l.written_off_on IS NULL OR l.written_off_on > {p}) AND {scope.sql}
-  GROUP BY i.id
-), pos AS (
-  SELECT loan_id,
-    SUM(pdue) AS amount,
-    SUM(pdue - pp) AS principal,
-    SUM(CASE WHEN due_date <= {p} THEN idue - ip ELSE 0 END) AS interest,
-    SUM(CASE WHEN due_date < {p} THEN pdue - pp ELSE 0 END) AS overdue_principal,
-    MIN(CASE WHEN due_date < {p} AND tdue > tp THEN due_date END) AS oldest_due
-  FROM inst
-  GROUP BY loan_id
-)
-"""
-    params: list[object] = [d, d, *loan_states.PORTFOLIO, d, d, *scope.params, d, d, d]
-    return sql, params
+    sql, params = queries.loan_scope(currency, branch_id, product_id, officer_id,
+                                     filters.zone.strip() if filters.zone else None)
+    return LoanScope(currency, sql, tuple(params), bool(filters.officer or filters.zone))
 
 
 def _as_date(value: object) -> date | None:
@@ -195,21 +147,10 @@ def _as_date(value: object) -> date | None:
 
 def positions(day: date, filters: Filters | None = None) -> list[LoanPosition]:
     """Every loan holding principal at `day` (ordered by loan number)."""
-    scope = _scope(filters or Filters())
-    head, params = _positions_sql(day, scope)
-    sql = head + """
-SELECT pos.loan_id, l.number, l.member_id,
-  CASE WHEN m.kind = 'legal' THEN m.legal_name
-       ELSE TRIM(m.surname || ' ' || m.postname || ' ' || m.first_name) END,
-  l.branch_id, l.product_id, m.officer_id, m.zone, l.currency, l.restructured,
-  l.disbursed_on, pos.amount, pos.principal, pos.interest, pos.overdue_principal,
-  pos.oldest_due
-FROM pos JOIN loan l ON l.id = pos.loan_id JOIN member m ON m.id = l.member_id
-WHERE pos.principal > 0
-ORDER BY l.number
-"""
+    scope = loan_scope(filters or Filters())
     out: list[LoanPosition] = []
-    for row in database.execute_sql(sql, params):
+    for row in queries.loan_positions(day, loan_states.PORTFOLIO, scope.sql, scope.params,
+                                      scope.needs_member):
         oldest = _as_date(row[15])
         out.append(LoanPosition(
             loan_id=row[0], number=row[1], member_id=row[2], member_name=" ".join(
@@ -234,25 +175,11 @@ def days_past_due(day: date, filters: Filters | None = None) -> dict[int, int]:
 
 def par(day: date, filters: Filters | None = None) -> ParSummary:
     """PAR1/30/90 at `day`, summed by the database (no per-loan rows come back)."""
-    scope = _scope(filters or Filters())
-    head, params = _positions_sql(day, scope)
-    p = database.param
-    cols: list[str] = []
-    for days in PAR_LEVELS.values():
-        # More than `days` late <=> the oldest owing due date is before day - days.
-        limit = (day - timedelta(days=days)).isoformat()
-        cols.append(f"SUM(CASE WHEN pos.oldest_due < {p} THEN pos.principal ELSE 0 END)")
-        cols.append(f"SUM(CASE WHEN pos.oldest_due < {p} THEN 1 ELSE 0 END)")
-        cols.append(f"SUM(CASE WHEN pos.oldest_due < {p} AND l.restructured "
-                    "THEN pos.principal ELSE 0 END)")
-        params += [limit, limit, limit]
-    sql = head + f"""
-SELECT COUNT(*), SUM(pos.principal),
-  SUM(CASE WHEN l.restructured THEN pos.principal ELSE 0 END), {", ".join(cols)}
-FROM pos JOIN loan l ON l.id = pos.loan_id
-WHERE pos.principal > 0
-"""
-    row = database.execute_sql(sql, params).fetchone()
+    scope = loan_scope(filters or Filters())
+    # More than n days late <=> the oldest owing due date is before day - n days.
+    limits = [day - timedelta(days=n) for n in PAR_LEVELS.values()]
+    row = queries.par_figures(day, limits, loan_states.PORTFOLIO, scope.sql, scope.params,
+                              scope.needs_member)
     figures = [int(v or 0) for v in row]
     at_risk: dict[str, int] = {}
     counts: dict[str, int] = {}
@@ -275,7 +202,7 @@ def par_trend(days: Iterable[date], filters: Filters | None = None) -> list[ParS
     wanted = list(days)
     if not wanted:
         return []
-    scope = _scope(filters or Filters())
+    scope = loan_scope(filters or Filters())
     distinct = sorted(set(wanted))
     by_day: dict[date, ParSummary] = {}
     # About 40 parameters and 12 result columns a date: 12 dates a query (the
@@ -290,115 +217,11 @@ def par_trend(days: Iterable[date], filters: Filters | None = None) -> list[ParS
 _TREND_CHUNK = 12
 
 
-def _par_many(days: Sequence[date], scope: _Scope) -> list[ParSummary]:
-    """`par` at each of `days` (distinct, sorted) from one scan; see `_positions_sql`
-    for the rules, applied here per date with CASE WHEN instead of a WHERE.
-
-    Most allocations count at every date of a trend (paid before the first, never
-    reversed before the last): they are summed once per instalment (`li`). Only the
-    others (`vary`) are summed per date. A loan's principal at a date is its principal
-    less both; its oldest owing due date is looked for among the instalments due before
-    the last date that the allocations counting everywhere leave owing (`owing`).
-    """
-    params: list[object] = []
-
-    def arg(value: object) -> str:
-        # The SQL is written in text order, so each value is appended where it is used.
-        params.append(value)
-        return database.param
-
-    iso = [d.isoformat() for d in days]
-    first, last = iso[0], iso[-1]
-    member = "JOIN member m ON m.id = l.member_id" if scope.needs_member else ""
-
-    def counts(d: str) -> str:
-        # A repayment counts at d from its business date until its reversal date.
-        return (f"r.business_date <= {arg(d)} AND (r.reversed_on IS NULL"
-                f" OR r.reversed_on > {arg(d)})")
-
-    always_p = (f"r.business_date <= {arg(first)} AND (r.reversed_on IS NULL "
-                f"OR r.reversed_on > {arg(last)})")
-    always_t = (f"r.business_date <= {arg(first)} AND (r.reversed_on IS NULL "
-                f"OR r.reversed_on > {arg(last)})")
-    states = ", ".join(arg(v) for v in loan_states.PORTFOLIO)
-    li = f"""
-li AS (
-  SELECT i.id AS iid, i.loan_id AS loan_id, i.due_date AS due_date,
-    i.principal_due AS pdue, i.principal_due + i.interest_due + i.fees_due AS tdue,
-    SUM(CASE WHEN {always_p} THEN a.principal ELSE 0 END) AS pc,
-    SUM(CASE WHEN {always_t} THEN a.principal + a.interest + a.fees ELSE 0 END) AS tc
-  FROM loan l {member}
-  JOIN loan_installment i ON i.loan_id = l.id
-  LEFT JOIN repayment_allocation a ON a.installment_id = i.id
-  LEFT JOIN repayment r ON r.id = a.repayment_id
-  WHERE l.state IN ({states}) AND l.disbursed_on IS NOT NULL
-    AND l.disbursed_on <= {arg(last)}
-    AND (l.written_off_on IS NULL OR l.written_off_on > {arg(first)})
-    AND {scope.sql}
-  GROUP BY i.id
-)"""
-    params += scope.params
-    vary_cols: list[str] = []
-    for k, d in enumerate(iso):
-        vary_cols.append(f"SUM(CASE WHEN {counts(d)} THEN a.principal ELSE 0 END) AS vp{k}")
-        vary_cols.append(f"SUM(CASE WHEN {counts(d)} THEN a.principal + a.interest + a.fees"
-                         f" ELSE 0 END) AS vt{k}")
-    vary = f"""
-vary AS (
-  SELECT a.installment_id AS iid, {", ".join(vary_cols)}
-  FROM repayment_allocation a JOIN repayment r ON r.id = a.repayment_id
-  WHERE r.business_date > {arg(first)} OR r.reversed_on <= {arg(last)}
-  GROUP BY a.installment_id
-)"""
-    vloan = f"""
-vloan AS (
-  SELECT li.loan_id AS loan_id, {", ".join(f"SUM(v.vp{k}) AS vp{k}" for k in range(len(iso)))}
-  FROM vary v JOIN li ON li.iid = v.iid
-  GROUP BY li.loan_id
-)"""
-    old_cols = ", ".join(
-        f"MIN(CASE WHEN li.due_date < {arg(d)} AND li.tdue > li.tc + COALESCE(v.vt{k}, 0)"
-        f" THEN li.due_date END) AS oldest{k}" for k, d in enumerate(iso))
-    owing = f"""
-owing AS (
-  SELECT li.loan_id AS loan_id, {old_cols}
-  FROM li LEFT JOIN vary v ON v.iid = li.iid
-  WHERE li.due_date < {arg(last)} AND li.tdue > li.tc
-  GROUP BY li.loan_id
-)"""
-    pos_cols = ", ".join(f"b.base - COALESCE(vl.vp{k}, 0) AS principal{k}, o.oldest{k} AS oldest{k}"
-                         for k in range(len(iso)))
-    pos = f"""
-pos AS (
-  SELECT b.loan_id AS loan_id, {pos_cols}
-  FROM (SELECT loan_id, SUM(pdue - pc) AS base FROM li GROUP BY loan_id) b
-  LEFT JOIN vloan vl ON vl.loan_id = b.loan_id
-  LEFT JOIN owing o ON o.loan_id = b.loan_id
-)"""
-    out_cols: list[str] = []
-    for k, (day, d) in enumerate(zip(days, iso, strict=True)):
-        def held() -> str:
-            # In the portfolio at d: disbursed by d, not written off by d, principal left.
-            return (f"l.disbursed_on <= {arg(d)} AND (l.written_off_on IS NULL"
-                    f" OR l.written_off_on > {arg(d)}) AND pos.principal{k} > 0")
-        out_cols.append(f"SUM(CASE WHEN {held()} THEN 1 ELSE 0 END)")
-        out_cols.append(f"SUM(CASE WHEN {held()} THEN pos.principal{k} ELSE 0 END)")
-        out_cols.append(f"SUM(CASE WHEN {held()} AND l.restructured THEN pos.principal{k}"
-                        " ELSE 0 END)")
-        for n in PAR_LEVELS.values():
-            limit = (day - timedelta(days=n)).isoformat()
-            out_cols.append(f"SUM(CASE WHEN {held()} AND pos.oldest{k} < {arg(limit)}"
-                            f" THEN pos.principal{k} ELSE 0 END)")
-            out_cols.append(f"SUM(CASE WHEN {held()} AND pos.oldest{k} < {arg(limit)}"
-                            " THEN 1 ELSE 0 END)")
-            out_cols.append(f"SUM(CASE WHEN {held()} AND pos.oldest{k} < {arg(limit)}"
-                            f" AND l.restructured THEN pos.principal{k} ELSE 0 END)")
-    sql = f"""
-WITH {li}, {vary}, {vloan}, {owing}, {pos}
-SELECT {", ".join(out_cols)}
-FROM pos JOIN loan l ON l.id = pos.loan_id
-"""
-    row = database.execute_sql(sql, params).fetchone()
+def _par_many(days: Sequence[date], scope: LoanScope) -> list[ParSummary]:
+    """`par` at each of `days` (distinct, sorted) from one scan (see
+    db.queries.reports.par_figures_many)."""
+    row = queries.par_figures_many(days, list(PAR_LEVELS.values()), loan_states.PORTFOLIO,
+                                   scope.sql, scope.params, scope.needs_member)
     figures = [int(v or 0) for v in row]
     width = 3 + 3 * len(PAR_LEVELS)
     out: list[ParSummary] = []

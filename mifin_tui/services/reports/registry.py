@@ -17,6 +17,7 @@ from mifin_tui.i18n import N_, _
 from mifin_tui.services.accounting import reports as acc
 from mifin_tui.services.kernel import business_day, clock
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import ValidationError
 from mifin_tui.services.kernel.permissions import check
 from mifin_tui.services.reports.table import ReportTable
@@ -88,7 +89,7 @@ def _cash_journal(ctx: Context, p: ReportParams) -> ReportTable:
 def _statement(ctx: Context, p: ReportParams) -> ReportTable:
     """An account's statement (relevé) as a table: the screen and XLSX; its A4 document,
     CSV and text keep their own layout (mifin_tui/savings_reports.py)."""
-    from mifin_tui.services.reports.table import DATE, MONEY, TEXT, Column
+    from mifin_tui.services.reports.table import DATE, MONEY, Column
     from mifin_tui.services.savings import statements
 
     start, end = _period(p)
@@ -104,8 +105,8 @@ def _statement(ctx: Context, p: ReportParams) -> ReportTable:
     return ReportTable(
         name="statement", title=_("Statement for a period"),
         subtitle=_("Statement of {number} ({holder}), {start} to {end}").format(
-            number=doc.account_number, holder=doc.holder, start=start.strftime("%d/%m/%Y"),
-            end=end.strftime("%d/%m/%Y")),
+            number=doc.account_number, holder=doc.holder, start=format_date(start, doc.language),
+            end=format_date(end, doc.language)),
         columns=columns, rows=rows,
         totals=("", "", _("Closing balance"), doc.total_debit, doc.total_credit,
                 doc.closing_balance, ""),

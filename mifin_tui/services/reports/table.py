@@ -77,7 +77,9 @@ def format_cell(column: Column, value: Value, language: str, blank_zero: bool = 
 
         return format_amount(value, column.currency or "", language, symbol=False)
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        from mifin_tui.services.kernel.dates import format_date
+
+        return format_date(value, language)
     if column.kind == COUNT and isinstance(value, int):
         return f"{value:,}".replace(",", "\u202f" if language == "fr" else ",")
     return str(value)
