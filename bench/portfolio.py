@@ -159,8 +159,8 @@ def main() -> None:
 
     from mifin_tui import db
     from mifin_tui.db.models import Entry, LoanInstallment, RepaymentAllocation, User
-    from mifin_tui.services.admin import institution, users
-    from mifin_tui.services.kernel import auth
+    from mifin_tui.services.admin import users
+    from mifin_tui.services.kernel import auth, institution
     from mifin_tui.services.reports import portfolio
     from mifin_tui.services.reports import registry as report_registry
     from mifin_tui.services.reports.registry import ReportParams

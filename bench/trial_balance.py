@@ -26,12 +26,12 @@ def build(path: Path, entries: int, n_accounts: int) -> None:
     from mifin_tui import db
     from mifin_tui.db import write_transaction
     from mifin_tui.db.models import Account, GLAccount, User
-    from mifin_tui.services.admin import institution
+    from mifin_tui.services.admin import institution as institution_setup
     from mifin_tui.services.kernel import accounts, clock
     from mifin_tui.services.members import register as members
 
     db.open_database(path)
-    admin = institution.initialize(
+    admin = institution_setup.initialize(
         name="COOPEC Bench", branch_code="KIN", branch_name="Kalamu", currency="USD",
         regulator="bcc", admin_username="admin", admin_full_name="Admin Bench",
         admin_password="Admin-pass-2026", first_day=date(2026, 1, 2))
@@ -118,7 +118,7 @@ def main() -> None:
         t0 = time.perf_counter()
         build(path, args.entries, args.accounts)
         print(f"built {Entry.select().count():,} entries in {time.perf_counter() - t0:.1f} s")
-        from mifin_tui.services.admin import institution
+        from mifin_tui.services.kernel import institution
 
         admin = institution.operator_context()
         users.add_user(admin, "comptable", "Comptable Bench", "Compta-pass-2026",

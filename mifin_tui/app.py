@@ -219,7 +219,7 @@ class MifinApp(App[None]):
         if self._db_path is None:
             return True
         from mifin_tui.db import DatabaseBusy, SchemaTooNew, open_database
-        from mifin_tui.services.admin import institution
+        from mifin_tui.services.kernel import institution
 
         try:
             open_database(self._db_path)
@@ -276,7 +276,7 @@ class MifinApp(App[None]):
                             name="warm-up-printing", exit_on_error=False)
 
     def status_for(self, ctx: Context) -> StatusInfo:
-        from mifin_tui.services.admin import institution
+        from mifin_tui.services.kernel import institution
         from mifin_tui.services.kernel.permissions import ROLES
         from mifin_tui.widgets import StatusInfo
 

@@ -39,7 +39,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def operator() -> Context:
     """The administrator at the server's shell (see institution.operator_context)."""
-    from mifin_tui.services.admin import institution
+    from mifin_tui.services.kernel import institution
 
     require_institution()
     return institution.operator_context()

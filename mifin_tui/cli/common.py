@@ -40,7 +40,7 @@ def open_db(args: argparse.Namespace, *, must_exist: bool = True, demo: bool = F
 
 
 def require_institution() -> None:
-    from mifin_tui.services.admin import institution
+    from mifin_tui.services.kernel import institution
 
     if not institution.is_initialized():
         raise CliError(_("This database holds no institution: run `mifin init` first."))

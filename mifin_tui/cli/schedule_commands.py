@@ -60,8 +60,7 @@ def _context(args: argparse.Namespace):
     if not path.exists():
         return date.today(), "XOF", "proportional", None, None  # noqa: DTZ011 - no database
     from mifin_tui.db import open_database
-    from mifin_tui.services.admin import institution
-    from mifin_tui.services.kernel import calendar, regulators
+    from mifin_tui.services.kernel import calendar, institution, regulators
 
     open_database(path)
     if not institution.is_initialized():

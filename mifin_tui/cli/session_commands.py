@@ -36,13 +36,14 @@ def run_tui(db_path: Path | None = None) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from mifin_tui.services.admin import institution
+    from mifin_tui.services.admin import institution as institution_setup
+    from mifin_tui.services.kernel import institution
 
     path = open_db(args, must_exist=False)
     if institution.is_initialized():
         raise CliError(_("{path} already holds an institution.").format(path=path))
     password = read_secret(_("Administrator password: "), confirm=True)
-    institution.initialize(
+    institution_setup.initialize(
         name=args.name, branch_code=args.branch_code, branch_name=args.branch_name or "",
         currency=args.currency.upper(), regulator=args.regulator,
         admin_username=args.admin, admin_full_name=args.admin_name,
@@ -68,7 +69,7 @@ def _demo_date() -> date | None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from mifin_tui.services.admin import institution
+    from mifin_tui.services.kernel import institution
 
     today = _demo_date()  # a bad date is said before any file is made
     path = open_db(args, must_exist=False, demo=True)

@@ -14,8 +14,8 @@ from mifin_tui.db.models import BusinessDay, GLAccount
 from mifin_tui.i18n import _
 from mifin_tui.services.accounting import chart, manual_entries
 from mifin_tui.services.accounting.manual_entries import DraftLine
-from mifin_tui.services.admin import institution
 from mifin_tui.services.cash import tills, transfers
+from mifin_tui.services.kernel import institution
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.kernel.money import get_currency

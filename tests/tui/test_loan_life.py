@@ -181,12 +181,12 @@ async def test_member_card_lists_loans_and_guarantees_and_f7_opens_the_applicati
         await pilot.pause()
         assert isinstance(app.screen, LoanApplicationScreen)
         assert app.screen.query_one("#member").value == borrower.number
-    from mifin_tui.services.members import card as member_card
+    from mifin_tui.services.loans import views as loan_views
 
     g = LoanGuarantor.get(LoanGuarantor.loan == loan.id)
-    card = member_card.card(agent, g.member_id)
-    assert card.guarantees[0].loan_number == loan.number
-    assert card.guarantees[0].amount == 20_000
+    given = loan_views.member_guarantees(agent, g.member_id)
+    assert given[0].loan_number == loan.number
+    assert given[0].amount == 20_000
 
 
 def approved_demo_loan(counter, purpose: str, activity: str, findings: str,  # noqa: F811

@@ -17,8 +17,7 @@ from mifin_tui.i18n import N_, _
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.services.accounting import manual_entries
 from mifin_tui.services.accounting.manual_entries import DraftLine, ManualEntryView
-from mifin_tui.services.admin import institution
-from mifin_tui.services.kernel import regulators
+from mifin_tui.services.kernel import institution, regulators
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.money import AmountError, parse_amount
 from mifin_tui.widgets import FieldError, FormSelect, TextField

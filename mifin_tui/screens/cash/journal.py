@@ -17,10 +17,9 @@ from mifin_tui.i18n import N_, _
 from mifin_tui.output.printing import PrintOutcome
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.common.print_jobs import print_cash_journals
-from mifin_tui.services.admin import institution
 from mifin_tui.services.cash import journal as cash_journal
 from mifin_tui.services.cash import tills
-from mifin_tui.services.kernel import regulators
+from mifin_tui.services.kernel import institution, regulators
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.documents import CashJournalDoc, CashJournalLine
 from mifin_tui.services.kernel.errors import MifinError, NotFound, ValidationError

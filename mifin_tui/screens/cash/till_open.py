@@ -15,9 +15,9 @@ from mifin_tui.i18n import N_, _
 from mifin_tui.screens.cash.till_count import TillCountScreen, result_lines
 from mifin_tui.screens.cash.till_table import TillTableMixin
 from mifin_tui.screens.common.base import MifinScreen
-from mifin_tui.services.admin import institution
 from mifin_tui.services.cash import tills
 from mifin_tui.services.cash.tills import CountResult, SessionView, TillView
+from mifin_tui.services.kernel import institution
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date

@@ -11,10 +11,9 @@ from textual.widgets import DataTable, Label, SelectionList, Static
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.cash.till_table import TillTableMixin
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
-from mifin_tui.services.admin import institution
 from mifin_tui.services.cash import tills
 from mifin_tui.services.cash.tills import TillView
-from mifin_tui.services.kernel import regulators
+from mifin_tui.services.kernel import institution, regulators
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.widgets import ChoiceList, FieldError, TextField

@@ -25,8 +25,7 @@ from mifin_tui.output import printing
 from mifin_tui.output.printing import PrintOutcome
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.common.print_jobs import run_print_jobs
-from mifin_tui.services.admin import institution
-from mifin_tui.services.kernel import clock, regulators
+from mifin_tui.services.kernel import clock, institution, regulators
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError, ValidationError
 from mifin_tui.services.kernel.money import AmountError, parse_amount

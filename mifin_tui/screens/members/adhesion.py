@@ -21,7 +21,7 @@ from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.common.dialogs import NoteDialog
 from mifin_tui.screens.common.print_jobs import print_member_form, print_voucher
 from mifin_tui.screens.members.fields import MemberFieldsMixin
-from mifin_tui.services.admin import institution
+from mifin_tui.services.kernel import institution
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError, ValidationError
 from mifin_tui.services.members import adhesion

@@ -57,6 +57,9 @@ class MemberCardScreen(MifinScreen):
         super().__init__(ctx)
         self.member_id = member_id
         self.card: MemberCard | None = None
+        # the loan area's part of the card, for who may read loans
+        self.loans: tuple = ()
+        self.guarantees: tuple = ()
         self.messages: list[str] = []
 
     def compose_body(self) -> ComposeResult:
@@ -98,6 +101,11 @@ class MemberCardScreen(MifinScreen):
     def load(self, member_id: int) -> None:
         try:
             self.card = member_card.card(self.ctx, member_id)
+            if self.ctx.can("loan.read"):
+                from mifin_tui.services.loans import views as loan_views
+
+                self.loans = tuple(loan_views.member_loans(self.ctx, member_id))
+                self.guarantees = tuple(loan_views.member_guarantees(self.ctx, member_id))
         except MifinError as exc:
             self.say(str(exc))
             return
@@ -153,17 +161,17 @@ class MemberCardScreen(MifinScreen):
     def show_loans(self, c: MemberCard) -> None:
         loans = self.query_one("#card-loans", DataTable)
         loans.clear()
-        loans.display = bool(c.loans)
-        for ln in c.loans:
+        loans.display = bool(self.loans)
+        for ln in self.loans:
             loans.add_row(Text(ln.number, no_wrap=True), Text(ln.state_word, no_wrap=True),
                           Text(fmt_amount(ln.amount, ln.currency), justify="right"),
                           Text(fmt_amount(ln.outstanding, ln.currency), justify="right"))
         from mifin_tui.screens.loans.arrears_panel import member_panel
 
-        given = member_panel(self.ctx, c.member.id) if c.loans else []
-        given += [_("Guarantees given:")] if c.guarantees else []
+        given = member_panel(self.ctx, c.member.id) if self.loans else []
+        given += [_("Guarantees given:")] if self.guarantees else []
         given += [f"  {g.loan_number} {g.borrower} [{g.state_word}] "
-                  f"{fmt_amount(g.amount, g.currency)}" for g in c.guarantees]
+                  f"{fmt_amount(g.amount, g.currency)}" for g in self.guarantees]
         self.query_one("#card-guarantees", Static).update("\n".join(given))
 
     def selected_account_id(self) -> int | None:

@@ -18,8 +18,7 @@ from textual.worker import Worker, WorkerState
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.common.print_jobs import print_report
-from mifin_tui.services.admin import institution
-from mifin_tui.services.kernel import regulators
+from mifin_tui.services.kernel import institution, regulators
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError, ValidationError
 from mifin_tui.services.kernel.threads import release_connection

@@ -39,7 +39,7 @@ class LoginScreen(QuietFocus, FormMixin, Screen):
             self.show_institution()
 
     def show_institution(self) -> None:
-        from mifin_tui.services.admin import institution
+        from mifin_tui.services.kernel import institution
 
         name = institution.info().name if institution.is_initialized() else ""
         self.query_one("#login-institution", Static).update(name)

@@ -8,9 +8,10 @@ from pathlib import Path
 from mifin_tui.db import database
 from mifin_tui.db.queries import admin as admin_queries
 from mifin_tui.i18n import _
+from mifin_tui.services.kernel import settings
 from mifin_tui.services.kernel.errors import MifinError
 
-CHECKS = ("full", "quick")
+CHECKS = settings.BACKUP_CHECKS
 
 
 def backup_to(target: str | Path, check: str = "full") -> Path:

@@ -1,41 +1,26 @@
-"""A new institution (`mifin init`), and what the status line shows about it."""
+"""A new institution (`mifin init`): its profile's chart, branch, tills, products and
+administrator. What every screen reads of it is `kernel.institution`."""
 
 from __future__ import annotations
 
-import getpass
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from mifin_tui.db import write_transaction
-from mifin_tui.db.models import Branch, GLAccount, Institution, Till, User
+from mifin_tui.db.models import Branch, GLAccount, Institution, Till
 from mifin_tui.i18n import _
 from mifin_tui.services.kernel import audit, business_day, clock, settings
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import Conflict, ValidationError
-from mifin_tui.services.kernel.permissions import ADMIN, AUDITOR, permissions_for
+from mifin_tui.services.kernel.institution import is_initialized
+from mifin_tui.services.kernel.permissions import ADMIN, permissions_for
 
-# `info` and `is_initialized` run at every start-up (the login screen); what only
-# `initialize` needs (the charts, tills, users) is imported there.
+# What only `initialize` needs (the charts, tills, users) is imported there.
 
 # Where each profile's institutions are; vouchers print the local time.
 TIMEZONES = {"bcc": "Africa/Kinshasa", "bceao": "Africa/Abidjan", "cobac": "Africa/Douala"}
 
 _BRANCH_CODE = re.compile(r"^[A-Z]{2,5}[0-9]{0,3}$")
-
-
-@dataclass(frozen=True)
-class InstitutionInfo:
-    name: str
-    regulator: str
-    currency: str
-    branch_code: str
-    branch_name: str
-    business_date: date | None
-
-
-def is_initialized() -> bool:
-    return Institution.select().exists()
 
 
 def validate(name: str, branch_code: str, currency: str, regulator: str) -> dict[str, str]:
@@ -118,33 +103,3 @@ def initialize(
             business_date=day,
         )
     return ctx
-
-
-def info(branch_id: int | None = None) -> InstitutionInfo:
-    inst = Institution.select().first()
-    branch = Branch.get_by_id(branch_id) if branch_id else Branch.select().first()
-    return InstitutionInfo(inst.name, inst.regulator, inst.currency, branch.code, branch.name,
-                           business_day.open_date(branch.id))
-
-
-def operator_context() -> Context:
-    """The context of the person at the server's shell (`mifin user ...`, `mifin backup`).
-
-    Whoever can open the database file can already do anything to it; acting as
-    an administrator named after the OS account keeps the audit honest and lets
-    a locked-out institution recover.
-    """
-    branch = Branch.select().first()
-    if branch is None:
-        raise Conflict(_("The database holds no institution: run `mifin init` first."))
-    try:
-        os_user = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no passwd entry in some containers
-        os_user = "unknown"
-    roles = frozenset({ADMIN, AUDITOR})
-    return Context(0, f"os:{os_user}", os_user, roles, branch.id, branch.code, "fr",
-                   permissions_for(roles))
-
-
-def admin_exists() -> bool:
-    return User.select().where(User.active == True).exists()  # noqa: E712

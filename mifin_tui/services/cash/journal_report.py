@@ -7,9 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from mifin_tui.i18n import _
-from mifin_tui.services.admin import institution
 from mifin_tui.services.cash import journal as cash_journal
-from mifin_tui.services.kernel import business_day
+from mifin_tui.services.kernel import business_day, institution
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.documents import CashJournalDoc

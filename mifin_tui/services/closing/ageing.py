@@ -17,9 +17,8 @@ from mifin_tui.db.bulk import insert_rows
 from mifin_tui.db.models import Loan, LoanClassification
 from mifin_tui.db.queries import closing as queries
 from mifin_tui.i18n import _
-from mifin_tui.services.admin import institution
 from mifin_tui.services.closing.steps import Batch, StepRun
-from mifin_tui.services.kernel import accounts, audit, ledger, regulators, settings
+from mifin_tui.services.kernel import accounts, audit, institution, ledger, regulators, settings
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires

@@ -83,7 +83,6 @@ from mifin_tui.db.models import (
     User,
 )
 from mifin_tui.i18n import N_, _, current_language, translator
-from mifin_tui.services.admin import institution
 from mifin_tui.services.closing import ageing, debit, interest, penalties
 from mifin_tui.services.closing import savings as closing_savings
 from mifin_tui.services.closing.checks import (
@@ -121,7 +120,7 @@ from mifin_tui.services.closing.steps import (
     StepRun,
     _fault,
 )
-from mifin_tui.services.kernel import audit, business_day, clock, settings
+from mifin_tui.services.kernel import audit, business_day, clock, institution, settings
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import BusinessDayClosed, Conflict, NotFound
 from mifin_tui.services.kernel.permissions import requires

@@ -27,6 +27,11 @@ TYPE_CODES = {
 }
 
 
+# The GL key of the clearing account each non-cash channel (mobile money, bank) credits
+# money to before it reaches a loan or a savings account (regulators.GL_KEYS).
+CLEARING_GL = {"mobile_money": "mobile_money", "bank": "bank"}
+
+
 def gl_by_key(key: str) -> GLAccount:
     gl = GLAccount.get_or_none(GLAccount.key == key)
     if gl is None:

@@ -9,11 +9,14 @@ from typing import Any
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Setting
 from mifin_tui.i18n import N_, _
-from mifin_tui.services.admin import backup
 from mifin_tui.services.kernel import audit
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import ValidationError
 from mifin_tui.services.kernel.permissions import requires
+
+# How a backup is checked once written (admin.backup): SQLite's integrity_check or its
+# quick_check; the closing's setting takes one of them.
+BACKUP_CHECKS = ("full", "quick")
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ def _validate(spec: SettingSpec, value: Any) -> None:
         raise ValidationError({spec.key: _("Each kind of request is block or warn.")})
     if spec.key == "passbook_format" and value not in ("A5", "A6"):
         raise ValidationError({spec.key: _("Choose A5 or A6.")})
-    if spec.key == "closing_backup_check" and value not in backup.CHECKS:
+    if spec.key == "closing_backup_check" and value not in BACKUP_CHECKS:
         raise ValidationError({spec.key: _("Choose quick or full.")})
 
 

@@ -31,8 +31,7 @@ from mifin_tui.db.models import (
 )
 from mifin_tui.db.queries import loans as loan_queries
 from mifin_tui.i18n import _
-from mifin_tui.services.admin import institution
-from mifin_tui.services.kernel import regulators
+from mifin_tui.services.kernel import institution, regulators
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import NotFound

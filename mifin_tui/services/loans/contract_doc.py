@@ -7,8 +7,7 @@ from __future__ import annotations
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Branch, Loan, Member
 from mifin_tui.i18n import translator
-from mifin_tui.services.admin import institution
-from mifin_tui.services.kernel import audit, clock, settings
+from mifin_tui.services.kernel import audit, clock, institution, settings
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import Conflict

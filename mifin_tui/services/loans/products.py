@@ -18,8 +18,7 @@ from decimal import Decimal
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import LoanProduct
 from mifin_tui.i18n import _, current_language
-from mifin_tui.services.admin import institution
-from mifin_tui.services.kernel import audit, clock, regulators
+from mifin_tui.services.kernel import audit, clock, institution, regulators
 from mifin_tui.services.kernel import calendar as working_calendar
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import NotFound, ValidationError

@@ -5,8 +5,8 @@ The split comes from the pure engine (`engine.allocation`) over the `loan_instal
 rows, the BR's lines from the repayments' planner (`repayment_plan`); the posting credits
 the loan account (principal) and the income accounts (interest, penalties, fees) against
 what the money came from, in one BR transaction: the till's cash (cash), the member's
-savings account (savings), or the clearing account of the channel (mobile money operator float, bank). The split is kept in a `repayment`
-row and per instalment in `repayment_allocation`, so the BR rebuilt from the books
+savings account (savings), or the clearing account of the channel (mobile money operator
+float, bank). The split is kept in a `repayment` row and per instalment in `repayment_allocation`, so the BR rebuilt from the books
 prints it the same way and a reversal puts back exactly what was paid.
 
 `repay` is the one entry point of the counter and the payment import; `repay_within`
@@ -62,8 +62,6 @@ from mifin_tui.services.savings import balances as savings_balances
 # What the money comes from. auto_debit is the closing's (one per loan and day).
 CHANNELS = ("cash", "savings", "mobile_money", "bank", "auto_debit")
 COUNTER_CHANNELS = ("cash", "savings", "mobile_money", "bank")
-# The GL key of the clearing account a non-cash channel debits (regulators.GL_KEYS).
-CLEARING_GL = {"mobile_money": "mobile_money", "bank": "bank"}
 # The operator's or the bank's reference identifies the payment: posted once only.
 REFERENCE_REQUIRED = ("mobile_money", "bank")
 # Channels debiting the member's own savings accounts.
@@ -366,7 +364,7 @@ def repay_within(ctx: Context, loan_id: int, value: int, *, channel: str,
             acc = _source(ctx, loan, account_id, part, channel)
             debits.append(ledger.Line(acc.id, debit=part))
     else:
-        clearing = accounts.internal_account(ctx.branch_id, CLEARING_GL[channel],
+        clearing = accounts.internal_account(ctx.branch_id, accounts.CLEARING_GL[channel],
                                              loan.currency)
         debits.append(ledger.Line(clearing.id, debit=value))
     if till_id is None:

@@ -38,8 +38,7 @@ from mifin_tui.db.models import (
     User,
 )
 from mifin_tui.i18n import N_, _
-from mifin_tui.services.admin import institution
-from mifin_tui.services.kernel import audit, clock, regulators
+from mifin_tui.services.kernel import audit, clock, institution, regulators
 from mifin_tui.services.kernel import calendar as working_calendar
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import Conflict, NotFound, PermissionDenied, ValidationError

@@ -10,9 +10,8 @@ import json
 from datetime import date
 
 from mifin_tui.db.models import Loan, LoanInstallment
-from mifin_tui.services.admin import institution
 from mifin_tui.services.kernel import calendar as working_calendar
-from mifin_tui.services.kernel import regulators
+from mifin_tui.services.kernel import institution, regulators
 from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans.engine import schedule as engine
 

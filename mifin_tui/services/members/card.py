@@ -1,10 +1,10 @@
 """The member card (fiche du membre): the member, his accounts, his groups, his last
 operations; and the démission.
 
-Loans and guarantees come with the loans issues: the card has no section for them yet;
-`MemberCard` is the place to add `loans` and `guarantees` when they exist, and
-`resign` the place to refuse a démission while one is outstanding (today every account,
-a loan account included, must be at zero).
+His loans and the guarantees he gave belong to the loan area
+(`loans.views.member_loans`, `member_guarantees`): the card screen asks for them beside
+this card, so members do not depend on loans. `resign` refuses a démission while a loan
+or a guarantee of his is outstanding, reading the loan rows themselves.
 """
 
 from __future__ import annotations
@@ -52,9 +52,6 @@ class MemberCard:
     accounts: tuple[AccountView, ...]
     operations: tuple[Operation, ...]
     groups: tuple[GroupRole, ...]
-    # His loans (state, outstanding) and the guarantees he gave, for who may read loans.
-    loans: tuple = ()
-    guarantees: tuple = ()
 
 
 @requires("member.read")
@@ -72,15 +69,7 @@ def card(ctx: Context, member_id: int, operations: int = 10) -> MemberCard:
                          e.txn.voucher_number, e.currency, e.debit, e.credit) for e in query]
     groups = [GroupRole(g.group.id, g.group.name, g.group.kind, g.role)
               for g in GroupMembership.select().where(GroupMembership.member == m.id)]
-    loans: tuple = ()
-    guarantees: tuple = ()
-    if ctx.can("loan.read"):
-        from mifin_tui.services.loans import views as loan_views
-
-        loans = tuple(loan_views.member_loans(ctx, m.id))
-        guarantees = tuple(loan_views.member_guarantees(ctx, m.id))
-    return MemberCard(members._detail(m), tuple(accs), tuple(ops), tuple(groups), loans,
-                      guarantees)
+    return MemberCard(members._detail(m), tuple(accs), tuple(ops), tuple(groups))
 
 
 @dataclass(frozen=True)

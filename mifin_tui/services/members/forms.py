@@ -10,8 +10,7 @@ from datetime import date
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import JournalTransaction, Member, Voucher
 from mifin_tui.i18n import N_, translator
-from mifin_tui.services.admin import institution
-from mifin_tui.services.kernel import audit, clock, settings
+from mifin_tui.services.kernel import audit, clock, institution, settings
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.money import format_amount

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from mifin_tui.db.queries import reports as queries
-from mifin_tui.services.admin import institution
 from mifin_tui.services.cash import tills
-from mifin_tui.services.kernel import business_day, clock
+from mifin_tui.services.kernel import business_day, clock, institution
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.members import register as members

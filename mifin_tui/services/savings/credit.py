@@ -1,7 +1,7 @@
 """A savings deposit that arrives without cash: by mobile money or a bank transfer (#9).
 
 The member paid the operator or the bank; the money sits on the channel's clearing
-account (the same GL keys as the loan repayments, `repayments.CLEARING_GL`). The deposit
+account (the same GL keys as the loan repayments, `accounts.CLEARING_GL`). The deposit
 debits that clearing account and credits the savings account, with a VI voucher (no
 cash moved, as a transfer). The counter's cash deposit limits do not apply: the money
 has already arrived. A deposit wakes a dormant account, as at the counter.
@@ -17,7 +17,6 @@ from mifin_tui.services.kernel import accounts, ledger
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError, ValidationError
 from mifin_tui.services.kernel.money import positive_amount
-from mifin_tui.services.loans.repayments import CLEARING_GL
 
 
 @dataclass(frozen=True)
@@ -35,16 +34,17 @@ def credit_within(ctx: Context, account_id: int, amount: int, *, channel: str,
     from mifin_tui.services.savings import deposits as savings_deposits
 
     positive_amount(amount)
-    if channel not in CLEARING_GL:
+    if channel not in accounts.CLEARING_GL:
         raise ValidationError({"channel": _("One of: {channels}.").format(
-            channels=", ".join(CLEARING_GL))})
+            channels=", ".join(accounts.CLEARING_GL))})
     acc = Account.get_or_none(Account.id == account_id)
     if acc is None or acc.branch_id != ctx.branch_id or acc.kind != "savings":
         raise ValidationError({"account": _("Choose a savings account of the member.")})
     if acc.status != "active":
         raise ValidationError({"account": _("Account {number} is closed.").format(
             number=acc.number)})
-    clearing = accounts.internal_account(ctx.branch_id, CLEARING_GL[channel], acc.currency)
+    clearing = accounts.internal_account(ctx.branch_id, accounts.CLEARING_GL[channel],
+                                         acc.currency)
     text = label.strip() or _("Deposit on {number}").format(number=acc.number)
     if reference:
         text = f"{text} ({reference})"
