@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from textual.pilot import Pilot
 
 from mifin_tui.app import MifinApp
 from mifin_tui.services.kernel import clock
+from tests.conftest import clock_from
 
 SIZE = (80, 24)
 
@@ -46,20 +47,34 @@ def fake_clock(monkeypatch) -> FakeClock:
     return fake
 
 
-@pytest.fixture
-def demo_db(db_path):
-    """A small demo institution: (the first cashier as DemoUser, his context, a member)."""
+# The day the demo of these tests is built on and worked in, whatever day they run.
+DEMO_START = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+
+
+def _small_demo():
     from mifin_tui.db.models import User
     from mifin_tui.demo import build as demo
+
+    result = demo.build(members=6, seed=7, today=DEMO_START.date())
+    User.update(language="en").execute()  # these tests read English screens
+    return result
+
+
+@pytest.fixture
+def demo_db(db_path, worlds, _hash_parameters):
+    """A small demo institution: (the first cashier as DemoUser, his context, a member).
+    Built once per worker on DEMO_START's day, copied for each test, which runs with the
+    clock from that day too."""
     from mifin_tui.services.kernel import auth
     from mifin_tui.services.members import register as members
 
-    result = demo.build(members=6, seed=7)
-    User.update(language="en").execute()  # these tests read English screens
-    cashier = next(u for u in result.users if u.username == "caissier1")
-    ctx = auth.login(cashier.username, cashier.password)
-    member = members.search(ctx, "", limit=1)[0]
-    return cashier, ctx, member, result
+    with clock_from(DEMO_START):
+        result = worlds.open_copy(("demo", 6, 7, DEMO_START, *_hash_parameters.items()),
+                                   _small_demo, db_path)
+        cashier = next(u for u in result.users if u.username == "caissier1")
+        ctx = auth.login(cashier.username, cashier.password)
+        member = members.search(ctx, "", limit=1)[0]
+        yield cashier, ctx, member, result
 
 
 async def type_text(pilot: Pilot, text: str) -> None:
