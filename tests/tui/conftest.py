@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 from datetime import UTC, datetime, timedelta
 
@@ -51,11 +52,11 @@ def fake_clock(monkeypatch) -> FakeClock:
 DEMO_START = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 
 
-def _small_demo():
+def _small_demo(today):
     from mifin_tui.db.models import User
     from mifin_tui.demo import build as demo
 
-    result = demo.build(members=6, seed=7, today=DEMO_START.date())
+    result = demo.build(members=6, seed=7, today=today)
     User.update(language="en").execute()  # these tests read English screens
     return result
 
@@ -63,14 +64,20 @@ def _small_demo():
 @pytest.fixture
 def demo_db(db_path, worlds, _hash_parameters):
     """A small demo institution: (the first cashier as DemoUser, his context, a member).
-    Built once per worker on DEMO_START's day, copied for each test, which runs with the
-    clock from that day too."""
+    Built once per worker and copied for each test. Built on DEMO_START's day, and the
+    test runs with the clock from that day too, unless the test set the clock itself
+    (the snapshots): then on its moment."""
     from mifin_tui.services.kernel import auth
     from mifin_tui.services.members import register as members
 
-    with clock_from(DEMO_START):
-        result = worlds.open_copy(("demo", 6, 7, DEMO_START, *_hash_parameters.items()),
-                                   _small_demo, db_path)
+    with contextlib.ExitStack() as stack:
+        if not clock.is_simulated():
+            stack.enter_context(clock_from(DEMO_START))
+            start = DEMO_START
+        else:
+            start = clock.now()  # a fixed clock: the same moment for every test of its own
+        key = ("demo", 6, 7, start, *_hash_parameters.items())
+        result = worlds.open_copy(key, lambda: _small_demo(start.date()), db_path)
         cashier = next(u for u in result.users if u.username == "caissier1")
         ctx = auth.login(cashier.username, cashier.password)
         member = members.search(ctx, "", limit=1)[0]
