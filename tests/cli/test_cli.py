@@ -58,12 +58,10 @@ def fresh_db(home: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> tuple[Path, str]:
-    """A small demo database (built once per module) and `demo`'s printed output."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    proc = run("demo", "--no-open", "--members", "20", "--seed", "7", db=path)
-    assert proc.returncode == 0, proc.stderr
-    return path, proc.stdout
+def demo_db(tmp_path_factory, mifin_demos) -> tuple[Path, str]:
+    """A small demo database (a copy for this module) and `demo`'s printed output."""
+    return mifin_demos.copy(tmp_path_factory.mktemp("demo") / "demo.db",
+                            "--members", "20", "--seed", "7")
 
 
 def sqlite(path: Path, sql: str) -> str:

@@ -18,11 +18,10 @@ VAULT = {"bcc": "571", "bceao": "101"}
 
 
 @pytest.fixture(scope="module", params=["bcc", "bceao"])
-def demo(request, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp(request.param) / "demo.db"
-    proc = run("demo", "--no-open", "--members", "15", "--seed", "11", "--regulator",
-               request.param, db=path)
-    assert proc.returncode == 0, proc.stderr
+def demo(request, tmp_path_factory, mifin_demos) -> Path:
+    path, _stdout = mifin_demos.copy(tmp_path_factory.mktemp(request.param) / "demo.db",
+                                     "--members", "15", "--seed", "11",
+                                     "--regulator", request.param)
     return path
 
 

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from tests.cli.helpers import MIFIN
-from tests.cli.helpers import run as run_mifin
 
 pytestmark = pytest.mark.e2e
 
@@ -133,19 +132,18 @@ class Terminal:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+def demo(tmp_path_factory, mifin_demos) -> tuple[Path, dict[str, str]]:
     """A demo database and the users/passwords `mifin demo` printed."""
-    path = tmp_path_factory.mktemp("tui") / "demo.db"
-    proc = run_mifin("demo", "--no-open", "--members", "20", "--seed", "7", db=path)
-    assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.splitlines()
+    path, stdout = mifin_demos.copy(tmp_path_factory.mktemp("tui") / "demo.db",
+                                    "--members", "20", "--seed", "7")
+    lines = stdout.splitlines()
     header = next(i for i, ln in enumerate(lines) if ln.split()[:2] == ["user", "password"])
     users = {}
     for line in lines[header + 2:]:
         parts = line.split()
         if len(parts) >= 2:
             users[parts[0]] = parts[1]
-    assert "caissier1" in users, proc.stdout
+    assert "caissier1" in users, stdout
     return path, users
 
 

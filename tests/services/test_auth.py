@@ -45,6 +45,7 @@ def test_login_returns_the_users_context(admin):
     assert ctx.can("ledger.post") and not ctx.can("user.manage")
 
 
+@pytest.mark.production_hashing  # what production stores, not the suite's cheap hash
 def test_hash_is_argon2id_with_owasp_parameters(admin):
     stored = User.get(User.username == "admin").password_hash
     assert stored.startswith("$argon2id$")
@@ -90,6 +91,7 @@ def test_success_resets_the_failure_count(admin, fake_clock):
     assert User.get(User.username == "mbuyi").failed_attempts == 0
 
 
+@pytest.mark.production_hashing  # what production stores, not the suite's cheap hash
 def test_password_is_rehashed_when_parameters_change(admin, monkeypatch):
     weaker = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
     User.update(password_hash=weaker.hash(ADMIN_PASSWORD)).where(

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from textual.pilot import Pilot
 
 from mifin_tui.app import MifinApp
 from mifin_tui.services.kernel import clock
+from tests.conftest import clock_from
 
 SIZE = (80, 24)
 
@@ -46,20 +48,40 @@ def fake_clock(monkeypatch) -> FakeClock:
     return fake
 
 
-@pytest.fixture
-def demo_db(db_path):
-    """A small demo institution: (the first cashier as DemoUser, his context, a member)."""
+# The day the demo of these tests is built on and worked in, whatever day they run.
+DEMO_START = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+
+
+def _small_demo(today):
     from mifin_tui.db.models import User
     from mifin_tui.demo import build as demo
+
+    result = demo.build(members=6, seed=7, today=today)
+    User.update(language="en").execute()  # these tests read English screens
+    return result
+
+
+@pytest.fixture
+def demo_db(db_path, worlds, _hash_parameters):
+    """A small demo institution: (the first cashier as DemoUser, his context, a member).
+    Built once per worker and copied for each test. Built on DEMO_START's day, and the
+    test runs with the clock from that day too, unless the test set the clock itself
+    (the snapshots): then on its moment."""
     from mifin_tui.services.kernel import auth
     from mifin_tui.services.members import register as members
 
-    result = demo.build(members=6, seed=7)
-    User.update(language="en").execute()  # these tests read English screens
-    cashier = next(u for u in result.users if u.username == "caissier1")
-    ctx = auth.login(cashier.username, cashier.password)
-    member = members.search(ctx, "", limit=1)[0]
-    return cashier, ctx, member, result
+    with contextlib.ExitStack() as stack:
+        if not clock.is_simulated():
+            stack.enter_context(clock_from(DEMO_START))
+            start = DEMO_START
+        else:
+            start = clock.now()  # a fixed clock: the same moment for every test of its own
+        key = ("demo", 6, 7, start, *_hash_parameters.items())
+        result = worlds.open_copy(key, lambda: _small_demo(start.date()), db_path)
+        cashier = next(u for u in result.users if u.username == "caissier1")
+        ctx = auth.login(cashier.username, cashier.password)
+        member = members.search(ctx, "", limit=1)[0]
+        yield cashier, ctx, member, result
 
 
 async def type_text(pilot: Pilot, text: str) -> None:

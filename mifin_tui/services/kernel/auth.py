@@ -26,13 +26,26 @@ from mifin_tui.services.kernel.permissions import permissions_for
 
 # OWASP Password Storage Cheat Sheet, argon2id minimum configuration.
 ARGON2_PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+_parameters: dict[str, int] = ARGON2_PARAMETERS
+
+
+def use_hash_parameters(parameters: dict[str, int] | None) -> None:
+    """Hash (and rehash at login) with `parameters` from now on; None: ARGON2_PARAMETERS.
+
+    For the test suite only, which hashes thousands of passwords in one process: it is a
+    call, not a setting or an environment variable, so nothing a deployment can set
+    reaches it. A weaker hash left by it is rehashed at the next production login."""
+    global _parameters
+    _parameters = dict(parameters) if parameters is not None else ARGON2_PARAMETERS
+    hasher.cache_clear()
+    _dummy_hash.cache_clear()
 
 
 @functools.cache
 def hasher():  # -> argon2.PasswordHasher; imported on first use, not at start-up
     from argon2 import PasswordHasher
 
-    return PasswordHasher(**ARGON2_PARAMETERS)
+    return PasswordHasher(**_parameters)
 
 
 MIN_PASSWORD_LENGTH = 8

@@ -29,5 +29,10 @@ def simulated(source: Callable[[], datetime]) -> Iterator[None]:
         _source = previous
 
 
+def is_simulated() -> bool:
+    """Whether a source other than the real clock tells the time (a replay, a test)."""
+    return _source is not None
+
+
 def today() -> date:
     return now().date()
