@@ -177,7 +177,8 @@ def main() -> None:
             build_loans(args.loans, max(1, args.loans // 3))
         from mifin_tui.db.models import Loan
 
-        print(f"built {Loan.select().count():,} loans, {LoanInstallment.select().count():,} instalments,"
+        print(f"built {Loan.select().count():,} loans,"
+              f" {LoanInstallment.select().count():,} instalments,"
               f" {RepaymentAllocation.select().count():,} allocations,"
               f" {Entry.select().count():,} entries in {time.perf_counter() - t0:.1f} s")
         admin = institution.operator_context()

@@ -81,7 +81,7 @@ def statement_pdf(doc: StatementDoc) -> bytes:
         for cells, bold in rows[index:index + count]:
             pdf.set_font(FAMILY, "B" if bold else "", SIZE)
             x = MARGIN
-            for (key, width, align), text in zip(COLUMNS, cells, strict=True):
+            for (_key, width, align), text in zip(COLUMNS, cells, strict=True):
                 text = _fit(m, text, width - 1.5)
                 tx = x + width - 1 - m.width(text, "B" if bold else "", SIZE) \
                     if align == "R" else x + 0.5

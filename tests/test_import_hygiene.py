@@ -36,7 +36,8 @@ def test_cli_help_does_not_import_textual_or_fpdf():
 
 def test_the_schedule_engine_imports_neither_peewee_nor_textual():
     """The engine runs wherever schedules are recomputed: no database, no interface."""
-    code = ("import sys; import mifin_tui.services.loans.engine.schedule, mifin_tui.services.loans.engine.teg, "
+    code = ("import sys; import mifin_tui.services.loans.engine.schedule, "
+            "mifin_tui.services.loans.engine.teg, "
             "mifin_tui.services.kernel.working_days, mifin_tui.services.loans.engine.documents; "
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('peewee', 'textual', 'rich') or m.startswith('mifin_tui.db'))))")
@@ -63,13 +64,15 @@ def test_the_repayment_engine_imports_neither_peewee_nor_textual():
 # money formatting, the status line).
 HEAVY_AT_STARTUP = ("peewee", "sqlite3", "fpdf", "printers", "babel", "openpyxl",
                     "tabulate", "mifin_tui.db", "mifin_tui.output.reports",
-                    "mifin_tui.services.reports.registry", "mifin_tui.services.loans.engine.schedule",
+                    "mifin_tui.services.reports.registry",
+                    "mifin_tui.services.loans.engine.schedule",
                     "mifin_tui.services.imports.members", "mifin_tui.services.loans.applications",
                     "mifin_tui.screens.session.main_menu", "mifin_tui.cli.admin_commands",
                     "mifin_tui.cli.closing_commands", "mifin_tui.cli.members_commands",
                     "mifin_tui.cli.payments_commands", "mifin_tui.cli.remote_commands",
                     "mifin_tui.cli.report_commands", "mifin_tui.cli.schedule_commands",
-                    "mifin_tui.menu", "mifin_tui.screens.session.palette", "mifin_tui.services.kernel.permissions",
+                    "mifin_tui.menu", "mifin_tui.screens.session.palette",
+                    "mifin_tui.services.kernel.permissions",
                     "mifin_tui.services.kernel.money", "mifin_tui.widgets.status_line",
                     "mifin_tui.widgets.choices")
 

@@ -51,9 +51,9 @@ def _params(named: Sequence[tuple[peewee.Field, str]], defaulted: Sequence[peewe
         values = list(map(operator.itemgetter(*[k for _f, k in named]), rows))
     except KeyError:  # a row leaves out a column the first names: its default there
         defaults = [_default(f) for f, _k in named]
-        values = [tuple(row[k] if k in row else d() for (_f, k), d in zip(named, defaults))
-                  for row in rows]
-    columns: list[Sequence[Any]] = list(zip(*values)) if len(named) > 1 else [values]
+        pairs = list(zip(named, defaults, strict=True))
+        values = [tuple(row[k] if k in row else d() for (_f, k), d in pairs) for row in rows]
+    columns: list[Sequence[Any]] = list(zip(*values, strict=True)) if len(named) > 1 else [values]
     for j, (f, _k) in enumerate(named):
         plain = _plain_type(f)
         if plain is None or not set(map(type, columns[j])) <= {plain, type(None)}:
@@ -62,7 +62,7 @@ def _params(named: Sequence[tuple[peewee.Field, str]], defaulted: Sequence[peewe
         default = _default(f)
         columns.append([default() for _ in range(n)] if callable(f.default)
                        else [default()] * n)
-    return list(zip(*columns))
+    return list(zip(*columns, strict=True))
 
 
 def next_id(table: str) -> int:

@@ -48,9 +48,9 @@ def statement_table(doc: StatementDoc) -> str:
                 start=format_date(doc.start, doc.language), end=format_date(doc.end, doc.language)),
             _("Opening balance: {amount}").format(
                 amount=format_amount(doc.opening_balance, doc.currency, lang))]
-    rows = [[format_date(ln.business_date, doc.language), ln.voucher, ln.label[:40], money(ln.debit),
-             money(ln.credit), format_amount(ln.balance, doc.currency, lang, symbol=False),
-             ln.cashier] for ln in doc.lines]
+    rows = [[format_date(ln.business_date, doc.language), ln.voucher, ln.label[:40],
+             money(ln.debit), money(ln.credit),
+             format_amount(ln.balance, doc.currency, lang, symbol=False), ln.cashier] for ln in doc.lines]
     table = tabulate(rows, headers=_headers(),
                      colalign=("left", "left", "left", "right", "right", "right", "left"))
     foot = _("Closing balance: {amount}").format(

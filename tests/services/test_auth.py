@@ -63,7 +63,7 @@ def test_unknown_user_and_wrong_password_say_the_same(admin):
 def test_failures_earn_a_growing_wait_then_lock(admin, fake_clock):
     users.add_user(admin, "mbuyi", "Mbuyi Kalala", PASSWORD, ["cashier"])
     waits = []
-    for attempt in range(1, 5):
+    for _attempt in range(1, 5):
         with pytest.raises(AuthenticationError):
             auth.login("mbuyi", "bad-password")
         with pytest.raises(RetryLater) as retry:

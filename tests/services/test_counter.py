@@ -124,7 +124,8 @@ def test_a_transfer_larger_than_the_vault_is_refused(branch):
     with pytest.raises(ValidationError) as err:
         transfers.request(branch["cashier"], "supply", USD, 6_000_000)
     assert "holds only" in err.value.errors["amount"]
-    assert JournalTransaction.select().where(JournalTransaction.kind == "till_transfer").count() == 0
+    assert JournalTransaction.select().where(
+        JournalTransaction.kind == "till_transfer").count() == 0
 
 
 def test_deposit_prints_a_be_voucher_rebuilt_from_the_ledger(branch):

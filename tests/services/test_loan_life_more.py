@@ -105,7 +105,7 @@ def test_a_seasonal_application_keeps_the_due_dates_the_officer_gave(world):
     officer = world["loan_officer"]
     dates = (_weekday(FIRST_DAY + timedelta(days=100)),
              _weekday(FIRST_DAY + timedelta(days=230)))
-    for bad, why in (((dates[0],), "2 instalments"), ((dates[1], dates[0]), "follow"),
+    for bad, _why in (((dates[0],), "2 instalments"), ((dates[1], dates[0]), "follow"),
                      ((FIRST_DAY - timedelta(days=1), dates[1]), "after today")):
         with pytest.raises(ValidationError) as exc:
             loan_applications.apply(officer, application(world, term=2, product_id=product_id,

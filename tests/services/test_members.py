@@ -24,7 +24,12 @@ from mifin_tui.db.models import (
 from mifin_tui.services.admin import check
 from mifin_tui.services.cash import tills
 from mifin_tui.services.kernel import accounts, ledger, settings
-from mifin_tui.services.kernel.errors import Conflict, PermissionDenied, ValidationError
+from mifin_tui.services.kernel.errors import (
+    Conflict,
+    MifinError,
+    PermissionDenied,
+    ValidationError,
+)
 from mifin_tui.services.members import adhesion
 from mifin_tui.services.members import card as member_card
 from mifin_tui.services.members import register as members
@@ -120,7 +125,7 @@ def test_configured_communes_refuse_an_unknown_one(branch):
 
 def test_without_an_open_till_nothing_is_written(branch, make_user):
     other = make_user("cashier")
-    with pytest.raises(Exception):
+    with pytest.raises(MifinError):
         adhesion.enrol(other, FICHE, currency=USD)
     assert Member.select().count() == 0 and Voucher.select().count() == 0
 

@@ -378,7 +378,8 @@ def test_format_then_parse_round_trips(minor: int, code: str, language: str, sym
 
 def _group(digits: str, separator: str) -> str:
     head = len(digits) % 3 or 3
-    return separator.join([digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)])
+    rest = [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return separator.join([digits[:head], *rest])
 
 
 @given(

@@ -47,7 +47,8 @@ def test_swapping_two_neighbour_digits_is_refused(branch, type_code, seq, data):
     assert not numbering.is_valid_account_number(swapped)
 
 
-@pytest.mark.parametrize("text", ["", "KIN", "KIN-21-000012-3", "KIN-21-0000123-4X", "21-0000123-45"])
+@pytest.mark.parametrize("text", ["", "KIN", "KIN-21-000012-3", "KIN-21-0000123-4X",
+                                  "21-0000123-45"])
 def test_malformed_numbers_are_refused(text):
     assert not numbering.is_valid_account_number(text)
 

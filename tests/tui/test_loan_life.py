@@ -70,7 +70,8 @@ async def test_application_committee_approval_and_disbursement_by_four_users(  #
         await pilot.press("f2")
         await pilot.pause()
         loan_id = app.screen.loan_id
-        assert loan_id is not None, [(e.id, e.message) for e in app.screen.query("FieldError") if e.message]
+        assert loan_id is not None, [(e.id, e.message) for e in app.screen.query("FieldError")
+                                     if e.message]
         assert "Eligibility:" in str(app.screen.query_one("#lapp-result").render())
         await pilot.press("f5")
         await pilot.pause()

@@ -49,7 +49,7 @@ async def test_the_list_pages_searches_and_opens_the_card(demo_db):
             await pilot.pause()
         assert [r.key for r in table.records] == expected  # every member, once, in order
         assert table.exhausted and len(table.records) == total
-        assert "Member {} of {}.".format(total, total) in str(
+        assert f"Member {total} of {total}." in str(
             app.screen.query_one("#members-summary").render())
 
         await pilot.press("ctrl+f")

@@ -20,7 +20,7 @@ from mifin_tui.screens.savings.deposit import DepositScreen
 from mifin_tui.screens.session.login import LoginScreen
 from mifin_tui.screens.session.main_menu import MainMenuScreen
 from mifin_tui.widgets import FieldError
-from tests.tui.conftest import SIZE, login, type_text
+from tests.tui.conftest import SIZE, type_text
 from tests.tui.test_counter import counter, sign_in  # noqa: F401
 
 ATTRIBUTES = ("bold", "reverse", "underline", "italic", "strike", "overline")
@@ -88,7 +88,7 @@ def assert_marked_error(rows: list[list[Cell]], error: Widget, words: str) -> No
 
 
 def row_with(rows: list[list[Cell]], text: str) -> list[Cell]:
-    [row] = [r for r, line in zip(rows, text_of(rows)) if text in line]
+    [row] = [r for r, line in zip(rows, text_of(rows), strict=True) if text in line]
     return row
 
 

@@ -129,7 +129,8 @@ async def test_a_cashier_pays_a_withdrawal_and_a_large_one_waits_for_the_gerant(
         await type_text(pilot, "1200")
         await pilot.press("enter", "enter")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog), [str(e.render()) for e in app.screen.query(FieldError)]
+        assert isinstance(app.screen, ConfirmDialog), [
+            str(e.render()) for e in app.screen.query(FieldError)]
         await pilot.press("f2")
         await pilot.pause()
         assert "waits for the manager's approval" in str(

@@ -18,8 +18,8 @@ def loan_lines(a: LoanArrears) -> list[str]:
     if not a.in_arrears:
         return [_("Arrears: none, the loan is up to date.")]
     lines = [_("Arrears: {days} days past due (oldest unpaid instalment due {date}); "
-               "{n} instalments late.").format(days=a.days_past_due,
-                                               date=fmt_date(a.oldest_due), n=a.instalments_overdue),
+               "{n} instalments late.").format(days=a.days_past_due, date=fmt_date(a.oldest_due),
+                                               n=a.instalments_overdue),
              _("Overdue {total}: principal {p}, interest {i}, penalties {n}.").format(
                  total=m(a.overdue.total), p=m(a.overdue.principal),
                  i=m(a.overdue.interest), n=m(a.overdue.penalties))]

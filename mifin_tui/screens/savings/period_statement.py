@@ -4,7 +4,6 @@ CSV (amounts in minor units) to the exports folder."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from rich.text import Text
@@ -17,7 +16,7 @@ from mifin_tui.i18n import N_, _
 from mifin_tui.output.printing import PrintOutcome
 from mifin_tui.screens.common.print_jobs import run_print_jobs
 from mifin_tui.screens.savings.form import SavingsFormScreen
-from mifin_tui.services.kernel import business_day
+from mifin_tui.services.kernel import business_day, clock
 from mifin_tui.services.savings import statements
 from mifin_tui.services.savings.documents import StatementDoc
 from mifin_tui.widgets import DateInput, FieldError
@@ -43,7 +42,7 @@ class PeriodStatementScreen(SavingsFormScreen):
         self.doc: StatementDoc | None = None
 
     def compose_body(self) -> ComposeResult:
-        today = business_day.open_date(self.ctx.branch_id) or date.today()
+        today = business_day.open_date(self.ctx.branch_id) or clock.today()
         with VerticalScroll(classes="form", can_focus=False):
             yield from self.compose_account()
             yield from self.field_row(_("From"), DateInput(today.replace(day=1), id="start"),

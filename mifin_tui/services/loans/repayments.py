@@ -6,8 +6,9 @@ rows, the BR's lines from the repayments' planner (`repayment_plan`); the postin
 the loan account (principal) and the income accounts (interest, penalties, fees) against
 what the money came from, in one BR transaction: the till's cash (cash), the member's
 savings account (savings), or the clearing account of the channel (mobile money operator
-float, bank). The split is kept in a `repayment` row and per instalment in `repayment_allocation`, so the BR rebuilt from the books
-prints it the same way and a reversal puts back exactly what was paid.
+float, bank). The split is kept in a `repayment` row and per instalment in
+`repayment_allocation`, so the BR rebuilt from the books prints it the same way and a
+reversal puts back exactly what was paid.
 
 `repay` is the one entry point of the counter and the payment import; `repay_within`
 is the same inside the caller's write transaction (the payment import). The rows are
