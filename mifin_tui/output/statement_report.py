@@ -50,7 +50,8 @@ def statement_table(doc: StatementDoc) -> str:
                 amount=format_amount(doc.opening_balance, doc.currency, lang))]
     rows = [[format_date(ln.business_date, doc.language), ln.voucher, ln.label[:40],
              money(ln.debit), money(ln.credit),
-             format_amount(ln.balance, doc.currency, lang, symbol=False), ln.cashier] for ln in doc.lines]
+             format_amount(ln.balance, doc.currency, lang, symbol=False), ln.cashier]
+            for ln in doc.lines]
     table = tabulate(rows, headers=_headers(),
                      colalign=("left", "left", "left", "right", "right", "right", "left"))
     foot = _("Closing balance: {amount}").format(
