@@ -168,3 +168,44 @@ def test_a_report_date_that_does_not_exist_is_a_usage_error(demo):
     proc = run("report", "trial-balance", "--to", "2026/12/07", db=demo)
     assert proc.returncode == 2
     assert "dd/mm/yyyy" in proc.stderr
+
+
+
+def test_every_report_reads_and_never_writes(demo):
+    """Reports read, never write: every report of the registry, run on a demo with its
+    defaults and over the whole history, leaves the database as it found it (no row
+    inserted, updated or deleted on the connection, the same file bytes after a
+    checkpoint)."""
+    import hashlib
+
+    from mifin_tui import db
+    from mifin_tui.db.models import Account, Entry, Institution, JournalTransaction, pw
+    from mifin_tui.services.kernel import institution
+    from mifin_tui.services.reports import registry
+
+    def digest() -> str:
+        db.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        return hashlib.sha256(demo.read_bytes()).hexdigest()
+
+    db.open_database(demo)
+    try:
+        ctx = institution.operator_context()  # administrator and auditor: every report
+        accounts = {
+            "statement": (Account.select(Account.number)
+                          .join(Entry, on=Entry.account == Account.id)
+                          .where(Account.kind == "savings").group_by(Account.id)
+                          .order_by(pw.fn.COUNT(Entry.id).desc()).scalar()),
+            "account-sheet": VAULT[Institution.select(Institution.regulator).scalar()],
+        }
+        first = JournalTransaction.select(pw.fn.MIN(JournalTransaction.business_date)).scalar()
+        before, changes = digest(), db.database.connection().total_changes
+        for spec in registry.REPORTS.values():
+            params = registry.ReportParams(account=accounts.get(spec.name))
+            assert registry.run(spec.name, ctx, params).title
+            if "date_from" in spec.params:
+                assert registry.run(spec.name, ctx, registry.replace(
+                    params, date_from=first)).title
+        assert db.database.connection().total_changes == changes
+        assert digest() == before
+    finally:
+        db.close()
