@@ -82,8 +82,10 @@ def test_parse_date_forms():
     assert parse_date("1/2/2026") == date(2026, 2, 1)
     assert parse_date("01.02.2026") == date(2026, 2, 1)
     assert parse_date("24112026") == date(2026, 11, 24)
+    # the one parser of dates (kernel.dates) also reads ISO, as the CLI's --date does
+    assert parse_date("2026-11-24") == date(2026, 11, 24)
     with pytest.raises(ValueError, match="dd/mm/yyyy"):
-        parse_date("2026-11-24")
+        parse_date("24-11-26")
     with pytest.raises(ValueError, match="does not exist"):
         parse_date("31/02/2026")
 
