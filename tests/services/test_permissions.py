@@ -79,6 +79,8 @@ NOT_GATED = {
     "mifin_tui.services.kernel.auth.change_own_password",
     "mifin_tui.services.admin.users.set_language",
     "mifin_tui.services.kernel.permissions.check",  # the gate itself
+    "mifin_tui.services.savings.deposits.wake_within",  # inside gated deposits and transfers
+    "mifin_tui.services.savings.withdrawals.check_withdrawal_within",
     "mifin_tui.services.imports.payment_matching.by_number",  # inside the gated import
     "mifin_tui.services.imports.payment_matching.match",
     "mifin_tui.services.reports.base.report_table",  # the frame of a gated report's table

@@ -20,6 +20,7 @@ from mifin_tui.i18n import _
 from mifin_tui.services.closing.steps import Batch, StepRun
 from mifin_tui.services.kernel import accounts, audit, institution, ledger, regulators, settings
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans.engine import penalties
@@ -123,7 +124,7 @@ def _move_all(ctx: Context, day: date, moves: Sequence[tuple[int, str, str]],
 
 def _book_provision(ctx: Context, cur: str, delta: int, day: date) -> None:
     provisions = accounts.internal_account(ctx.branch_id, "loan_loss_provisions", cur).id
-    label = _("Loan-loss provisions at {day}").format(day=day.strftime("%d/%m/%Y"))
+    label = _("Loan-loss provisions at {day}").format(day=format_date(day))
     if delta > 0:
         expense = accounts.internal_account(ctx.branch_id, "provision_expense", cur).id
         lines = [ledger.Line(expense, debit=delta), ledger.Line(provisions, credit=delta)]

@@ -22,6 +22,7 @@ from mifin_tui.services.closing import savings as closing_savings
 from mifin_tui.services.closing.document import Finding
 from mifin_tui.services.closing.steps import StepRun
 from mifin_tui.services.kernel import settings
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.money import format_amount
 
 # --- the checks ------------------------------------------------------------------------
@@ -37,7 +38,7 @@ def _check_tills(branch_id: int, day: date) -> list[Finding]:
             "tills",
             _("Till {till} is still open (cashier {name}, since {day}).").format(
                 till=s.till.code, name=s.cashier.full_name,
-                day=s.business_date.strftime("%d/%m/%Y")),
+                day=format_date(s.business_date)),
             _("The cashier counts his till and closes it (Close my till)."), True))
     counted = TillBalance.select(TillBalance.session).where(TillBalance.moment == "close")
     for s in (TillSession.select(TillSession, Till).join(Till)

@@ -19,6 +19,7 @@ from mifin_tui.i18n import _
 from mifin_tui.services.admin import backup
 from mifin_tui.services.closing.steps import Batch, ClosingFailed, StepRun, _fault
 from mifin_tui.services.kernel import accounts, audit, clock, ledger, settings
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.kernel.money import format_amount
 
@@ -191,7 +192,7 @@ def _describe_close(_: Callable[[str], str], language: str, detail: Mapping[str,
     if not detail.get("next"):
         return []
     return [_("Day closed; business day {day} opened.").format(
-        day=date.fromisoformat(detail["next"]).strftime("%d/%m/%Y"))]
+        day=format_date(date.fromisoformat(detail["next"])))]
 
 
 # The closing's steps, in order. Later steps (automatic debits, penalties, loan interest

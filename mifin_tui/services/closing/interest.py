@@ -18,6 +18,7 @@ from mifin_tui.i18n import _
 from mifin_tui.services.closing.steps import Batch, StepRun
 from mifin_tui.services.kernel import accounts, ledger
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans.repayment_plan import as_date
@@ -61,7 +62,7 @@ def accrue_interest(ctx: Context, loan_ids: Sequence[int], day: date) -> dict[st
     for (cur, gl_recv, gl_income), amount in sorted(by_pair.items()):
         ledger.post(ctx, kind="loan_interest_accrual",
                     label=_("Interest accrued on loans, {day}").format(
-                        day=day.strftime("%d/%m/%Y")),
+                        day=format_date(day)),
                     lines=[ledger.Line(accounts.internal_account(ctx.branch_id, gl_recv,
                                                                  cur).id, debit=amount),
                            ledger.Line(accounts.internal_account(ctx.branch_id, gl_income,

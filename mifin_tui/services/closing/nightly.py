@@ -122,6 +122,7 @@ from mifin_tui.services.closing.steps import (
 )
 from mifin_tui.services.kernel import audit, business_day, clock, institution, settings
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import BusinessDayClosed, Conflict, NotFound
 from mifin_tui.services.kernel.permissions import requires
 
@@ -210,11 +211,11 @@ def _start(ctx: Context, day: date | None) -> ClosingRun:
                                             & (BusinessDay.date == day))
             if asked is not None and asked.status == "closed":
                 raise Conflict(_("The day {day} is already closed.").format(
-                    day=day.strftime("%d/%m/%Y")))
+                    day=format_date(day)))
             raise NotFound(_("The day {day} is not the open business day{open}.").format(
-                day=day.strftime("%d/%m/%Y"),
+                day=format_date(day),
                 open=(_(" (the open day is {day})").format(
-                    day=current.date.strftime("%d/%m/%Y")) if current else "")))
+                    day=format_date(current.date)) if current else "")))
         if current is None:
             raise BusinessDayClosed(_("No business day is open."))
         if current.status == "closing":

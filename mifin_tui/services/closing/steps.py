@@ -25,6 +25,7 @@ from mifin_tui.i18n import _
 from mifin_tui.services.closing.document import Finding
 from mifin_tui.services.kernel import clock
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import MifinError
 
 T = TypeVar("T")
@@ -45,7 +46,7 @@ class ClosingRefused(MifinError):
         blocking = [f for f in self.findings if f.blocking]
         super().__init__(
             _("The closing of {day} cannot start: {problems}").format(
-                day=day.strftime("%d/%m/%Y"),
+                day=format_date(day),
                 problems=" ".join(f"{f.message} {f.todo}" for f in blocking)))
 
 

@@ -17,6 +17,7 @@ from mifin_tui.db.models import (
 from mifin_tui.i18n import _
 from mifin_tui.services.kernel import audit, business_day, ledger
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import (
     Conflict,
     MifinError,
@@ -87,7 +88,7 @@ def reverse(ctx: Context, repayment_id: int, reason: str, *,
         loan = _loan(ctx, rep.loan_id)
         if rep.reversal_txn_id is not None:
             raise Conflict(_("This repayment was already reversed on {day}.").format(
-                day=rep.reversed_on.strftime("%d/%m/%Y") if rep.reversed_on else "?"))
+                day=format_date(rep.reversed_on) if rep.reversed_on else "?"))
         day = business_day.require_open(ctx.branch_id)
         _check_reverser(ctx, rep, day, approver)
         later = Repayment.select().where(

@@ -37,6 +37,7 @@ from mifin_tui.i18n import _, current_language
 from mifin_tui.services.cash import tills, vouchers
 from mifin_tui.services.kernel import accounts, audit, business_day, ledger
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.documents import VoucherDoc
 from mifin_tui.services.kernel.errors import (
     NotFound,
@@ -228,7 +229,7 @@ def _reference_unused(channel: str, ref: str) -> None:
         raise ValidationError({"reference": _(
             "Reference {reference} was already used on {day} for loan {number}: "
             "nothing posted.").format(reference=ref,
-                                      day=used.business_date.strftime("%d/%m/%Y"),
+                                      day=format_date(used.business_date),
                                       number=Loan.get_by_id(used.loan_id).number)})
 
 
@@ -271,7 +272,7 @@ def _value_date(loan: Loan, value_date: date | None, day: date) -> date:
     if loan.disbursed_on and value_date < loan.disbursed_on:
         raise ValidationError({"value_date": _(
             "Loan {number} was disbursed on {day}: a payment cannot be dated before.").format(
-            number=loan.number, day=loan.disbursed_on.strftime("%d/%m/%Y"))})
+            number=loan.number, day=format_date(loan.disbursed_on))})
     return value_date
 
 

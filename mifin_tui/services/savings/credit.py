@@ -54,6 +54,6 @@ def credit_within(ctx: Context, account_id: int, amount: int, *, channel: str,
                          voucher_series="VI")
     if posted.voucher_number is None:
         raise MifinError("voucher number missing")
-    savings_deposits._wake(ctx, acc)
+    savings_deposits.wake_within(ctx, acc)
     after = next(p.balance_after for p in posted.lines if p.account_id == acc.id)
     return Credited(posted.txn_id, posted.voucher_number, after)

@@ -56,11 +56,12 @@ def deposit(ctx: Context, account_id: int, amount: int, *, party_name: str, purp
         receipt = cash.cash_in(ctx, acc.id, amount, party_name=party_name, purpose=purpose,
                                party_id=party_id)
         if info is not None and info.dormant:
-            _wake(ctx, acc)
+            wake_within(ctx, acc)
     return receipt
 
 
-def _wake(ctx: Context, acc: Account) -> None:
+def wake_within(ctx: Context, acc: Account) -> None:
+    """A dormant account wakes when money arrives (audited), inside the caller's write."""
     info = SavingsAccount.get_or_none(SavingsAccount.account == acc.id)
     if info is not None and info.dormant:
         SavingsAccount.update(dormant=False, dormant_since=None).where(

@@ -15,8 +15,8 @@ from mifin_tui.services.kernel.money import positive_amount
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.members import register as members
 from mifin_tui.services.savings.balances import account_info, savings_account
-from mifin_tui.services.savings.deposits import _wake, deposit_errors
-from mifin_tui.services.savings.withdrawals import _check_withdrawal
+from mifin_tui.services.savings.deposits import deposit_errors, wake_within
+from mifin_tui.services.savings.withdrawals import check_withdrawal_within
 
 
 @dataclass(frozen=True)
@@ -58,14 +58,14 @@ def transfer(ctx: Context, from_account_id: int, to_account_id: int, amount: int
         dst_errors.pop("amount", None)  # deposit limits are for cash at the counter
         if dst_errors:
             raise ValidationError({"to_account": next(iter(dst_errors.values()))})
-        fee, _reasons, _due = _check_withdrawal(ctx, src, amount, approved=True)
+        fee, _reasons, _due = check_withdrawal_within(ctx, src, amount, approved=True)
         label = _("Transfer {src} to {dst}: {purpose}").format(
             src=src.number, dst=dst.number, purpose=purpose.strip())
         posted = ledger.post(ctx, kind="account_transfer", label=label[:250],
                              lines=[ledger.Line(src.id, debit=amount),
                                     ledger.Line(dst.id, credit=amount)],
                              voucher_series="VI")
-        _wake(ctx, dst)
+        wake_within(ctx, dst)
         doc = _transfer_doc(ctx, posted, src, dst, amount, purpose.strip())
     return TransferReceipt(posted.txn_id, posted.voucher_number or "", doc)
 

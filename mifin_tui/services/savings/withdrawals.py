@@ -41,7 +41,7 @@ from mifin_tui.services.savings.balances import (
     raw_available,
     savings_account,
 )
-from mifin_tui.services.savings.deposits import _wake
+from mifin_tui.services.savings.deposits import wake_within
 
 REQUEST_REASONS = {
     "limit": N_("above the limit"),
@@ -133,8 +133,8 @@ def _fee_lines(ctx: Context, acc: Account, fee: int) -> list[ledger.Line]:
             ledger.Line(income.id, credit=fee, label=_("Withdrawal fee"))]
 
 
-def _check_withdrawal(ctx: Context, acc: Account, amount: int, *, approved: bool = False
-                      ) -> tuple[int, list[str], date]:
+def check_withdrawal_within(ctx: Context, acc: Account, amount: int, *,
+                            approved: bool = False) -> tuple[int, list[str], date]:
     """The product's rules: (fee, reasons to wait, payable on); refusals raise."""
     day = business_day.require_open(ctx.branch_id)
     info, product = account_info(acc)
@@ -194,7 +194,7 @@ def withdrawal_preview(ctx: Context, account_id: int, amount: int, *,
     positive_amount(amount)
     acc = savings_account(account_id, ctx.branch_id)
     name, ident = _signatory(acc, signatory_id, party_name, party_id)
-    fee, reasons, payable_on = _check_withdrawal(ctx, acc, amount)
+    fee, reasons, payable_on = check_withdrawal_within(ctx, acc, amount)
     p = cash.preview(ctx, "out", acc.id, amount)
     return WithdrawalCheck(_with_fee(p, acc, fee), fee, bool(reasons), tuple(reasons),
                            payable_on, name, ident)
@@ -207,7 +207,7 @@ def _pay(ctx: Context, acc: Account, amount: int, fee: int, party_name: str, par
             number=acc.number), lines=_fee_lines(ctx, acc, fee), voucher_series="OD")
     receipt = cash.cash_out(ctx, acc.id, amount, party_name=party_name, purpose=purpose,
                             party_id=party_id)
-    _wake(ctx, acc)
+    wake_within(ctx, acc)
     return receipt
 
 
@@ -225,7 +225,7 @@ def withdraw(ctx: Context, account_id: int, amount: int, *, purpose: str,
         name, ident = _signatory(acc, signatory_id, party_name, party_id)
         if not name.strip():
             raise ValidationError({"party_name": _("Who takes the cash? Required.")})
-        fee, reasons, payable_on = _check_withdrawal(ctx, acc, amount)
+        fee, reasons, payable_on = check_withdrawal_within(ctx, acc, amount)
         if reasons:
             needs_gerant = bool({"limit", "dormant"} & set(reasons))
             r = WithdrawalRequest.create(
@@ -326,7 +326,7 @@ def pay_request(ctx: Context, request_id: int) -> CashReceipt:
             raise Conflict(_("This withdrawal is payable from {date} (notice).").format(
                 date=format_date(r.payable_on, current_language())))
         acc = savings_account(r.account_id, ctx.branch_id)
-        fee, _reasons, _due = _check_withdrawal(ctx, acc, r.amount, approved=True)
+        fee, _reasons, _due = check_withdrawal_within(ctx, acc, r.amount, approved=True)
         receipt = _pay(ctx, acc, r.amount, fee, r.party_name, r.party_id, r.purpose)
         WithdrawalRequest.update(status="paid", txn=receipt.txn_id).where(
             WithdrawalRequest.id == r.id).execute()
