@@ -91,3 +91,18 @@ def test_busy_writer_waits_instead_of_failing(db_path):
         db.database.execute_sql('INSERT INTO "setting" VALUES (?, ?)', ("probe", "1"))
     assert released.is_set()
     other.close()
+
+
+def test_an_in_list_longer_than_a_statement_takes_is_read_in_runs(db_path):
+    """`queries.rows_in`: 1,201 ids (three runs of at most IN_CHUNK), the rows of each run
+    in the order of the ids given, the extra parameters bound after the ids every time."""
+    from mifin_tui.db import queries
+
+    numbers = ("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n "
+               "WHERE x < 3000) SELECT x FROM n WHERE x IN ({ids}) AND x % ? = 0 "
+               "ORDER BY x")
+    ids = list(range(2402, 0, -2))  # 1,201 even numbers, largest first
+    assert len(ids) > 2 * queries.IN_CHUNK
+    got = [x for (x,) in queries.rows_in(numbers, ids, (4,))]
+    runs = [ids[i:i + queries.IN_CHUNK] for i in range(0, len(ids), queries.IN_CHUNK)]
+    assert got == [x for run in runs for x in sorted(run) if x % 4 == 0]

@@ -54,3 +54,19 @@ def value(sql: str, params: Sequence[Any] = (), default: Any = None) -> Any:
 def placeholders(items: Iterable[Any]) -> str:
     """'?, ?, ?' for an IN (...) list of `items`."""
     return ", ".join("?" for _ in items)
+
+
+# Ids bound per statement of an IN list: older SQLite builds take at most 999 parameters.
+IN_CHUNK = 500
+
+
+def rows_in(sql: str, ids: Iterable[Any], extra: Sequence[Any] = ()) -> list[tuple]:
+    """`rows` of a query whose `{ids}` is an IN list of `ids`, run IN_CHUNK ids at a time
+    in the order given, the rows of each run after those of the one before; `extra`
+    parameters follow the ids in every run."""
+    from peewee import chunked
+
+    out: list[tuple] = []
+    for chunk in chunked(list(ids), IN_CHUNK):
+        out += rows(sql.format(ids=placeholders(chunk)), (*chunk, *extra))
+    return out

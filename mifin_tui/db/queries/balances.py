@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from peewee import chunked
-
-from mifin_tui.db.queries import placeholders, rows, value
+from mifin_tui.db.queries import rows_in, value
 
 # the parts of the available balance of the account `a`
 HOLDS = ('coalesce((SELECT sum(h."amount") FROM "account_hold" h '
@@ -37,10 +35,7 @@ def available(account_id: int) -> int | None:
 def member_savings(member_ids: Sequence[int]) -> list[tuple[int, int, str, int, int, int]]:
     """(account id, member id, currency, balance, holds, minimum balance) of the active
     savings accounts of these members, oldest first."""
-    out: list[tuple[int, int, str, int, int, int]] = []
-    for chunk in chunked(sorted(set(member_ids)), 500):
-        out += rows(f'SELECT a."id", a."member_id", a."currency", a."balance", {HOLDS}, '
-                    f'{MINIMUM} FROM "account" a WHERE a."member_id" IN '
-                    f'({placeholders(chunk)}) AND a."kind" = \'savings\' '
-                    'AND a."status" = \'active\' ORDER BY a."id"', chunk)
-    return out
+    return rows_in(f'SELECT a."id", a."member_id", a."currency", a."balance", {HOLDS}, '
+                   f'{MINIMUM} FROM "account" a WHERE a."member_id" IN ({{ids}}) '
+                   'AND a."kind" = \'savings\' AND a."status" = \'active\' ORDER BY a."id"',
+                   sorted(set(member_ids)))

@@ -9,9 +9,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from mifin_tui.db.queries import placeholders, rows
+from mifin_tui.db.queries import placeholders, rows, run_many
 from mifin_tui.db.queries.balances import AVAILABLE
-from mifin_tui.db.queries.ledger import run_many
 
 # Something of the instalment `i` is still unpaid.
 UNPAID = ('(i."principal_due" + i."interest_due" + i."fees_due" + i."penalties_due") > '

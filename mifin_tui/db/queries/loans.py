@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from peewee import chunked
-
-from mifin_tui.db.queries import placeholders, rows
+from mifin_tui.db.queries import rows_in
 
 # The columns `installment_rows` gives, in this order.
 INSTALLMENT_COLUMNS = ("id", "loan_id", "no", "due_date", "principal_due", "interest_due",
@@ -21,9 +19,8 @@ def installment_rows(loan_ids: Sequence[int]) -> list[tuple]:
     thousands of them: no model objects, whose per-value conversion was most of its time."""
     cols = ", ".join(f'"{c}"' for c in INSTALLMENT_COLUMNS)
     out: list[tuple] = []
-    for chunk in chunked(list(loan_ids), 500):  # SQLite's bound-parameter limit
-        for r in rows(f'SELECT {cols} FROM "loan_installment" WHERE "loan_id" IN '
-                      f'({placeholders(chunk)}) ORDER BY "loan_id", "due_date", "no"', chunk):
-            due = r[3] if isinstance(r[3], date) else date.fromisoformat(str(r[3])[:10])
-            out.append((*r[:3], due, *r[4:]))
+    for r in rows_in(f'SELECT {cols} FROM "loan_installment" WHERE "loan_id" IN ({{ids}}) '
+                     'ORDER BY "loan_id", "due_date", "no"', loan_ids):
+        due = r[3] if isinstance(r[3], date) else date.fromisoformat(str(r[3])[:10])
+        out.append((*r[:3], due, *r[4:]))
     return out

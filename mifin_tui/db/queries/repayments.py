@@ -6,10 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from peewee import chunked
-
-from mifin_tui.db.queries import placeholders, rows
-from mifin_tui.db.queries.ledger import run_many
+from mifin_tui.db.queries import rows_in, run_many
 
 INSTALMENT_COLUMNS = ("loan_id", "id", "no", "due_date", "principal_due", "interest_due",
                       "fees_due", "penalties_due", "principal_paid", "interest_paid",
@@ -19,11 +16,8 @@ INSTALMENT_COLUMNS = ("loan_id", "id", "no", "due_date", "principal_due", "inter
 def instalments(loan_ids: Sequence[int]) -> list[tuple]:
     """The instalments of these loans, by loan and number, as INSTALMENT_COLUMNS."""
     cols = ", ".join(f'"{c}"' for c in INSTALMENT_COLUMNS)
-    out: list[tuple] = []
-    for chunk in chunked(sorted(set(loan_ids)), 500):
-        out += rows(f'SELECT {cols} FROM "loan_installment" WHERE "loan_id" IN '
-                    f'({placeholders(chunk)}) ORDER BY "loan_id", "no"', chunk)
-    return out
+    return rows_in(f'SELECT {cols} FROM "loan_installment" WHERE "loan_id" IN '
+                   '({ids}) ORDER BY "loan_id", "no"', sorted(set(loan_ids)))
 
 
 def add_paid(updates: Sequence[tuple[int, int, int, int, Any, int]]) -> None:

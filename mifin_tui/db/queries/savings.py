@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-import peewee as pw
-
-from mifin_tui.db.queries import placeholders, rows, run_many
+from mifin_tui.db.queries import placeholders, rows, rows_in, run_many
 
 
 def dormancy_periods() -> list[int]:
@@ -40,16 +38,12 @@ def dormant_candidates(branch_id: int, months: int, cutoff: date,
 def last_own_moves(account_ids: list[int], not_client_moves: Sequence[str]
                    ) -> dict[int, str]:
     """The last business date of these accounts' own movements, where they have one."""
-    marks = placeholders(not_client_moves)
-    out: dict[int, str] = {}
-    for chunk in pw.chunked(account_ids, 500):
-        out.update(rows(
-            'SELECT e."account_id", max(t."business_date") FROM "entry" e '
-            'JOIN "journal_transaction" t ON t."id" = e."txn_id" '
-            f'WHERE e."account_id" IN ({placeholders(chunk)}) '
-            f'AND t."kind" NOT IN ({marks}) GROUP BY e."account_id"',
-            (*chunk, *not_client_moves)))
-    return out
+    return dict(rows_in(
+        'SELECT e."account_id", max(t."business_date") FROM "entry" e '
+        'JOIN "journal_transaction" t ON t."id" = e."txn_id" '
+        'WHERE e."account_id" IN ({ids}) '
+        f'AND t."kind" NOT IN ({placeholders(not_client_moves)}) GROUP BY e."account_id"',
+        account_ids, not_client_moves))
 
 
 def mark_dormant(account_ids: Sequence[int], since: date) -> None:
