@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from mifin_tui.db.queries import placeholders, rows, run_many
+from mifin_tui.db.queries import placeholders, rows, rows_in, run_many
 from mifin_tui.db.queries.balances import AVAILABLE
 
 # Something of the instalment `i` is still unpaid.
@@ -67,9 +67,8 @@ def debited_on(ids: Sequence[int], day: date) -> set[int]:
 
 def numbers_and_currencies(ids: Sequence[int]) -> dict[int, tuple[str, str]]:
     """{loan id: (number, currency)}."""
-    return {r[0]: (r[1], r[2]) for r in rows(
-        f'SELECT "id", "number", "currency" FROM "loan" WHERE "id" IN ({placeholders(ids)})',
-        ids)}
+    return {r[0]: (r[1], r[2]) for r in rows_in(
+        'SELECT "id", "number", "currency" FROM "loan" WHERE "id" IN ({ids})', ids)}
 
 
 # --- penalties --------------------------------------------------------------------------
@@ -113,8 +112,7 @@ def add_penalties(updates: Sequence[tuple[int, int]]) -> None:
 
 def currencies(ids: Sequence[int]) -> dict[int, str]:
     """{loan id: currency}."""
-    return dict(rows(f'SELECT "id", "currency" FROM "loan" WHERE "id" IN '
-                     f'({placeholders(ids)})', ids))
+    return {loan_id: cur for loan_id, (_number, cur) in numbers_and_currencies(ids).items()}
 
 
 # --- interest accrual -------------------------------------------------------------------

@@ -42,10 +42,6 @@ def debit_reference(loan_number: str, day: date) -> str:
     return f"AD{day:%Y%m%d}-{loan_number}"
 
 
-def _available(balance: int, holds: int, minimum: int) -> int:
-    return engine.available_balance(balance, holds, minimum)
-
-
 def _sources_of(member_ids: Sequence[int]) -> dict[tuple[int, str], list[list[int]]]:
     """The accounts an automatic debit may take from: the active savings accounts of
     these members with what each has available (`db.queries.balances`), per (member,
@@ -53,7 +49,7 @@ def _sources_of(member_ids: Sequence[int]) -> dict[tuple[int, str], list[list[in
     its linked account first."""
     out: dict[tuple[int, str], list[list[int]]] = defaultdict(list)
     for acc_id, member_id, cur, *parts in balances.member_savings(member_ids):
-        out[(member_id, cur)].append([acc_id, _available(*parts)])
+        out[(member_id, cur)].append([acc_id, engine.available_balance(*parts)])
     return out
 
 
