@@ -72,6 +72,20 @@ def clock_from(start: datetime) -> Iterator[None]:
         yield
 
 
+def copy_world(path: Path, into: Path) -> None:
+    """Copy the database `path` to `into` with what stands beside it (a closing's
+    `<stem>-closing` folder of backups), renamed after `into`; a checkpointed file's
+    -wal, -shm and -journal stay behind."""
+    for extra in path.parent.iterdir():
+        if extra.name.endswith(("-wal", "-shm", "-journal")):
+            continue
+        target = into.parent / extra.name.replace(path.stem, into.stem, 1)
+        if extra.is_dir():
+            shutil.copytree(extra, target, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(extra, target)
+
+
 class Worlds:
     """Databases built once per worker (keyed by what they are built from), copied into
     each test's own file."""
@@ -102,14 +116,7 @@ class Worlds:
         db.close()
         for suffix in ("-wal", "-shm", "-journal"):
             Path(f"{into}{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(path, into)
-        for extra in path.parent.iterdir():
-            if extra != path and not extra.name.endswith(("-wal", "-shm", "-journal")):
-                target = into.parent / extra.name.replace(path.stem, into.stem, 1)
-                if extra.is_dir():
-                    shutil.copytree(extra, target, dirs_exist_ok=True)
-                else:
-                    shutil.copyfile(extra, target)
+        copy_world(path, into)
         db.open_database(into)
         return result
 
@@ -140,12 +147,7 @@ class MifinDemos:
             self.built[args] = (path, proc.stdout)
         path, stdout = self.built[args]
         into.parent.mkdir(parents=True, exist_ok=True)
-        for extra in path.parent.iterdir():  # the command has ended: no -wal left
-            target = into.parent / extra.name.replace(path.stem, into.stem, 1)
-            if extra.is_dir():
-                shutil.copytree(extra, target, dirs_exist_ok=True)
-            else:
-                shutil.copyfile(extra, target)
+        copy_world(path, into)  # the command has ended: no -wal left
         return into, stdout
 
 
