@@ -20,7 +20,7 @@ from mifin_tui.db.queries import accounting as queries
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel import clock, numbering, settings
 from mifin_tui.services.kernel.context import Context
-from mifin_tui.services.kernel.dates import format_date
+from mifin_tui.services.kernel.dates import format_date, stored_date
 from mifin_tui.services.kernel.errors import ValidationError
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.reports.table import (
@@ -179,7 +179,7 @@ def general_journal(ctx: Context, date_from: date, date_to: date, *,
     debit = credit = 0
     for d, ref, number, code, label, dr, cr in queries.journal_lines(
             sc.currency, sc.branch_id, date_from, date_to):
-        rows.append((_as_date(d), ref, number, code, label, dr, cr))
+        rows.append((stored_date(d), ref, number, code, label, dr, cr))
         debit += dr
         credit += cr
     cur = sc.currency
@@ -191,10 +191,6 @@ def general_journal(ctx: Context, date_from: date, date_to: date, *,
                   _("From {start} to {end}").format(start=_fmt(date_from), end=_fmt(date_to)),
                   cols, rows, totals=(None, "", "", "", _("Totals"), debit, credit),
                   landscape=True)
-
-
-def _as_date(value: object) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 # --- account sheet -------------------------------------------------------------------
@@ -250,7 +246,7 @@ def account_sheet(ctx: Context, account: str, date_from: date, date_to: date, *,
         balance += sign * (dr - cr)
         debit += dr
         credit += cr
-        rows.append((_as_date(d), ref, number, label, dr, cr, balance))
+        rows.append((stored_date(d), ref, number, label, dr, cr, balance))
         styles.append(PLAIN)
     cur = sc.currency
     cols = [Column("date", _("Date"), DATE), Column("ref", _("Reference"), TEXT),

@@ -20,11 +20,10 @@ from mifin_tui.i18n import _
 from mifin_tui.services.closing.steps import Batch, StepRun
 from mifin_tui.services.kernel import accounts, audit, institution, ledger, regulators, settings
 from mifin_tui.services.kernel.context import Context
-from mifin_tui.services.kernel.dates import format_date
+from mifin_tui.services.kernel.dates import format_date, stored_date
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans.engine import penalties
-from mifin_tui.services.loans.repayment_plan import as_date
 from mifin_tui.services.loans.states import SERVICED
 
 
@@ -63,7 +62,7 @@ def age_loans(ctx: Context, day: date, cursor: int, limit: int, *, month_end: bo
     classes: dict[str, int] = defaultdict(int)
     for (loan_id, number, cur, state, old_class, old_prov, old_dpd, oldest,
          principal) in rows:
-        dpd = (day - as_date(oldest)).days if oldest else 0
+        dpd = (day - stored_date(oldest)).days if oldest else 0
         bucket = regulators.bucket_for_days(profile, dpd)
         _base, prov = penalties.provision(principal, pledged.get(number, 0),
                                           profile.provisioning_base, bucket.provision_rate_bp)

@@ -18,10 +18,9 @@ from mifin_tui.i18n import _
 from mifin_tui.services.closing.steps import Batch, StepRun
 from mifin_tui.services.kernel import accounts, ledger
 from mifin_tui.services.kernel.context import Context
-from mifin_tui.services.kernel.dates import format_date
+from mifin_tui.services.kernel.dates import format_date, stored_date
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans.repayment_plan import as_date
 from mifin_tui.services.loans.states import SERVICED
 
 
@@ -51,7 +50,7 @@ def accrue_interest(ctx: Context, loan_ids: Sequence[int], day: date) -> dict[st
     updates = []
     for (inst_id, cur, accrual, gl_income, gl_recv, due, accrued, paid, due_on,
          start) in rows:
-        target = accrued_target(due, as_date(start), as_date(due_on), day, accrual)
+        target = accrued_target(due, stored_date(start), stored_date(due_on), day, accrual)
         covered = max(accrued, paid)
         if target > covered:
             by_pair[(cur, gl_recv, gl_income)] += target - covered

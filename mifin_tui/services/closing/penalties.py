@@ -21,9 +21,8 @@ from mifin_tui.db.models import ClosingRun, Loan, LoanPenalty, LoanProduct
 from mifin_tui.db.queries import closing as queries
 from mifin_tui.services.closing.steps import Batch, StepRun
 from mifin_tui.services.kernel.money import format_amount
-from mifin_tui.services.loans.engine import allocation as engine
+from mifin_tui.services.loans import repayment_plan as plan
 from mifin_tui.services.loans.engine import penalties
-from mifin_tui.services.loans.repayment_plan import as_date
 from mifin_tui.services.loans.states import SERVICED
 
 
@@ -64,8 +63,7 @@ def charge_batch(loan_ids: Sequence[int], after: date, through: date, day: date
     for loan_id, cur, disbursed_on, pid in loans_rows:
         rows = by_loan.get(loan_id, [])
         ids = {row[2]: row[1] for row in rows}
-        state = engine.LoanState(cur, as_date(disbursed_on) or date.min, tuple(
-            engine.InstalmentState(row[2], as_date(row[3]), *row[4:12]) for row in rows))
+        state = plan.loan_state(cur, disbursed_on, rows)
         lines = penalties.penalty_for_days(state, after, through, rules[pid])
         if not lines:
             continue

@@ -65,6 +65,20 @@ def format_datetime(moment: datetime, language: str = DEFAULT_LANGUAGE) -> str:
     return moment.strftime(date_pattern(language) + " %H:%M")
 
 
+def stored_date(value: object) -> date | None:
+    """A date as the store hands it back: a `date` (peewee), ISO text (raw SQL on SQLite,
+    a timestamp's date part included) or None."""
+    if value is None or isinstance(value, date):
+        return value
+    return _iso_date(str(value))
+
+
+@cache
+def _iso_date(text: str) -> date:
+    # a closing reads the due dates of a million instalments: a few hundred distinct ones
+    return date.fromisoformat(text[:10])
+
+
 def parse_date(text: str) -> date:
     """A date as a user types it: dd/mm/yyyy (also d/m/yyyy, dd.mm.yyyy, dd-mm-yyyy,
     ddmmyyyy) or ISO yyyy-mm-dd. ValueError with a message for the user otherwise."""

@@ -8,12 +8,12 @@ goes to `repayment_writer`; the rules themselves are the engine's (`engine.alloc
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from mifin_tui.services.kernel.dates import stored_date
 from mifin_tui.services.loans.engine import allocation as engine
 
 # The BR's credits, in the order of its lines: the loan account (principal, with any
@@ -21,19 +21,6 @@ from mifin_tui.services.loans.engine import allocation as engine
 # income.
 PRINCIPAL, RECEIVABLE, INTEREST, PENALTIES, FEES = (
     "principal", "interest_receivable", "interest", "penalties", "fees")
-
-
-def as_date(text: Any) -> date | None:
-    """A stored date (a date, ISO text, or None)."""
-    if text is None or isinstance(text, date):
-        return text
-    return _parse_date(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _parse_date(text: str) -> date:
-    # a closing reads the due dates of a million instalments: a few hundred distinct ones
-    return date.fromisoformat(str(text)[:10])
 
 
 @dataclass(frozen=True)
@@ -48,12 +35,19 @@ class Schedule:
     open_accrued: Mapping[int, int]
 
 
+def loan_state(currency: str, disbursed_on: Any, rows: Sequence[Sequence[Any]]
+               ) -> engine.LoanState:
+    """The engine's state of a loan from its instalment rows, which begin as
+    `queries.repayments.INSTALMENT_COLUMNS` (one loan's, by number)."""
+    return engine.LoanState(currency, stored_date(disbursed_on) or date.min, tuple(
+        engine.InstalmentState(r[2], stored_date(r[3]), *r[4:12]) for r in rows))
+
+
 def schedule_of(currency: str, disbursed_on: Any, rows: Sequence[Sequence[Any]]
                 ) -> Schedule:
     """The schedule from rows of `queries.repayments.INSTALMENT_COLUMNS` (one loan's,
     by number)."""
-    state = engine.LoanState(currency, as_date(disbursed_on) or date.min, tuple(
-        engine.InstalmentState(r[2], as_date(r[3]), *r[4:12]) for r in rows))
+    state = loan_state(currency, disbursed_on, rows)
     # interest paid settles first what the accrual booked to the receivable
     return Schedule(state, {r[2]: r[1] for r in rows}, {r[2]: r[13] for r in rows},
                     {r[2]: max(r[12] - r[9], 0) for r in rows})

@@ -50,7 +50,3 @@ def state_label(state: str) -> str:
     """The state in the user's language."""
     return _(STATE_LABELS.get(state, state))
 
-
-def sql_list(states: tuple[str, ...]) -> str:
-    """"('disbursed', 'active', 'in_arrears')" for an IN clause of a query."""
-    return "(" + ", ".join(f"'{s}'" for s in states) + ")"

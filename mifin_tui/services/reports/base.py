@@ -127,9 +127,6 @@ def period_label(start: date, end: date) -> str:
         start=format_date(start, current_language()), end=format_date(end, current_language()))
 
 
-def as_date(value: object) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
 
 def positions(day: date, f: portfolio.Filters) -> tuple[list[portfolio.LoanPosition], int]:
     """The loans at `day` under the filters, and their outstanding principal."""

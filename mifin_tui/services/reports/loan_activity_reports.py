@@ -7,15 +7,13 @@ portfolio's scope, and returns a `ReportTable` in one currency.
 
 from __future__ import annotations
 
-from datetime import date
-
 from mifin_tui.db.queries import reports as queries
 from mifin_tui.i18n import _
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.dates import stored_date
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.reports.base import (
     PERMISSION,
-    as_date,
     at_date,
     at_label,
     loan_where,
@@ -43,7 +41,7 @@ def waiting_list_report(ctx: Context, p: object) -> ReportTable:
     where, params = loan_where(f)
     rows = []
     for r in queries.waiting_list(where, params, day):
-        decided = r[7] if isinstance(r[7], date) else date.fromisoformat(str(r[7])[:10])
+        decided = stored_date(r[7])
         rows.append((r[0], member_name(*r[1:6]), r[6], decided, (day - decided).days,
                      int(r[8] or 0)))
     cols = [Column("loan", _("Loan")), Column("member", _("Member")),
@@ -60,7 +58,7 @@ def disbursements_report(ctx: Context, p: object) -> ReportTable:
     """Loans disbursed in the period."""
     start, end, f, cur = over_period(p)
     where, params = loan_where(f)
-    rows = [(as_date(r[0]), r[1], member_name(*r[2:7]), r[7], int(r[8] or 0), int(r[9] or 0),
+    rows = [(stored_date(r[0]), r[1], member_name(*r[2:7]), r[7], int(r[8] or 0), int(r[9] or 0),
              r[10]) for r in queries.disbursements(where, params, start, end)]
     cols = [Column("date", _("Date"), DATE), Column("loan", _("Loan")),
             Column("member", _("Member")), Column("product", _("Product")),
@@ -80,7 +78,7 @@ def repayments_report(ctx: Context, p: object) -> ReportTable:
     rows = []
     for r in queries.repayments(where, params, start, end):
         channel = r[7] if r[8] == "repayment" else f"{r[7]} ({_('recovery')})"
-        rows.append((as_date(r[0]), r[1], member_name(*r[2:7]), channel,
+        rows.append((stored_date(r[0]), r[1], member_name(*r[2:7]), channel,
                      *(int(v or 0) for v in r[9:14])))
     cols = [Column("date", _("Date"), DATE), Column("loan", _("Loan")),
             Column("member", _("Member")), Column("channel", _("Channel")),
@@ -128,14 +126,14 @@ def write_offs_report(ctx: Context, p: object) -> ReportTable:
     styles = [HEADING]
     off = 0
     for r in queries.write_offs(where, params, start, end):
-        rows.append((as_date(r[0]), r[1], member_name(*r[2:7]), r[7], int(r[8] or 0), 0))
+        rows.append((stored_date(r[0]), r[1], member_name(*r[2:7]), r[7], int(r[8] or 0), 0))
         styles.append(PLAIN)
         off += int(r[8] or 0)
     rows.append((None, _("Recoveries"), None, None, None, None))
     styles.append(HEADING)
     rec = 0
     for r in queries.recoveries(where, params, start, end):
-        rows.append((as_date(r[0]), r[1], member_name(*r[2:7]), "", 0, int(r[7] or 0)))
+        rows.append((stored_date(r[0]), r[1], member_name(*r[2:7]), "", 0, int(r[7] or 0)))
         styles.append(PLAIN)
         rec += int(r[7] or 0)
     return report_table(ctx, "write-offs", _("Write-offs and recoveries"),

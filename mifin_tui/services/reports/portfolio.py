@@ -35,6 +35,7 @@ from datetime import date, timedelta
 from mifin_tui.db.models import Branch, Institution, LoanProduct, User
 from mifin_tui.db.queries import reports as queries
 from mifin_tui.i18n import _
+from mifin_tui.services.kernel.dates import stored_date
 from mifin_tui.services.kernel.errors import ValidationError
 from mifin_tui.services.loans import states as loan_states
 
@@ -139,24 +140,18 @@ def loan_scope(filters: Filters) -> LoanScope:
     return LoanScope(currency, sql, tuple(params), bool(filters.officer or filters.zone))
 
 
-def _as_date(value: object) -> date | None:
-    if value is None or isinstance(value, date):
-        return value  # type: ignore[return-value]
-    return date.fromisoformat(str(value)[:10])
-
-
 def positions(day: date, filters: Filters | None = None) -> list[LoanPosition]:
     """Every loan holding principal at `day` (ordered by loan number)."""
     scope = loan_scope(filters or Filters())
     out: list[LoanPosition] = []
     for row in queries.loan_positions(day, loan_states.PORTFOLIO, scope.sql, scope.params,
                                       scope.needs_member):
-        oldest = _as_date(row[15])
+        oldest = stored_date(row[15])
         out.append(LoanPosition(
             loan_id=row[0], number=row[1], member_id=row[2], member_name=" ".join(
                 str(row[3] or "").split()), branch_id=row[4], product_id=row[5],
             officer_id=row[6], zone=row[7] or "", currency=row[8], restructured=bool(row[9]),
-            disbursed_on=_as_date(row[10]) or day, amount=int(row[11] or 0),
+            disbursed_on=stored_date(row[10]) or day, amount=int(row[11] or 0),
             principal=int(row[12] or 0), interest=max(0, int(row[13] or 0)),
             overdue_principal=max(0, int(row[14] or 0)),
             days_past_due=(day - oldest).days if oldest else 0))
