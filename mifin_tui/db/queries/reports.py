@@ -128,18 +128,21 @@ def loans_granted(where: str, params: Sequence[object], start: date, end: date
 # --- savings and members ---------------------------------------------------------------
 
 
+def _where(currency: tuple[str, object], filters: Sequence[tuple[str, object]]
+           ) -> tuple[str, list[object]]:
+    """The currency's clause and the AND of the filters given (not None), with their
+    values in the same order."""
+    given = [currency, *((c, v) for c, v in filters if v is not None)]
+    return " AND ".join(c for c, _v in given), [v for _c, v in given]
+
+
 def savings_scope(currency: str, branch_id: int | None, product_code: str | None,
                   officer_id: int | None, zone: str | None) -> tuple[str, list[object]]:
     """The WHERE fragment on `account a JOIN savings_account s JOIN savings_product sp
     JOIN member m` for the filters given (officer: the member's officer)."""
-    sql = ["a.currency = ?"]
-    params: list[object] = [currency]
-    for clause, given in (("a.branch_id = ?", branch_id), ("sp.code = ?", product_code),
-                          ("m.officer_id = ?", officer_id), ("m.zone = ?", zone)):
-        if given is not None:
-            sql.append(clause)
-            params.append(given)
-    return " AND ".join(sql), params
+    return _where(("a.currency = ?", currency), (
+        ("a.branch_id = ?", branch_id), ("sp.code = ?", product_code),
+        ("m.officer_id = ?", officer_id), ("m.zone = ?", zone)))
 
 
 # Savings balances at a date, from the entries (the column `balance` is today's only).
@@ -235,14 +238,9 @@ def loan_scope(currency: str, branch_id: int | None, product_id: int | None,
                officer_id: int | None, zone: str | None) -> tuple[str, list[object]]:
     """The WHERE fragment on `loan l JOIN member m` for the filters given; the member
     row is needed only for an officer or a zone."""
-    sql = ["l.currency = ?"]
-    params: list[object] = [currency]
-    for clause, given in (("l.branch_id = ?", branch_id), ("l.product_id = ?", product_id),
-                          ("m.officer_id = ?", officer_id), ("m.zone = ?", zone)):
-        if given is not None:
-            sql.append(clause)
-            params.append(given)
-    return " AND ".join(sql), params
+    return _where(("l.currency = ?", currency), (
+        ("l.branch_id = ?", branch_id), ("l.product_id = ?", product_id),
+        ("m.officer_id = ?", officer_id), ("m.zone = ?", zone)))
 
 
 def _positions_head(day: date, states: Sequence[str], where: str, params: Sequence[object],
