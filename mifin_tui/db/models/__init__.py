@@ -77,6 +77,8 @@ from mifin_tui.db.models.savings import (
     InterestPosting,
     SavingsAccount,
     SavingsProduct,
+    StandingOrder,
+    StandingOrderLoan,
     WithdrawalRequest,
 )
 
@@ -121,6 +123,8 @@ __all__ = [
     "RepaymentAllocation",
     "SavingsAccount",
     "SavingsProduct",
+    "StandingOrder",
+    "StandingOrderLoan",
     "Setting",
     "Till",
     "TillBalance",
@@ -186,4 +190,6 @@ MODELS: tuple[type[BaseModel], ...] = (
     PaymentImport,
     PaymentImportLine,
     LoanReschedule,
+    StandingOrder,
+    StandingOrderLoan,
 )
