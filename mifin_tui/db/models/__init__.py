@@ -28,6 +28,7 @@ from mifin_tui.db.models.closing import (
 from mifin_tui.db.models.imports import (
     PaymentImport,
     PaymentImportLine,
+    PaymentSuspense,
 )
 from mifin_tui.db.models.kernel import (
     AuditLog,
@@ -119,6 +120,7 @@ __all__ = [
     "MemberGroup",
     "PaymentImport",
     "PaymentImportLine",
+    "PaymentSuspense",
     "Repayment",
     "RepaymentAllocation",
     "SavingsAccount",
@@ -192,4 +194,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     LoanReschedule,
     StandingOrder,
     StandingOrderLoan,
+    PaymentSuspense,
 )

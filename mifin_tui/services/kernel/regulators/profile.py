@@ -46,8 +46,9 @@ REQUIRED_GL_KEYS = frozenset({
 
 # Mapped by every profile too, beyond the required set: rescheduled loans are
 # reported apart (BCEAO "immobilisés", BCC "prorogés"), and mobile-money
-# repayments land on the operator float account, not in a till.
-GL_KEYS = REQUIRED_GL_KEYS | {"loans_rescheduled", "mobile_money"}
+# repayments land on the operator float account, not in a till. Money received that
+# cannot be applied to a loan waits in "paiements reçus à affecter" (#20).
+GL_KEYS = REQUIRED_GL_KEYS | {"loans_rescheduled", "mobile_money", "payments_suspense"}
 
 
 @dataclass(frozen=True)
