@@ -150,6 +150,11 @@ class RegulatorProfile:
     prudential_ratios: tuple[PrudentialRatio, ...] = ()
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # What recoveries on a written-off loan may bring in (#20): a write-off takes the
+    # claim off the books, not off the member, whose debt stays whole — the principal
+    # written off and the interest, fees and penalties left unpaid on its instalments.
+    # A profile narrows it by naming fewer components.
+    recovery_covers: tuple[str, ...] = ("principal", "interest", "fees", "penalties")
     _by_code: Mapping[str, GLAccountSpec] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
