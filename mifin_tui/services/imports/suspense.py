@@ -14,7 +14,7 @@ from datetime import date
 
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import GLAccount, Institution, PaymentImportLine, PaymentSuspense
-from mifin_tui.i18n import _
+from mifin_tui.i18n import N_, _
 from mifin_tui.services.imports import payment_matching as matching
 from mifin_tui.services.imports.payment_file import OPEN, POSTED, REFUNDED
 from mifin_tui.services.kernel import accounts, audit, business_day, ledger, numbering
@@ -27,6 +27,11 @@ from mifin_tui.services.savings import credit as savings_credit
 GL_KEY = "payments_suspense"
 CHANNEL = "suspense"
 OPEN_ITEM, APPLIED, REFUNDED_ITEM = "open", "applied", "refunded"
+STATUS_LABELS = {OPEN_ITEM: N_("waiting"), APPLIED: N_("applied"), REFUNDED_ITEM: N_("refunded")}
+
+
+def status_label(status: str) -> str:
+    return _(STATUS_LABELS.get(status, status))
 
 
 def _gl_ready() -> None:
@@ -113,8 +118,7 @@ def _open(ctx: Context, item_id: int) -> PaymentSuspense:
         raise NotFound(_("No such payment in suspense."))
     if item.status != OPEN_ITEM:
         raise ValidationError({"item": _("Payment {reference} was already {status}.").format(
-            reference=item.reference, status=_("applied") if item.status == APPLIED
-            else _("refunded"))})
+            reference=item.reference, status=status_label(item.status))})
     return item
 
 
