@@ -17,7 +17,6 @@ def _programmed_with_a_loan(counter) -> tuple[Account, str]:  # noqa: F811
 
     from mifin_tui.services.kernel import auth, business_day
     from mifin_tui.services.savings import opening
-
     from tests.tui.test_repayment import _due_loan
 
     loan, _first = _due_loan(counter)
