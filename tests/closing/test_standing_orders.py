@@ -82,6 +82,16 @@ def test_a_standing_order_lets_the_closing_debit_the_account_until_revoked(only_
     assert (order.loans, order.active, order.recorded_by) == ((number,), True,
                                                               cashier.full_name)
     assert [o.id for o in standing_orders.orders_for_loan(loan_id)] == [order.id]
+    # shown on the loan card and on the contract, beside the linked account
+    acc_number = Account.get_by_id(programmed).number
+    [line] = standing_orders.card_lines(loan_id)
+    assert acc_number in line and "Scheduled savings" in line and cashier.full_name in line
+    from mifin_tui.services.loans import contract_doc
+
+    linked = Account.get_by_id(Loan.get_by_id(loan_id).linked_account_id).number
+    doc = contract_doc.contract(manager, loan_id)
+    assert doc.linked_account.startswith(linked) and acc_number in doc.linked_account
+    assert day.strftime("%d/%m/%Y") in doc.linked_account
     audit = AuditLog.get(AuditLog.action == "standing_order.record")
     assert number in audit.after and audit.username == cashier.username
 
@@ -100,6 +110,7 @@ def test_a_standing_order_lets_the_closing_debit_the_account_until_revoked(only_
     revoked = standing_orders.revoke(cashier, order.id, "The member withdrew it")
     assert not revoked.active and revoked.revoked_by == cashier.full_name
     assert standing_orders.orders_for_loan(loan_id) == []
+    assert standing_orders.card_lines(loan_id) == []
     assert [o.active for o in standing_orders.orders_of_account(programmed)] == [False]
     assert AuditLog.select().where(AuditLog.action == "standing_order.revoke").count() == 1
     age(loan_id, 4)

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Account, SavingsProduct, StandingOrder, StandingOrderLoan, User
 from mifin_tui.db.queries import standing_orders as queries
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel import audit, business_day, clock
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import NotFound, ValidationError
@@ -149,3 +149,32 @@ def revoke(ctx: Context, order_id: int, reason: str) -> StandingOrderView:
                      after={"active": False, "reason": view.revoke_reason},
                      business_date=today)
         return view
+
+
+def card_lines(loan_id: int) -> list[str]:
+    """The loan card's lines on the standing orders serving the loan (empty: none, the
+    closing takes only the linked account and the member's free savings)."""
+    from mifin_tui.services.kernel.dates import format_date, format_datetime
+
+    lang = current_language()
+    return [_("Standing order: {account} ({kind}) signed {signed}, recorded by {user} on "
+              "{when}").format(account=o.account_number, kind=o.account_kind,
+                               signed=format_date(o.signed_on, lang), user=o.recorded_by,
+                               when=format_datetime(o.recorded_at, lang))
+            for o in orders_for_loan(loan_id)]
+
+
+def contract_accounts(linked_account: str, loan_id: int, language: str) -> str:
+    """The accounts the contract says may be debited of each instalment, in the
+    document's language: the linked account, and those of the standing orders the member
+    signed for the loan (with the date signed)."""
+    from mifin_tui.i18n import translator
+    from mifin_tui.services.kernel.dates import format_date
+
+    t = translator(language)
+    orders = orders_for_loan(loan_id)
+    if not orders:
+        return linked_account
+    more = "; ".join(t("{account} (standing order signed on {signed})").format(
+        account=o.account_number, signed=format_date(o.signed_on, language)) for o in orders)
+    return f"{linked_account or '-'}; {more}"
