@@ -17,7 +17,7 @@ from datetime import date, datetime
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Account, SavingsProduct, StandingOrder, StandingOrderLoan, User
 from mifin_tui.db.queries import standing_orders as queries
-from mifin_tui.i18n import _, current_language
+from mifin_tui.i18n import N_, _, current_language
 from mifin_tui.services.kernel import audit, business_day, clock
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import NotFound, ValidationError
@@ -175,6 +175,6 @@ def contract_accounts(linked_account: str, loan_id: int, language: str) -> str:
     orders = orders_for_loan(loan_id)
     if not orders:
         return linked_account
-    more = "; ".join(t("{account} (standing order signed on {signed})").format(
+    more = "; ".join(t(N_("{account} (standing order signed on {signed})")).format(
         account=o.account_number, signed=format_date(o.signed_on, language)) for o in orders)
     return f"{linked_account or '-'}; {more}"
