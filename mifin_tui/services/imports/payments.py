@@ -324,8 +324,8 @@ def summary_lines(r: ImportReport) -> list[str]:
     lines.append(", ".join(f"{status_label(s)}: {r.count(s)}" for s in counts))
     lang = current_language()
     for line in r.lines:
-        if line.status in (POSTED, MATCHED):
-            continue
+        if line.status in (POSTED, MATCHED) and not line.reason:
+            continue  # a posted line with a reason kept an excess in suspense
         lines.append(_("line {line} {reference} {amount}: {status}. {reason}").format(
             line=line.line_no, reference=line.reference,
             amount=format_amount(line.amount, line.currency, lang),

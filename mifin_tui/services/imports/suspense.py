@@ -35,21 +35,22 @@ def status_label(status: str) -> str:
 
 
 def _gl_ready() -> None:
-    """A database made before #20 lacks the profile's account: open it from the profile
-    (the chart's own code and name), once."""
+    """A database made before #20 lacks the profile's account: open it (and its heading)
+    from the profile's chart, once."""
     if GLAccount.get_or_none(GLAccount.key == GL_KEY) is not None:
         return
     from mifin_tui.services.kernel.regulators import get_profile
 
-    inst = Institution.select().first()
-    spec = get_profile(inst.regulator).gl(GL_KEY)
-    side = "debit" if spec.kind in ("asset", "expense", "off_balance") else "credit"
-    existing = GLAccount.get_or_none(GLAccount.code == spec.code)
-    if existing is not None:
-        GLAccount.update(key=GL_KEY).where(GLAccount.id == existing.id).execute()
-        return
-    GLAccount.create(code=spec.code, name=spec.name, kind=spec.kind, normal_side=side,
-                     parent_code=spec.parent, postable=True, key=GL_KEY)
+    profile = get_profile(Institution.select().first().regulator)
+    spec = profile.gl(GL_KEY)
+    chain = [spec] + ([profile.account(spec.parent)] if spec.parent else [])
+    for item in reversed(chain):  # the heading first
+        if GLAccount.get_or_none(GLAccount.code == item.code) is not None:
+            continue
+        side = "debit" if item.kind in ("asset", "expense", "off_balance") else "credit"
+        GLAccount.create(code=item.code, name=item.name, kind=item.kind, normal_side=side,
+                         parent_code=item.parent, postable=item is spec)
+    GLAccount.update(key=GL_KEY).where(GLAccount.code == spec.code).execute()
 
 
 def suspense_account(branch_id: int, currency: str) -> int:
@@ -59,6 +60,7 @@ def suspense_account(branch_id: int, currency: str) -> int:
     return accounts.internal_account(branch_id, GL_KEY, currency).id
 
 
+@requires("payment.import")
 def book_within(ctx: Context, row: PaymentImportLine, amount: int, reason: str
                 ) -> PaymentSuspense:
     """Hold `amount` of an imported line in suspense: clearing account to suspense, one
@@ -128,6 +130,7 @@ def _reason(exc: MifinError) -> str:
     return str(exc)
 
 
+@requires("payment.import")
 def apply_within(ctx: Context, item: PaymentSuspense, number: str) -> tuple[int, str, str]:
     """Apply a suspense item to the loan or savings account `number` (inside the caller's
     transaction): (txn, voucher, target number). Refusals write nothing."""
