@@ -24,6 +24,13 @@ from mifin_tui.widgets.date_input import DateInput
 
 class StandingOrdersScreen(SavingsFormScreen):
     TITLE_MSGID = N_("Standing orders")
+    # the member's loans are few: three lines show them (scrolling past more) and keep
+    # room at 80x24 before the account is chosen
+    DEFAULT_CSS = """
+    StandingOrdersScreen #loans {
+        height: 3;
+    }
+    """
     BINDINGS = [
         Binding("f2", "submit", N_("Record"), id="orders.record"),
         Binding("f4", "revoke", N_("Revoke"), id="orders.revoke"),
