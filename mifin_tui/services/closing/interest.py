@@ -80,16 +80,20 @@ def accrue_interest(ctx: Context, loan_ids: Sequence[int], day: date) -> dict[st
         queries.set_accrued(updates)
     amounts: dict[str, int] = defaultdict(int)
     if reserved:
-        loans = {lo.id: lo for lo in Loan.select().where(Loan.id.in_(
-            sorted({k[0] for k in reserved})))}
+        loans = list(Loan.select().where(Loan.id.in_(sorted({k[0] for k in reserved}))))
+        accs = loan_ledger.sub_accounts(loans, loan_ledger.profile().gl_keys[
+            loan_ledger.RESERVED_KEY], day)
+        pairs: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        for (loan_id, cur, gl_recv), amount in sorted(reserved.items()):
+            pairs[(cur, gl_recv)].append((accs[loan_id], amount))
         ledger.post_many(ctx, [ledger.Posting(
             "loan_interest_accrual",
-            _("Interest accrued and reserved, loan {number}, {day}").format(
-                number=loans[loan_id].number, day=format_date(day)),
+            _("Interest accrued and reserved on doubtful loans, {day}").format(
+                day=format_date(day)),
             [ledger.Line(accounts.internal_account(ctx.branch_id, gl_recv, cur).id,
-                         debit=amount),
-             ledger.Line(loan_ledger.reserved_account(loans[loan_id], day), credit=amount)],
-            "OD") for (loan_id, cur, gl_recv), amount in sorted(reserved.items())])
+                         debit=sum(a for _i, a in items)),
+             *(ledger.Line(acc, credit=a) for acc, a in items)],
+            "OD") for (cur, gl_recv), items in sorted(pairs.items())])
         for (_l, cur, _g), amount in reserved.items():
             amounts[cur] += amount
     for (cur, gl_recv, gl_income), amount in sorted(by_pair.items()):

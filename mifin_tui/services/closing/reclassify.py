@@ -2,8 +2,9 @@
 the loans (`closing.ageing`: the loan's `classification` and `restructured` are the
 closing's classification, read here, never recomputed).
 
-For every loan whose class account changed, one OD moves its whole outstanding from
-where it sits to the account of its class (sound -> arrears / doubtful / restructured,
+Every loan whose class account changed has its whole outstanding moved from where it
+sits to the account of its class, one OD per class change (from, to, currency) and
+batch, a pair of lines per loan (sound -> arrears / doubtful / restructured,
 and back when cured: `loans.loan_ledger.class_code`), so that the trial balance shows
 sound and doubtful loans apart; the loan's principal accounts always sum to its
 outstanding.
@@ -58,58 +59,77 @@ def reclassify(ctx: Context, day: date, cursor: int, limit: int
     pos = loan_ledger.positions(ids)
     receivable = queries.open_receivable(ids)
     loans = {lo.id: lo for lo in Loan.select().where(Loan.id.in_(ids))}
-    income_keys: dict[int, str] = {}
-    postings: list[ledger.Posting] = []
-    moved: dict[str, int] = defaultdict(int)
-    reserved: dict[str, int] = defaultdict(int)
-    moves: list[str] = []
-    internal: dict[tuple[str, str], int] = {}
-
-    def internal_id(key: str, cur: str) -> int:
-        if (key, cur) not in internal:
-            internal[(key, cur)] = accounts.internal_account(ctx.branch_id, key, cur).id
-        return internal[(key, cur)]
-
-    for loan_id, state, classification, restructured, product_id in rows:
-        loan, p = loans[loan_id], pos[loan_id]
-        serviced = state in SERVICED
-        code = (loan_ledger.class_code(prof, classification, bool(restructured))
-                if serviced else None)
-        target = p.main_id if code is None else loan_ledger.sub_account(loan, code, day)
-        sources = [(acc, bal) for acc, bal in p.principal_accounts if acc != target and bal]
-        total = sum(bal for _a, bal in sources)
-        if sources and total > 0:
-            where = max(sources, key=lambda s: s[1])[0]
-            lines = [ledger.Line(target, debit=total)]
-            lines += [ledger.Line(acc, credit=bal) if bal > 0
-                      else ledger.Line(acc, debit=-bal) for acc, bal in sources]
-            frm = next((c for c, (a, _b) in p.subs.items() if a == where), "")
-            to = code or ""
-            moves.append(f"{loan.number}: {_code_or_own(frm)} -> {_code_or_own(to)}")
-            postings.append(ledger.Posting(
-                "loan_reclassification",
-                _("Loan {number} reclassified: {frm} to {to}").format(
-                    number=loan.number, frm=_code_or_own(frm), to=_code_or_own(to))[:250],
-                lines, "OD"))
-            moved[loan.currency] += total
+    # what each loan needs: the class account its principal goes to, the reserve change
+    move_to: dict[int, str] = {}  # loan id -> GL code ('' = the loan's own account)
+    reserve_delta: dict[int, int] = {}
+    for loan_id, state, classification, _restructured, _product in rows:
+        p, serviced = pos[loan_id], state in SERVICED
+        code = (loan_ledger.class_code(prof, classification, bool(_restructured))
+                if serviced else None) or ""
+        held = [c for c, (_a, bal) in p.subs.items() if bal and c != code]
+        if (code and p.main_balance) or held:
+            move_to[loan_id] = code
         reserve = (receivable.get(loan_id, 0)
                    if serviced and prof.reserves_interest(classification) else 0)
-        delta = reserve - p.reserved_balance
-        if delta:
-            if product_id not in income_keys:
-                income_keys[product_id] = LoanProduct.get_by_id(product_id).gl_interest
-            income = internal_id(income_keys[product_id], loan.currency)
-            account = (p.reserved[0] if p.reserved
-                       else loan_ledger.reserved_account(loan, day))
-            lines = ([ledger.Line(income, debit=delta), ledger.Line(account, credit=delta)]
-                     if delta > 0 else
-                     [ledger.Line(account, debit=-delta), ledger.Line(income, credit=-delta)])
-            label = (_("Loan {number}: accrued interest reserved") if delta > 0
-                     else _("Loan {number}: reserved interest released to income"))
-            postings.append(ledger.Posting("loan_interest_reserve",
-                                           label.format(number=loan.number)[:250],
-                                           lines, "OD"))
-            reserved[loan.currency] += delta
+        if reserve != p.reserved_balance:
+            reserve_delta[loan_id] = reserve - p.reserved_balance
+    target: dict[int, int] = {i: pos[i].main_id for i, c in move_to.items() if not c}
+    for code in sorted({c for c in move_to.values() if c}):
+        target.update(loan_ledger.sub_accounts(
+            [loans[i] for i, c in move_to.items() if c == code], code, day))
+    reserved_code = prof.gl_keys[loan_ledger.RESERVED_KEY]
+    reserve_acc = {i: pos[i].reserved[0] for i in reserve_delta if pos[i].reserved}
+    reserve_acc.update(loan_ledger.sub_accounts(
+        [loans[i] for i in reserve_delta if i not in reserve_acc], reserved_code, day))
+
+    # one OD per class change (from, to, currency), a pair of lines per loan
+    groups: dict[tuple[str, str, str], list[ledger.Line]] = defaultdict(list)
+    moved: dict[str, int] = defaultdict(int)
+    moves: list[str] = []
+    for loan_id, code in move_to.items():
+        loan, p = loans[loan_id], pos[loan_id]
+        sources = [(acc, bal) for acc, bal in p.principal_accounts
+                   if acc != target[loan_id] and bal]
+        total = sum(bal for _a, bal in sources)
+        if total <= 0:
+            continue
+        where = max(sources, key=lambda s: s[1])[0]
+        frm = next((c for c, (a, _b) in p.subs.items() if a == where), "")
+        lines = groups[(frm, code, loan.currency)]
+        lines.append(ledger.Line(target[loan_id], debit=total))
+        lines += [ledger.Line(acc, credit=bal) if bal > 0 else ledger.Line(acc, debit=-bal)
+                  for acc, bal in sources]
+        moves.append(f"{loan.number}: {_code_or_own(frm)} -> {_code_or_own(code)}")
+        moved[loan.currency] += total
+    postings = [ledger.Posting(
+        "loan_reclassification",
+        _("Loans reclassified: {frm} to {to}").format(frm=_code_or_own(frm),
+                                                      to=_code_or_own(to))[:250],
+        lines, "OD") for (frm, to, _cur), lines in sorted(groups.items())]
+
+    # the reserve: one OD per direction, currency and income account
+    income_of = {r[0]: r[4] for r in rows}
+    gl_income = {pid: LoanProduct.get_by_id(pid).gl_interest
+                 for pid in {income_of[i] for i in reserve_delta}}
+    by_side: dict[tuple[bool, str, str], list[tuple[int, int]]] = defaultdict(list)
+    reserved: dict[str, int] = defaultdict(int)
+    for loan_id, delta in reserve_delta.items():
+        cur = loans[loan_id].currency
+        by_side[(delta > 0, cur, gl_income[income_of[loan_id]])].append(
+            (reserve_acc[loan_id], delta))
+        reserved[cur] += delta
+    for (up, cur, key), items in sorted(by_side.items()):
+        total = sum(abs(d) for _a, d in items)
+        income = accounts.internal_account(ctx.branch_id, key, cur).id
+        if up:  # interest taken to income before, now reserved
+            lines = [ledger.Line(income, debit=total)]
+            lines += [ledger.Line(acc, credit=d) for acc, d in items]
+            label = _("Accrued interest of doubtful loans reserved")
+        else:  # collected, cured or repaid: to income
+            lines = [ledger.Line(acc, debit=-d) for acc, d in items]
+            lines.append(ledger.Line(income, credit=total))
+            label = _("Reserved interest released to income")
+        postings.append(ledger.Posting("loan_interest_reserve", label, lines, "OD"))
     if postings:
         ledger.post_many(ctx, postings)
     return rows[-1][0], len(rows), dict(moved), {"moves": moves,

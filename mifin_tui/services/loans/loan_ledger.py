@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from mifin_tui.db.bulk import insert_rows
 from mifin_tui.db.models import Account, GLAccount, Loan
 from mifin_tui.db.queries import loan_ledger as queries
 from mifin_tui.services.kernel import clock, institution, regulators
@@ -110,25 +111,29 @@ def gl_of_code(code: str) -> GLAccount:
                             postable=spec.postable, key=keys.get(code))
 
 
-def sub_account(loan: Loan, code: str, day: date) -> int:
-    """The loan's sub-account on GL `code`, opened on first use. Inside the caller's
-    write transaction."""
-    main = Account.get_by_id(loan.account_id)
-    number = f"{main.number}/{code}"
-    found = Account.get_or_none(Account.number == number)
-    if found is not None:
-        return found.id
-    gl = gl_of_code(code)
-    return Account.create(
-        number=number, branch=loan.branch_id, kind="loan", gl_account=gl,
-        member=loan.member_id, currency=loan.currency,
-        name=f"{loan.number} — {gl.name}"[:250], normal_side=gl.normal_side,
-        allow_negative=False, opened_on=day, created_at=clock.now()).id
-
-
-def reserved_account(loan: Loan, day: date) -> int:
-    """The loan's reserved-interest sub-account, opened on first use."""
-    return sub_account(loan, profile().gl_keys[RESERVED_KEY], day)
+def sub_accounts(loans: Sequence[Loan], code: str, day: date) -> dict[int, int]:
+    """`sub_account` for many loans at once: {loan id: its sub-account on GL `code`},
+    those missing opened with one multi-row insert."""
+    if not loans:
+        return {}
+    mains = {a.id: a.number for a in Account.select(Account.id, Account.number).where(
+        Account.id.in_([lo.account_id for lo in loans]))}
+    numbers = {lo.id: f"{mains[lo.account_id]}/{code}" for lo in loans}
+    found = {a.number: a.id for a in Account.select(Account.id, Account.number).where(
+        Account.number.in_(list(numbers.values())))}
+    missing = [lo for lo in loans if numbers[lo.id] not in found]
+    if missing:
+        gl = gl_of_code(code)
+        now = clock.now()
+        insert_rows(Account, [
+            {"number": numbers[lo.id], "branch": lo.branch_id, "kind": "loan",
+             "gl_account": gl.id, "member": lo.member_id, "currency": lo.currency,
+             "name": f"{lo.number} — {gl.name}"[:250], "normal_side": gl.normal_side,
+             "allow_negative": False, "opened_on": day, "created_at": now}
+            for lo in missing])
+        found.update({a.number: a.id for a in Account.select(Account.id, Account.number)
+                      .where(Account.number.in_([numbers[lo.id] for lo in missing]))})
+    return {lo.id: found[numbers[lo.id]] for lo in loans}
 
 
 def class_code(prof: regulators.RegulatorProfile, bucket_key: str, restructured: bool
