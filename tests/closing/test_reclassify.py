@@ -243,6 +243,9 @@ def test_five_closings_move_the_loans_between_class_accounts(portfolio):
         due = repayments.due(w["cashier"], a)
         repayments.repay(w["cashier"], a, due.map_total, party_name="Mbuyi A",
                          purpose="Rattrapage")
+        # the repayment credited the principal where it sat: the class account
+        held = loan_ledger.positions([a])[a]
+        assert held.main_balance == 0 and held.subs[code100][1] == _principal(a)
         _close(w, day)
         assert Loan.get_by_id(a).days_past_due == 0
         income = _interest_paid(a) + _receivable(a) + _receivable(b)
@@ -322,4 +325,11 @@ def test_two_reschedulings_carry_every_unpaid_amount_and_the_receivable(portfoli
                                               due_penalties)
         assert _receivable(a) == open_before == _gl()[receivable]
         assert loan_ledger.outstanding(a) == _principal(a)
+        # the closing: no longer late but rescheduled, the loan sits on 292
+        # ("créances immobilisées"), its receivable intact
+        _close(w, day)
+        held = loan_ledger.positions([a])[a]
+        assert held.principal_account == held.subs["292"][0]
+        assert held.subs["292"][1] == _principal(a)
+        assert _receivable(a) == open_before == _gl()[receivable]
         assert check.run().ok

@@ -19,8 +19,9 @@ At the approval, on the open business day:
 - the rows as they were are kept in `loan_reschedule.old_schedule_json`, the new terms in
   `terms_json` (the contract reprint shows the new schedule from them); the loan is marked
   `restructured`, a LoanEvent and an audit row say who and why.
-No money moves: the ledger is untouched (moving rescheduled loans to their own GL account,
-BCEAO "immobilisés" / BCC "prorogés", is the closing's classification step).
+No money moves: the ledger is untouched (the next closing's reclassing,
+`closing.reclassify`, moves a rescheduled loan to the profile's restructured account,
+BCEAO "immobilisés" / COBAC "restructurées" / BCC "prorogés").
 A profile's `max_schedule_extensions` (BCC: once) limits the approved reschedulings.
 """
 
