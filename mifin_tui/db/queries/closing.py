@@ -135,14 +135,15 @@ def accrual_candidates(branch_id: int, states: Sequence[str], day: date, cursor:
 
 def accrual_rows(ids: Sequence[int], day: date) -> list[tuple]:
     """(instalment id, currency, accrual, GL interest, GL receivable, interest due,
-    accrued, paid, due date, start of its period) of the instalments of these loans with
-    interest earned by `day` and neither accrued nor paid, by id."""
+    accrued, paid, due date, start of its period, loan id) of the instalments of these
+    loans with interest earned by `day` and neither accrued nor paid, by id."""
     return rows(
         'SELECT i."id", l."currency", p."accrual", p."gl_interest", '
         'p."gl_interest_receivable", i."interest_due", i."interest_accrued", '
         'i."interest_paid", i."due_date", coalesce((SELECT max(j."due_date") FROM '
         '"loan_installment" j WHERE j."loan_id" = i."loan_id" AND j."no" < i."no"), '
-        'l."disbursed_on") FROM "loan_installment" i JOIN "loan" l ON l."id" = i."loan_id" '
+        'l."disbursed_on"), i."loan_id" FROM "loan_installment" i '
+        'JOIN "loan" l ON l."id" = i."loan_id" '
         'JOIN "loan_product" p ON p."id" = l."product_id" '
         f'WHERE i."loan_id" IN ({placeholders(ids)}) '
         'AND i."interest_accrued" < i."interest_due" '

@@ -32,6 +32,7 @@ from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires
+from mifin_tui.services.loans import loan_ledger
 from mifin_tui.services.loans import repayment_plan as plan
 from mifin_tui.services.loans import repayment_writer as writer
 from mifin_tui.services.loans.engine import allocation as engine
@@ -116,7 +117,8 @@ def debit_loan(ctx: Context, loan_id: int, day: date, cache: _Cache | None = Non
 
 def _plan_one(row: Sequence[Any], sched: plan.Schedule,
               sources: dict[tuple[int, str], list[list[Any]]], holders: Mapping[int, str],
-              day: date, cache: _Cache, ordered: set[int]) -> _Debit | None:
+              day: date, cache: _Cache, ordered: set[int],
+              principal: Mapping[int, int]) -> _Debit | None:
     """What `debit_loan` takes from which account and how it is applied; the sources'
     available amounts are lowered by what it takes (a member's next loan sees the
     rest)."""
@@ -129,7 +131,9 @@ def _plan_one(row: Sequence[Any], sched: plan.Schedule,
         return None
     debit = planned.debit
     lines = [ledger.Line(line.account_id, debit=line.amount) for line in debit.lines]
-    lines += writer.credit_lines(planned.alloc, sched, account_id, writer.gl_keys(product),
+    # the principal goes where the loan's class put it (loan_ledger), not always its own
+    lines += writer.credit_lines(planned.alloc, sched, principal.get(loan_id, account_id),
+                                 writer.gl_keys(product),
                                  lambda key: cache.account(key, cur))
     taken = {line.account_id: line.amount for line in debit.lines}
     for a in accs:
@@ -179,6 +183,7 @@ def debit_loans(ctx: Context, loan_ids: Sequence[int], day: date, cache: _Cache 
     sources = _sources_of([r[3] for r in rows])
     orders = order_queries.ordered_accounts(ids)
     holders = _holders([r[3] for r in rows])
+    principal = loan_ledger.principal_accounts(ids)
     out: dict[int, tuple[int, int]] = {}
     pending: list[_Debit] = []
 
@@ -228,7 +233,7 @@ def debit_loans(ctx: Context, loan_ids: Sequence[int], day: date, cache: _Cache 
         try:
             sched = plan.schedule_of(row[4], row[8], insts[row[0]])
             debit = _plan_one(row, sched, sources, holders, day, cache,
-                              orders.get(row[0], set()))
+                              orders.get(row[0], set()), principal)
         except MifinError as exc:
             if failed is None:
                 raise

@@ -45,7 +45,7 @@ from mifin_tui.services.kernel.errors import (
 )
 from mifin_tui.services.kernel.money import format_amount, positive_amount
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans import lifecycle, states
+from mifin_tui.services.loans import lifecycle, loan_ledger, states
 from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans import repayment_writer as writer
 from mifin_tui.services.loans.engine import allocation as engine
@@ -378,7 +378,7 @@ def repay_within(ctx: Context, loan_id: int, value: int, *, channel: str,
         till_id = mine.till_id if mine is not None else tills.vault_of(ctx.branch_id).id
     keys = writer.gl_keys(loan_products.get(loan.product_id))
     lines = debits + writer.credit_lines(
-        alloc, sched, loan.account_id, keys,
+        alloc, sched, loan_ledger.principal_account(loan.id), keys,
         lambda key: accounts.internal_account(ctx.branch_id, key, loan.currency).id)
     label = purpose.strip() or _("Repayment of loan {number}").format(number=loan.number)
     if reference:

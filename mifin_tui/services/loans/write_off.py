@@ -11,9 +11,13 @@ The ledger, through the regulator profile's GL keys (never a hard-coded number):
 transaction crediting the loan account (GL loans_outstanding) with the outstanding
 principal, debiting the loan-loss provisions (GL loan_loss_provisions) with the provision
 the closing booked for the loan (`loan.provision`, at most what that account holds) and
-the loss (GL write_off_expense) with the rest. Unpaid interest, fees and penalties were
-never booked as income (they are on cash basis at the counter), so nothing is reversed
-for them; they stay on the instalments as the member's debt, off the books.
+the loss (GL write_off_expense) with the rest; the principal is credited where it sits
+(the loan's own account or its class account, `loan_ledger`). The interest accrued and
+unpaid is reversed in the same OD (#20): its receivable credited, what the closing
+reserved debited to the reserve, what it had taken to income debited back to income, so
+no receivable outlives the loan. Fees and penalties were never booked before they were
+paid; like the unpaid interest they stay on the instalments as the member's debt, off
+the books.
 The loan becomes `written_off` with its day, amount and reason; the guarantees and
 collateral holds stay in place (they may serve the recovery).
 
@@ -29,7 +33,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mifin_tui.db import write_transaction
-from mifin_tui.db.models import Account, Loan, Repayment, Voucher
+from mifin_tui.db.models import Account, Loan, LoanInstallment, Repayment, Voucher
+from mifin_tui.db.queries import loan_ledger as loan_queries
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.cash import tills, vouchers
 from mifin_tui.services.kernel import accounts, audit, ledger, settings
@@ -38,7 +43,8 @@ from mifin_tui.services.kernel.documents import VoucherDoc
 from mifin_tui.services.kernel.errors import Conflict, MifinError, ValidationError
 from mifin_tui.services.kernel.money import format_amount, positive_amount
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans import states
+from mifin_tui.services.loans import loan_ledger, states
+from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans.arrears import loan_state
 from mifin_tui.services.loans.engine import allocation as engine
 from mifin_tui.services.loans.lifecycle import business_today, get_loan, move
@@ -58,6 +64,8 @@ class WriteOffPreview:
     provision_used: int     # debited to the loan-loss provisions
     loss: int               # debited to the write-off expense
     unpaid_other: int       # interest, fees, penalties due, left off the books
+    accrued: int = 0        # interest accrued and unpaid: its receivable credited
+    reserved: int = 0       # ... of which reserved (debited), the rest debited to income
 
 
 @dataclass(frozen=True)
@@ -106,8 +114,11 @@ def _preview(ctx: Context, loan: Loan) -> WriteOffPreview:
     booked = provision_acc.balance if provision_acc is not None else 0
     used = max(min(loan.provision, principal, booked), 0)
     due = engine.amount_due(state, day)
+    accrued = loan_queries.open_receivable([loan.id]).get(loan.id, 0)
+    reserved = loan_ledger.positions([loan.id])[loan.id].reserved_balance
     return WriteOffPreview(loan.id, loan.number, loan.currency, loan.state, dpd, principal,
-                           used, principal - used, due.interest + due.fees + due.penalties)
+                           used, principal - used, due.interest + due.fees + due.penalties,
+                           accrued, reserved)
 
 
 @requires("loan.write_off")
@@ -124,7 +135,7 @@ def write_off(ctx: Context, loan_id: int, reason: str) -> WriteOffResult:
     with write_transaction():
         loan = get_loan(loan_id, ctx)
         p = _preview(ctx, loan)
-        lines = [ledger.Line(loan.account_id, credit=p.principal)]
+        lines = _principal_lines(loan.id, p.principal) + _interest_lines(loan, p)
         if p.provision_used:
             lines.append(ledger.Line(_provision_account(loan).id, debit=p.provision_used))
         if p.loss:
@@ -138,6 +149,10 @@ def write_off(ctx: Context, loan_id: int, reason: str) -> WriteOffResult:
                              voucher_series="OD")
         if posted.voucher_number is None:
             raise MifinError("voucher number missing")
+        # the receivable left the books: no instalment holds accrued interest any more
+        LoanInstallment.update(interest_accrued=LoanInstallment.interest_paid).where(
+            (LoanInstallment.loan == loan.id)
+            & (LoanInstallment.interest_accrued > LoanInstallment.interest_paid)).execute()
         if loan.state == "disbursed":
             loan = move(ctx, loan, "active", _("Arrears found at the write-off"))
         if loan.state == "active":
@@ -149,6 +164,7 @@ def write_off(ctx: Context, loan_id: int, reason: str) -> WriteOffResult:
                      before={"state": p.state, "days_past_due": p.days_past_due},
                      after={"voucher": posted.voucher_number, "principal": p.principal,
                             "provision_used": p.provision_used, "loss": p.loss,
+                            "accrued_reversed": p.accrued, "reserved_reversed": p.reserved,
                             "unpaid_other": p.unpaid_other, "reason": reason.strip()})
     return WriteOffResult(posted.txn_id, posted.voucher_number, p)
 
@@ -188,6 +204,45 @@ def recovery_split(loan: Loan, value: int) -> dict[str, int]:
         value -= out[part]
     out["principal"] += value  # nothing is left over when the amount was checked
     return out
+
+
+def _principal_lines(loan_id: int, principal: int) -> list[ledger.Line]:
+    """The principal credited where it sits (the loan's own account or the class account
+    the closing moved it to: `loan_ledger`), the largest balance first."""
+    lines, left = [], principal
+    held = sorted(loan_ledger.positions([loan_id])[loan_id].principal_accounts,
+                  key=lambda a: -a[1])
+    for acc, balance in held:
+        part = min(left, balance)
+        if part > 0:
+            lines.append(ledger.Line(acc, credit=part))
+            left -= part
+    if left:  # the ledger holds less than the schedule: the loan's own account
+        lines.append(ledger.Line(held[0][0] if held else
+                                 Loan.get_by_id(loan_id).account_id, credit=left))
+    return lines
+
+
+def _interest_lines(loan: Loan, p: WriteOffPreview) -> list[ledger.Line]:
+    """The accrued interest reversed: its receivable credited; what was reserved debited
+    to the reserve, what had been taken to income debited back to income."""
+    if not p.accrued and not p.reserved:
+        return []
+    product = loan_products.get(loan.product_id)
+    lines = []
+    if p.accrued:
+        lines.append(ledger.Line(accounts.internal_account(
+            loan.branch_id, product.gl_interest_receivable, loan.currency).id,
+            credit=p.accrued))
+    if p.reserved:
+        lines.append(ledger.Line(loan_ledger.positions([loan.id])[loan.id].reserved[0],
+                                 debit=p.reserved))
+    income = accounts.internal_account(loan.branch_id, product.gl_interest, loan.currency).id
+    if p.accrued > p.reserved:
+        lines.append(ledger.Line(income, debit=p.accrued - p.reserved))
+    elif p.reserved > p.accrued:
+        lines.append(ledger.Line(income, credit=p.reserved - p.accrued))
+    return lines
 
 
 def _recovered(loan_id: int) -> int:

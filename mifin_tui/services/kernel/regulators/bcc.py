@@ -55,6 +55,7 @@ CHART = build_chart([
     ("393", "Créances douteuses", "asset"),
     ("394", "Créances contentieuses", "asset"),
     ("395", "Créances irrécupérables", "asset"),
+    ("398", "Intérêts réservés sur créances litigieuses", "asset", CONTRA),
     ("399", "Provisions pour créances litigieuses", "asset", CONTRA),
     # Classe 4 — autres tiers et régularisation
     ("44", "État", "liability"),
@@ -133,6 +134,7 @@ PROFILE = RegulatorProfile(
         "interest_receivable": "381",
         "loans_rescheduled": "391",
         "loans_in_arrears": "392",
+        "interest_reserved": "398",
         "loan_loss_provisions": "399",
         "withholding_tax_payable": "447",
         "suspense": "471",
@@ -194,6 +196,13 @@ PROFILE = RegulatorProfile(
     immobilised_after_days=None,
     seasonal_immobilised_after_days=None,
     max_schedule_extensions=1,
+    restructured_class="proroge",
+    reserve_interest_from="douteux",
+    reserved_interest_source=(
+        "Instruction BCC n° 003 aux COOPEC et IMF (créances litigieuses) : les intérêts "
+        "échus et non perçus des créances douteuses, contentieuses et irrécupérables sont "
+        "réservés, non comptabilisés en produits (article et numéro de compte à confirmer)"
+    ),
     sources=(
         "Plan comptable des COOPEC et IMF (PCCI, BCC, juillet 2009)",
         "Instruction n° 003 de la BCC (classement des crédits)",

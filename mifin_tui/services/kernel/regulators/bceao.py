@@ -42,6 +42,7 @@ CHART = build_chart([
     ("29", "Créances en souffrance", "asset"),
     ("291", "Créances en souffrance — encours", "asset"),
     ("292", "Créances immobilisées (rééchelonnées)", "asset"),
+    ("298", "Intérêts réservés sur créances en souffrance", "asset", CONTRA),
     ("299", "Provisions pour créances en souffrance", "asset", CONTRA),
     # Classe 3 — opérations sur titres et opérations diverses
     ("34", "Débiteurs et créditeurs divers", "liability"),
@@ -128,6 +129,7 @@ PROFILE = RegulatorProfile(
         "savings_interest_bearing": "255",
         "loans_in_arrears": "291",
         "loans_rescheduled": "292",
+        "interest_reserved": "298",
         "loan_loss_provisions": "299",
         "withholding_tax_payable": "342",
         "suspense": "381",
@@ -191,6 +193,15 @@ PROFILE = RegulatorProfile(
     immobilised_after_days=None,
     seasonal_immobilised_after_days=None,
     max_schedule_extensions=None,
+    restructured_class="immobilise",
+    reserve_interest_from="s3_6",
+    reserved_interest_source=(
+        "RCSFD (Instruction n° 025-02-2009), fonctionnement des comptes 29 « créances en "
+        "souffrance » : les intérêts échus non encaissés sur créances douteuses ne sont "
+        "pas des produits, ils sont réservés jusqu'à leur encaissement (article exact et "
+        "numéro du compte de réserve à confirmer sur le texte) ; à partir de 3 mois "
+        "d'impayés, première tranche provisionnée obligatoirement"
+    ),
     prudential_ratios=(
         PrudentialRatio("risk_limitation", "Limitation des risques", "<=", 20000,
                         "Instruction 010-08-2010"),

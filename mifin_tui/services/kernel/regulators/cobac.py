@@ -40,6 +40,7 @@ CHART = build_chart([
     ("342", "Créances immobilisées", "asset"),
     ("345", "Créances douteuses", "asset"),
     ("348", "Créances restructurées", "asset"),
+    ("349", "Intérêts et agios réservés", "asset", CONTRA),
     ("35", "Comptes d'épargne", "liability"),
     ("351", "Épargne programmée", "liability"),
     ("352", "Épargne tontine", "liability"),
@@ -134,6 +135,7 @@ PROFILE = RegulatorProfile(
         "savings_blocked": "361",
         "savings_free": "371",
         "interest_receivable": "386",
+        "interest_reserved": "349",
         "loan_loss_provisions": "394",
         "withholding_tax_payable": "445",
         "suspense": "471",
@@ -197,6 +199,13 @@ PROFILE = RegulatorProfile(
     immobilised_after_days=45,
     seasonal_immobilised_after_days=90,
     max_schedule_extensions=None,
+    restructured_class="restructuree",
+    reserve_interest_from="douteuse_3_6",
+    reserved_interest_source=(
+        "Règlement COBAC R-2017/07 (classement des créances des EMF) : les intérêts sur "
+        "créances douteuses ne sont pas constatés en produits mais réservés jusqu'à leur "
+        "encaissement (article et numéro PCEMF du compte de réserve à confirmer)"
+    ),
     prudential_ratios=(
         PrudentialRatio("single_borrower", "Division des risques (un même client)", "<=", 1000,
                         "Réglementation COBAC des EMF"),

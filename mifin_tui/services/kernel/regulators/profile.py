@@ -47,8 +47,10 @@ REQUIRED_GL_KEYS = frozenset({
 # Mapped by every profile too, beyond the required set: rescheduled loans are
 # reported apart (BCEAO "immobilisés", BCC "prorogés"), and mobile-money
 # repayments land on the operator float account, not in a till. Money received that
-# cannot be applied to a loan waits in "paiements reçus à affecter" (#20).
-GL_KEYS = REQUIRED_GL_KEYS | {"loans_rescheduled", "mobile_money", "payments_suspense"}
+# cannot be applied to a loan waits in "paiements reçus à affecter" (#20); interest on
+# doubtful loans is reserved, not taken to income (#20).
+GL_KEYS = REQUIRED_GL_KEYS | {"loans_rescheduled", "mobile_money", "payments_suspense",
+                              "interest_reserved"}
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,15 @@ class RegulatorProfile:
     immobilised_after_days: int | None
     seasonal_immobilised_after_days: int | None
     max_schedule_extensions: int | None
+    # The class (`classification_accounts` key) holding rescheduled loans while their
+    # age would leave them performing or merely past due (BCEAO "immobilisé", COBAC
+    # "restructurée", BCC "prorogé").
+    restructured_class: str = ""
+    # From this arrears bucket on (its `min_days` and later), interest is no longer
+    # taken to income: accrued and unpaid, it is reserved (GL key interest_reserved)
+    # until collected. Empty: never reserved. `reserved_interest_source` cites the text.
+    reserve_interest_from: str = ""
+    reserved_interest_source: str = ""
     prudential_ratios: tuple[PrudentialRatio, ...] = ()
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -188,6 +199,12 @@ class RegulatorProfile:
             if b.key == key:
                 return b
         raise KeyError(key)
+
+    def reserves_interest(self, bucket_key: str) -> bool:
+        """Whether a loan in this arrears bucket has its interest reserved, not income."""
+        if not self.reserve_interest_from or not bucket_key:
+            return False
+        return self.bucket(bucket_key).min_days >= self.bucket(self.reserve_interest_from).min_days
 
     def unset_fields(self) -> tuple[str, ...]:
         """Names of the figures no public text gave: the settings screen flags them."""
