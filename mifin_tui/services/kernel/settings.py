@@ -241,3 +241,29 @@ def change(ctx: Context, key: str, value: Any) -> None:
         put(key, value)
         audit.record(ctx, "setting.change", "setting", key,
                      before={"value": before}, after={"value": value})
+
+
+@requires("settings.manage")
+def change_provision_rates(ctx: Context, typed: dict[str, str]) -> dict[str, int]:
+    """The provision rates typed on the provision-rates screen ({bucket key: percent as
+    typed}), every open class required: stored (audited) in basis points, or a
+    ValidationError by bucket key."""
+    from mifin_tui.services.kernel import institution
+
+    fields = [f for f in provision_rate_fields(institution.info().regulator) if f.asked]
+    rates: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for f in fields:
+        text = typed.get(f.key, "").strip()
+        if not text:
+            errors[f.key] = _("Required: the regulator's text leaves this rate to the "
+                              "institution.")
+            continue
+        try:
+            rates[f.key] = parse_rate(text)
+        except ValidationError as exc:
+            errors[f.key] = exc.errors["rate"]
+    if errors:
+        raise ValidationError(errors)
+    change(ctx, "loan_provision_rates", rates)
+    return rates
