@@ -137,6 +137,7 @@ def _move_all(ctx: Context, day: date, moves: Sequence[tuple[int, str, str]],
     insert_rows(LoanEvent, events)
 
 
+@requires("day.close")
 def book_provisions(ctx: Context, day: date, changes: Mapping[str, int]) -> None:
     """Post the provision changes {"CUR class": amount}: one OD per class and currency,
     the increases before the decreases (the provisions account never dips below zero)."""
