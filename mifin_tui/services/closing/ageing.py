@@ -212,4 +212,10 @@ def describe_ageing(_: Callable[[str], str], language: str, detail: Mapping[str,
             out.append((_("Provisions increased by {amount}") if delta > 0 else
                         _("Provisions reversed by {amount}")).format(
                 amount=format_amount(abs(delta), cur, language)))
+    by_class = [(key.split(" ", 1), delta) for key, delta
+                in sorted(detail.get("provisions", {}).items()) if delta]
+    if by_class:
+        out.append(_("Provisions by class (one OD each): {classes}").format(classes=", ".join(
+            f"{cls} {'+' if delta > 0 else '-'}{format_amount(abs(delta), cur, language)}"
+            for (cur, cls), delta in by_class)))
     return out
