@@ -256,6 +256,11 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("holidays", N_("Public holidays"),
               N_("The days the branch is closed: no business day, no due date on them."),
               "admin", "settings.manage", None, screen="admin.holidays:HolidaysScreen", main=False),
+    MenuEntry("provision_rates", N_("Provision rates"),
+              N_("Provision rate of each arrears class: the regulator's, or the "
+                 "institution's where its text leaves it open."),
+              "admin", "settings.manage", None,
+              screen="admin.provision_rates:ProvisionRatesScreen", main=False),
     MenuEntry("member_import", N_("Import members"),
               N_("Import a member register from a CSV file (spreadsheet)."),
               "admin", "member.import", None, screen="imports.members:MemberImportScreen",

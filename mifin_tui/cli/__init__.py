@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("administrator full name"))
     p.add_argument("--date", type=parse_date,
                    help=_("first business date (DD/MM/YYYY or YYYY-MM-DD)"))
+    p.add_argument("--provision-rate", action="append", metavar="CLASS=PERCENT",
+                   help=_("a provision rate the regulator leaves to the institution "
+                          "(asked when not given)"))
 
     p = add("demo", cmd_demo, _("create the demo institution if missing, then open it"))
     p.add_argument("--no-open", action="store_true", help=_("only create the database"))

@@ -65,7 +65,8 @@ def template(tmp_path_factory) -> Path:
     admin, manager, cashier = data.build(path)
     data.add_loans(admin, 28, data.YEAR_END)  # due today, paid, in arrears, no savings
     with db.write_transaction():
-        settings.put("loan_provision_rates", {"impaye": 500, "douteux": 2500})
+        settings.put("loan_provision_rates", {"impaye": 500, "douteux": 2500,
+                                              "contentieux": 5000, "irrecuperable": 10000})
     data.open_and_close_till(cashier, short_by=500)
     db.close()
     return path

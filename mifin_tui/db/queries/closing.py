@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from mifin_tui.db.queries import placeholders, rows, rows_in, run_many
+from mifin_tui.db.queries import dpd, placeholders, rows, rows_in, run_many
 from mifin_tui.db.queries.balances import AVAILABLE
 from mifin_tui.db.queries.standing_orders import DEBITABLE
 
@@ -162,14 +162,15 @@ def set_accrued(updates: Sequence[tuple[int, int]]) -> None:
 
 
 def ageing_rows(branch_id: int, states: Sequence[str], day: date, cursor: int,
-                limit: int) -> list[tuple]:
+                limit: int, *, penalties: bool) -> list[tuple]:
     """The next `limit` loans after `cursor` in these states: (id, number, currency,
-    state, classification, provision, days past due, the oldest due date unpaid on
-    `day`, the principal outstanding)."""
+    state, classification, provision, days past due, the oldest due date owing on `day`
+    (dpd.owing: penalties included when they age a loan), the principal outstanding)."""
     return rows(
         'SELECT l."id", l."number", l."currency", l."state", l."classification", '
         'l."provision", l."days_past_due", '
-        f'min(CASE WHEN i."due_date" <= ? AND {UNPAID} THEN i."due_date" END), '
+        f'min(CASE WHEN i."due_date" < ? AND {dpd.owing("i", penalties=penalties)} '
+        'THEN i."due_date" END), '
         'sum(i."principal_due" - i."principal_paid") '
         'FROM "loan" l JOIN "loan_installment" i ON i."loan_id" = l."id" '
         f'WHERE l."branch_id" = ? AND l."state" IN ({placeholders(states)}) AND l."id" > ? '
@@ -177,11 +178,15 @@ def ageing_rows(branch_id: int, states: Sequence[str], day: date, cursor: int,
         (day.isoformat(), branch_id, *states, cursor, limit))
 
 
-def pledged(processes: Sequence[str]) -> dict[str, int]:
-    """{hold process: the amount it holds}, active holds only."""
-    return dict(rows('SELECT "process", sum("amount") FROM "account_hold" WHERE "status" = '
-                     f'\'active\' AND "process" IN ({placeholders(processes)}) '
-                     'GROUP BY "process"', processes))
+def any_late(branch_id: int, states: Sequence[str], day: date, *, penalties: bool) -> bool:
+    """Whether a loan of the branch in these states owes an instalment due before `day`
+    (dpd.owing: what ages a loan)."""
+    return bool(rows(
+        'SELECT 1 FROM "loan" l WHERE l."branch_id" = ? '
+        f'AND l."state" IN ({placeholders(states)}) AND EXISTS (SELECT 1 FROM '
+        '"loan_installment" i WHERE i."loan_id" = l."id" AND i."due_date" < ? '
+        f'AND {dpd.owing("i", penalties=penalties)}) LIMIT 1',
+        (branch_id, *states, day.isoformat())))
 
 
 def set_ageing(updates: Sequence[tuple[int, str, int, int]]) -> None:

@@ -45,7 +45,7 @@ from mifin_tui.services.kernel.errors import (
 )
 from mifin_tui.services.kernel.money import format_amount, positive_amount
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans import lifecycle, loan_ledger, states
+from mifin_tui.services.loans import classification, lifecycle, loan_ledger, states
 from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans import repayment_writer as writer
 from mifin_tui.services.loans.engine import allocation as engine
@@ -145,7 +145,9 @@ def due(ctx: Context, loan_id: int, day: date | None = None) -> Due:
     state = _state(loan)
     return Due(loan.id, loan.number, loan.currency, day, loan.state,
                engine.amount_due(state, day), engine.overdue(state, day),
-               engine.days_past_due(state, day), engine.outstanding(state).total,
+               classification.days_past_due(state, day,
+                                            classification.penalties_age_loans()),
+               engine.outstanding(state).total,
                engine.payoff(state, day).total)
 
 

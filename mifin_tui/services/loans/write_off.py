@@ -43,7 +43,7 @@ from mifin_tui.services.kernel.documents import VoucherDoc
 from mifin_tui.services.kernel.errors import Conflict, MifinError, ValidationError
 from mifin_tui.services.kernel.money import format_amount, positive_amount
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans import loan_ledger, states
+from mifin_tui.services.loans import classification, loan_ledger, states
 from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans.arrears import loan_state
 from mifin_tui.services.loans.engine import allocation as engine
@@ -99,7 +99,7 @@ def _preview(ctx: Context, loan: Loan) -> WriteOffPreview:
             number=loan.number))
     day = business_today(ctx)
     state = loan_state(loan)
-    dpd = engine.days_past_due(state, day)
+    dpd = classification.days_past_due(state, day, classification.penalties_age_loans())
     minimum = max(_min_days(), 1)
     if dpd < minimum:
         raise Conflict(_("Loan {number} is {days} days past due: only a loan at least "

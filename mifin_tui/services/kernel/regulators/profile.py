@@ -95,6 +95,9 @@ class ArrearsBucket:
     provision_rate_bp: int | None
     classification: str
     category: str = "past_due"
+    # The article the day bounds and the rate come from ("" where the text is silent:
+    # then the rate is None and the institution sets it).
+    source: str = ""
 
     def contains(self, days_late: int) -> bool:
         return days_late >= self.min_days and (self.max_days is None or days_late <= self.max_days)
@@ -135,6 +138,11 @@ class RegulatorProfile:
     classification_accounts: Mapping[str, str]
     # One unpaid instalment moves the whole outstanding, not only the late part.
     arrears_moves_whole_outstanding: bool
+    # Whether an instalment whose principal, interest and fees are paid but whose
+    # penalties are not still ages the loan (days past due, PAR, class, provision). The
+    # default of each profile is argued from its text beside it; the institution may
+    # change it (setting loan_penalties_age). Read through loans.classification only.
+    penalties_age_loans: bool
     provisioning_base: str
     usury_rate_bp: int | None
     usury_decision: str
