@@ -60,6 +60,14 @@ def _loan(w, member, acc) -> int:
     return loan_id
 
 
+def _open_rates(regulator: str) -> dict[str, int]:
+    """The rates the profile leaves to the institution, filled at init as the gérant would
+    (rising with the class: 10 %, 35 %, 60 %... capped at 100 %)."""
+    open_keys = [b.key for b in regulators.get_profile(regulator).arrears_buckets
+                 if b.provision_rate_bp is None]
+    return {key: min(1000 + 2500 * k, 10000) for k, key in enumerate(open_keys)}
+
+
 @pytest.fixture(params=sorted(CURRENCY))
 def portfolio(request, db_path, _hash_parameters):
     regulator, cur = request.param, CURRENCY[request.param]
@@ -67,7 +75,8 @@ def portfolio(request, db_path, _hash_parameters):
         ctx = setup.initialize(
             name="SFD Test", branch_code="KIN", branch_name="Centre", currency=cur,
             regulator=regulator, admin_username="admin", admin_full_name="Admin Test",
-            admin_password=ADMIN_PASSWORD, first_day=FIRST_DAY)
+            admin_password=ADMIN_PASSWORD, first_day=FIRST_DAY,
+            provision_rates=_open_rates(regulator))
         users.set_language(ctx, "en")
         admin = dataclasses.replace(ctx, language="en")
         w = {"admin": admin, "regulator": regulator, "cur": cur,
