@@ -231,6 +231,34 @@ def loans_in_states(branch_id: int, states: Sequence[str]) -> int:
                      f' AND "state" IN ({placeholders(states)})', (branch_id, *states), 0))
 
 
+# --- PAR at month ends, written by the closing (par_snapshot) ---------------------------
+
+
+def save_par_snapshot(branch_id: int, currency: str, day: date, loans: int, outstanding: int,
+                      restructured: int, levels_json: str, written_at: str) -> None:
+    """The PAR figures of a branch and currency at `day`; a closing run again replaces
+    what its first run wrote."""
+    run('INSERT INTO "par_snapshot" ("branch_id", "currency", "day", "loans", "outstanding",'
+        ' "restructured_outstanding", "levels_json", "written_at")'
+        ' VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("branch_id", "currency", "day")'
+        ' DO UPDATE SET "loans" = excluded."loans", "outstanding" = excluded."outstanding",'
+        ' "restructured_outstanding" = excluded."restructured_outstanding",'
+        ' "levels_json" = excluded."levels_json", "written_at" = excluded."written_at"',
+        (branch_id, currency, day.isoformat(), loans, outstanding, restructured, levels_json,
+         written_at))
+
+
+def par_snapshots(branch_id: int, currency: str, days: Sequence[date]) -> list[tuple]:
+    """The snapshots of `days` that exist: day, loans, outstanding, restructured
+    outstanding, levels (JSON)."""
+    if not days:
+        return []
+    return rows('SELECT "day", "loans", "outstanding", "restructured_outstanding",'
+                ' "levels_json" FROM "par_snapshot" WHERE "branch_id" = ? AND "currency" = ?'
+                f' AND "day" IN ({placeholders(days)})',
+                (branch_id, currency, *(d.isoformat() for d in days)))
+
+
 # --- the portfolio at a date (services.reports.portfolio) -------------------------------
 
 
@@ -248,40 +276,42 @@ def _positions_head(day: date, states: Sequence[str], where: str, params: Sequen
     """Per loan of the portfolio at `day`: the figures of a loan's position, with the
     oldest owing due date instead of days (the caller turns it into days or thresholds).
 
-    `inst` sums per instalment what the repayments counting at `day` paid of it (through
-    the allocation index), `pos` sums the instalments per loan.
+    `paid` sums per instalment what the repayments counting at `day` paid of it, in one
+    pass over the allocations in instalment order (grouped without sorting); `pos` then
+    reads each loan's instalments through their (loan, no) index and groups per loan in
+    the loans' order. Joining the allocations row by row and grouping per instalment
+    sorted about two million rows twice (bench/portfolio.py: 3.3 s -> under 2 s).
     """
     d = day.isoformat()
     # The member row only for an officer or zone filter (a lookup per loan saved).
     member = "JOIN member m ON m.id = l.member_id" if needs_member else ""
     sql = f"""
-WITH inst AS (
-  SELECT i.loan_id AS loan_id, i.due_date AS due_date, i.principal_due AS pdue,
-    i.principal_due + i.interest_due + i.fees_due AS tdue, i.interest_due AS idue,
-    SUM(CASE WHEN r.id IS NOT NULL THEN a.principal ELSE 0 END) AS pp,
-    SUM(CASE WHEN r.id IS NOT NULL THEN a.interest ELSE 0 END) AS ip,
-    SUM(CASE WHEN r.id IS NOT NULL THEN a.principal + a.interest + a.fees ELSE 0 END) AS tp
-  FROM loan l {member}
+WITH paid AS (
+  SELECT a.installment_id AS iid, SUM(a.principal) AS pp, SUM(a.interest) AS ip,
+    SUM(a.principal + a.interest + a.fees) AS tp
+  FROM repayment_allocation a JOIN repayment r ON r.id = a.repayment_id
+  WHERE r.business_date <= ? AND (r.reversed_on IS NULL OR r.reversed_on > ?)
+  GROUP BY a.installment_id
+), pos AS (
+  SELECT l.id AS loan_id,
+    SUM(i.principal_due) AS amount,
+    SUM(i.principal_due - COALESCE(p.pp, 0)) AS principal,
+    SUM(CASE WHEN i.due_date <= ? THEN i.interest_due - COALESCE(p.ip, 0) ELSE 0 END)
+      AS interest,
+    SUM(CASE WHEN i.due_date < ? THEN i.principal_due - COALESCE(p.pp, 0) ELSE 0 END)
+      AS overdue_principal,
+    MIN(CASE WHEN i.due_date < ? AND i.principal_due + i.interest_due + i.fees_due
+      > COALESCE(p.tp, 0) THEN i.due_date END) AS oldest_due
+  FROM loan l NOT INDEXED {member}
   JOIN loan_installment i ON i.loan_id = l.id
-  LEFT JOIN repayment_allocation a ON a.installment_id = i.id
-  LEFT JOIN repayment r ON r.id = a.repayment_id AND r.business_date <= ?
-    AND (r.reversed_on IS NULL OR r.reversed_on > ?)
+  LEFT JOIN paid p ON p.iid = i.id
   WHERE l.state IN ({placeholders(states)}) AND l.disbursed_on IS NOT NULL
     AND l.disbursed_on <= ? AND (l.written_off_on IS NULL OR l.written_off_on > ?)
     AND {where}
-  GROUP BY i.id
-), pos AS (
-  SELECT loan_id,
-    SUM(pdue) AS amount,
-    SUM(pdue - pp) AS principal,
-    SUM(CASE WHEN due_date <= ? THEN idue - ip ELSE 0 END) AS interest,
-    SUM(CASE WHEN due_date < ? THEN pdue - pp ELSE 0 END) AS overdue_principal,
-    MIN(CASE WHEN due_date < ? AND tdue > tp THEN due_date END) AS oldest_due
-  FROM inst
-  GROUP BY loan_id
+  GROUP BY l.id
 )
 """
-    return sql, [d, d, *states, d, d, *params, d, d, d]
+    return sql, [d, d, d, d, d, *states, d, d, *params]
 
 
 def loan_positions(day: date, states: Sequence[str], where: str, params: Sequence[object],

@@ -109,6 +109,7 @@ from mifin_tui.services.closing.end import (
     closing_folder,
     report_name,
 )
+from mifin_tui.services.closing.par_snapshot import describe_par_snapshot, par_snapshot_step
 from mifin_tui.services.closing.steps import (
     FAULT_ENV,
     Batch,
@@ -170,6 +171,8 @@ STEPS: list[Step] = [
          describe=interest.describe_interest),
     Step("loan_ageing", N_("Arrears ageing, classification and provisions"),
          ageing.ageing_step, describe=ageing.describe_ageing),
+    Step("par_snapshot", N_("Portfolio at risk at the month end"), par_snapshot_step,
+         applies=lambda r: r.month_end, total=lambda r: 1, describe=describe_par_snapshot),
     Step("savings_interest", N_("Savings interest"), closing_savings.savings_interest,
          applies=lambda r: r.month_end, total=lambda r: 1,
          describe=closing_savings.describe_interest),
