@@ -125,6 +125,36 @@ def loans_granted(where: str, params: Sequence[object], start: date, end: date
                 [start.isoformat(), end.isoformat(), *params])
 
 
+_MOVEMENTS = """
+SELECT l.id,
+  CASE WHEN l.disbursed_on >= ? THEN
+    (SELECT SUM(i.principal_due) FROM loan_installment i WHERE i.loan_id = l.id) ELSE 0 END,
+  COALESCE((SELECT SUM(a.principal * (
+      (r.business_date <= ? AND (r.reversed_on IS NULL OR r.reversed_on > ?))
+    - (r.business_date <= ? AND (r.reversed_on IS NULL OR r.reversed_on > ?))))
+    FROM repayment r JOIN repayment_allocation a ON a.repayment_id = r.id
+    WHERE r.loan_id = l.id AND r.kind <> 'recovery'), 0),
+  CASE WHEN l.written_off_on >= ? AND l.written_off_on <= ? THEN 1 ELSE 0 END,
+  l.days_past_due
+FROM loan l {member}
+WHERE l.state IN ({states}) AND l.disbursed_on IS NOT NULL AND l.disbursed_on <= ?
+  AND (l.written_off_on IS NULL OR l.written_off_on >= ?) AND {where}
+"""
+
+
+def loan_movements(start: date, end: date, states: Sequence[str], where: str,
+                   params: Sequence[object], needs_member: bool) -> list[tuple]:
+    """Per loan held during the period: id, principal disbursed in it (the schedule's),
+    principal repaid in it (repayments counting at its end less those counting the day
+    before it starts; recoveries after a write-off left out), written off in it (1/0),
+    days past due (as the write-off recorded them)."""
+    prev = (start - timedelta(days=1)).isoformat()
+    s, e = start.isoformat(), end.isoformat()
+    member = "JOIN member m ON m.id = l.member_id" if needs_member else ""
+    sql = _MOVEMENTS.format(member=member, states=placeholders(states), where=where)
+    return rows(sql, [s, e, e, prev, prev, s, e, *states, e, s, *params])
+
+
 # --- savings and members ---------------------------------------------------------------
 
 
