@@ -283,7 +283,9 @@ def validate(spec: ProductSpec, profile: regulators.RegulatorProfile) -> dict[st
 
 
 def _profile() -> regulators.RegulatorProfile:
-    return regulators.get_profile(institution.info().regulator)
+    # With the TEG method the institution chose among those the profile allows.
+    profile = regulators.get_profile(institution.info().regulator)
+    return dataclasses.replace(profile, teg_method=institution.teg_method(profile))
 
 
 def _row_values(spec: ProductSpec) -> dict:
