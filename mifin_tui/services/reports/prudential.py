@@ -85,7 +85,8 @@ class RatioLine:
 
 
 def ratio_bp(part: int, whole: int) -> int | None:
-    """part / whole in basis points, rounded half up (None for a zero denominator)."""
+    """part / whole in basis points, rounded half up (None when whole is not positive:
+    a negative equity gives no meaningful ratio)."""
     if whole <= 0:
         return None
     return (part * 20000 + whole) // (2 * whole)
@@ -152,7 +153,7 @@ def ratios(profile: regulators.RegulatorProfile, day: date, f: portfolio.Filters
             bp = ratio_bp(num, den)
             met = None if bp is None else (bp >= r.threshold_bp if r.op == ">="
                                            else bp <= r.threshold_bp)
-            reason = "" if bp is not None else _("Not computed: the denominator is zero.")
+            reason = "" if bp is not None else _("Not computed: the denominator is zero or negative.")
             lines.append(RatioLine(r.key, r.label, formula, num, den, bp, r.op,
                                    r.threshold_bp, met, reason, r.source))
         else:
