@@ -66,6 +66,12 @@ def test_trend_from_snapshots_equals_the_rebuilt_trend(history):
         if point.day not in stored or all(a <= point.day for a in resched.values()):
             assert point == before[point.day]
     assert d.par_trend[-1].day == today
+    # The profile's other currency is recorded too (zeros when never lent in).
+    other = next(c for c in ("CDF", "USD") if c != d.currency)
+    other_f = portfolio.Filters(currency=other, branch=branch.code)
+    other_stored = par_snapshots.stored(branch.id, other, days)
+    assert set(other_stored) == set(stored)
+    assert all(s == portfolio.par(day, other_f) for day, s in other_stored.items())
     now = portfolio.par(today, filters)
     assert (d.outstanding, d.at_risk, d.loans_serviced) == (
         now.outstanding, now.at_risk["par30"], now.loans)

@@ -278,6 +278,12 @@ def save_par_snapshot(branch_id: int, currency: str, day: date, loans: int, outs
          written_at))
 
 
+def loan_currencies(branch_id: int) -> list[str]:
+    """The currencies of the branch's loans ever disbursed."""
+    return [r[0] for r in rows('SELECT DISTINCT "currency" FROM "loan" WHERE "branch_id" = ?'
+                               ' AND "disbursed_on" IS NOT NULL', (branch_id,))]
+
+
 def par_snapshots(branch_id: int, currency: str, days: Sequence[date]) -> list[tuple]:
     """The snapshots of `days` that exist: day, loans, outstanding, restructured
     outstanding, levels (JSON)."""

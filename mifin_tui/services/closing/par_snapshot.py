@@ -34,8 +34,13 @@ def write(branch_id: int, day: date) -> int:
     code = Branch.get_by_id(branch_id).code
     currencies = regulators.get_profile(institution.info(branch_id).regulator).currencies
     stamp = clock.now().isoformat()
+    lent = set(queries.loan_currencies(branch_id))
     for currency in currencies:
-        summary = portfolio.par(day, portfolio.Filters(currency=currency, branch=code))
+        if currency in lent:
+            summary = portfolio.par(day, portfolio.Filters(currency=currency, branch=code))
+        else:  # never lent in: nothing to rebuild (a pass over every allocation saved)
+            zero = dict.fromkeys(portfolio.PAR_LEVELS, 0)
+            summary = portfolio.ParSummary(day, currency, 0, 0, zero, zero, 0, zero)
         queries.save_par_snapshot(branch_id, currency, day,
                                   *par_snapshots.encode(summary), stamp)
     return len(currencies)
