@@ -236,23 +236,34 @@ def members_by_zone(day: date, branch_id: int | None, officer_id: int | None,
 # --- the gérant's dashboard -------------------------------------------------------------
 
 
-def disbursed_between(branch_id: int, currency: str, start: date, end: date) -> int:
-    """The amounts disbursed from `start` to the day before `end` (approved, else
-    requested)."""
-    return int(value('SELECT COALESCE(SUM(COALESCE(l."amount_approved", l."amount_requested")),'
-                     ' 0) FROM "loan" l WHERE l."branch_id" = ? AND l."currency" = ?'
-                     ' AND l."disbursed_on" >= ? AND l."disbursed_on" < ?',
-                     (branch_id, currency, start.isoformat(), end.isoformat()), 0))
+def disbursed_between(branch_id: int, currency: str, start: date, split: date, end: date
+                      ) -> tuple[int, int]:
+    """The amounts disbursed (approved, else requested) from `start` to the day before
+    `split`, and from `split` to the day before `end`, in one scan."""
+    row = run('SELECT COALESCE(SUM(CASE WHEN l."disbursed_on" < ? THEN'
+              ' COALESCE(l."amount_approved", l."amount_requested") END), 0),'
+              ' COALESCE(SUM(CASE WHEN l."disbursed_on" >= ? THEN'
+              ' COALESCE(l."amount_approved", l."amount_requested") END), 0)'
+              ' FROM "loan" l WHERE l."branch_id" = ? AND l."currency" = ?'
+              ' AND l."disbursed_on" >= ? AND l."disbursed_on" < ?',
+              (split.isoformat(), split.isoformat(), branch_id, currency,
+               start.isoformat(), end.isoformat())).fetchone()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
-def collected_between(branch_id: int, currency: str, start: date, end: date) -> int:
-    """Repayments and recoveries received from `start` to the day before `end` (every
-    channel), reversed ones left out."""
-    return int(value('SELECT COALESCE(SUM(r."amount"), 0) FROM "repayment" r'
-                     ' JOIN "loan" l ON l."id" = r."loan_id" WHERE l."branch_id" = ?'
-                     ' AND l."currency" = ? AND r."reversal_txn_id" IS NULL'
-                     ' AND r."business_date" >= ? AND r."business_date" < ?',
-                     (branch_id, currency, start.isoformat(), end.isoformat()), 0))
+def collected_between(branch_id: int, currency: str, start: date, split: date, end: date
+                      ) -> tuple[int, int]:
+    """Repayments and recoveries received (every channel, reversed ones left out) from
+    `start` to the day before `split`, and from `split` to the day before `end`, in one
+    scan."""
+    row = run('SELECT COALESCE(SUM(CASE WHEN r."business_date" < ? THEN r."amount" END), 0),'
+              ' COALESCE(SUM(CASE WHEN r."business_date" >= ? THEN r."amount" END), 0)'
+              ' FROM "repayment" r JOIN "loan" l ON l."id" = r."loan_id"'
+              ' WHERE l."branch_id" = ? AND l."currency" = ? AND r."reversal_txn_id" IS NULL'
+              ' AND r."business_date" >= ? AND r."business_date" < ?',
+              (split.isoformat(), split.isoformat(), branch_id, currency,
+               start.isoformat(), end.isoformat())).fetchone()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 def loans_in_states(branch_id: int, states: Sequence[str]) -> int:

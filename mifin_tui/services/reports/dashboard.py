@@ -172,13 +172,16 @@ def build(ctx: Context, *, arrears_lines: int = 5) -> Dashboard:
     now = _summary(today, currency, held)
     trend = par_trend(filters, today, now=now, branch_id=branch_id)
     arrears, arrears_count = _arrears(held, arrears_lines)
+    # Last month, then this month to the business day: one scan each.
+    disbursed = queries.disbursed_between(branch_id, currency, last_month, this_month,
+                                          tomorrow)
+    collected = queries.collected_between(branch_id, currency, last_month, this_month,
+                                          tomorrow)
     return Dashboard(
         business_date=today, currency=currency, outstanding=now.outstanding,
         at_risk=now.at_risk[PAR_LEVEL], loans_serviced=now.loans, par_trend=tuple(trend),
-        disbursed_this_month=queries.disbursed_between(branch_id, currency, this_month, tomorrow),
-        disbursed_last_month=queries.disbursed_between(branch_id, currency, last_month, this_month),
-        collected_this_month=queries.collected_between(branch_id, currency, this_month, tomorrow),
-        collected_last_month=queries.collected_between(branch_id, currency, last_month, this_month),
+        disbursed_this_month=disbursed[1], disbursed_last_month=disbursed[0],
+        collected_this_month=collected[1], collected_last_month=collected[0],
         tills=tuple(_tills(ctx.branch_id)),
         waiting_decision=queries.loans_in_states(ctx.branch_id, WAITING_DECISION),
         waiting_cash=queries.loans_in_states(ctx.branch_id, ("approved",)),
