@@ -8,9 +8,11 @@ bench/trial_balance.py, then members, loans of 12 monthly instalments disbursed 
 two years, and their repayments (a BR transaction of two entries, the repayment row and
 its allocation per instalment): most borrowers pay each instalment on its due date,
 some stop paying at a random instalment, a few repayments are reversed later. Then it
-times `portfolio.par` at a date, the 12-month PAR trend, the registry's par, portfolio,
-classification and trial-balance reports as a user runs them. Prints figures; asserts
-nothing about time.
+times `portfolio.par` at a date, the 12-month PAR trend rebuilt, the gérant's dashboard
+(its past month ends read from the snapshots the month-end closings write, written here
+once when missing), the registry's par, portfolio, classification and trial-balance
+reports as a user runs them. Prints figures; asserts nothing about time. `--keep DB`
+builds once and reuses the file.
 """
 
 from __future__ import annotations
