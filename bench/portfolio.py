@@ -8,9 +8,11 @@ bench/trial_balance.py, then members, loans of 12 monthly instalments disbursed 
 two years, and their repayments (a BR transaction of two entries, the repayment row and
 its allocation per instalment): most borrowers pay each instalment on its due date,
 some stop paying at a random instalment, a few repayments are reversed later. Then it
-times `portfolio.par` at a date, the 12-month PAR trend, the registry's par, portfolio,
-classification and trial-balance reports as a user runs them. Prints figures; asserts
-nothing about time.
+times `portfolio.par` at a date, the 12-month PAR trend rebuilt, the gérant's dashboard
+(its past month ends read from the snapshots the month-end closings write, written here
+once when missing), the registry's par, portfolio, classification and trial-balance
+reports as a user runs them. Prints figures; asserts nothing about time. `--keep DB`
+builds once and reuses the file.
 """
 
 from __future__ import annotations
@@ -160,7 +162,7 @@ def main() -> None:
     from mifin_tui import db
     from mifin_tui.db.models import Entry, LoanInstallment, RepaymentAllocation, User
     from mifin_tui.services.admin import users
-    from mifin_tui.services.kernel import auth, institution
+    from mifin_tui.services.kernel import auth, business_day, institution
     from mifin_tui.services.reports import portfolio
     from mifin_tui.services.reports import registry as report_registry
     from mifin_tui.services.reports.registry import ReportParams
@@ -199,6 +201,30 @@ def main() -> None:
         print(f"{'par trend 12 m':17} {time.perf_counter() - t0:6.2f} s"
               f" (cpu {time.process_time() - c0:5.2f} s)  {len(trend)} dates,"
               f" last = par: {trend[-1] == s}")
+        # The gérant's dashboard as it opens: before, with no snapshot (each month end
+        # rebuilt, as before #20); then with the month ends the closings record
+        # (written here as the closing of each month's last business day does).
+        from mifin_tui.db.models import Branch, Institution
+        from mifin_tui.services.closing import par_snapshot
+        from mifin_tui.services.reports import dashboard, par_snapshots
+
+        branch = Branch.get()
+        currency = Institution.get().currency
+        today = business_day.open_date(branch.id)
+        ends = [d for d in portfolio.month_ends(today, 12) if d < today]
+        if len(par_snapshots.stored(branch.id, currency, ends)) < len(ends):
+            t0 = time.perf_counter()
+            with db.write_transaction():
+                for day in ends:
+                    par_snapshot.write(branch.id, day)
+            print(f"{'snapshots written':17} {time.perf_counter() - t0:6.2f} s"
+                  f"  {len(ends)} month ends (one a month, at its closing)")
+        t0, c0 = time.perf_counter(), time.process_time()
+        board = dashboard.build(ctx)
+        print(f"{'dashboard':17} {time.perf_counter() - t0:6.2f} s"
+              f" (cpu {time.process_time() - c0:5.2f} s)  at {today}, PAR30"
+              f" {board.par_bp / 100:.2f} %, {board.arrears_count:,} late,"
+              f" {len(board.par_trend)} months")
         for name, params in (
                 ("par", ReportParams(date=END)),
                 ("portfolio", ReportParams(date=END)),

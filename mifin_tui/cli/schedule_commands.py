@@ -68,7 +68,7 @@ def _context(args: argparse.Namespace):
     info = institution.info()
     profile = regulators.get_profile(info.regulator)
     start = info.business_date or date.today()  # noqa: DTZ011
-    return start, info.currency, profile.teg_method, calendar.load(), info
+    return start, info.currency, institution.teg_method(profile), calendar.load(), info
 
 
 def _rate_bp(text: str) -> int:

@@ -40,7 +40,8 @@ def test_list_names_every_report():
                      "portfolio", "par", "arrears", "classification", "waiting-list",
                      "disbursements", "repayments", "repayment-rate", "write-offs",
                      "concentration", "guarantors", "loans-granted", "savings",
-                     "largest-depositors", "members"]
+                     "largest-depositors", "members", "prudential", "movements",
+                     "performance"]
 
 
 def test_trial_balance_of_the_demo_balances(demo):
@@ -209,3 +210,19 @@ def test_every_report_reads_and_never_writes(demo):
         assert digest() == before
     finally:
         db.close()
+
+
+def test_the_report_pack_prints_in_every_format(demo: Path, tmp_path: Path):
+    """The regulator's pack (#20) through `mifin report`: the table, CSV and XLSX; the
+    movements close on the portfolio's total."""
+    table = report(demo, "prudential", "--date", "2026-12-07").stdout
+    assert "Instruction 010-08-2010" in table or "lists no prudential ratio" in table
+    rows = _csv(demo, "movements", "--from", "2026-11-01", "--to", "2026-12-07")
+    total = next(r for r in rows if r and r[0] == "Total")
+    portfolio_total = int(_csv(demo, "portfolio", "--date", "2026-12-07")[-1][2])
+    assert int(total[8]) == portfolio_total > 0
+    assert int(total[6] or 0) == 0  # reclassifications move between classes only
+    xlsx = tmp_path / "performance.xlsx"
+    report(demo, "performance", "--from", "2026-11-01", "--format", "xlsx",
+           "--output", str(xlsx))
+    assert xlsx.read_bytes()[:2] == b"PK"

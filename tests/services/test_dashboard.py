@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from mifin_tui import db
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Loan, LoanInstallment, Till
 from mifin_tui.demo import build as demo
@@ -50,6 +51,9 @@ def test_dashboard_figures(db_path):
             Loan.id == second.id).execute()
         LoanInstallment.update(due_date=today - timedelta(days=50)).where(
             (LoanInstallment.loan == second.id) & (LoanInstallment.no == 1)).execute()
+        # The past is rewritten by hand after the demo's closings recorded their month
+        # ends: their snapshots no longer hold, the trend rebuilds those months.
+        db.database.execute_sql('DELETE FROM "par_snapshot"')
 
     d = dashboard.build(ctx["gerant"])
     first, second = Loan.get_by_id(first.id), Loan.get_by_id(second.id)

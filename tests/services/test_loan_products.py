@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -109,3 +110,72 @@ def test_simulate_follows_the_holidays_and_the_profile(admin, make_user):
         100_000, "USD", 2400, 4, start=date(2026, 11, 23)))
     assert schedule.installments[0].due_date == date(2026, 12, 1)
     assert schedule.terms.teg_method == "proportional"
+
+
+def _monthly(rate_max_bp: int) -> ProductSpec:
+    # No fees, rounded to 25 FCFA: the schedule's rounding lifts the TEG of a 24.00 %
+    # loan to 24.0004 %.
+    return ProductSpec(code="MENS", name="Mensuel", currency="XOF", amount_min=50_000,
+                       amount_max=500_000, term_min=3, term_max=24, rate_min_bp=1000,
+                       rate_max_bp=rate_max_bp, rate_default_bp=1500, fee_kind="fixed",
+                       fee_value=0, round_to=25, frequency="monthly")
+
+
+def test_usury_is_compared_at_the_basis_point():
+    profile = regulators.get_profile("bceao")  # usury 24.00 %
+    at = _monthly(2400)
+    # The exact TEG is a hair above 24 % (rounding to the minor unit)...
+    teg, _amount, _term = max(loan_products._corner_tegs(at, "proportional"))
+    assert Decimal("0.24") < teg < Decimal("0.24005")
+    # ... and 24.00 % at the basis point: allowed.
+    assert loan_products.validate(at, profile) == {}
+    above = loan_products.validate(_monthly(2401), profile)
+    assert "24.01%" in above["rate_max_bp"] and "24.00%" in above["rate_max_bp"]
+
+
+def test_a_fixed_fee_taking_the_smallest_amount_is_a_field_error():
+    profile = regulators.get_profile("bceao")
+    spec = dataclasses.replace(_monthly(2000), fee_value=50_000)  # = amount_min
+    errors = loan_products.validate(spec, profile)
+    assert set(errors) == {"fee_value"} and "50,000 FCFA" in errors["fee_value"]
+    assert loan_products.validate(dataclasses.replace(spec, fee_value=49_999), profile).get(
+        "fee_value") is None
+
+
+def test_actuarial_teg_is_compounded_and_chosen_in_the_settings(admin, make_user):
+    from mifin_tui.services.kernel import institution, settings
+
+    # 100,000 over 12 months at 24 %, no fees: 2 % a month. Proportional: 12 x 2 % =
+    # 24 %; actuarial: 1.02^12 - 1 = 26.824 % (the hand figure, to the rounding of the
+    # instalments to the minor unit).
+    terms = engine.ScheduleTerms(100_000, "USD", 2400, 12, start=date(2026, 1, 5),
+                                 frequency="monthly")
+    proportional = engine.build(terms).teg
+    actuarial = engine.build(dataclasses.replace(terms, teg_method="actuarial")).teg
+    assert abs(proportional - Decimal("0.24")) < Decimal("0.0001")
+    assert abs(actuarial - (Decimal("1.02") ** 12 - 1)) < Decimal("0.0001")
+
+    # The institution chooses among the methods its profile allows.
+    cashier = make_user("cashier")
+    assert institution.teg_method() == "proportional"  # the BCC profile's own
+    settings.change(admin, "teg_method", "actuarial")
+    assert institution.teg_method() == "actuarial"
+    schedule = loan_products.simulate(cashier, terms)
+    assert schedule.terms.teg_method == "actuarial" and schedule.teg == actuarial
+    assert loan_products._profile().teg_method == "actuarial"  # what create/update check
+    with pytest.raises(ValidationError) as exc:
+        settings.change(admin, "teg_method", "daily")
+    assert "proportional, actuarial" in exc.value.errors["teg_method"]
+
+
+def test_the_usury_check_follows_the_chosen_method():
+    # 22 % a year monthly: 22.00 % proportional, 24.36 % actuarial (1 + 0.22/12)^12 - 1
+    # (a little more on the smallest loan, whose instalments round to the franc).
+    bceao = regulators.get_profile("bceao")
+    spec = dataclasses.replace(_monthly(2200), rate_default_bp=2000, round_to=1)
+    assert loan_products.validate(spec, bceao) == {}
+    actuarial = dataclasses.replace(bceao, teg_method="actuarial")
+    assert "TEG reaches" in loan_products.validate(spec, actuarial)["rate_max_bp"]
+    corners = {(a, t): teg for teg, a, t in loan_products._corner_tegs(spec, "actuarial")}
+    hand = (1 + Decimal("0.22") / 12) ** 12 - 1  # 24.359 %
+    assert abs(corners[(500_000, 24)] - hand) < Decimal("0.0001")

@@ -109,6 +109,7 @@ from mifin_tui.services.closing.end import (
     closing_folder,
     report_name,
 )
+from mifin_tui.services.closing.par_snapshot import describe_par_snapshot, par_snapshot_step
 from mifin_tui.services.closing.steps import (
     FAULT_ENV,
     Batch,
@@ -172,6 +173,8 @@ STEPS: list[Step] = [
          ageing.ageing_step, describe=ageing.describe_ageing),
     Step("loan_reclassification", N_("Loans moved to the accounts of their class"),
          reclassify.reclassify_step, describe=reclassify.describe_reclassify),
+    Step("par_snapshot", N_("Portfolio at risk at the month end"), par_snapshot_step,
+         applies=lambda r: r.month_end, total=lambda r: 1, describe=describe_par_snapshot),
     Step("savings_interest", N_("Savings interest"), closing_savings.savings_interest,
          applies=lambda r: r.month_end, total=lambda r: 1,
          describe=closing_savings.describe_interest),

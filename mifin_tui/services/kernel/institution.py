@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from mifin_tui.db.models import Branch, Institution, User
 from mifin_tui.i18n import _
@@ -18,6 +19,9 @@ from mifin_tui.services.kernel import business_day
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import Conflict
 from mifin_tui.services.kernel.permissions import ADMIN, AUDITOR, permissions_for
+
+if TYPE_CHECKING:
+    from mifin_tui.services.kernel.regulators import RegulatorProfile
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,23 @@ def operator_context() -> Context:
     roles = frozenset({ADMIN, AUDITOR})
     return Context(0, f"os:{os_user}", os_user, roles, branch.id, branch.code, "fr",
                    permissions_for(roles))
+
+
+def profile_teg_methods() -> tuple[str, ...]:
+    """The TEG methods the institution's regulator profile allows."""
+    from mifin_tui.services.kernel import regulators
+
+    return tuple(regulators.get_profile(info().regulator).teg_methods_allowed)
+
+
+def teg_method(profile: RegulatorProfile | None = None) -> str:
+    """The TEG method of the institution's loans: the one its settings choose when the
+    regulator profile allows it (setting `teg_method`), else the profile's own."""
+    from mifin_tui.services.kernel import regulators, settings
+
+    profile = profile or regulators.get_profile(info().regulator)
+    chosen = settings.get("teg_method")
+    return chosen if chosen in profile.teg_methods_allowed else profile.teg_method
 
 
 def admin_exists() -> bool:

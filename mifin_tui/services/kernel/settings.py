@@ -119,6 +119,10 @@ SPECS: dict[str, SettingSpec] = {
         # 1: a cashier may take loan applications too (small branches without an officer).
         SettingSpec("loan_cashier_applications", N_("Cashiers may take loan applications "
                                                     "(1 yes, 0 no)"), 0, 0, 1),
+        # How the TEG is annualised (loans/engine/teg.py), among the methods the regulator
+        # profile allows; empty: the profile's own (BCEAO: proportional by default).
+        SettingSpec("teg_method", N_("TEG annualisation: proportional or actuarial (empty: "
+                                     "the regulator profile's)"), ""),
         # 0: any loan in arrears may be written off by the gérant (write_off.py).
         SettingSpec("loan_write_off_min_days", N_("Days past due before a loan may be "
                                                   "written off"), 0, 0, 3650),
@@ -149,6 +153,13 @@ def _validate(spec: SettingSpec, value: Any) -> None:
         raise ValidationError({spec.key: _("Each kind of request is block or warn.")})
     if spec.key == "passbook_format" and value not in ("A5", "A6"):
         raise ValidationError({spec.key: _("Choose A5 or A6.")})
+    if spec.key == "teg_method":
+        from mifin_tui.services.kernel import institution
+
+        allowed = institution.profile_teg_methods()
+        if value != "" and value not in allowed:
+            raise ValidationError({spec.key: _("Choose one of {methods}, or leave empty.")
+                                   .format(methods=", ".join(allowed))})
     if spec.key == "closing_backup_check" and value not in BACKUP_CHECKS:
         raise ValidationError({spec.key: _("Choose quick or full.")})
     if spec.choices is not None and value not in spec.choices:

@@ -258,14 +258,23 @@ def validate(spec: ProductSpec, profile: regulators.RegulatorProfile) -> dict[st
         if key not in profile.gl_keys:
             e[name] = _("Unknown account key {key} in the {chart}.").format(
                 key=key, chart=profile.chart_name)
+    if not {"amount_min", "fee_kind", "fee_value", "insurance_bp"} & e.keys() and fee_amount(
+            spec, spec.amount_min) + engine.round_half_up(
+            spec.amount_min * spec.insurance_bp, 10_000) >= spec.amount_min:
+        # Nothing would be left to pay out on the smallest loan: no TEG to compute.
+        e["fee_value"] = _("The fees and insurance take the whole of the smallest amount "
+                           "({amount}).").format(amount=format_amount(
+                               spec.amount_min, spec.currency, language=current_language()))
     if not e and profile.usury_rate_bp is not None:
         teg, amount, term = max(_corner_tegs(spec, profile.teg_method))
-        usury = Decimal(profile.usury_rate_bp) / 10_000
-        if teg > usury:
+        # The usury rate is a figure in basis points: the TEG is compared at that
+        # precision (the schedule's rounding to the minor unit must not refuse 24.00 %).
+        teg_bp = int((teg * 10_000).to_integral_value("ROUND_HALF_UP"))
+        if teg_bp > profile.usury_rate_bp:
             e["rate_max_bp"] = _(
                 "Refused: the TEG reaches {teg} (for {amount} over {term} instalments at "
                 "{rate}), above the usury rate of {usury} ({decision}).").format(
-                teg=_percent(int((teg * 10_000).to_integral_value("ROUND_HALF_UP"))),
+                teg=_percent(teg_bp),
                 amount=format_amount(amount, spec.currency, language=current_language()),
                 term=term,
                 rate=_percent(spec.rate_max_bp), usury=_percent(profile.usury_rate_bp),
@@ -274,7 +283,9 @@ def validate(spec: ProductSpec, profile: regulators.RegulatorProfile) -> dict[st
 
 
 def _profile() -> regulators.RegulatorProfile:
-    return regulators.get_profile(institution.info().regulator)
+    # With the TEG method the institution chose among those the profile allows.
+    profile = regulators.get_profile(institution.info().regulator)
+    return dataclasses.replace(profile, teg_method=institution.teg_method(profile))
 
 
 def _row_values(spec: ProductSpec) -> dict:

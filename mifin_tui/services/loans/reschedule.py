@@ -174,7 +174,8 @@ def _plan(loan: Loan, term: int, rate_bp: int, day: date) -> ReschedulePlan:
     profile = regulators.get_profile(institution.info().regulator)
     terms = loan_products.terms_for(product, principal, term, rate_bp, day,
                                     calendar=working_calendar.load(),
-                                    teg_method=profile.teg_method, check_limits=False)
+                                    teg_method=institution.teg_method(profile),
+                                    check_limits=False)
     terms = dataclasses.replace(terms, grace_principal=0, grace_interest=0, fee_upfront=0,
                                 fee_deducted=0, insurance=0)
     if product.frequency == sched_engine.SEASONAL:

@@ -36,7 +36,7 @@ def schedule_terms(product: loan_products.ProductSpec, amount: int, term: int, r
     profile = regulators.get_profile(institution.info().regulator)
     return loan_products.terms_for(product, amount, term, rate_bp, start, due_dates=due_dates,
                                    calendar=working_calendar.load(),
-                                   teg_method=profile.teg_method)
+                                   teg_method=institution.teg_method(profile))
 
 
 def monthly_payment(schedule: engine.Schedule) -> int:

@@ -1,9 +1,13 @@
 """The gérant's dashboard (#11): the branch's figures on one screen, as plain data.
 
 Outstanding, PAR30, its trend at the last 12 month ends and the arrears to visit come
-from portfolio.py (f-reports): rebuilt at each date from the schedules and the
-repayments' allocations, so a past month reads what was true then. Disbursements and
-collections compare this calendar month, to the business day, with the whole previous one.
+from portfolio.py (f-reports): rebuilt from the schedules and the repayments'
+allocations, so a past month reads what was true then. The past month ends are read
+from the snapshots the closing wrote (par_snapshots.py: 11 rows instead of a year of
+schedules rebuilt, bench/portfolio.py); a month end without one is rebuilt. Today's
+figures and the arrears list come from one pass over the portfolio's positions.
+Disbursements and collections compare this calendar month, to the business day, with
+the whole previous one.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from mifin_tui.services.kernel import business_day, clock, institution
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.members import register as members
-from mifin_tui.services.reports import portfolio
+from mifin_tui.services.reports import par_snapshots, portfolio
 
 # Where a decision is awaited: the committee's opinions, then the gérant's decision.
 WAITING_DECISION = ("submitted", "visited", "committee")
@@ -82,16 +86,46 @@ def _months_before(day: date, months: int) -> date:
     return date(y, m + 1, 1)
 
 
-def par_trend(filters: portfolio.Filters, today: date, months: int = 12) -> list[ParPoint]:
+def par_trend(filters: portfolio.Filters, today: date, months: int = 12,
+              now: portfolio.ParSummary | None = None, branch_id: int | None = None
+              ) -> list[ParPoint]:
     """PAR30 at each of the last `months` month ends, today last; the months before the
-    first loan are left out (an empty portfolio has no ratio)."""
+    first loan are left out (an empty portfolio has no ratio). With `branch_id` (the
+    filters being that branch and a currency), the past month ends the closing recorded
+    are read from its snapshots; `now`, PAR at `today`, when the caller has it."""
     days = portfolio.month_ends(today, months)
-    points = [ParPoint(day.replace(day=1), day, s.at_risk[PAR_LEVEL], s.outstanding,
-                       s.ratio_bp(PAR_LEVEL))
-              for day, s in zip(days, portfolio.par_trend(days, filters), strict=True)]
+    known: dict[date, portfolio.ParSummary] = {}
+    if branch_id is not None and filters.currency:
+        past = [d for d in days if d < today]
+        known = par_snapshots.stored(branch_id, filters.currency.upper(), past)
+    if now is not None:
+        known[today] = now
+    missing = [d for d in days if d not in known]
+    known.update(zip(missing, portfolio.par_trend(missing, filters), strict=True))
+    points = [ParPoint(day.replace(day=1), day, known[day].at_risk[PAR_LEVEL],
+                       known[day].outstanding, known[day].ratio_bp(PAR_LEVEL))
+              for day in days]
     while len(points) > 1 and points[0].outstanding == 0:
         points.pop(0)
     return points
+
+
+def _summary(today: date, currency: str, positions: list[portfolio.LoanPosition]
+             ) -> portfolio.ParSummary:
+    """`portfolio.par` at `today` from the positions already read (the same rule: more
+    than n days past due, the whole remaining principal)."""
+    at_risk, counts, restructured = {}, {}, {}
+    for level, n in portfolio.PAR_LEVELS.items():
+        late = [p for p in positions if p.days_past_due > n]
+        at_risk[level] = sum(p.principal for p in late)
+        counts[level] = len(late)
+        restructured[level] = sum(p.principal for p in late if p.restructured)
+    return portfolio.ParSummary(
+        day=today, currency=currency, loans=len(positions),
+        outstanding=sum(p.principal for p in positions), at_risk=at_risk,
+        loans_at_risk=counts,
+        restructured_outstanding=sum(p.principal for p in positions if p.restructured),
+        restructured_at_risk=restructured)
 
 
 def _tills(branch_id: int) -> list[TillPosition]:
@@ -108,11 +142,11 @@ def _tills(branch_id: int) -> list[TillPosition]:
     return out
 
 
-def _arrears(filters: portfolio.Filters, today: date, limit: int
+def _arrears(positions: list[portfolio.LoanPosition], limit: int
              ) -> tuple[list[ArrearsLine], int]:
     from mifin_tui.db.models import Member
 
-    late = sorted((p for p in portfolio.positions(today, filters) if p.days_past_due > 0),
+    late = sorted((p for p in positions if p.days_past_due > 0),
                   key=lambda p: (-p.days_past_due, p.number))
     lines = []
     for pos in late[:limit]:
@@ -134,16 +168,20 @@ def build(ctx: Context, *, arrears_lines: int = 5) -> Dashboard:
     from mifin_tui.db.models import Branch
 
     filters = portfolio.Filters(currency=currency, branch=Branch.get_by_id(ctx.branch_id).code)
-    trend = par_trend(filters, today)
-    arrears, arrears_count = _arrears(filters, today, arrears_lines)
-    now = portfolio.par(today, filters)
+    held = portfolio.positions(today, filters)
+    now = _summary(today, currency, held)
+    trend = par_trend(filters, today, now=now, branch_id=branch_id)
+    arrears, arrears_count = _arrears(held, arrears_lines)
+    # Last month, then this month to the business day: one scan each.
+    disbursed = queries.disbursed_between(branch_id, currency, last_month, this_month,
+                                          tomorrow)
+    collected = queries.collected_between(branch_id, currency, last_month, this_month,
+                                          tomorrow)
     return Dashboard(
         business_date=today, currency=currency, outstanding=now.outstanding,
         at_risk=now.at_risk[PAR_LEVEL], loans_serviced=now.loans, par_trend=tuple(trend),
-        disbursed_this_month=queries.disbursed_between(branch_id, currency, this_month, tomorrow),
-        disbursed_last_month=queries.disbursed_between(branch_id, currency, last_month, this_month),
-        collected_this_month=queries.collected_between(branch_id, currency, this_month, tomorrow),
-        collected_last_month=queries.collected_between(branch_id, currency, last_month, this_month),
+        disbursed_this_month=disbursed[1], disbursed_last_month=disbursed[0],
+        collected_this_month=collected[1], collected_last_month=collected[0],
         tills=tuple(_tills(ctx.branch_id)),
         waiting_decision=queries.loans_in_states(ctx.branch_id, WAITING_DECISION),
         waiting_cash=queries.loans_in_states(ctx.branch_id, ("approved",)),

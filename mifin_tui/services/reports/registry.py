@@ -69,8 +69,9 @@ class ReportSpec:
     permission: str
     params: tuple[str, ...]
     run: Callable[[Context, ReportParams], ReportTable]
-    # Where a period is asked and only a date given: the period starts that "day" or
-    # at the start of its "year" (trial balance, income statement).
+    # Where a period is asked and only a date given: the period starts that "day", at
+    # the start of its "month" (the report pack) or of its "year" (trial balance,
+    # income statement).
     period_start: str = "day"
     required: tuple[str, ...] = ()
 
@@ -162,6 +163,33 @@ def _register_portfolio_reports() -> None:
 _register_portfolio_reports()
 
 
+def _register_pack_reports() -> None:
+    # The regulator's report pack (#20): prudential ratios, movements, performance.
+    from mifin_tui.services.reports.base import PERIOD_FILTERS
+    from mifin_tui.services.reports.base import PERMISSION as PORTFOLIO
+    from mifin_tui.services.reports.movements import movements_report
+    from mifin_tui.services.reports.performance import performance_report
+    from mifin_tui.services.reports.prudential import prudential_report
+
+    for spec in (
+        ReportSpec("prudential", N_("Prudential ratios"),
+                   N_("the regulator's prudential ratios at a date: value, norm, met, source"),
+                   PORTFOLIO, ("date", "branch", "currency"), prudential_report),
+        ReportSpec("movements", N_("Portfolio movements"),
+                   N_("opening, disbursed, repaid, written off, reclassified and closing "
+                      "principal per class over a period"),
+                   PORTFOLIO, PERIOD_FILTERS, movements_report, period_start="month"),
+        ReportSpec("performance", N_("Performance indicators"),
+                   N_("write-off ratio, risk coverage, on-time rate, yield, cost of risk, "
+                      "loans and portfolio per officer over a period"),
+                   PORTFOLIO, PERIOD_FILTERS, performance_report, period_start="month"),
+    ):
+        REPORTS[spec.name] = spec
+
+
+_register_pack_reports()
+
+
 def get(name: str) -> ReportSpec:
     try:
         return REPORTS[name]
@@ -193,6 +221,8 @@ def resolve(spec: ReportSpec, ctx: Context, params: ReportParams) -> ReportParam
             start = params.date_from
         elif spec.period_start == "year":
             start = end.replace(month=1, day=1)
+        elif spec.period_start == "month":
+            start = end.replace(day=1)
         else:
             start = params.date or end
         return replace(params, date_from=start, date_to=end)
