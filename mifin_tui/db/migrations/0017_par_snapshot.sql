@@ -1,4 +1,4 @@
--- Mifin schema version 15: the portfolio at risk of each branch and currency at each month
+-- Mifin schema version 17: the portfolio at risk of each branch and currency at each month
 -- end, written by the closing of the month's last business day (#20). The dashboard's
 -- 12-month trend reads these rows instead of rebuilding a year of schedules.
 
