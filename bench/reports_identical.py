@@ -10,8 +10,15 @@ same clock, then exports each report as `mifin report NAME --format csv`: with n
 option (the open day, the periods' defaults), over the whole history (--from the first
 business day --to the open day) and up to the middle of it. The statement and the account
 sheet take the busiest savings account, the sheet also the cash GL account 571. The
-files are compared byte for byte; one line per export, a summary, exit 1 on any
+files are compared by their values, one line per export, a summary, exit 1 on any
 difference, a report missing on one side or a command that failed.
+
+Values, not bytes: from #19 on a CSV is written for the user's spreadsheet (a byte
+order mark; in French ";" and "1234,50" in major units; before, "," and 123450 in minor
+units; a text cell that a spreadsheet would run as a formula now starts with "'"). Each
+file is read with the csv module (its own delimiter), every amount brought back to an
+integer without its decimal mark and the formula guard dropped, so a revision before
+that change compares with one after it; "identical" still says when the bytes are too.
 
 The demo's history ends "today": both sides run with the wall clock pinned to --today
 (kernel.clock's source, found in either layout) so they build the same days. By hand,
@@ -23,9 +30,12 @@ command line is run, with each side's code first on PYTHONPATH and this interpre
 from __future__ import annotations
 
 import argparse
+import csv
 import difflib
+import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -156,6 +166,28 @@ def jobs_for(names: list[str], facts: dict[str, str]) -> list[tuple[str, list[st
     return jobs
 
 
+_AMOUNT = re.compile(r"-?\d+[.,]\d+")
+_GUARDED = re.compile(r"'[=+\-@\t\r]")
+
+
+def values(data: bytes) -> list[list[str]]:
+    """A CSV export's cells whatever its style (see the module's doc)."""
+    text = data.decode("utf-8-sig")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows = []
+    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+        cells = []
+        for cell in row:
+            if _AMOUNT.fullmatch(cell):
+                cell = str(int(cell.replace(",", "").replace(".", "")))
+            elif _GUARDED.match(cell):
+                cell = cell[1:]
+            cells.append(cell)
+        rows.append(cells)
+    return rows
+
+
 def first_difference(a: bytes, b: bytes) -> str:
     left = a.decode("utf-8", "replace").splitlines()
     right = b.decode("utf-8", "replace").splitlines()
@@ -212,15 +244,16 @@ def main() -> int:
             else:
                 a = (sides[0].out / f"{key}.csv").read_bytes()
                 b = (sides[1].out / f"{key}.csv").read_bytes()
-                verdict = "identical" if a == b else "DIFFERENT: " + first_difference(a, b)
-                if a == b:
+                verdict = "DIFFERENT: " + first_difference(a, b)
+                if a == b or values(a) == values(b):
                     same += 1
                     lines = a.count(b"\n")
-                    print(f"  {key:28} identical ({len(a)} bytes, {lines} lines)  {shown}")
+                    word = "identical" if a == b else "same values"
+                    print(f"  {key:28} {word} ({len(a)} bytes, {lines} lines)  {shown}")
                     continue
             differ += 1
             print(f"  {key:28} {verdict}  {shown}")
-        print(f"{same + differ} exports of {len(every)} reports: {same} identical, "
+        print(f"{same + differ} exports of {len(every)} reports: {same} the same, "
               f"{differ} different or failed ({args.base} against "
               f"{args.head or 'the working tree'})")
         if args.keep:

@@ -1,4 +1,8 @@
-"""`mifin report`: any report of the registry as a table, CSV, PDF or XLSX."""
+"""`mifin report`: any report of the registry as a table, CSV, PDF or XLSX.
+
+The CSV is written for the spreadsheet of the --lang (output/reports.py, table.csv_document):
+in French ";" between cells and "1234,50" in major units, in English "," and "1234.50";
+always a UTF-8 byte order mark first, on standard output too (`> file.csv` opens in Excel)."""
 
 from __future__ import annotations
 

@@ -133,6 +133,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(_("Demo institution: {name}, branch {branch}, business date {day}.").format(
             name=result.institution, branch=result.branch_code,
             day=format_date(result.business_date, current_language())))
+        print(_("The working day begins: the tills are closed, each cashier opens his with "
+                "a count."))
+        if result.savers:
+            print(_("Regular savers, eligible for the loan products: {numbers}.").format(
+                numbers=", ".join(result.savers)))
         print(_("Demo users (shown once; write them down):"))
         from tabulate import tabulate
 

@@ -102,6 +102,8 @@ class DemoResult:
     users: tuple[DemoUser, ...]
     members: int
     transactions: int
+    # Member numbers of the regular savers, whose books meet the loan products' rules.
+    savers: tuple[str, ...] = ()
 
 
 def _working_hours(day: date, rng: random.Random) -> Callable[[], datetime]:
@@ -208,48 +210,49 @@ def build(
                if history_months else None)
     quiet = history.quiet_accounts() if history else set()
     counter_accounts = [m for m in member_accounts if m[1] not in quiet]
+    borrowers = {p.member_id for p in history.plans} if history else set()
+    from mifin_tui.demo import savers as demo_savers
+    from mifin_tui.demo import savings as demo_savings  # savings of every kind (issue 6)
+    from mifin_tui.services.kernel import business_day
+
+    # Every balance taken over from the paper books is posted on the first day (#19):
+    # the working day's cash journal shows only cash that moved that day.
+    with clock.simulated(_working_hours(start, random.Random(seed * 31 + 3))):
+        demo_savings.take_over(ctx, seed, currency, today, exclude=borrowers)
+    savers = demo_savers.Savers(
+        ctx, demo_savers.choose(seed, currency, max(3, members // 6), _months_back(today, 7),
+                                exclude=borrowers),
+        currency, cashier_tills[demo_savers.CASHIER], seed)
     say(_("business days"))
     day = start
     while day < today:
+        last = business_day.next_working_day(day) >= today
         with clock.simulated(_working_hours(day, rng)):
             if day >= busy_from:
                 def on_open(staff: dict[str, Context], r: random.Random,
-                            day: date = day) -> None:
+                            day: date = day, last: bool = last) -> None:
                     newcomers.day(staff, r)
                     if history:
                         history.day(day, till_open=True)
+                    savers.day(day, till_open=True)
+                    demo_savings.collect(staff, day)
+                    if last:
+                        _last_day(staff, seed, currency, history)
 
                 _counter_day(ctx, rng, counter_accounts, cashier_tills, on_open=on_open)
-            elif history:
-                history.day(day, till_open=False)
+            else:
+                if history:
+                    history.day(day, till_open=False)
+                savers.day(day, till_open=False)
             demo_accounting.replay_day(ctx, day)
             # The closing's PDF report of each light day would cost more than the day
             # itself: the closing folder keeps those of the busy days.
             day = demo_closing.close_day(ctx["gerant"],
                                          on_day_closed if day >= busy_from else None)
-    # Today, at the real time: both tills open and working, a large supply waiting
-    # for the gérant.
-    _counter_day(ctx, rng, counter_accounts, cashier_tills, share=0.4, close=False)
+    # The working day, at the real time, has just begun: the tills are closed (each
+    # cashier opens his with a count), the night's mobile-money payments are in.
     if history:
-        history.day(day, till_open=True)
-    # (only when the vault holds more than the limit: a tiny demo's vault may not)
-    vault = tills.till_balances(tills.vault_of(admin.branch_id))
-    for cur in sorted({cur for _m, _a, cur in member_accounts}):
-        limit = transfers.approval_limit(cur)
-        if limit is not None and vault.get(cur, 0) > limit:
-            step = 10 ** (2 + get_currency(cur).decimals)
-            transfers.request(ctx["caissier2"], transfers.SUPPLY, cur,
-                              min(limit + step, _round_cash(vault[cur], cur)),
-                              _("Cash for a group disbursement"))
-            break
-
-    from mifin_tui.demo import savings as demo_savings  # savings of every kind (issue 6)
-
-    demo_savings.build(ctx, seed, currency)
-    from mifin_tui.demo import loans_life as demo_loans_life  # loans in every state (issue 8)
-
-    demo_loans_life.build(ctx, currency,
-                          exclude={p.member_id for p in history.plans} if history else set())
+        history.day(day, till_open=False)
     demo_accounting.waiting_entry(ctx)
     from mifin_tui.db.models import JournalTransaction
 
@@ -257,7 +260,20 @@ def build(
         institution=name, branch_code=code, business_date=day,
         users=tuple(DemoUser(u, passwords[u], r) for u, r in STAFF),
         members=members, transactions=JournalTransaction.select().count(),
+        savers=tuple(Member.get_by_id(s.member_id).number for s in savers.savers),
     )
+
+
+def _last_day(staff: dict[str, Context], seed: int, currency: str,
+              history: demo_history.History | None) -> None:
+    """The last replayed day, tills open: the savings' mandataire, hold and approved
+    withdrawal, and the loans in every state of their life."""
+    from mifin_tui.demo import loans_life as demo_loans_life  # loans in every state (#8)
+    from mifin_tui.demo import savings as demo_savings
+
+    demo_savings.last_day(staff, seed, currency)
+    demo_loans_life.build(staff, currency,
+                          exclude={p.member_id for p in history.plans} if history else set())
 
 
 def _months_back(end: date, months: int) -> date:

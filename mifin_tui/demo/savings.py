@@ -1,7 +1,8 @@
-"""The demo's savings: accounts of every kind, taken over from the paper books months ago
-(so scheduled savings show missed instalments and the tontine is mid-cycle), today's
-deposits at the counter, holds, a mandataire, and a large withdrawal waiting for the
-gérant. Built through the services, from the demo's seed."""
+"""The demo's savings: accounts of every kind, taken over from the paper books on the
+demo's first day (so scheduled savings show missed instalments), a tontine mid-cycle
+collected day by day, holds, a mandataire, and a large withdrawal approved by the gérant
+that the member collects on the working day. Built through the services, from the demo's
+seed."""
 
 from __future__ import annotations
 
@@ -62,16 +63,23 @@ def _take_over(staff: Context, member: Member, product: SavingsProduct, opened: 
     return Account.get_by_id(acc.id)
 
 
-def build(staff_contexts: dict[str, Context], seed: int, currency: str) -> dict[str, int]:
-    """Add the savings part to the demo (tills open today); returns what it made, by kind."""
+def _dated(opened: date, today: date) -> date:
+    """An opening date no later than the day the account is taken over."""
+    return min(opened, today)
+
+
+def take_over(staff_contexts: dict[str, Context], seed: int, currency: str, today: date,
+              exclude: frozenset[int] | set[int] = frozenset()) -> dict[str, int]:
+    """The accounts of every kind taken over from the paper books on the demo's first
+    day, before its working day (so the working day's cash journal shows no opening
+    balance), dated from `today`, the demo's working day. `exclude`: members the loan
+    history will empty out (their savings books stay free). Returns what it made."""
     rng = random.Random(seed * 7 + 6)
     with write_transaction():
         products.adopt_accounts()
-    ctx = staff_contexts
-    cashier, other, manager = ctx["caissier1"], ctx["caissier2"], ctx["gerant"]
-    staff = ctx["comptable"]
-    today = business_day.require_open(cashier.branch_id)
-    people = list(Member.select().order_by(Member.id))
+    staff = staff_contexts["comptable"]
+    day = business_day.require_open(staff.branch_id)
+    people = [m for m in Member.select().order_by(Member.id) if m.id not in exclude]
     if not people:
         return {}
     made: dict[str, int] = {}
@@ -87,61 +95,87 @@ def build(staff_contexts: dict[str, Context], seed: int, currency: str) -> dict[
     for i in range(3):
         planned = _major(currency, rng.choice((25, 50, 100)))
         months = rng.randint(4, 7)
-        _take_over(staff, member(i), sch, today - timedelta(days=30 * months),
+        _take_over(staff, member(i), sch, _dated(today - timedelta(days=30 * months), day),
                    planned * rng.randint(1, months - 2), planned_amount=planned,
                    target_date=today + timedelta(days=365 * rng.randint(1, 2)))
         count("scheduled")
     # Blocked savings: one until a date, one as loan collateral.
     blq = _product(products.BLOCKED, currency)
-    _take_over(staff, member(3), blq, today - timedelta(days=120), _major(currency, 1500),
-               blocked_until=today + timedelta(days=240))
-    _take_over(staff, member(4), blq, today - timedelta(days=60), _major(currency, 800),
-               collateral=True)
+    _take_over(staff, member(3), blq, _dated(today - timedelta(days=120), day),
+               _major(currency, 1500), blocked_until=today + timedelta(days=240))
+    _take_over(staff, member(4), blq, _dated(today - timedelta(days=60), day),
+               _major(currency, 800), collateral=True)
     made["blocked"] = 2
-    # A tontine cycle of 31 days, day 12 today: the agent collects, the cashier posts.
+    # A tontine cycle of 31 days, day 12 on the working day: the agent collects each day
+    # from the cycle's start and the cashier posts it (collect()).
     ton = _product(products.TONTINE, currency)
     agent = User.get_or_none(User.username == "agent")
     for i in range(5, 8):
         daily = _major(currency, rng.choice((1, 2, 3)))
-        acc = _take_over(staff, member(i), ton, today - timedelta(days=11), daily * 11,
-                         planned_amount=daily, agent=agent.id if agent else None,
-                         cycle_start=today - timedelta(days=11))
-        try:
-            savings_deposits.deposit(cashier, acc.id, daily, party_name=_("Agent {name}").format(
-                         name=agent.full_name if agent else "-"), purpose=_("Tontine collection"))
-        except MifinError:
-            pass
+        _take_over(staff, member(i), ton, day, 0, planned_amount=daily,
+                   agent=agent.id if agent else None, cycle_start=today - timedelta(days=11))
         count("tontine")
     # Interest-bearing savings of the larger savers.
     rem = _product(products.INTEREST, currency)
     for i in range(8, 11):
-        _take_over(staff, member(i), rem, today - timedelta(days=200),
+        _take_over(staff, member(i), rem, _dated(today - timedelta(days=200), day),
                    _major(currency, rng.choice((600, 1200, 2500))))
         count("interest")
-    # A mandataire on a free account; holds; a large withdrawal for the gérant.
+    return made
+
+
+def collect(staff_contexts: dict[str, Context], day: date) -> int:
+    """The agent's tontine collection of `day`, posted by the first cashier (his till
+    open): one daily contribution per tontine account whose cycle has begun."""
+    cashier = staff_contexts["caissier1"]
+    agent = User.get_or_none(User.username == "agent")
+    posted = 0
+    for info in (SavingsAccount.select().where(SavingsAccount.cycle_start <= day)
+                 .order_by(SavingsAccount.account)):
+        try:
+            savings_deposits.deposit(cashier, info.account_id, info.planned_amount,
+                                     party_name=_("Agent {name}").format(
+                                         name=agent.full_name if agent else "-"),
+                                     purpose=_("Tontine collection"))
+            posted += 1
+        except MifinError:
+            pass
+    return posted
+
+
+def last_day(staff_contexts: dict[str, Context], seed: int, currency: str) -> dict[str, int]:
+    """The last replayed day, tills open: a mandataire, a hold by court order, and a
+    large withdrawal the gérant approved, which the member collects on the working day."""
+    rng = random.Random(seed * 7 + 7)
+    ctx = staff_contexts
+    cashier, other, manager = ctx["caissier1"], ctx["caissier2"], ctx["gerant"]
+    made: dict[str, int] = {}
     free = [a for a in Account.select().where(
         (Account.kind == "savings") & (Account.currency == currency)
         & (Account.gl_account == accounts.gl_by_key("savings_free").id)).order_by(Account.id)]
-    if free:
-        name, id_type, number = _MANDATAIRES[rng.randrange(len(_MANDATAIRES))]
-        savings_mandates.add_mandate(cashier, free[0].id, name, id_type=id_type, id_number=number)
-        try:
-            available = savings_balances.available_balance(free[-1].id)
-            savings_holds.place_hold(manager, free[-1].id,
-                                     min(_major(currency, 50), available)
-                                     or 1, "court_order", note=_("Seizure ordered by the court"))
-            made["holds"] = 1
-        except MifinError:
-            pass
-        big = free[len(free) // 2]
-        try:
-            savings_deposits.deposit(other, big.id, _major(currency, 2500),
-                                     party_name=members.display_name(
-                                         Member.get_by_id(big.member_id)),
-                                     purpose=_("Sale of the harvest"))
-            outcome = savings_withdrawals.withdraw(other, big.id, _major(currency, 1200),
-                                                   purpose=_("Purchase of a plot of land"))
-            made["pending_withdrawals"] = 1 if outcome.request else 0
-        except MifinError:
-            pass
+    if not free:
+        return made
+    name, id_type, number = _MANDATAIRES[rng.randrange(len(_MANDATAIRES))]
+    savings_mandates.add_mandate(cashier, free[0].id, name, id_type=id_type, id_number=number)
+    try:
+        available = savings_balances.available_balance(free[-1].id)
+        savings_holds.place_hold(manager, free[-1].id, min(_major(currency, 50), available)
+                                 or 1, "court_order", note=_("Seizure ordered by the court"))
+        made["holds"] = 1
+    except MifinError:
+        pass
+    big = free[len(free) // 2]
+    try:
+        savings_deposits.deposit(other, big.id, _major(currency, 2500),
+                                 party_name=members.display_name(
+                                     Member.get_by_id(big.member_id)),
+                                 purpose=_("Sale of the harvest"))
+        outcome = savings_withdrawals.withdraw(other, big.id, _major(currency, 1200),
+                                               purpose=_("Purchase of a plot of land"))
+        if outcome.request is not None:
+            savings_withdrawals.approve_request(manager, outcome.request.id,
+                                                _("Deed of sale seen"))
+            made["approved_withdrawals"] = 1
+    except MifinError:
+        pass
     return made

@@ -3,11 +3,10 @@ plain-text table, CSV, XLSX or PDF. Lives above services (it calls printers too)
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.documents import CashJournalDoc
@@ -20,6 +19,10 @@ from mifin_tui.services.reports.table import (
     MONEY,
     SUBTOTAL,
     ReportTable,
+    csv_amount,
+    csv_cell,
+    csv_document,
+    csv_text,
     format_cell,
     is_figure,
 )
@@ -95,16 +98,15 @@ def table_text(table: ReportTable) -> str:
         "\n" + foot + "\n" if foot else "")
 
 
-def table_csv(table: ReportTable) -> str:
-    """One header row then the rows and the totals; amounts in minor units (a spreadsheet
-    sums them exactly), dates ISO."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([c.title for c in table.columns])
-    for row in [*table.rows, *([table.totals] if table.totals else [])]:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v
-                         for v in row])
-    return out.getvalue()
+def table_csv(table: ReportTable, language: str | None = None) -> str:
+    """One header row then the rows and the totals, for the spreadsheet of `language`
+    (by default the user's): see table.csv_document."""
+    lang = language or current_language()
+    cols = table.columns
+    rows = [[csv_text(c.title) for c in cols]]
+    rows += [[csv_cell(c, v, lang) for c, v in zip(cols, row, strict=True)]
+             for row in [*table.rows, *([table.totals] if table.totals else [])]]
+    return csv_document(rows, lang)
 
 
 def table_xlsx(table: ReportTable) -> bytes:
@@ -143,6 +145,7 @@ def table_xlsx(table: ReportTable) -> bytes:
         ws.append(values)
         r = ws.max_row
         for i, cell in enumerate(ws[r]):
+            _as_text(cell)
             if i in decimals:
                 cell.number_format = "#,##0" + ("." + "0" * decimals[i] if decimals[i] else "")
             elif isinstance(cell.value, date):
@@ -156,6 +159,7 @@ def table_xlsx(table: ReportTable) -> bytes:
         put(tuple(table.totals), True)
     for note in table.notes:
         ws.append([note])
+        _as_text(ws.cell(row=ws.max_row, column=1))
     for i, c in enumerate(table.columns):
         letter = ws.cell(row=head_row, column=i + 1).column_letter
         ws.column_dimensions[letter].width = 16 if is_figure(c) or c.kind == DATE else (
@@ -168,6 +172,12 @@ def table_xlsx(table: ReportTable) -> bytes:
     return out.getvalue()
 
 
+def _as_text(cell) -> None:
+    """openpyxl stores a string starting with "=" as a formula: keep it text (OWASP)."""
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"
+
+
 def _rows(doc: CashJournalDoc, money) -> list[list[str]]:
     return [[ln.number, ln.time, ln.label, ln.account, money(ln.amount_in),
              money(ln.amount_out), money(ln.balance)] for ln in doc.lines]
@@ -178,14 +188,16 @@ def _headers() -> list[str]:
             _("Balance")]
 
 
-def cash_journal_csv(doc: CashJournalDoc) -> str:
-    """Amounts in minor units, so a spreadsheet sums them exactly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(_headers())
-    for row in _rows(doc, str):
-        writer.writerow(row)
-    return out.getvalue()
+def cash_journal_csv(doc: CashJournalDoc, language: str | None = None) -> str:
+    """The journal's lines for a spreadsheet (see table.csv_document)."""
+    lang = language or current_language()
+
+    def money(v: int) -> str:
+        return csv_amount(v, doc.currency, lang)
+
+    return csv_document([[csv_text(h) for h in _headers()],
+                         *([csv_text(c) for c in row[:4]] + row[4:]
+                           for row in _rows(doc, money))], lang)
 
 
 def cash_journal_table(doc: CashJournalDoc) -> str:

@@ -4,14 +4,13 @@ that it moves into the report registry with one line."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.money import format_amount
+from mifin_tui.services.reports.table import csv_amount, csv_document, csv_text
 from mifin_tui.services.savings.documents import StatementDoc
 
 
@@ -20,18 +19,23 @@ def _headers() -> list[str]:
             _("Cashier")]
 
 
-def statement_csv(doc: StatementDoc) -> str:
-    """Amounts in minor units, so a spreadsheet sums them exactly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Account"), doc.account_number, doc.holder, doc.currency])
-    writer.writerow([_("Opening balance"), doc.opening_balance])
-    writer.writerow(_headers())
-    for ln in doc.lines:
-        writer.writerow([ln.business_date.isoformat(), ln.voucher, ln.label, ln.debit,
-                         ln.credit, ln.balance, ln.cashier])
-    writer.writerow([_("Closing balance"), doc.closing_balance])
-    return out.getvalue()
+def statement_csv(doc: StatementDoc, language: str | None = None) -> str:
+    """The statement for a spreadsheet in `language` (by default the user's): ";" and
+    the decimal comma in French, amounts in major units (see table.csv_document)."""
+    lang = language or current_language()
+
+    def money(v: int) -> str:
+        return csv_amount(v, doc.currency, lang)
+
+    rows = [[csv_text(_("Account")), csv_text(doc.account_number), csv_text(doc.holder),
+             doc.currency],
+            [csv_text(_("Opening balance")), money(doc.opening_balance)],
+            [csv_text(h) for h in _headers()]]
+    rows += [[ln.business_date.isoformat(), csv_text(ln.voucher), csv_text(ln.label),
+              money(ln.debit), money(ln.credit), money(ln.balance), csv_text(ln.cashier)]
+             for ln in doc.lines]
+    rows.append([csv_text(_("Closing balance")), money(doc.closing_balance)])
+    return csv_document(rows, lang)
 
 
 def statement_table(doc: StatementDoc) -> str:
@@ -68,5 +72,5 @@ def render_statement(ctx: Context, account: str, start: date, end: date, fmt: st
 
         return statement_pdf(doc)
     if fmt == "csv":
-        return statement_csv(doc).encode("utf-8")
+        return statement_csv(doc).encode("utf-8")  # its byte order mark first
     return statement_table(doc).encode("utf-8")

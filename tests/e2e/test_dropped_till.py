@@ -51,8 +51,28 @@ def _wait_until_mifin_ends(db: Path) -> None:
         time.sleep(0.1)
 
 
+def _open_till(db: Path, users: dict[str, str]) -> None:
+    """The demo's working day begins with the tills closed: the cashier opens his with
+    the count of what it holds."""
+    from mifin_tui import db as store
+    from mifin_tui.db.models import Till
+    from mifin_tui.services.cash import tills
+    from mifin_tui.services.kernel import auth
+
+    store.open_database(db)
+    try:
+        ctx = auth.login(CASHIER, users[CASHIER])
+        till = Till.get(Till.code == "C01")
+        tills.open_session(ctx, till.id, {cur: tills.breakdown(bal, cur)
+                                          for cur, bal in tills.till_balances(till).items()})
+    finally:
+        store.close()
+
+
 def test_a_dropped_connection_leaves_the_till_session_to_its_cashier(demo, tmp_path):  # noqa: F811
     db, users = demo
+    assert _open_sessions(db) == []
+    _open_till(db, users)
     [(session_id, till_code)] = _open_sessions(db)
     [(number, surname)] = _query(
         db, "SELECT a.number, m.surname FROM account a JOIN member m ON m.id = a.member_id "

@@ -55,6 +55,12 @@ def test_dashboard_figures(db_path):
         # ends: their snapshots no longer hold, the trend rebuilds those months.
         db.database.execute_sql('DELETE FROM "par_snapshot"')
 
+    # The working day begins with the tills closed: the first cashier opens his with
+    # the count of what it holds.
+    c01_till = Till.get(Till.code == "C01")
+    tills.open_session(ctx["caissier1"], c01_till.id, {
+        cur: tills.breakdown(bal, cur) for cur, bal in tills.till_balances(c01_till).items()})
+
     d = dashboard.build(ctx["gerant"])
     first, second = Loan.get_by_id(first.id), Loan.get_by_id(second.id)
     principal = [first.amount_approved, second.amount_approved]
@@ -66,11 +72,17 @@ def test_dashboard_figures(db_path):
     assert today == date(2026, 12, 1)
     ends = [date(2026, 10, 31), date(2026, 11, 30), today]
     rest2 = second.amount_approved
+    # demo_loans_life pays both out on the last day replayed, Monday 30 November: the
+    # first is outstanding whole at the end of November
+    november = rest2 + first.amount_approved
+    assert first.disbursed_on == date(2026, 11, 30)
     assert [(p.day, p.at_risk, p.outstanding, p.ratio_bp) for p in d.par_trend] == [
-        (ends[0], 0, rest2, 0), (ends[1], rest2, rest2, 10_000),
+        (ends[0], 0, rest2, 0),
+        (ends[1], rest2, november, (rest2 * 20_000 + november) // (2 * november)),
         (today, rest2, d.outstanding, (rest2 * 20_000 + d.outstanding) // (2 * d.outstanding))]
-    assert d.disbursed_this_month == first.amount_approved  # paid out today
-    assert d.disbursed_last_month == 0  # the second was paid out in October
+    assert d.disbursed_this_month == 0
+    # the first, paid out on 30 November (the second's date was moved to October)
+    assert d.disbursed_last_month == first.amount_approved
     assert d.collected_this_month == paid > 0 and d.collected_last_month == 0
     assert d.waiting_decision == 1  # the application in committee
     assert d.waiting_cash == 1  # the approved loan on the waiting list

@@ -48,7 +48,11 @@ def test_statement_of_a_period(branch, tmp_path):  # noqa: F811
     with pytest.raises(ValidationError):
         statements.statement(c, acc, FIRST_DAY, date(2026, 1, 1))
     csv_text = savings_reports.statement_csv(doc)
-    assert "Recette de la boutique,0,25000,35000" in csv_text
+    # major units: "," and the point in English, ";" and the decimal comma in French
+    assert csv_text.startswith("\ufeff")
+    assert "Recette de la boutique,0.00,250.00,350.00" in csv_text
+    assert "Recette de la boutique;0,00;250,00;350,00" in savings_reports.statement_csv(
+        doc, "fr")
     text = pdf_text(statement_pdf(doc), tmp_path)
     assert "RELEVÉ DE COMPTE" in text and "Frais scolaires" in text and "300,00" in text
 
@@ -58,7 +62,7 @@ def test_the_statement_report_on_the_command_line(branch, db_path):  # noqa: F81
     done = run("report", "statement", number, "--from", "2026-11-01", "--to", "2026-11-30",
                "--format", "csv", db=db_path)
     assert done.returncode == 0, done.stderr
-    assert number in done.stdout and "Closing balance,10000" in done.stdout
+    assert number in done.stdout and "Closing balance,100.00" in done.stdout
     bad = run("report", "statement", number, db=db_path)
     assert bad.returncode == 2 and "--from" in bad.stderr
 

@@ -84,6 +84,35 @@ def demo_db(db_path, worlds, _hash_parameters):
         yield cashier, ctx, member, result
 
 
+def open_tills(users: dict) -> None:
+    """The demo's working day begins with the tills closed: each cashier opens his (C01,
+    C02) with a count of what it holds and takes his morning float from the vault (800
+    dollars, 900,000 Congolese francs), the gérant approving what is above the limit, as the
+    demo's own days do (the opening screen has its pilot test in test_counter.py)."""
+    from mifin_tui.db.models import Till
+    from mifin_tui.services.cash import tills, transfers
+    from mifin_tui.services.kernel import auth
+
+    def login(username):
+        return auth.login(users[username].username, users[username].password)
+
+    gerant = login("gerant")
+    for username, code in (("caissier1", "C01"), ("caissier2", "C02")):
+        ctx = login(username)
+        till = Till.get(Till.code == code)
+        tills.open_session(ctx, till.id, {cur: tills.breakdown(bal, cur)
+                                          for cur, bal in tills.till_balances(till).items()})
+        vault = tills.till_balances(tills.vault_of(ctx.branch_id))
+        for cur in till.currencies.split(","):
+            amount = min({"USD": 80_000, "CDF": 90_000_000}.get(cur, 400_000),
+                         vault.get(cur, 0) // 3)
+            amount -= amount % 10_000  # round notes
+            if amount > 0:
+                asked = transfers.request(ctx, transfers.SUPPLY, cur, amount, "Morning float")
+                if asked.status == "pending":
+                    transfers.approve(gerant, asked.id, "Checked with the cashier")
+
+
 async def type_text(pilot: Pilot, text: str) -> None:
     await pilot.press(*text)
 

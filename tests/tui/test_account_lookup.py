@@ -12,7 +12,7 @@ from mifin_tui.services.cash import tills
 from mifin_tui.services.kernel import accounts
 from mifin_tui.widgets import AccountNumberInput, PagedTable, StatusLine
 from mifin_tui.widgets.formatting import fmt_amount
-from tests.tui.conftest import SIZE, login, type_text
+from tests.tui.conftest import SIZE, login, open_tills, type_text
 
 
 async def open_lookup(pilot, cashier) -> None:
@@ -22,9 +22,16 @@ async def open_lookup(pilot, cashier) -> None:
 
 
 async def test_the_status_line_shows_the_cashiers_till(demo_db):
-    cashier, ctx, _member, _demo = demo_db
+    cashier, ctx, _member, demo = demo_db
+    # the demo's working day begins with the tills closed: no till on the status line
+    assert tills.my_session(ctx) is None
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, cashier.username, cashier.password)
+        status = str(app.screen.query_one(StatusLine).render())
+        assert "Till" not in status, status
+    open_tills({u.username: u for u in demo.users})
     session = tills.my_session(ctx)
-    assert session is not None  # the demo leaves the day's tills open
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, cashier.username, cashier.password)

@@ -22,7 +22,7 @@ from mifin_tui.services.kernel import accounts, auth
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.permissions import ROLE_PERMISSIONS
 from mifin_tui.widgets import FieldError
-from tests.tui.conftest import SIZE, choose_entry, login, type_text
+from tests.tui.conftest import SIZE, choose_entry, login, open_tills, type_text
 
 
 @pytest.fixture
@@ -32,6 +32,7 @@ def cashier(demo_db, tmp_path, monkeypatch):
     monkeypatch.setenv("MIFIN_CONFIG", str(tmp_path / "workstation.toml"))
     monkeypatch.setenv("MIFIN_RECEIPT_PRINTER", f"folder:{tmp_path / 'receipts'}")
     monkeypatch.setenv("MIFIN_DOCUMENT_PRINTER", f"folder:{tmp_path / 'documents'}")
+    open_tills({u.username: u for u in demo.users})  # the day begins with them closed
     till = tills.my_session(ctx)
     held = next(t for t in tills.list_tills(ctx) if t.id == till.till_id).currencies
     account = next(a for a in accounts.member_accounts(ctx, member.id)

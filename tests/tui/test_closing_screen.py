@@ -17,7 +17,7 @@ from mifin_tui.screens.common.dialogs import ConfirmDialog
 from mifin_tui.services.cash import tills, transfers
 from mifin_tui.services.closing import nightly as closing
 from mifin_tui.services.kernel import auth, business_day
-from tests.tui.conftest import SIZE, login
+from tests.tui.conftest import SIZE, login, open_tills
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="pdftotext (poppler-utils)")
@@ -48,6 +48,7 @@ async def test_the_manager_closes_the_day_from_his_menu(demo_db, db_path, tmp_pa
     monkeypatch.setenv("MIFIN_CONFIG", str(tmp_path / "workstation.toml"))
     monkeypatch.setenv("MIFIN_DOCUMENT_PRINTER", f"folder:{documents}")
     users = {u.username: u for u in demo.users}
+    open_tills(users)  # the cashiers open their tills for the day, closed when it began
     gerant = users["gerant"]
     manager = auth.login(gerant.username, gerant.password)
     day = business_day.open_date(manager.branch_id)

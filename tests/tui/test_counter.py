@@ -33,7 +33,7 @@ from mifin_tui.screens.common.dialogs import ConfirmDialog
 from mifin_tui.services.cash import tills, transfers
 from mifin_tui.services.kernel import auth
 from mifin_tui.widgets import FieldError
-from tests.tui.conftest import SIZE, choose_entry, login, type_text
+from tests.tui.conftest import SIZE, choose_entry, login, open_tills, type_text
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="pdftotext (poppler-utils)")
@@ -41,10 +41,11 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
 
 @pytest.fixture
 def counter(demo_db, tmp_path, monkeypatch):
-    """The demo branch (tills C01 and C02 open, a transfer pending), staff working in
+    """The demo branch with tills C01 and C02 opened by their cashiers, staff working in
     English, printers writing PDF files to folders of the test."""
     *_rest, demo = demo_db
     User.update(language="en").execute()
+    open_tills({u.username: u for u in demo.users})
     receipts, documents = tmp_path / "receipts", tmp_path / "documents"
     monkeypatch.setenv("MIFIN_CONFIG", str(tmp_path / "workstation.toml"))
     monkeypatch.setenv("MIFIN_RECEIPT_PRINTER", f"folder:{receipts}")

@@ -22,6 +22,7 @@ from mifin_tui.services.kernel import clock, numbering, settings
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date, stored_date
 from mifin_tui.services.kernel.errors import ValidationError
+from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.reports.table import (
     DATE,
@@ -258,8 +259,9 @@ def account_sheet(ctx: Context, account: str, date_from: date, date_to: date, *,
         ctx, sc, "account-sheet", _("Account sheet {title}").format(title=title),
         _("From {start} to {end}").format(start=_fmt(date_from), end=_fmt(date_to)),
         cols, rows, totals=(None, "", "", _("Totals"), debit, credit, balance), styles=styles,
-        notes=(_("Balances on the {side} side: opening {opening}, closing {closing} "
-                 "(minor units).").format(side=side_word, opening=opening, closing=balance),),
+        notes=(_("Balances on the {side} side: opening {opening}, closing {closing}.").format(
+            side=side_word, opening=format_amount(opening, cur, current_language()),
+            closing=format_amount(balance, cur, current_language())),),
         extra={"opening": str(opening), "closing": str(balance), "kind": kind})
 
 

@@ -7,7 +7,9 @@ is. Standard library only, so printers can take it without the database.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import csv
+import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -88,3 +90,70 @@ def format_cell(column: Column, value: Value, language: str, blank_zero: bool = 
 def is_figure(column: Column) -> bool:
     """Right-aligned columns."""
     return column.kind in (MONEY, COUNT)
+
+
+# --- CSV for the spreadsheet the user opens it in ------------------------------------
+#
+# A French Excel or LibreOffice splits a CSV on ";" and reads "1234,50" as a number; an
+# English one splits on "," and reads "1234.50". Every CSV export follows the language of
+# the user who exports it (the same msgids translate its header): French gets ";" and the
+# decimal comma, English "," and the decimal point. Both start with a UTF-8 byte order
+# mark, without which Excel reads the members' accented names as Latin-1. Amounts are in
+# the currency's major unit with its number of decimals and no thousands separator (a
+# spreadsheet reads them as numbers and sums them exactly); dates are ISO (read as dates
+# in every locale).
+
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class CsvStyle:
+    delimiter: str
+    decimal_mark: str
+
+
+def csv_style(language: str) -> CsvStyle:
+    return CsvStyle(";", ",") if language == "fr" else CsvStyle(",", ".")
+
+
+def csv_amount(minor: int, currency: str, language: str) -> str:
+    """An amount in major units for a spreadsheet: 123450 USD -> "1234,50" (French)."""
+    from mifin_tui.services.kernel.money import get_currency
+
+    decimals = get_currency(currency).decimals
+    sign = "-" if minor < 0 else ""
+    whole, part = divmod(abs(minor), 10 ** decimals)
+    if not decimals:
+        return f"{sign}{whole}"
+    return f"{sign}{whole}{csv_style(language).decimal_mark}{part:0{decimals}d}"
+
+
+# OWASP "CSV injection": a cell a spreadsheet would run as a formula is written as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_cell(column: Column, value: Value, language: str) -> str:
+    """One value of a report as its CSV cell (zero amounts written, not left blank)."""
+    if value is None:
+        return ""
+    if column.kind == MONEY and isinstance(value, int):
+        return csv_amount(value, column.currency or "", language)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    return csv_text(str(value))
+
+
+def csv_document(rows: Iterable[Sequence[str]], language: str) -> str:
+    """Rows of cells already written (csv_cell, csv_amount, csv_text) as the CSV text,
+    byte order mark first."""
+    out = io.StringIO()
+    out.write(BOM)
+    csv.writer(out, delimiter=csv_style(language).delimiter).writerows(rows)
+    return out.getvalue()
+
