@@ -230,9 +230,9 @@ def test_the_report_pack_prints_in_every_format(demo: Path, tmp_path: Path):
     # up to the demo's working day (the build's date): its loans may be paid out that day
     rows = _csv(demo, "movements", "--from", "2026-11-01")
     total = next(r for r in rows if r and r[0] == "Total")
-    portfolio_total = int(_csv(demo, "portfolio")[-1][2])
-    assert int(total[8]) == portfolio_total > 0
-    assert int(total[6] or 0) == 0  # reclassifications move between classes only
+    portfolio_total = amount(_csv(demo, "portfolio")[-1][2])
+    assert amount(total[8]) == portfolio_total > 0
+    assert amount(total[6]) == 0  # reclassifications move between classes only
     xlsx = tmp_path / "performance.xlsx"
     report(demo, "performance", "--from", "2026-11-01", "--format", "xlsx",
            "--output", str(xlsx))
