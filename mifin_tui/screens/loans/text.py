@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mifin_tui.i18n import _
+from mifin_tui.services.loans.engine.schedule import Schedule
 from mifin_tui.services.loans.applications import visit_recommendation_text
 from mifin_tui.services.loans.views import LoanCard, MemberHistory
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date, fmt_percent
@@ -65,3 +66,23 @@ def history_lines(h: MemberHistory) -> list[str]:
             number=p.number, amount=fmt_amount(p.amount, p.currency),
             date=fmt_date(p.disbursed_on) if p.disbursed_on else "-", state=p.state_word,
             days=p.max_arrears_days) for p in h.past_loans[-5:]]
+
+
+def schedule_lines(sched: Schedule, currency: str) -> list[str]:
+    """The whole schedule, one line an instalment (number, due date, principal,
+    interest, total), after a line that sums it up."""
+    if not sched.installments:
+        return []
+    first, last = sched.installments[0], sched.installments[-1]
+    lines = [_("Schedule: {n} instalments of {amount} from {first} to {last}; total "
+               "{total}").format(
+        n=len(sched.installments), amount=fmt_amount(first.total, currency),
+        first=fmt_date(first.due_date), last=fmt_date(last.due_date),
+        total=fmt_amount(sched.totals.total, currency)),
+        f"  {_('No.'):>3}  {_('Due date'):<10}  {_('Principal'):>14}  {_('Interest'):>12}  "
+        f"{_('Total'):>14}"]
+    lines += [f"  {i.no:>3}  {fmt_date(i.due_date):<10}  "
+              f"{fmt_amount(i.principal, currency):>14}  "
+              f"{fmt_amount(i.interest, currency):>12}  "
+              f"{fmt_amount(i.total, currency):>14}" for i in sched.installments]
+    return lines

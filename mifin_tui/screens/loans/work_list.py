@@ -1,5 +1,6 @@
 """The base of the loan work lists (committee, gérant, cashier): a table of loans, the
-highlighted one's details under it, the keys acting on it."""
+highlighted one's details under it (Tab moves into them; arrows, Page keys, Home and End
+scroll them), the keys acting on it."""
 
 from __future__ import annotations
 
@@ -29,14 +30,16 @@ class LoanListScreen(MifinScreen):
     STATES: tuple[str, ...] = ()
     EMPTY = ""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, loan_id: int | None = None) -> None:
         super().__init__(ctx)
         self.rows: list[LoanLine] = []
+        self.focus_loan = loan_id  # opened from a loan card: its line is highlighted
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="loans-count", classes="summary", markup=False)
         yield DataTable(id="loans", cursor_type="row")
-        with VerticalScroll(id="loan-detail-box", can_focus=False):
+        # focusable: the detail of a file is longer than the room under the table
+        with VerticalScroll(id="loan-detail-box"):
             yield Static("", id="loan-detail", markup=False)
         yield Static("", id="loans-result", classes="summary", markup=False)
 
@@ -67,6 +70,8 @@ class LoanListScreen(MifinScreen):
         self.query_one("#loans-count", Static).update(
             ngettext("{n} loan.", "{n} loans.", len(self.rows)).format(n=len(self.rows))
             if self.rows else self.EMPTY)
+        if self.focus_loan is not None:
+            highlight(self, self.focus_loan)
         self.show_detail()
         self.refresh_bindings()
 
@@ -95,3 +100,13 @@ class LoanListScreen(MifinScreen):
         if action not in ("refresh", "back"):
             return bool(self.rows)
         return True
+
+
+def highlight(screen: LoanListScreen, loan_id: int) -> bool:
+    """Put the list's cursor on the loan `loan_id` (a line of any work list: its `id`, or
+    the `loan_id` of the waiting list's lines); False when it is not listed."""
+    for index, row in enumerate(screen.rows):
+        if getattr(row, "loan_id", getattr(row, "id", None)) == loan_id:
+            screen.query_one("#loans", DataTable).move_cursor(row=index)
+            return True
+    return False

@@ -123,6 +123,16 @@ def _due_date_errors(product: loan_products.ProductSpec, app: Application) -> di
     return {}
 
 
+@requires("loan.apply")
+def products_for_member(ctx: Context, member_id: int) -> list[loan_products.LoanProductView]:
+    """The active products the member can apply for: those in a currency of one of his
+    open savings accounts (the account that backs the loan)."""
+    currencies = {a.currency for a in Account.select(Account.currency).where(
+        (Account.member == member_id) & (Account.kind == "savings")
+        & (Account.status == "active"))}
+    return [p for p in loan_products.list_products(ctx) if p.currency in currencies]
+
+
 def open_application(member_id: int, product_id: int) -> Loan | None:
     """The member's application for the product still open (not decided, or approved and
     not yet paid out), if there is one."""

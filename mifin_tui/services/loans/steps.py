@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mifin_tui.db.models import Loan, LoanEligibility, LoanOpinion
+from mifin_tui.i18n import _
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans import states
@@ -118,3 +119,31 @@ def steps_of(ctx: Context, loan: Loan) -> tuple[str, ...]:
 def steps_for(ctx: Context, loan_id: int) -> tuple[str, ...]:
     """The steps the user may take on the loan now (the loan card offers these)."""
     return steps_of(ctx, get_loan(loan_id, ctx))
+
+
+def waiting_for(f: FileFacts) -> str:
+    """Whose step the file waits for, in the user's words ("" once nothing is pending):
+    said on the card to whoever cannot take it himself."""
+    if f.state == "draft":
+        if not f.eligible and not f.overridden:
+            return _("the manager's override of the failed rules, or an edit that passes")
+        return _("its submission by the loan officer")
+    if f.state == "submitted":
+        return _("the home visit") if f.first_loan else _(
+            "the home visit, or its sending to the committee")
+    if f.state == "visited":
+        return _("its sending to the committee")
+    if f.state == "committee":
+        if f.opinions < f.opinions_needed:
+            return _("the committee's opinions ({have} of {need})").format(
+                have=f.opinions, need=f.opinions_needed)
+        return _("the manager's decision") if f.within_limit else _("the board's decision")
+    if f.state == "approved":
+        return _("the disbursement at the till")
+    return ""
+
+
+@requires("loan.read")
+def waiting_for_loan(ctx: Context, loan_id: int) -> str:
+    """What the loan waits for (see `waiting_for`)."""
+    return waiting_for(facts_of(get_loan(loan_id, ctx), ctx.user_id))

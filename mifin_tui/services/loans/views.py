@@ -149,6 +149,7 @@ class LoanCard:
     installments: tuple[InstallmentView, ...]
     guarantors: tuple[GuarantorView, ...]
     collateral: tuple[CollateralView, ...]
+    due_dates: tuple[date, ...] = ()  # a seasonal product's, as the officer entered them
 
     @property
     def eligible(self) -> bool:
@@ -223,7 +224,8 @@ def card_of(loan: Loan) -> LoanCard:
         disbursed_on=loan.disbursed_on, disbursement_mode=loan.disbursement_mode,
         outstanding=outstanding, first_loan=first_loan(loan), eligibility=eligibility,
         opinions=opinions, events=events, installments=inst,
-        guarantors=tuple(guarantors), collateral=collateral)
+        guarantors=tuple(guarantors), collateral=collateral,
+        due_dates=tuple(due_dates_of(loan)))
 
 
 @requires("loan.read")
