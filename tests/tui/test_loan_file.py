@@ -25,7 +25,13 @@ from mifin_tui.services.kernel import auth
 from mifin_tui.services.loans import views as loan_views
 from tests.tui.conftest import SIZE, choose_entry, type_text
 from tests.tui.test_counter import counter, pdfs, settle, sign_in  # noqa: F401
-from tests.tui.test_loan_life import _borrower, _highlight, approved_demo_loan, users_of
+from tests.tui.test_loan_life import (
+    _borrower,
+    _highlight,
+    approved_demo_loan,
+    choose_product,
+    users_of,
+)
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="pdftotext (poppler-utils)")
@@ -40,16 +46,6 @@ def in_sight(app: MifinApp, selector: str) -> bool:
     """The widget is shown inside the 24 lines (not scrolled or pushed off the screen)."""
     region = app.screen.query_one(selector).region
     return region.height > 0 and 0 <= region.y and region.bottom <= SIZE[1]
-
-
-async def choose_product(pilot, code: str) -> None:
-    """On the product's choice list: open it, type the code, take it, move on."""
-    await pilot.press("down")
-    await pilot.pause()
-    await type_text(pilot, code)
-    await pilot.press("enter")
-    await pilot.pause()
-    await pilot.press("enter")
 
 
 async def fill_application(app, pilot, member: Member, amount: str) -> None:
