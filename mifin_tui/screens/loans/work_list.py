@@ -37,7 +37,13 @@ class LoanListScreen(MifinScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="loans-count", classes="summary", markup=False)
-        yield DataTable(id="loans", cursor_type="row")
+        table = DataTable(id="loans", cursor_type="row")
+        # the list as high as its lines (up to 8), the file's detail takes the rest: at
+        # 80x24 a list of one file left the detail 9 lines. Inline: the app's own
+        # `DataTable { height: 1fr }` outranks a screen's default CSS.
+        table.styles.height = "auto"
+        table.styles.max_height = 9
+        yield table
         # focusable: the detail of a file is longer than the room under the table
         with VerticalScroll(id="loan-detail-box"):
             yield Static("", id="loan-detail", markup=False)
@@ -69,7 +75,8 @@ class LoanListScreen(MifinScreen):
                           Text(r.state_word, no_wrap=True))
         self.query_one("#loans-count", Static).update(
             ngettext("{n} loan.", "{n} loans.", len(self.rows)).format(n=len(self.rows))
-            if self.rows else self.EMPTY)
+            + " " + _("Tab: the file under the list; arrows and Page keys scroll it.")
+            if self.rows else _(self.EMPTY))
         if self.focus_loan is not None:
             highlight(self, self.focus_loan)
         self.show_detail()
