@@ -26,7 +26,8 @@ from mifin_tui.widgets.formatting import fmt_amount, fmt_date
 class LoanCardScreen(LoanCardActions):
     TITLE_MSGID = N_("Loan card")
     AUTO_FOCUS = "#loan"
-    BINDINGS = [Binding("f2", "submit", N_("Find"), id="lcard.find")]
+    # Enter on the number finds too: F2 leaves the footer's room to the file's steps
+    BINDINGS = [Binding("f2", "submit", N_("Find"), id="lcard.find", show=False)]
 
     def __init__(self, ctx: Context, loan_id: int | None = None) -> None:
         super().__init__(ctx)

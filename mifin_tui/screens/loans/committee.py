@@ -19,6 +19,7 @@ from mifin_tui.screens.loans.work_list import LoanListScreen
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.loans import contract_doc as loan_contract_doc
 from mifin_tui.services.loans import decision as loan_decision
+from mifin_tui.services.loans import steps as loan_steps
 from mifin_tui.services.loans import views as loan_views
 from mifin_tui.services.loans.views import LoanLine
 from mifin_tui.widgets import FieldError, FormSelect, MifinFooter, MoneyInput, TextField
@@ -97,6 +98,8 @@ class LoanCommitteeScreen(LoanListScreen):
         Binding("f5", "refresh", N_("Refresh"), id="lcom.refresh"),
     ]
     EMPTY = N_("No application waits for the committee.")
+    # the keys show on a file he has not judged yet (and did not enter)
+    STEP_OF_ACTION = {"opinion": loan_steps.OPINION}
 
     def detail_lines(self, loan: LoanLine) -> list[str]:
         return card_lines(loan_views.card(self.ctx, loan.id), eligibility=True, opinions=True)

@@ -38,10 +38,12 @@ class LoanDecisionsScreen(LoanListScreen):
     ]
     EMPTY = N_("No application waits for your decision.")
 
+    STEP_OF_ACTION = {"approve": loan_steps.DECIDE, "reject": loan_steps.DECIDE,
+                      "back_to_committee": loan_steps.DECIDE,
+                      "override": loan_steps.OVERRIDE}
+
     def load_rows(self) -> list[LoanLine]:
-        rows = loan_views.to_decide(self.ctx)
-        self.row_steps = {r.id: loan_steps.steps_for(self.ctx, r.id) for r in rows}
-        return rows
+        return loan_views.to_decide(self.ctx)
 
     def detail_lines(self, loan: LoanLine) -> list[str]:
         card = loan_views.card(self.ctx, loan.id)
@@ -49,19 +51,6 @@ class LoanDecisionsScreen(LoanListScreen):
         lines += history_lines(loan_views.member_history(self.ctx, loan.id))
         return lines + schedule_lines(loan_views.schedule_of(self.ctx, loan.id),
                                       loan.currency)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        step = {"approve": loan_steps.DECIDE, "reject": loan_steps.DECIDE,
-                "back_to_committee": loan_steps.DECIDE,
-                "override": loan_steps.OVERRIDE}.get(action)
-        if step is not None:
-            r = self.current
-            return r is not None and step in getattr(self, "row_steps", {}).get(r.id, ())
-        return super().check_action(action, parameters)
-
-    def on_data_table_row_highlighted(self, event) -> None:
-        super().on_data_table_row_highlighted(event)
-        self.refresh_bindings()
 
     def _dialog(self, title: str, label: str, action, done: str) -> None:
         r = self.current

@@ -14,6 +14,7 @@ from mifin_tui.screens.common.base import MifinScreen
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.loans import states as loan_states
+from mifin_tui.services.loans import steps as loan_steps
 from mifin_tui.services.loans import views as loan_views
 from mifin_tui.services.loans.views import LoanLine
 from mifin_tui.widgets.formatting import fmt_amount
@@ -29,10 +30,14 @@ class LoanListScreen(MifinScreen):
     AUTO_FOCUS = "#loans"
     STATES: tuple[str, ...] = ()
     EMPTY = ""
+    # action -> the step (loans.steps) it takes: its key shows only on a line where the
+    # user may take that step now
+    STEP_OF_ACTION: dict[str, str] = {}
 
     def __init__(self, ctx: Context, loan_id: int | None = None) -> None:
         super().__init__(ctx)
         self.rows: list[LoanLine] = []
+        self.row_steps: dict[int, tuple[str, ...]] = {}
         self.focus_loan = loan_id  # opened from a loan card: its line is highlighted
 
     def compose_body(self) -> ComposeResult:
@@ -63,6 +68,9 @@ class LoanListScreen(MifinScreen):
     def action_refresh(self) -> None:
         try:
             self.rows = self.load_rows()
+            if self.STEP_OF_ACTION:
+                self.row_steps = {r.id: loan_steps.steps_for(self.ctx, r.id)
+                                  for r in self.rows}
         except MifinError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -91,6 +99,7 @@ class LoanListScreen(MifinScreen):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
+        self.refresh_bindings()
 
     def detail_lines(self, loan: LoanLine) -> list[str]:
         return []
@@ -104,6 +113,10 @@ class LoanListScreen(MifinScreen):
         self.query_one("#loans-result", Static).update(message)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.STEP_OF_ACTION:
+            r = self.current
+            return r is not None and self.STEP_OF_ACTION[action] in self.row_steps.get(
+                r.id, ())
         if action not in ("refresh", "back"):
             return bool(self.rows)
         return True
