@@ -248,3 +248,45 @@ async def test_the_decision_detail_scrolls_to_the_last_instalment_by_keys(counte
         text = screen_text(app)
         assert line in text, text
         assert len(text.splitlines()) == SIZE[1]
+
+
+async def test_the_agent_edits_a_draft_from_its_card_and_it_is_checked_again(counter):  # noqa: F811
+    from mifin_tui.db.models import AuditLog
+    from mifin_tui.services.loans import applications as loan_applications
+
+    agent = auth.login(*users_of(counter, "agent"))
+    member, acc = _borrower()
+    hebdo = LoanProduct.get(LoanProduct.code == "HEBDO")
+    loan_id = loan_applications.apply(agent, loan_applications.Application(
+        member_id=member.id, product_id=hebdo.id, amount=100_000, term=26, purpose="Pagnes",
+        linked_account_id=acc.id, activity="Vente de pagnes", monthly_income=90_000))
+    number = Loan.get_by_id(loan_id).number
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "agent")
+        await open_card(app, pilot, number)
+        await pilot.press("f4")
+        await pilot.pause()
+        from mifin_tui.screens.loans.application import LoanApplicationScreen
+
+        assert isinstance(app.screen, LoanApplicationScreen) and app.screen.loan_id == loan_id
+        assert app.screen.query_one("#amount").value == "1,000.00 USD"
+        # the cursor is on the amount: the member and the product of a file stay
+        app.screen.query_one("#amount").input.action_select_all()
+        await type_text(pilot, "400")
+        await pilot.press("enter")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Changes recorded" in str(app.screen.query_one("#lapp-status").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LoanCardScreen)
+        assert "400.00" in str(app.screen.query_one("#lcard-summary").render())
+    loan = Loan.get_by_id(loan_id)
+    assert (loan.amount_requested, loan.member_id, loan.product_id) == (40_000, member.id,
+                                                                        hebdo.id)
+    rule = LoanEligibility.get((LoanEligibility.loan == loan_id)
+                               & (LoanEligibility.rule == "amount"))
+    assert '"amount":40000' in rule.detail
+    assert AuditLog.select().where((AuditLog.action == "loan.edit")
+                                   & (AuditLog.entity_id == number)).count() == 1
