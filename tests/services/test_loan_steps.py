@@ -66,7 +66,7 @@ def test_a_first_loan_needs_the_visit_before_the_committee():
         "committee", "cancel")
 
 
-def test_the_gerant_decides_once_the_round_is_complete_and_within_his_limit():
+def test_the_gerant_decides_once_the_round_is_complete_the_board_above_his_limit():
     committee = dataclasses.replace(DRAFT, state="committee", opinions=2)
     assert offered(committee, COMMITTEE) == ("opinion",)
     assert offered(dataclasses.replace(committee, my_opinion_given=True), COMMITTEE) == ()
@@ -74,8 +74,10 @@ def test_the_gerant_decides_once_the_round_is_complete_and_within_his_limit():
     ready = dataclasses.replace(committee, opinions=3)
     assert offered(ready, GERANT) == ("decide", "cancel")
     above = dataclasses.replace(ready, within_limit=False)
-    assert offered(above, GERANT) == ("cancel",)
+    # above his limit he may still reject, or approve a lowered amount; the board decides
+    assert offered(above, GERANT) == ("decide", "cancel")
     assert steps.next_steps(above, 99, frozenset({"loan.board"})) == ("board",)
+    assert steps.next_steps(ready, 99, frozenset({"loan.board"})) == ()
 
 
 def test_the_cashier_pays_an_approved_loan_and_takes_repayments_after():
@@ -182,3 +184,14 @@ def test_editing_a_draft_checks_it_again_and_drops_an_override_given_for_other_t
     with pytest.raises(ValidationError):
         loan_applications.update_application(officer, loan_id, application(
             world, member="borrower"))
+
+
+def test_without_a_delegation_limit_every_amount_is_within_it(world):  # noqa: F811
+    from mifin_tui.services.kernel import settings
+
+    officer = world["loan_officer"]
+    loan_id = loan_applications.apply(officer, application(world))
+    settings.put("loan_delegation_limit", {})
+    assert steps.facts_of(Loan.get_by_id(loan_id), officer.user_id).within_limit
+    settings.put("loan_delegation_limit", {"USD": 50_000})
+    assert not steps.facts_of(Loan.get_by_id(loan_id), officer.user_id).within_limit
