@@ -8,7 +8,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widgets import Select, Static
 
 from mifin_tui.i18n import N_, _
 from mifin_tui.output.loans import print_minutes
@@ -65,6 +65,17 @@ class OpinionDialog(FormMixin, DialogScreen):
                            "records; Escape goes back, nothing is recorded."),
                          classes="hint", markup=False)
         yield MifinFooter()
+
+    def on_mount(self) -> None:
+        self._amount_for(self.opinion)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "opinion":
+            self._amount_for(str(event.value))
+
+    def _amount_for(self, opinion: str) -> None:
+        # only a favourable opinion proposes an amount: the field is skipped otherwise
+        self.query_one("#amount_proposed", MoneyInput).disabled = opinion != "favourable"
 
     def action_submit(self) -> None:
         if self.done:
