@@ -195,3 +195,18 @@ def test_without_a_delegation_limit_every_amount_is_within_it(world):  # noqa: F
     assert steps.facts_of(Loan.get_by_id(loan_id), officer.user_id).within_limit
     settings.put("loan_delegation_limit", {"USD": 50_000})
     assert not steps.facts_of(Loan.get_by_id(loan_id), officer.user_id).within_limit
+
+
+def test_the_card_says_whose_step_the_file_waits_for():
+    failed = dataclasses.replace(DRAFT, eligible=False)
+    assert "override" in steps.waiting_for(failed)
+    assert "submission" in steps.waiting_for(dataclasses.replace(failed, overridden=True))
+    assert steps.waiting_for(dataclasses.replace(DRAFT, state="submitted")) == "the home visit"
+    committee = dataclasses.replace(DRAFT, state="committee", opinions=2)
+    assert steps.waiting_for(committee) == "the committee's opinions (2 of 3)"
+    assert steps.waiting_for(dataclasses.replace(committee, opinions=3)) == \
+        "the manager's decision"
+    assert "board" in steps.waiting_for(dataclasses.replace(committee, opinions=3,
+                                                            within_limit=False))
+    assert "disbursement" in steps.waiting_for(dataclasses.replace(DRAFT, state="approved"))
+    assert steps.waiting_for(dataclasses.replace(DRAFT, state="active")) == ""
