@@ -60,6 +60,7 @@ def facts_of(loan: Loan, user_id: int) -> FileFacts:
         within_limit=limit is None or loan.amount_requested <= limit)
 
 
+@requires("loan.read")
 def steps_of(ctx: Context, loan: Loan) -> tuple[str, ...]:
     """The next steps of `loan` (of the user's branch) for the user of `ctx`."""
     return next_steps(facts_of(loan, ctx.user_id), ctx.user_id, frozenset(ctx.permissions))
