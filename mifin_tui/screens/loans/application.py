@@ -26,6 +26,7 @@ from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError, ValidationError
 from mifin_tui.services.loans import applications as loan_applications
 from mifin_tui.services.loans import lifecycle as loan_lifecycle
+from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans import views as loan_views
 from mifin_tui.services.members import register as members
 from mifin_tui.services.savings import accounts as savings_accounts
@@ -58,7 +59,7 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
         self.member_id = member_id
         self.loan_id: int | None = loan_id  # a draft opened from its card: F2 edits it
         self.member: members.MemberSummary | None = None
-        self.products: dict[int, loan_applications.loan_products.LoanProductView] = {}
+        self.products: dict[int, loan_products.LoanProductView] = {}
         # lines typed before the application is recorded: (member id, text, amount) and
         # (kind, value, description, account id, text)
         self.guarantors: list[tuple[int, str, int]] = []
@@ -113,6 +114,10 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
         self._member_typed(card.member_number)
         self.query_one("#member", TextField).disabled = True
         select = self.query_one("#product", FormSelect)
+        if card.product_id not in self.products:  # retired, or his account closed since
+            self.products[card.product_id] = loan_products.get(
+                card.product_id)
+            select.set_options([(f"{p.code}  {p.name}", p.id) for p in self.products.values()])
         select.value = card.product_id
         select.disabled = True
         self._set_currency(card.currency)
@@ -175,7 +180,7 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
         return product.currency if product else (
             next(iter(self.products.values())).currency if self.products else "USD")
 
-    def _product(self) -> loan_applications.loan_products.LoanProductView | None:
+    def _product(self) -> loan_products.LoanProductView | None:
         if not self.is_mounted:
             return None
         value = self.query_one("#product", FormSelect).value
