@@ -13,7 +13,13 @@ from mifin_tui.services.loans import decision as loan_decision
 from mifin_tui.services.loans import disbursement as loan_disbursement
 from printers.loan_contract import contract_pdf, minutes_pdf
 from tests.printers.conftest import page_sizes_mm, pdf_text
-from tests.services.test_loans import approved, opinions, to_committee, world  # noqa: F401
+from tests.services.test_loans import (  # noqa: F401
+    another_product,
+    approved,
+    opinions,
+    to_committee,
+    world,
+)
 
 
 def test_contract_in_two_copies_then_duplicata(world, tmp_path):
@@ -51,7 +57,9 @@ def test_contract_in_two_copies_then_duplicata(world, tmp_path):
 
 def test_committee_minutes_list_each_application_and_opinion(world, tmp_path):
     first = to_committee(world)
-    second = to_committee(world, amount=50_000, purpose="Élevage de porcs à Maluku")
+    # one open application per member and product: the second file in another product
+    second = to_committee(world, amount=50_000, purpose="Élevage de porcs à Maluku",
+                          product_id=another_product(world, "HEBDO2"))
     opinions(world, first)
     opinions(world, second, kind="adjourned")
     doc = loan_contract_doc.minutes(world["committee"][0], [first, second])

@@ -4,6 +4,7 @@ ledger lines, the waiting list, cancellation and the same-day reversal."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -85,6 +86,13 @@ def world(admin, make_user):
     return dict(users, admin=admin, borrower=borrower, guarantor=guarantor,
                 newcomer=newcomer, account=acc, g_account=g_acc, n_account=n_acc,
                 product=product)
+
+
+def another_product(w, code: str) -> int:
+    """A product like the world's own: a member has one open application per product, so a
+    test that needs two open files of one member takes them in two products."""
+    return loan_products.create(w["admin"], dataclasses.replace(SPEC, code=code,
+                                                                name=f"Crédit {code}")).id
 
 
 def application(w, amount=100_000, term=26, member="borrower", **kw):
@@ -352,7 +360,7 @@ def test_above_the_delegation_limit_the_board_decides_through_the_admin(world, m
         loan_decision.approve(world["manager"], loan_id)
     loan_decision.approve(world["manager"], loan_id, amount=150_000)  # lowered to his limit
     assert Loan.get_by_id(loan_id).amount_approved == 150_000
-    other = to_committee(world, amount=200_000)
+    other = to_committee(world, amount=200_000, product_id=another_product(world, "HEBDO2"))
     opinions(world, other, 200_000)
     for role in ROLES:
         if role != "admin":
@@ -360,7 +368,7 @@ def test_above_the_delegation_limit_the_board_decides_through_the_admin(world, m
                 loan_decision.record_board_decision(make_user(role), other, True, "PV CA 12/2026")
     with pytest.raises(ValidationError):
         loan_decision.record_board_decision(world["admin"], other, True, " ")
-    small = to_committee(world, amount=100_000)
+    small = to_committee(world, amount=100_000, product_id=another_product(world, "HEBDO3"))
     opinions(world, small)
     with pytest.raises(Conflict, match="manager decides"):
         loan_decision.record_board_decision(world["admin"], small, True, "PV CA 12/2026")
@@ -448,7 +456,7 @@ def test_disbursement_from_a_till_in_another_currency_or_closed_is_refused(world
 def test_waiting_list_by_approval_date_and_payable_after_a_vault_transfer(world):
     cashier = world["cashier"]
     first = approved(world, amount=200_000)
-    second = approved(world, amount=200_000)
+    second = approved(world, amount=200_000, product_id=another_product(world, "HEBDO2"))
     waiting = loan_disbursement.waiting_list(cashier)
     assert [w.loan_id for w in waiting] == [first, second]
     assert all(w.till_can_pay for w in waiting)

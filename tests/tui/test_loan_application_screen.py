@@ -18,7 +18,7 @@ from mifin_tui.services.loans import views as loan_views
 from mifin_tui.widgets.formatting import fmt_date
 from tests.tui.conftest import SIZE, choose_entry, type_text
 from tests.tui.test_counter import counter, sign_in  # noqa: F401
-from tests.tui.test_loan_life import _borrower, users_of
+from tests.tui.test_loan_life import _borrower, choose_product, users_of
 
 
 async def test_a_seasonal_application_with_two_guarantors_two_collaterals_and_a_visit(
@@ -35,7 +35,10 @@ async def test_a_seasonal_application_with_two_guarantors_two_collaterals_and_a_
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, counter, "agent")
         await choose_entry(app, pilot, "loan_application")
-        for text in (member.number, "AGRI", "400", "2", "Campagne de maïs", "Agriculteur",
+        await type_text(pilot, member.number)
+        await pilot.press("enter")
+        await choose_product(pilot, "AGRI")
+        for text in ("400", "2", "Campagne de maïs", "Agriculteur",
                      "900", "800", " ".join(fmt_date(d) for d in dates),
                      g1.number, "100"):
             await type_text(pilot, text)
@@ -83,10 +86,16 @@ async def test_a_seasonal_application_with_two_guarantors_two_collaterals_and_a_
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, counter, "agent")
-        await choose_entry(app, pilot, "loan_application")
-        app.screen.loan_id = loan_id
+        # after the override the file goes on from its loan card (issue 19)
+        await choose_entry(app, pilot, "loan_card")
+        await type_text(pilot, Loan.get_by_id(loan_id).number)
+        await pilot.press("enter")
+        await pilot.pause()
         await pilot.press("f5")
         await pilot.pause()
+        await pilot.press("enter")  # the confirmation
+        await pilot.pause()
+        assert Loan.get_by_id(loan_id).state == "submitted"
         await pilot.press("f6")
         await pilot.pause()
         assert isinstance(app.screen, VisitDialog)
@@ -127,8 +136,10 @@ async def test_a_cashier_takes_an_application_where_the_institution_allows_it(
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, counter, "caissier1")
         await choose_entry(app, pilot, "loan_application")
-        for text in (member.number, "HEBDO", "300", "12", "Petit commerce", "Boutique",
-                     "500", "400"):
+        await type_text(pilot, member.number)
+        await pilot.press("enter")
+        await choose_product(pilot, "HEBDO")
+        for text in ("300", "12", "Petit commerce", "Boutique", "500", "400"):
             await type_text(pilot, text)
             await pilot.press("enter")
         await pilot.press("f2")

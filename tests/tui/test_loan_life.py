@@ -35,6 +35,16 @@ def _borrower() -> tuple[Member, Account]:
     return acc.member, acc
 
 
+async def choose_product(pilot, code: str) -> None:
+    """On the application's product list: open it, type the code, take it, move on."""
+    await pilot.press("down")
+    await pilot.pause()
+    await type_text(pilot, code)
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("enter")
+
+
 async def _highlight(app, pilot, loan_id: int) -> None:
     for _step in range(20):
         cur = app.screen.current
@@ -63,8 +73,11 @@ async def test_application_committee_approval_and_disbursement_by_four_users(  #
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, counter, "agent")
         await choose_entry(app, pilot, "loan_application")
-        for text in (member.number, "HEBDO", "500", "26", "Commerce de pagnes au marché",
-                     "Vente de pagnes", "900", "800"):
+        await type_text(pilot, member.number)
+        await pilot.press("enter")
+        await choose_product(pilot, "HEBDO")
+        for text in ("500", "26", "Commerce de pagnes au marché", "Vente de pagnes", "900",
+                     "800"):
             await type_text(pilot, text)
             await pilot.press("enter")
         await pilot.press("f2")
@@ -75,8 +88,10 @@ async def test_application_committee_approval_and_disbursement_by_four_users(  #
         assert "Eligibility:" in str(app.screen.query_one("#lapp-result").render())
         await pilot.press("f5")
         await pilot.pause()
-        assert "submitted" in str(app.screen.query_one("#lapp-result").render()), \
-            app.screen.query_one("#error-form").message
+        # the step's outcome at the top of the screen, in sight at 80x24 (issue 19)
+        status = app.screen.query_one("#lapp-status")
+        assert "submitted" in str(status.render()), app.screen.query_one("#error-form").message
+        assert 0 <= status.region.y and status.region.bottom <= SIZE[1]
         await pilot.press("f6")
         await pilot.pause()
         assert isinstance(app.screen, VisitDialog)
@@ -100,7 +115,9 @@ async def test_application_committee_approval_and_disbursement_by_four_users(  #
             await _highlight(app, pilot, loan_id)
             await pilot.press("f2")
             await pilot.pause()
-            await type_text(pilot, "500 Bonne activité")
+            # the opinion, the amount (the 500 requested to start with), the comment
+            await pilot.press("enter", "enter")
+            await type_text(pilot, "Bonne activité")
             await pilot.press("enter")
             await pilot.pause()
             assert "recorded" in str(app.screen.query_one("#loans-result").render())

@@ -1,5 +1,7 @@
-"""The loan card: state, each step with who and when, the schedule with what is paid,
-guarantors and collateral. Type the loan number and Enter."""
+"""The loan card: state, the next steps and who may take them, each step done with who
+and when, the schedule with what is paid, guarantors and collateral. Type the loan number
+and Enter; Tab moves into the card, whose arrows and Page keys scroll it. The keys of
+the next steps are in `card_actions`."""
 
 from __future__ import annotations
 
@@ -10,10 +12,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
 from mifin_tui.i18n import N_, _
-from mifin_tui.screens.loans.card_actions import LoanCardActions
+from mifin_tui.screens.loans.card_actions import STEP_ACTIONS, LoanCardActions
 from mifin_tui.screens.loans.text import card_lines
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
+from mifin_tui.services.loans import steps as loan_steps
 from mifin_tui.services.loans import views as loan_views
 from mifin_tui.services.loans.views import LoanCard
 from mifin_tui.widgets import FieldError, TextField
@@ -23,8 +26,8 @@ from mifin_tui.widgets.formatting import fmt_amount, fmt_date
 class LoanCardScreen(LoanCardActions):
     TITLE_MSGID = N_("Loan card")
     AUTO_FOCUS = "#loan"
-    BINDINGS = [Binding("f2", "submit", N_("Find"), id="lcard.find"),
-                Binding("f8", "repay", N_("Repayment"), id="lcard.repay")]
+    # Enter on the number finds too: F2 leaves the footer's room to the file's steps
+    BINDINGS = [Binding("f2", "submit", N_("Find"), id="lcard.find", show=False)]
 
     def __init__(self, ctx: Context, loan_id: int | None = None) -> None:
         super().__init__(ctx)
@@ -36,7 +39,9 @@ class LoanCardScreen(LoanCardActions):
             yield Label(_("Loan no."), markup=False)
             yield TextField(id="loan", classes="submit-on-enter")
         yield FieldError(id="error-form")
-        with VerticalScroll(id="lcard-body", can_focus=False):
+        yield Static("", id="lcard-result", classes="summary", markup=False)
+        yield Static("", id="lcard-next", classes="hint", markup=False)
+        with VerticalScroll(id="lcard-body"):
             yield Static("", id="lcard-summary", markup=False)
             yield DataTable(id="lcard-schedule", cursor_type="row")
 
@@ -50,6 +55,7 @@ class LoanCardScreen(LoanCardActions):
 
     def action_submit(self) -> None:
         self.clear_errors()
+        self.say("")
         try:
             card = loan_views.find(self.ctx, self.query_one("#loan", TextField).value)
         except MifinError as exc:
@@ -57,21 +63,12 @@ class LoanCardScreen(LoanCardActions):
             return
         self.show(card)
 
-    def action_repay(self) -> None:
-        from mifin_tui.screens.loans.repayment import RepaymentScreen
-        from mifin_tui.services.loans import states as loan_states
-
-        if self.card is not None and self.card.state in loan_states.SERVICED:
-            self.app.push_screen(RepaymentScreen(self.ctx, self.card.id))
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "repay":  # the cashier takes the repayment from the card
-            return self.ctx.can("ledger.post") and self.card is not None
-        return super().check_action(action, parameters)
-
     def show(self, c: LoanCard) -> None:
         self.card = c
+        self.steps = loan_steps.steps_for(self.ctx, c.id)
         self.refresh_bindings()
+        self.query_one("#lcard-next", Static).update(next_steps_line(
+            self.steps, loan_steps.waiting_for_loan(self.ctx, c.id)))
         from mifin_tui.screens.loans.arrears_panel import loan_panel
         from mifin_tui.services.savings import standing_orders
 
@@ -88,3 +85,18 @@ class LoanCardScreen(LoanCardActions):
                           Text(fmt_amount(i.total_due, c.currency), justify="right"),
                           Text(fmt_amount(i.total_paid, c.currency), justify="right"),
                           Text(word))
+
+
+def next_steps_line(steps: tuple[str, ...], waiting: str) -> str:
+    """"Next: F5 Submit, F3 Cancel loan" for the steps this user may take; what the file
+    waits for when he may take none of them (or another user's step comes first)."""
+    keys = {b.action: (b.key.upper(), _(b.description)) for b in LoanCardActions.BINDINGS
+            if isinstance(b, Binding)}
+    offered = [" ".join(keys[STEP_ACTIONS[s]]) for s in steps
+               if STEP_ACTIONS.get(s) in keys and s != loan_steps.CANCEL]
+    parts = []
+    if offered:
+        parts.append(_("Next: {steps}").format(steps=", ".join(offered)))
+    if waiting:
+        parts.append(_("The file waits for {what}.").format(what=waiting))
+    return "  ".join(parts)

@@ -1,8 +1,13 @@
-"""The gérant's pending applications: each with its eligibility rule by rule, the
-committee's opinions, the member's history and the schedule. F2 approves (amount and
-instalments may be lowered), F4 rejects with a reason, F6 puts it back to the committee,
-F7 overrides a failed eligibility rule of a draft (a reason each). Every decision asks
-for its confirmation in a dialog; nothing needs a printer or a mouse (remote gérant)."""
+"""The gérant's files that he can act on now (`loans.views.to_decide`): the committee's
+complete rounds within his limit, and the drafts whose failed rules wait for his
+override. Under the list, the whole file: eligibility with any override and its reason,
+each committee opinion (who, amount, comment), the home visit, guarantees, the member's
+history (previous loans, arrears) and every instalment of the schedule; Tab moves into
+it, arrows, Page keys, Home and End scroll it. F2 approves (amount and instalments may
+be lowered), F4 rejects with a reason, F6 puts it back to the committee, F7 overrides the
+failed rules of a draft (a reason each): each key shows only on a file where its step is
+possible now. Every decision asks for its confirmation in a dialog; nothing needs a
+printer or a mouse (remote gérant)."""
 
 from __future__ import annotations
 
@@ -10,20 +15,20 @@ from textual.binding import Binding
 
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.common.dialogs import NoteDialog
-from mifin_tui.screens.loans.text import card_lines, history_lines
+from mifin_tui.screens.loans.text import card_lines, history_lines, schedule_lines
 from mifin_tui.screens.loans.work_list import LoanListScreen
 from mifin_tui.services.kernel.errors import ValidationError
 from mifin_tui.services.kernel.money import parse_amount
 from mifin_tui.services.loans import decision as loan_decision
 from mifin_tui.services.loans import eligibility as loan_eligibility
+from mifin_tui.services.loans import steps as loan_steps
 from mifin_tui.services.loans import views as loan_views
 from mifin_tui.services.loans.views import LoanLine
-from mifin_tui.widgets.formatting import fmt_amount, fmt_date
+from mifin_tui.widgets.formatting import fmt_amount
 
 
 class LoanDecisionsScreen(LoanListScreen):
     TITLE_MSGID = N_("Loans to decide")
-    STATES = ("draft", "committee")
     BINDINGS = [
         Binding("f2", "approve", N_("Approve"), id="ldec.approve"),
         Binding("f4", "reject", N_("Reject"), id="ldec.reject"),
@@ -33,29 +38,19 @@ class LoanDecisionsScreen(LoanListScreen):
     ]
     EMPTY = N_("No application waits for your decision.")
 
+    STEP_OF_ACTION = {"approve": loan_steps.DECIDE, "reject": loan_steps.DECIDE,
+                      "back_to_committee": loan_steps.DECIDE,
+                      "override": loan_steps.OVERRIDE}
+
     def load_rows(self) -> list[LoanLine]:
-        rows = loan_views.by_state(self.ctx, *self.STATES)
-        # a draft waits for the gérant only when a rule failed (his override)
-        return [r for r in rows if r.state == "committee" or not r.eligible]
+        return loan_views.to_decide(self.ctx)
 
     def detail_lines(self, loan: LoanLine) -> list[str]:
         card = loan_views.card(self.ctx, loan.id)
         lines = card_lines(card, eligibility=True, opinions=True)
         lines += history_lines(loan_views.member_history(self.ctx, loan.id))
-        sched = loan_views.schedule_of(self.ctx, loan.id)
-        lines.append(_("Schedule: {n} instalments of {amount} from {first} to {last}; total "
-                       "{total}").format(
-            n=len(sched.installments), amount=fmt_amount(sched.installments[0].total,
-                                                         loan.currency),
-            first=fmt_date(sched.installments[0].due_date),
-            last=fmt_date(sched.installments[-1].due_date),
-            total=fmt_amount(sched.totals.total, loan.currency)))
-        for i in sched.installments[:6]:
-            lines.append(f"  {i.no:>3}  {fmt_date(i.due_date)}  "
-                         f"{fmt_amount(i.principal, loan.currency):>14}  "
-                         f"{fmt_amount(i.interest, loan.currency):>12}  "
-                         f"{fmt_amount(i.total, loan.currency):>14}")
-        return lines
+        return lines + schedule_lines(loan_views.schedule_of(self.ctx, loan.id),
+                                      loan.currency)
 
     def _dialog(self, title: str, label: str, action, done: str) -> None:
         r = self.current

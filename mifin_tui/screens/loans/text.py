@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mifin_tui.i18n import _
 from mifin_tui.services.loans.applications import visit_recommendation_text
+from mifin_tui.services.loans.engine.schedule import Schedule
 from mifin_tui.services.loans.views import LoanCard, MemberHistory
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date, fmt_percent
 
@@ -41,12 +42,18 @@ def card_lines(c: LoanCard, *, eligibility: bool = False, opinions: bool = False
         lines.append(_("  Recommendation: {what}").format(
             what=visit_recommendation_text(c.visit_recommendation)))
     if opinions:
-        ops = [o for o in c.opinions if o.round == c.committee_round]
-        lines.append(_("Committee (round {round}): {n} opinions").format(
-            round=c.committee_round, n=len(ops)))
-        for o in ops:
-            proposed = fmt_amount(o.amount_proposed, c.currency) if o.amount_proposed else "-"
-            lines.append(f"  {o.opinion_word:<13} {proposed:>16}  {o.user}: {o.comment}")
+        # every round, the current one first: what the committee said before it was sent
+        # back is part of the file
+        for round_ in range(c.committee_round, 0, -1):
+            ops = [o for o in c.opinions if o.round == round_]
+            if not ops and round_ != c.committee_round:
+                continue
+            lines.append(_("Committee (round {round}): {n} opinions").format(
+                round=round_, n=len(ops)))
+            for o in ops:
+                proposed = (fmt_amount(o.amount_proposed, c.currency) if o.amount_proposed
+                            else "-")
+                lines.append(f"  {o.opinion_word:<13} {proposed:>16}  {o.user}: {o.comment}")
     if steps:
         lines.append(_("Steps:"))
         lines += [f"  {e.at}  {e.state_word:<13} {e.user}  {e.note}" for e in c.events]
@@ -64,4 +71,24 @@ def history_lines(h: MemberHistory) -> list[str]:
         _("  {number} {amount} paid out {date}, {state}, at most {days} days late").format(
             number=p.number, amount=fmt_amount(p.amount, p.currency),
             date=fmt_date(p.disbursed_on) if p.disbursed_on else "-", state=p.state_word,
-            days=p.max_arrears_days) for p in h.past_loans[-5:]]
+            days=p.max_arrears_days) for p in h.past_loans]
+
+
+def schedule_lines(sched: Schedule, currency: str) -> list[str]:
+    """The whole schedule, one line an instalment (number, due date, principal,
+    interest, total), after a line that sums it up."""
+    if not sched.installments:
+        return []
+    first, last = sched.installments[0], sched.installments[-1]
+    lines = [_("Schedule: {n} instalments of {amount} from {first} to {last}; total "
+               "{total}").format(
+        n=len(sched.installments), amount=fmt_amount(first.total, currency),
+        first=fmt_date(first.due_date), last=fmt_date(last.due_date),
+        total=fmt_amount(sched.totals.total, currency)),
+        f"  {_('No.'):>3}  {_('Due date'):<10}  {_('Principal'):>14}  {_('Interest'):>12}  "
+        f"{_('Total'):>14}"]
+    lines += [f"  {i.no:>3}  {fmt_date(i.due_date):<10}  "
+              f"{fmt_amount(i.principal, currency):>14}  "
+              f"{fmt_amount(i.interest, currency):>12}  "
+              f"{fmt_amount(i.total, currency):>14}" for i in sched.installments]
+    return lines

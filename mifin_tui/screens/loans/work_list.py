@@ -1,5 +1,6 @@
 """The base of the loan work lists (committee, gérant, cashier): a table of loans, the
-highlighted one's details under it, the keys acting on it."""
+highlighted one's details under it (Tab moves into them; arrows, Page keys, Home and End
+scroll them), the keys acting on it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from mifin_tui.screens.common.base import MifinScreen
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.loans import states as loan_states
+from mifin_tui.services.loans import steps as loan_steps
 from mifin_tui.services.loans import views as loan_views
 from mifin_tui.services.loans.views import LoanLine
 from mifin_tui.widgets.formatting import fmt_amount
@@ -28,15 +30,27 @@ class LoanListScreen(MifinScreen):
     AUTO_FOCUS = "#loans"
     STATES: tuple[str, ...] = ()
     EMPTY = ""
+    # action -> the step (loans.steps) it takes: its key shows only on a line where the
+    # user may take that step now
+    STEP_OF_ACTION: dict[str, str] = {}
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, loan_id: int | None = None) -> None:
         super().__init__(ctx)
         self.rows: list[LoanLine] = []
+        self.row_steps: dict[int, tuple[str, ...]] = {}
+        self.focus_loan = loan_id  # opened from a loan card: its line is highlighted
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="loans-count", classes="summary", markup=False)
-        yield DataTable(id="loans", cursor_type="row")
-        with VerticalScroll(id="loan-detail-box", can_focus=False):
+        table = DataTable(id="loans", cursor_type="row")
+        # the list as high as its lines (up to 8), the file's detail takes the rest: at
+        # 80x24 a list of one file left the detail 9 lines. Inline: the app's own
+        # `DataTable { height: 1fr }` outranks a screen's default CSS.
+        table.styles.height = "auto"
+        table.styles.max_height = 9
+        yield table
+        # focusable: the detail of a file is longer than the room under the table
+        with VerticalScroll(id="loan-detail-box"):
             yield Static("", id="loan-detail", markup=False)
         yield Static("", id="loans-result", classes="summary", markup=False)
 
@@ -54,6 +68,9 @@ class LoanListScreen(MifinScreen):
     def action_refresh(self) -> None:
         try:
             self.rows = self.load_rows()
+            if self.STEP_OF_ACTION:
+                self.row_steps = {r.id: loan_steps.steps_for(self.ctx, r.id)
+                                  for r in self.rows}
         except MifinError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -66,7 +83,10 @@ class LoanListScreen(MifinScreen):
                           Text(r.state_word, no_wrap=True))
         self.query_one("#loans-count", Static).update(
             ngettext("{n} loan.", "{n} loans.", len(self.rows)).format(n=len(self.rows))
-            if self.rows else self.EMPTY)
+            + " " + _("Tab: the file under the list; arrows and Page keys scroll it.")
+            if self.rows else _(self.EMPTY))
+        if self.focus_loan is not None:
+            highlight(self, self.focus_loan)
         self.show_detail()
         self.refresh_bindings()
 
@@ -79,6 +99,7 @@ class LoanListScreen(MifinScreen):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
+        self.refresh_bindings()
 
     def detail_lines(self, loan: LoanLine) -> list[str]:
         return []
@@ -92,6 +113,20 @@ class LoanListScreen(MifinScreen):
         self.query_one("#loans-result", Static).update(message)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.STEP_OF_ACTION:
+            r = self.current
+            return r is not None and self.STEP_OF_ACTION[action] in self.row_steps.get(
+                r.id, ())
         if action not in ("refresh", "back"):
             return bool(self.rows)
         return True
+
+
+def highlight(screen: LoanListScreen, loan_id: int) -> bool:
+    """Put the list's cursor on the loan `loan_id` (a line of any work list: its `id`, or
+    the `loan_id` of the waiting list's lines); False when it is not listed."""
+    for index, row in enumerate(screen.rows):
+        if getattr(row, "loan_id", getattr(row, "id", None)) == loan_id:
+            screen.query_one("#loans", DataTable).move_cursor(row=index)
+            return True
+    return False

@@ -124,6 +124,35 @@ def _due_date_errors(product: loan_products.ProductSpec, app: Application) -> di
 
 
 @requires("loan.apply")
+def products_for_member(ctx: Context, member_id: int) -> list[loan_products.LoanProductView]:
+    """The active products the member can apply for: those in a currency of one of his
+    open savings accounts (the account that backs the loan)."""
+    currencies = {a.currency for a in Account.select(Account.currency).where(
+        (Account.member == member_id) & (Account.kind == "savings")
+        & (Account.status == "active"))}
+    return [p for p in loan_products.list_products(ctx) if p.currency in currencies]
+
+
+def open_application(member_id: int, product_id: int) -> Loan | None:
+    """The member's application for the product still open (not decided, or approved and
+    not yet paid out), if there is one."""
+    return (Loan.select().where((Loan.member == member_id) & (Loan.product == product_id)
+                                & Loan.state.in_(states.CANCELLABLE))
+            .order_by(Loan.id).first())
+
+
+def _refuse_second_application(member_id: int, product_id: int) -> None:
+    """One open application per member and product: a second would be decided twice and
+    paid twice. The first one's number is given, to go on with it from the loan card."""
+    first = open_application(member_id, product_id)
+    if first is not None:
+        raise ValidationError({"product": _(
+            "This member already has an open application for this product: loan {number} "
+            "({state}). Go on with it from the loan card, or cancel it first.").format(
+            number=first.number, state=states.state_label(first.state).lower())})
+
+
+@requires("loan.apply")
 def apply(ctx: Context, app: Application) -> int:
     """Record a loan application (state draft) with its eligibility checked rule by rule;
     returns the loan's id. The loan's account and number are opened now."""
@@ -132,6 +161,7 @@ def apply(ctx: Context, app: Application) -> int:
         raise ValidationError(errors)
     assert member is not None and row is not None
     with write_transaction():
+        _refuse_second_application(app.member_id, app.product_id)
         product = loan_products.get(row.id)
         today = business_today(ctx)
         acc = accounts.open_member_account(
@@ -156,6 +186,52 @@ def apply(ctx: Context, app: Application) -> int:
             "term": app.term, "purpose": loan.purpose,
             "eligibility": {r.rule: r.passed for r in results}})
     return loan.id
+
+
+# What the eligibility reads of the application: a change to one of them sets aside the
+# gérant's override, which was given for the file as it was.
+_ASSESSED = ("amount_requested", "term_requested", "rate_bp", "monthly_income",
+             "activity", "due_dates_json", "linked_account_id")
+
+
+@requires("loan.apply")
+def update_application(ctx: Context, loan_id: int, app: Application) -> list:
+    """Change a draft (the member and the product stay) and check its eligibility again;
+    returns the new results. An override stands only while the terms it was given for
+    do."""
+    errors, _member, _row = _application_errors(app)
+    with write_transaction():
+        loan = get_loan(loan_id, ctx)
+        require_state(loan, "draft")
+        if app.member_id != loan.member_id or app.product_id != loan.product_id:
+            errors["product"] = _("The member and the product of an application stay; "
+                                  "cancel it and take a new one to change them.")
+        if errors:
+            raise ValidationError(errors)
+        before = {name: getattr(loan, name) for name in _ASSESSED}
+        loan.amount_requested, loan.term_requested = app.amount, app.term
+        if app.rate_bp is not None:
+            loan.rate_bp = app.rate_bp
+        loan.purpose = app.purpose.strip()[:250]
+        loan.activity = app.activity.strip()[:250]
+        loan.monthly_income, loan.project_estimate = app.monthly_income, app.project_estimate
+        loan.linked_account = app.linked_account_id
+        loan.due_dates_json = (json.dumps([d.isoformat() for d in app.due_dates])
+                               if app.due_dates else "")
+        changed = {name: (before[name], getattr(loan, name)) for name in _ASSESSED
+                   if before[name] != getattr(loan, name)}
+        override_dropped = bool(changed) and bool(loan.override_by_id)
+        if override_dropped:
+            loan.override_by, loan.override_reason = None, ""
+        loan.save()
+        results = evaluate(loan, business_today(ctx))
+        store_results(loan, results)
+        audit.record(ctx, "loan.edit", "loan", loan.number,
+                     before={k: v[0] for k, v in changed.items()},
+                     after={**{k: v[1] for k, v in changed.items()},
+                            "purpose": loan.purpose, "override_dropped": override_dropped,
+                            "eligibility": {r.rule: r.passed for r in results}})
+    return results
 
 
 @requires("loan.apply")

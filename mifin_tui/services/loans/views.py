@@ -24,6 +24,7 @@ from mifin_tui.services.kernel.dates import format_datetime
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans import loan_ledger, states
 from mifin_tui.services.loans import products as loan_products
+from mifin_tui.services.loans import steps as loan_steps
 from mifin_tui.services.loans.applications import first_loan
 from mifin_tui.services.loans.decision import OPINIONS, committee_size, delegation_limit
 from mifin_tui.services.loans.eligibility import (
@@ -148,6 +149,7 @@ class LoanCard:
     installments: tuple[InstallmentView, ...]
     guarantors: tuple[GuarantorView, ...]
     collateral: tuple[CollateralView, ...]
+    due_dates: tuple[date, ...] = ()  # a seasonal product's, as the officer entered them
 
     @property
     def eligible(self) -> bool:
@@ -222,7 +224,8 @@ def card_of(loan: Loan) -> LoanCard:
         disbursed_on=loan.disbursed_on, disbursement_mode=loan.disbursement_mode,
         outstanding=outstanding, first_loan=first_loan(loan), eligibility=eligibility,
         opinions=opinions, events=events, installments=inst,
-        guarantors=tuple(guarantors), collateral=collateral)
+        guarantors=tuple(guarantors), collateral=collateral,
+        due_dates=tuple(due_dates_of(loan)))
 
 
 @requires("loan.read")
@@ -281,6 +284,17 @@ def by_state(ctx: Context, *states: str) -> list[LoanLine]:
     query = (Loan.select().where((Loan.branch == ctx.branch_id) & Loan.state.in_(states))
              .order_by(Loan.id))
     return [_line(loan) for loan in query]
+
+
+@requires("loan.read")
+def to_decide(ctx: Context) -> list[LoanLine]:
+    """What the gérant can act on now, oldest first: drafts whose failed rules wait for his
+    override, files whose committee round is complete, within his limit (the board's
+    above it), not entered by himself."""
+    query = (Loan.select().where((Loan.branch == ctx.branch_id)
+                                 & Loan.state.in_(("draft", "committee"))).order_by(Loan.id))
+    return [_line(loan) for loan in query
+            if {loan_steps.OVERRIDE, loan_steps.DECIDE} & set(loan_steps.steps_of(ctx, loan))]
 
 
 @requires("loan.read")
