@@ -63,6 +63,10 @@ class Voucher(BaseModel):
     party_name = pw.CharField(default="")
     party_id = pw.CharField(default="")
     purpose = pw.CharField(default="")
+    # the loan's remaining figures after a voucher that moves a loan (loans.balances)
+    principal_after = pw.BigIntegerField(null=True)
+    total_due_after = pw.BigIntegerField(null=True)
+    payoff_after = pw.BigIntegerField(null=True)
 
 
 class TransferRequest(BaseModel):

@@ -112,7 +112,8 @@ def _plan_one(row: Sequence[Any], sched: plan.Schedule,
     accs = sorted(sources.get((member_id, cur), []), key=lambda a: (a[0] != (linked or 0), a[0]))
     product = cache.product(product_id)
     planned = plan.plan_auto_debit(sched, [(a[0], a[1]) for a in accs], day,
-                                   product.allocation_order.split(","))
+                                   product.allocation_order.split(","),
+                                   product.allocation_sweep)
     if planned is None:
         return None
     debit = planned.debit

@@ -121,9 +121,7 @@ def _state(loan: Loan) -> engine.LoanState:
 
 
 def _policy(loan: Loan) -> engine.AllocationPolicy:
-    product = loan_products.get(loan.product_id)
-    return engine.AllocationPolicy(order=tuple(product.allocation_order),
-                                   excess=product.excess_policy)
+    return loan_products.allocation_policy(loan_products.get(loan.product_id))
 
 
 def _money(amount: int, currency: str) -> str:
