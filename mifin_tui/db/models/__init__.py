@@ -20,6 +20,7 @@ from mifin_tui.db.models.cash import (
     TillSession,
     TransferRequest,
     Voucher,
+    VoucherLoanFigures,
 )
 from mifin_tui.db.models.closing import (
     ClosingRun,
@@ -131,6 +132,7 @@ __all__ = [
     "User",
     "UserRole",
     "Voucher",
+    "VoucherLoanFigures",
     "WithdrawalRequest",
     "new_uid",
     "pw",
@@ -155,6 +157,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     TillCount,
     TillBalance,
     Voucher,
+    VoucherLoanFigures,
     TransferRequest,
     Holiday,
     ManualEntry,

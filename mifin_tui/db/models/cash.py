@@ -63,10 +63,16 @@ class Voucher(BaseModel):
     party_name = pw.CharField(default="")
     party_id = pw.CharField(default="")
     purpose = pw.CharField(default="")
-    # the loan's remaining figures after a voucher that moves a loan (loans.balances)
-    principal_after = pw.BigIntegerField(null=True)
-    total_due_after = pw.BigIntegerField(null=True)
-    payoff_after = pw.BigIntegerField(null=True)
+
+
+class VoucherLoanFigures(BaseModel):
+    """A loan's remaining figures after a voucher that moved it (the BS of its
+    disbursement, a BR), printed on it and on every reprint (loans.balances)."""
+
+    txn = pw.ForeignKeyField(JournalTransaction, primary_key=True, backref="+")
+    principal = pw.BigIntegerField()
+    total_due = pw.BigIntegerField()
+    payoff = pw.BigIntegerField()
 
 
 class TransferRequest(BaseModel):
