@@ -42,7 +42,6 @@ from mifin_tui.services.loans.contract_types import (
 )
 from mifin_tui.services.loans.decision import OPINIONS
 from mifin_tui.services.loans.eligibility import required_savings
-from mifin_tui.services.loans.engine import allocation as engine_allocation
 from mifin_tui.services.loans.engine import schedule as engine
 from mifin_tui.services.loans.lifecycle import business_today, get_loan
 from mifin_tui.services.loans.states import STATE_LABELS
@@ -198,7 +197,7 @@ def contract(ctx: Context, loan_id: int) -> ContractDoc:
             compulsory_savings=required_savings(product, loan.amount_approved or 0)
             if loan.linked_account_id else 0,
             holds=_holds(loan, product),
-            allocation_order=engine_allocation.normalise_order(product.allocation_order),
+            allocation_order=tuple(product.allocation_order),
             allocation_sweep=product.allocation_sweep, excess_policy=product.excess_policy,
             place=branch.city or branch.name,
             signed_on=loan.disbursed_on or business_today(ctx),
