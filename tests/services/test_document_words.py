@@ -64,3 +64,19 @@ def test_one_conversion_to_the_institutions_local_time():
     local = local_time(moment, "Africa/Kinshasa")
     assert local.replace(tzinfo=None) == datetime(2026, 12, 8, 0, 30) and local.utcoffset()
     assert local_time(moment.replace(tzinfo=UTC), "Africa/Lubumbashi").hour == 1
+
+
+def test_the_fiche_labels_the_id_number_and_shows_the_account_numbers(branch, tmp_path):
+    from mifin_tui.db.models import Account
+    from mifin_tui.services.members import forms
+    from printers.member_form import member_form_pdf
+
+    doc = forms.form(branch["cashier"], branch["member"].id)
+    number = Account.get_by_id(branch["account"]).number
+    text = pdf_text(member_form_pdf(doc), tmp_path)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert f"{tr('ID document number')} CD-123" in lines
+    assert tr("ID document number") != "Nombre" and "Nombre CD-123" not in lines
+    assert f"{tr('Account numbers')} {number}" in lines
+    assert doc.printed_at.utcoffset() == local_time(
+        datetime(2026, 12, 7, 12), settings.get("timezone")).utcoffset()
