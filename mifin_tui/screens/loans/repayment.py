@@ -238,8 +238,10 @@ class RepaymentScreen(FormMixin, MifinScreen):
             return
         self.query_one("#reference", TextField).value = ""
         self.show_due()
-        # the BR's own figures: what the screen says is what the voucher prints
-        self.query_one("#repay-result", Static).update("\n".join(
-            [_("Posted with voucher {number}.").format(number=receipt.voucher_number)]
-            + [f"{line.label[:46]:<46}{fmt_amount(line.amount, receipt.doc.currency):>20}"
-               for line in receipt.doc.remaining]))
+        # the figures the BR prints (the same function of the same state), in the
+        # user's language where the BR has the document's
+        ok, left = self.call_service(balances.of_loan, self.ctx, self.loan_id)
+        lines = [_("Posted with voucher {number}.").format(number=receipt.voucher_number)]
+        if ok:
+            lines += remaining_lines(left)
+        self.query_one("#repay-result", Static).update("\n".join(lines))
