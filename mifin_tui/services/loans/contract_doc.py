@@ -186,7 +186,8 @@ def contract(ctx: Context, loan_id: int) -> ContractDoc:
                              for g in card.guarantors),
             collateral=tuple(Collateral(c.kind, c.description, c.value, c.account_number)
                              for c in card.collateral), decided_by=decider,
-            decided_on=loan.decided_at.date() if loan.decided_at else None,
+            decided_on=local_time(loan.decided_at, settings.get("timezone")).date()
+            if loan.decided_at else None,
             duplicate=duplicate, printed_by=ctx.full_name,
             printed_at=local_time(clock.now(), settings.get("timezone")),
             language=language,
