@@ -43,15 +43,63 @@ def cmd_init(args: argparse.Namespace) -> int:
     if institution.is_initialized():
         raise CliError(_("{path} already holds an institution.").format(path=path))
     password = read_secret(_("Administrator password: "), confirm=True)
+    from mifin_tui.services.admin.users import validate_new_user
+    from mifin_tui.services.kernel.permissions import ADMIN
+
+    # A wrong password is said before the rates are asked for.
+    errors = validate_new_user(args.admin, args.admin_name, password, [ADMIN])
+    if errors:
+        raise CliError("; ".join(errors.values()))
+    rates = _provision_rates(args.regulator, args.provision_rate or [])
     institution_setup.initialize(
         name=args.name, branch_code=args.branch_code, branch_name=args.branch_name or "",
         currency=args.currency.upper(), regulator=args.regulator,
         admin_username=args.admin, admin_full_name=args.admin_name,
         admin_password=password, first_day=args.date, city=args.city,
+        provision_rates=rates,
     )
     print(_("Institution created in {path}. Log in as {user}.").format(
         path=path, user=args.admin))
     return EXIT_OK
+
+
+def _provision_rates(regulator: str, given: list[str]) -> dict[str, int]:
+    """The provision rates the regulator's text leaves to the institution: from
+    --provision-rate KEY=PERCENT, else asked one by one (the next line of standard input
+    when it is no terminal). Basis points by arrears class."""
+    from mifin_tui.services.kernel import settings
+    from mifin_tui.services.kernel.errors import ValidationError
+
+    fields = [f for f in settings.provision_rate_fields(regulator) if f.asked]
+    if not fields:
+        return {}
+    known = {f.key for f in fields}
+    rates: dict[str, int] = {}
+    try:
+        for item in given:
+            key, sep, text = item.partition("=")
+            if not sep or key.strip() not in known:
+                raise CliError(_("--provision-rate: KEY=PERCENT with KEY one of {keys}.")
+                               .format(keys=", ".join(sorted(known))))
+            rates[key.strip()] = settings.parse_rate(text)
+        missing = [f for f in fields if f.key not in rates]
+        if missing:
+            print(_("The regulator's text leaves these provision rates to the institution "
+                    "(percent of the provisioning base):"), flush=True)
+        for f in missing:
+            prompt = _("Provision rate, {label} ({key}) %: ").format(label=f.label, key=f.key)
+            if sys.stdin.isatty():
+                text = input(prompt)
+            else:
+                print(prompt, flush=True)
+                text = sys.stdin.readline()
+                if not text:
+                    raise CliError(_("Expected the provision rate of {key} on standard input "
+                                     "(or --provision-rate {key}=PERCENT).").format(key=f.key))
+            rates[f.key] = settings.parse_rate(text)
+    except ValidationError as exc:
+        raise CliError("; ".join(exc.errors.values())) from None
+    return rates
 
 
 def _demo_date() -> date | None:

@@ -22,6 +22,9 @@ ADMIN_PASSWORD = "Admin-pass-2026"
 USER_PASSWORD = "Caisse-pass-2026"
 SUBCOMMANDS = ("init", "demo", "check", "backup", "user")
 USER_ACTIONS = ("add", "passwd", "lock", "unlock", "list")
+# The provision rates the BCC's text leaves to the institution, given on the command line.
+RATES = ("--provision-rate", "impaye=5", "--provision-rate", "douteux=25",
+         "--provision-rate", "contentieux=50", "--provision-rate", "irrecuperable=100")
 
 
 def one_error_line(proc: subprocess.CompletedProcess) -> str:
@@ -45,7 +48,7 @@ def home(tmp_path: Path, monkeypatch) -> Path:
 def init_db(path: Path) -> subprocess.CompletedProcess:
     proc = run("init", "--name", "COOPEC Test", "--branch-code", "KIN",
                "--branch-name", "Kalamu", "--currency", "USD", "--regulator", "bcc",
-               "--date", "2026-11-23", db=path, input=ADMIN_PASSWORD + "\n")
+               "--date", "2026-11-23", *RATES, db=path, input=ADMIN_PASSWORD + "\n")
     assert proc.returncode == 0, proc.stderr
     return proc
 

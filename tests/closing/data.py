@@ -14,6 +14,8 @@ from mifin_tui.services.kernel import accounts, ledger, settings
 
 YEAR_END = date(2026, 12, 31)  # a Thursday; the next working day is Friday 1 January
 ADMIN_PASSWORD = "Admin-pass-2026"
+# The rates the BCC leaves to the institution, as filled at init (0 %).
+BCC_RATES = {"impaye": 0, "douteux": 0, "contentieux": 0, "irrecuperable": 0}
 PASSWORD = "Secret-pass-2026"
 
 # (GL key, currency, amount in minor units): income credited, expenses debited, against
@@ -35,7 +37,7 @@ def build(path: Path, *, day: date = YEAR_END, batch_size: int = 3,
     admin = institution.initialize(
         name="COOPEC Test", branch_code="KIN", branch_name="Kalamu", currency="USD",
         regulator="bcc", admin_username="admin", admin_full_name="Admin Test",
-        admin_password=ADMIN_PASSWORD, first_day=day)
+        admin_password=ADMIN_PASSWORD, first_day=day, provision_rates=BCC_RATES)
     from mifin_tui.services.kernel import auth
 
     for name, role in (("gerant", "manager"), ("caissier", "cashier")):

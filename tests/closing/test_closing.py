@@ -100,7 +100,7 @@ def test_an_ordinary_day_posts_nothing_and_opens_the_next_working_day(tmp_path):
         assert JournalTransaction.select().count() == before
         assert {s.key: s.status for s in doc.steps} == {
             "checks": "done", "auto_debit": "done", "penalties": "done",
-            "loan_interest": "done", "loan_ageing": "done",
+            "loan_interest": "done", "loan_ageing": "done", "loan_reclassification": "done",
             "savings_interest": "skipped", "dormancy": "done", "year_end": "skipped",
             "backup": "done", "close_day": "done"}
         assert business_day.open_date(admin.branch_id) == date(2026, 11, 30)  # Friday -> Monday

@@ -33,7 +33,9 @@ def digest(path: Path) -> str:
 
 def close_day(path: Path, fault: str | None = None) -> subprocess.CompletedProcess:
     env = {"MIFIN_CLOSING_FAULT": fault} if fault else None
-    return run("close-day", "--user", "gerant", db=path, input=data.PASSWORD + "\n", env=env)
+    # --date: the branch's day (31/12/2026) may be later than the calendar's
+    return run("close-day", "--user", "gerant", "--date", data.YEAR_END.isoformat(), db=path,
+               input=data.PASSWORD + "\n", env=env)
 
 
 def state(path: Path) -> dict:
@@ -63,7 +65,8 @@ def template(tmp_path_factory) -> Path:
     admin, manager, cashier = data.build(path)
     data.add_loans(admin, 28, data.YEAR_END)  # due today, paid, in arrears, no savings
     with db.write_transaction():
-        settings.put("loan_provision_rates", {"impaye": 500, "douteux": 2500})
+        settings.put("loan_provision_rates", {"impaye": 500, "douteux": 2500,
+                                              "contentieux": 5000, "irrecuperable": 10000})
     data.open_and_close_till(cashier, short_by=500)
     db.close()
     return path
@@ -149,7 +152,8 @@ def test_one_closing_at_a_time_and_cashiers_wait(template, tmp_path):
     secret.write_text(data.PASSWORD + "\n")
     with secret.open() as stdin:
         first = subprocess.Popen([*MIFIN, "--lang", "en", "--db", str(path), "close-day",
-                                  "--user", "gerant"], stdin=stdin, stdout=subprocess.PIPE,
+                                  "--user", "gerant", "--date", data.YEAR_END.isoformat()],
+                                 stdin=stdin, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True, env=env)
     try:
         deadline = time.monotonic() + 60

@@ -34,6 +34,7 @@ def setup(path: str, cashiers: int) -> None:
         name="COOPEC Stress", branch_code="KIN", branch_name="Kalamu", currency="USD",
         regulator="bcc", admin_username="admin", admin_full_name="Admin Stress",
         admin_password="Admin-pass-2026", first_day=FIRST_DAY,
+        provision_rates={"impaye": 0, "douteux": 0, "contentieux": 0, "irrecuperable": 0},
     )
     out = {"vault": None, "cashiers": []}
     for n in range(1, cashiers + 1):

@@ -9,12 +9,12 @@ from datetime import timedelta
 
 from mifin_tui import db
 from mifin_tui.db.models import Institution, Loan, LoanInstallment
-from mifin_tui.services.kernel import regulators
+from mifin_tui.services.kernel import regulators, settings
 from mifin_tui.services.loans import disbursement as loan_disbursement
 from mifin_tui.services.loans import lifecycle as loan_lifecycle
+from mifin_tui.services.loans.classification import provision as loan_provision
 from mifin_tui.services.reports import portfolio
 from mifin_tui.services.reports import registry as report_registry
-from mifin_tui.services.reports.loan_reports import provision
 from mifin_tui.services.reports.registry import ReportParams
 from tests.services.test_loans import approved, world  # noqa: F401
 
@@ -98,7 +98,10 @@ def test_par_classification_and_trial_balance_against_hand_figures(world):
         ("Restructured loans", None, None, 90_000, "23.68 %")]      # 90,000 / 380,000
 
     # Classification, BCC profile: healthy at 0 days, unpaid 1-90, doubtful 91-180; the
-    # profile has no published rates, so the report says "to set" and provisions nothing.
+    # profile has no published rates and this institution left them empty, so the report
+    # says "to set" and provisions nothing.
+    with db.write_transaction():
+        settings.put("loan_provision_rates", {})
     table = report_registry.run("classification", manager, ReportParams(date=day))
     by_class = {r[0]: r[1:] for r in table.rows}
     profile = regulators.get_profile("bcc")
@@ -112,6 +115,11 @@ def test_par_classification_and_trial_balance_against_hand_figures(world):
 
     # BCEAO rates on the same ages, base less the pledged deposits: by hand.
     bceao = regulators.get_profile("bceao")
+
+    def provision(p, outstanding, held, days):
+        result = loan_provision(p, outstanding, held, days)
+        return result.bucket, result.base, result.amount
+
     assert provision(bceao, 50_000, 0, 95)[1:] == (50_000, 20_000)  # 40 %
     assert provision(bceao, 50_000, 8_000, 200)[1:] == (42_000, 33_600)  # 80 % of 42,000
     assert provision(bceao, 80_000, 0, 35)[1:] == (80_000, 0)  # 0-3 months: 0 %

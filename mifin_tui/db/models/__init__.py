@@ -29,6 +29,7 @@ from mifin_tui.db.models.closing import (
 from mifin_tui.db.models.imports import (
     PaymentImport,
     PaymentImportLine,
+    PaymentSuspense,
 )
 from mifin_tui.db.models.kernel import (
     AuditLog,
@@ -78,6 +79,8 @@ from mifin_tui.db.models.savings import (
     InterestPosting,
     SavingsAccount,
     SavingsProduct,
+    StandingOrder,
+    StandingOrderLoan,
     WithdrawalRequest,
 )
 
@@ -118,10 +121,13 @@ __all__ = [
     "MemberGroup",
     "PaymentImport",
     "PaymentImportLine",
+    "PaymentSuspense",
     "Repayment",
     "RepaymentAllocation",
     "SavingsAccount",
     "SavingsProduct",
+    "StandingOrder",
+    "StandingOrderLoan",
     "Setting",
     "Till",
     "TillBalance",
@@ -189,4 +195,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     PaymentImport,
     PaymentImportLine,
     LoanReschedule,
+    StandingOrder,
+    StandingOrderLoan,
+    PaymentSuspense,
 )

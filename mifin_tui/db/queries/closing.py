@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from mifin_tui.db.queries import placeholders, rows, rows_in, run_many
+from mifin_tui.db.queries import dpd, placeholders, rows, rows_in, run_many
 from mifin_tui.db.queries.balances import AVAILABLE
+from mifin_tui.db.queries.standing_orders import DEBITABLE
 
 # Something of the instalment `i` is still unpaid.
 UNPAID = ('(i."principal_due" + i."interest_due" + i."fees_due" + i."penalties_due") > '
@@ -35,7 +36,8 @@ def unbalanced_day(branch_id: int, day: date) -> list[tuple[str, int, int]]:
 def debit_candidates(branch_id: int, states: Sequence[str], day: date, cursor: int,
                      limit: int) -> list[int]:
     """Loans with something due and unpaid, not yet debited on `day`, whose borrower has
-    something available on a savings account in the loan's currency."""
+    something available in the loan's currency on an account its debit may take
+    (`standing_orders.DEBITABLE`)."""
     d = day.isoformat()
     return _ids(
         f'SELECT l."id" FROM "loan" l WHERE l."branch_id" = ? AND l."state" IN '
@@ -44,7 +46,7 @@ def debit_candidates(branch_id: int, states: Sequence[str], day: date, cursor: i
         f'AND i."due_date" <= ? AND {UNPAID}) '
         'AND EXISTS (SELECT 1 FROM "account" a WHERE a."member_id" = l."member_id" '
         'AND a."kind" = \'savings\' AND a."status" = \'active\' '
-        f'AND a."currency" = l."currency" AND {AVAILABLE} > 0) '
+        f'AND a."currency" = l."currency" AND {AVAILABLE} > 0 AND {DEBITABLE}) '
         'AND NOT EXISTS (SELECT 1 FROM "repayment" r WHERE r."loan_id" = l."id" '
         'AND r."business_date" = ? AND r."channel" = \'auto_debit\') '
         'ORDER BY l."id" LIMIT ?', (branch_id, *states, cursor, d, d, limit))
@@ -133,14 +135,15 @@ def accrual_candidates(branch_id: int, states: Sequence[str], day: date, cursor:
 
 def accrual_rows(ids: Sequence[int], day: date) -> list[tuple]:
     """(instalment id, currency, accrual, GL interest, GL receivable, interest due,
-    accrued, paid, due date, start of its period) of the instalments of these loans with
-    interest earned by `day` and neither accrued nor paid, by id."""
+    accrued, paid, due date, start of its period, loan id) of the instalments of these
+    loans with interest earned by `day` and neither accrued nor paid, by id."""
     return rows(
         'SELECT i."id", l."currency", p."accrual", p."gl_interest", '
         'p."gl_interest_receivable", i."interest_due", i."interest_accrued", '
         'i."interest_paid", i."due_date", coalesce((SELECT max(j."due_date") FROM '
         '"loan_installment" j WHERE j."loan_id" = i."loan_id" AND j."no" < i."no"), '
-        'l."disbursed_on") FROM "loan_installment" i JOIN "loan" l ON l."id" = i."loan_id" '
+        'l."disbursed_on"), i."loan_id" FROM "loan_installment" i '
+        'JOIN "loan" l ON l."id" = i."loan_id" '
         'JOIN "loan_product" p ON p."id" = l."product_id" '
         f'WHERE i."loan_id" IN ({placeholders(ids)}) '
         'AND i."interest_accrued" < i."interest_due" '
@@ -159,14 +162,15 @@ def set_accrued(updates: Sequence[tuple[int, int]]) -> None:
 
 
 def ageing_rows(branch_id: int, states: Sequence[str], day: date, cursor: int,
-                limit: int) -> list[tuple]:
+                limit: int, *, penalties: bool) -> list[tuple]:
     """The next `limit` loans after `cursor` in these states: (id, number, currency,
-    state, classification, provision, days past due, the oldest due date unpaid on
-    `day`, the principal outstanding)."""
+    state, classification, provision, days past due, the oldest due date owing on `day`
+    (dpd.owing: penalties included when they age a loan), the principal outstanding)."""
     return rows(
         'SELECT l."id", l."number", l."currency", l."state", l."classification", '
         'l."provision", l."days_past_due", '
-        f'min(CASE WHEN i."due_date" <= ? AND {UNPAID} THEN i."due_date" END), '
+        f'min(CASE WHEN i."due_date" < ? AND {dpd.owing("i", penalties=penalties)} '
+        'THEN i."due_date" END), '
         'sum(i."principal_due" - i."principal_paid") '
         'FROM "loan" l JOIN "loan_installment" i ON i."loan_id" = l."id" '
         f'WHERE l."branch_id" = ? AND l."state" IN ({placeholders(states)}) AND l."id" > ? '
@@ -174,11 +178,15 @@ def ageing_rows(branch_id: int, states: Sequence[str], day: date, cursor: int,
         (day.isoformat(), branch_id, *states, cursor, limit))
 
 
-def pledged(processes: Sequence[str]) -> dict[str, int]:
-    """{hold process: the amount it holds}, active holds only."""
-    return dict(rows('SELECT "process", sum("amount") FROM "account_hold" WHERE "status" = '
-                     f'\'active\' AND "process" IN ({placeholders(processes)}) '
-                     'GROUP BY "process"', processes))
+def any_late(branch_id: int, states: Sequence[str], day: date, *, penalties: bool) -> bool:
+    """Whether a loan of the branch in these states owes an instalment due before `day`
+    (dpd.owing: what ages a loan)."""
+    return bool(rows(
+        'SELECT 1 FROM "loan" l WHERE l."branch_id" = ? '
+        f'AND l."state" IN ({placeholders(states)}) AND EXISTS (SELECT 1 FROM '
+        '"loan_installment" i WHERE i."loan_id" = l."id" AND i."due_date" < ? '
+        f'AND {dpd.owing("i", penalties=penalties)}) LIMIT 1',
+        (branch_id, *states, day.isoformat())))
 
 
 def set_ageing(updates: Sequence[tuple[int, str, int, int]]) -> None:

@@ -11,21 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from mifin_tui.db.queries import placeholders, rows, run, value
+from mifin_tui.db.queries import dpd, placeholders, rows, run, value
 
 # The columns a member's display name is made of (services.reports.base.member_name).
 MEMBER_COLS = "m.kind, m.legal_name, m.surname, m.postname, m.first_name"
 
 
 # --- loans ---------------------------------------------------------------------------
-
-
-def pledged_deposits() -> list[tuple]:
-    """(loan id, amount) of the savings pledged by borrowers and held from guarantors;
-    a loan may appear twice."""
-    return rows("SELECT loan_id, SUM(value) FROM loan_collateral WHERE kind = 'savings' "
-                "GROUP BY loan_id UNION ALL SELECT loan_id, SUM(amount) FROM loan_guarantor "
-                "WHERE account_id IS NOT NULL GROUP BY loan_id")
 
 
 def guarantees() -> list[tuple]:
@@ -244,12 +236,13 @@ def loan_scope(currency: str, branch_id: int | None, product_id: int | None,
 
 
 def _positions_head(day: date, states: Sequence[str], where: str, params: Sequence[object],
-                    needs_member: bool) -> tuple[str, list[object]]:
+                    needs_member: bool, penalties: bool) -> tuple[str, list[object]]:
     """Per loan of the portfolio at `day`: the figures of a loan's position, with the
     oldest owing due date instead of days (the caller turns it into days or thresholds).
 
     `inst` sums per instalment what the repayments counting at `day` paid of it (through
-    the allocation index), `pos` sums the instalments per loan.
+    the allocation index), `pos` sums the instalments per loan. What "owing" takes in
+    (penalties or not) is dpd's: the one reading of days past due.
     """
     d = day.isoformat()
     # The member row only for an officer or zone filter (a lookup per loan saved).
@@ -257,10 +250,11 @@ def _positions_head(day: date, states: Sequence[str], where: str, params: Sequen
     sql = f"""
 WITH inst AS (
   SELECT i.loan_id AS loan_id, i.due_date AS due_date, i.principal_due AS pdue,
-    i.principal_due + i.interest_due + i.fees_due AS tdue, i.interest_due AS idue,
+    {dpd.due_at("i", penalties=penalties)} AS tdue, i.interest_due AS idue,
     SUM(CASE WHEN r.id IS NOT NULL THEN a.principal ELSE 0 END) AS pp,
     SUM(CASE WHEN r.id IS NOT NULL THEN a.interest ELSE 0 END) AS ip,
-    SUM(CASE WHEN r.id IS NOT NULL THEN a.principal + a.interest + a.fees ELSE 0 END) AS tp
+    SUM(CASE WHEN r.id IS NOT NULL THEN {dpd.paid_parts("a", penalties=penalties)}
+        ELSE 0 END) AS tp
   FROM loan l {member}
   JOIN loan_installment i ON i.loan_id = l.id
   LEFT JOIN repayment_allocation a ON a.installment_id = i.id
@@ -281,15 +275,15 @@ WITH inst AS (
   GROUP BY loan_id
 )
 """
-    return sql, [d, d, *states, d, d, *params, d, d, d]
+    return sql, [*([d] if penalties else []), d, d, *states, d, d, *params, d, d, d]
 
 
 def loan_positions(day: date, states: Sequence[str], where: str, params: Sequence[object],
-                   needs_member: bool) -> list[tuple]:
+                   needs_member: bool, penalties: bool) -> list[tuple]:
     """Every loan holding principal at `day`, by loan number: id, number, member id,
     member name, branch, product, officer, zone, currency, restructured, disbursed on,
     amount, principal, interest, overdue principal, oldest owing due date."""
-    head, args = _positions_head(day, states, where, params, needs_member)
+    head, args = _positions_head(day, states, where, params, needs_member, penalties)
     return rows(head + """
 SELECT pos.loan_id, l.number, l.member_id,
   CASE WHEN m.kind = 'legal' THEN m.legal_name
@@ -304,11 +298,11 @@ ORDER BY l.number
 
 
 def par_figures(day: date, limits: Sequence[date], states: Sequence[str], where: str,
-                params: Sequence[object], needs_member: bool) -> tuple:
+                params: Sequence[object], needs_member: bool, penalties: bool) -> tuple:
     """At `day`: loans, outstanding principal, restructured principal, then for each of
     `limits` (a loan is at risk when its oldest owing due date is before it) the principal
     at risk, the loans at risk and the restructured principal at risk."""
-    head, args = _positions_head(day, states, where, params, needs_member)
+    head, args = _positions_head(day, states, where, params, needs_member, penalties)
     cols: list[str] = []
     for limit in limits:
         cols.append("SUM(CASE WHEN pos.oldest_due < ? THEN pos.principal ELSE 0 END)")
@@ -325,7 +319,8 @@ WHERE pos.principal > 0
 
 
 def par_figures_many(days: Sequence[date], par_days: Sequence[int], states: Sequence[str],
-                     where: str, where_params: Sequence[object], needs_member: bool) -> tuple:
+                     where: str, where_params: Sequence[object], needs_member: bool,
+                     penalties: bool) -> tuple:
     """`par_figures` at each of `days` (distinct, sorted) from one scan, one after the
     other in the row, `par_days` giving the limits (day - n days); see `_positions_head`
     for the rules, applied here per date with CASE WHEN instead of a WHERE.
@@ -335,6 +330,8 @@ def par_figures_many(days: Sequence[date], par_days: Sequence[int], states: Sequ
     others (`vary`) are summed per date. A loan's principal at a date is its principal
     less both; its oldest owing due date is looked for among the instalments due before
     the last date that the allocations counting everywhere leave owing (`owing`).
+    When penalties age a loan (dpd) they count as owed from the day they were charged
+    (`pen`: per instalment and date, the penalties charged after it).
     """
     params: list[object] = []
 
@@ -357,12 +354,14 @@ def par_figures_many(days: Sequence[date], par_days: Sequence[int], states: Sequ
     always_t = (f"r.business_date <= {arg(first)} AND (r.reversed_on IS NULL "
                 f"OR r.reversed_on > {arg(last)})")
     in_states = ", ".join(arg(v) for v in states)
+    pen_due = " + i.penalties_due" if penalties else ""
+    paid = dpd.paid_parts("a", penalties=penalties)
     li = f"""
 li AS (
   SELECT i.id AS iid, i.loan_id AS loan_id, i.due_date AS due_date,
-    i.principal_due AS pdue, i.principal_due + i.interest_due + i.fees_due AS tdue,
+    i.principal_due AS pdue, {dpd.due_at("i", penalties=False)}{pen_due} AS tdue,
     SUM(CASE WHEN {always_p} THEN a.principal ELSE 0 END) AS pc,
-    SUM(CASE WHEN {always_t} THEN a.principal + a.interest + a.fees ELSE 0 END) AS tc
+    SUM(CASE WHEN {always_t} THEN {paid} ELSE 0 END) AS tc
   FROM loan l {member}
   JOIN loan_installment i ON i.loan_id = l.id
   LEFT JOIN repayment_allocation a ON a.installment_id = i.id
@@ -377,8 +376,7 @@ li AS (
     vary_cols: list[str] = []
     for k, d in enumerate(iso):
         vary_cols.append(f"SUM(CASE WHEN {counts(d)} THEN a.principal ELSE 0 END) AS vp{k}")
-        vary_cols.append(f"SUM(CASE WHEN {counts(d)} THEN a.principal + a.interest + a.fees"
-                         f" ELSE 0 END) AS vt{k}")
+        vary_cols.append(f"SUM(CASE WHEN {counts(d)} THEN {paid} ELSE 0 END) AS vt{k}")
     vary = f"""
 vary AS (
   SELECT a.installment_id AS iid, {", ".join(vary_cols)}
@@ -392,13 +390,29 @@ vloan AS (
   FROM vary v JOIN li ON li.iid = v.iid
   GROUP BY li.loan_id
 )"""
+    pen = ""
+    if penalties:
+        pen_cols = ", ".join(f"SUM(CASE WHEN lp.business_date > {arg(d)} THEN lp.amount"
+                             f" ELSE 0 END) AS pk{k}" for k, d in enumerate(iso))
+        pen = f"""
+pen AS (
+  SELECT lp.installment_id AS iid, {pen_cols}
+  FROM loan_penalty lp WHERE lp.business_date > {arg(first)}
+  GROUP BY lp.installment_id
+),"""
+
+    def later(k: int) -> str:
+        return f" - COALESCE(pn.pk{k}, 0)" if penalties else ""
+
     old_cols = ", ".join(
-        f"MIN(CASE WHEN li.due_date < {arg(d)} AND li.tdue > li.tc + COALESCE(v.vt{k}, 0)"
-        f" THEN li.due_date END) AS oldest{k}" for k, d in enumerate(iso))
+        f"MIN(CASE WHEN li.due_date < {arg(d)} AND li.tdue{later(k)} > li.tc"
+        f" + COALESCE(v.vt{k}, 0) THEN li.due_date END) AS oldest{k}"
+        for k, d in enumerate(iso))
+    pen_join = "LEFT JOIN pen pn ON pn.iid = li.iid" if penalties else ""
     owing = f"""
 owing AS (
   SELECT li.loan_id AS loan_id, {old_cols}
-  FROM li LEFT JOIN vary v ON v.iid = li.iid
+  FROM li LEFT JOIN vary v ON v.iid = li.iid {pen_join}
   WHERE li.due_date < {arg(last)} AND li.tdue > li.tc
   GROUP BY li.loan_id
 )"""
@@ -430,7 +444,7 @@ pos AS (
             out_cols.append(f"SUM(CASE WHEN {held()} AND pos.oldest{k} < {arg(limit)}"
                             f" AND l.restructured THEN pos.principal{k} ELSE 0 END)")
     sql = f"""
-WITH {li}, {vary}, {vloan}, {owing}, {pos}
+WITH {li}, {vary}, {vloan},{pen} {owing}, {pos}
 SELECT {", ".join(out_cols)}
 FROM pos JOIN loan l ON l.id = pos.loan_id
 """

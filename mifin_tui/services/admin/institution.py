@@ -4,6 +4,7 @@ administrator. What every screen reads of it is `kernel.institution`."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
 from mifin_tui.db import write_transaction
@@ -48,9 +49,13 @@ def initialize(
     *, name: str, branch_code: str, branch_name: str, currency: str, regulator: str,
     admin_username: str, admin_full_name: str, admin_password: str,
     first_day: date | None = None, city: str = "",
+    provision_rates: Mapping[str, int] | None = None,
 ) -> Context:
     """Create the institution, its chart, its first branch, admin and business day.
 
+    `provision_rates` ({bucket key: basis points}) are the rates the regulator's text
+    leaves to the institution (settings.provision_rate_fields: `asked`); `mifin init`
+    asks for them; one left out is asked again by the closing's check.
     Returns the administrator's context so a caller (the demo) can go on.
     """
     from mifin_tui.services.admin.users import create_user_row, validate_new_user
@@ -60,6 +65,11 @@ def initialize(
     branch_code = branch_code.strip().upper()
     errors = validate(name, branch_code, currency, regulator)
     errors.update(validate_new_user(admin_username, admin_full_name, admin_password, [ADMIN]))
+    if provision_rates and "regulator" not in errors:
+        try:
+            settings.validate_provision_rates(dict(provision_rates), regulator)
+        except ValidationError as exc:
+            errors.update(exc.errors)
     if errors:
         raise ValidationError(errors)
     profile = get_profile(regulator)
@@ -84,6 +94,8 @@ def initialize(
         ctx = Context(admin.id, admin.username, admin.full_name, frozenset({ADMIN}),
                       branch.id, branch.code, admin.language, permissions_for({ADMIN}))
         settings.put("timezone", TIMEZONES[regulator])
+        if provision_rates:
+            settings.put("loan_provision_rates", dict(provision_rates))
         tills.ensure_vault(branch.id, profile.currencies)
         first_till = Till.create(branch=branch, code="C01", name=_("Till 1"), kind="till",
                                  currencies=",".join(profile.currencies),
@@ -99,7 +111,8 @@ def initialize(
             ctx, "institution.init", "institution", inst.id,
             after={"name": inst.name, "regulator": regulator, "currency": currency,
                    "branch": branch_code, "admin": admin.username,
-                   "first_day": day.isoformat(), "gl_accounts": len(profile.chart)},
+                   "first_day": day.isoformat(), "gl_accounts": len(profile.chart),
+                   "provision_rates": dict(provision_rates or {})},
             business_date=day,
         )
     return ctx

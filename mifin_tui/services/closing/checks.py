@@ -118,10 +118,31 @@ def _check_ledger(branch_id: int, day: date) -> list[Finding]:
     return found
 
 
+def _check_provision_rates(branch_id: int, day: date) -> list[Finding]:
+    """A provision rate the regulator's text leaves to the institution and the
+    institution left empty, while a loan is late: the ageing would have to book a
+    provision it has no rate for. Blocking, naming the setting to fill."""
+    from mifin_tui.services.kernel import institution
+    from mifin_tui.services.loans import classification
+    from mifin_tui.services.loans.states import SERVICED
+
+    missing = settings.missing_provision_rates(institution.info().regulator)
+    if not missing or not queries.any_late(
+            branch_id, SERVICED, day, penalties=classification.penalties_age_loans()):
+        return []
+    return [Finding(
+        "provisions",
+        _("No provision rate for {classes}: the regulator's text leaves it to the "
+          "institution.").format(classes=", ".join(f"\u201c{f.label}\u201d"
+                                                    for f in missing)),
+        _("Fill the setting loan_provision_rates (Administration > Provision rates) "
+          "before the closing: a late loan would be provisioned at no rate."), True)]
+
+
 def checks(branch_id: int, day: date) -> list[Finding]:
     """What stands in the way of closing `day` (blocking) or deserves a word (warning)."""
     return _check_tills(branch_id, day) + _check_approvals(branch_id, day) + \
-        _check_ledger(branch_id, day)
+        _check_ledger(branch_id, day) + _check_provision_rates(branch_id, day)
 
 
 def _start_checks(r: StepRun) -> None:
@@ -131,5 +152,6 @@ def _start_checks(r: StepRun) -> None:
 def _describe_checks(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
                      items: int, amounts: Mapping[str, int]) -> list[str]:
     n = detail.get("warnings", 0)
-    done = _("Tills closed and counted, no blocking approval, the day's journal balanced.")
+    done = _("Tills closed and counted, no blocking approval, the day's journal balanced, "
+             "every provision rate set.")
     return [done] + ([_("{n} warnings (see below).").format(n=n)] if n else [])

@@ -13,7 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from mifin_tui.db.models import Loan
 from mifin_tui.db.queries import closing as queries
+from mifin_tui.db.queries import loan_ledger as loan_queries
 from mifin_tui.i18n import _
 from mifin_tui.services.closing.steps import Batch, StepRun
 from mifin_tui.services.kernel import accounts, ledger
@@ -21,6 +23,7 @@ from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date, stored_date
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires
+from mifin_tui.services.loans import loan_ledger
 from mifin_tui.services.loans.states import SERVICED
 
 
@@ -37,6 +40,18 @@ def accrued_target(interest_due: int, start: date | None, due_date: date, day: d
     return interest_due * (day - start).days // period if period > 0 else interest_due
 
 
+def _reserving(loan_ids: set[int]) -> set[int]:
+    """Those of these loans whose class reserves their interest (the profile's
+    `reserve_interest_from`), as the last closing classified them."""
+    if not loan_ids:
+        return set()
+    prof = loan_ledger.profile()
+    if not prof.reserve_interest_from:
+        return set()
+    return {i for i, c in loan_queries.classifications(sorted(loan_ids)).items()
+            if prof.reserves_interest(c)}
+
+
 def _accrual_candidates(branch_id: int, day: date, cursor: int, limit: int) -> list[int]:
     return queries.accrual_candidates(branch_id, SERVICED, day, cursor, limit)
 
@@ -46,18 +61,41 @@ def accrue_interest(ctx: Context, loan_ids: Sequence[int], day: date) -> dict[st
     """Book the interest earned and not yet booked of `loan_ids` through `day`, one OD per
     currency and pair of accounts; inside the caller's write transaction. Per currency."""
     rows = queries.accrual_rows(loan_ids, day)
+    reserving = _reserving({r[10] for r in rows})
     by_pair: dict[tuple[str, str, str], int] = defaultdict(int)
+    # a doubtful loan's interest is not income: receivable / its reserved interest
+    reserved: dict[tuple[int, str, str], int] = defaultdict(int)
     updates = []
     for (inst_id, cur, accrual, gl_income, gl_recv, due, accrued, paid, due_on,
-         start) in rows:
+         start, loan_id) in rows:
         target = accrued_target(due, stored_date(start), stored_date(due_on), day, accrual)
         covered = max(accrued, paid)
         if target > covered:
-            by_pair[(cur, gl_recv, gl_income)] += target - covered
+            if loan_id in reserving:
+                reserved[(loan_id, cur, gl_recv)] += target - covered
+            else:
+                by_pair[(cur, gl_recv, gl_income)] += target - covered
             updates.append((target, inst_id))
     if updates:
         queries.set_accrued(updates)
     amounts: dict[str, int] = defaultdict(int)
+    if reserved:
+        loans = list(Loan.select().where(Loan.id.in_(sorted({k[0] for k in reserved}))))
+        accs = loan_ledger.sub_accounts(loans, loan_ledger.profile().gl_keys[
+            loan_ledger.RESERVED_KEY], day)
+        pairs: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        for (loan_id, cur, gl_recv), amount in sorted(reserved.items()):
+            pairs[(cur, gl_recv)].append((accs[loan_id], amount))
+        ledger.post_many(ctx, [ledger.Posting(
+            "loan_interest_accrual",
+            _("Interest accrued and reserved on doubtful loans, {day}").format(
+                day=format_date(day)),
+            [ledger.Line(accounts.internal_account(ctx.branch_id, gl_recv, cur).id,
+                         debit=sum(a for _i, a in items)),
+             *(ledger.Line(acc, credit=a) for acc, a in items)],
+            "OD") for (cur, gl_recv), items in sorted(pairs.items())])
+        for (_l, cur, _g), amount in reserved.items():
+            amounts[cur] += amount
     for (cur, gl_recv, gl_income), amount in sorted(by_pair.items()):
         ledger.post(ctx, kind="loan_interest_accrual",
                     label=_("Interest accrued on loans, {day}").format(

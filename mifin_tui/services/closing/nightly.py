@@ -83,7 +83,7 @@ from mifin_tui.db.models import (
     User,
 )
 from mifin_tui.i18n import N_, _, current_language, translator
-from mifin_tui.services.closing import ageing, debit, interest, penalties
+from mifin_tui.services.closing import ageing, debit, interest, penalties, reclassify
 from mifin_tui.services.closing import savings as closing_savings
 from mifin_tui.services.closing.checks import (
     APPROVAL_KINDS,
@@ -170,6 +170,8 @@ STEPS: list[Step] = [
          describe=interest.describe_interest),
     Step("loan_ageing", N_("Arrears ageing, classification and provisions"),
          ageing.ageing_step, describe=ageing.describe_ageing),
+    Step("loan_reclassification", N_("Loans moved to the accounts of their class"),
+         reclassify.reclassify_step, describe=reclassify.describe_reclassify),
     Step("savings_interest", N_("Savings interest"), closing_savings.savings_interest,
          applies=lambda r: r.month_end, total=lambda r: 1,
          describe=closing_savings.describe_interest),

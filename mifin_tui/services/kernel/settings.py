@@ -26,6 +26,8 @@ class SettingSpec:
     default: Any
     minimum: int | None = None
     maximum: int | None = None
+    # The values a text setting may take (None: free text).
+    choices: tuple[str, ...] | None = None
 
 
 SPECS: dict[str, SettingSpec] = {
@@ -103,10 +105,17 @@ SPECS: dict[str, SettingSpec] = {
             "USD": 200000, "CDF": 560000000, "XOF": 1000000, "XAF": 1000000,
         }),
         # Provision rates (basis points per arrears bucket key) where the regulator profile
-        # leaves them to the institution; the closing's ageing applies them.
+        # leaves them to the institution; its schema is `provision_rate_fields`. `mifin
+        # init` and the provision-rates screen ask for them; the closing refuses to run
+        # while one is missing and a loan is late (closing.checks).
         SettingSpec("loan_provision_rates", N_("Provision rates per arrears bucket (basis "
                                                "points), where the regulator leaves them "
                                                "to the institution"), {}),
+        # Whether unpaid penalties alone keep a loan late: "profile" follows the regulator
+        # profile's documented default (penalties_age_loans), "yes" or "no" overrides it.
+        SettingSpec("loan_penalties_age", N_("Unpaid penalties make a loan late: profile "
+                                             "(the regulator's reading), yes or no"),
+                    "profile", choices=("profile", "yes", "no")),
         # 1: a cashier may take loan applications too (small branches without an officer).
         SettingSpec("loan_cashier_applications", N_("Cashiers may take loan applications "
                                                     "(1 yes, 0 no)"), 0, 0, 1),
@@ -142,6 +151,78 @@ def _validate(spec: SettingSpec, value: Any) -> None:
         raise ValidationError({spec.key: _("Choose A5 or A6.")})
     if spec.key == "closing_backup_check" and value not in BACKUP_CHECKS:
         raise ValidationError({spec.key: _("Choose quick or full.")})
+    if spec.choices is not None and value not in spec.choices:
+        raise ValidationError({spec.key: _("One of: {codes}.").format(
+            codes=", ".join(spec.choices))})
+    if spec.key == "loan_provision_rates":
+        validate_provision_rates(value)
+
+
+@dataclass(frozen=True)
+class RateField:
+    """One arrears bucket of the institution's profile as the rate forms show it."""
+
+    key: str          # the bucket key, the setting's key
+    label: str        # the regulator's words
+    min_days: int
+    max_days: int | None
+    text_rate_bp: int | None  # the rate the regulator's text fixes (None: the institution's)
+    source: str       # the article
+
+    @property
+    def asked(self) -> bool:
+        return self.text_rate_bp is None
+
+
+def provision_rate_fields(regulator: str) -> tuple[RateField, ...]:
+    """The schema of loan_provision_rates for a profile: every bucket, those whose rate
+    the text leaves to the institution marked `asked`."""
+    from mifin_tui.services.kernel.regulators import get_profile
+
+    return tuple(RateField(b.key, b.label, b.min_days, b.max_days, b.provision_rate_bp,
+                           b.source) for b in get_profile(regulator).arrears_buckets)
+
+
+def parse_rate(text: str) -> int:
+    """A rate typed in percent ("25", "12.5", "12,5 %") in basis points, 0..10000."""
+    from decimal import Decimal, InvalidOperation
+
+    cleaned = text.strip().rstrip("%").strip().replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValidationError({"rate": _("A percentage is expected, e.g. 25 or 12.5.")}
+                              ) from None
+    bp = value * 100
+    if not value.is_finite() or bp != bp.to_integral_value() or not 0 <= bp <= 10000:
+        raise ValidationError({"rate": _("Between 0 and 100 %, two decimals at most.")})
+    return int(bp)
+
+
+def validate_provision_rates(value: Any, regulator: str | None = None) -> None:
+    """A {bucket key: basis points} of the buckets whose rate the text leaves open."""
+    if regulator is None:
+        from mifin_tui.services.kernel import institution
+
+        regulator = institution.info().regulator
+    open_keys = {f.key for f in provision_rate_fields(regulator) if f.asked}
+    if not isinstance(value, dict):
+        raise ValidationError({"loan_provision_rates": _("A rate per arrears class.")})
+    for key, rate in value.items():
+        if key not in open_keys:
+            raise ValidationError({"loan_provision_rates": _(
+                "{key}: the regulator's text fixes this rate, or no such class.").format(
+                key=key)})
+        if not isinstance(rate, int) or isinstance(rate, bool) or not 0 <= rate <= 10000:
+            raise ValidationError({"loan_provision_rates": _(
+                "{key}: between 0 and 10000 basis points.").format(key=key)})
+
+
+def missing_provision_rates(regulator: str) -> tuple[RateField, ...]:
+    """The buckets whose rate the text leaves open and the institution has not set."""
+    rates = get("loan_provision_rates") or {}
+    return tuple(f for f in provision_rate_fields(regulator)
+                 if f.asked and rates.get(f.key) is None)
 
 
 def put(key: str, value: Any) -> None:
@@ -160,3 +241,29 @@ def change(ctx: Context, key: str, value: Any) -> None:
         put(key, value)
         audit.record(ctx, "setting.change", "setting", key,
                      before={"value": before}, after={"value": value})
+
+
+@requires("settings.manage")
+def change_provision_rates(ctx: Context, typed: dict[str, str]) -> dict[str, int]:
+    """The provision rates typed on the provision-rates screen ({bucket key: percent as
+    typed}), every open class required: stored (audited) in basis points, or a
+    ValidationError by bucket key."""
+    from mifin_tui.services.kernel import institution
+
+    fields = [f for f in provision_rate_fields(institution.info().regulator) if f.asked]
+    rates: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for f in fields:
+        text = typed.get(f.key, "").strip()
+        if not text:
+            errors[f.key] = _("Required: the regulator's text leaves this rate to the "
+                              "institution.")
+            continue
+        try:
+            rates[f.key] = parse_rate(text)
+        except ValidationError as exc:
+            errors[f.key] = exc.errors["rate"]
+    if errors:
+        raise ValidationError(errors)
+    change(ctx, "loan_provision_rates", rates)
+    return rates

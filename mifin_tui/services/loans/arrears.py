@@ -2,9 +2,11 @@
 bucket, a member's loans in arrears, and the officer's list of loans in arrears for field
 visits.
 
-Everything is computed live from the instalment rows with the pure engine
-(`repayment_engine.days_past_due`, `arrears_by_bucket`), so it is right before the nightly
-closing has aged the loans (loan.days_past_due is the closing's figure, not read here).
+Everything is computed live from the instalment rows: the days past due with
+`classification.days_past_due` (the one rule the closing, PAR and the reports share:
+penalties age a loan as the institution's reading says), the amounts by bucket with the
+engine's `arrears_by_bucket`, so it is right before the nightly closing has aged the
+loans (loan.days_past_due is the closing's figure, not read here).
 For a past `as_of` day the paid amounts are rolled back by the repayment allocations and
 the penalties charged after that day; a schedule rescheduled since then is shown as it is
 now (the old one is kept in loan_reschedule).
@@ -36,7 +38,7 @@ from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import NotFound
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans import states
+from mifin_tui.services.loans import classification, states
 from mifin_tui.services.loans.engine import allocation as engine
 from mifin_tui.services.loans.lifecycle import business_today
 from mifin_tui.services.members import register as members
@@ -164,14 +166,8 @@ def _buckets() -> tuple[regulators.ArrearsBucket, ...]:
 
 def _view(loan: Loan, state: engine.LoanState, day: date,
           buckets: tuple[regulators.ArrearsBucket, ...]) -> LoanArrears:
-    dpd = engine.days_past_due(state, day)
-    oldest = None
-    for inst in state.instalments:
-        if inst.due_date > day:
-            break
-        if inst.remaining_total > 0:
-            oldest = inst.due_date
-            break
+    oldest = classification.oldest_owing(state, day, classification.penalties_age_loans())
+    dpd = classification.days_late(day, oldest)
     aged = engine.arrears_by_bucket(state, day, buckets)
     views = tuple(BucketView(a.key, b.label, a.amount.total, a.amount.principal,
                              a.instalments)
@@ -241,9 +237,10 @@ def arrears_list(ctx: Context, as_of: date | None = None, officer: int | None = 
     if past:
         paid_after, charged_after = _rollback([loan.id for loan in loans], day)
     late: list[tuple[Loan, engine.LoanState, int]] = []
+    penalties = classification.penalties_age_loans()
     for loan in loans:
         state = _state(loan, rows.get(loan.id, []), paid_after, charged_after)
-        dpd = engine.days_past_due(state, day)
+        dpd = classification.days_past_due(state, day, penalties)
         if dpd > 0:
             late.append((loan, state, dpd))
     ids = [loan.id for loan, _s, _d in late]

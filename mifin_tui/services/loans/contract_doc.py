@@ -48,6 +48,7 @@ from mifin_tui.services.loans.states import STATE_LABELS
 from mifin_tui.services.loans.terms import frozen_terms
 from mifin_tui.services.loans.views import card_of
 from mifin_tui.services.members import register as members
+from mifin_tui.services.savings import standing_orders
 
 
 def _identity(m: Member, language: str) -> str:
@@ -181,7 +182,9 @@ def contract(ctx: Context, loan_id: int) -> ContractDoc:
             # the figures and their words from the one amount the schedule repays
             schedule=sched, amount_words=amount_in_words(principal, loan.currency, language),
             rate_bp=terms.annual_rate_bp, teg_method=terms.teg_method, fees=loan.fees,
-            linked_account=card.linked_account,
+            # the standing orders the member signed for the loan, beside it (#20)
+            linked_account=standing_orders.contract_accounts(card.linked_account, loan.id,
+                                                             language),
             guarantors=tuple(Guarantee(g.name, g.member_number, g.amount, g.account_number)
                              for g in card.guarantors),
             collateral=tuple(Collateral(c.kind, c.description, c.value, c.account_number)

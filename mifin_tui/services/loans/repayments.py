@@ -45,7 +45,7 @@ from mifin_tui.services.kernel.errors import (
 )
 from mifin_tui.services.kernel.money import format_amount, positive_amount
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans import lifecycle, states
+from mifin_tui.services.loans import classification, lifecycle, loan_ledger, states
 from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans import repayment_writer as writer
 from mifin_tui.services.loans.engine import allocation as engine
@@ -62,10 +62,11 @@ from mifin_tui.services.members import register as members
 from mifin_tui.services.savings import balances as savings_balances
 
 # What the money comes from. auto_debit is the closing's (one per loan and day).
-CHANNELS = ("cash", "savings", "mobile_money", "bank", "auto_debit")
+# suspense: money received earlier and held in "paiements reçus à affecter", applied now
+CHANNELS = ("cash", "savings", "mobile_money", "bank", "auto_debit", "suspense")
 COUNTER_CHANNELS = ("cash", "savings", "mobile_money", "bank")
 # The operator's or the bank's reference identifies the payment: posted once only.
-REFERENCE_REQUIRED = ("mobile_money", "bank")
+REFERENCE_REQUIRED = ("mobile_money", "bank", "suspense")
 # Channels debiting the member's own savings accounts.
 FROM_SAVINGS = ("savings", "auto_debit")
 KINDS = ("repayment", "recovery")
@@ -143,7 +144,9 @@ def due(ctx: Context, loan_id: int, day: date | None = None) -> Due:
     state = _state(loan)
     return Due(loan.id, loan.number, loan.currency, day, loan.state,
                engine.amount_due(state, day), engine.overdue(state, day),
-               engine.days_past_due(state, day), engine.outstanding(state).total,
+               classification.days_past_due(state, day,
+                                            classification.penalties_age_loans()),
+               engine.outstanding(state).total,
                engine.payoff(state, day).total)
 
 
@@ -378,7 +381,7 @@ def repay_within(ctx: Context, loan_id: int, value: int, *, channel: str,
         till_id = mine.till_id if mine is not None else tills.vault_of(ctx.branch_id).id
     keys = writer.gl_keys(loan_products.get(loan.product_id))
     lines = debits + writer.credit_lines(
-        alloc, sched, loan.account_id, keys,
+        alloc, sched, loan_ledger.principal_account(loan.id), keys,
         lambda key: accounts.internal_account(ctx.branch_id, key, loan.currency).id)
     label = purpose.strip() or _("Repayment of loan {number}").format(number=loan.number)
     if reference:

@@ -6,8 +6,12 @@ At the approval, on the open business day:
 - the new schedule is built (`schedule.build`) from the outstanding principal, starting
   today, without grace or fees at disbursement (already taken);
 - what was overdue and not principal (interest, fees, penalties of the instalments due,
-  and interest accrued on the running period) stays owed: it is carried onto the first new
-  instalment, never capitalised, so no income is recognised by the rescheduling;
+  interest accrued on the running period, and what an earlier rescheduling carried and
+  is still unpaid) stays owed: it is carried onto the first new instalment, never
+  capitalised, so no income is recognised by the rescheduling and nothing owed
+  disappears however many times the loan is rescheduled; the interest accrued to the
+  receivable and unpaid moves with it (the first new instalment's `interest_accrued`),
+  so the receivable stays tied to an instalment;
 - the unpaid instalment rows are replaced: a row nothing was paid on, and that no
   repayment or penalty refers to, is deleted; any other is cut down to what was paid of it
   (so the allocations and penalties that refer to it stay true); the new rows follow,
@@ -15,8 +19,9 @@ At the approval, on the open business day:
 - the rows as they were are kept in `loan_reschedule.old_schedule_json`, the new terms in
   `terms_json` (the contract reprint shows the new schedule from them); the loan is marked
   `restructured`, a LoanEvent and an audit row say who and why.
-No money moves: the ledger is untouched (moving rescheduled loans to their own GL account,
-BCEAO "immobilisés" / BCC "prorogés", is the closing's classification step).
+No money moves: the ledger is untouched (the next closing's reclassing,
+`closing.reclassify`, moves a rescheduled loan to the profile's restructured account,
+BCEAO "immobilisés" / COBAC "restructurées" / BCC "prorogés").
 A profile's `max_schedule_extensions` (BCC: once) limits the approved reschedulings.
 """
 
@@ -29,6 +34,7 @@ from datetime import date
 
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import (
+    AuditLog,
     Loan,
     LoanEvent,
     LoanInstallment,
@@ -97,11 +103,54 @@ class RescheduleView:
     carried: int
 
 
-def _carried(state: engine.LoanState, day: date, rows: list[LoanInstallment]) -> engine.Components:
+def _extras(loan: Loan, rows: list[LoanInstallment]) -> dict[int, tuple[int, int]]:
+    """{instalment no: (interest, fees)} a previous rescheduling carried onto it, beyond
+    its own schedule's: the first instalment of the last approved rescheduling, its own
+    interest and fees rebuilt from that rescheduling's terms."""
+    terms = current_terms(loan)
+    entry = (AuditLog.select().where((AuditLog.action == "loan.reschedule")
+                                     & (AuditLog.entity_id == loan.number))
+             .order_by(AuditLog.seq.desc()).first())
+    if terms is None or entry is None:
+        return {}
+    first_no = json.loads(entry.after).get("first_no")
+    own = sched_engine.build(terms, check=False).installments[0]
+    row = next((r for r in rows if r.no == first_no and r.due_date == own.due_date), None)
+    if row is None:
+        return {}
+    return {row.no: (max(row.interest_due - own.interest, 0), max(row.fees_due - own.fees, 0))}
+
+
+def _carried(loan: Loan, state: engine.LoanState, day: date, rows: list[LoanInstallment]
+             ) -> engine.Components:
+    """What the new schedule carries, nothing owed left out however many reschedulings
+    came before: the interest, fees and penalties due and unpaid; on the instalments not
+    yet due, the interest earned (accrued) of their running period, and whatever an
+    earlier rescheduling carried onto them and was not paid yet."""
     due = engine.amount_due(state, day)
-    accrued = sum(max(min(r.interest_accrued, r.interest_due) - r.interest_paid, 0)
-                  for r in rows if r.due_date > day)
-    return engine.Components(0, due.interest + accrued, due.fees, due.penalties)
+    extras = _extras(loan, rows)
+    interest, fees, penalties = due.interest, due.fees, due.penalties
+    for r in rows:
+        if r.due_date <= day or state.instalment(r.no).settled:
+            continue
+        extra_interest, extra_fees = extras.get(r.no, (0, 0))
+        # a payment settles first what was carried (older than the period's interest)
+        paid_extra = min(r.interest_paid, extra_interest)
+        own_due = r.interest_due - extra_interest
+        own_accrued = max(r.interest_accrued - extra_interest, 0)
+        interest += (extra_interest - paid_extra
+                     + max(min(own_accrued, own_due) - (r.interest_paid - paid_extra), 0))
+        fees += max(extra_fees - r.fees_paid, 0)
+        penalties += r.penalties_due - r.penalties_paid
+    return engine.Components(0, interest, fees, penalties)
+
+
+def _open_receivable(state: engine.LoanState, rows: list[LoanInstallment]) -> int:
+    """The interest accrued to the receivable and unpaid on the rows a rescheduling
+    replaces: it moves onto the first new instalment, so that no receivable is left
+    tied to no instalment."""
+    return sum(max(r.interest_accrued - r.interest_paid, 0) for r in rows
+               if not state.instalment(r.no).settled)
 
 
 def _plan(loan: Loan, term: int, rate_bp: int, day: date) -> ReschedulePlan:
@@ -134,7 +183,8 @@ def _plan(loan: Loan, term: int, rate_bp: int, day: date) -> ReschedulePlan:
     schedule = sched_engine.build(terms, check=False)
     kept = [r.no for r in rows if _kept(r, state, day)]
     return ReschedulePlan(loan.id, loan.number, loan.currency, day, principal,
-                          _carried(state, day, rows), schedule, (max(kept) if kept else 0) + 1)
+                          _carried(loan, state, day, rows), schedule,
+                          (max(kept) if kept else 0) + 1)
 
 
 def _kept(r: LoanInstallment, state: engine.LoanState, day: date) -> bool:
@@ -236,7 +286,7 @@ def approve(ctx: Context, request_id: int, note: str = "") -> ReschedulePlan:
         rows = list(LoanInstallment.select().where(LoanInstallment.loan == loan.id)
                     .order_by(LoanInstallment.no))
         old = [_row_json(r) for r in rows]
-        accrued_carried = p.carried.interest - engine.amount_due(state, day).interest
+        receivable = _open_receivable(state, rows)
         for r in rows:
             if state.instalment(r.no).settled:
                 continue
@@ -257,7 +307,8 @@ def approve(ctx: Context, request_id: int, note: str = "") -> ReschedulePlan:
                 "interest_due": inst.interest + (p.carried.interest if first else 0),
                 "fees_due": inst.fees + (p.carried.fees if first else 0),
                 "penalties_due": p.carried.penalties if first else 0,
-                "interest_accrued": accrued_carried if first else 0})
+                "interest_accrued": (min(receivable, inst.interest + p.carried.interest)
+                                     if first else 0)})
         LoanInstallment.insert_many(new_rows).execute()
         row.state = "approved"
         row.decided_by = ctx.user_id

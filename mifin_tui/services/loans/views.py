@@ -22,8 +22,8 @@ from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_datetime
 from mifin_tui.services.kernel.permissions import requires
+from mifin_tui.services.loans import loan_ledger, states
 from mifin_tui.services.loans import products as loan_products
-from mifin_tui.services.loans import states
 from mifin_tui.services.loans.applications import first_loan
 from mifin_tui.services.loans.decision import OPINIONS, committee_size, delegation_limit
 from mifin_tui.services.loans.eligibility import (
@@ -201,7 +201,7 @@ def card_of(loan: Loan) -> LoanCard:
         RuleResult.from_stored(r.rule, bool(r.passed), r.detail)
         for r in LoanEligibility.select().where(LoanEligibility.loan == loan.id)
         .order_by(LoanEligibility.id))
-    outstanding = (Account.get_by_id(loan.account_id).balance
+    outstanding = (loan_ledger.outstanding(loan.id)
                    if loan.state in states.SERVICED else 0)
     return LoanCard(
         id=loan.id, number=loan.number, state=loan.state, state_word=state_label(loan.state),
@@ -263,7 +263,7 @@ def _line(loan: Loan) -> LoanLine:
     member = Member.get_by_id(loan.member_id)
     amount = loan.amount_approved if loan.amount_approved is not None else loan.amount_requested
     term = loan.term_approved if loan.term_approved is not None else loan.term_requested
-    outstanding = (Account.get_by_id(loan.account_id).balance
+    outstanding = (loan_ledger.outstanding(loan.id)
                    if loan.state in states.SERVICED else 0)
     opinions = LoanOpinion.select().where((LoanOpinion.loan == loan.id)
                                           & (LoanOpinion.round == loan.committee_round)).count()

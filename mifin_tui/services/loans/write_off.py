@@ -11,16 +11,21 @@ The ledger, through the regulator profile's GL keys (never a hard-coded number):
 transaction crediting the loan account (GL loans_outstanding) with the outstanding
 principal, debiting the loan-loss provisions (GL loan_loss_provisions) with the provision
 the closing booked for the loan (`loan.provision`, at most what that account holds) and
-the loss (GL write_off_expense) with the rest. Unpaid interest, fees and penalties were
-never booked as income (they are on cash basis at the counter), so nothing is reversed
-for them; they stay on the instalments as the member's debt, off the books.
+the loss (GL write_off_expense) with the rest; the principal is credited where it sits
+(the loan's own account or its class account, `loan_ledger`). The interest accrued and
+unpaid is reversed in the same OD (#20): its receivable credited, what the closing
+reserved debited to the reserve, what it had taken to income debited back to income, so
+no receivable outlives the loan. Fees and penalties were never booked before they were
+paid; like the unpaid interest they stay on the instalments as the member's debt, off
+the books.
 The loan becomes `written_off` with its day, amount and reason; the guarantees and
 collateral holds stay in place (they may serve the recovery).
 
 A recovery is cash brought to the till for a written-off loan: debit the till, credit
 the recoveries income (GL recoveries_income), a BR voucher, a `repayment` row of kind
 "recovery" (no instalment is touched: the claim left the books). Recoveries are limited to
-the amount written off.
+what was written off with the interest, fees and penalties left unpaid, as the profile
+says (`recoverable`, #20).
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mifin_tui.db import write_transaction
-from mifin_tui.db.models import Account, Loan, Repayment, Voucher
+from mifin_tui.db.models import Account, Loan, LoanInstallment, Repayment, Voucher
+from mifin_tui.db.queries import loan_ledger as loan_queries
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.cash import tills, vouchers
 from mifin_tui.services.kernel import accounts, audit, ledger, settings
@@ -37,7 +43,8 @@ from mifin_tui.services.kernel.documents import VoucherDoc
 from mifin_tui.services.kernel.errors import Conflict, MifinError, ValidationError
 from mifin_tui.services.kernel.money import format_amount, positive_amount
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans import states
+from mifin_tui.services.loans import classification, loan_ledger, states
+from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans.arrears import loan_state
 from mifin_tui.services.loans.engine import allocation as engine
 from mifin_tui.services.loans.lifecycle import business_today, get_loan, move
@@ -57,6 +64,8 @@ class WriteOffPreview:
     provision_used: int     # debited to the loan-loss provisions
     loss: int               # debited to the write-off expense
     unpaid_other: int       # interest, fees, penalties due, left off the books
+    accrued: int = 0        # interest accrued and unpaid: its receivable credited
+    reserved: int = 0       # ... of which reserved (debited), the rest debited to income
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,7 @@ def _preview(ctx: Context, loan: Loan) -> WriteOffPreview:
             number=loan.number))
     day = business_today(ctx)
     state = loan_state(loan)
-    dpd = engine.days_past_due(state, day)
+    dpd = classification.days_past_due(state, day, classification.penalties_age_loans())
     minimum = max(_min_days(), 1)
     if dpd < minimum:
         raise Conflict(_("Loan {number} is {days} days past due: only a loan at least "
@@ -105,8 +114,11 @@ def _preview(ctx: Context, loan: Loan) -> WriteOffPreview:
     booked = provision_acc.balance if provision_acc is not None else 0
     used = max(min(loan.provision, principal, booked), 0)
     due = engine.amount_due(state, day)
+    accrued = loan_queries.open_receivable([loan.id]).get(loan.id, 0)
+    reserved = loan_ledger.positions([loan.id])[loan.id].reserved_balance
     return WriteOffPreview(loan.id, loan.number, loan.currency, loan.state, dpd, principal,
-                           used, principal - used, due.interest + due.fees + due.penalties)
+                           used, principal - used, due.interest + due.fees + due.penalties,
+                           accrued, reserved)
 
 
 @requires("loan.write_off")
@@ -123,7 +135,7 @@ def write_off(ctx: Context, loan_id: int, reason: str) -> WriteOffResult:
     with write_transaction():
         loan = get_loan(loan_id, ctx)
         p = _preview(ctx, loan)
-        lines = [ledger.Line(loan.account_id, credit=p.principal)]
+        lines = _principal_lines(loan.id, p.principal) + _interest_lines(loan, p)
         if p.provision_used:
             lines.append(ledger.Line(_provision_account(loan).id, debit=p.provision_used))
         if p.loss:
@@ -137,6 +149,10 @@ def write_off(ctx: Context, loan_id: int, reason: str) -> WriteOffResult:
                              voucher_series="OD")
         if posted.voucher_number is None:
             raise MifinError("voucher number missing")
+        # the receivable left the books: no instalment holds accrued interest any more
+        LoanInstallment.update(interest_accrued=LoanInstallment.interest_paid).where(
+            (LoanInstallment.loan == loan.id)
+            & (LoanInstallment.interest_accrued > LoanInstallment.interest_paid)).execute()
         if loan.state == "disbursed":
             loan = move(ctx, loan, "active", _("Arrears found at the write-off"))
         if loan.state == "active":
@@ -148,8 +164,85 @@ def write_off(ctx: Context, loan_id: int, reason: str) -> WriteOffResult:
                      before={"state": p.state, "days_past_due": p.days_past_due},
                      after={"voucher": posted.voucher_number, "principal": p.principal,
                             "provision_used": p.provision_used, "loss": p.loss,
+                            "accrued_reversed": p.accrued, "reserved_reversed": p.reserved,
                             "unpaid_other": p.unpaid_other, "reason": reason.strip()})
     return WriteOffResult(posted.txn_id, posted.voucher_number, p)
+
+
+def recoverable(loan: Loan) -> int:
+    """What recoveries on a written-off loan may bring in, in all (#20): the principal
+    written off and, as the profile says (`recovery_covers`), the interest, fees and
+    penalties left unpaid on the instalments due at the write-off (the member's debt
+    stays whole; the write-off only took the claim off the books). All of it is income
+    (recoveries) when it comes in."""
+    from mifin_tui.services.kernel import institution, regulators
+
+    covers = regulators.get_profile(institution.info().regulator).recovery_covers
+    due = engine.amount_due(loan_state(loan), loan.written_off_on)
+    return loan.written_off_amount + sum(getattr(due, part) for part in covers
+                                         if part != "principal")
+
+
+def recovery_split(loan: Loan, value: int) -> dict[str, int]:
+    """A recovery's parts (#20): the principal written off first, then the interest,
+    fees and penalties of `recoverable`, in that order, net of the recoveries before."""
+    from mifin_tui.services.kernel import institution, regulators
+
+    covers = regulators.get_profile(institution.info().regulator).recovery_covers
+    due = engine.amount_due(loan_state(loan), loan.written_off_on)
+    owed = {"principal": loan.written_off_amount,
+            **{p: getattr(due, p) if p in covers else 0
+               for p in ("interest", "fees", "penalties")}}
+    for r in Repayment.select().where((Repayment.loan == loan.id)
+                                      & (Repayment.kind == "recovery")
+                                      & Repayment.reversal_txn.is_null()):
+        for part in owed:
+            owed[part] -= getattr(r, part)
+    out = {}
+    for part in ("principal", "interest", "fees", "penalties"):
+        out[part] = min(value, max(owed[part], 0))
+        value -= out[part]
+    out["principal"] += value  # nothing is left over when the amount was checked
+    return out
+
+
+def _principal_lines(loan_id: int, principal: int) -> list[ledger.Line]:
+    """The principal credited where it sits (the loan's own account or the class account
+    the closing moved it to: `loan_ledger`), the largest balance first."""
+    lines, left = [], principal
+    held = sorted(loan_ledger.positions([loan_id])[loan_id].principal_accounts,
+                  key=lambda a: -a[1])
+    for acc, balance in held:
+        part = min(left, balance)
+        if part > 0:
+            lines.append(ledger.Line(acc, credit=part))
+            left -= part
+    if left:  # the ledger holds less than the schedule: the loan's own account
+        lines.append(ledger.Line(held[0][0] if held else
+                                 Loan.get_by_id(loan_id).account_id, credit=left))
+    return lines
+
+
+def _interest_lines(loan: Loan, p: WriteOffPreview) -> list[ledger.Line]:
+    """The accrued interest reversed: its receivable credited; what was reserved debited
+    to the reserve, what had been taken to income debited back to income."""
+    if not p.accrued and not p.reserved:
+        return []
+    product = loan_products.get(loan.product_id)
+    lines = []
+    if p.accrued:
+        lines.append(ledger.Line(accounts.internal_account(
+            loan.branch_id, product.gl_interest_receivable, loan.currency).id,
+            credit=p.accrued))
+    if p.reserved:
+        lines.append(ledger.Line(loan_ledger.positions([loan.id])[loan.id].reserved[0],
+                                 debit=p.reserved))
+    income = accounts.internal_account(loan.branch_id, product.gl_interest, loan.currency).id
+    if p.accrued > p.reserved:
+        lines.append(ledger.Line(income, debit=p.accrued - p.reserved))
+    elif p.reserved > p.accrued:
+        lines.append(ledger.Line(income, credit=p.reserved - p.accrued))
+    return lines
 
 
 def _recovered(loan_id: int) -> int:
@@ -163,7 +256,7 @@ def recovered(ctx: Context, loan_id: int) -> tuple[int, int]:
     """(recovered so far, written off and not yet recovered) of a written-off loan."""
     loan = get_loan(loan_id, ctx)
     done = _recovered(loan.id)
-    return done, max(loan.written_off_amount - done, 0)
+    return done, max(recoverable(loan) - done, 0)
 
 
 @requires("ledger.post")
@@ -186,7 +279,7 @@ def recover(ctx: Context, loan_id: int, amount: int | str, *, party_name: str,
             raise Conflict(_("Loan {number} is not written off: take a repayment "
                              "instead.").format(number=loan.number))
         done = _recovered(loan.id)
-        left = loan.written_off_amount - done
+        left = recoverable(loan) - done
         if value > left:
             raise ValidationError({"amount": _(
                 "Only {left} of loan {number} remains to recover.").format(
@@ -208,8 +301,8 @@ def recover(ctx: Context, loan_id: int, amount: int | str, *, party_name: str,
                        client_account=loan.account_id, currency=loan.currency,
                        amount=value, party_name=party_name.strip(), purpose=label)
         Repayment.create(loan=loan.id, txn=posted.txn_id, business_date=session.business_date,
-                         channel="cash", kind="recovery", amount=value, principal=value,
-                         interest=0, fees=0, penalties=0, balance_after=left - value,
+                         channel="cash", kind="recovery", amount=value,
+                         **recovery_split(loan, value), balance_after=left - value,
                          created_by=ctx.user_id)
         audit.record(ctx, "loan.recovery", "loan", loan.number,
                      before={"recovered": done},

@@ -82,18 +82,11 @@ def names_of(model: type, field: str) -> dict[int, str]:
 
 
 def profile_of_institution() -> regulators.RegulatorProfile:
-    """The regulator profile with the provision rates the institution configured (the
-    closing's setting, when it exists)."""
-    profile = regulators.get_profile(Institution.select().first().regulator)
-    try:
-        rates = settings.get("loan_provision_rates")
-    except KeyError:
-        return profile
-    if isinstance(rates, dict) and rates:
-        known = {b.key for b in profile.arrears_buckets}
-        return regulators.with_provision_rates(
-            profile, {k: v for k, v in rates.items() if k in known})
-    return profile
+    """The regulator profile with the provision rates the institution configured (one
+    reading: loans.classification.profile, what the closing books with)."""
+    from mifin_tui.services.loans import classification
+
+    return classification.profile()
 
 
 def period_of(p: ReportParams) -> tuple[date, date]:

@@ -17,6 +17,7 @@ from mifin_tui.i18n import N_, _
 from mifin_tui.services.kernel import regulators
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.permissions import requires
+from mifin_tui.services.loans import classification
 from mifin_tui.services.reports import portfolio
 from mifin_tui.services.reports.base import (
     PERMISSION,
@@ -26,7 +27,6 @@ from mifin_tui.services.reports.base import (
     member_name,
     names_of,
     positions,
-    profile_of_institution,
     report_table,
     share,
 )
@@ -109,7 +109,7 @@ def par_report(ctx: Context, p: object) -> ReportTable:
 def arrears_report(ctx: Context, p: object) -> ReportTable:
     """The loans late at the date, under the regulator's buckets, with subtotals."""
     day, f, cur = at_date(p)
-    profile = profile_of_institution()
+    profile = classification.profile()
     pos = [x for x in portfolio.positions(day, f) if x.days_past_due > 0]
     cols = [Column("loan", _("Loan")), Column("member", _("Member")),
             Column("days", _("Days late"), COUNT),
@@ -142,49 +142,31 @@ def arrears_report(ctx: Context, p: object) -> ReportTable:
                         totals=(_("Total"), _("{n} loans").format(n=len(pos)), None, *totals))
 
 
-def pledged_deposits() -> dict[int, int]:
-    """Per loan: the savings pledged by the borrower (collateral) or held from guarantors,
-    which the BCEAO's provisioning base deducts."""
-    out: dict[int, int] = defaultdict(int)
-    for loan_id, amount in queries.pledged_deposits():
-        out[loan_id] += int(amount or 0)
-    return dict(out)
-
-
-def provision(profile: regulators.RegulatorProfile, outstanding: int, pledged: int,
-              days_late: int) -> tuple[regulators.ArrearsBucket, int, int]:
-    """(bucket, provisioning base, provision) of one loan; a rate not configured gives no
-    provision (the report says so). Rounded half up to the minor unit."""
-    bucket = regulators.bucket_for_days(profile, days_late)
-    base = outstanding
-    if profile.provisioning_base == "outstanding_less_pledged_deposits":
-        base = max(0, outstanding - pledged)
-    rate = bucket.provision_rate_bp or 0
-    return bucket, base, (base * rate * 2 + 10000) // 20000
-
-
 @requires(PERMISSION)
 def classification_report(ctx: Context, p: object) -> ReportTable:
     """Loans by class of the regulator profile at the date: outstanding, provisioning
-    base, rate and provision; restructured loans again apart."""
+    base, rate and provision, each loan through loans.classification.provision (what the
+    closing books: at the open business day after a closing, each class's provision is
+    its provisions in the ledger); restructured loans again apart."""
     day, f, cur = at_date(p)
-    profile = profile_of_institution()
-    pledged = pledged_deposits()
+    profile = classification.profile()
+    pos = portfolio.positions(day, f)
+    held = classification.pledged([x.number for x in pos])
     cols = [Column("class", _("Class")), Column("loans", _("Loans"), COUNT),
             Column("outstanding", _("Outstanding"), MONEY, cur),
             Column("base", _("Provisioning base"), MONEY, cur), Column("rate", _("Rate")),
             Column("provision", _("Provision"), MONEY, cur)]
     agg: dict[str, list[int]] = {b.key: [0, 0, 0, 0] for b in profile.arrears_buckets}
     restructured = [0, 0, 0, 0]
-    for x in portfolio.positions(day, f):
-        bucket, base, prov = provision(profile, x.principal, pledged.get(x.loan_id, 0),
-                                       x.days_past_due)
-        for target in (agg[bucket.key], restructured if x.restructured else None):
+    for x in pos:
+        result = classification.provision(profile, x.principal, held.get(x.number, 0),
+                                          x.days_past_due)
+        for target in (agg[result.bucket.key], restructured if x.restructured else None):
             if target is not None:
                 target[0] += 1
                 target[1] += x.principal
-                target[2] += base
-                target[3] += prov
+                target[2] += result.base
+                target[3] += result.amount or 0
     rows: list[tuple] = []
     styles: list[str] = []
     unset = False
@@ -202,9 +184,13 @@ def classification_report(ctx: Context, p: object) -> ReportTable:
     styles.append(SUBTOTAL)
     notes: list[str] = [_("Profile {name}; provisioning base: {base}.").format(
         name=profile.name, base=profile.provisioning_base)]
+    if profile.provisioning_base == "outstanding_less_pledged_deposits":
+        notes.append(_("Base: outstanding principal less the savings held for the loan "
+                       "(compulsory savings, pledges, guarantors' holds)."))
     if unset:
-        notes.append(_("Some provision rates are not set in the regulator profile: their "
-                       "provision shows 0."))
+        notes.append(_("Some provision rates are not set (setting loan_provision_rates): "
+                       "no provision is computed for those loans and the closing refuses "
+                       "to run until they are set."))
     return report_table(ctx, "classification", _("Loan classification and provisions"),
                         at_label(day), f, cols, rows, styles=styles,
                         totals=(_("Total"), total[0], total[1], total[2], "", total[3]),

@@ -10,8 +10,10 @@ for a past date shows that date, not today's figures copied back:
   (`written_off_on`), and while principal remains; a loan closed later is in the
   portfolio of the dates before its closing;
 - days past due = days between the date and the due date of the oldest instalment that
-  date still owes principal, interest or fees of (penalties alone do not age a loan);
-  an instalment due on the date itself is not late yet.
+  date still owes principal, interest or fees of, and penalties (charged by that date)
+  when the institution's reading says they age a loan: loans.classification, the one
+  rule the closing, the arrears list and the dashboard share; an instalment due on the
+  date itself is not late yet.
 - PAR n = outstanding principal of the loans more than n days late (the whole remaining
   principal, not only the late part) / gross outstanding principal. PAR1 counts any day
   late (threshold 0 days), PAR30 more than 30, PAR90 more than 90. Restructured loans
@@ -37,6 +39,7 @@ from mifin_tui.db.queries import reports as queries
 from mifin_tui.i18n import _
 from mifin_tui.services.kernel.dates import stored_date
 from mifin_tui.services.kernel.errors import ValidationError
+from mifin_tui.services.loans import classification
 from mifin_tui.services.loans import states as loan_states
 
 # PAR levels: name -> a loan is at risk when more than this many days late.
@@ -145,7 +148,8 @@ def positions(day: date, filters: Filters | None = None) -> list[LoanPosition]:
     scope = loan_scope(filters or Filters())
     out: list[LoanPosition] = []
     for row in queries.loan_positions(day, loan_states.PORTFOLIO, scope.sql, scope.params,
-                                      scope.needs_member):
+                                      scope.needs_member,
+                                      classification.penalties_age_loans()):
         oldest = stored_date(row[15])
         out.append(LoanPosition(
             loan_id=row[0], number=row[1], member_id=row[2], member_name=" ".join(
@@ -154,7 +158,7 @@ def positions(day: date, filters: Filters | None = None) -> list[LoanPosition]:
             disbursed_on=stored_date(row[10]) or day, amount=int(row[11] or 0),
             principal=int(row[12] or 0), interest=max(0, int(row[13] or 0)),
             overdue_principal=max(0, int(row[14] or 0)),
-            days_past_due=(day - oldest).days if oldest else 0))
+            days_past_due=classification.days_late(day, oldest)))
     return out
 
 
@@ -174,7 +178,7 @@ def par(day: date, filters: Filters | None = None) -> ParSummary:
     # More than n days late <=> the oldest owing due date is before day - n days.
     limits = [day - timedelta(days=n) for n in PAR_LEVELS.values()]
     row = queries.par_figures(day, limits, loan_states.PORTFOLIO, scope.sql, scope.params,
-                              scope.needs_member)
+                              scope.needs_member, classification.penalties_age_loans())
     figures = [int(v or 0) for v in row]
     at_risk: dict[str, int] = {}
     counts: dict[str, int] = {}
@@ -216,7 +220,8 @@ def _par_many(days: Sequence[date], scope: LoanScope) -> list[ParSummary]:
     """`par` at each of `days` (distinct, sorted) from one scan (see
     db.queries.reports.par_figures_many)."""
     row = queries.par_figures_many(days, list(PAR_LEVELS.values()), loan_states.PORTFOLIO,
-                                   scope.sql, scope.params, scope.needs_member)
+                                   scope.sql, scope.params, scope.needs_member,
+                                   classification.penalties_age_loans())
     figures = [int(v or 0) for v in row]
     width = 3 + 3 * len(PAR_LEVELS)
     out: list[ParSummary] = []

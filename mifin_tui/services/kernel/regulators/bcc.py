@@ -55,10 +55,13 @@ CHART = build_chart([
     ("393", "Créances douteuses", "asset"),
     ("394", "Créances contentieuses", "asset"),
     ("395", "Créances irrécupérables", "asset"),
+    ("398", "Intérêts réservés sur créances litigieuses", "asset", CONTRA),
     ("399", "Provisions pour créances litigieuses", "asset", CONTRA),
     # Classe 4 — autres tiers et régularisation
     ("44", "État", "liability"),
     ("447", "État — impôt mobilier retenu sur intérêts (IM)", "liability"),
+    ("46", "Créditeurs divers", "liability"),
+    ("461", "Paiements reçus à affecter", "liability"),
     ("47", "Comptes d'attente", "asset"),
     ("471", "Compte d'attente à régulariser (suspens)", "asset"),
     # Classe 5 — trésorerie
@@ -131,9 +134,11 @@ PROFILE = RegulatorProfile(
         "interest_receivable": "381",
         "loans_rescheduled": "391",
         "loans_in_arrears": "392",
+        "interest_reserved": "398",
         "loan_loss_provisions": "399",
         "withholding_tax_payable": "447",
         "suspense": "471",
+        "payments_suspense": "461",
         "bank": "521",
         "mobile_money": "551",
         "cash_vault": "571",
@@ -152,16 +157,25 @@ PROFILE = RegulatorProfile(
         "provision_reversal_income": "781",
         "recoveries_income": "782",
     },
+    # Instruction n° 003 (BCC, classification et provisionnement des crédits des COOPEC
+    # et IMF): art. 2 sains / litigieux; art. 3 "sains: aucune échéance en retard de
+    # paiement" (hence 0 days and 0 %); art. 4 the litigious categories (prorogés,
+    # impayés, douteux, contentieux, irrécupérables); art. 5 prorogation once only. The
+    # day bounds and rates of the later articles could not be read from a public copy:
+    # the bounds are indicative and the rates are the institution's (`mifin init` and
+    # the provision-rates screen ask; the closing refuses to run on an empty rate).
     arrears_buckets=(
-        ArrearsBucket("sain", "Crédits sains (à jour)", 0, 0, 0, "sain", "performing"),
+        ArrearsBucket("sain", "Crédits sains (à jour)", 0, 0, 0, "sain", "performing",
+                      "Instruction n° 003 BCC, art. 2 et 3"),
         ArrearsBucket("impaye", "Crédits impayés de 1 à 90 jours" + INDICATIVE, 1, 90, None,
-                      "impaye", "past_due"),
+                      "impaye", "past_due", "Instruction n° 003 BCC, art. 4"),
         ArrearsBucket("douteux", "Créances douteuses de 91 à 180 jours" + INDICATIVE,
-                      91, 180, None, "douteux", "doubtful"),
+                      91, 180, None, "douteux", "doubtful", "Instruction n° 003 BCC, art. 4"),
         ArrearsBucket("contentieux", "Créances contentieuses de 181 à 365 jours" + INDICATIVE,
-                      181, 365, None, "contentieux", "doubtful"),
+                      181, 365, None, "contentieux", "doubtful",
+                      "Instruction n° 003 BCC, art. 4"),
         ArrearsBucket("irrecuperable", "Créances irrécupérables, plus de 365 jours" + INDICATIVE,
-                      366, None, None, "irrecuperable", "loss"),
+                      366, None, None, "irrecuperable", "loss", "Instruction n° 003 BCC, art. 4"),
     ),
     # "Prorogé" is a status (schedule extended once), not an age: the loan
     # keeps its bucket for provisioning but sits in its own account.
@@ -174,6 +188,10 @@ PROFILE = RegulatorProfile(
         "irrecuperable": "395",
     },
     arrears_moves_whole_outstanding=True,
+    # Art. 3 counts "une échéance en retard de paiement" and says nothing of late-payment
+    # penalties: silent, so the conservative reading: an instalment is late while any of
+    # it, penalties included, is unpaid.
+    penalties_age_loans=True,
     provisioning_base="outstanding",
     usury_rate_bp=None,
     usury_decision="Aucun taux d'usure publié trouvé pour les COOPEC et IMF : à renseigner.",
@@ -191,14 +209,25 @@ PROFILE = RegulatorProfile(
     immobilised_after_days=None,
     seasonal_immobilised_after_days=None,
     max_schedule_extensions=1,
+    restructured_class="proroge",
+    reserve_interest_from="douteux",
+    reserved_interest_source=(
+        "Instruction BCC n° 003 aux COOPEC et IMF (créances litigieuses) : les intérêts "
+        "échus et non perçus des créances douteuses, contentieuses et irrécupérables sont "
+        "réservés, non comptabilisés en produits (article et numéro de compte à confirmer)"
+    ),
     sources=(
         "Plan comptable des COOPEC et IMF (PCCI, BCC, juillet 2009)",
-        "Instruction n° 003 de la BCC (classement des crédits)",
+        "Instruction n° 003 de la BCC aux COOPEC et IMF relative à la classification et au "
+        "provisionnement des crédits (art. 1 à 5 : assujettis, crédits sains et litigieux, "
+        "prorogation unique)",
     ),
     notes=(
         "Crédits « sains » ou « litigieux » : prorogés, impayés, douteux, contentieux, "
         "irrécupérables.",
         "Un échéancier ne peut être prorogé qu'une seule fois.",
-        "Tranches en jours et taux de provision : à paramétrer.",
+        "Tranches en jours indicatives ; taux de provision des crédits litigieux fixés par "
+        "l'institution (demandés à l'initialisation, écran Taux de provision).",
+        "Pénalités impayées : elles font vieillir le crédit (texte muet, lecture prudente).",
     ),
 )

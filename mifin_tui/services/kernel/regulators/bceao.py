@@ -42,10 +42,12 @@ CHART = build_chart([
     ("29", "Créances en souffrance", "asset"),
     ("291", "Créances en souffrance — encours", "asset"),
     ("292", "Créances immobilisées (rééchelonnées)", "asset"),
+    ("298", "Intérêts réservés sur créances en souffrance", "asset", CONTRA),
     ("299", "Provisions pour créances en souffrance", "asset", CONTRA),
     # Classe 3 — opérations sur titres et opérations diverses
     ("34", "Débiteurs et créditeurs divers", "liability"),
     ("342", "État — impôts retenus à la source sur intérêts (IRC)", "liability"),
+    ("343", "Créditeurs divers — paiements reçus à affecter", "liability"),
     ("38", "Comptes d'attente et de régularisation", "asset"),
     ("381", "Compte d'attente à régulariser (suspens)", "asset"),
     # Classe 4 — valeurs immobilisées
@@ -127,9 +129,11 @@ PROFILE = RegulatorProfile(
         "savings_interest_bearing": "255",
         "loans_in_arrears": "291",
         "loans_rescheduled": "292",
+        "interest_reserved": "298",
         "loan_loss_provisions": "299",
         "withholding_tax_payable": "342",
         "suspense": "381",
+        "payments_suspense": "343",
         "share_capital": "561",
         "reserves": "571",
         "retained_earnings": "581",
@@ -149,18 +153,24 @@ PROFILE = RegulatorProfile(
         "till_surplus": "781",
         "guarantees_received": "931",
     },
+    # Instruction BCEAO n° 017-12-2010 (classement comptable et provisionnement des
+    # créances en souffrance des SFD) and the RCSFD: a loan with an instalment unpaid is
+    # "en souffrance" as a whole; provision optional up to 3 months, then 40 %, 80 %,
+    # 100 % of the outstanding less the deposits pledged; written off after 24 months.
+    # The article numbers could not be checked against a public copy of the text.
     arrears_buckets=(
-        ArrearsBucket("sain", "Encours sain (à jour)", 0, 0, 0, "sain", "performing"),
+        ArrearsBucket("sain", "Encours sain (à jour)", 0, 0, 0, "sain", "performing",
+                      "RCSFD"),
         ArrearsBucket("s0_3", "En souffrance de 0 à 3 mois (provision facultative)",
-                      1, 90, 0, "en_souffrance", "past_due"),
+                      1, 90, 0, "en_souffrance", "past_due", "Instruction n° 017-12-2010"),
         ArrearsBucket("s3_6", "En souffrance de 3 à 6 mois", 91, 180, 4000,
-                      "en_souffrance", "doubtful"),
+                      "en_souffrance", "doubtful", "Instruction n° 017-12-2010"),
         ArrearsBucket("s6_12", "En souffrance de 6 à 12 mois", 181, 365, 8000,
-                      "en_souffrance", "doubtful"),
+                      "en_souffrance", "doubtful", "Instruction n° 017-12-2010"),
         ArrearsBucket("s12_24", "En souffrance de 12 à 24 mois", 366, 730, 10000,
-                      "en_souffrance", "doubtful"),
+                      "en_souffrance", "doubtful", "Instruction n° 017-12-2010"),
         ArrearsBucket("perte", "Plus de 24 mois — à passer en perte", 731, None, 10000,
-                      "passe_en_perte", "loss"),
+                      "passe_en_perte", "loss", "Instruction n° 017-12-2010"),
     ),
     classification_accounts={
         "sain": "201",
@@ -168,6 +178,9 @@ PROFILE = RegulatorProfile(
         "immobilise": "292",
     },
     arrears_moves_whole_outstanding=True,
+    # The texts speak of instalments (principal and interest) unpaid and are silent on
+    # late-payment penalties: the conservative reading, unpaid penalties age the loan.
+    penalties_age_loans=True,
     provisioning_base="outstanding_less_pledged_deposits",
     usury_rate_bp=2400,
     usury_decision=(
@@ -189,6 +202,15 @@ PROFILE = RegulatorProfile(
     immobilised_after_days=None,
     seasonal_immobilised_after_days=None,
     max_schedule_extensions=None,
+    restructured_class="immobilise",
+    reserve_interest_from="s3_6",
+    reserved_interest_source=(
+        "RCSFD (Instruction n° 025-02-2009), fonctionnement des comptes 29 « créances en "
+        "souffrance » : les intérêts échus non encaissés sur créances douteuses ne sont "
+        "pas des produits, ils sont réservés jusqu'à leur encaissement (article exact et "
+        "numéro du compte de réserve à confirmer sur le texte) ; à partir de 3 mois "
+        "d'impayés, première tranche provisionnée obligatoirement"
+    ),
     prudential_ratios=(
         PrudentialRatio("risk_limitation", "Limitation des risques", "<=", 20000,
                         "Instruction 010-08-2010"),
@@ -214,6 +236,8 @@ PROFILE = RegulatorProfile(
     sources=(
         "Référentiel comptable spécifique des SFD de l'UMOA (RCSFD, 2009)",
         "Instruction BCEAO 010-08-2010 (normes prudentielles des SFD)",
+        "Instruction BCEAO n° 017-12-2010 (classement et provisionnement des créances en "
+        "souffrance des SFD)",
         "Loi uniforme portant définition et répression de l'usure ; "
         "décision CM/UMOA/011/06/2013",
     ),

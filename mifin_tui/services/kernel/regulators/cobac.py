@@ -40,6 +40,7 @@ CHART = build_chart([
     ("342", "Créances immobilisées", "asset"),
     ("345", "Créances douteuses", "asset"),
     ("348", "Créances restructurées", "asset"),
+    ("349", "Intérêts et agios réservés", "asset", CONTRA),
     ("35", "Comptes d'épargne", "liability"),
     ("351", "Épargne programmée", "liability"),
     ("352", "Épargne tontine", "liability"),
@@ -55,6 +56,8 @@ CHART = build_chart([
     # Classe 4 — tiers et régularisation
     ("44", "État et organismes publics", "liability"),
     ("445", "État — impôts retenus sur revenus de l'épargne (IRCM)", "liability"),
+    ("46", "Créditeurs divers", "liability"),
+    ("461", "Paiements reçus à affecter", "liability"),
     ("47", "Comptes d'attente", "asset"),
     ("471", "Compte d'attente à régulariser (suspens)", "asset"),
     # Classe 5 — trésorerie et opérations interbancaires
@@ -132,9 +135,11 @@ PROFILE = RegulatorProfile(
         "savings_blocked": "361",
         "savings_free": "371",
         "interest_receivable": "386",
+        "interest_reserved": "349",
         "loan_loss_provisions": "394",
         "withholding_tax_payable": "445",
         "suspense": "471",
+        "payments_suspense": "461",
         "bank": "521",
         "mobile_money": "551",
         "cash_vault": "571",
@@ -154,12 +159,21 @@ PROFILE = RegulatorProfile(
         "recoveries_income": "792",
         "guarantees_received": "931",
     },
+    # Règlement COBAC EMF R-2017/07 (classification, comptabilisation et provisionnement
+    # des créances des EMF): art. 1 scope, art. 2 "créances saines" / "créances en
+    # souffrance", classed whatever their guarantees. Règlement COBAC EMF 2002/18 (which
+    # it replaces): art. 2 en souffrance = immobilisées, impayées, douteuses; art. 3
+    # immobilisées after 45 days (90 for crop loans); art. 4 impayées = "sommes non
+    # payées à l'échéance normale". The rates of the later articles could not be read
+    # from a public copy: they are the institution's (asked at `mifin init`).
     arrears_buckets=(
-        ArrearsBucket("saine", "Créances saines (à jour)", 0, 0, 0, "saine", "performing"),
+        ArrearsBucket("saine", "Créances saines (à jour)", 0, 0, 0, "saine", "performing",
+                      "Règlement COBAC EMF R-2017/07, art. 2"),
         ArrearsBucket("impayee", "Créances impayées de 1 à 45 jours", 1, 45, None,
-                      "impayee", "past_due"),
+                      "impayee", "past_due", "Règlement COBAC EMF 2002/18, art. 4"),
         ArrearsBucket("immobilisee", "Créances immobilisées de 46 à 90 jours" + INDICATIVE,
-                      46, 90, None, "immobilisee", "past_due"),
+                      46, 90, None, "immobilisee", "past_due",
+                      "Règlement COBAC EMF 2002/18, art. 3"),
         ArrearsBucket("douteuse_3_6", "Créances douteuses de 3 à 6 mois" + INDICATIVE,
                       91, 180, None, "douteuse", "doubtful"),
         ArrearsBucket("douteuse_6_12", "Créances douteuses de 6 à 12 mois" + INDICATIVE,
@@ -177,6 +191,10 @@ PROFILE = RegulatorProfile(
         "restructuree": "348",
     },
     arrears_moves_whole_outstanding=True,
+    # EMF 2002/18 art. 4: "sommes non payées à l'échéance normale": any sum of the
+    # instalment; penalties are not named, the text is silent: the conservative reading,
+    # unpaid penalties age the loan.
+    penalties_age_loans=True,
     provisioning_base="outstanding",
     usury_rate_bp=None,
     usury_decision="Taux de l'usure fixé par chaque État de la CEMAC : à renseigner.",
@@ -194,18 +212,30 @@ PROFILE = RegulatorProfile(
     immobilised_after_days=45,
     seasonal_immobilised_after_days=90,
     max_schedule_extensions=None,
+    restructured_class="restructuree",
+    reserve_interest_from="douteuse_3_6",
+    reserved_interest_source=(
+        "Règlement COBAC R-2017/07 (classement des créances des EMF) : les intérêts sur "
+        "créances douteuses ne sont pas constatés en produits mais réservés jusqu'à leur "
+        "encaissement (article et numéro PCEMF du compte de réserve à confirmer)"
+    ),
     prudential_ratios=(
         PrudentialRatio("single_borrower", "Division des risques (un même client)", "<=", 1000,
                         "Réglementation COBAC des EMF"),
     ),
     sources=(
         "Plan comptable des établissements de microfinance (PCEMF, COBAC)",
-        "Règlement COBAC R-2017/07 (classement des créances des EMF)",
+        "Règlement COBAC EMF R-2017/07 relatif à la classification, à la comptabilisation "
+        "et au provisionnement des créances des EMF (art. 1 et 2)",
+        "Règlement COBAC EMF 2002/18 relatif à la comptabilisation et au provisionnement "
+        "des créances douteuses (art. 2 à 4)",
     ),
     notes=(
         "Créances « saines » ou « en souffrance » ; immobilisées après 45 jours d'impayé "
         "(90 jours pour les crédits de campagne agricole).",
-        "Taux de provision et tranches au-delà de 45 jours : à paramétrer.",
+        "Taux de provision fixés par l'institution (demandés à l'initialisation) ; "
+        "tranches au-delà de 90 jours indicatives.",
+        "Pénalités impayées : elles font vieillir la créance (texte muet, lecture prudente).",
         "Base de provision : encours brut par défaut, à confirmer.",
     ),
 )

@@ -46,8 +46,11 @@ REQUIRED_GL_KEYS = frozenset({
 
 # Mapped by every profile too, beyond the required set: rescheduled loans are
 # reported apart (BCEAO "immobilisés", BCC "prorogés"), and mobile-money
-# repayments land on the operator float account, not in a till.
-GL_KEYS = REQUIRED_GL_KEYS | {"loans_rescheduled", "mobile_money"}
+# repayments land on the operator float account, not in a till. Money received that
+# cannot be applied to a loan waits in "paiements reçus à affecter" (#20); interest on
+# doubtful loans is reserved, not taken to income (#20).
+GL_KEYS = REQUIRED_GL_KEYS | {"loans_rescheduled", "mobile_money", "payments_suspense",
+                              "interest_reserved"}
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,9 @@ class ArrearsBucket:
     provision_rate_bp: int | None
     classification: str
     category: str = "past_due"
+    # The article the day bounds and the rate come from ("" where the text is silent:
+    # then the rate is None and the institution sets it).
+    source: str = ""
 
     def contains(self, days_late: int) -> bool:
         return days_late >= self.min_days and (self.max_days is None or days_late <= self.max_days)
@@ -132,6 +138,11 @@ class RegulatorProfile:
     classification_accounts: Mapping[str, str]
     # One unpaid instalment moves the whole outstanding, not only the late part.
     arrears_moves_whole_outstanding: bool
+    # Whether an instalment whose principal, interest and fees are paid but whose
+    # penalties are not still ages the loan (days past due, PAR, class, provision). The
+    # default of each profile is argued from its text beside it; the institution may
+    # change it (setting loan_penalties_age). Read through loans.classification only.
+    penalties_age_loans: bool
     provisioning_base: str
     usury_rate_bp: int | None
     usury_decision: str
@@ -146,9 +157,23 @@ class RegulatorProfile:
     immobilised_after_days: int | None
     seasonal_immobilised_after_days: int | None
     max_schedule_extensions: int | None
+    # The class (`classification_accounts` key) holding rescheduled loans while their
+    # age would leave them performing or merely past due (BCEAO "immobilisé", COBAC
+    # "restructurée", BCC "prorogé").
+    restructured_class: str = ""
+    # From this arrears bucket on (its `min_days` and later), interest is no longer
+    # taken to income: accrued and unpaid, it is reserved (GL key interest_reserved)
+    # until collected. Empty: never reserved. `reserved_interest_source` cites the text.
+    reserve_interest_from: str = ""
+    reserved_interest_source: str = ""
     prudential_ratios: tuple[PrudentialRatio, ...] = ()
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # What recoveries on a written-off loan may bring in (#20): a write-off takes the
+    # claim off the books, not off the member, whose debt stays whole — the principal
+    # written off and the interest, fees and penalties left unpaid on its instalments.
+    # A profile narrows it by naming fewer components.
+    recovery_covers: tuple[str, ...] = ("principal", "interest", "fees", "penalties")
     _by_code: Mapping[str, GLAccountSpec] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -182,6 +207,12 @@ class RegulatorProfile:
             if b.key == key:
                 return b
         raise KeyError(key)
+
+    def reserves_interest(self, bucket_key: str) -> bool:
+        """Whether a loan in this arrears bucket has its interest reserved, not income."""
+        if not self.reserve_interest_from or not bucket_key:
+            return False
+        return self.bucket(bucket_key).min_days >= self.bucket(self.reserve_interest_from).min_days
 
     def unset_fields(self) -> tuple[str, ...]:
         """Names of the figures no public text gave: the settings screen flags them."""

@@ -1,4 +1,4 @@
--- Mifin schema version 15: documents a member can trust (#19).
+-- Mifin schema version 17: documents a member can trust (#19).
 -- A loan product says how a repayment sweeps the instalments due: each instalment in full
 -- before the next ("instalment", the behaviour until now) or every instalment's penalties,
 -- then every instalment's interest, then principal ("component").
