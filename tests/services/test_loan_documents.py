@@ -1,6 +1,6 @@
 """Documents a member can trust (#19): the disbursement slip (BS), the repayment voucher
 (BR) and the contract read back from their PDFs with pdftotext carry the loan's figures
-labelled as the repayment screen shows them (`balances.of_loan`, the screen's service
+labelled as the repayment screen shows them (`repayment_writer.remaining`, the screen's service
 function); the contract is complete for the regulator profile; a rescheduled loan's
 contract is the loan as it stands."""
 
@@ -18,10 +18,11 @@ from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.words import amount_in_words
 from mifin_tui.services.loans import applications as loan_applications
-from mifin_tui.services.loans import balances, repayments, reschedule
 from mifin_tui.services.loans import contract_doc as loan_contract_doc
 from mifin_tui.services.loans import decision as loan_decision
 from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.loans import repayment_writer as balances
+from mifin_tui.services.loans import repayments, reschedule
 from mifin_tui.services.loans.engine import allocation as engine
 from mifin_tui.widgets.formatting import fmt_amount
 from printers.loan_contract import contract_pdf
@@ -52,7 +53,7 @@ def test_the_disbursement_slip_says_what_the_loan_owes_not_what_was_paid(world, 
     out = loan_disbursement.disburse(world["cashier"], loan_id)
     loan = Loan.get_by_id(loan_id)
     assert out.paid_out < loan.amount_approved  # the fees were kept from the cash
-    left = balances.of_loan(world["cashier"], loan_id)
+    left = balances.remaining(world["cashier"], loan_id)
     assert left.principal == loan.amount_approved == left.payoff
     assert left.total_due == sum(r.principal_due + r.interest_due + r.fees_due
                                  for r in LoanInstallment.select().where(
@@ -72,11 +73,11 @@ def test_the_br_and_the_screen_carry_the_same_labelled_figures(world, tmp_path):
     cashier = world["cashier"]
     loan_id = disbursed(world)
     rows = age(loan_id, 2)
-    before = balances.of_loan(cashier, loan_id)
+    before = balances.remaining(cashier, loan_id)
     preview = repayments.preview(cashier, loan_id, rows[0].interest_due + 5_000)
     receipt = repayments.repay(cashier, loan_id, rows[0].interest_due + 5_000,
                                party_name="Agathe")
-    left = balances.of_loan(cashier, loan_id)  # what the screen shows after it
+    left = balances.remaining(cashier, loan_id)  # what the screen shows after it
     assert preview.after == left
     assert left.principal == before.principal - receipt.applied.principal
     assert left.total_due == receipt.remaining == before.total_due - preview.amount
@@ -109,7 +110,7 @@ def test_the_contract_is_complete_and_carries_the_loans_figures(world, tmp_path)
     assert {h.kind for h in approved_doc.holds} == {"guarantee", "compulsory"}
     loan_disbursement.disburse(world["cashier"], loan_id)
     doc = loan_contract_doc.contract(world["cashier"], loan_id)
-    left = balances.of_loan(world["cashier"], loan_id)
+    left = balances.remaining(world["cashier"], loan_id)
     text = pdf_text(contract_pdf(doc), tmp_path, layout=False)
     flat = squash(text)
     # the figures the screen shows right after the payout
@@ -172,7 +173,7 @@ def test_the_contract_of_a_rescheduled_loan_is_the_loan_as_it_stands(world, tmp_
     assert f"{fr(principal)} ({amount_in_words(principal, USD, 'fr')})" in text
     assert fr(first_total) in text and fr(total) in text
     assert "AVENANT" in text
-    left = balances.of_loan(world["cashier"], loan_id)
+    left = balances.remaining(world["cashier"], loan_id)
     assert left.principal == principal and left.total_due == total
     assert settings.get("document_language") == "fr"
     assert timedelta(0) <= new[0].due_date - applied.day

@@ -17,8 +17,8 @@ from mifin_tui.screens.loans.repayment import RepaymentScreen
 from mifin_tui.services.admin import check
 from mifin_tui.services.kernel import auth
 from mifin_tui.services.kernel.money import format_amount
-from mifin_tui.services.loans import balances
 from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.loans import repayment_writer as balances
 from mifin_tui.widgets.formatting import fmt_amount
 from tests.tui.conftest import SIZE, choose_entry, type_text
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
@@ -73,7 +73,7 @@ async def test_cashier_types_a_repayment_and_the_br_prints_the_split(counter):  
         assert "BR" in str(app.screen.query_one("#repay-result").render())
         # the three remaining figures: the screen's service function, labelled alike in
         # the result, the refreshed due panel and the BR
-        left = balances.of_loan(auth.login(*users_of(counter, "caissier1")), loan.id)
+        left = balances.remaining(auth.login(*users_of(counter, "caissier1")), loan.id)
         shown = [str(app.screen.query_one(f"#{w}").render())
                  for w in ("repay-result", "repay-due")]
         for line in left.lines(translator(current_language())):
@@ -195,7 +195,7 @@ async def test_from_the_members_savings_account_found_by_the_member_search(
         assert "BR" in str(app.screen.query_one("#repay-result").render())
         # the three remaining figures: the screen's service function, labelled alike in
         # the result, the refreshed due panel and the BR
-        left = balances.of_loan(auth.login(*users_of(counter, "caissier1")), loan.id)
+        left = balances.remaining(auth.login(*users_of(counter, "caissier1")), loan.id)
         shown = [str(app.screen.query_one(f"#{w}").render())
                  for w in ("repay-result", "repay-due")]
         for line in left.lines(translator(current_language())):

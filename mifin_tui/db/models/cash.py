@@ -67,7 +67,7 @@ class Voucher(BaseModel):
 
 class VoucherLoanFigures(BaseModel):
     """A loan's remaining figures after a voucher that moved it (the BS of its
-    disbursement, a BR), printed on it and on every reprint (loans.balances)."""
+    disbursement, a BR), printed on it and on every reprint (cash.vouchers.stamp_loan_figures)."""
 
     txn = pw.ForeignKeyField(JournalTransaction, primary_key=True, backref="+")
     principal = pw.BigIntegerField()

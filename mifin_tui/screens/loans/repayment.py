@@ -18,7 +18,8 @@ from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.loans.counter import confirm, post_voucher
 from mifin_tui.services.kernel.documents import Remaining
 from mifin_tui.services.kernel.words import amount_in_words
-from mifin_tui.services.loans import balances, repayments
+from mifin_tui.services.loans import repayments
+from mifin_tui.services.loans.repayment_writer import remaining as loan_remaining
 from mifin_tui.services.loans.repayments import Due, RepaymentPreview
 from mifin_tui.services.members import register as members
 from mifin_tui.widgets import FieldError, FormSelect, MemberPicker, MoneyInput, TextField
@@ -127,7 +128,7 @@ class RepaymentScreen(FormMixin, MifinScreen):
         self.payoff = False
         self.query_one("#loan", TextField).value = d.number
         self.query_one("#amount", MoneyInput).currency = d.currency
-        ok, left = self.call_service(balances.of_loan, self.ctx, d.loan_id)
+        ok, left = self.call_service(loan_remaining, self.ctx, d.loan_id)
         self.query_one("#repay-due", Static).update(
             "\n".join(due_lines(d, left if ok else None)))
         ok, sources = self.call_service(repayments.source_accounts, self.ctx, d.loan_id)
@@ -240,7 +241,7 @@ class RepaymentScreen(FormMixin, MifinScreen):
         self.show_due()
         # the figures the BR prints (the same function of the same state), in the
         # user's language where the BR has the document's
-        ok, left = self.call_service(balances.of_loan, self.ctx, self.loan_id)
+        ok, left = self.call_service(loan_remaining, self.ctx, self.loan_id)
         lines = [_("Posted with voucher {number}.").format(number=receipt.voucher_number)]
         if ok:
             lines += remaining_lines(left)

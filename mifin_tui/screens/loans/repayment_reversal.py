@@ -17,7 +17,8 @@ from mifin_tui.screens.loans.repayment import remaining_lines
 from mifin_tui.services.kernel import auth
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
-from mifin_tui.services.loans import balances, repayments
+from mifin_tui.services.loans import repayments
+from mifin_tui.services.loans.repayment_writer import remaining as loan_remaining
 from mifin_tui.services.loans.repayments import RepaymentLine
 from mifin_tui.widgets import FieldError, TextField
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date
@@ -129,7 +130,7 @@ class RepaymentReversalScreen(LoanForm):
         self.query_one("#reason", TextField).value = ""
         self.query_one("#approver", TextField).value = ""
         lines = [_("Reversed with {number}.").format(number=out.voucher_number)]
-        ok, left = self.call_service(balances.of_loan, self.ctx, self.loan_id)
+        ok, left = self.call_service(loan_remaining, self.ctx, self.loan_id)
         if ok:  # labelled as on the repayment screen and the BR
             lines += remaining_lines(left)
         self.query_one("#reversal-result", Static).update("\n".join(lines))

@@ -119,6 +119,19 @@ def build(txn_id: int, *, duplicate: bool = False, language: str | None = None) 
     )
 
 
+def stamp_loan_figures(txn_id: int, left: Remaining) -> None:
+    """Keep a loan's remaining figures after the voucher of `txn_id` beside it, once, for
+    its print and every reprint (inside the caller's write transaction)."""
+    VoucherLoanFigures.create(txn=txn_id, principal=left.principal,
+                              total_due=left.total_due, payoff=left.payoff)
+
+
+def loan_figures_rows(items: list[tuple[int, Remaining]]) -> list[dict[str, int]]:
+    """The rows `stamp_loan_figures` writes, for a batch (`db.bulk.insert_rows`)."""
+    return [{"txn": txn, "principal": r.principal, "total_due": r.total_due,
+             "payoff": r.payoff} for txn, r in items]
+
+
 @dataclass(frozen=True)
 class VoucherSummary:
     txn_id: int

@@ -33,7 +33,6 @@ from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_datetime
 from mifin_tui.services.kernel.errors import Conflict, ValidationError
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans import balances
 from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans.eligibility import required_savings
 from mifin_tui.services.loans.engine import allocation as repayment_engine
@@ -190,7 +189,7 @@ def disburse(ctx: Context, loan_id: int, mode: str = "cash") -> Disbursement:
         store_schedule(loan, sched)
         if voucher is not None:
             # the slip says what the loan owes, not what the till paid out
-            balances.stamp_voucher(voucher.txn_id, repayment_engine.remaining(
+            vouchers.stamp_loan_figures(voucher.txn_id, repayment_engine.remaining(
                 repayment_engine.state_from_schedule(sched), today))
             voucher = dataclasses.replace(voucher, doc=vouchers.build(voucher.txn_id))
         move(ctx, loan, "disbursed", mode, disbursed_by=ctx.user_id, disbursed_on=today,

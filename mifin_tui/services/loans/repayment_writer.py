@@ -27,12 +27,14 @@ from mifin_tui.db.models import (
 )
 from mifin_tui.db.queries import repayments as queries
 from mifin_tui.i18n import _
+from mifin_tui.services.cash import vouchers as cash_vouchers
 from mifin_tui.services.kernel import audit, business_day, ledger
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.documents import Remaining
 from mifin_tui.services.kernel.errors import MifinError, NotFound, ValidationError
-from mifin_tui.services.loans import balances, lifecycle, terms
+from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.loans import lifecycle, terms
 from mifin_tui.services.loans import repayment_plan as plan
 from mifin_tui.services.loans.engine import allocation as engine
 from mifin_tui.services.loans.engine import schedule
@@ -82,6 +84,16 @@ def schedule_of_loan(loan: Loan) -> plan.Schedule:
     """The loan's instalments as the planner reads them (one query)."""
     return plan.schedule_of(loan.currency, loan.disbursed_on,
                             queries.instalments([loan.id]))
+
+
+@requires("loan.read")
+def remaining(ctx: Context, loan_id: int, day: date | None = None) -> Remaining:
+    """What the loan still owes on `day` (default: the open business day): the three
+    figures the repayment screen, the BS of its disbursement and every BR label alike
+    (`engine.remaining` of its schedule; a voucher keeps them beside it for reprints)."""
+    loan = loan_of(ctx, loan_id)
+    return engine.remaining(schedule_of_loan(loan).state,
+                            day or lifecycle.business_today(ctx))
 
 
 def gl_keys(product: Any) -> dict[str, str]:
@@ -147,7 +159,7 @@ def write_within(ctx: Context, items: Sequence[Planned]) -> list[Written]:
                            "principal": line.principal, "interest": line.interest,
                            "fees": line.fees, "penalties": line.penalties})
     insert_rows(Voucher, vouchers)
-    insert_rows(VoucherLoanFigures, balances.figures_rows(figures))
+    insert_rows(VoucherLoanFigures, cash_vouchers.loan_figures_rows(figures))
     insert_rows(Repayment, reps)
     insert_rows(RepaymentAllocation, allocs)
     queries.add_paid(updates)
@@ -248,8 +260,8 @@ def reschedule_within(ctx: Context, loan: Loan, repayment_id: int,
                                principal=alloc.principal_prepaid, interest=0, fees=0,
                                penalties=0)
     # the BR says what the recomputed schedule holds, not the old future interest
-    balances.stamp_voucher(Repayment.get_by_id(repayment_id).txn_id,
-                           balances.remaining_of(loan, day))
+    cash_vouchers.stamp_loan_figures(Repayment.get_by_id(repayment_id).txn_id,
+                                engine.remaining(schedule_of_loan(loan).state, day))
     audit.record(ctx, "repayment.reschedule", "repayment", repayment_id,
                  before={"loan": loan.number, "rows": replaced},
                  after={"prepaid": alloc.principal_prepaid, "rows": [
