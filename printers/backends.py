@@ -18,6 +18,7 @@ import os
 import re
 import subprocess
 import tempfile
+import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -106,6 +107,24 @@ def media_for_pdf(data: bytes) -> str | None:
 # ---------------------------------------------------------------- CUPS
 
 _REQUEST_ID = re.compile(r"request id is (\S+)")
+# What a printer's status line says when it cannot print (lpstat -p, in the C locale).
+_FAILURE_WORDS = re.compile(r"unable|not connected|error|fail|offline|cannot|can't|refused|"
+                            r"unreachable|not responding|out of paper|jam", re.IGNORECASE)
+
+
+def _printer_failure(status: str) -> str | None:
+    """Why the queue of `lpstat -p` output cannot print, None when it says nothing wrong:
+    a disabled (stopped) printer, or a status line with a failure in it."""
+    lines = status.splitlines()
+    if not lines:
+        return None
+    reasons = [line.strip() for line in lines[1:] if line.strip()]
+    if " disabled " in f" {lines[0]} ":
+        return _one_line("; ".join(reasons)) or _("the printer is stopped")
+    for reason in reasons:
+        if _FAILURE_WORDS.search(reason):
+            return _one_line(reason)
+    return None
 
 
 class CupsPrinter(Printer):
@@ -123,12 +142,16 @@ class CupsPrinter(Printer):
     kind = "cups"
 
     def __init__(self, queue: str, server: str | None = None, *, lp_command: str = "lp",
-                 lpstat_command: str = "lpstat", timeout: float = 30.0) -> None:
+                 lpstat_command: str = "lpstat", cancel_command: str = "cancel",
+                 timeout: float = 30.0, watch_seconds: float = 4.0) -> None:
         self.queue = queue.strip()
         self.server = server or None
         self.lp_command = lp_command
         self.lpstat_command = lpstat_command
+        self.cancel_command = cancel_command
         self.timeout = timeout
+        # how long a job is followed after `lp` took it, to tell a printer's failure
+        self.watch_seconds = watch_seconds
 
     def describe(self) -> str:
         return _("Printer queue {queue}").format(queue=self.queue)
@@ -175,11 +198,63 @@ class CupsPrinter(Printer):
             raise self._error(err or out)
         match = _REQUEST_ID.search(out)
         job = match.group(1) if match else None
-        return PrintResult(
-            kind=self.kind, destination=self.queue, job_id=job,
-            message=_("Sent to printer {queue} (job {job}).").format(
-                queue=self.queue, job=job or "?"),
-        )
+        state = self._watch(job) if job else None
+        if state == "done":
+            message = _("Printed on {queue} (job {job}).")
+        elif state == "printing":
+            message = _("Printing on {queue} (job {job}).")
+        else:  # the scheduler could not be asked: handed over is all that is known
+            message = _("Sent to printer {queue} (job {job}).")
+        return PrintResult(kind=self.kind, destination=self.queue, job_id=job,
+                           message=message.format(queue=self.queue, job=job or "?"))
+
+    def _lpstat(self, *args: str) -> str | None:
+        """lpstat's output, None when the scheduler cannot be asked."""
+        try:
+            proc = subprocess.run([self.lpstat_command, *self._server_args(), *args],
+                                  capture_output=True, timeout=min(self.timeout, 10.0),
+                                  env=self._env(), check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        if proc.returncode != 0:
+            return None
+        return proc.stdout.decode("utf-8", "replace")
+
+    def _watch(self, job: str) -> str | None:
+        """Follow `job` for up to `watch_seconds`: "done" once it left the queue,
+        "printing" while it prints with nothing wrong said, None when the scheduler
+        cannot be asked. A printer that says it failed (disabled, or a status such as
+        "Unable to open serial port", "Printer not connected"), or that stays idle with
+        the job waiting, is a failure: the job is cancelled (so that a reprint is not
+        printed twice) and PrintError says why."""
+        deadline = time.monotonic() + self.watch_seconds
+        while True:
+            queued = self._lpstat("-o", self.queue)
+            if queued is None:
+                return None
+            if not any(line.split()[:1] == [job] for line in queued.splitlines()):
+                return "done"
+            status = self._lpstat("-p", self.queue) or ""
+            reason = _printer_failure(status)
+            late = time.monotonic() >= deadline
+            if reason is None and late and " is idle" in status:
+                reason = _("the printer is idle and the job does not start")
+            if reason is not None:
+                self._cancel(job)
+                raise PrintError(_("The printer {queue} did not print job {job}: {reason}. "
+                                   "The job was cancelled.").format(
+                    queue=self.queue, job=job, reason=reason))
+            if late:
+                return "printing"
+            time.sleep(0.2)
+
+    def _cancel(self, job: str) -> None:
+        try:
+            subprocess.run([self.cancel_command, *self._server_args(), job],
+                           capture_output=True, timeout=min(self.timeout, 10.0),
+                           env=self._env(), check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            pass  # the failure is said all the same
 
     def _error(self, stderr: str) -> PrintError:
         detail = _one_line(re.sub(r"^lp:\s*(error\s*-\s*)?", "", stderr.strip(),

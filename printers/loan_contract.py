@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mifin_tui.i18n import N_, translator
-from mifin_tui.services.kernel.money import format_amount
+from mifin_tui.services.kernel.money import format_amount, format_percent
 from mifin_tui.services.loans.contract_types import ContractDoc, MinutesDoc
 from printers._fonts import new_pdf
 from printers._layout import PT, Flow, Measure, draw_text, format_date
@@ -28,25 +28,69 @@ LABELS = {
     "copy": N_("Copy {n} of {total}: {who}"),
     "copy_member": N_("the member"),
     "copy_branch": N_("the institution"),
-    "between": N_("Between {institution}, branch of {branch}, represented by its manager, "
-                  "hereafter the lender,"),
+    "between": N_("Between {institution} ({branch}), represented by its manager, hereafter "
+                  "the lender,"),
     "and": N_("and the member {name} (no. {number}), {identity}, hereafter the borrower,"),
     "agreed": N_("it is agreed as follows."),
+    "amendment": N_("AMENDMENT: the loan as rescheduled on {date}"),
     "art1": N_("Article 1 - Amount. The lender grants the borrower a loan of {amount} "
                "({words}) under the product \"{product}\", for: {purpose}."),
     "art2": N_("Article 2 - Cost. Nominal annual rate {rate}, {method}; fees of {fees}; "
                "TEG {teg}. Total to repay: {total}."),
+    "teg_ref": N_("The TEG includes what the regulator counts in it: {definition}"),
+    "usury": N_("It does not exceed the usury rate of {rate} ({reference})."),
     "art3": N_("Article 3 - Repayment. {count} instalments, {frequency}, from {first} to "
-               "{last}, by the schedule below; interest is paid before principal. The "
-               "linked account {account} may be debited of each instalment due."),
+               "{last}, by the schedule below. The linked account {account} may be debited "
+               "of each instalment due."),
+    "sweep_instalment": N_("Each payment settles the oldest instalment due in full, part by "
+                           "part in this order: {order}, before the next instalment."),
+    "sweep_component": N_("Each payment is applied across all the instalments due, part by "
+                          "part in this order: {order} (all the {first} of every "
+                          "instalment due before any {second})."),
+    "carried": N_("The first instalment includes what the former schedule left unpaid; its "
+                  "penalties are shown with the fees."),
     "art4": N_("Article 4 - Guarantees."),
     "guarantor": N_("Guarantor {name} (no. {number}) for {amount}{held}"),
     "held": N_(", savings {account} blocked"),
     "collateral_savings": N_("Blocked savings on {account}: {amount}"),
     "collateral_goods": N_("Goods: {description}, valued at {amount}"),
     "none": N_("None."),
-    "art5": N_("Article 5 - Default. A late instalment bears the product's penalties; the "
-               "lender may call in the guarantees."),
+    "holds": N_("Amounts blocked for this loan until it is repaid:"),
+    "hold_compulsory": N_("compulsory savings: {amount} on account {account} ({holder})"),
+    "hold_guarantee": N_("guarantee: {amount} on account {account} ({holder})"),
+    "hold_collateral": N_("savings pledged: {amount} on account {account} ({holder})"),
+    "savings_rule": N_("Compulsory savings: {rate} of the loan, {amount}, blocked on the "
+                       "linked account."),
+    "art5_none": N_("Article 5 - Default. The product charges no late-payment penalty; the "
+                    "lender may call in the guarantees."),
+    "art5_daily": N_("Article 5 - Default. An instalment still unpaid {grace} days after its "
+                     "due date bears, from the next day, a penalty of {rate} a day of its "
+                     "unpaid principal and interest, rounded to the nearest unit; the lender "
+                     "may call in the guarantees."),
+    "art5_flat": N_("Article 5 - Default. An instalment still unpaid {grace} days after its "
+                    "due date bears a penalty of {amount}, once; the lender may call in the "
+                    "guarantees."),
+    "cap_amount": N_("The penalties of one instalment never exceed {amount}."),
+    "cap_bp": N_("The penalties of one instalment never exceed {rate} of its principal and "
+                 "interest."),
+    "art6": N_("Article 6 - Early repayment. The borrower may repay the whole loan at any "
+               "time: he then pays the principal outstanding, the interest and fees due to "
+               "that day and any penalties; the interest of the instalments not yet due is "
+               "not charged."),
+    "excess_refuse": N_("Otherwise a payment above the amount due is handed back."),
+    "excess_future_in_order": N_("Otherwise a payment above the amount due pays the next "
+                                 "instalments, nearest first."),
+    "excess_future_last_first": N_("Otherwise a payment above the amount due reduces the "
+                                   "last instalments first."),
+    "excess_principal_prepaid": N_("Otherwise a payment above the amount due repays "
+                                   "principal ahead, and the schedule is recomputed with "
+                                   "less interest."),
+    "art7": N_("Article 7 - Disputes. Any dispute about this contract is first settled "
+               "amicably with the lender; failing that, it is brought before the competent "
+               "court of {place}. The borrower may also inform the supervisor, {regulator}."),
+    "done": N_("Done at {place}, on {date}, in {copies} copies."),
+    "part_penalties": N_("penalties"), "part_fees": N_("fees"),
+    "part_interest": N_("interest"), "part_principal": N_("principal"),
     "approved": N_("Approved by {who} on {date}."),
     "schedule": N_("Repayment schedule"),
     "no": N_("No."), "due": N_("Due date"), "principal": N_("Principal"),
@@ -108,6 +152,23 @@ class _Pages:
                       label, 7.5)
 
 
+def _penalty_text(doc: ContractDoc, t: dict[str, str], money: Callable[[int], str],
+                  lang: str) -> str:
+    """Article 5: the penalty rate and how it is computed, from the product."""
+    p = doc.penalty
+    if p.kind == "daily" and p.value:
+        text = t["art5_daily"].format(grace=p.grace_days, rate=format_percent(p.value, lang))
+    elif p.kind == "flat" and p.value:
+        text = t["art5_flat"].format(grace=p.grace_days, amount=money(p.value))
+    else:
+        return t["art5_none"]
+    if p.cap_amount is not None:
+        text += " " + t["cap_amount"].format(amount=money(p.cap_amount))
+    if p.cap_bp is not None:
+        text += " " + t["cap_bp"].format(rate=format_percent(p.cap_bp, lang))
+    return text
+
+
 def _contract_copy(pdf, m: Measure, doc: ContractDoc, t: dict[str, str], copy: int,
                    money: Callable[[int], str]) -> _Pages:
     s = doc.schedule
@@ -134,22 +195,39 @@ def _contract_copy(pdf, m: Measure, doc: ContractDoc, t: dict[str, str], copy: i
         f.space(space)
         pages.add(f)
 
+    if doc.amendment:
+        para(t["amendment"].format(date=format_date(terms.start)), 10.5, "B")
     para(t["between"].format(institution=doc.institution, branch=doc.branch_name))
     para(t["and"].format(name=doc.member_name, number=doc.member_number,
                          identity=doc.member_identity or "-"))
     para(t["agreed"])
     para(t["art1"].format(amount=money(terms.principal), words=doc.amount_words,
                           product=doc.product, purpose=doc.purpose))
-    para(t["art2"].format(rate=f"{doc.rate_bp / 100:.2f} %".replace(".", ","),
+    teg = doc.teg if doc.teg is not None else s.teg
+    para(t["art2"].format(rate=format_percent(doc.rate_bp, lang),
                           method=method_label(terms.method, lang).lower(),
                           fees=money(s.fees_at_disbursement),
-                          teg=teg_text(s.teg, doc.teg_method, lang),
-                          total=money(s.totals.total)))
-    para(t["art3"].format(count=terms.installments,
+                          teg=teg_text(teg, doc.teg_method, lang),
+                          total=money(s.totals.total)), space=0.6)
+    if doc.teg_reference:
+        para(t["teg_ref"].format(definition=doc.teg_reference), 8.5, space=0.6)
+    if doc.usury_rate_bp is not None:
+        para(t["usury"].format(rate=format_percent(doc.usury_rate_bp, lang),
+                               reference=doc.usury_reference), 8.5, space=0.6)
+    para("", space=1.0)
+    para(t["art3"].format(count=len(s.installments),
                           frequency=frequency_label(terms.frequency, lang).lower(),
                           first=format_date(s.installments[0].due_date),
                           last=format_date(s.installments[-1].due_date),
-                          account=doc.linked_account or "-"))
+                          account=doc.linked_account or "-"), space=0.6)
+    order = [t[f"part_{part}"] for part in doc.allocation_order]
+    if doc.allocation_sweep == "component":
+        para(t["sweep_component"].format(order=", ".join(order), first=order[0],
+                                         second=order[1]))
+    else:
+        para(t["sweep_instalment"].format(order=", ".join(order)))
+    if doc.amendment:
+        para(t["carried"])
     para(t["art4"], space=0.6)
     guarantees = [t["guarantor"].format(name=g.name, number=g.member_number,
                                         amount=money(g.amount),
@@ -164,10 +242,24 @@ def _contract_copy(pdf, m: Measure, doc: ContractDoc, t: dict[str, str], copy: i
                                                        amount=money(c.value)))
     for line in guarantees or [t["none"]]:
         para(f"  - {line}", space=0.4)
+    if doc.savings_bp:
+        para(t["savings_rule"].format(rate=format_percent(doc.savings_bp, lang),
+                                      amount=money(doc.compulsory_savings)), space=0.4)
+    if doc.holds:
+        para(t["holds"], space=0.4)
+        for h in doc.holds:
+            para("  - " + t[f"hold_{h.kind}"].format(amount=money(h.amount),
+                                                     account=h.account_number,
+                                                     holder=h.holder), space=0.4)
     para("", space=1.0)
-    para(t["art5"])
+    para(_penalty_text(doc, t, money, lang))
+    para(" ".join((t["art6"], t[f"excess_{doc.excess_policy}"])))
+    para(t["art7"].format(place=doc.place or doc.branch_name, regulator=doc.regulator or "-"))
     if doc.decided_on:
         para(t["approved"].format(who=doc.decided_by, date=format_date(doc.decided_on)))
+    if doc.signed_on:
+        para(t["done"].format(place=doc.place or doc.branch_name,
+                              date=format_date(doc.signed_on), copies=doc.copies))
     # signatures
     f = pages.block()
     f.space(3)
@@ -219,7 +311,8 @@ def contract_pdf(doc: ContractDoc) -> bytes:
     texts = [*t.values(), doc.institution, doc.branch_name, doc.member_name,
              doc.member_identity, doc.product, doc.purpose, doc.amount_words,
              *(g.name for g in doc.guarantors), *(c.description for c in doc.collateral),
-             "0123456789 ,.%-/", doc.printed_by]
+             *(h.holder for h in doc.holds), doc.place, doc.regulator, doc.teg_reference,
+             doc.usury_reference, "0123456789 ,.%-/", doc.printed_by]
     pdf = new_pdf(texts, title=t["title"].format(number=doc.number), language=doc.language)
     m = Measure(pdf)
     printed = t["printed"].format(user=doc.printed_by, date=format_date(doc.printed_at.date()),

@@ -100,6 +100,8 @@ LABELS = {
     "balance": N_("Balance after"),
     "cashier": N_("Cashier"),
     "till": N_("Till"),
+    "approved_by": N_("Approved by"),
+    "remaining": N_("Remaining on the loan"),
 }
 
 
@@ -133,9 +135,11 @@ def _voucher_flow(m: Measure, doc: VoucherDoc, copy_label: str, s: _Style,
     if doc.purpose:
         details.append((t["purpose"], doc.purpose, ""))
     staff = [(label, value, "") for label, value in
-             ((t["cashier"], doc.cashier), (t["till"], doc.till)) if value]
+             ((t["cashier"], doc.cashier), (t["till"], doc.till),
+              (t["approved_by"], doc.approved_by)) if value]
     # The label column is as wide as the widest label, within bounds; longer labels wrap.
-    all_labels = [row[0] for row in details + staff] + [t["balance"]]
+    all_labels = [row[0] for row in details + staff] + [t["balance"]] + [
+        line.label for line in doc.remaining]
     widest = max(m.width(label, "", s.base) for label in all_labels) + 0.5
 
     def rows(g: Flow, items: list[tuple[str, str, str]], align: str = "L") -> None:
@@ -195,6 +199,12 @@ def _voucher_flow(m: Measure, doc: VoucherDoc, copy_label: str, s: _Style,
         if doc.balance_after is not None:
             g.rule(dashed=True, before=1.0, after=1.4)
             rows(g, [(t["balance"], money(doc.balance_after), "B")], align="R")
+        if doc.remaining:
+            # a loan's three figures, labelled as on the repayment screen
+            g.rule(dashed=True, before=1.0, after=1.4)
+            g.text(t["remaining"], small, "B")
+            rows(g, [(line.label, money(line.amount), "B") for line in doc.remaining],
+                 align="R")
 
     if s.two_columns:
         # Details and staff on the left, the amount on the right: half an A4 sheet.

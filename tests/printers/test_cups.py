@@ -96,3 +96,36 @@ def test_scheduler_not_running_is_a_clear_error(tmp_path, make_voucher):
     printer = CupsPrinter("ANY", server=str(tmp_path / "no-cupsd.sock"))
     with pytest.raises(PrintError, match=r"print server \(CUPS\) is not running"):
         printer.print_pdf(voucher_pdf(make_voucher()), title="x")
+
+
+def test_a_job_the_printer_cannot_print_is_reported_failed_not_sent(private_cups,
+                                                                     make_voucher,
+                                                                     monkeypatch):
+    """lp takes the job, then the printer's backend cannot reach the device: the job
+    stays in the queue with the printer's reason. That is said as a failure (never
+    "sent"), and the job is cancelled so that a reprint is not printed twice."""
+    from mifin_tui import config
+    from mifin_tui.output.printing import _send
+
+    broken = private_cups.queue + "X"
+    private_cups.run("lpadmin", "-p", broken, "-v", "serial:/dev/mifin-no-such-port", "-E",
+                     "-m", cups.GENERIC_PDF_PPD)
+    printer = CupsPrinter(broken, server=private_cups.socket)
+    with pytest.raises(PrintError) as info:
+        printer.print_pdf(voucher_pdf(make_voucher()), title="BE-1")
+    message = str(info.value)
+    assert message.startswith(f"The printer {broken} did not print job {broken}-")
+    assert "Unable to open serial port" in message and "cancelled" in message
+    assert not private_cups.run("lpstat", "-o", broken, check=False).stdout.strip()
+    # the screens' outcome: a failure, with the reason, and nothing "sent"
+    monkeypatch.setenv("CUPS_SERVER", private_cups.socket)
+    cfg = config.PrinterConfig(kind="cups", target=broken)
+    outcome = _send(voucher_pdf(make_voucher()), "BE-2", cfg)
+    assert not outcome.ok and "did not print" in outcome.message
+    assert "Sent" not in outcome.message
+
+
+def test_a_healthy_queue_says_printed_or_printing(private_cups, make_voucher):
+    printer = CupsPrinter(private_cups.queue, server=private_cups.socket)
+    result = printer.print_pdf(voucher_pdf(make_voucher()), title="BE-3")
+    assert result.message.startswith(("Printed on", "Printing on")), result.message

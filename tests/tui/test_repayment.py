@@ -11,12 +11,14 @@ import pytest
 from mifin_tui.app import MifinApp
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Loan, LoanInstallment, Repayment
+from mifin_tui.i18n import current_language, translator
 from mifin_tui.screens.common.dialogs import ConfirmDialog
 from mifin_tui.screens.loans.repayment import RepaymentScreen
 from mifin_tui.services.admin import check
 from mifin_tui.services.kernel import auth
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.loans import disbursement as loan_disbursement
+from mifin_tui.services.loans import repayment_writer as balances
 from mifin_tui.widgets.formatting import fmt_amount
 from tests.tui.conftest import SIZE, choose_entry, type_text
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
@@ -69,6 +71,14 @@ async def test_cashier_types_a_repayment_and_the_br_prints_the_split(counter):  
         await pilot.pause()
         await settle(app, pilot)
         assert "BR" in str(app.screen.query_one("#repay-result").render())
+        # the three remaining figures: the screen's service function, labelled alike in
+        # the result, the refreshed due panel and the BR
+        left = balances.remaining(auth.login(*users_of(counter, "caissier1")), loan.id)
+        shown = [str(app.screen.query_one(f"#{w}").render())
+                 for w in ("repay-result", "repay-due")]
+        for line in left.lines(translator(current_language())):
+            for text in shown:
+                assert f"{line.label[:46]:<46}{fmt_amount(line.amount, 'USD'):>20}" in text
     rep = Repayment.get(Repayment.loan == loan.id)
     assert (rep.amount, rep.interest, rep.principal, rep.penalties) == (
         amount, first.interest_due, first.principal_due // 2, 0)
@@ -82,6 +92,12 @@ async def test_cashier_types_a_repayment_and_the_br_prints_the_split(counter):  
         assert format_amount(part, "USD", "fr", symbol=False) in line
     assert format_amount(amount, "USD", "fr", symbol=False) in text
     assert "dollar" in text.split("Capital (")[1].split(")")[0]  # in words too
+    rows = [" ".join(x.split()) for x in text.splitlines()]
+    for line in left.lines(translator("fr")):
+        first_word = line.label.split()[0]
+        assert any(r.startswith(first_word) and r.endswith(format_amount(line.amount, "USD",
+                                                                         "fr"))
+                   for r in rows), (line.label, text)
     assert check.run().ok
 
 
@@ -177,6 +193,14 @@ async def test_from_the_members_savings_account_found_by_the_member_search(
         await pilot.press("enter", "enter")  # the linked account (first), nobody named
         await _to_amount_and_confirm(app, pilot, amount)
         assert "BR" in str(app.screen.query_one("#repay-result").render())
+        # the three remaining figures: the screen's service function, labelled alike in
+        # the result, the refreshed due panel and the BR
+        left = balances.remaining(auth.login(*users_of(counter, "caissier1")), loan.id)
+        shown = [str(app.screen.query_one(f"#{w}").render())
+                 for w in ("repay-result", "repay-due")]
+        for line in left.lines(translator(current_language())):
+            for text in shown:
+                assert f"{line.label[:46]:<46}{fmt_amount(line.amount, 'USD'):>20}" in text
     rep = Repayment.get(Repayment.loan == loan.id)
     assert (rep.channel, rep.source_account_id) == ("savings", source.id)
     assert Account.get_by_id(source.id).balance == balance - amount

@@ -20,6 +20,7 @@ from mifin_tui.db.models.cash import (
     TillSession,
     TransferRequest,
     Voucher,
+    VoucherLoanFigures,
 )
 from mifin_tui.db.models.closing import (
     ClosingRun,
@@ -137,6 +138,7 @@ __all__ = [
     "User",
     "UserRole",
     "Voucher",
+    "VoucherLoanFigures",
     "WithdrawalRequest",
     "new_uid",
     "pw",
@@ -161,6 +163,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     TillCount,
     TillBalance,
     Voucher,
+    VoucherLoanFigures,
     TransferRequest,
     Holiday,
     ManualEntry,

@@ -65,6 +65,16 @@ class Voucher(BaseModel):
     purpose = pw.CharField(default="")
 
 
+class VoucherLoanFigures(BaseModel):
+    """A loan's remaining figures after a voucher that moved it (the BS of its
+    disbursement, a BR), printed on it and on every reprint (cash.vouchers.stamp_loan_figures)."""
+
+    txn = pw.ForeignKeyField(JournalTransaction, primary_key=True, backref="+")
+    principal = pw.BigIntegerField()
+    total_due = pw.BigIntegerField()
+    payoff = pw.BigIntegerField()
+
+
 class TransferRequest(BaseModel):
     """Cash between the vault and a till (approvisionnement / dégagement).
 

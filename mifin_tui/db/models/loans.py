@@ -46,6 +46,9 @@ class LoanProduct(BaseModel):
     penalty_value = pw.BigIntegerField(default=0)  # bp a day of the overdue, or minor units
     penalty_grace_days = pw.IntegerField(default=0)
     allocation_order = pw.CharField(default="penalties,interest,principal")
+    # instalment: each due instalment in full before the next; component: every
+    # instalment's first part (by allocation_order), then the next (repayment_engine.SWEEPS)
+    allocation_sweep = pw.CharField(max_length=16, default="instalment")
     min_membership_months = pw.IntegerField(default=0)
     min_deposits = pw.IntegerField(default=0)
     deposits_window_months = pw.IntegerField(default=0)

@@ -45,6 +45,9 @@ CHOICES = {
                        ("0", N_("Not blocked"))),
     "penalty_kind": (("none", N_("No penalty")), ("daily", N_("% a day of the overdue")),
                      ("flat", N_("Flat per late instalment"))),
+    "allocation_sweep": (("instalment", N_("Per instalment, oldest first")),
+                         ("component", N_("Across instalments: penalties, interest, then "
+                                          "principal"))),
     "excess_policy": (("refuse", N_("Refused (hand back)")),
                       ("future_in_order", N_("Next instalments first")),
                       ("future_last_first", N_("Last instalments first")),
@@ -82,6 +85,7 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("penalty_value", N_("Penalty (% a day or amount)"), "penalty"),
     ("penalty_grace_days", N_("Days before penalties"), "int"),
     ("allocation_order", N_("Repayment order"), "order"),
+    ("allocation_sweep", N_("Order applied"), "choice"),
     ("excess_policy", N_("Above the amount due"), "choice"),
     ("min_membership_months", N_("Months of membership"), "int"),
     ("min_deposits", N_("Deposits at least"), "int"),

@@ -16,15 +16,23 @@ from textual.widgets import Select, Static
 from mifin_tui.i18n import N_, _, current_language
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.loans.counter import confirm, post_voucher
+from mifin_tui.services.kernel.documents import Remaining
 from mifin_tui.services.kernel.words import amount_in_words
 from mifin_tui.services.loans import repayments
+from mifin_tui.services.loans.repayment_writer import remaining as loan_remaining
 from mifin_tui.services.loans.repayments import Due, RepaymentPreview
 from mifin_tui.services.members import register as members
 from mifin_tui.widgets import FieldError, FormSelect, MemberPicker, MoneyInput, TextField
 from mifin_tui.widgets.formatting import fmt_amount
 
 
-def due_lines(d: Due) -> list[str]:
+def remaining_lines(r: Remaining) -> list[str]:
+    """The loan's three remaining figures, labelled as on the BS and the BR."""
+    return [f"{line.label[:46]:<46}{fmt_amount(line.amount, r.currency):>20}"
+            for line in r.lines(_)]
+
+
+def due_lines(d: Due, left: Remaining | None = None) -> list[str]:
     """What is due, as lines of 72 characters at most."""
     m = lambda minor: fmt_amount(minor, d.currency)  # noqa: E731
     rows = [(_("Penalties"), d.due_today.penalties), (_("Interest"), d.due_today.interest),
@@ -38,8 +46,9 @@ def due_lines(d: Due) -> list[str]:
         if amount or label != _("Fees"):
             lines.append(f"{label[:18]:<18}{m(amount):>18}{m(overdue[label]):>20}")
     lines.append(f"{total[:18]:<18}{m(d.map_total):>18}{m(d.overdue.total):>20}")
-    lines.append(_("Days past due: {days}. Payoff today: {payoff}.").format(
-        days=d.days_past_due, payoff=m(d.payoff)))
+    lines.append(_("Days past due: {days}.").format(days=d.days_past_due))
+    if left is not None:
+        lines.extend(remaining_lines(left))
     return lines
 
 
@@ -54,7 +63,11 @@ def preview_lines(p: RepaymentPreview) -> list[str]:
     if p.principal_prepaid:
         lines.append(_("Principal prepaid: {amount}; the next instalments are recomputed.")
                      .format(amount=m(p.principal_prepaid)))
-    lines.append(_("Remaining on the loan after it: {amount}.").format(amount=m(p.remaining)))
+    lines.append(_("Remaining on the loan after it:"))
+    if p.after is not None:
+        lines.extend(remaining_lines(p.after))
+    else:
+        lines.append(m(p.remaining))
     return lines
 
 
@@ -115,7 +128,9 @@ class RepaymentScreen(FormMixin, MifinScreen):
         self.payoff = False
         self.query_one("#loan", TextField).value = d.number
         self.query_one("#amount", MoneyInput).currency = d.currency
-        self.query_one("#repay-due", Static).update("\n".join(due_lines(d)))
+        ok, left = self.call_service(loan_remaining, self.ctx, d.loan_id)
+        self.query_one("#repay-due", Static).update(
+            "\n".join(due_lines(d, left if ok else None)))
         ok, sources = self.call_service(repayments.source_accounts, self.ctx, d.loan_id)
         if ok:
             select = self.query_one("#source_account", FormSelect)
@@ -224,7 +239,10 @@ class RepaymentScreen(FormMixin, MifinScreen):
             return
         self.query_one("#reference", TextField).value = ""
         self.show_due()
-        self.query_one("#repay-result", Static).update(
-            _("Posted with voucher {number}. Remaining on the loan: {amount}.").format(
-                number=receipt.voucher_number,
-                amount=fmt_amount(receipt.remaining, receipt.doc.currency)))
+        # the figures the BR prints (the same function of the same state), in the
+        # user's language where the BR has the document's
+        ok, left = self.call_service(loan_remaining, self.ctx, self.loan_id)
+        lines = [_("Posted with voucher {number}.").format(number=receipt.voucher_number)]
+        if ok:
+            lines += remaining_lines(left)
+        self.query_one("#repay-result", Static).update("\n".join(lines))

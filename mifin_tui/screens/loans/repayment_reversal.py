@@ -13,10 +13,12 @@ from textual.widgets import DataTable, Static
 
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.loans.counter import LoanForm, confirm
+from mifin_tui.screens.loans.repayment import remaining_lines
 from mifin_tui.services.kernel import auth
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.loans import repayments
+from mifin_tui.services.loans.repayment_writer import remaining as loan_remaining
 from mifin_tui.services.loans.repayments import RepaymentLine
 from mifin_tui.widgets import FieldError, TextField
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date
@@ -127,6 +129,8 @@ class RepaymentReversalScreen(LoanForm):
         self.reload()
         self.query_one("#reason", TextField).value = ""
         self.query_one("#approver", TextField).value = ""
-        self.query_one("#reversal-result", Static).update(
-            _("Reversed with {number}. Remaining on the loan: {amount}.").format(
-                number=out.voucher_number, amount=fmt_amount(out.remaining, line.currency)))
+        lines = [_("Reversed with {number}.").format(number=out.voucher_number)]
+        ok, left = self.call_service(loan_remaining, self.ctx, self.loan_id)
+        if ok:  # labelled as on the repayment screen and the BR
+            lines += remaining_lines(left)
+        self.query_one("#reversal-result", Static).update("\n".join(lines))

@@ -25,8 +25,9 @@ from mifin_tui.output import printing
 from mifin_tui.output.printing import PrintOutcome
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.common.print_jobs import run_print_jobs
-from mifin_tui.services.kernel import clock, institution, regulators
+from mifin_tui.services.kernel import clock, institution, regulators, settings
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.documents import local_time
 from mifin_tui.services.kernel.errors import MifinError, ValidationError
 from mifin_tui.services.kernel.money import AmountError, parse_amount
 from mifin_tui.services.loans import products as loan_products
@@ -338,7 +339,8 @@ class SimulatorScreen(FormMixin, MifinScreen):
             branch_name=self.info.branch_name,
             schedule=dataclasses.replace(self.schedule),
             product=self.product.name if self.product else "",
-            printed_by=self.ctx.full_name, printed_at=clock.now().astimezone(),
+            printed_by=self.ctx.full_name,
+            printed_at=local_time(clock.now(), settings.get("timezone")),
             language=current_language(),
             signatures=(_("The member"), _("The loan officer")))
 

@@ -4,8 +4,7 @@ the same text, because both are read from the ledger and the voucher row."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import (
@@ -18,11 +17,18 @@ from mifin_tui.db.models import (
     Till,
     User,
     Voucher,
+    VoucherLoanFigures,
+    WithdrawalRequest,
 )
 from mifin_tui.i18n import N_, _, translator
 from mifin_tui.services.kernel import audit, settings
 from mifin_tui.services.kernel.context import Context
-from mifin_tui.services.kernel.documents import AmountLine, VoucherDoc
+from mifin_tui.services.kernel.documents import (
+    AmountLine,
+    Remaining,
+    VoucherDoc,
+    local_time,
+)
 from mifin_tui.services.kernel.errors import NotFound
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.kernel.words import amount_in_words
@@ -63,8 +69,6 @@ def build(txn_id: int, *, duplicate: bool = False, language: str | None = None) 
     inst = Institution.get_by_id(branch.institution_id)
     till = Till.get_by_id(v.till_id)
     cashier = User.get_by_id(txn.user_id)
-    zone = ZoneInfo(settings.get("timezone"))
-    posted = txn.posted_at if txn.posted_at.tzinfo else txn.posted_at.replace(tzinfo=UTC)
     account_number = holder = None
     balance_after = None
     if v.client_account_id:
@@ -80,13 +84,27 @@ def build(txn_id: int, *, duplicate: bool = False, language: str | None = None) 
             AmountLine(f"{t(label)} ({amount_in_words(getattr(rep, part), v.currency, lang)})",
                        getattr(rep, part))
             for part, label in BR_PARTS if part != "fees" or rep.fees)
+    approved_by = ""
+    if v.series == "BS":
+        request = WithdrawalRequest.get_or_none(WithdrawalRequest.txn == txn_id)
+        if request is not None and request.decided_by_id is not None:
+            approved_by = User.get_by_id(request.decided_by_id).full_name
+    remaining: tuple[AmountLine, ...] = ()
+    figures = VoucherLoanFigures.get_or_none(VoucherLoanFigures.txn == txn_id)
+    if figures is not None:
+        # a voucher that moved a loan: its three remaining figures, labelled as on the
+        # repayment screen, instead of the loan account's ledger balance
+        remaining = Remaining(v.currency, figures.principal, figures.total_due,
+                              figures.payoff).lines(t)
+        balance_after = None
     reversal_of = None
     if txn.reverses_id:
         reversal_of = JournalTransaction.get_by_id(txn.reverses_id).voucher_number
     return VoucherDoc(
         institution=inst.name, branch_code=branch.code, branch_name=branch.name,
         series=v.series, title=t(TITLES[v.series]), number=v.number,
-        business_date=txn.business_date, posted_at=posted.astimezone(zone),
+        business_date=txn.business_date,
+        posted_at=local_time(txn.posted_at, settings.get("timezone")),
         currency=v.currency, amount=v.amount,
         amount_words=amount_in_words(v.amount, v.currency, lang),
         purpose=v.purpose, party_label=t(PARTY_LABELS[v.direction]),
@@ -96,8 +114,22 @@ def build(txn_id: int, *, duplicate: bool = False, language: str | None = None) 
         cashier=cashier.full_name, till=f"{till.code} — {till.name}",
         signatures=tuple(t(s) for s in SIGNATURES[v.direction]),
         copies=tuple(t(c) for c in (TRANSFER_COPIES if v.direction == "mov" else COPIES)),
-        duplicate=duplicate, language=lang, reversal_of=reversal_of,
+        duplicate=duplicate, language=lang, reversal_of=reversal_of, remaining=remaining,
+        approved_by=approved_by,
     )
+
+
+def stamp_loan_figures(txn_id: int, left: Remaining) -> None:
+    """Keep a loan's remaining figures after the voucher of `txn_id` beside it, once, for
+    its print and every reprint (inside the caller's write transaction)."""
+    VoucherLoanFigures.create(txn=txn_id, principal=left.principal,
+                              total_due=left.total_due, payoff=left.payoff)
+
+
+def loan_figures_rows(items: list[tuple[int, Remaining]]) -> list[dict[str, int]]:
+    """The rows `stamp_loan_figures` writes, for a batch (`db.bulk.insert_rows`)."""
+    return [{"txn": txn, "principal": r.principal, "total_due": r.total_due,
+             "payoff": r.payoff} for txn, r in items]
 
 
 @dataclass(frozen=True)

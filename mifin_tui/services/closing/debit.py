@@ -126,7 +126,8 @@ def _plan_one(row: Sequence[Any], sched: plan.Schedule,
     accs = _allowed(sources.get((member_id, cur), []), linked, ordered)
     product = cache.product(product_id)
     planned = plan.plan_auto_debit(sched, [(a[0], a[1]) for a in accs], day,
-                                   product.allocation_order.split(","))
+                                   product.allocation_order.split(","),
+                                   product.allocation_sweep)
     if planned is None:
         return None
     debit = planned.debit

@@ -1,14 +1,52 @@
 """What a printed document says, as plain data.
 
 Services fill these from the ledger; `printers/` lays them out. This module
-imports nothing but the standard library, so printers can use it without
-touching the database (an import-linter contract checks it).
+imports nothing but the standard library and the message markers, so printers can use
+it without touching the database (an import-linter contract checks it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo
+
+from mifin_tui.i18n import N_
+
+# A loan's remaining figures, labelled alike on the repayment screen, the disbursement
+# slip (BS), the repayment voucher (BR) and its reversal.
+REMAINING_LABELS = (
+    ("principal", N_("Principal outstanding")),
+    ("total_due", N_("Total still due with future interest")),
+    ("payoff", N_("Payoff today")),
+)
+
+
+@dataclass(frozen=True)
+class Remaining:
+    """What a loan still owes: its principal outstanding, everything the schedule still
+    holds (future interest included), and the amount that closes it on the day (the
+    early payoff: future interest not charged). Computed by one engine function
+    (`loans.engine.allocation.remaining`)."""
+
+    currency: str
+    principal: int
+    total_due: int
+    payoff: int
+
+    def lines(self, translate: Callable[[str], str]) -> tuple[AmountLine, ...]:
+        """The three figures with their labels in the language of `translate`."""
+        return tuple(AmountLine(translate(label), getattr(self, key))
+                     for key, label in REMAINING_LABELS)
+
+
+def local_time(moment: datetime, zone: tzinfo | str) -> datetime:
+    """A stored moment (UTC, naive or aware) as the wall clock of `zone` (the institution's
+    `timezone` setting, a name or a tzinfo): the one conversion every printed "printed at"
+    and "posted at" goes through."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone)
 
 
 @dataclass(frozen=True)
@@ -49,6 +87,9 @@ class VoucherDoc:
     duplicate: bool = False
     language: str = "fr"
     reversal_of: str | None = None
+    # a voucher that moves a loan: its remaining figures after it, labelled
+    remaining: tuple[AmountLine, ...] = ()
+    approved_by: str = ""  # who authorised a payment above the cashier's limit
 
 
 @dataclass(frozen=True)

@@ -267,7 +267,8 @@ def reverse(ctx: Context, txn_id: int, reason: str) -> Posted:
             for e in Entry.select().where(Entry.txn == txn_id).order_by(Entry.line)
         ]
         ref = original.voucher_number or f"#{original.id}"
-        return post(ctx, kind="reversal", label=f"{_('Reversal of')} {ref}: {reason}",
+        label = _("Reversal of {reference}: {reason}").format(reference=ref, reason=reason)
+        return post(ctx, kind="reversal", label=label,
                     lines=lines, voucher_series="OD", reverses=txn_id)
 
 

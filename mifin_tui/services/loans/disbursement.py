@@ -9,6 +9,7 @@ is paid out (deducted) or collected at the till with a BE voucher (upfront).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,7 +26,7 @@ from mifin_tui.db.models import (
 )
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.cash import counter as cash
-from mifin_tui.services.cash import tills
+from mifin_tui.services.cash import tills, vouchers
 from mifin_tui.services.cash.counter import CashReceipt
 from mifin_tui.services.kernel import accounts, ledger
 from mifin_tui.services.kernel.context import Context
@@ -34,6 +35,7 @@ from mifin_tui.services.kernel.errors import Conflict, ValidationError
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans.eligibility import required_savings
+from mifin_tui.services.loans.engine import allocation as repayment_engine
 from mifin_tui.services.loans.engine import schedule as engine
 from mifin_tui.services.loans.lifecycle import (
     business_today,
@@ -185,6 +187,11 @@ def disburse(ctx: Context, loan_id: int, mode: str = "cash") -> Disbursement:
                     ledger.Line(fee_acc.id, credit=terms.fee_upfront)]).txn_id
         _holds(ctx, loan)
         store_schedule(loan, sched)
+        if voucher is not None:
+            # the slip says what the loan owes, not what the till paid out
+            vouchers.stamp_loan_figures(voucher.txn_id, repayment_engine.remaining(
+                repayment_engine.state_from_schedule(sched), today))
+            voucher = dataclasses.replace(voucher, doc=vouchers.build(voucher.txn_id))
         move(ctx, loan, "disbursed", mode, disbursed_by=ctx.user_id, disbursed_on=today,
              disbursement_mode=mode, disbursement_txn=disb_txn, fee_txn=fee_txn,
              teg_bp=sched.teg_bp)

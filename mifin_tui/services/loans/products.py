@@ -29,7 +29,8 @@ from mifin_tui.services.loans.engine import allocation as repayment_engine
 from mifin_tui.services.loans.engine import schedule as engine
 
 __all__ = [
-    "ALLOCATION_PARTS", "KINDS", "LoanProductView", "ProductSpec", "all_products", "create",
+    "ALLOCATION_PARTS", "KINDS", "LoanProductView", "ProductSpec", "all_products",
+    "allocation_policy", "create",
     "fee_amount",
     "get", "list_products", "set_active", "simulate", "terms_for", "update", "validate",
 ]
@@ -92,6 +93,9 @@ class ProductSpec:
     gl_interest_receivable: str = "interest_receivable"
     # What a repayment above the amount due does (repayment_engine.EXCESS_MODES).
     excess_policy: str = "refuse"
+    # How a payment sweeps the instalments due (repayment_engine.SWEEPS): each in full
+    # before the next, or every instalment's first part by allocation_order, then the next.
+    allocation_sweep: str = repayment_engine.SWEEP_INSTALMENT
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,14 @@ def _view(row: LoanProduct) -> LoanProductView:
     values["guarantee_hold"] = bool(row.guarantee_hold)
     values["allocation_order"] = tuple(p for p in row.allocation_order.split(",") if p)
     return LoanProductView(**values, id=row.id, active=bool(row.active))
+
+
+def allocation_policy(product: ProductSpec) -> repayment_engine.AllocationPolicy:
+    """How a repayment of a loan of `product` is applied: the one reading of the product's
+    order, sweep and excess for every repayment path (counter, import, automatic debit)."""
+    return repayment_engine.AllocationPolicy(order=tuple(product.allocation_order),
+                                             excess=product.excess_policy,
+                                             sweep=product.allocation_sweep)
 
 
 def fee_amount(product: ProductSpec, amount: int) -> int:
@@ -243,6 +255,8 @@ def validate(spec: ProductSpec, profile: regulators.RegulatorProfile) -> dict[st
             or order.index("interest") > order.index("principal")):
         e["allocation_order"] = _("Each of penalties, fees, interest, principal at most once; "
                                   "interest before principal.")
+    if spec.allocation_sweep not in repayment_engine.SWEEPS:
+        e["allocation_sweep"] = _("Per instalment, or across the instalments due.")
     if spec.excess_policy not in repayment_engine.EXCESS_MODES:
         e["excess_policy"] = _("Refuse, next instalments, last instalments, or prepaid "
                                "principal.")

@@ -75,11 +75,12 @@ class AutoDebit:
 
 
 def plan_auto_debit(schedule: Schedule, accounts: Sequence[tuple[int, int]], day: date,
-                    order: Sequence[str]) -> AutoDebit | None:
+                    order: Sequence[str], sweep: str = engine.SWEEP_INSTALMENT
+                    ) -> AutoDebit | None:
     """The automatic debit of `day`: what is due (today and overdue) taken from the
     member's `accounts` ((id, available), in the set order) as far as they allow, applied
-    by the product's `order` (nothing beyond what is due). None when nothing is due or
-    nothing available."""
+    by the product's `order` and `sweep` (nothing beyond what is due). None when nothing
+    is due or nothing available."""
     due = engine.amount_due(schedule.state, day).total
     if due <= 0:
         return None
@@ -87,5 +88,5 @@ def plan_auto_debit(schedule: Schedule, accounts: Sequence[tuple[int, int]], day
     if debit.taken <= 0:
         return None
     alloc = engine.allocate(schedule.state, debit.taken, day, engine.AllocationPolicy(
-        order=tuple(order), excess=engine.EXCESS_REFUSE))
+        order=tuple(order), excess=engine.EXCESS_REFUSE, sweep=sweep))
     return AutoDebit(debit, alloc)

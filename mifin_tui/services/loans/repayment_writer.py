@@ -23,12 +23,16 @@ from mifin_tui.db.models import (
     Repayment,
     RepaymentAllocation,
     Voucher,
+    VoucherLoanFigures,
 )
 from mifin_tui.db.queries import repayments as queries
 from mifin_tui.i18n import _
+from mifin_tui.services.cash import vouchers as cash_vouchers
 from mifin_tui.services.kernel import audit, business_day, ledger
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.documents import Remaining
 from mifin_tui.services.kernel.errors import MifinError, NotFound, ValidationError
+from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans import disbursement as loan_disbursement
 from mifin_tui.services.loans import lifecycle, terms
 from mifin_tui.services.loans import repayment_plan as plan
@@ -82,6 +86,16 @@ def schedule_of_loan(loan: Loan) -> plan.Schedule:
                             queries.instalments([loan.id]))
 
 
+@requires("loan.read")
+def remaining(ctx: Context, loan_id: int, day: date | None = None) -> Remaining:
+    """What the loan still owes on `day` (default: the open business day): the three
+    figures the repayment screen, the BS of its disbursement and every BR label alike
+    (`engine.remaining` of its schedule; a voucher keeps them beside it for reprints)."""
+    loan = loan_of(ctx, loan_id)
+    return engine.remaining(schedule_of_loan(loan).state,
+                            day or lifecycle.business_today(ctx))
+
+
 def gl_keys(product: Any) -> dict[str, str]:
     """The GL keys a product (its row or its view) credits each part of a repayment to;
     the principal goes to the loan's own account."""
@@ -115,6 +129,7 @@ def write_within(ctx: Context, items: Sequence[Planned]) -> list[Written]:
     if any(p.voucher_number is None for p in posted):
         raise MifinError("voucher number missing")
     vouchers, reps, allocs, updates = [], [], [], []
+    figures: list[tuple[int, Remaining]] = []
     first = next_id("repayment")
     for k, (i, p) in enumerate(zip(items, posted, strict=True)):
         vouchers.append({"txn": p.txn_id, "number": p.voucher_number, "series": "BR",
@@ -122,6 +137,8 @@ def write_within(ctx: Context, items: Sequence[Planned]) -> list[Written]:
                          "client_account": i.loan_account_id, "currency": i.currency,
                          "amount": i.amount, "party_name": i.party_name,
                          "purpose": i.label})
+        if not i.alloc.principal_prepaid:  # else once the schedule is recomputed
+            figures.append((p.txn_id, engine.remaining(i.alloc.state, p.business_date)))
         parts, prepaid = i.alloc.applied, i.alloc.principal_prepaid
         reps.append({"id": first + k, "loan": i.loan_id, "txn": p.txn_id,
                      "business_date": p.business_date, "channel": i.channel,
@@ -142,6 +159,7 @@ def write_within(ctx: Context, items: Sequence[Planned]) -> list[Written]:
                            "principal": line.principal, "interest": line.interest,
                            "fees": line.fees, "penalties": line.penalties})
     insert_rows(Voucher, vouchers)
+    insert_rows(VoucherLoanFigures, cash_vouchers.loan_figures_rows(figures))
     insert_rows(Repayment, reps)
     insert_rows(RepaymentAllocation, allocs)
     queries.add_paid(updates)
@@ -241,6 +259,9 @@ def reschedule_within(ctx: Context, loan: Loan, repayment_id: int,
     RepaymentAllocation.create(repayment=repayment_id, installment=prepay.id,
                                principal=alloc.principal_prepaid, interest=0, fees=0,
                                penalties=0)
+    # the BR says what the recomputed schedule holds, not the old future interest
+    cash_vouchers.stamp_loan_figures(Repayment.get_by_id(repayment_id).txn_id,
+                                engine.remaining(schedule_of_loan(loan).state, day))
     audit.record(ctx, "repayment.reschedule", "repayment", repayment_id,
                  before={"loan": loan.number, "rows": replaced},
                  after={"prepaid": alloc.principal_prepaid, "rows": [

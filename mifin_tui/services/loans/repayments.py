@@ -38,7 +38,7 @@ from mifin_tui.services.cash import tills, vouchers
 from mifin_tui.services.kernel import accounts, audit, business_day, ledger
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date
-from mifin_tui.services.kernel.documents import VoucherDoc
+from mifin_tui.services.kernel.documents import Remaining, VoucherDoc
 from mifin_tui.services.kernel.errors import (
     NotFound,
     ValidationError,
@@ -101,6 +101,7 @@ class RepaymentPreview:
     applied: engine.Components
     remaining: int  # what the schedule still holds after this payment
     principal_prepaid: int = 0  # ahead of the schedule, which is recomputed
+    after: Remaining | None = None  # the loan's three remaining figures after it
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,7 @@ def _state(loan: Loan) -> engine.LoanState:
 
 
 def _policy(loan: Loan) -> engine.AllocationPolicy:
-    product = loan_products.get(loan.product_id)
-    return engine.AllocationPolicy(order=tuple(product.allocation_order),
-                                   excess=product.excess_policy)
+    return loan_products.allocation_policy(loan_products.get(loan.product_id))
 
 
 def _money(amount: int, currency: str) -> str:
@@ -206,11 +205,13 @@ def preview(ctx: Context, loan_id: int, amount: int | str, *, payoff: bool = Fal
     day = lifecycle.business_today(ctx)
     on = _value_date(loan, value_date, day)
     alloc = _allocate(loan, value, on, payoff=payoff)
+    after = engine.remaining(alloc.state, on, alloc.principal_prepaid)
     remaining = engine.outstanding(alloc.state).total
     if alloc.principal_prepaid:
         remaining = writer.rescheduled_outstanding(loan, alloc, on)
+        after = dataclasses.replace(after, total_due=remaining)
     return RepaymentPreview(loan.id, loan.number, loan.currency, value, alloc.lines,
-                            alloc.applied, remaining, alloc.principal_prepaid)
+                            alloc.applied, remaining, alloc.principal_prepaid, after)
 
 
 def _reference(channel: str, reference: str, errors: dict[str, str]) -> str:

@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import date
 
 from mifin_tui.db import write_transaction
-from mifin_tui.db.models import JournalTransaction, Member, Voucher
+from mifin_tui.db.models import Account, JournalTransaction, Member, Voucher
 from mifin_tui.i18n import N_, translator
 from mifin_tui.services.kernel import audit, clock, institution, settings
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date
+from mifin_tui.services.kernel.documents import local_time
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.members import register as members
@@ -29,10 +30,11 @@ _L = {
     "profession": N_("Profession / activity"), "street": N_("Address"),
     "commune": N_("Commune / territoire"), "city": N_("City / district"),
     "province": N_("Province"), "phone": N_("Phone"), "id_type": N_("Document"),
-    "id_number": N_("Number"), "issued": N_("Issued at, on"),
+    "id_number": N_("ID document number"), "issued": N_("Issued at, on"),
     "legal_name": N_("Name (raison sociale)"), "legal_form": N_("Legal form"),
     "registration": N_("Registration"), "representative": N_("Legal representative"),
     "category": N_("Category"), "zone": N_("Zone"), "officer": N_("Officer in charge"),
+    "accounts": N_("Account numbers"),
     "member_sig": N_("The member"), "manager_sig": N_("The gérant"),
     "agent_sig": N_("The officer"),
 }
@@ -80,7 +82,10 @@ def form(ctx: Context, member_id: int) -> MemberFormDoc:
         (t(_L["city"]), d.city), (t(_L["province"]), d.province))))
     sections.append((t(_L["membership"]), (
         (t(_L["category"]), d.category), (t(_L["zone"]), d.zone),
-        (t(_L["officer"]), d.officer_name))))
+        (t(_L["officer"]), d.officer_name),
+        (t(_L["accounts"]), ", ".join(
+            a.number for a in Account.select(Account.number).where(
+                (Account.member == m.id) & (Account.kind == "savings")).order_by(Account.id))))))
     payments = tuple(
         (v.purpose.split(" — ")[0], format_amount(v.amount, v.currency, language), v.number)
         for v in Voucher.select()
@@ -94,7 +99,8 @@ def form(ctx: Context, member_id: int) -> MemberFormDoc:
         kind_label=t(members.KINDS[d.kind]), status_label=t(members.STATUSES[d.status]),
         sections=tuple(sections), payments=payments,
         signatures=(t(_L["member_sig"]), t(_L["agent_sig"]), t(_L["manager_sig"])),
-        printed_by=ctx.full_name, printed_at=clock.now(), duplicate=duplicate,
+        printed_by=ctx.full_name,
+        printed_at=local_time(clock.now(), settings.get("timezone")), duplicate=duplicate,
         language=language)
 
 

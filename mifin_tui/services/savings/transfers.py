@@ -91,7 +91,8 @@ def _transfer_doc(ctx: Context, posted: ledger.Posted, src: Account, dst: Accoun
         posted_at=clock.now().astimezone(ZoneInfo(settings.get("timezone"))),
         currency=src.currency, amount=amount,
         amount_words=amount_in_words(amount, src.currency, lang),
-        purpose=f"{purpose} — {t(N_('to'))} {dst.number} {dst_holder}",
+        purpose=t(N_("{purpose} — to account {account} ({holder})")).format(
+            purpose=purpose, account=dst.number, holder=dst_holder),
         party_label=t(N_("Ordered by")),
         party_name=members.display_name(Member.get_by_id(src.member_id)) if src.member_id
         else src.name,

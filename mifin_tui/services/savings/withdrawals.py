@@ -25,6 +25,7 @@ from mifin_tui.db.models import (
 )
 from mifin_tui.i18n import N_, _, current_language
 from mifin_tui.services.cash import counter as cash
+from mifin_tui.services.cash import vouchers
 from mifin_tui.services.cash.counter import CashPreview, CashReceipt, PreviewLine
 from mifin_tui.services.kernel import accounts, audit, business_day, clock, ledger, settings
 from mifin_tui.services.kernel.context import Context
@@ -330,6 +331,8 @@ def pay_request(ctx: Context, request_id: int) -> CashReceipt:
         receipt = _pay(ctx, acc, r.amount, fee, r.party_name, r.party_id, r.purpose)
         WithdrawalRequest.update(status="paid", txn=receipt.txn_id).where(
             WithdrawalRequest.id == r.id).execute()
+        # the BS names who approved it, read from the request it pays
+        receipt = dataclasses.replace(receipt, doc=vouchers.build(receipt.txn_id))
         audit.record(ctx, "withdrawal.pay", "withdrawal_request", r.uid,
                      before={"status": "approved"},
                      after={"status": "paid", "voucher": receipt.voucher_number})

@@ -24,14 +24,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol
 
+from mifin_tui.services.kernel.documents import Remaining
+
 __all__ = [
     "COMPONENTS", "EXCESS_FUTURE_IN_ORDER", "EXCESS_FUTURE_LAST_FIRST", "EXCESS_MODES",
-    "EXCESS_PRINCIPAL_PREPAID", "EXCESS_REFUSE", "SWEEP_COMPONENT", "SWEEP_INSTALMENT",
+    "EXCESS_PRINCIPAL_PREPAID", "EXCESS_REFUSE", "SWEEPS", "SWEEP_COMPONENT", "SWEEP_INSTALMENT",
     "Allocation", "AllocationPolicy", "BucketAmount", "Components", "DebitLine", "DebitPlan",
     "EngineError", "InstalmentAllocation", "InstalmentState", "LoanState", "Payoff",
     "add_penalties", "allocate", "amount_due", "arrears_by_bucket", "available_balance",
     "days_past_due", "normalise_order", "outstanding", "overdue", "payoff", "plan_debit",
-    "state_from_schedule", "terms_after_prepayment",
+    "remaining", "state_from_schedule", "terms_after_prepayment",
 ]
 
 # The parts of an instalment, with the product's spelling (loan_products.ALLOCATION_PARTS).
@@ -47,6 +49,7 @@ EXCESS_MODES = (EXCESS_REFUSE, EXCESS_FUTURE_IN_ORDER, EXCESS_FUTURE_LAST_FIRST,
 
 SWEEP_INSTALMENT = "instalment"  # each instalment in full (by the order) before the next
 SWEEP_COMPONENT = "component"    # the first component of every due instalment, then the next
+SWEEPS = (SWEEP_INSTALMENT, SWEEP_COMPONENT)  # as the product's allocation_sweep
 
 _DUE = {c: f"{c}_due" for c in COMPONENTS}
 _PAID = {c: f"{c}_paid" for c in COMPONENTS}
@@ -264,6 +267,17 @@ def payoff(state: LoanState, day: date, *, accrue_current_period: bool = False) 
                 accrued = max(earned - inst.interest_paid, 0)
         previous = inst.due_date
     return Payoff(principal, interest + accrued, fees, penalties, accrued)
+
+
+def remaining(state: LoanState, day: date, prepaid: int = 0) -> Remaining:
+    """The three figures every document labels alike (`kernel.documents.Remaining`): the
+    principal outstanding, the total still due with the future interest, and the payoff
+    on `day`. `prepaid`: principal an Allocation put aside for a recomputed schedule (the
+    state's future instalments still hold it); the total then counts the old future
+    interest until the caller reads the new schedule."""
+    left = outstanding(state)
+    return Remaining(state.currency, left.principal - prepaid, left.total - prepaid,
+                     payoff(state, day).total - prepaid)
 
 
 def add_penalties(state: LoanState, charges: Iterable[Any]) -> LoanState:
