@@ -46,7 +46,8 @@ class ArrearsListScreen(FormMixin, MifinScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#arrears", DataTable)
-        for title, width in ((_("Days"), 5), (_("Member"), 20), (_("Loan"), 16),
+        # The loan number as wide as the widest (None): its check digits are never cut.
+        for title, width in ((_("Days"), 5), (_("Member"), 19), (_("Loan"), None),
                              (_("Overdue"), 13), (_("Outstanding"), 13)):
             table.add_column(title, width=width)
         self.load(focus_table=False)

@@ -15,13 +15,15 @@ from textual.widgets import DataTable, Static
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.loans import repayments, reschedule
 from mifin_tui.services.loans.reschedule import ReschedulePlan, RescheduleView
 from mifin_tui.widgets import FieldError, TextField
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date
 
 
-def plan_lines(p: ReschedulePlan, limit: int = 6) -> list[str]:
+def plan_lines(p: ReschedulePlan, limit: int | None = 6) -> list[str]:
+    """The plan in words, then its instalments (the first `limit`; None: all)."""
     m = lambda minor: fmt_amount(minor, p.currency)  # noqa: E731
     rows = p.schedule.installments
     lines = [_("Principal rescheduled {principal}; carried onto the first instalment "
@@ -29,11 +31,11 @@ def plan_lines(p: ReschedulePlan, limit: int = 6) -> list[str]:
              _("{n} instalments from no. {first}, the first due {date}; total {total}.")
              .format(n=len(rows), first=p.first_no, date=fmt_date(rows[0].due_date),
                      total=m(p.new_total))]
-    for k, i in enumerate(rows[:limit]):
+    for k, i in enumerate(rows if limit is None else rows[:limit]):
         extra = p.carried.total if k == 0 else 0
         lines.append(f"  {p.first_no + k:>3} {fmt_date(i.due_date)} "
                      f"{m(i.total + extra):>16}")
-    if len(rows) > limit:
+    if limit is not None and len(rows) > limit:
         lines.append("  ...")
     return lines
 
@@ -127,14 +129,28 @@ class RescheduleDecisionsScreen(FormMixin, MifinScreen):
     BINDINGS = [Binding("f9", "approve", N_("Approve"), id="resched.approve"),
                 Binding("f7", "reject", N_("Reject"), id="resched.reject")]
 
+    DEFAULT_CSS = """
+    RescheduleDecisionsScreen #requests {
+        height: auto;
+        max-height: 6;
+    }
+    RescheduleDecisionsScreen #request-scroll {
+        height: 1fr;
+        padding: 0 1;
+    }
+    """
+
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self.rows: tuple[RescheduleView, ...] = ()
+        self.plans: dict[int, list[str]] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="requests-count", classes="summary", markup=False)
         yield DataTable(id="requests", cursor_type="row")
-        yield Static("", id="request-detail", markup=False)
+        # The request and the whole new schedule: Tab comes here, the arrows scroll it.
+        with VerticalScroll(id="request-scroll"):
+            yield Static("", id="request-detail", markup=False)
         yield from self.field_row(_("Note / reason"), TextField(
             id="note", max_length=200, placeholder=_("required to reject")), "reason")
         yield FieldError(id="error-form")
@@ -151,6 +167,7 @@ class RescheduleDecisionsScreen(FormMixin, MifinScreen):
         if not ok:
             return
         self.rows = rows
+        self.plans.clear()
         table = self.query_one("#requests", DataTable)
         table.clear()
         for r in rows:
@@ -183,8 +200,20 @@ class RescheduleDecisionsScreen(FormMixin, MifinScreen):
                 _("Reason: {reason}").format(reason=r.reason),
                 _("Principal {principal}, carried {carried}; asked on {date}.").format(
                     principal=fmt_amount(r.principal, r.currency),
-                    carried=fmt_amount(r.carried, r.currency), date=fmt_date(r.requested_on))])
+                    carried=fmt_amount(r.carried, r.currency), date=fmt_date(r.requested_on)),
+                *self.plan_of(r)])
         self.query_one("#request-detail", Static).update(text)
+
+    def plan_of(self, r: RescheduleView) -> list[str]:
+        """The new schedule the approval would set, as of today (computed once a request)."""
+        if r.id not in self.plans:
+            try:
+                p = reschedule.plan(self.ctx, r.loan_id, r.term, r.rate_bp)
+            except MifinError as exc:
+                self.plans[r.id] = [str(exc)]
+            else:
+                self.plans[r.id] = [_("New schedule:"), *plan_lines(p, limit=None)]
+        return self.plans[r.id]
 
     def action_approve(self) -> None:
         r = self.current
