@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.widgets import Footer
 
-from mifin_tui.i18n import _, current_language
+from mifin_tui.i18n import N_, _, current_language
+
+# Descriptions Textual's own widgets give their shown keys (the open list of a Select
+# says "esc Dismiss menu"): declared here so the catalogue carries them and the footer
+# translates them like ours.
+TEXTUAL_DESCRIPTIONS = (N_("Dismiss menu"), N_("Open link"))
 
 if TYPE_CHECKING:
     from textual.screen import Screen

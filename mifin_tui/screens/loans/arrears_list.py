@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from mifin_tui.i18n import N_, _
+from mifin_tui.i18n import N_, _, ngettext
 from mifin_tui.output.printing import PrintOutcome
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.common.print_jobs import run_print_jobs
@@ -77,7 +77,8 @@ class ArrearsListScreen(FormMixin, MifinScreen):
                           Text(fmt_amount(r.outstanding_principal, r.currency),
                                justify="right"))
         self.query_one("#arrears-count", Static).update(
-            _("{n} loans in arrears.").format(n=len(rows)) if rows
+            ngettext("{n} loan in arrears.", "{n} loans in arrears.", len(rows)).format(
+                n=len(rows)) if rows
             else _("No loan in arrears."))
         self.show_detail()
         if rows and focus_table:

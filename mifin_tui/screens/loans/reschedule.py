@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from mifin_tui.i18n import N_, _
+from mifin_tui.i18n import N_, _, ngettext
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
@@ -28,7 +28,9 @@ def plan_lines(p: ReschedulePlan, limit: int | None = 6) -> list[str]:
     rows = p.schedule.installments
     lines = [_("Principal rescheduled {principal}; carried onto the first instalment "
                "{carried}.").format(principal=m(p.principal), carried=m(p.carried.total)),
-             _("{n} instalments from no. {first}, the first due {date}; total {total}.")
+             ngettext("{n} instalment from no. {first}, due {date}; total {total}.",
+                      "{n} instalments from no. {first}, the first due {date}; total {total}.",
+                      len(rows))
              .format(n=len(rows), first=p.first_no, date=fmt_date(rows[0].due_date),
                      total=m(p.new_total))]
     for k, i in enumerate(rows if limit is None else rows[:limit]):
@@ -177,7 +179,8 @@ class RescheduleDecisionsScreen(FormMixin, MifinScreen):
                           Text(f"{r.rate_bp // 100},{r.rate_bp % 100:02d}", justify="right"),
                           Text(r.requested_by, no_wrap=True, overflow="ellipsis"))
         self.query_one("#requests-count", Static).update(
-            _("{n} requests wait for a decision.").format(n=len(rows)) if rows
+            ngettext("{n} request waits for a decision.", "{n} requests wait for a decision.",
+                     len(rows)).format(n=len(rows)) if rows
             else _("No rescheduling waits for a decision."))
         self.show_detail()
         self.refresh_bindings()

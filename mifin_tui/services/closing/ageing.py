@@ -17,12 +17,14 @@ from mifin_tui.db.bulk import insert_rows
 from mifin_tui.db.models import Loan, LoanClassification
 from mifin_tui.db.queries import closing as queries
 from mifin_tui.i18n import _
+from mifin_tui.services.closing.document import class_counts, state_moves
 from mifin_tui.services.closing.steps import Batch, StepRun
 from mifin_tui.services.kernel import accounts, audit, institution, ledger, regulators, settings
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date, stored_date
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires
+from mifin_tui.services.kernel.regulators.profile import INDICATIVE
 from mifin_tui.services.loans.engine import penalties
 from mifin_tui.services.loans.states import SERVICED
 
@@ -162,10 +164,12 @@ def describe_ageing(_: Callable[[str], str], language: str, detail: Mapping[str,
     out = [_("{n} loans aged and classified.").format(n=items)]
     classes = detail.get("classes", {})
     if classes:
-        out.append(", ".join(f"{k}: {v}" for k, v in sorted(classes.items())))
+        labels = {b.key: b.label.removesuffix(INDICATIVE)
+                  for b in _profile().arrears_buckets}
+        out.append(class_counts(classes, labels))
     if detail.get("moved"):
         out.append(_("{n} loans changed state: {loans}").format(
-            n=detail["moved"], loans=", ".join(detail.get("moves", []))))
+            n=detail["moved"], loans=state_moves(_, detail.get("moves", []))))
     for cur, delta in sorted(amounts.items()):
         if delta:
             out.append((_("Provisions increased by {amount}") if delta > 0 else
