@@ -321,3 +321,79 @@ def _committee_loan(counter) -> int:  # noqa: F811
                                    "Agent", "Vu", "favourable")
     loan_applications.send_to_committee(agent, loan_id)
     return loan_id
+
+
+async def test_the_rescheduling_decision_shows_the_whole_new_schedule(counter):  # noqa: F811
+    from mifin_tui.services.loans import reschedule
+    from tests.tui.test_arrears import _late_loan
+
+    loan = _late_loan(counter)
+    agent = auth.login(*users_of(counter, "agent"))
+    reschedule.request(agent, loan.id, 20, None, "Stock perdu dans une inondation")
+    plan = reschedule.plan(agent, loan.id, 20, None)
+    last = plan.schedule.installments[-1]
+    from mifin_tui.widgets.formatting import fmt_amount, fmt_date
+
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "gerant")
+        await choose_entry(app, pilot, "reschedule_decisions")
+        assert app.screen.rows[0].loan_number == loan.number
+        await pilot.press("tab")  # to the request and its schedule
+        await pilot.pause()
+        pane = app.screen.query_one("#request-scroll")
+        assert app.focused is pane
+        await pilot.press("end")
+        await pilot.pause()
+        shown = "\n".join(screen_lines(app))
+        assert "New schedule:" in str(app.screen.query_one("#request-detail").render())
+        # The last instalment, no. 20, its date and amount, on the screen once scrolled.
+        line = next((x for x in screen_lines(app) if fmt_date(last.due_date) in x), shown)
+        assert f" {plan.first_no + 19:>3} " in line and fmt_amount(last.total, "USD") in line, \
+            shown
+        assert loan.number in shown  # the table's loan number whole, check digits too
+        assert in_view(app, app.screen.query_one("#requests", DataTable))
+
+
+async def test_references_are_shown_whole(counter):  # noqa: F811
+    """The arrears list keeps a loan number's check digits; the reversal screen each
+    voucher number whole (not "BR-KIN-2026-0000" for all)."""
+    from mifin_tui.db.models import Voucher
+    from mifin_tui.services.loans import repayments
+    from tests.tui.test_arrears import _late_loan
+
+    loan = _late_loan(counter)
+    cashier = auth.login(*users_of(counter, "caissier1"))
+    for _n in range(2):
+        repayments.repay(cashier, loan.id, 1_000, party_name="Ruth")
+    vouchers = [v.number for v in Voucher.select().where(Voucher.series == "BR")]
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "agent")
+        await choose_entry(app, pilot, "arrears_list")
+        shown = "\n".join(screen_lines(app))
+        assert loan.number in shown, shown
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "caissier1")
+        await choose_entry(app, pilot, "repayment_reversal")
+        await type_text(pilot, loan.number)
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = "\n".join(screen_lines(app))
+        assert len(vouchers) >= 2 and all(v in shown for v in vouchers[-2:]), shown
+
+
+def test_the_closing_report_says_classes_and_states_in_words(counter):  # noqa: F811
+    from mifin_tui.i18n import translator
+    from mifin_tui.services.closing import ageing
+
+    detail = {"classes": {"sain": 12, "impaye": 1},
+              "moves": ["KIN-30-0000045-12: active", "KIN-30-0000046-90: in_arrears"],
+              "moved": 2}
+    lines = ageing.describe_ageing(translator("fr"), "fr", detail, 13, {})
+    text = "\n".join(lines)
+    assert "sain:" not in text and "impaye:" not in text and ": active" not in text, text
+    assert "Crédits sains (à jour): 12" in text, text
+    assert "Crédits impayés de 1 à 90 jours: 1" in text, text
+    assert "KIN-30-0000045-12: En cours, KIN-30-0000046-90: En retard" in text, text

@@ -159,7 +159,8 @@ class RescheduleDecisionsScreen(FormMixin, MifinScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#requests", DataTable)
-        for title, width in ((_("Loan"), 16), (_("Member"), 20), (_("Instalments"), 11),
+        # The loan number as wide as the widest (None): its check digits are never cut.
+        for title, width in ((_("Loan"), None), (_("Member"), 19), (_("Instalments"), 11),
                              (_("Rate"), 7), (_("Asked by"), 14)):
             table.add_column(title, width=width)
         self.refresh_rows()
@@ -211,7 +212,7 @@ class RescheduleDecisionsScreen(FormMixin, MifinScreen):
         """The new schedule the approval would set, as of today (computed once a request)."""
         if r.id not in self.plans:
             try:
-                p = reschedule.plan(self.ctx, r.loan_id, r.term, r.rate_bp)
+                p = reschedule.request_plan(self.ctx, r.id)
             except MifinError as exc:
                 self.plans[r.id] = [str(exc)]
             else:
