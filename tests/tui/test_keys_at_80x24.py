@@ -6,8 +6,6 @@ focused field is marked without colour."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from textual.widget import Widget
 from textual.widgets import DataTable, OptionList
@@ -30,9 +28,6 @@ from tests.tui.conftest import SIZE, choose_entry, login, type_text
 from tests.tui.test_counter import counter, sign_in  # noqa: F401 - the fixture
 from tests.tui.test_loan_life import users_of
 from tests.tui.test_savings_counter import usd_account
-
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                reason="pdftotext (poppler-utils)")
 
 
 def screen_lines(app: MifinApp) -> list[str]:
@@ -397,3 +392,20 @@ def test_the_closing_report_says_classes_and_states_in_words(counter):  # noqa: 
     assert "Crédits sains (à jour): 12" in text, text
     assert "Crédits impayés de 1 à 90 jours: 1" in text, text
     assert "KIN-30-0000045-12: En cours, KIN-30-0000046-90: En retard" in text, text
+
+
+async def test_the_trial_balance_on_screen_shows_its_rows(counter):  # noqa: F811
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, *users_of(counter, "gerant"))
+        await app.open_entry("reports")
+        await pilot.pause()
+        app.screen.query_one("#report").value = "trial-balance"
+        await pilot.pause()
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        table = app.screen.query_one("#report-table DataTable", DataTable)
+        assert table.row_count >= 3
+        assert in_view(app, table), screen_lines(app)
+        assert table.region.height >= 1 + 3, (table.region, screen_lines(app))
