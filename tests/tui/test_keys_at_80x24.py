@@ -409,3 +409,24 @@ async def test_the_trial_balance_on_screen_shows_its_rows(counter):  # noqa: F81
         assert table.row_count >= 3
         assert in_view(app, table), screen_lines(app)
         assert table.region.height >= 1 + 3, (table.region, screen_lines(app))
+
+
+async def test_a_refusal_under_a_long_form_is_scrolled_into_view(counter):  # noqa: F811
+    """F4 "Release" on an account without a hold: the refusal, under the last field of
+    the holds form (far below row 24), is scrolled up onto the screen."""
+    acc = usd_account(None)  # no hold on it
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "gerant")
+        await app.open_entry("holds")
+        await pilot.pause()
+        await type_text(pilot, acc.number)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        await pilot.pause()
+        error = app.screen.query_one("#error-form", FieldError)
+        assert error.message == "No hold to release on this account."
+        assert in_view(app, error), (error.region, screen_lines(app))
+        assert any("No hold to release" in line for line in screen_lines(app))
