@@ -3,19 +3,49 @@
 from __future__ import annotations
 
 from rich.segment import Segment
+from rich.text import Text
+from textual.css.query import NoMatches
 from textual.strip import Strip
-from textual.widgets import Select, SelectionList
+from textual.widgets import Select, SelectionList, Static
+from textual.widgets._select import NoSelection, SelectCurrent
 from textual.widgets.option_list import OptionDoesNotExist
 
 from mifin_tui.widgets.fields import FormKeys
 
 
 class FormSelect(FormKeys, Select):
-    """A Select in a form: Enter moves on like in a text field (Down or Space opens it)."""
+    """A Select in a form: Enter moves on like in a text field (Down or Space opens it).
+
+    The chosen option is drawn across the whole width of the field, so that the reverse
+    video of the focused field (app.tcss) covers all of it: Textual draws the blank after
+    a label without its text style, which left only the words marked, an empty field not
+    at all, under NO_COLOR or on the Linux console.
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("compact", True)
         super().__init__(*args, **kwargs)
+
+    def _watch_value(self, value) -> None:  # Textual's watcher: the label is set there
+        super()._watch_value(value)
+        self._fill_label()
+
+    def _watch_prompt(self, prompt: str) -> None:
+        super()._watch_prompt(prompt)
+        self._fill_label()
+
+    def _fill_label(self) -> None:
+        try:
+            current = self.query_one(SelectCurrent)
+            label = current.query_one("#label", Static)
+        except NoMatches:
+            return
+        shown = current.placeholder if isinstance(current.label, NoSelection) else current.label
+        text = shown.copy() if isinstance(shown, Text) else Text(str(shown))
+        label.update(Text.assemble(text, " " * 240, no_wrap=True, overflow="crop"))
+
+    def on_mount(self) -> None:
+        self._fill_label()
 
 
 class ChoiceList(FormKeys, SelectionList):

@@ -43,6 +43,11 @@ class MemberPicker(Vertical):
     The picker is handed its search function (it knows no context nor
     permission): `MemberPicker(search=lambda text: members.search(ctx, text, 8))`.
     Typing searches after a short pause; Up/Down choose; Enter posts `Selected`.
+
+    The matches show with none highlighted: the first Down highlights the first match,
+    and Enter takes the highlighted one (the first when none is). So "Down, Enter" and
+    "Enter" both take the first match, and what is picked is always what was shown
+    highlighted (or the top of the list), whether or not the pause had come.
     """
 
     DEBOUNCE_SECONDS = 0.25
@@ -147,8 +152,7 @@ class MemberPicker(Vertical):
         options.clear_options()
         options.add_options(Option(self._prompt(m), id=str(m.id)) for m in found)
         options.set_class(bool(found), "-shown")
-        if found:
-            options.highlighted = 0
+        options.highlighted = None
         self.query_one(FieldError).show(message)
 
     @staticmethod
@@ -171,7 +175,10 @@ class MemberPicker(Vertical):
         options = self.query_one(OptionList)
         if not self.results:
             return
-        current = options.highlighted or 0
+        current = options.highlighted
+        if current is None:  # the first arrow enters the list at its top
+            options.highlighted = 0
+            return
         options.highlighted = max(0, min(len(self.results) - 1, current + step))
 
     @on(Input.Submitted)
@@ -179,8 +186,8 @@ class MemberPicker(Vertical):
         event.stop()  # Enter here chooses a member; it does not move the form on
         self.search_now()
         index = self.query_one(OptionList).highlighted
-        if self.results and index is not None:
-            self._choose(self.results[index])
+        if self.results:
+            self._choose(self.results[index or 0])
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
@@ -188,5 +195,6 @@ class MemberPicker(Vertical):
         self._choose(self.results[event.option_index])
 
     def _choose(self, member: MemberSummary) -> None:
-        self._show([], "")  # the list folds away; typing again searches again
+        self._show([], "")  # the list folds away; typing again searches again,
+        self._searched = None  # even for the same text
         self.post_message(self.Selected(self, member))

@@ -14,8 +14,18 @@ from tests.tui.conftest import SIZE, type_text
 
 
 def test_percent():
-    assert (percent(0), percent(1234), percent(10_000), percent(5)) == (
-        "0,0 %", "12,3 %", "100,0 %", "0,0 %")
+    """With the decimal mark of the language the figures beside it are written in."""
+    from mifin_tui.i18n import current_language, set_language
+
+    before = current_language()
+    try:
+        set_language("fr")
+        assert (percent(0), percent(1234), percent(10_000), percent(5)) == (
+            "0,0 %", "12,3 %", "100,0 %", "0,0 %")
+        set_language("en")
+        assert (percent(1234), percent(259)) == ("12.3%", "2.5%")
+    finally:
+        set_language(before)
 
 
 async def test_the_gerant_lands_on_his_dashboard(demo_db):
@@ -33,7 +43,8 @@ async def test_the_gerant_lands_on_his_dashboard(demo_db):
         await app.screen.workers.wait_for_complete()
         await pilot.pause()
         text = "\n".join(str(w.render()) for w in app.screen.query(Static))
-        assert format_amount(expected.outstanding, expected.currency) in text
+        # The staff of these tests work in English: amounts too ("5,474.22", not "5 474,22").
+        assert format_amount(expected.outstanding, expected.currency, "en") in text
         assert f"PAR30 {percent(expected.par_bp)}" in text
         assert "C01" in text and "C02" in text
         assert expected.par_trend[-1].month.strftime("%m/%y") in text  # the chart's axis

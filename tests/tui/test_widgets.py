@@ -132,13 +132,25 @@ async def test_member_picker_searches_after_a_pause_and_picks_with_the_arrows():
         assert calls == []  # not on every key
         await pilot.pause(MemberPicker.DEBOUNCE_SECONDS + 0.1)
         assert calls == ["kab"] and len(picker.results) == 2
-        await pilot.press("down", "enter")
+        options = picker.query_one("OptionList")
+        assert options.highlighted is None  # nothing highlighted until an arrow
+        await pilot.press("down")  # the first arrow highlights the first match
+        assert options.highlighted == 0
+        await pilot.press("enter")  # Enter takes what is highlighted
         await pilot.pause()
-        assert [m.id for m in app.picked] == [2]
+        assert [m.id for m in app.picked] == [1]
+        await pilot.press("backspace", "backspace", "a", "b")  # "kab" again, typed ahead:
+        await pilot.press("down", "down", "enter")  # the arrows come before the pause
+        await pilot.pause()
+        assert [m.id for m in app.picked] == [1, 2]
+        await pilot.press("backspace", "backspace", "a", "b")
+        await pilot.press("enter")  # Enter with none highlighted: the first match
+        await pilot.pause()
+        assert [m.id for m in app.picked] == [1, 2, 1]
         await type_text(pilot, "zzz")
         await pilot.press("enter")  # Enter searches at once; nothing to pick
         await pilot.pause()
-        assert len(app.picked) == 1
+        assert len(app.picked) == 3
         assert "No member matches" in picker.query_one("FieldError").message
 
 

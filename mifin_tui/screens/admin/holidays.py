@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from mifin_tui.i18n import N_, _
+from mifin_tui.i18n import N_, _, ngettext
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.common.dialogs import ConfirmDialog
 from mifin_tui.services.kernel import calendar
@@ -55,8 +55,9 @@ class HolidaysScreen(MifinScreen):
             row = next((i for i, h in enumerate(self.holidays) if h.date == select), 0)
             table.move_cursor(row=row)
         self.query_one("#detail", Static).update(
-            _("{count} holidays. F2 adds one, F8 removes the one under the cursor.").format(
-                count=len(self.holidays)) if self.holidays else
+            ngettext("{count} holiday. F2 adds one, F8 removes the one under the cursor.",
+                     "{count} holidays. F2 adds one, F8 removes the one under the cursor.",
+                     len(self.holidays)).format(count=len(self.holidays)) if self.holidays else
             _("No holiday yet: press F2 to add one."))
 
     @property

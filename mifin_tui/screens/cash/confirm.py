@@ -68,6 +68,8 @@ class ConfirmCashScreen(DialogScreen):
     Without `post`, it only confirms: dismisses with True.
     """
 
+    CONFIRMATION = True
+
     BINDINGS = [
         Binding("f2", "confirm", N_("Confirm and post"), id="cash.confirm"),
         Binding("enter", "confirm", N_("Confirm and post"), id="cash.enter", show=False),

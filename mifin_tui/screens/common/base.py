@@ -130,6 +130,7 @@ class FormMixin:
             self.show_form_error(" ".join(leftovers))
         if first is not None:
             first.focus()
+            self.reveal(first)
 
     @staticmethod
     def field_row(label: str, field: Widget, name: str) -> ComposeResult:
@@ -172,13 +173,39 @@ class FormMixin:
         label = self._error_label("form")
         if label is not None:
             label.show(message)
+            self.reveal(label)
         else:
             self.notify(message, severity="error")  # type: ignore[attr-defined]
+
+    def reveal(self, widget: Widget) -> None:
+        """Scroll the form so that `widget` and the message under it are on the screen
+        (at 80x24 a message below the last row is a message nobody reads). Once laid
+        out: a message just shown has no height yet."""
+        def scroll() -> None:
+            if not widget.is_attached:
+                return
+            below = self._error_label(widget.id or "") if widget.id else None
+            target = below if below is not None and below.has_class("-shown") else widget
+            target.scroll_visible(animate=False, immediate=True)
+            if target is not widget:
+                widget.scroll_visible(animate=False, immediate=True)
+
+        self.call_after_refresh(scroll)  # type: ignore[attr-defined]
 
     @staticmethod
     def field_id(name: str) -> str:
         """The widget id of the field a service calls `name`."""
         return name.replace(".", "-")
+
+    # The field a cancelled confirmation returns to.
+    RETURN_FIELD: ClassVar[str] = "amount"
+
+    def confirmation_cancelled(self) -> None:
+        """Escape on a confirmation: back to the amount (if the form has one showing)."""
+        field = self._field(self.RETURN_FIELD)
+        if field is not None and field.display and not field.disabled:
+            field.focus()
+            self.reveal(field)
 
     def _field(self, name: str) -> Widget | None:
         found = self.query(f"#{self.field_id(name)}")  # type: ignore[attr-defined]
@@ -191,9 +218,20 @@ class FormMixin:
 
 
 class DialogScreen(QuietFocus, ModalScreen):
-    """A small window over the current screen; Escape cancels it (dismisses with None)."""
+    """A small window over the current screen; Escape cancels it (dismisses with None).
+
+    A confirmation (CONFIRMATION = True) cancelled puts the cursor back on the form's
+    amount (`FormMixin.confirmation_cancelled`): what a cashier corrects after reading
+    the confirmation is the amount, never the account or loan number above it.
+    """
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
+    CONFIRMATION: ClassVar[bool] = False
 
     def action_cancel(self) -> None:
+        stack = self.app.screen_stack
+        below = stack[-2] if self.CONFIRMATION and len(stack) > 1 else None
         self.dismiss(None)
+        back = getattr(below, "confirmation_cancelled", None)
+        if back is not None:
+            below.call_after_refresh(back)

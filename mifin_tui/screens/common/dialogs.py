@@ -22,6 +22,7 @@ from mifin_tui.widgets import FieldError, MifinFooter, TextField
 class ConfirmDialog(DialogScreen):
     """Says what will happen; F2 or Enter dismisses with True, Escape with None."""
 
+    CONFIRMATION = True
     BINDINGS = [
         Binding("f2", "confirm", N_("Confirm"), id="confirm.ok"),
         Binding("enter", "confirm", N_("Confirm"), id="confirm.enter", show=False),

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ProgressBar, Static
 
-from mifin_tui.i18n import N_, _
+from mifin_tui.i18n import N_, _, ngettext
 from mifin_tui.screens.imports.file_import import FileImportScreen
 from mifin_tui.services.imports import members as member_import
 from mifin_tui.services.imports.members import ImportReport
@@ -71,6 +71,8 @@ class MemberImportScreen(FileImportScreen):
             lines.append(_("{rows} rows checked, all good (dry run: nothing imported).")
                          .format(rows=r.rows))
         else:
-            lines.append(_("{count} members imported: {first} to {last}.").format(
+            lines.append(ngettext("{count} member imported: {first} to {last}.",
+                                  "{count} members imported: {first} to {last}.",
+                                  r.imported).format(
                 count=r.imported, first=r.first_number, last=r.last_number))
         return lines

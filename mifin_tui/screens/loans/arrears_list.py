@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from mifin_tui.i18n import N_, _
+from mifin_tui.i18n import N_, _, ngettext
 from mifin_tui.output.printing import PrintOutcome
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.common.print_jobs import run_print_jobs
@@ -46,7 +46,8 @@ class ArrearsListScreen(FormMixin, MifinScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#arrears", DataTable)
-        for title, width in ((_("Days"), 5), (_("Member"), 20), (_("Loan"), 16),
+        # The loan number as wide as the widest (None): its check digits are never cut.
+        for title, width in ((_("Days"), 5), (_("Member"), 19), (_("Loan"), None),
                              (_("Overdue"), 13), (_("Outstanding"), 13)):
             table.add_column(title, width=width)
         self.load(focus_table=False)
@@ -76,7 +77,8 @@ class ArrearsListScreen(FormMixin, MifinScreen):
                           Text(fmt_amount(r.outstanding_principal, r.currency),
                                justify="right"))
         self.query_one("#arrears-count", Static).update(
-            _("{n} loans in arrears.").format(n=len(rows)) if rows
+            ngettext("{n} loan in arrears.", "{n} loans in arrears.", len(rows)).format(
+                n=len(rows)) if rows
             else _("No loan in arrears."))
         self.show_detail()
         if rows and focus_table:

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from mifin_tui.i18n import N_, _
+from mifin_tui.i18n import N_, _, ngettext
 from mifin_tui.output.loans import print_contract
 from mifin_tui.screens.common.dialogs import ConfirmDialog
 from mifin_tui.screens.common.print_jobs import print_voucher, run_print_jobs
@@ -54,7 +54,8 @@ class LoanDisburseScreen(LoanListScreen):
                           Text(fmt_amount(w.paid_out, w.currency), justify="right"),
                           Text(_("can pay") if w.till_can_pay else _("short"), no_wrap=True))
         self.query_one("#loans-count", Static).update(
-            _("Waiting list: {n} loans.").format(n=len(self.rows)) if self.rows
+            ngettext("Waiting list: {n} loan.", "Waiting list: {n} loans.",
+                     len(self.rows)).format(n=len(self.rows)) if self.rows
             else _(self.EMPTY))
         self.show_detail()
         self.refresh_bindings()

@@ -56,7 +56,8 @@ class RepaymentReversalScreen(LoanForm):
 
     def on_mount(self) -> None:
         table = self.query_one("#repayments", DataTable)
-        for heading, width in ((_("Date"), 10), (_("Voucher"), 16), (_("Channel"), 12),
+        # The voucher column as wide as its widest number (None): BR-KIN-2026-000018 whole.
+        for heading, width in ((_("Date"), 10), (_("Voucher"), None), (_("Channel"), 12),
                                (_("Amount"), 14), (_("Reversed"), 10)):
             table.add_column(heading, width=width)
         table.styles.max_height = 7

@@ -12,28 +12,32 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from mifin_tui.i18n import N_, _
+from mifin_tui.i18n import N_, _, ngettext
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.loans import repayments, reschedule
 from mifin_tui.services.loans.reschedule import ReschedulePlan, RescheduleView
 from mifin_tui.widgets import FieldError, TextField
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date
 
 
-def plan_lines(p: ReschedulePlan, limit: int = 6) -> list[str]:
+def plan_lines(p: ReschedulePlan, limit: int | None = 6) -> list[str]:
+    """The plan in words, then its instalments (the first `limit`; None: all)."""
     m = lambda minor: fmt_amount(minor, p.currency)  # noqa: E731
     rows = p.schedule.installments
     lines = [_("Principal rescheduled {principal}; carried onto the first instalment "
                "{carried}.").format(principal=m(p.principal), carried=m(p.carried.total)),
-             _("{n} instalments from no. {first}, the first due {date}; total {total}.")
+             ngettext("{n} instalment from no. {first}, due {date}; total {total}.",
+                      "{n} instalments from no. {first}, the first due {date}; total {total}.",
+                      len(rows))
              .format(n=len(rows), first=p.first_no, date=fmt_date(rows[0].due_date),
                      total=m(p.new_total))]
-    for k, i in enumerate(rows[:limit]):
+    for k, i in enumerate(rows if limit is None else rows[:limit]):
         extra = p.carried.total if k == 0 else 0
         lines.append(f"  {p.first_no + k:>3} {fmt_date(i.due_date)} "
                      f"{m(i.total + extra):>16}")
-    if len(rows) > limit:
+    if limit is not None and len(rows) > limit:
         lines.append("  ...")
     return lines
 
@@ -127,21 +131,36 @@ class RescheduleDecisionsScreen(FormMixin, MifinScreen):
     BINDINGS = [Binding("f9", "approve", N_("Approve"), id="resched.approve"),
                 Binding("f7", "reject", N_("Reject"), id="resched.reject")]
 
+    DEFAULT_CSS = """
+    RescheduleDecisionsScreen #requests {
+        height: auto;
+        max-height: 6;
+    }
+    RescheduleDecisionsScreen #request-scroll {
+        height: 1fr;
+        padding: 0 1;
+    }
+    """
+
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self.rows: tuple[RescheduleView, ...] = ()
+        self.plans: dict[int, list[str]] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="requests-count", classes="summary", markup=False)
         yield DataTable(id="requests", cursor_type="row")
-        yield Static("", id="request-detail", markup=False)
+        # The request and the whole new schedule: Tab comes here, the arrows scroll it.
+        with VerticalScroll(id="request-scroll"):
+            yield Static("", id="request-detail", markup=False)
         yield from self.field_row(_("Note / reason"), TextField(
             id="note", max_length=200, placeholder=_("required to reject")), "reason")
         yield FieldError(id="error-form")
 
     def on_mount(self) -> None:
         table = self.query_one("#requests", DataTable)
-        for title, width in ((_("Loan"), 16), (_("Member"), 20), (_("Instalments"), 11),
+        # The loan number as wide as the widest (None): its check digits are never cut.
+        for title, width in ((_("Loan"), None), (_("Member"), 19), (_("Instalments"), 11),
                              (_("Rate"), 7), (_("Asked by"), 14)):
             table.add_column(title, width=width)
         self.refresh_rows()
@@ -151,6 +170,7 @@ class RescheduleDecisionsScreen(FormMixin, MifinScreen):
         if not ok:
             return
         self.rows = rows
+        self.plans.clear()
         table = self.query_one("#requests", DataTable)
         table.clear()
         for r in rows:
@@ -160,7 +180,8 @@ class RescheduleDecisionsScreen(FormMixin, MifinScreen):
                           Text(f"{r.rate_bp // 100},{r.rate_bp % 100:02d}", justify="right"),
                           Text(r.requested_by, no_wrap=True, overflow="ellipsis"))
         self.query_one("#requests-count", Static).update(
-            _("{n} requests wait for a decision.").format(n=len(rows)) if rows
+            ngettext("{n} request waits for a decision.", "{n} requests wait for a decision.",
+                     len(rows)).format(n=len(rows)) if rows
             else _("No rescheduling waits for a decision."))
         self.show_detail()
         self.refresh_bindings()
@@ -183,8 +204,20 @@ class RescheduleDecisionsScreen(FormMixin, MifinScreen):
                 _("Reason: {reason}").format(reason=r.reason),
                 _("Principal {principal}, carried {carried}; asked on {date}.").format(
                     principal=fmt_amount(r.principal, r.currency),
-                    carried=fmt_amount(r.carried, r.currency), date=fmt_date(r.requested_on))])
+                    carried=fmt_amount(r.carried, r.currency), date=fmt_date(r.requested_on)),
+                *self.plan_of(r)])
         self.query_one("#request-detail", Static).update(text)
+
+    def plan_of(self, r: RescheduleView) -> list[str]:
+        """The new schedule the approval would set, as of today (computed once a request)."""
+        if r.id not in self.plans:
+            try:
+                p = reschedule.request_plan(self.ctx, r.id)
+            except MifinError as exc:
+                self.plans[r.id] = [str(exc)]
+            else:
+                self.plans[r.id] = [_("New schedule:"), *plan_lines(p, limit=None)]
+        return self.plans[r.id]
 
     def action_approve(self) -> None:
         r = self.current

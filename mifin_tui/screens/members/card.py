@@ -151,8 +151,9 @@ class MemberCardScreen(MifinScreen):
         ops = [_("Last operations:")] if c.operations else [_("No operation yet.")]
         for op in c.operations:
             amount = op.credit or -op.debit
+            # 77 characters at most: a longer line wraps and its last word stands alone.
             ops.append(f"  {fmt_date(op.business_date)} {op.voucher_number or '':<19} "
-                       f"{fmt_amount(amount, op.currency):>16}  {op.label[:30]}")
+                       f"{fmt_amount(amount, op.currency):>16}  {op.label[:26]}")
         self.query_one("#card-operations", Static).update("\n".join(ops))
         self.show_loans(c)
         if c.accounts:

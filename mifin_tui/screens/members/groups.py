@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, Select, Static
 
-from mifin_tui.i18n import N_, _
+from mifin_tui.i18n import N_, _, ngettext
 from mifin_tui.screens.common.base import DialogScreen, FormMixin, MifinScreen
 from mifin_tui.screens.common.dialogs import ConfirmDialog
 from mifin_tui.services.kernel.context import Context
@@ -225,4 +225,5 @@ class GroupsScreen(MifinScreen):
         if group is not None:
             self.reload(select=group.id)
             self.query_one("#groups-message", Static).update(
-                _("{name}: {count} members.").format(name=group.name, count=group.size))
+                ngettext("{name}: {count} member.", "{name}: {count} members.",
+                         group.size).format(name=group.name, count=group.size))

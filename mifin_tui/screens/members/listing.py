@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from mifin_tui import menu
-from mifin_tui.i18n import N_, _
+from mifin_tui.i18n import N_, _, ngettext
 from mifin_tui.screens.common.base import MifinScreen
 from mifin_tui.screens.common.paged_search import PagedSearchMixin
 from mifin_tui.services.members import listing as member_list
@@ -57,8 +57,9 @@ class MemberListScreen(PagedSearchMixin, MifinScreen):
             summary.update(_("No member matches.") if self.search_text
                            else _("The register holds no member."))
         elif self.search_text:
-            summary.update(_("{n} members match (the best first).").format(
-                n=len(table.records)))
+            summary.update(ngettext("{n} member matches.",
+                                    "{n} members match (the best first).",
+                                    len(table.records)).format(n=len(table.records)))
         else:
             summary.update(_("Member {row} of the {n} shown; more load as you go down.")
                            .format(row=table.cursor_row + 1, n=len(table.records))

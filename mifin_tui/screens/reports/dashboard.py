@@ -12,9 +12,9 @@ from textual.binding import Binding
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from mifin_tui.i18n import N_, _
+from mifin_tui.i18n import N_, _, current_language, ngettext
 from mifin_tui.screens.common.base import MifinScreen
-from mifin_tui.services.kernel.money import format_amount
+from mifin_tui.services.kernel.money import format_amount, format_percent
 from mifin_tui.services.kernel.threads import release_connection
 from mifin_tui.services.reports import dashboard
 
@@ -23,9 +23,9 @@ CHART_HEIGHT = 7
 
 
 def percent(bp: int) -> str:
-    """Basis points as a French percentage with one decimal: 1234 -> '12,3 %'."""
-    whole, rest = divmod(bp, 100)
-    return f"{whole},{rest // 10} %"
+    """Basis points as a percentage with one decimal, in the current language:
+    1234 -> fr '12,3 %', en '12.3%'."""
+    return format_percent(bp, current_language(), decimals=1)
 
 
 def par_chart(points: tuple[dashboard.ParPoint, ...], width: int) -> str:
@@ -98,10 +98,12 @@ class DashboardScreen(MifinScreen):
         cur = d.currency
 
         def m(amount: int) -> str:
-            return format_amount(amount, cur)
+            return format_amount(amount, cur, current_language())
 
         self.query_one("#dash-portfolio", Static).update(
-            _("Outstanding {amount} ({n} loans) · PAR30 {par} ({risk})").format(
+            ngettext("Outstanding {amount} ({n} loan) · PAR30 {par} ({risk})",
+                     "Outstanding {amount} ({n} loans) · PAR30 {par} ({risk})",
+                     d.loans_serviced).format(
                 amount=m(d.outstanding), n=d.loans_serviced, par=percent(d.par_bp),
                 risk=m(d.at_risk)))
         width = max(40, (self.size.width or 80) - 2)
@@ -113,7 +115,8 @@ class DashboardScreen(MifinScreen):
                 now=m(d.collected_this_month), before=m(d.collected_last_month)))))
         tills = []
         for t in d.tills:
-            cash = ", ".join(format_amount(v, c) for c, v in sorted(t.balances.items()))
+            cash = ", ".join(format_amount(v, c, current_language())
+                             for c, v in sorted(t.balances.items()))
             who = (_("open by {user}").format(user=t.open_by) if t.open_by
                    else _("closed"))
             tills.append(f"{t.code} {t.name[:16]} ({who}): {cash}")

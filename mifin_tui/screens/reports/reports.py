@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState
 
-from mifin_tui.i18n import N_, _
+from mifin_tui.i18n import N_, _, ngettext
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.common.print_jobs import print_report
 from mifin_tui.services.kernel import institution, regulators
@@ -194,7 +194,8 @@ class ReportsScreen(FormMixin, MifinScreen):
             summary.update("")
             return
         lines = [f"{table.title} — {table.subtitle}",
-                 _("{n} lines").format(n=len(table.rows)), *table.notes]
+                 ngettext("{n} line", "{n} lines", len(table.rows)).format(
+                     n=len(table.rows)), *table.notes]
         summary.update("\n".join(lines))
         rows = list(table.rows) + ([table.totals] if table.totals else [])
         lang = table.language

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from mifin_tui.i18n import N_, _
+from mifin_tui.i18n import N_, _, ngettext
 from mifin_tui.output.printing import PrintOutcome
 from mifin_tui.screens.common.print_jobs import run_print_jobs
 from mifin_tui.screens.savings.form import SavingsFormScreen
@@ -57,7 +57,10 @@ class PassbookScreen(SavingsFormScreen):
         if not ok:
             return
         self.query_one("#passbook-head", Static).update(
-            _("{n} lines to print, from line {line} of the open page ({fmt}, {per} lines)")
+            ngettext("{n} line to print, from line {line} of the open page ({fmt}, {per} "
+                     "lines)",
+                     "{n} lines to print, from line {line} of the open page ({fmt}, {per} "
+                     "lines)", len(doc.lines))
             .format(n=len(doc.lines), line=doc.first_line, fmt=doc.page_format,
                     per=doc.lines_per_page))
         table = self.query_one("#passbook-lines", DataTable)
@@ -92,7 +95,8 @@ class PassbookScreen(SavingsFormScreen):
                                              ).format(error=exc))
 
         self.query_one("#passbook-result", Static).update(
-            _("Printing {n} lines...").format(n=len(doc.lines)))
+            ngettext("Printing {n} line...", "Printing {n} lines...", len(doc.lines)).format(
+                n=len(doc.lines)))
         run_print_jobs(self.app, [job], "print passbook", on_done=self.printed)
 
     def printed(self, outcome: PrintOutcome) -> None:

@@ -42,7 +42,7 @@ class WithdrawalScreen(SavingsFormScreen):
             yield from self.compose_account()
             yield from self.field_row(_("Signed by"), FormSelect(
                 [(_("the account holder"), HOLDER)], id="signatory", value=HOLDER,
-                allow_blank=False), "signatory")
+                allow_blank=False, disabled=True), "signatory")
             yield from self.field_row(_("Amount"), MoneyInput(
                 self.account.currency if self.account else "USD", id="amount"), "amount")
             yield from self.field_row(_("Purpose"), TextField(
@@ -53,7 +53,11 @@ class WithdrawalScreen(SavingsFormScreen):
             yield Static("", id="withdrawal-result", classes="summary", markup=False)
 
     def focus_after_account(self) -> None:
-        self.query_one("#signatory").focus()
+        # The next field shown that can be filled: "Signed by" when a mandataire may
+        # sign, else (only the holder, the select disabled) the amount.
+        self._offer_signatories()  # an account given on opening comes here directly
+        signatory = self.query_one("#signatory", FormSelect)
+        (self.query_one("#amount", MoneyInput) if signatory.disabled else signatory).focus()
 
     def summary_lines(self) -> list[str]:
         lines = super().summary_lines()
@@ -72,11 +76,19 @@ class WithdrawalScreen(SavingsFormScreen):
         if acc is None:
             return
         self.query_one("#amount", MoneyInput).currency = acc.currency
+        self._offer_signatories()
+
+    def _offer_signatories(self) -> None:
+        acc = self.account
+        if acc is None:
+            return
         options = [] if acc.member_kind == "legal" else [(_("the account holder"), HOLDER)]
         options += [(f"{m.full_name} — {m.id_number}", str(m.id)) for m in acc.mandates]
         select = self.query_one("#signatory", FormSelect)
         select.set_options(options or [(_("the account holder"), HOLDER)])
         select.value = options[0][1] if options else HOLDER
+        # One possible signatory: nothing to choose, so Enter does not stop there.
+        select.disabled = len(options) <= 1
 
     def _signatory_id(self) -> int | None:
         value = self.query_one("#signatory", Select).value

@@ -12,6 +12,8 @@ from textual.binding import Binding
 from mifin_tui.i18n import N_, _, ngettext
 from mifin_tui.screens.common.dialogs import NoteDialog
 from mifin_tui.screens.common.pending_list import PendingListScreen
+from mifin_tui.services.kernel.errors import MifinError
+from mifin_tui.services.savings import accounts as savings_accounts
 from mifin_tui.services.savings import withdrawals as savings_withdrawals
 from mifin_tui.services.savings.withdrawals import RequestView
 from mifin_tui.widgets.formatting import fmt_amount, fmt_date
@@ -23,6 +25,25 @@ def request_sentence(r: RequestView) -> str:
         amount=fmt_amount(r.amount, r.currency), number=r.account_number, holder=r.holder,
         party=r.party_name, purpose=r.purpose, user=r.requested_by,
         date=fmt_date(r.business_date), why=r.reasons_text)
+
+
+def account_lines(ctx, r: RequestView) -> list[str]:
+    """What the approver weighs the request against: the account's balance and what is
+    available now, and what would be left after it."""
+    try:
+        acc = savings_accounts.account_view(ctx, r.account_id)
+    except MifinError as exc:
+        return [str(exc)]
+    money = lambda minor: fmt_amount(minor, acc.currency)  # noqa: E731
+    lines = [_("Balance {balance}; available {available} (holds {holds}, minimum "
+               "{minimum}).").format(balance=money(acc.balance), available=money(acc.available),
+                                     holds=money(acc.holds), minimum=money(acc.min_balance)),
+             _("After this withdrawal: balance {balance}, available {available}.").format(
+                 balance=money(acc.balance - r.amount),
+                 available=money(acc.available - r.amount))]
+    if acc.state_word:
+        lines.append(_("Account state: {state}").format(state=acc.state_word))
+    return lines
 
 
 class WithdrawalApprovalsScreen(PendingListScreen):
@@ -55,7 +76,7 @@ class WithdrawalApprovalsScreen(PendingListScreen):
             _("No withdrawal waits for approval.")
 
     def detail_text(self, r: RequestView) -> str:
-        return request_sentence(r)
+        return "\n".join([request_sentence(r), *account_lines(self.ctx, r)])
 
     def _decide(self, approve: bool) -> None:
         r = self.current
@@ -72,7 +93,7 @@ class WithdrawalApprovalsScreen(PendingListScreen):
 
         if approve:
             dialog = NoteDialog(_("Approve request no. {id}?").format(id=r.id),
-                                [request_sentence(r)],
+                                [request_sentence(r), *account_lines(self.ctx, r)],
                                 lambda note: savings_withdrawals.approve_request(self.ctx, r.id,
                                                                                  note),
                                 note_label=_("Note (optional)"),

@@ -23,12 +23,14 @@ from mifin_tui.db.bulk import insert_rows
 from mifin_tui.db.models import Loan, LoanClassification
 from mifin_tui.db.queries import closing as queries
 from mifin_tui.i18n import _
+from mifin_tui.services.closing.document import class_counts, state_moves
 from mifin_tui.services.closing.steps import Batch, ClosingFailed, StepRun
 from mifin_tui.services.kernel import accounts, audit, ledger
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date, stored_date
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires
+from mifin_tui.services.kernel.regulators.profile import INDICATIVE
 from mifin_tui.services.loans import classification
 from mifin_tui.services.loans.states import SERVICED
 
@@ -203,10 +205,12 @@ def describe_ageing(_: Callable[[str], str], language: str, detail: Mapping[str,
     out = [_("{n} loans aged and classified.").format(n=items)]
     classes = detail.get("classes", {})
     if classes:
-        out.append(", ".join(f"{k}: {v}" for k, v in sorted(classes.items())))
+        labels = {b.key: b.label.removesuffix(INDICATIVE)
+                  for b in classification.profile().arrears_buckets}
+        out.append(class_counts(classes, labels))
     if detail.get("moved"):
         out.append(_("{n} loans changed state: {loans}").format(
-            n=detail["moved"], loans=", ".join(detail.get("moves", []))))
+            n=detail["moved"], loans=state_moves(_, detail.get("moves", []))))
     for cur, delta in sorted(amounts.items()):
         if delta:
             out.append((_("Provisions increased by {amount}") if delta > 0 else
@@ -215,7 +219,10 @@ def describe_ageing(_: Callable[[str], str], language: str, detail: Mapping[str,
     by_class = [(key.split(" ", 1), delta) for key, delta
                 in sorted(detail.get("provisions", {}).items()) if delta]
     if by_class:
+        names = {b.key: b.label.removesuffix(INDICATIVE)
+                 for b in classification.profile().arrears_buckets}
         out.append(_("Provisions by class (one OD each): {classes}").format(classes=", ".join(
-            f"{cls} {'+' if delta > 0 else '-'}{format_amount(abs(delta), cur, language)}"
+            f"{names.get(cls, cls)} {'+' if delta > 0 else '-'}"
+            f"{format_amount(abs(delta), cur, language)}"
             for (cur, cls), delta in by_class)))
     return out

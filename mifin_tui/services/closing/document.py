@@ -4,8 +4,30 @@ No database here (printers import it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from mifin_tui.services.loans.states import STATE_LABELS
+
+
+def class_counts(classes: Mapping[str, int], labels: Mapping[str, str]) -> str:
+    """Loans per class in the regulator's words ("Crédits sains : 12"), never its
+    codes ("sain: 12"); `labels` maps a class key to its label."""
+    return "; ".join(f"{labels.get(key, key)}: {n}" for key, n in
+                     sorted(classes.items(), key=lambda kv: list(labels).index(kv[0])
+                            if kv[0] in labels else len(labels)))
+
+
+def state_moves(_: Callable[[str], str], moves: Iterable[str]) -> str:
+    """Loans that changed state, "KIN-31-0000045-12: active" as "...: Active" in the
+    document's language (`_`)."""
+    out = []
+    for move in moves:
+        number, sep, state = move.rpartition(": ")
+        out.append(f"{number}: {_(STATE_LABELS[state])}" if sep and state in STATE_LABELS
+                   else move)
+    return ", ".join(out)
 
 
 @dataclass(frozen=True)

@@ -399,3 +399,16 @@ def current_terms(loan: Loan) -> sched_engine.ScheduleTerms | None:
                            if values["first_due"] else None)
     values["due_dates"] = tuple(date.fromisoformat(d) for d in values["due_dates"])
     return sched_engine.ScheduleTerms(**values, calendar=working_calendar.load())
+
+
+@requires("loan.approve")
+def request_plan(ctx: Context, request_id: int) -> ReschedulePlan:
+    """The new schedule approving the request today would set, for the approver to read
+    before deciding (he may not take applications: `plan` is the officer's); nothing
+    written."""
+    row = LoanReschedule.get_or_none(LoanReschedule.id == request_id)
+    if row is None:
+        raise NotFound(_("No such rescheduling request."))
+    loan = get_loan(row.loan_id, ctx)
+    _require_reschedulable(loan)
+    return _plan(loan, row.term, row.rate_bp, business_today(ctx))

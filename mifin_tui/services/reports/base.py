@@ -19,6 +19,7 @@ from mifin_tui.services.kernel import clock, regulators, settings
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import ValidationError
+from mifin_tui.services.kernel.money import format_percent
 from mifin_tui.services.reports import portfolio
 from mifin_tui.services.reports.table import Column, ReportTable
 
@@ -33,11 +34,12 @@ PERIOD_FILTERS = ("date_from", "date_to", "branch", "product", "officer", "zone"
 
 
 def share(part: int, whole: int) -> str:
-    """A share as '12.34 %' from integers (basis points, rounded half up)."""
+    """A share as a percentage from integers (basis points, rounded half up), written
+    the way the current language writes it (fr '12,34 %', en '12.34%')."""
     if not whole:
         return ""
     bp = (part * 20000 + whole) // (2 * whole)
-    return f"{bp // 100}.{bp % 100:02d} %"
+    return format_percent(bp, current_language())
 
 
 def filters_of(p: ReportParams) -> portfolio.Filters:

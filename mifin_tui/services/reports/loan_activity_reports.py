@@ -8,7 +8,7 @@ portfolio's scope, and returns a `ReportTable` in one currency.
 from __future__ import annotations
 
 from mifin_tui.db.queries import reports as queries
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, ngettext
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import stored_date
 from mifin_tui.services.kernel.permissions import requires
@@ -34,6 +34,10 @@ from mifin_tui.services.reports.table import (
 )
 
 
+def _loans(n: int) -> str:
+    return ngettext("{n} loan", "{n} loans", n).format(n=n)
+
+
 @requires(PERMISSION)
 def waiting_list_report(ctx: Context, p: object) -> ReportTable:
     """Loans approved and not yet paid out at the date, oldest decision first."""
@@ -49,7 +53,7 @@ def waiting_list_report(ctx: Context, p: object) -> ReportTable:
             Column("days", _("Days waiting"), COUNT),
             Column("amount", _("Amount approved"), MONEY, cur)]
     return report_table(ctx, "waiting-list", _("Waiting list"), at_label(day),
-                        f, cols, rows, totals=(_("Total"), _("{n} loans").format(n=len(rows)), "",
+                        f, cols, rows, totals=(_("Total"), _loans(len(rows)), "",
                                                None, None, sum(r[5] for r in rows)))
 
 
@@ -65,7 +69,7 @@ def disbursements_report(ctx: Context, p: object) -> ReportTable:
             Column("amount", _("Amount"), MONEY, cur), Column("fees", _("Fees"), MONEY, cur),
             Column("mode", _("Mode"))]
     return report_table(ctx, "disbursements", _("Disbursements"), period_label(start, end), f,
-                        cols, rows, totals=(None, _("{n} loans").format(n=len(rows)), "", "",
+                        cols, rows, totals=(None, _loans(len(rows)), "", "",
                                             sum(r[4] for r in rows), sum(r[5] for r in rows), ""))
 
 
@@ -89,7 +93,9 @@ def repayments_report(ctx: Context, p: object) -> ReportTable:
             Column("amount", _("Amount"), MONEY, cur)]
     sums = [sum(r[i] for r in rows) for i in range(4, 9)]
     return report_table(ctx, "repayments", _("Repayments"), period_label(start, end), f, cols,
-                        rows, totals=(None, _("{n} repayments").format(n=len(rows)), "", "", *sums),
+                        rows, totals=(None, ngettext("{n} repayment", "{n} repayments",
+                                                     len(rows)).format(n=len(rows)), "", "",
+                                      *sums),
                         landscape=True)
 
 

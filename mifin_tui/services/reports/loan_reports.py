@@ -13,9 +13,10 @@ from collections.abc import Callable
 
 from mifin_tui.db.models import Branch, LoanProduct, Member, User
 from mifin_tui.db.queries import reports as queries
-from mifin_tui.i18n import N_, _
+from mifin_tui.i18n import N_, _, current_language
 from mifin_tui.services.kernel import regulators
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.money import format_percent
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans import classification
 from mifin_tui.services.reports import portfolio
@@ -176,7 +177,7 @@ def classification_report(ctx: Context, p: object) -> ReportTable:
             rate = _("to set")
             unset = unset or n > 0
         else:
-            rate = f"{b.provision_rate_bp // 100}.{b.provision_rate_bp % 100:02d} %"
+            rate = format_percent(b.provision_rate_bp, current_language())
         rows.append((b.label, n, amount, base, rate, prov))
         styles.append(PLAIN)
     total = [sum(v[i] for v in agg.values()) for i in range(4)]
