@@ -59,3 +59,9 @@ def classifications(ids: Sequence[int]) -> dict[int, str]:
     """{loan id: its classification at the last closing}."""
     return dict(rows_in('SELECT "id", "classification" FROM "loan" WHERE "id" IN ({ids})',
                         ids))
+
+
+def loan_refs(ids: Sequence[int]) -> list[tuple]:
+    """(id, number, branch id, member id, currency, account id) of these loans."""
+    return rows_in('SELECT "id", "number", "branch_id", "member_id", "currency", '
+                   '"account_id" FROM "loan" WHERE "id" IN ({ids})', ids)

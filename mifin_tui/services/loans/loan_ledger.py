@@ -22,7 +22,7 @@ from datetime import date
 from typing import NamedTuple
 
 from mifin_tui.db.bulk import insert_rows, next_id
-from mifin_tui.db.models import Account, GLAccount, Loan
+from mifin_tui.db.models import Account, GLAccount
 from mifin_tui.db.queries import loan_ledger as queries
 from mifin_tui.services.kernel import clock, institution, regulators
 
@@ -126,9 +126,7 @@ class LoanRef(NamedTuple):
 
 def loan_refs(loan_ids: Sequence[int]) -> dict[int, LoanRef]:
     """{loan id: LoanRef} (plain rows: a closing batch reads thousands)."""
-    return {r[0]: LoanRef(*r) for r in Loan.select(
-        Loan.id, Loan.number, Loan.branch, Loan.member, Loan.currency, Loan.account)
-        .where(Loan.id.in_(sorted(set(loan_ids)))).tuples()}
+    return {r[0]: LoanRef(*r) for r in queries.loan_refs(sorted(set(loan_ids)))}
 
 
 def sub_accounts(loans: Sequence[LoanRef], code: str, day: date,
