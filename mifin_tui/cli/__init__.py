@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     from mifin_tui.cli.closing_commands import cmd_close_day
     from mifin_tui.cli.members_commands import cmd_import_members, import_epilog
     from mifin_tui.cli.payments_commands import add_parser as add_payments_parser
+    from mifin_tui.cli.payments_commands import add_suspense_parser
     from mifin_tui.cli.remote_commands import cmd_serve, cmd_ssh_setup
     from mifin_tui.cli.report_commands import cmd_report
     from mifin_tui.cli.schedule_commands import add_parser as add_schedule_parser
@@ -173,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("account number (statement), or use --account"))
 
     add_schedule_parser(add)
+    add_suspense_parser(add)
 
     ip = add("import", lambda a: (ip.print_help(), EXIT_USAGE)[1],
              _("import data from a spreadsheet"))

@@ -31,6 +31,22 @@ def _manager_username(args: argparse.Namespace) -> str:
     return manager.username
 
 
+def _refuse_a_day_not_begun(branch_id: int) -> None:
+    """Without --date, a day the calendar has not reached is not closed: a cron retry
+    after a successful closing would otherwise close the next business day at once. An
+    interrupted closing is resumed whatever its day (it was begun on purpose)."""
+    from mifin_tui.services.kernel import business_day, clock
+
+    day = business_day.open_date(branch_id)
+    if day is None or business_day.is_closing(branch_id) or day <= clock.today():
+        return
+    language = current_language()
+    raise CliError(_("The open business day {day} has not begun (today is {today}); "
+                     "close it with --date {day} if that is meant.").format(
+        day=format_date(day, language), today=format_date(clock.today(), language)),
+        EXIT_FAILED)
+
+
 def cmd_close_day(args: argparse.Namespace) -> int:
     from mifin_tui.output import closing_files
     from mifin_tui.services.closing import nightly as closing
@@ -41,6 +57,8 @@ def cmd_close_day(args: argparse.Namespace) -> int:
     username = _manager_username(args)
     password = read_secret(_("Password of {user}: ").format(user=username))
     ctx = auth.login(username, password)
+    if args.date is None:
+        _refuse_a_day_not_begun(ctx.branch_id)
     tty = sys.stdout.isatty()
     last = {"step": ""}
 

@@ -6,7 +6,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mifin_tui.cli.common import EXIT_FAILED, EXIT_OK, CliError, open_db, require_institution
+from mifin_tui.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    open_db,
+    require_institution,
+)
 from mifin_tui.i18n import _
 
 
@@ -77,3 +84,74 @@ def add_parser(imports) -> None:
     i.add_argument("--pdf", metavar="FILE", help=_("write the A4 summary to FILE"))
     i.add_argument("--user", help=_("the accountant posting (default: the first one)"))
     i.set_defaults(handler=cmd_import_payments)
+
+
+# --- `mifin suspense`: payments received and not yet applied (#20) ------------------------
+
+
+def cmd_suspense_list(args: argparse.Namespace) -> int:
+    open_db(args)
+    require_institution()
+    from mifin_tui.i18n import current_language
+    from mifin_tui.services.imports import suspense
+    from mifin_tui.services.kernel.dates import format_date
+    from mifin_tui.services.kernel.money import format_amount
+
+    ctx = _accountant(args.user)
+    found = suspense.items(ctx, status=None if args.all else suspense.OPEN_ITEM)
+    if not found:
+        print(_("No payment waits in suspense."))
+        return EXIT_OK
+    lang = current_language()
+    for item in found:
+        print(f"#{item.id}  {format_date(item.business_date, lang)}  {item.reference}  "
+              f"{format_amount(item.amount, item.currency, lang)}  {item.payer}  "
+              f"[{suspense.status_label(item.status)}{' ' + item.target if item.target else ''}]"
+              f"  {item.reason}")
+    return EXIT_OK
+
+
+def cmd_suspense_apply(args: argparse.Namespace) -> int:
+    open_db(args)
+    require_institution()
+    from mifin_tui.services.imports import suspense
+
+    ctx = _accountant(args.user)
+    voucher, target = suspense.apply(ctx, args.item, args.number)
+    print(_("Payment #{item} applied to {target}: voucher {voucher}.").format(
+        item=args.item, target=target, voucher=voucher))
+    return EXIT_OK
+
+
+def cmd_suspense_refund(args: argparse.Namespace) -> int:
+    open_db(args)
+    require_institution()
+    from mifin_tui.services.imports import suspense
+
+    ctx = _accountant(args.user)
+    voucher = suspense.refund(ctx, args.item, args.note)
+    print(_("Payment #{item} refunded: voucher {voucher}.").format(item=args.item,
+                                                                   voucher=voucher))
+    return EXIT_OK
+
+
+def add_suspense_parser(add) -> None:
+    """Register `mifin suspense list|apply|refund`."""
+    p = add("suspense", lambda a: (p.print_help(), EXIT_USAGE)[1],
+            _("payments received and not yet applied: list, apply to a loan or account, "
+              "refund"))
+    actions = p.add_subparsers(title=_("actions"), metavar="ACTION", parser_class=type(p))
+    s = actions.add_parser("list", help=_("list the payments waiting in suspense"))
+    s.add_argument("--all", action="store_true", help=_("also those applied or refunded"))
+    s.add_argument("--user", help=_("the accountant (default: the first one)"))
+    s.set_defaults(handler=cmd_suspense_list)
+    s = actions.add_parser("apply", help=_("apply a payment to a loan or savings account"))
+    s.add_argument("item", type=int, metavar="ITEM", help=_("the number shown by list"))
+    s.add_argument("number", metavar="NUMBER", help=_("loan or savings account number"))
+    s.add_argument("--user", help=_("the accountant (default: the first one)"))
+    s.set_defaults(handler=cmd_suspense_apply)
+    s = actions.add_parser("refund", help=_("refund a payment to its payer"))
+    s.add_argument("item", type=int, metavar="ITEM", help=_("the number shown by list"))
+    s.add_argument("--note", required=True, help=_("how the payer is refunded"))
+    s.add_argument("--user", help=_("the accountant (default: the first one)"))
+    s.set_defaults(handler=cmd_suspense_refund)

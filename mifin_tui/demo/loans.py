@@ -106,6 +106,8 @@ def build(admin: Context, regulator: str, currencies: tuple[str, ...], years: ra
              (r_low, r_high, r_default), fee, savings, extra) in table:
             suffix = "" if currency in ("USD", "XOF", "XAF") else f"-{currency}"
             extra = dict(extra)
+            # as most COOPECs do: a payment above what is due pays the next instalments
+            extra.setdefault("excess_policy", "future_in_order")
             if "round_to" in extra and currency == "CDF":
                 extra["round_to"] = 100 * unit  # instalments in whole hundreds of francs
             loan_products.create(admin, ProductSpec(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+import sqlite3
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -41,7 +44,8 @@ def close_day(path: Path, *args: str, password: str = data.PASSWORD):
 
 
 def test_close_day_prints_progress_and_writes_the_report(branch):
-    proc = close_day(branch)  # the only manager: no --user needed
+    # the only manager: no --user needed; --date: 31/12/2026 may be ahead of the calendar
+    proc = close_day(branch, "--date", "2026-12-31")
     assert proc.returncode == 0, proc.stderr
     assert "[9/11] Year end: income and expenses closed to the result: 3/10" in proc.stdout
     assert "[10/11] Backup of the database: 1/1" in proc.stdout
@@ -78,7 +82,7 @@ def test_close_day_refuses_with_an_open_till_and_says_what_to_do(branch):
                                               in tills.till_balances(till).items()})
     finally:
         db.close()
-    proc = close_day(branch, "--user", "gerant")
+    proc = close_day(branch, "--user", "gerant", "--date", "2026-12-31")
     assert proc.returncode == 1
     assert "closing refused: 1 check(s) failed; nothing was changed." in one_error_line(proc)
     assert "BLOCKING: Till C01 is still open (cashier User caissier" in proc.stdout
@@ -105,3 +109,66 @@ def test_check_prints_the_ledger_digest(branch):
     proc = run("check", db=branch)
     assert proc.returncode == 0
     assert "Ledger digest: " in proc.stdout
+
+
+def close_day_on_calendar(path: Path, today: datetime, *args: str, monkeypatch, capsys
+                          ) -> tuple[int, str, str]:
+    """`mifin close-day` run in this process with the calendar at `today` (a subprocess
+    reads the machine's calendar, which no test can fix)."""
+    from mifin_tui import cli
+    from mifin_tui.services.kernel import clock
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(data.PASSWORD + "\n"))
+    try:
+        with clock.simulated(lambda: today):
+            code = cli.main(["--lang", "en", "--db", str(path), "close-day", *args])
+    finally:
+        db.close()
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def business_days(path: Path) -> list[tuple[str, str]]:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute('SELECT "date", "status" FROM "business_day" ORDER BY "date"'
+                           ).fetchall()
+    finally:
+        con.close()
+
+
+def test_close_day_without_date_refuses_a_day_the_calendar_has_not_reached(
+        branch, monkeypatch, capsys):
+    """A cron retry after a successful closing must not close the next day at once."""
+    eve = datetime(2026, 12, 30, 23, 0, tzinfo=UTC)
+    before = business_days(branch)
+    code, out, err = close_day_on_calendar(branch, eve, monkeypatch=monkeypatch,
+                                           capsys=capsys)
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert lines == ["mifin: The open business day 31/12/2026 has not begun (today is "
+                     "30/12/2026); close it with --date 31/12/2026 if that is meant."]
+    assert "closed" not in out
+    assert business_days(branch) == before  # nothing changed
+
+    # the calendar reaches the day: the same command closes it
+    code, out, err = close_day_on_calendar(branch, datetime(2026, 12, 31, 22, 0, tzinfo=UTC),
+                                           monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, err
+    assert "Day 31/12/2026 closed; business day 01/01/2027 is open." in out
+    # the cron retry the same night: 01/01/2027 has not begun, refused again
+    code, out, err = close_day_on_calendar(branch, datetime(2026, 12, 31, 23, 0, tzinfo=UTC),
+                                           monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 1
+    assert "01/01/2027 has not begun" in err
+    assert ("2027-01-01", "open") in business_days(branch)
+
+
+def test_close_day_with_an_explicit_date_closes_a_day_ahead_of_the_calendar(
+        branch, monkeypatch, capsys):
+    eve = datetime(2026, 12, 30, 23, 0, tzinfo=UTC)
+    code, out, err = close_day_on_calendar(branch, eve, "--date", "31/12/2026",
+                                           monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, err
+    assert "Day 31/12/2026 closed; business day 01/01/2027 is open." in out
+    assert ("2026-12-31", "closed") in business_days(branch)

@@ -46,3 +46,35 @@ def test_a_bad_line_is_reported_and_nothing_is_imported(world, db_path, tmp_path
     assert proc.returncode == 1
     assert "line 3, column date" in proc.stdout and "nothing was imported" in proc.stdout
     assert PaymentImport.select().count() == 0
+
+
+def test_suspense_from_the_command_line_list_apply_refund(world, db_path, tmp_path):
+    """#20: the import puts what it cannot post in suspense; the accountant lists it,
+    applies one payment to a savings account and refunds another, from the shell."""
+    from mifin_tui.db.models import Account, PaymentSuspense
+
+    s = setup(world)
+    body = (f"{s['day']};OM-7;0700000000;12.27;nobody\n"
+            f"{s['day']};OM-8;0700000001;40.00;nobody either\n")
+    path = write(tmp_path, body)
+    done = run("import", "payments", str(path), "--channel", "mobile-money", db=db_path)
+    assert done.returncode == 0, done.stderr
+    assert "Held in suspense" in done.stdout
+    listed = run("suspense", "list", db=db_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "OM-7" in listed.stdout and "12.27" in listed.stdout and "OM-8" in listed.stdout
+    first, second = [i.id for i in PaymentSuspense.select().order_by(PaymentSuspense.id)]
+    g_before = Account.get_by_id(world["g_account"]).balance
+    applied = run("suspense", "apply", str(first), s["g_number"], db=db_path)
+    assert applied.returncode == 0, applied.stderr
+    assert f"applied to {s['g_number']}" in applied.stdout
+    assert Account.get_by_id(world["g_account"]).balance == g_before + 1_227
+    refused = run("suspense", "refund", str(second), "--note", " ", db=db_path)
+    assert refused.returncode == 1 and len(refused.stderr.strip().splitlines()) == 1
+    refunded = run("suspense", "refund", str(second), "--note", "Reversed by Orange",
+                   db=db_path)
+    assert refunded.returncode == 0, refunded.stderr
+    assert "refunded: voucher OD-" in refunded.stdout
+    assert [i.status for i in PaymentSuspense.select().order_by(PaymentSuspense.id)] == [
+        "applied", "refunded"]
+    assert "No payment waits in suspense." in run("suspense", "list", db=db_path).stdout

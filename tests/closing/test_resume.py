@@ -33,7 +33,9 @@ def digest(path: Path) -> str:
 
 def close_day(path: Path, fault: str | None = None) -> subprocess.CompletedProcess:
     env = {"MIFIN_CLOSING_FAULT": fault} if fault else None
-    return run("close-day", "--user", "gerant", db=path, input=data.PASSWORD + "\n", env=env)
+    # --date: the branch's day (31/12/2026) may be later than the calendar's
+    return run("close-day", "--user", "gerant", "--date", data.YEAR_END.isoformat(), db=path,
+               input=data.PASSWORD + "\n", env=env)
 
 
 def state(path: Path) -> dict:
@@ -149,7 +151,8 @@ def test_one_closing_at_a_time_and_cashiers_wait(template, tmp_path):
     secret.write_text(data.PASSWORD + "\n")
     with secret.open() as stdin:
         first = subprocess.Popen([*MIFIN, "--lang", "en", "--db", str(path), "close-day",
-                                  "--user", "gerant"], stdin=stdin, stdout=subprocess.PIPE,
+                                  "--user", "gerant", "--date", data.YEAR_END.isoformat()],
+                                 stdin=stdin, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True, env=env)
     try:
         deadline = time.monotonic() + 60

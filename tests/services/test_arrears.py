@@ -236,17 +236,30 @@ def test_write_off_posts_the_loss_and_recoveries_go_to_their_own_account(world):
         repayments.repay(cashier, loan_id, 1_000, party_name="Agathe")
 
     income_before = _gl_balance("recoveries_income")
+    # what may be recovered: the principal written off and the interest left unpaid on
+    # the two instalments due (#20: the member's debt stays whole)
+    other = res.preview.unpaid_other
+    assert other == sum(r.interest_due - r.interest_paid for r in _rows(loan_id)[1:3]) > 0
     rec = write_off.recover(cashier, loan_id, 10_000, party_name="Rose Tshala")
-    assert rec.voucher_number.startswith("BR") and rec.left == principal - 10_000
+    assert rec.voucher_number.startswith("BR") and rec.left == principal + other - 10_000
     assert _gl_balance("recoveries_income") == income_before + 10_000
     assert [GLAccount.get_by_id(e.gl_account_id).code for e in Entry.select().where(
         (Entry.txn == rec.txn_id) & (Entry.credit > 0))] == [keys["recoveries_income"]]
     rep = Repayment.get(Repayment.txn == rec.txn_id)
     assert (rep.kind, rep.channel, rep.amount) == ("recovery", "cash", 10_000)
     assert Voucher.get(Voucher.txn == rec.txn_id).amount == 10_000
-    assert write_off.recovered(cashier, loan_id) == (10_000, principal - 10_000)
+    assert write_off.recovered(cashier, loan_id) == (10_000, principal + other - 10_000)
     with pytest.raises(ValidationError):
-        write_off.recover(cashier, loan_id, principal, party_name="Rose Tshala")
+        write_off.recover(cashier, loan_id, principal + other, party_name="Rose Tshala")
+    # recovery above the principal: the rest of it, interest included, comes in
+    rest = write_off.recover(cashier, loan_id, principal + other - 10_000, party_name="Rose")
+    assert rest.left == 0 and rest.recovered == principal + other
+    assert _gl_balance("recoveries_income") == income_before + principal + other
+    parts = [(r.principal, r.interest) for r in Repayment.select().where(
+        (Repayment.loan == loan_id) & (Repayment.kind == "recovery")).order_by(Repayment.id)]
+    assert parts == [(10_000, 0), (principal - 10_000, other)]
+    with pytest.raises(ValidationError):
+        write_off.recover(cashier, loan_id, 1, party_name="Rose Tshala")
     assert check.run().ok
 
 

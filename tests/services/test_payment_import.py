@@ -20,6 +20,7 @@ from mifin_tui.db.models import (
     Member,
     PaymentImport,
     PaymentImportLine,
+    PaymentSuspense,
     Repayment,
 )
 from mifin_tui.services.admin import check
@@ -84,8 +85,9 @@ def test_matching_rules_post_loans_and_savings_and_leave_the_rest(world, tmp_pat
     rep = Repayment.get(Repayment.reference == "MP-001")
     assert (rep.channel, rep.loan_id, rep.amount) == ("mobile_money", loan.id, first)
     assert Account.get_by_id(world["g_account"]).balance == g_before + 3_500
-    # the clearing account carries what was posted (debit balance of an asset)
-    assert clearing_balance("mobile_money") == first + 3_500
+    # the clearing account carries the whole statement (debit balance of an asset): the
+    # unmatched line's 5.00 waits in suspense (#20)
+    assert clearing_balance("mobile_money") == first + 3_500 + 500
     imp = PaymentImport.get_by_id(report.import_id)
     assert (imp.lines, imp.posted, imp.unmatched, imp.rejected, imp.skipped) == (4, 3, 1, 0, 0)
     assert len(imp.file_sha256) == 64 and imp.created_by_id == acc.user_id
@@ -180,19 +182,23 @@ def test_dry_run_matches_and_writes_nothing(world, tmp_path):
 def test_a_refused_line_is_rejected_whole_and_the_others_post(world, tmp_path):
     s = setup(world)
     loan = s["loan"]
-    # the product refuses more than what is due: the first line is rejected
-    body = (f"{s['day']};MP-A;;{usd(10_000_000)};{loan.number}\n"
-            f"{s['day']};MP-B;;{usd(s['first'])};{loan.number}\n")
+    # a loan in another currency refuses the line whole; its money waits in suspense
+    body = (f"{s['day']};MP-A;;{usd(1_000)};{loan.number};CDF\n"
+            f"{s['day']};MP-B;;{usd(s['first'])};{loan.number};USD\n")
+    path = tmp_path / "releve.csv"
+    path.write_text("date;reference;payer;amount;text;currency\n" + body, encoding="utf-8")
     before_entries = Entry.select().count()
-    report = pi.import_payments(world["accountant"], write(tmp_path, body), "mobile_money")
+    report = pi.import_payments(world["accountant"], path, "mobile_money")
     lines = {line.reference: line for line in report.lines}
     assert lines["MP-A"].status == "rejected" and lines["MP-A"].reason
     assert lines["MP-B"].status == "posted"
     assert Repayment.select().count() == 1
-    # only MP-B's entries were written: the debit of the clearing account and the credits
+    # MP-B's entries and MP-A's suspense OD (clearing to suspense), nothing else
     txn = PaymentImportLine.get(PaymentImportLine.reference == "MP-B").txn_id
+    held = PaymentSuspense.get(PaymentSuspense.reference == "MP-A")
+    assert (held.amount, held.currency, held.status) == (1_000, "CDF", "open")
     assert Entry.select().count() - before_entries == Entry.select().where(
-        Entry.txn == txn).count()
+        Entry.txn.in_((txn, held.txn_id))).count()
     assert PaymentImportLine.get(PaymentImportLine.reference == "MP-A").txn_id is None
 
 
@@ -209,7 +215,9 @@ def test_manual_matching_posts_a_waiting_line_once(world, tmp_path):
     assert posted.target == s["loan"].number and posted.voucher_number
     row = PaymentImportLine.get_by_id(waiting.id)
     assert (row.status, row.matched_by, row.loan_id) == ("posted", "manual", s["loan"].id)
-    assert Repayment.get(Repayment.reference == "MP-X").loan_id == s["loan"].id
+    # applied from suspense, where the import had put it (#20)
+    rep = Repayment.get(Repayment.reference.endswith("-MP-X"))
+    assert (rep.loan_id, rep.channel) == (s["loan"].id, "suspense")
     assert pi.open_lines(world["accountant"]) == []
     with pytest.raises(ValidationError):
         pi.post_line(world["accountant"], waiting.id, s["loan"].number)

@@ -9,9 +9,10 @@ import shutil
 import pytest
 
 from mifin_tui.app import MifinApp
-from mifin_tui.db.models import PaymentImportLine, Repayment
+from mifin_tui.db.models import PaymentImportLine, PaymentSuspense, Repayment
 from mifin_tui.screens.imports.matching import PaymentMatchingScreen
 from mifin_tui.screens.imports.payments import PaymentImportScreen
+from mifin_tui.screens.imports.suspense import SuspenseScreen
 from mifin_tui.services.admin import check
 from mifin_tui.services.kernel.money import get_currency
 from tests.tui.conftest import SIZE, choose_entry, type_text
@@ -35,7 +36,8 @@ async def test_accountant_imports_then_matches_by_hand_and_prints(counter, tmp_p
                            plain(first.principal_due, loan.currency))
     path.write_text("date;reference;payer;amount;text\n"
                     f"{day};MM-100;;{interest};pret {loan.number}\n"
-                    f"{day};MM-101;0700000009;{principal};maman\n", encoding="utf-8")
+                    f"{day};MM-101;0700000009;{principal};maman\n"
+                    f"{day};MM-102;0700000010;5;inconnu\n", encoding="utf-8")
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, counter, "comptable")
@@ -51,7 +53,7 @@ async def test_accountant_imports_then_matches_by_hand_and_prints(counter, tmp_p
         await pilot.press("f5")
         await settle(app, pilot)
         summary = str(screen.query_one("#import-summary").render())
-        assert "posted: 1" in summary and "unmatched: 1" in summary and "MM-101" in summary
+        assert "posted: 1" in summary and "unmatched: 2" in summary and "MM-101" in summary
         await pilot.press("f6")
         await settle(app, pilot)
 
@@ -59,18 +61,42 @@ async def test_accountant_imports_then_matches_by_hand_and_prints(counter, tmp_p
         await pilot.pause()
         matching = app.screen
         assert isinstance(matching, PaymentMatchingScreen)
-        assert [r.reference for r in matching.shown] == ["MM-101"]
+        assert [r.reference for r in matching.shown] == ["MM-101", "MM-102"]
         await pilot.press("enter")  # the highlighted line: to the number
         await type_text(pilot, loan.number)
         await pilot.press("enter")
         await pilot.pause()
         message = str(matching.query_one("#matching-message").render())
         assert "MM-101" in message and loan.number in message
-        assert matching.shown == []
+        assert [r.reference for r in matching.shown] == ["MM-102"]
 
+        # #20: the unmatched payment's money waits in suspense; the accountant refunds it
+        for _back in range(3):  # back to the main menu
+            if app.screen.query("#menu"):
+                break
+            await pilot.press("escape")
+            await pilot.pause()
+        await choose_entry(app, pilot, "payment_suspense")
+        held = app.screen
+        assert isinstance(held, SuspenseScreen)
+        assert [(r.reference, r.amount) for r in held.shown] == [
+            ("MM-102", 5 * 10 ** get_currency(loan.currency).decimals)]
+        await pilot.press("f6")  # no note: refused at the field
+        await pilot.pause()
+        assert "how the payer" in str(held.query_one("#error-note").render())
+        held.query_one("#note").focus()
+        await type_text(pilot, "Renvoyé par l'opérateur")
+        await pilot.press("f6")
+        await pilot.pause()
+        assert "MM-102 refunded" in str(held.query_one("#suspense-message").render())
+        assert held.shown == []
+
+    assert PaymentSuspense.get(PaymentSuspense.reference == "MM-102").status == "refunded"
+    assert PaymentSuspense.get(PaymentSuspense.reference == "MM-101").status == "applied"
     reps = {r.reference: r for r in Repayment.select().where(Repayment.loan == loan.id)}
-    assert set(reps) == {"MM-100", "MM-101"}
-    assert all(r.channel == "mobile_money" for r in reps.values())
+    # MM-101 waited in suspense from the import: applied from there
+    assert {ref[-6:] for ref in reps} == {"MM-100", "MM-101"}
+    assert {r.channel for r in reps.values()} == {"mobile_money", "suspense"}
     assert sum(r.amount for r in reps.values()) == first.principal_due + first.interest_due
     row = PaymentImportLine.get(PaymentImportLine.reference == "MM-101")
     assert (row.status, row.matched_by) == ("posted", "manual")

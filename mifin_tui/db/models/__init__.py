@@ -28,6 +28,7 @@ from mifin_tui.db.models.closing import (
 from mifin_tui.db.models.imports import (
     PaymentImport,
     PaymentImportLine,
+    PaymentSuspense,
 )
 from mifin_tui.db.models.kernel import (
     AuditLog,
@@ -77,6 +78,8 @@ from mifin_tui.db.models.savings import (
     InterestPosting,
     SavingsAccount,
     SavingsProduct,
+    StandingOrder,
+    StandingOrderLoan,
     WithdrawalRequest,
 )
 
@@ -117,10 +120,13 @@ __all__ = [
     "MemberGroup",
     "PaymentImport",
     "PaymentImportLine",
+    "PaymentSuspense",
     "Repayment",
     "RepaymentAllocation",
     "SavingsAccount",
     "SavingsProduct",
+    "StandingOrder",
+    "StandingOrderLoan",
     "Setting",
     "Till",
     "TillBalance",
@@ -186,4 +192,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     PaymentImport,
     PaymentImportLine,
     LoanReschedule,
+    StandingOrder,
+    StandingOrderLoan,
+    PaymentSuspense,
 )

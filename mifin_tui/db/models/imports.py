@@ -53,3 +53,30 @@ class PaymentImportLine(BaseModel):
     class Meta:
         table_name = "payment_import_line"
         indexes = ((("channel", "reference"), True),)
+
+
+class PaymentSuspense(BaseModel):
+    """Money of an imported line held in "paiements reçus à affecter" (at most one per
+    line): open until the accountant applies it (to a loan or a savings account) or
+    refunds it; the clearing account keeps equal to the statement meanwhile."""
+
+    branch = pw.ForeignKeyField(Branch, backref="+")
+    line = pw.ForeignKeyField(PaymentImportLine, unique=True, backref="+")
+    channel = pw.CharField(max_length=16)
+    reference = pw.CharField(max_length=64)
+    payer = pw.CharField(max_length=64)
+    amount = pw.BigIntegerField()
+    currency = pw.CharField(max_length=3)
+    reason = pw.CharField()
+    status = pw.CharField(max_length=8)  # open | applied | refunded
+    txn = pw.ForeignKeyField(JournalTransaction, backref="+")
+    business_date = pw.DateField()
+    created_by = pw.ForeignKeyField(User, backref="+")
+    settled_txn = pw.ForeignKeyField(JournalTransaction, null=True, backref="+")
+    settled_by = pw.ForeignKeyField(User, null=True, backref="+")
+    settled_on = pw.DateField(null=True)
+    target = pw.CharField(max_length=64, default="")
+    note = pw.CharField(default="")
+
+    class Meta:
+        table_name = "payment_suspense"

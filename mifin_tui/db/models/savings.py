@@ -128,3 +128,29 @@ class InterestPosting(BaseModel):
 
     class Meta:
         indexes = ((("account", "period_end"), True),)
+
+
+class StandingOrder(BaseModel):
+    """A standing order (ordre de prélèvement permanent) the member signed: the closing's
+    automatic debit may take this account for the loans it names. Revoked, not deleted."""
+
+    uid = pw.CharField(unique=True, default=new_uid)
+    account = pw.ForeignKeyField(Account, backref="+")
+    signed_on = pw.DateField()
+    note = pw.CharField(default="")
+    status = pw.CharField(default="active", max_length=8)  # active | revoked
+    recorded_by = pw.ForeignKeyField(User, backref="+")
+    recorded_at = pw.DateTimeField()
+    business_date = pw.DateField()
+    revoked_by = pw.ForeignKeyField(User, null=True, backref="+")
+    revoked_at = pw.DateTimeField(null=True)
+    revoked_on = pw.DateField(null=True)
+    revoke_reason = pw.CharField(default="")
+
+
+class StandingOrderLoan(BaseModel):
+    """A loan a standing order serves, as plain data (savings do not know loans)."""
+
+    order = pw.ForeignKeyField(StandingOrder, backref="loans")
+    loan_id = pw.IntegerField()
+    loan_number = pw.CharField(max_length=32)

@@ -11,6 +11,7 @@ from typing import Any
 
 from mifin_tui.db.queries import placeholders, rows, rows_in, run_many
 from mifin_tui.db.queries.balances import AVAILABLE
+from mifin_tui.db.queries.standing_orders import DEBITABLE
 
 # Something of the instalment `i` is still unpaid.
 UNPAID = ('(i."principal_due" + i."interest_due" + i."fees_due" + i."penalties_due") > '
@@ -35,7 +36,8 @@ def unbalanced_day(branch_id: int, day: date) -> list[tuple[str, int, int]]:
 def debit_candidates(branch_id: int, states: Sequence[str], day: date, cursor: int,
                      limit: int) -> list[int]:
     """Loans with something due and unpaid, not yet debited on `day`, whose borrower has
-    something available on a savings account in the loan's currency."""
+    something available in the loan's currency on an account its debit may take
+    (`standing_orders.DEBITABLE`)."""
     d = day.isoformat()
     return _ids(
         f'SELECT l."id" FROM "loan" l WHERE l."branch_id" = ? AND l."state" IN '
@@ -44,7 +46,7 @@ def debit_candidates(branch_id: int, states: Sequence[str], day: date, cursor: i
         f'AND i."due_date" <= ? AND {UNPAID}) '
         'AND EXISTS (SELECT 1 FROM "account" a WHERE a."member_id" = l."member_id" '
         'AND a."kind" = \'savings\' AND a."status" = \'active\' '
-        f'AND a."currency" = l."currency" AND {AVAILABLE} > 0) '
+        f'AND a."currency" = l."currency" AND {AVAILABLE} > 0 AND {DEBITABLE}) '
         'AND NOT EXISTS (SELECT 1 FROM "repayment" r WHERE r."loan_id" = l."id" '
         'AND r."business_date" = ? AND r."channel" = \'auto_debit\') '
         'ORDER BY l."id" LIMIT ?', (branch_id, *states, cursor, d, d, limit))

@@ -73,9 +73,11 @@ class LoanCardScreen(LoanCardActions):
         self.card = c
         self.refresh_bindings()
         from mifin_tui.screens.loans.arrears_panel import loan_panel
+        from mifin_tui.services.savings import standing_orders
 
         self.query_one("#lcard-summary", Static).update(
             "\n".join(card_lines(c, eligibility=True, opinions=True, steps=True)
+                      + standing_orders.card_lines(c.id)  # #20: what the closing may debit
                       + loan_panel(self.ctx, c.id, c.state)))
         table = self.query_one("#lcard-schedule", DataTable)
         table.clear()

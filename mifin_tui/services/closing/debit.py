@@ -1,5 +1,7 @@
 """The nightly closing's automatic debit (#10): what is due on a loan (today and
-overdue) taken from the borrower's savings, as far as their available balances allow.
+overdue) taken from the borrower's savings, as far as their available balances allow:
+its linked account and the member's free savings, any other account only through a
+standing order the member signed naming the loan (#20, `savings.standing_orders`).
 
 Each batch of loans (ordered by id, the cursor the last one handled) is planned in Python
 by the repayments' pure planner (`loans.repayment_plan`: the loan's schedule, the
@@ -20,9 +22,9 @@ from typing import Any
 
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import LoanProduct, Member
-from mifin_tui.db.queries import balances
 from mifin_tui.db.queries import closing as queries
 from mifin_tui.db.queries import repayments as instalment_queries
+from mifin_tui.db.queries import standing_orders as order_queries
 from mifin_tui.i18n import _
 from mifin_tui.services.closing.steps import Batch, StepRun
 from mifin_tui.services.kernel import accounts, audit, ledger
@@ -36,6 +38,7 @@ from mifin_tui.services.loans import repayment_writer as writer
 from mifin_tui.services.loans.engine import allocation as engine
 from mifin_tui.services.loans.states import SERVICED
 from mifin_tui.services.members import register as members
+from mifin_tui.services.savings.products import FREE
 
 
 def debit_reference(loan_number: str, day: date) -> str:
@@ -43,15 +46,24 @@ def debit_reference(loan_number: str, day: date) -> str:
     return f"AD{day:%Y%m%d}-{loan_number}"
 
 
-def _sources_of(member_ids: Sequence[int]) -> dict[tuple[int, str], list[list[int]]]:
-    """The accounts an automatic debit may take from: the active savings accounts of
-    these members with what each has available (`db.queries.balances`), per (member,
-    currency), oldest first (lists: a batch lowers them as it takes); a loan takes from
-    its linked account first."""
-    out: dict[tuple[int, str], list[list[int]]] = defaultdict(list)
-    for acc_id, member_id, cur, *parts in balances.member_savings(member_ids):
-        out[(member_id, cur)].append([acc_id, engine.available_balance(*parts)])
+def _sources_of(member_ids: Sequence[int]) -> dict[tuple[int, str], list[list[Any]]]:
+    """The savings accounts of these members an automatic debit may look at, with what
+    each has available (`db.queries.balances`) and whether it is free savings, per
+    (member, currency), oldest first (lists: a batch lowers them as it takes). Which of
+    them a given loan may take is `_allowed`."""
+    out: dict[tuple[int, str], list[list[Any]]] = defaultdict(list)
+    for acc_id, member_id, cur, kind, *parts in order_queries.debit_sources(member_ids):
+        out[(member_id, cur)].append([acc_id, engine.available_balance(*parts), kind == FREE])
     return out
+
+
+def _allowed(accs: Sequence[list[Any]], linked: int | None, ordered: set[int]
+             ) -> list[list[Any]]:
+    """What a loan's debit may take (DOMAIN.md, standing order): its linked account
+    first, the member's free savings, and any other account (programmed, blocked, tontine,
+    interest-bearing) only through a standing order naming the loan."""
+    mine = [a for a in accs if a[0] == linked or a[2] or a[0] in ordered]
+    return sorted(mine, key=lambda a: (a[0] != (linked or 0), a[0]))
 
 
 class _Cache:
@@ -104,13 +116,14 @@ def debit_loan(ctx: Context, loan_id: int, day: date, cache: _Cache | None = Non
 
 
 def _plan_one(row: Sequence[Any], sched: plan.Schedule,
-              sources: dict[tuple[int, str], list[list[int]]], holders: Mapping[int, str],
-              day: date, cache: _Cache, principal: Mapping[int, int]) -> _Debit | None:
+              sources: dict[tuple[int, str], list[list[Any]]], holders: Mapping[int, str],
+              day: date, cache: _Cache, ordered: set[int],
+              principal: Mapping[int, int]) -> _Debit | None:
     """What `debit_loan` takes from which account and how it is applied; the sources'
     available amounts are lowered by what it takes (a member's next loan sees the
     rest)."""
     loan_id, number, state, member_id, cur, product_id, account_id, linked, _d = row
-    accs = sorted(sources.get((member_id, cur), []), key=lambda a: (a[0] != (linked or 0), a[0]))
+    accs = _allowed(sources.get((member_id, cur), []), linked, ordered)
     product = cache.product(product_id)
     planned = plan.plan_auto_debit(sched, [(a[0], a[1]) for a in accs], day,
                                    product.allocation_order.split(","))
@@ -168,6 +181,7 @@ def debit_loans(ctx: Context, loan_ids: Sequence[int], day: date, cache: _Cache 
     for r in instalment_queries.instalments(ids):
         insts[r[0]].append(r)
     sources = _sources_of([r[3] for r in rows])
+    orders = order_queries.ordered_accounts(ids)
     holders = _holders([r[3] for r in rows])
     principal = loan_ledger.principal_accounts(ids)
     out: dict[int, tuple[int, int]] = {}
@@ -218,7 +232,8 @@ def debit_loans(ctx: Context, loan_ids: Sequence[int], day: date, cache: _Cache 
             continue
         try:
             sched = plan.schedule_of(row[4], row[8], insts[row[0]])
-            debit = _plan_one(row, sched, sources, holders, day, cache, principal)
+            debit = _plan_one(row, sched, sources, holders, day, cache,
+                              orders.get(row[0], set()), principal)
         except MifinError as exc:
             if failed is None:
                 raise

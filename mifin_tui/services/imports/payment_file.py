@@ -22,10 +22,11 @@ from mifin_tui.services.loans import repayments
 
 CHANNELS = ("mobile_money", "bank")
 CHANNEL_LABELS = {"mobile_money": N_("mobile money"), "bank": N_("bank")}
-MATCHED, UNMATCHED, POSTED, REJECTED, SKIPPED = (
-    "matched", "unmatched", "posted", "rejected", "skipped")
+MATCHED, UNMATCHED, POSTED, REJECTED, SKIPPED, REFUNDED = (
+    "matched", "unmatched", "posted", "rejected", "skipped", "refunded")
 STATUS_LABELS = {MATCHED: N_("matched"), UNMATCHED: N_("unmatched"), POSTED: N_("posted"),
-                 REJECTED: N_("rejected"), SKIPPED: N_("already imported")}
+                 REJECTED: N_("rejected"), SKIPPED: N_("already imported"),
+                 REFUNDED: N_("refunded")}
 # Lines the accountant can still match by hand.
 OPEN = (UNMATCHED, REJECTED)
 

@@ -15,14 +15,18 @@ this order:
 
 A reference already imported on the channel (any file) or already used by a repayment
 on it is skipped: a file imported twice posts nothing twice. Matched lines post in one
-transaction, each in its own savepoint: a line the loan refuses (amount above what the
-product takes, a closed account, another currency) is rejected with the reason and
-nothing of it is written, and the others post. Unmatched and rejected lines wait for the
-accountant, who names the loan or account (`post_line`).
+transaction, each in its own savepoint: a line the loan refuses (a closed account,
+another currency) is rejected with the reason, and the others post; a loan line above
+what the product takes posts what it takes. Money received is always booked (#20): what
+is not posted (unmatched, rejected, the excess) goes to "paiements reçus à affecter"
+(`imports.suspense`) with its reference, so the clearing account equals the statement.
+The accountant names the loan or account of a waiting line (`post_line`, applied from
+suspense) or refunds it (`suspense.refund`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +36,7 @@ from mifin_tui.db import database, write_transaction
 from mifin_tui.db.models import Account, Branch, Institution, Loan, PaymentImport, PaymentImportLine
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.imports import payment_matching as matching
+from mifin_tui.services.imports import suspense
 from mifin_tui.services.imports.payment_file import (
     CHANNELS,
     MATCHED,
@@ -97,20 +102,59 @@ def _reason(exc: MifinError) -> str:
 
 
 def _post_saved(ctx: Context, channel: str, line: Line, row: PaymentImportLine) -> bool:
-    """Post one line in a savepoint: all of it, or nothing and the line rejected."""
+    """Post one line in a savepoint: all of it, or nothing and the line rejected. A loan
+    that refuses the amount as above what it takes gets what it takes, the rest waits in
+    suspense (`_post_what_is_due`)."""
     try:
         with database.atomic():
             txn_id, voucher = _post(ctx, channel, line)
     except MifinError as exc:
+        if _post_what_is_due(ctx, channel, line, row):
+            return True
         line.status, line.reason = REJECTED, _reason(exc)[:255]
         row.status, row.reason = REJECTED, line.reason
         row.save()
         return False
-    line.status, line.voucher, line.reason = POSTED, voucher, ""
-    row.status, row.txn, row.reason = POSTED, txn_id, ""
+    _posted(ctx, line, row, txn_id, voucher, "")
+    return True
+
+
+def _posted(ctx: Context, line: Line, row: PaymentImportLine, txn_id: int, voucher: str,
+            reason: str) -> None:
+    line.status, line.voucher, line.reason = POSTED, voucher, reason
+    row.status, row.txn, row.reason = POSTED, txn_id, reason
     row.posted_by, row.posted_on = ctx.user_id, business_day.require_open(ctx.branch_id)
     row.save()
+
+
+def _post_what_is_due(ctx: Context, channel: str, line: Line, row: PaymentImportLine
+                      ) -> bool:
+    """A loan line above what the product takes: post what it takes and hold the rest in
+    suspense, in one savepoint. False (nothing written) when that is not the refusal."""
+    if line.loan_id is None:
+        return False
+    try:
+        with database.atomic():
+            most = repayments.max_payment(ctx, line.loan_id)
+            if not 0 < most < line.amount:
+                return False
+            txn_id, voucher = _post(ctx, channel, dataclasses.replace(line, amount=most))
+            rest = line.amount - most
+            reason = _("{amount} above what loan {number} takes, held in suspense.").format(
+                amount=format_amount(rest, line.currency, current_language()),
+                number=line.target or str(line.loan_id))
+            suspense.book_within(ctx, row, rest, reason)
+    except MifinError:
+        return False
+    _posted(ctx, line, row, txn_id, voucher, reason[:255])
     return True
+
+
+def _hold(ctx: Context, line: Line, row: PaymentImportLine) -> None:
+    """A line that could not be posted: its money waits in suspense with its reference."""
+    why = line.reason or _("No loan or account found for this payment.")
+    suspense.book_within(ctx, row, line.amount, why)
+    line.reason = (line.reason + " " if line.reason else "") + _("Held in suspense.")
 
 
 @requires("payment.import")
@@ -155,6 +199,8 @@ def import_payments(ctx: Context, path: str | Path, channel: str, *,
                 account=line.account_id, reason=line.reason[:255])
             if line.status == MATCHED:
                 _post_saved(ctx, channel, line, row)
+            if line.status in OPEN:
+                _hold(ctx, line, row)
         imp.posted, imp.unmatched, imp.rejected = (
             report.count(POSTED), report.count(UNMATCHED), report.count(REJECTED))
         imp.save()
@@ -232,10 +278,15 @@ def post_line(ctx: Context, line_id: int, number: str) -> Posted:
         line = Line(row.line_no, row.value_date, row.reference, row.payer, row.amount,
                     row.currency, row.text)
         matching.set_target(line, target, "manual")
-        try:
-            txn_id, voucher = _post(ctx, row.channel, line)
-        except ValidationError as exc:
-            raise ValidationError({"number": _reason(exc)}) from None
+        held = suspense.item_of_line(row.id)
+        if held is not None:
+            # its money waits in suspense since the import: applied from there
+            txn_id, voucher, _number = suspense.apply_within(ctx, held, normal)
+        else:
+            try:
+                txn_id, voucher = _post(ctx, row.channel, line)
+            except ValidationError as exc:
+                raise ValidationError({"number": _reason(exc)}) from None
         before = {"status": row.status, "reason": row.reason}
         row.status, row.matched_by, row.reason = POSTED, "manual", ""
         row.loan, row.account, row.txn = target.loan_id, target.account_id, txn_id
@@ -273,8 +324,8 @@ def summary_lines(r: ImportReport) -> list[str]:
     lines.append(", ".join(f"{status_label(s)}: {r.count(s)}" for s in counts))
     lang = current_language()
     for line in r.lines:
-        if line.status in (POSTED, MATCHED):
-            continue
+        if line.status in (POSTED, MATCHED) and not line.reason:
+            continue  # a posted line with a reason kept an excess in suspense
         lines.append(_("line {line} {reference} {amount}: {status}. {reason}").format(
             line=line.line_no, reference=line.reference,
             amount=format_amount(line.amount, line.currency, lang),

@@ -29,7 +29,8 @@ TYPE_CODES = {
 
 # The GL key of the clearing account each non-cash channel (mobile money, bank) credits
 # money to before it reaches a loan or a savings account (regulators.GL_KEYS).
-CLEARING_GL = {"mobile_money": "mobile_money", "bank": "bank"}
+# "suspense": money received that waits to be applied (paiements reçus à affecter, #20)
+CLEARING_GL = {"mobile_money": "mobile_money", "bank": "bank", "suspense": "payments_suspense"}
 
 
 def gl_by_key(key: str) -> GLAccount:

@@ -54,6 +54,7 @@ KIND_LABELS: dict[str, str] = {
     "loan_disbursement": N_("Loan disbursement"),
     "loan_fee": N_("Loan fees"),
     "loan_repayment": N_("Loan repayment"),
+    "payment_suspense": N_("Payment to allocate"),
     "savings_deposit_transfer": N_("Deposit by mobile money or bank"),
 }
 

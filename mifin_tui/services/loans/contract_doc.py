@@ -30,6 +30,7 @@ from mifin_tui.services.loans.states import STATE_LABELS
 from mifin_tui.services.loans.terms import frozen_terms
 from mifin_tui.services.loans.views import card_of
 from mifin_tui.services.members import register as members
+from mifin_tui.services.savings import standing_orders
 
 
 def _identity(m: Member, language: str) -> str:
@@ -83,7 +84,9 @@ def contract(ctx: Context, loan_id: int) -> ContractDoc:
             product=loan_products.get(loan.product_id).name, purpose=loan.purpose,
             schedule=sched, amount_words=amount_in_words(loan.amount_approved, loan.currency),
             rate_bp=loan.rate_bp, teg_method=terms.teg_method, fees=loan.fees,
-            linked_account=card.linked_account,
+            # the standing orders the member signed for the loan, beside it (#20)
+            linked_account=standing_orders.contract_accounts(card.linked_account, loan.id,
+                                                             language),
             guarantors=tuple(Guarantee(g.name, g.member_number, g.amount, g.account_number)
                              for g in card.guarantors),
             collateral=tuple(Collateral(c.kind, c.description, c.value, c.account_number)

@@ -62,10 +62,11 @@ from mifin_tui.services.members import register as members
 from mifin_tui.services.savings import balances as savings_balances
 
 # What the money comes from. auto_debit is the closing's (one per loan and day).
-CHANNELS = ("cash", "savings", "mobile_money", "bank", "auto_debit")
+# suspense: money received earlier and held in "paiements reçus à affecter", applied now
+CHANNELS = ("cash", "savings", "mobile_money", "bank", "auto_debit", "suspense")
 COUNTER_CHANNELS = ("cash", "savings", "mobile_money", "bank")
 # The operator's or the bank's reference identifies the payment: posted once only.
-REFERENCE_REQUIRED = ("mobile_money", "bank")
+REFERENCE_REQUIRED = ("mobile_money", "bank", "suspense")
 # Channels debiting the member's own savings accounts.
 FROM_SAVINGS = ("savings", "auto_debit")
 KINDS = ("repayment", "recovery")

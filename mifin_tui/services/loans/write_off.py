@@ -24,7 +24,8 @@ collateral holds stay in place (they may serve the recovery).
 A recovery is cash brought to the till for a written-off loan: debit the till, credit
 the recoveries income (GL recoveries_income), a BR voucher, a `repayment` row of kind
 "recovery" (no instalment is touched: the claim left the books). Recoveries are limited to
-the amount written off.
+what was written off with the interest, fees and penalties left unpaid, as the profile
+says (`recoverable`, #20).
 """
 
 from __future__ import annotations
@@ -168,6 +169,43 @@ def write_off(ctx: Context, loan_id: int, reason: str) -> WriteOffResult:
     return WriteOffResult(posted.txn_id, posted.voucher_number, p)
 
 
+def recoverable(loan: Loan) -> int:
+    """What recoveries on a written-off loan may bring in, in all (#20): the principal
+    written off and, as the profile says (`recovery_covers`), the interest, fees and
+    penalties left unpaid on the instalments due at the write-off (the member's debt
+    stays whole; the write-off only took the claim off the books). All of it is income
+    (recoveries) when it comes in."""
+    from mifin_tui.services.kernel import institution, regulators
+
+    covers = regulators.get_profile(institution.info().regulator).recovery_covers
+    due = engine.amount_due(loan_state(loan), loan.written_off_on)
+    return loan.written_off_amount + sum(getattr(due, part) for part in covers
+                                         if part != "principal")
+
+
+def recovery_split(loan: Loan, value: int) -> dict[str, int]:
+    """A recovery's parts (#20): the principal written off first, then the interest,
+    fees and penalties of `recoverable`, in that order, net of the recoveries before."""
+    from mifin_tui.services.kernel import institution, regulators
+
+    covers = regulators.get_profile(institution.info().regulator).recovery_covers
+    due = engine.amount_due(loan_state(loan), loan.written_off_on)
+    owed = {"principal": loan.written_off_amount,
+            **{p: getattr(due, p) if p in covers else 0
+               for p in ("interest", "fees", "penalties")}}
+    for r in Repayment.select().where((Repayment.loan == loan.id)
+                                      & (Repayment.kind == "recovery")
+                                      & Repayment.reversal_txn.is_null()):
+        for part in owed:
+            owed[part] -= getattr(r, part)
+    out = {}
+    for part in ("principal", "interest", "fees", "penalties"):
+        out[part] = min(value, max(owed[part], 0))
+        value -= out[part]
+    out["principal"] += value  # nothing is left over when the amount was checked
+    return out
+
+
 def _principal_lines(loan_id: int, principal: int) -> list[ledger.Line]:
     """The principal credited where it sits (the loan's own account or the class account
     the closing moved it to: `loan_ledger`), the largest balance first."""
@@ -218,7 +256,7 @@ def recovered(ctx: Context, loan_id: int) -> tuple[int, int]:
     """(recovered so far, written off and not yet recovered) of a written-off loan."""
     loan = get_loan(loan_id, ctx)
     done = _recovered(loan.id)
-    return done, max(loan.written_off_amount - done, 0)
+    return done, max(recoverable(loan) - done, 0)
 
 
 @requires("ledger.post")
@@ -241,7 +279,7 @@ def recover(ctx: Context, loan_id: int, amount: int | str, *, party_name: str,
             raise Conflict(_("Loan {number} is not written off: take a repayment "
                              "instead.").format(number=loan.number))
         done = _recovered(loan.id)
-        left = loan.written_off_amount - done
+        left = recoverable(loan) - done
         if value > left:
             raise ValidationError({"amount": _(
                 "Only {left} of loan {number} remains to recover.").format(
@@ -263,8 +301,8 @@ def recover(ctx: Context, loan_id: int, amount: int | str, *, party_name: str,
                        client_account=loan.account_id, currency=loan.currency,
                        amount=value, party_name=party_name.strip(), purpose=label)
         Repayment.create(loan=loan.id, txn=posted.txn_id, business_date=session.business_date,
-                         channel="cash", kind="recovery", amount=value, principal=value,
-                         interest=0, fees=0, penalties=0, balance_after=left - value,
+                         channel="cash", kind="recovery", amount=value,
+                         **recovery_split(loan, value), balance_after=left - value,
                          created_by=ctx.user_id)
         audit.record(ctx, "loan.recovery", "loan", loan.number,
                      before={"recovered": done},

@@ -60,6 +60,8 @@ CHART = build_chart([
     # Classe 4 — autres tiers et régularisation
     ("44", "État", "liability"),
     ("447", "État — impôt mobilier retenu sur intérêts (IM)", "liability"),
+    ("46", "Créditeurs divers", "liability"),
+    ("461", "Paiements reçus à affecter", "liability"),
     ("47", "Comptes d'attente", "asset"),
     ("471", "Compte d'attente à régulariser (suspens)", "asset"),
     # Classe 5 — trésorerie
@@ -136,6 +138,7 @@ PROFILE = RegulatorProfile(
         "loan_loss_provisions": "399",
         "withholding_tax_payable": "447",
         "suspense": "471",
+        "payments_suspense": "461",
         "bank": "521",
         "mobile_money": "551",
         "cash_vault": "571",

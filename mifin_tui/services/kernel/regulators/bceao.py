@@ -47,6 +47,7 @@ CHART = build_chart([
     # Classe 3 — opérations sur titres et opérations diverses
     ("34", "Débiteurs et créditeurs divers", "liability"),
     ("342", "État — impôts retenus à la source sur intérêts (IRC)", "liability"),
+    ("343", "Créditeurs divers — paiements reçus à affecter", "liability"),
     ("38", "Comptes d'attente et de régularisation", "asset"),
     ("381", "Compte d'attente à régulariser (suspens)", "asset"),
     # Classe 4 — valeurs immobilisées
@@ -132,6 +133,7 @@ PROFILE = RegulatorProfile(
         "loan_loss_provisions": "299",
         "withholding_tax_payable": "342",
         "suspense": "381",
+        "payments_suspense": "343",
         "share_capital": "561",
         "reserves": "571",
         "retained_earnings": "581",

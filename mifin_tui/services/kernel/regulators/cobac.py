@@ -56,6 +56,8 @@ CHART = build_chart([
     # Classe 4 — tiers et régularisation
     ("44", "État et organismes publics", "liability"),
     ("445", "État — impôts retenus sur revenus de l'épargne (IRCM)", "liability"),
+    ("46", "Créditeurs divers", "liability"),
+    ("461", "Paiements reçus à affecter", "liability"),
     ("47", "Comptes d'attente", "asset"),
     ("471", "Compte d'attente à régulariser (suspens)", "asset"),
     # Classe 5 — trésorerie et opérations interbancaires
@@ -137,6 +139,7 @@ PROFILE = RegulatorProfile(
         "loan_loss_provisions": "394",
         "withholding_tax_payable": "445",
         "suspense": "471",
+        "payments_suspense": "461",
         "bank": "521",
         "mobile_money": "551",
         "cash_vault": "571",

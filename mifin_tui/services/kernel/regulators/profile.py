@@ -46,8 +46,11 @@ REQUIRED_GL_KEYS = frozenset({
 
 # Mapped by every profile too, beyond the required set: rescheduled loans are
 # reported apart (BCEAO "immobilisés", BCC "prorogés"), and mobile-money
-# repayments land on the operator float account, not in a till.
-GL_KEYS = REQUIRED_GL_KEYS | {"loans_rescheduled", "mobile_money", "interest_reserved"}
+# repayments land on the operator float account, not in a till. Money received that
+# cannot be applied to a loan waits in "paiements reçus à affecter" (#20); interest on
+# doubtful loans is reserved, not taken to income (#20).
+GL_KEYS = REQUIRED_GL_KEYS | {"loans_rescheduled", "mobile_money", "payments_suspense",
+                              "interest_reserved"}
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,11 @@ class RegulatorProfile:
     prudential_ratios: tuple[PrudentialRatio, ...] = ()
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # What recoveries on a written-off loan may bring in (#20): a write-off takes the
+    # claim off the books, not off the member, whose debt stays whole — the principal
+    # written off and the interest, fees and penalties left unpaid on its instalments.
+    # A profile narrows it by naming fewer components.
+    recovery_covers: tuple[str, ...] = ("principal", "interest", "fees", "penalties")
     _by_code: Mapping[str, GLAccountSpec] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
