@@ -271,7 +271,8 @@ def test_five_closings_move_the_loans_between_class_accounts(portfolio):
         accrued_b = _receivable(b)
         assert accrued_b > 0
         done = write_off.write_off(w["manager"], b, "Débiteur disparu")
-        assert done.preview.accrued == accrued_b
+        # 200 days late is doubtful under every profile: all of it was reserved
+        assert done.preview.accrued == done.preview.reserved == accrued_b
         assert _receivable(b) == 0
         _close(w, day)
         income = _interest_paid(a) + _receivable(a)

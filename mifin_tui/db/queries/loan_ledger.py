@@ -14,15 +14,15 @@ _POSITION = (
     'WITH m AS (SELECT l."id" AS loan, a."id" AS acc, a."number" AS num, '
     'a."balance" AS bal FROM "loan" l JOIN "account" a ON a."id" = l."account_id" '
     'WHERE l."id" IN ({ids})) '
-    "SELECT loan, acc, bal, '', '' FROM m UNION ALL "
+    "SELECT loan, acc, bal, '', num FROM m UNION ALL "
     'SELECT m.loan, a."id", a."balance", g."code", coalesce(g."key", \'\') FROM m '
     'JOIN "account" a ON a."number" >= m.num || \'/\' AND a."number" < m.num || \'0\' '
     'JOIN "gl_account" g ON g."id" = a."gl_account_id" ORDER BY 1, 4')
 
 
 def positions(ids: Sequence[int]) -> list[tuple]:
-    """(loan id, account id, balance, GL code ('' for the loan's own account), GL key)
-    of these loans' accounts, by loan."""
+    """(loan id, account id, balance, GL code, GL key) of these loans' sub-accounts and
+    (loan id, account id, balance, '', account number) of their own, by loan."""
     return rows_in(_POSITION, ids)
 
 
@@ -59,3 +59,9 @@ def classifications(ids: Sequence[int]) -> dict[int, str]:
     """{loan id: its classification at the last closing}."""
     return dict(rows_in('SELECT "id", "classification" FROM "loan" WHERE "id" IN ({ids})',
                         ids))
+
+
+def loan_refs(ids: Sequence[int]) -> list[tuple]:
+    """(id, number, branch id, member id, currency, account id) of these loans."""
+    return rows_in('SELECT "id", "number", "branch_id", "member_id", "currency", '
+                   '"account_id" FROM "loan" WHERE "id" IN ({ids})', ids)

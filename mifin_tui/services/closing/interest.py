@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from mifin_tui.db.models import Loan
 from mifin_tui.db.queries import closing as queries
 from mifin_tui.db.queries import loan_ledger as loan_queries
 from mifin_tui.i18n import _
@@ -80,7 +79,7 @@ def accrue_interest(ctx: Context, loan_ids: Sequence[int], day: date) -> dict[st
         queries.set_accrued(updates)
     amounts: dict[str, int] = defaultdict(int)
     if reserved:
-        loans = list(Loan.select().where(Loan.id.in_(sorted({k[0] for k in reserved}))))
+        loans = list(loan_ledger.loan_refs([k[0] for k in reserved]).values())
         accs = loan_ledger.sub_accounts(loans, loan_ledger.profile().gl_keys[
             loan_ledger.RESERVED_KEY], day)
         pairs: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from mifin_tui.db.models import Loan, LoanProduct
+from mifin_tui.db.models import LoanProduct
 from mifin_tui.db.queries import loan_ledger as queries
 from mifin_tui.i18n import _
 from mifin_tui.services.closing.steps import Batch, StepRun
@@ -58,13 +58,13 @@ def reclassify(ctx: Context, day: date, cursor: int, limit: int
     ids = [r[0] for r in rows]
     pos = loan_ledger.positions(ids)
     receivable = queries.open_receivable(ids)
-    loans = {lo.id: lo for lo in Loan.select().where(Loan.id.in_(ids))}
+    loans = loan_ledger.loan_refs(ids)
     # what each loan needs: the class account its principal goes to, the reserve change
     move_to: dict[int, str] = {}  # loan id -> GL code ('' = the loan's own account)
     reserve_delta: dict[int, int] = {}
-    for loan_id, state, classification, _restructured, _product in rows:
+    for loan_id, state, classification, restructured, _product in rows:
         p, serviced = pos[loan_id], state in SERVICED
-        code = (loan_ledger.class_code(prof, classification, bool(_restructured))
+        code = (loan_ledger.class_code(prof, classification, bool(restructured))
                 if serviced else None) or ""
         held = [c for c, (_a, bal) in p.subs.items() if bal and c != code]
         if (code and p.main_balance) or held:
@@ -76,11 +76,9 @@ def reclassify(ctx: Context, day: date, cursor: int, limit: int
     target: dict[int, int] = {i: pos[i].main_id for i, c in move_to.items() if not c}
     for code in sorted({c for c in move_to.values() if c}):
         target.update(loan_ledger.sub_accounts(
-            [loans[i] for i, c in move_to.items() if c == code], code, day))
-    reserved_code = prof.gl_keys[loan_ledger.RESERVED_KEY]
-    reserve_acc = {i: pos[i].reserved[0] for i in reserve_delta if pos[i].reserved}
-    reserve_acc.update(loan_ledger.sub_accounts(
-        [loans[i] for i in reserve_delta if i not in reserve_acc], reserved_code, day))
+            [loans[i] for i, c in move_to.items() if c == code], code, day, pos))
+    reserve_acc = loan_ledger.sub_accounts(
+        [loans[i] for i in reserve_delta], prof.gl_keys[loan_ledger.RESERVED_KEY], day, pos)
 
     # one OD per class change (from, to, currency), a pair of lines per loan
     groups: dict[tuple[str, str, str], list[ledger.Line]] = defaultdict(list)

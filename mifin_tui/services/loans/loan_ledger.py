@@ -16,12 +16,13 @@ account numbers serves the lookup.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
-from mifin_tui.db.bulk import insert_rows
-from mifin_tui.db.models import Account, GLAccount, Loan
+from mifin_tui.db.bulk import insert_rows, next_id
+from mifin_tui.db.models import Account, GLAccount
 from mifin_tui.db.queries import loan_ledger as queries
 from mifin_tui.services.kernel import clock, institution, regulators
 
@@ -35,6 +36,7 @@ class Position:
     loan_id: int
     main_id: int
     main_balance: int
+    main_number: str
     subs: dict[str, tuple[int, int]] = field(default_factory=dict)  # code -> (id, balance)
     reserved: tuple[int, int] | None = None  # (id, balance)
 
@@ -65,7 +67,7 @@ def positions(loan_ids: Sequence[int]) -> dict[int, Position]:
     subs: dict[int, list[tuple]] = defaultdict(list)
     for loan_id, acc, bal, code, key in queries.positions(sorted(set(loan_ids))):
         if code == "":
-            out[loan_id] = Position(loan_id, acc, bal)
+            out[loan_id] = Position(loan_id, acc, bal, key)
         else:
             subs[loan_id].append((acc, bal, code, key))
     for loan_id, items in subs.items():
@@ -111,29 +113,53 @@ def gl_of_code(code: str) -> GLAccount:
                             postable=spec.postable, key=keys.get(code))
 
 
-def sub_accounts(loans: Sequence[Loan], code: str, day: date) -> dict[int, int]:
-    """`sub_account` for many loans at once: {loan id: its sub-account on GL `code`},
-    those missing opened with one multi-row insert."""
+class LoanRef(NamedTuple):
+    """What opening a loan's sub-account needs of the loan."""
+
+    id: int
+    number: str
+    branch_id: int
+    member_id: int
+    currency: str
+    account_id: int
+
+
+def loan_refs(loan_ids: Sequence[int]) -> dict[int, LoanRef]:
+    """{loan id: LoanRef} (plain rows: a closing batch reads thousands)."""
+    return {r[0]: LoanRef(*r) for r in queries.loan_refs(sorted(set(loan_ids)))}
+
+
+def sub_accounts(loans: Sequence[LoanRef], code: str, day: date,
+                 known: Mapping[int, Position] | None = None) -> dict[int, int]:
+    """{loan id: its sub-account on GL `code`} ("<loan account>/<code>"), those missing
+    opened with one multi-row insert numbered ahead; inside the caller's write
+    transaction. `known`: the loans' positions when the caller has them."""
     if not loans:
         return {}
-    mains = {a.id: a.number for a in Account.select(Account.id, Account.number).where(
-        Account.id.in_([lo.account_id for lo in loans]))}
-    numbers = {lo.id: f"{mains[lo.account_id]}/{code}" for lo in loans}
-    found = {a.number: a.id for a in Account.select(Account.id, Account.number).where(
-        Account.number.in_(list(numbers.values())))}
-    missing = [lo for lo in loans if numbers[lo.id] not in found]
+    pos = known if known is not None else positions([lo.id for lo in loans])
+    out: dict[int, int] = {}
+    missing = []
+    reserve = code == profile().gl_keys[RESERVED_KEY]
+    for lo in loans:
+        p = pos[lo.id]
+        held = p.reserved if reserve else p.subs.get(code)
+        if held is not None:
+            out[lo.id] = held[0]
+        else:
+            missing.append(lo)
     if missing:
         gl = gl_of_code(code)
         now = clock.now()
+        first = next_id("account")
         insert_rows(Account, [
-            {"number": numbers[lo.id], "branch": lo.branch_id, "kind": "loan",
-             "gl_account": gl.id, "member": lo.member_id, "currency": lo.currency,
+            {"id": first + k, "number": f"{pos[lo.id].main_number}/{code}",
+             "branch": lo.branch_id, "kind": "loan", "gl_account": gl.id,
+             "member": lo.member_id, "currency": lo.currency,
              "name": f"{lo.number} — {gl.name}"[:250], "normal_side": gl.normal_side,
              "allow_negative": False, "opened_on": day, "created_at": now}
-            for lo in missing])
-        found.update({a.number: a.id for a in Account.select(Account.id, Account.number)
-                      .where(Account.number.in_([numbers[lo.id] for lo in missing]))})
-    return {lo.id: found[numbers[lo.id]] for lo in loans}
+            for k, lo in enumerate(missing)])
+        out.update({lo.id: first + k for k, lo in enumerate(missing)})
+    return out
 
 
 def class_code(prof: regulators.RegulatorProfile, bucket_key: str, restructured: bool
