@@ -153,7 +153,8 @@ def ratios(profile: regulators.RegulatorProfile, day: date, f: portfolio.Filters
             bp = ratio_bp(num, den)
             met = None if bp is None else (bp >= r.threshold_bp if r.op == ">="
                                            else bp <= r.threshold_bp)
-            reason = "" if bp is not None else _("Not computed: the denominator is zero or negative.")
+            reason = "" if bp is not None else _(
+                "Not computed: the denominator is zero or negative.")
             lines.append(RatioLine(r.key, r.label, formula, num, den, bp, r.op,
                                    r.threshold_bp, met, reason, r.source))
         else:
