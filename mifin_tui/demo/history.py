@@ -174,6 +174,7 @@ class History:
         self.tills, self.today = cashier_tills, today
         self.cashier = "caissier1"
         self.previous = date.min
+        self.paid_in_cash = False  # the counter's BR shown at least once, whatever the date
 
     def quiet_accounts(self) -> set[int]:
         """Savings accounts the busy days' counter must leave alone: the late borrowers
@@ -315,12 +316,16 @@ class History:
                             for _i in range(10))
         # A draw of its own (after the mobile-money draws, made either way): the choice
         # leaves the rest of the history as it was.
-        if till_open and random.Random(loan.id * 7919 + day.toordinal()).random() < 0.5:
+        # The first payment on a day the tills are open always comes to the counter: a
+        # demo built on any date shows a BR at the till.
+        if till_open and (not self.paid_in_cash or random.Random(
+                loan.id * 7919 + day.toordinal()).random() < 0.5):
             try:
                 repayments.repay(self.staff[self.cashier], loan.id, amount,
                                  party_name=members.display_name(loan.member),
                                  purpose=_("Instalment, loan {number}").format(
                                      number=loan.number))
+                self.paid_in_cash = True
                 return
             except MifinError:
                 pass  # e.g. no till session: the member pays by mobile money instead

@@ -47,8 +47,8 @@ def test_close_day_prints_progress_and_writes_the_report(branch):
     # the only manager: no --user needed; --date: 31/12/2026 may be ahead of the calendar
     proc = close_day(branch, "--date", "2026-12-31")
     assert proc.returncode == 0, proc.stderr
-    assert "[9/11] Year end: income and expenses closed to the result: 3/10" in proc.stdout
-    assert "[10/11] Backup of the database: 1/1" in proc.stdout
+    assert "[10/12] Year end: income and expenses closed to the result: 3/10" in proc.stdout
+    assert "[11/12] Backup of the database: 1/1" in proc.stdout
     assert "Profit of the year: 500.00 USD" in proc.stdout
     assert "Till difference C01 (User caissier): -500 USD" in proc.stdout
     assert "Day 31/12/2026 closed; business day 01/01/2027 is open." in proc.stdout

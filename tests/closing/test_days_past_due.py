@@ -14,7 +14,8 @@ from mifin_tui import db
 from mifin_tui.db.models import Entry, JournalTransaction, Loan, LoanInstallment, LoanPenalty
 from mifin_tui.services.closing import ageing, checks
 from mifin_tui.services.kernel import accounts, business_day, regulators, settings
-from mifin_tui.services.loans import arrears, classification, repayments
+from mifin_tui.services.loans import arrears, repayments
+from mifin_tui.services.loans.risk import classification
 from mifin_tui.services.reports import dashboard, portfolio
 from mifin_tui.services.reports import registry as report_registry
 from mifin_tui.services.reports.registry import ReportParams
@@ -166,7 +167,7 @@ def test_classification_report_reads_the_ledger_per_class(world):
     with db.write_transaction():
         ageing.age_loans(manager, day, 0, 100, month_end=False)
     first = (2 * principal * 500 + 10_000) // 20_000
-    assert report_by_class()["impaye"][3:] == ("5.00 %", first)
+    assert report_by_class()["impaye"][3:] == ("5.00%", first)
     assert _provision_ledger() == {"impaye": first}
     # The penalties now age it: 95 days, doubtful at 25 %. The OD of each class: the
     # unpaid class released, the doubtful one provisioned.
@@ -209,7 +210,7 @@ def test_the_base_deducts_the_savings_held_for_the_loan(world):
                                 ReportParams(date=day, currency=USD))
     row = {r[0]: r[1:] for r in table.rows}[regulators.get_profile("bceao").bucket(
         "s3_6").label]
-    assert row == (1, principal, base, "40.00 %", provision)
+    assert row == (1, principal, base, "40.00%", provision)
     assert _provision_ledger() == {"s3_6": provision}
 
 

@@ -24,8 +24,9 @@ from mifin_tui.services.kernel import accounts, auth, business_day, ledger, regu
 from mifin_tui.services.loans import applications as loan_applications
 from mifin_tui.services.loans import decision as loan_decision
 from mifin_tui.services.loans import disbursement as loan_disbursement
-from mifin_tui.services.loans import loan_ledger, repayments, write_off
 from mifin_tui.services.loans import products as loan_products
+from mifin_tui.services.loans import repayments, write_off
+from mifin_tui.services.loans.risk import loan_ledger
 from mifin_tui.services.members import register as members
 from mifin_tui.services.savings import deposits as savings_deposits
 from mifin_tui.services.savings import opening as savings_opening

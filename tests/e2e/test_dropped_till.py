@@ -15,7 +15,14 @@ import pytest
 
 from tests.cli.helpers import MIFIN
 from tests.cli.helpers import run as run_mifin
-from tests.e2e.test_tui_tmux import MAIN_MENU, Terminal, demo, log_in, tmux_binary  # noqa: F401
+from tests.e2e.test_tui_tmux import (  # noqa: F401
+    MAIN_MENU,
+    Terminal,
+    demo,
+    log_in,
+    open_till,
+    tmux_binary,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -51,28 +58,10 @@ def _wait_until_mifin_ends(db: Path) -> None:
         time.sleep(0.1)
 
 
-def _open_till(db: Path, users: dict[str, str]) -> None:
-    """The demo's working day begins with the tills closed: the cashier opens his with
-    the count of what it holds."""
-    from mifin_tui import db as store
-    from mifin_tui.db.models import Till
-    from mifin_tui.services.cash import tills
-    from mifin_tui.services.kernel import auth
-
-    store.open_database(db)
-    try:
-        ctx = auth.login(CASHIER, users[CASHIER])
-        till = Till.get(Till.code == "C01")
-        tills.open_session(ctx, till.id, {cur: tills.breakdown(bal, cur)
-                                          for cur, bal in tills.till_balances(till).items()})
-    finally:
-        store.close()
-
-
 def test_a_dropped_connection_leaves_the_till_session_to_its_cashier(demo, tmp_path):  # noqa: F811
     db, users = demo
     assert _open_sessions(db) == []
-    _open_till(db, users)
+    open_till(db, users, CASHIER)
     [(session_id, till_code)] = _open_sessions(db)
     [(number, surname)] = _query(
         db, "SELECT a.number, m.surname FROM account a JOIN member m ON m.id = a.member_id "

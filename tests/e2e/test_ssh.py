@@ -21,7 +21,14 @@ import pytest
 from mifin_tui.ssh_setup import SshSetup
 from tests.cli.helpers import MIFIN
 from tests.cli.helpers import run as run_mifin
-from tests.e2e.test_tui_tmux import MAIN_MENU, Terminal, demo, log_in, tmux_binary  # noqa: F401
+from tests.e2e.test_tui_tmux import (  # noqa: F401
+    MAIN_MENU,
+    Terminal,
+    demo,
+    log_in,
+    open_till,
+    tmux_binary,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -167,11 +174,19 @@ def _a_usd_savings_account(db: Path) -> tuple[str, int]:
             "AND p.kind = 'free' AND NOT s.dormant ORDER BY a.id LIMIT 1").fetchone()
 
 
+def _till_open(db: Path) -> bool:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM till_session WHERE status = 'open'"
+                            ).fetchone()[0] > 0
+
+
 def test_a_remote_cashier_makes_a_deposit(sshd, demo):
     """Over SSH, keys only: F11, the account number, the amount, F2 on the confirmation;
     the deposit is in the books and its BE voucher printed."""
     _db, users = demo
     number, before = _a_usd_savings_account(sshd["db"])
+    if not _till_open(sshd["db"]):
+        open_till(sshd["db"], users)
     term = _ssh_terminal(sshd)
     try:
         log_in(term, "caissier1", users["caissier1"])

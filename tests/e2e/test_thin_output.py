@@ -21,6 +21,7 @@ from tests.e2e.test_tui_tmux import (
     WIDTH,
     Terminal,
     demo,  # noqa: F401 - the module's demo database fixture
+    open_till,
     tmux_binary,
 )
 from tests.remote.test_thin_driver import BackColourEraseScreen, cells
@@ -63,6 +64,7 @@ def same_screens(a: Terminal, b: Terminal, timeout: float = 15.0) -> str:
 def pair(demo, tmp_path):  # noqa: F811
     tmux = tmux_binary()
     path, users = demo
+    open_till(path, users)  # the vault transfer below needs the cashier's till open
     # tmux's own terminal type: it says no back-colour erase (tmux's capture would not
     # show the colour of erased cells anyway), so the thin driver sends blanks as spaces
     # and only its difference of cells is tested here; ECH is tested against pyte.

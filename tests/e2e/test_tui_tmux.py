@@ -147,6 +147,25 @@ def demo(tmp_path_factory, mifin_demos) -> tuple[Path, dict[str, str]]:
     return path, users
 
 
+def open_till(db: Path, users: dict[str, str], username: str = "caissier1",
+              code: str = "C01") -> None:
+    """The demo's working day begins with the tills closed: the cashier opens his with
+    the count of what it holds (the opening screen has its own pilot test)."""
+    from mifin_tui import db as store
+    from mifin_tui.db.models import Till
+    from mifin_tui.services.cash import tills
+    from mifin_tui.services.kernel import auth
+
+    store.open_database(db)
+    try:
+        ctx = auth.login(username, users[username])
+        till = Till.get(Till.code == code)
+        tills.open_session(ctx, till.id, {cur: tills.breakdown(bal, cur)
+                                          for cur, bal in tills.till_balances(till).items()})
+    finally:
+        store.close()
+
+
 @pytest.fixture
 def terminal(demo, tmp_path) -> Iterator[Terminal]:
     tmux = tmux_binary()

@@ -12,7 +12,7 @@ from mifin_tui.db.models import Institution, Loan, LoanInstallment
 from mifin_tui.services.kernel import regulators, settings
 from mifin_tui.services.loans import disbursement as loan_disbursement
 from mifin_tui.services.loans import lifecycle as loan_lifecycle
-from mifin_tui.services.loans.classification import provision as loan_provision
+from mifin_tui.services.loans.risk.classification import provision as loan_provision
 from mifin_tui.services.reports import portfolio
 from mifin_tui.services.reports import registry as report_registry
 from mifin_tui.services.reports.registry import ReportParams

@@ -31,9 +31,10 @@ def pack(world):
     """A (100,000) pays its first instalment on its due date, B (60,000) is five weeks
     late, C (40,000) is written off; 6,000 of provisions are booked by hand."""
     cashier, manager = world["cashier"], world["manager"]
-    ids = [approved(world, amount=a) for a in (100_000, 60_000, 40_000)]
-    for loan_id in ids:
-        loan_disbursement.disburse(cashier, loan_id)
+    ids = []
+    for amount in (100_000, 60_000, 40_000):  # one open file per member and product
+        ids.append(approved(world, amount=amount))
+        loan_disbursement.disburse(cashier, ids[-1])
     a, b, c = ids
     a_rows, b_rows, c_rows = age(a, 1), age(b, 6), age(c, 3)
     paid = a_rows[0].principal_due + a_rows[0].interest_due

@@ -93,7 +93,7 @@ async def test_the_manager_closes_the_day_from_his_menu(demo_db, db_path, tmp_pa
         nxt = business_day.open_date(manager.branch_id)
         assert f"Day {day.strftime('%d/%m/%Y')} closed; business day " \
                f"{nxt.strftime('%d/%m/%Y')} is open." in text
-        assert "10. Backup of the database: DONE" in text
+        assert "11. Backup of the database: DONE" in text
         assert "Closing report: " in text
         assert app.status.business_date == nxt
 

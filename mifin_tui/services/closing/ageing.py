@@ -31,7 +31,7 @@ from mifin_tui.services.kernel.dates import format_date, stored_date
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.kernel.regulators.profile import INDICATIVE
-from mifin_tui.services.loans import classification
+from mifin_tui.services.loans.risk import classification
 from mifin_tui.services.loans.states import SERVICED
 
 PROVISION_KIND = "loan_provision"

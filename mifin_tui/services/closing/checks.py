@@ -123,7 +123,7 @@ def _check_provision_rates(branch_id: int, day: date) -> list[Finding]:
     institution left empty, while a loan is late: the ageing would have to book a
     provision it has no rate for. Blocking, naming the setting to fill."""
     from mifin_tui.services.kernel import institution
-    from mifin_tui.services.loans import classification
+    from mifin_tui.services.loans.risk import classification
     from mifin_tui.services.loans.states import SERVICED
 
     missing = settings.missing_provision_rates(institution.info().regulator)

@@ -32,10 +32,10 @@ from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans import loan_ledger
 from mifin_tui.services.loans import repayment_plan as plan
 from mifin_tui.services.loans import repayment_writer as writer
 from mifin_tui.services.loans.engine import allocation as engine
+from mifin_tui.services.loans.risk import loan_ledger
 from mifin_tui.services.loans.states import SERVICED
 from mifin_tui.services.members import register as members
 from mifin_tui.services.savings.products import FREE

@@ -35,7 +35,7 @@ from mifin_tui.services.kernel import accounts, audit, ledger
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans import loan_ledger
+from mifin_tui.services.loans.risk import loan_ledger
 from mifin_tui.services.loans.states import SERVICED
 
 

@@ -38,9 +38,10 @@ from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import NotFound
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans import classification, states
+from mifin_tui.services.loans import states
 from mifin_tui.services.loans.engine import allocation as engine
 from mifin_tui.services.loans.lifecycle import business_today
+from mifin_tui.services.loans.risk import classification
 from mifin_tui.services.members import register as members
 from mifin_tui.services.reports.table import COUNT, MONEY, Column, ReportTable
 

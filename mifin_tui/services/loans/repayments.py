@@ -45,7 +45,7 @@ from mifin_tui.services.kernel.errors import (
 )
 from mifin_tui.services.kernel.money import format_amount, positive_amount
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans import classification, lifecycle, loan_ledger, states
+from mifin_tui.services.loans import lifecycle, states
 from mifin_tui.services.loans import products as loan_products
 from mifin_tui.services.loans import repayment_writer as writer
 from mifin_tui.services.loans.engine import allocation as engine
@@ -57,6 +57,7 @@ from mifin_tui.services.loans.repayment_reversal import (
 )
 from mifin_tui.services.loans.repayment_reversal import loan_repayments as loan_repayments
 from mifin_tui.services.loans.repayment_reversal import reverse as reverse
+from mifin_tui.services.loans.risk import classification, loan_ledger
 from mifin_tui.services.loans.states import SERVICED
 from mifin_tui.services.members import register as members
 from mifin_tui.services.savings import balances as savings_balances

@@ -22,8 +22,8 @@ from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_datetime
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans import loan_ledger, states
 from mifin_tui.services.loans import products as loan_products
+from mifin_tui.services.loans import states
 from mifin_tui.services.loans import steps as loan_steps
 from mifin_tui.services.loans.applications import first_loan
 from mifin_tui.services.loans.decision import OPINIONS, committee_size, delegation_limit
@@ -35,6 +35,7 @@ from mifin_tui.services.loans.eligibility import (
 )
 from mifin_tui.services.loans.engine import schedule as engine
 from mifin_tui.services.loans.lifecycle import business_today, get_loan
+from mifin_tui.services.loans.risk import loan_ledger
 from mifin_tui.services.loans.states import state_label
 from mifin_tui.services.loans.terms import (
     due_dates_of,

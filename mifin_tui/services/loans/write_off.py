@@ -43,11 +43,12 @@ from mifin_tui.services.kernel.documents import VoucherDoc
 from mifin_tui.services.kernel.errors import Conflict, MifinError, ValidationError
 from mifin_tui.services.kernel.money import format_amount, positive_amount
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans import classification, loan_ledger, states
 from mifin_tui.services.loans import products as loan_products
+from mifin_tui.services.loans import states
 from mifin_tui.services.loans.arrears import loan_state
 from mifin_tui.services.loans.engine import allocation as engine
 from mifin_tui.services.loans.lifecycle import business_today, get_loan, move
+from mifin_tui.services.loans.risk import classification, loan_ledger
 
 __all__ = ["RecoveryReceipt", "WriteOffPreview", "WriteOffResult", "preview", "recover",
            "recovered", "write_off"]

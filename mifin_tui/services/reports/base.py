@@ -86,7 +86,7 @@ def names_of(model: type, field: str) -> dict[int, str]:
 def profile_of_institution() -> regulators.RegulatorProfile:
     """The regulator profile with the provision rates the institution configured (one
     reading: loans.classification.profile, what the closing books with)."""
-    from mifin_tui.services.loans import classification
+    from mifin_tui.services.loans.risk import classification
 
     return classification.profile()
 

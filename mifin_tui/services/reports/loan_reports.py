@@ -18,7 +18,7 @@ from mifin_tui.services.kernel import regulators
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.money import format_percent
 from mifin_tui.services.kernel.permissions import requires
-from mifin_tui.services.loans import classification
+from mifin_tui.services.loans.risk import classification
 from mifin_tui.services.reports import portfolio
 from mifin_tui.services.reports.base import (
     PERMISSION,

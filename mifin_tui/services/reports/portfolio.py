@@ -39,8 +39,8 @@ from mifin_tui.db.queries import reports as queries
 from mifin_tui.i18n import _
 from mifin_tui.services.kernel.dates import stored_date
 from mifin_tui.services.kernel.errors import ValidationError
-from mifin_tui.services.loans import classification
 from mifin_tui.services.loans import states as loan_states
+from mifin_tui.services.loans.risk import classification
 
 # PAR levels: name -> a loan is at risk when more than this many days late.
 PAR_LEVELS: dict[str, int] = {"par1": 0, "par30": 30, "par90": 90}
