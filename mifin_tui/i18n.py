@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import gettext
-from collections.abc import Callable
 from pathlib import Path
 
 DOMAIN = "mifin"
@@ -54,16 +53,32 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return (_translation or _active()).ngettext(singular, plural, n)
 
 
+# Code handed a `_` (the current language's or a Translator) asks it for plurals alike.
+_.ngettext = ngettext  # type: ignore[attr-defined]
+
+
 @functools.cache
 def _catalogue(language: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language],
                                fallback=True)
 
 
-def translator(language: str) -> Callable[[str], str]:
-    """`_` for one language, whatever the user's: documents print in their own."""
-    gettext_ = _catalogue(language).gettext
-    return lambda message: gettext_(message) if message else message
+class Translator:
+    """`_` for one language, whatever the user's: documents print in their own. Called
+    as `_`; `.ngettext` gives the plural forms in that language ("1 crédit", "2 crédits")."""
+
+    def __init__(self, language: str) -> None:
+        self._catalogue = _catalogue(language)
+
+    def __call__(self, message: str) -> str:
+        return self._catalogue.gettext(message) if message else message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalogue.ngettext(singular, plural, n)
+
+
+def translator(language: str) -> Translator:
+    return Translator(language)
 
 
 def N_(message: str) -> str:

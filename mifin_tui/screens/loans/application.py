@@ -158,6 +158,7 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
             name.update(_("No member with this number.") if number.strip() else "")
             self.products = {}
             select.set_options([])
+            select.prompt = _("Type the member's number first")
             return
         self.products = {p.id: p for p in
                          loan_applications.products_for_member(self.ctx, member.id)}
@@ -166,6 +167,8 @@ class LoanApplicationScreen(FormMixin, MifinScreen):
             name=member.display_name))
         select.set_options([(f"{p.code}  {p.name} ({p.currency} {p.term_min}-{p.term_max})",
                              p.id) for p in self.products.values()])
+        select.prompt = _("Choose the product") if self.products else _(
+            "Type the member's number first")
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "product" and event.value in self.products:

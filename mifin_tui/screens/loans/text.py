@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mifin_tui.i18n import _
+from mifin_tui.i18n import _, ngettext
 from mifin_tui.services.loans.applications import visit_recommendation_text
 from mifin_tui.services.loans.engine.schedule import Schedule
 from mifin_tui.services.loans.views import LoanCard, MemberHistory
@@ -61,17 +61,29 @@ def card_lines(c: LoanCard, *, eligibility: bool = False, opinions: bool = False
 
 
 def history_lines(h: MemberHistory) -> list[str]:
-    return [_("Member's history: {months} months of membership, {loans} past loans "
-              "({repaid} repaid, {open} outstanding), {days} days of arrears, {deposits} "
-              "deposits in 6 months").format(
-        months=h.months_of_membership, loans=h.loans, repaid=h.repaid,
-        open=h.outstanding_loans, days=h.arrears_days, deposits=h.deposits_6_months),
+    return [_("Member's history: {months}, {loans} ({repaid} repaid, {open} outstanding), "
+              "{days}, {deposits}").format(
+        months=ngettext("{n} month of membership", "{n} months of membership",
+                        h.months_of_membership).format(n=h.months_of_membership),
+        loans=ngettext("{n} past loan", "{n} past loans", h.loans).format(n=h.loans),
+        repaid=h.repaid, open=h.outstanding_loans,
+        days=ngettext("{n} day of arrears", "{n} days of arrears",
+                      h.arrears_days).format(n=h.arrears_days),
+        deposits=ngettext("{n} deposit in 6 months", "{n} deposits in 6 months",
+                          h.deposits_6_months).format(n=h.deposits_6_months)),
         _("  At most {days} days late on a loan; deposits in {months} of the last 6 "
           "months").format(days=h.max_arrears_days, months=h.months_with_deposit)] + [
         _("  {number} {amount} paid out {date}, {state}, at most {days} days late").format(
             number=p.number, amount=fmt_amount(p.amount, p.currency),
             date=fmt_date(p.disbursed_on) if p.disbursed_on else "-", state=p.state_word,
             days=p.max_arrears_days) for p in h.past_loans]
+
+
+def _usual_total(sched: Schedule) -> int:
+    """The instalment the member pays most often: not the first when it is a grace
+    instalment of interest only, nor the last, which takes the rounding."""
+    totals = [i.total for i in sched.installments]
+    return max(set(totals), key=lambda t: (totals.count(t), t))
 
 
 def schedule_lines(sched: Schedule, currency: str) -> list[str]:
@@ -82,7 +94,7 @@ def schedule_lines(sched: Schedule, currency: str) -> list[str]:
     first, last = sched.installments[0], sched.installments[-1]
     lines = [_("Schedule: {n} instalments of {amount} from {first} to {last}; total "
                "{total}").format(
-        n=len(sched.installments), amount=fmt_amount(first.total, currency),
+        n=len(sched.installments), amount=fmt_amount(_usual_total(sched), currency),
         first=fmt_date(first.due_date), last=fmt_date(last.due_date),
         total=fmt_amount(sched.totals.total, currency)),
         f"  {_('No.'):>3}  {_('Due date'):<10}  {_('Principal'):>14}  {_('Interest'):>12}  "

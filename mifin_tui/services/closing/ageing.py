@@ -202,14 +202,18 @@ def ageing_step(r: StepRun) -> None:
 
 def describe_ageing(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
                     items: int, amounts: Mapping[str, int]) -> list[str]:
-    out = [_("{n} loans aged and classified.").format(n=items)]
+    out = [_.ngettext(
+        "{n} loan aged and classified.",
+        "{n} loans aged and classified.", items).format(n=items)]
     classes = detail.get("classes", {})
     if classes:
         labels = {b.key: b.label.removesuffix(INDICATIVE)
                   for b in classification.profile().arrears_buckets}
         out.append(class_counts(classes, labels))
     if detail.get("moved"):
-        out.append(_("{n} loans changed state: {loans}").format(
+        out.append(_.ngettext(
+            "{n} loan changed state: {loans}",
+            "{n} loans changed state: {loans}", detail["moved"]).format(
             n=detail["moved"], loans=state_moves(_, detail.get("moves", []))))
     for cur, delta in sorted(amounts.items()):
         if delta:

@@ -113,7 +113,9 @@ def _check_ledger(branch_id: int, day: date) -> list[Finding]:
                 .count())
     if unsealed:
         found.append(Finding(
-            "ledger", _("{n} transactions of the day are not sealed.").format(n=unsealed),
+            "ledger", _.ngettext(
+                "{n} transaction of the day is not sealed.",
+                "{n} transactions of the day are not sealed.", unsealed).format(n=unsealed),
             _("Run `mifin check` and call the accountant."), True))
     return found
 
@@ -154,4 +156,6 @@ def _describe_checks(_: Callable[[str], str], language: str, detail: Mapping[str
     n = detail.get("warnings", 0)
     done = _("Tills closed and counted, no blocking approval, the day's journal balanced, "
              "every provision rate set.")
-    return [done] + ([_("{n} warnings (see below).").format(n=n)] if n else [])
+    return [done] + ([_.ngettext(
+        "{n} warning (see below).",
+        "{n} warnings (see below).", n).format(n=n)] if n else [])

@@ -307,7 +307,9 @@ def auto_debit(r: StepRun) -> None:
 
 def describe_auto_debit(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
                         items: int, amounts: Mapping[str, int]) -> list[str]:
-    out = [_("{n} loans debited from savings: {amount}; still unpaid on them: {left}.").format(
+    out = [_.ngettext(
+        "{n} loan debited from savings: {amount}; still unpaid on it: {left}.",
+        "{n} loans debited from savings: {amount}; still unpaid on them: {left}.", items).format(
         n=items, amount=format_amount(amount, cur, language),
         left=format_amount(detail.get("arrears", {}).get(cur, 0), cur, language))
         for cur, amount in sorted(amounts.items())]

@@ -81,7 +81,9 @@ def _count_year_end(r: StepRun) -> int:
 
 def _describe_year_end(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
                        items: int, amounts: Mapping[str, int]) -> list[str]:
-    out = [_("{n} income and expense accounts closed to the result of the year.").format(
+    out = [_.ngettext(
+        "{n} income and expense account closed to the result of the year.",
+        "{n} income and expense accounts closed to the result of the year.", items).format(
         n=items)]
     for cur, amount in sorted(amounts.items()):
         out.append((_("Profit of the year: {amount}") if amount >= 0
@@ -163,7 +165,9 @@ def _describe_backup(_: Callable[[str], str], language: str, detail: Mapping[str
     out = [_("Backup written and verified: {path} ({size} KB).").format(
         path=detail["path"], size=max(1, detail.get("bytes", 0) // 1024))]
     if detail.get("removed"):
-        out.append(_("{n} older backups removed.").format(n=detail["removed"]))
+        out.append(_.ngettext(
+            "{n} older backup removed.",
+            "{n} older backups removed.", detail["removed"]).format(n=detail["removed"]))
     return out
 
 

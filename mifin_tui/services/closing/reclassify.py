@@ -166,7 +166,9 @@ def describe_reclassify(_: Callable[[str], str], language: str, detail: Mapping[
                         items: int, amounts: Mapping[str, int]) -> list[str]:
     out = []
     if detail.get("moved"):
-        out.append(_("{n} loans moved to the account of their class: {loans}").format(
+        out.append(_.ngettext(
+            "{n} loan moved to the account of its class: {loans}",
+            "{n} loans moved to the account of their class: {loans}", detail["moved"]).format(
             n=detail["moved"], loans=", ".join(detail.get("moves", []))))
     for cur, amount in sorted(amounts.items()):
         if amount:

@@ -54,7 +54,9 @@ def describe_interest(_: Callable[[str], str], language: str, detail: Mapping[st
     if not items:
         return [_("No interest to post this month.")]
     tax = detail.get("tax", {})
-    return [_("{n} accounts credited: interest {gross}, tax withheld {tax}.").format(
+    return [_.ngettext(
+        "{n} account credited: interest {gross}, tax withheld {tax}.",
+        "{n} accounts credited: interest {gross}, tax withheld {tax}.", items).format(
         n=items, gross=format_amount(amount, cur, language),
         tax=format_amount(tax.get(cur, 0), cur, language))
         for cur, amount in sorted(amounts.items())]
@@ -76,4 +78,6 @@ def describe_dormancy(_: Callable[[str], str], language: str, detail: Mapping[st
     if not items:
         return []
     shown = ", ".join(detail.get("accounts", []))
-    return [_("{n} accounts became dormant: {accounts}").format(n=items, accounts=shown)]
+    return [_.ngettext(
+        "{n} account became dormant: {accounts}",
+        "{n} accounts became dormant: {accounts}", items).format(n=items, accounts=shown)]

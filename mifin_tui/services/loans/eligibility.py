@@ -20,7 +20,7 @@ from mifin_tui.db.models import (
     LoanInstallment,
     Member,
 )
-from mifin_tui.i18n import N_, _, current_language
+from mifin_tui.i18n import N_, _, current_language, ngettext
 from mifin_tui.services.kernel import audit
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import Conflict, PermissionDenied, ValidationError
@@ -72,6 +72,15 @@ def _render_arg(value: object) -> object:
     return value
 
 
+# Rules whose stored message counts something: its plural form in the reader's language
+# (the stored row keeps the English message id, as every rule's).
+_PLURALS = {
+    "{count} deposits in {months} months, {need} required": lambda a: ngettext(
+        "{count} deposit in {months} months, {need} required",
+        "{count} deposits in {months} months, {need} required", int(a.get("count", 0))),
+}
+
+
 @dataclass(frozen=True)
 class RuleResult:
     """One eligibility rule's outcome. The detail is kept as its English message id with
@@ -94,7 +103,8 @@ class RuleResult:
 
     @property
     def detail(self) -> str:
-        text = _(self.message)
+        plural = _PLURALS.get(self.message)
+        text = plural(self.args) if plural and self.args else _(self.message)
         if not self.args:
             return text
         try:
