@@ -249,7 +249,7 @@ def test_the_backup_is_verified_and_old_ones_are_pruned(branch):
                         ).fetchone() == ("closing",)
     copy.close()
     notes = next(s for s in doc.steps if s.key == "backup").notes
-    assert "1 older backups removed." in notes
+    assert "1 older backup removed." in notes
 
 
 def test_preview_lists_what_blocks_and_the_steps(branch):

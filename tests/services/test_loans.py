@@ -156,7 +156,7 @@ def test_each_failed_rule_is_stored_with_what_was_found(world):
                                                            monthly_income=10_000))
     results = {r.rule: r for r in loan_views.card(officer, loan_id).eligibility}
     assert not results["membership"].passed and "0 months" in results["membership"].detail
-    assert not results["deposits"].passed and "1 deposits" in results["deposits"].detail
+    assert not results["deposits"].passed and "1 deposit in" in results["deposits"].detail
     assert not results["activity"].passed
     assert not results["compulsory_savings"].passed  # 50 USD for 100 USD required
     assert not results["debt_to_income"].passed
