@@ -15,15 +15,7 @@ from mifin_tui import db
 from mifin_tui.db.models import Account, Entry, Institution, JournalTransaction, pw
 from mifin_tui.services.kernel.money import get_currency
 from tests.cli.helpers import run
-
-
-@pytest.fixture(scope="module", params=["bcc", "bceao"])
-def demo(request, tmp_path_factory, mifin_demos) -> Path:
-    # the same arguments as test_reports.py: one build per worker for both modules
-    path, _stdout = mifin_demos.copy(tmp_path_factory.mktemp(request.param) / "demo.db",
-                                     "--members", "15", "--seed", "11",
-                                     "--regulator", request.param)
-    return path
+from tests.cli.test_reports import demo  # noqa: F401  (one build per worker for both)
 
 
 def export(demo: Path, tmp_path: Path, *args: str, lang: str = "fr") -> bytes:

@@ -43,6 +43,18 @@ def _due_loan(counter) -> tuple[Loan, LoanInstallment]:  # noqa: F811
     return loan, rows[0]
 
 
+
+def _shows_the_remaining_figures(app, counter, loan_id: int):
+    """The three remaining figures of the screen's service function, labelled alike in
+    the result and the refreshed due panel (and on the BR: test_loan_documents)."""
+    left = balances.remaining(auth.login(*users_of(counter, "caissier1")), loan_id)
+    shown = [str(app.screen.query_one(f"#{w}").render()) for w in ("repay-result", "repay-due")]
+    for line in left.lines(translator(current_language())):
+        for text in shown:
+            assert f"{line.label[:46]:<46}{fmt_amount(line.amount, 'USD'):>20}" in text
+    return left
+
+
 async def test_cashier_types_a_repayment_and_the_br_prints_the_split(counter):  # noqa: F811
     loan, first = _due_loan(counter)
     amount = first.interest_due + first.principal_due // 2
@@ -71,14 +83,7 @@ async def test_cashier_types_a_repayment_and_the_br_prints_the_split(counter):  
         await pilot.pause()
         await settle(app, pilot)
         assert "BR" in str(app.screen.query_one("#repay-result").render())
-        # the three remaining figures: the screen's service function, labelled alike in
-        # the result, the refreshed due panel and the BR
-        left = balances.remaining(auth.login(*users_of(counter, "caissier1")), loan.id)
-        shown = [str(app.screen.query_one(f"#{w}").render())
-                 for w in ("repay-result", "repay-due")]
-        for line in left.lines(translator(current_language())):
-            for text in shown:
-                assert f"{line.label[:46]:<46}{fmt_amount(line.amount, 'USD'):>20}" in text
+        left = _shows_the_remaining_figures(app, counter, loan.id)
     rep = Repayment.get(Repayment.loan == loan.id)
     assert (rep.amount, rep.interest, rep.principal, rep.penalties) == (
         amount, first.interest_due, first.principal_due // 2, 0)
@@ -193,14 +198,7 @@ async def test_from_the_members_savings_account_found_by_the_member_search(
         await pilot.press("enter", "enter")  # the linked account (first), nobody named
         await _to_amount_and_confirm(app, pilot, amount)
         assert "BR" in str(app.screen.query_one("#repay-result").render())
-        # the three remaining figures: the screen's service function, labelled alike in
-        # the result, the refreshed due panel and the BR
-        left = balances.remaining(auth.login(*users_of(counter, "caissier1")), loan.id)
-        shown = [str(app.screen.query_one(f"#{w}").render())
-                 for w in ("repay-result", "repay-due")]
-        for line in left.lines(translator(current_language())):
-            for text in shown:
-                assert f"{line.label[:46]:<46}{fmt_amount(line.amount, 'USD'):>20}" in text
+        _shows_the_remaining_figures(app, counter, loan.id)
     rep = Repayment.get(Repayment.loan == loan.id)
     assert (rep.channel, rep.source_account_id) == ("savings", source.id)
     assert Account.get_by_id(source.id).balance == balance - amount
