@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import timedelta
+from types import SimpleNamespace
 
 from mifin_tui.db.models import (
     BusinessDay,
@@ -19,8 +20,17 @@ from mifin_tui.demo import build as demo
 from mifin_tui.services.admin import check
 
 
-def test_demo_history_shows_the_loans_whole_life(db_path):
+def history_world() -> dict:
+    """The demo with its months of history (20 members, seed 5), built once per worker
+    for this module and the PAR trend's (test_par_trend_snapshots)."""
     result = demo.build(members=20, seed=5, history_months=demo.HISTORY_MONTHS)
+    return {"users": {u.username: u.password for u in result.users},
+            "business_date": result.business_date}
+
+
+def test_demo_history_shows_the_loans_whole_life(tmp_path, worlds):
+    result = SimpleNamespace(**worlds.open_copy(("demo-history",), history_world,
+                                                tmp_path / "mifin.db"))
     days = BusinessDay.select().count()
     assert days > 70  # about four months of closings
     first = BusinessDay.select().order_by(BusinessDay.date).first().date

@@ -8,19 +8,14 @@ from pathlib import Path
 import pytest
 
 from mifin_tui.db.models import Branch, LoanReschedule
-from mifin_tui.demo import build as demo
 from mifin_tui.services.kernel import auth, business_day
 from mifin_tui.services.reports import dashboard, par_snapshots, portfolio
-
-
-def _history() -> dict:
-    result = demo.build(members=20, seed=5, history_months=demo.HISTORY_MONTHS)
-    return {u.username: u.password for u in result.users}
+from tests.services.test_demo_history import history_world
 
 
 @pytest.fixture
 def history(tmp_path: Path, worlds) -> dict:
-    return worlds.open_copy(("par-history",), _history, tmp_path / "mifin.db")
+    return worlds.open_copy(("demo-history",), history_world, tmp_path / "mifin.db")["users"]
 
 
 def test_trend_from_snapshots_equals_the_rebuilt_trend(history):
