@@ -136,7 +136,8 @@ def write_off(ctx: Context, loan_id: int, reason: str) -> WriteOffResult:
     with write_transaction():
         loan = get_loan(loan_id, ctx)
         p = _preview(ctx, loan)
-        lines = _principal_lines(loan.id, p.principal) + _interest_lines(loan, p)
+        held = loan_ledger.positions([loan.id])[loan.id]
+        lines = _principal_lines(loan, held, p.principal) + _interest_lines(loan, held, p)
         if p.provision_used:
             lines.append(ledger.Line(_provision_account(loan).id, debit=p.provision_used))
         if p.loss:
@@ -170,30 +171,28 @@ def write_off(ctx: Context, loan_id: int, reason: str) -> WriteOffResult:
     return WriteOffResult(posted.txn_id, posted.voucher_number, p)
 
 
-def recoverable(loan: Loan) -> int:
-    """What recoveries on a written-off loan may bring in, in all (#20): the principal
+def _owed_at_write_off(loan: Loan) -> dict[str, int]:
+    """What the member still owed when the loan was written off, per part: the principal
     written off and, as the profile says (`recovery_covers`), the interest, fees and
-    penalties left unpaid on the instalments due at the write-off (the member's debt
-    stays whole; the write-off only took the claim off the books). All of it is income
-    (recoveries) when it comes in."""
-    from mifin_tui.services.kernel import institution, regulators
-
-    covers = regulators.get_profile(institution.info().regulator).recovery_covers
+    penalties left unpaid on the instalments due that day."""
+    covers = classification.profile().recovery_covers
     due = engine.amount_due(loan_state(loan), loan.written_off_on)
-    return loan.written_off_amount + sum(getattr(due, part) for part in covers
-                                         if part != "principal")
+    return {"principal": loan.written_off_amount,
+            **{p: getattr(due, p) if p in covers else 0
+               for p in ("interest", "fees", "penalties")}}
+
+
+def recoverable(loan: Loan) -> int:
+    """What recoveries on a written-off loan may bring in, in all (#20): what was owed
+    at the write-off (the member's debt stays whole; the write-off only took the claim
+    off the books). All of it is income (recoveries) when it comes in."""
+    return sum(_owed_at_write_off(loan).values())
 
 
 def recovery_split(loan: Loan, value: int) -> dict[str, int]:
     """A recovery's parts (#20): the principal written off first, then the interest,
     fees and penalties of `recoverable`, in that order, net of the recoveries before."""
-    from mifin_tui.services.kernel import institution, regulators
-
-    covers = regulators.get_profile(institution.info().regulator).recovery_covers
-    due = engine.amount_due(loan_state(loan), loan.written_off_on)
-    owed = {"principal": loan.written_off_amount,
-            **{p: getattr(due, p) if p in covers else 0
-               for p in ("interest", "fees", "penalties")}}
+    owed = _owed_at_write_off(loan)
     for r in Repayment.select().where((Repayment.loan == loan.id)
                                       & (Repayment.kind == "recovery")
                                       & Repayment.reversal_txn.is_null()):
@@ -207,24 +206,24 @@ def recovery_split(loan: Loan, value: int) -> dict[str, int]:
     return out
 
 
-def _principal_lines(loan_id: int, principal: int) -> list[ledger.Line]:
+def _principal_lines(loan: Loan, position: loan_ledger.Position,
+                     principal: int) -> list[ledger.Line]:
     """The principal credited where it sits (the loan's own account or the class account
     the closing moved it to: `loan_ledger`), the largest balance first."""
     lines, left = [], principal
-    held = sorted(loan_ledger.positions([loan_id])[loan_id].principal_accounts,
-                  key=lambda a: -a[1])
+    held = sorted(position.principal_accounts, key=lambda a: -a[1])
     for acc, balance in held:
         part = min(left, balance)
         if part > 0:
             lines.append(ledger.Line(acc, credit=part))
             left -= part
     if left:  # the ledger holds less than the schedule: the loan's own account
-        lines.append(ledger.Line(held[0][0] if held else
-                                 Loan.get_by_id(loan_id).account_id, credit=left))
+        lines.append(ledger.Line(held[0][0] if held else loan.account_id, credit=left))
     return lines
 
 
-def _interest_lines(loan: Loan, p: WriteOffPreview) -> list[ledger.Line]:
+def _interest_lines(loan: Loan, position: loan_ledger.Position,
+                    p: WriteOffPreview) -> list[ledger.Line]:
     """The accrued interest reversed: its receivable credited; what was reserved debited
     to the reserve, what had been taken to income debited back to income."""
     if not p.accrued and not p.reserved:
@@ -236,8 +235,7 @@ def _interest_lines(loan: Loan, p: WriteOffPreview) -> list[ledger.Line]:
             loan.branch_id, product.gl_interest_receivable, loan.currency).id,
             credit=p.accrued))
     if p.reserved:
-        lines.append(ledger.Line(loan_ledger.positions([loan.id])[loan.id].reserved[0],
-                                 debit=p.reserved))
+        lines.append(ledger.Line(position.reserved[0], debit=p.reserved))
     income = accounts.internal_account(loan.branch_id, product.gl_interest, loan.currency).id
     if p.accrued > p.reserved:
         lines.append(ledger.Line(income, debit=p.accrued - p.reserved))
