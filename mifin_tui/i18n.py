@@ -53,9 +53,6 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return (_translation or _active()).ngettext(singular, plural, n)
 
 
-# Code handed a `_` (the current language's or a Translator) asks it for plurals alike.
-_.ngettext = ngettext  # type: ignore[attr-defined]
-
 
 @functools.cache
 def _catalogue(language: str) -> gettext.NullTranslations:

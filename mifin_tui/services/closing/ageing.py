@@ -15,14 +15,14 @@ gives the provisions per class that the classification report shows.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from mifin_tui.db.bulk import insert_rows
 from mifin_tui.db.models import Loan, LoanClassification
 from mifin_tui.db.queries import closing as queries
-from mifin_tui.i18n import _
+from mifin_tui.i18n import Translator, _
 from mifin_tui.services.closing.document import class_counts, state_moves
 from mifin_tui.services.closing.steps import Batch, ClosingFailed, StepRun
 from mifin_tui.services.kernel import accounts, audit, ledger
@@ -200,7 +200,7 @@ def ageing_step(r: StepRun) -> None:
     r.once(book)
 
 
-def describe_ageing(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+def describe_ageing(_: Translator, language: str, detail: Mapping[str, Any],
                     items: int, amounts: Mapping[str, int]) -> list[str]:
     out = [_.ngettext(
         "{n} loan aged and classified.",

@@ -17,7 +17,7 @@ from mifin_tui.db.models import (
     User,
 )
 from mifin_tui.db.queries import closing as queries
-from mifin_tui.i18n import N_, _, current_language
+from mifin_tui.i18n import N_, Translator, _, current_language, ngettext
 from mifin_tui.services.closing import savings as closing_savings
 from mifin_tui.services.closing.document import Finding
 from mifin_tui.services.closing.steps import StepRun
@@ -113,7 +113,7 @@ def _check_ledger(branch_id: int, day: date) -> list[Finding]:
                 .count())
     if unsealed:
         found.append(Finding(
-            "ledger", _.ngettext(
+            "ledger", ngettext(
                 "{n} transaction of the day is not sealed.",
                 "{n} transactions of the day are not sealed.", unsealed).format(n=unsealed),
             _("Run `mifin check` and call the accountant."), True))
@@ -151,7 +151,7 @@ def _start_checks(r: StepRun) -> None:
     """Done when the run starts, in the transaction that marks the day closing."""
 
 
-def _describe_checks(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+def _describe_checks(_: Translator, language: str, detail: Mapping[str, Any],
                      items: int, amounts: Mapping[str, int]) -> list[str]:
     n = detail.get("warnings", 0)
     done = _("Tills closed and counted, no blocking approval, the day's journal balanced, "

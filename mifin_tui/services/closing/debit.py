@@ -15,7 +15,7 @@ run again debits nothing twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -25,7 +25,7 @@ from mifin_tui.db.models import LoanProduct, Member
 from mifin_tui.db.queries import closing as queries
 from mifin_tui.db.queries import repayments as instalment_queries
 from mifin_tui.db.queries import standing_orders as order_queries
-from mifin_tui.i18n import _
+from mifin_tui.i18n import Translator, _
 from mifin_tui.services.closing.steps import Batch, StepRun
 from mifin_tui.services.kernel import accounts, audit, ledger
 from mifin_tui.services.kernel.context import Context
@@ -305,7 +305,7 @@ def auto_debit(r: StepRun) -> None:
     r.batches(fetch, process)
 
 
-def describe_auto_debit(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+def describe_auto_debit(_: Translator, language: str, detail: Mapping[str, Any],
                         items: int, amounts: Mapping[str, int]) -> list[str]:
     out = [_.ngettext(
         "{n} loan debited from savings: {amount}; still unpaid on it: {left}.",

@@ -15,7 +15,7 @@ from typing import Any
 
 from mifin_tui.db import locks
 from mifin_tui.db.models import Account, Branch, BusinessDay, ClosingRun, GLAccount
-from mifin_tui.i18n import _
+from mifin_tui.i18n import Translator, _
 from mifin_tui.services.admin import backup
 from mifin_tui.services.closing.steps import Batch, ClosingFailed, StepRun, _fault
 from mifin_tui.services.kernel import accounts, audit, clock, ledger, settings
@@ -79,7 +79,7 @@ def _count_year_end(r: StepRun) -> int:
             + r.items)
 
 
-def _describe_year_end(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+def _describe_year_end(_: Translator, language: str, detail: Mapping[str, Any],
                        items: int, amounts: Mapping[str, int]) -> list[str]:
     out = [_.ngettext(
         "{n} income and expense account closed to the result of the year.",
@@ -158,7 +158,7 @@ def _backup(r: StepRun) -> None:
                                           "removed": len(removed)}))
 
 
-def _describe_backup(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+def _describe_backup(_: Translator, language: str, detail: Mapping[str, Any],
                      items: int, amounts: Mapping[str, int]) -> list[str]:
     if not detail.get("path"):
         return []

@@ -23,13 +23,13 @@ loan reaches income only when it is collected, on the evening of its collection.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from mifin_tui.db.models import LoanProduct
 from mifin_tui.db.queries import loan_ledger as queries
-from mifin_tui.i18n import _
+from mifin_tui.i18n import Translator, _
 from mifin_tui.services.closing.steps import Batch, StepRun
 from mifin_tui.services.kernel import accounts, audit, ledger
 from mifin_tui.services.kernel.context import Context
@@ -162,7 +162,7 @@ def reclassify_step(r: StepRun) -> None:
     r.batches(fetch, process)
 
 
-def describe_reclassify(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+def describe_reclassify(_: Translator, language: str, detail: Mapping[str, Any],
                         items: int, amounts: Mapping[str, int]) -> list[str]:
     out = []
     if detail.get("moved"):

@@ -7,10 +7,10 @@ so a closing killed in the middle of them and run again posts nothing twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from mifin_tui.i18n import _, current_language
+from mifin_tui.i18n import Translator, _, current_language
 from mifin_tui.services.kernel.money import format_amount
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def savings_interest(r: StepRun) -> None:
     r.once(work)
 
 
-def describe_interest(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+def describe_interest(_: Translator, language: str, detail: Mapping[str, Any],
                       items: int, amounts: Mapping[str, int]) -> list[str]:
     if not items:
         return [_("No interest to post this month.")]
@@ -73,7 +73,7 @@ def dormancy(r: StepRun) -> None:
     r.once(work)
 
 
-def describe_dormancy(_: Callable[[str], str], language: str, detail: Mapping[str, Any],
+def describe_dormancy(_: Translator, language: str, detail: Mapping[str, Any],
                       items: int, amounts: Mapping[str, int]) -> list[str]:
     if not items:
         return []
