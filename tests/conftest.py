@@ -1,9 +1,12 @@
 """Shared fixtures: every test gets a real SQLite file in its own temp dir.
 
 The worlds many tests start from (an empty store, the institution of `admin`, the demo
-of tests/tui) are built once per pytest worker and copied into each test's own file
+of tests/tui) are built once per test run and copied into each test's own file
 (`worlds`): a test still writes only to its file, but does not pay again for migrations,
-password hashes and the replayed business days of the world it starts from.
+password hashes and the replayed business days of the world it starts from. The pytest-xdist
+workers share them: the first worker that needs a world builds it under a file lock in the
+run's common temp folder, the others wait for it and copy it (on two cores, four workers
+each building the demo with its history was a minute of CI).
 
 Passwords are hashed with cheap argon2 parameters in this process (see
 `auth.use_hash_parameters`); tests marked `production_hashing` get the real ones. The
@@ -13,7 +16,10 @@ rehash a cheap hash at login, as they would an old one.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
+import pickle
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -77,7 +83,7 @@ def copy_world(path: Path, into: Path) -> None:
     `<stem>-closing` folder of backups), renamed after `into`; a checkpointed file's
     -wal, -shm and -journal stay behind."""
     for extra in path.parent.iterdir():
-        if extra.name.endswith(("-wal", "-shm", "-journal")):
+        if extra.name.endswith(("-wal", "-shm", "-journal")) or extra.name == "built.pickle":
             continue
         target = into.parent / extra.name.replace(path.stem, into.stem, 1)
         if extra.is_dir():
@@ -86,9 +92,31 @@ def copy_world(path: Path, into: Path) -> None:
             shutil.copyfile(extra, target)
 
 
+def _shared_root(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """The folder every worker of this run sees (the run's base temp folder under xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
+    root.mkdir(exist_ok=True)
+    return root
+
+
+@contextmanager
+def _built_once(root: Path, key: tuple[Any, ...]) -> Iterator[tuple[Path, bool]]:
+    """(the folder of `key` under `root`, whether it still has to be built), holding the
+    key's lock: one worker builds while the others wait, then they read what it left."""
+    name = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+    folder = root / name
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield folder, not (folder / "built.pickle").exists()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 class Worlds:
-    """Databases built once per worker (keyed by what they are built from), copied into
-    each test's own file."""
+    """Databases built once per run (keyed by what they are built from, shared by the
+    workers), copied into each test's own file."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -96,21 +124,25 @@ class Worlds:
 
     def open_copy(self, key: tuple[Any, ...], build: Callable[[], T], into: Path) -> T:
         """Open at `into` a copy of the world `key`; `build()` makes it the first time, on
-        an open, empty, migrated store, and returns what the tests get back each time.
-        What the build left beside the file (a closing's `<stem>-closing` folder of
-        backups) is copied beside `into` too."""
+        an open, empty, migrated store, and returns what the tests get back each time (it
+        must pickle: another worker reads it). What the build left beside the file (a
+        closing's `<stem>-closing` folder of backups) is copied beside `into` too."""
         if key not in self.built:
-            folder = self.root / f"world-{len(self.built)}"
-            folder.mkdir()
-            path = folder / into.name
-            db.close()
-            db.open_database(path)
-            try:
-                result = build()
-                # everything in the main file: the copy takes that file alone
-                db.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                db.close()
+            with _built_once(self.root, key) as (folder, to_build):
+                if to_build:
+                    shutil.rmtree(folder, ignore_errors=True)  # a build that failed
+                    folder.mkdir()
+                    path = folder / into.name
+                    db.close()
+                    db.open_database(path)
+                    try:
+                        result = build()
+                        # everything in the main file: the copy takes that file alone
+                        db.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                    finally:
+                        db.close()
+                    (folder / "built.pickle").write_bytes(pickle.dumps((path, result)))
+                path, result = pickle.loads((folder / "built.pickle").read_bytes())
             self.built[key] = (path, result)
         path, result = self.built[key]
         db.close()
@@ -123,12 +155,13 @@ class Worlds:
 
 @pytest.fixture(scope="session")
 def worlds(tmp_path_factory: pytest.TempPathFactory) -> Worlds:
-    return Worlds(tmp_path_factory.mktemp("worlds"))
+    return Worlds(_shared_root(tmp_path_factory, "worlds"))
 
 
 class MifinDemos:
-    """Demo databases made by the real `mifin demo` command, once per worker for each set
-    of arguments; each caller gets its own copy (with its closing folder)."""
+    """Demo databases made by the real `mifin demo` command, once per run for each set
+    of arguments (shared by the workers); each caller gets its own copy (with its closing
+    folder)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -139,12 +172,15 @@ class MifinDemos:
         from tests.cli.helpers import run
 
         if args not in self.built:
-            folder = self.root / f"demo-{len(self.built)}"
-            folder.mkdir()
-            path = folder / into.name
-            proc = run("demo", "--no-open", *args, db=path)
-            assert proc.returncode == 0, proc.stderr
-            self.built[args] = (path, proc.stdout)
+            with _built_once(self.root, args) as (folder, to_build):
+                if to_build:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    folder.mkdir()
+                    path = folder / into.name
+                    proc = run("demo", "--no-open", *args, db=path)
+                    assert proc.returncode == 0, proc.stderr
+                    (folder / "built.pickle").write_bytes(pickle.dumps((path, proc.stdout)))
+                self.built[args] = pickle.loads((folder / "built.pickle").read_bytes())
         path, stdout = self.built[args]
         into.parent.mkdir(parents=True, exist_ok=True)
         copy_world(path, into)  # the command has ended: no -wal left
@@ -153,7 +189,7 @@ class MifinDemos:
 
 @pytest.fixture(scope="session")
 def mifin_demos(tmp_path_factory: pytest.TempPathFactory) -> MifinDemos:
-    return MifinDemos(tmp_path_factory.mktemp("mifin-demos"))
+    return MifinDemos(_shared_root(tmp_path_factory, "mifin-demos"))
 
 
 @pytest.fixture

@@ -1,10 +1,13 @@
-"""Every screen of the menu, opened by a user who may open it, fits an 80x24 terminal.
+"""Every screen of the menu, opened by a user who may open it, fits an 80x24 terminal
+and stays legible on a 16-colour terminal.
 
 Driven by the menu registry: a screen added to the menu is checked here without a
 line more. "Fits": every widget shown lies inside the screen, or inside a container
 that scrolls to it; no field, button or table is squashed to nothing; the footer
-names the screen's keys on one line. Checked in French (the longer language) and in
-English.
+names the screen's keys on one line. "Legible": test_sixteen_colours.illegible. One
+sweep over the menu checks both, in French (the longer language) with the default
+theme, and in English with the high-contrast one (each sweep opens some fifty screens:
+two sweeps rather than four keep CI short).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from mifin_tui.app import MifinApp
 from mifin_tui.db.models import User
 from tests.tui.conftest import SIZE, login
 from tests.tui.test_counter import counter  # noqa: F401 - the fixture
+from tests.tui.test_sixteen_colours import illegible
 
 # What must never be squashed to zero cells where it is displayed.
 _MUST_SHOW = (Input, Select, DataTable, OptionList)
@@ -74,8 +78,9 @@ def _users_by_entry(demo) -> dict[str, object]:
     return chosen
 
 
-@pytest.mark.parametrize("language", ["fr", "en"])
-async def test_every_menu_screen_fits_80x24(demo_db, language):
+@pytest.mark.parametrize(("language", "high_contrast"), [("fr", False), ("en", True)])
+async def test_every_menu_screen_fits_80x24_and_is_legible_in_16_colours(
+        demo_db, language, high_contrast):
     *_rest, demo = demo_db
     User.update(language=language).execute()
     by_user: dict[str, list[str]] = {}
@@ -87,14 +92,15 @@ async def test_every_menu_screen_fits_80x24(demo_db, language):
         "a menu screen no demo user may open"
     problems = []
     for username, entry_ids in by_user.items():
-        app = MifinApp()
+        app = MifinApp(high_contrast=high_contrast)
         async with app.run_test(size=SIZE) as pilot:
             await login(pilot, username, users[username].password)
+            problems += [f"main menu ({username}): {p}" for p in illegible(app)]
             for entry_id in entry_ids:
                 await app.open_entry(entry_id)
                 await pilot.pause()
                 problems += [f"{entry_id} ({username}, {language}): {p}"
-                             for p in _misfits(app)]
+                             for p in _misfits(app) + illegible(app)]
                 await pilot.press("escape")
                 await pilot.pause()
     assert not problems, "\n".join(problems)

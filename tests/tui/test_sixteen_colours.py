@@ -1,18 +1,15 @@
 """Every menu screen stays legible on a 16-colour terminal (TERM=linux, PuTTY's default):
 each character of text drawn on screen, once its colours are brought down to the 16 of the
 Linux console as the terminal would get them, still differs from its background.
-With the high-contrast theme as well. (NO_COLOR: test_no_color.py.)"""
+With the high-contrast theme as well. The sweep over every menu screen is
+test_screens_fit's, which checks both at each screen; here, the check itself.
+(NO_COLOR: test_no_color.py.)"""
 
 from __future__ import annotations
 
-import pytest
 from rich.color import ColorSystem
 
-from mifin_tui import menu
 from mifin_tui.app import MifinApp
-from mifin_tui.db.models import User
-from tests.tui.conftest import SIZE, login
-from tests.tui.test_screens_fit import _users_by_entry
 
 
 def _has_text(text: str) -> bool:
@@ -60,30 +57,3 @@ def test_the_check_sees_text_drawn_in_its_background_colour():
 
     assert illegible(Fake) == ["line 0: 'hidden' (#1a2028 on #101418)"]
     assert not _has_text("━━▏") and _has_text("━ 5 %")
-
-
-@pytest.mark.parametrize("high_contrast", [False, True])
-async def test_every_menu_screen_is_legible_in_sixteen_colours(demo_db, high_contrast):
-    *_rest, demo = demo_db
-    User.update(language="en").execute()
-    by_user: dict[str, list[str]] = {}
-    users = {}
-    for entry_id, user in _users_by_entry(demo).items():
-        by_user.setdefault(user.username, []).append(entry_id)
-        users[user.username] = user
-    problems = []
-    screens = 0
-    for username, entry_ids in by_user.items():
-        app = MifinApp(high_contrast=high_contrast)
-        async with app.run_test(size=SIZE) as pilot:
-            await login(pilot, username, users[username].password)
-            problems += [f"main menu ({username}): {p}" for p in illegible(app)]
-            for entry_id in entry_ids:
-                await app.open_entry(entry_id)
-                await pilot.pause()
-                screens += 1
-                problems += [f"{entry_id} ({username}): {p}" for p in illegible(app)]
-                await pilot.press("escape")
-                await pilot.pause()
-    assert screens == len([e for e in menu.ENTRIES if e.screen])
-    assert not problems, "\n".join(problems)
