@@ -105,13 +105,19 @@ def build_loans(n_loans: int, n_members: int, seed: int = 7) -> int:
             principal = amount // 12 if no < 12 else left
             left -= principal
             interest = (amount - (no - 1) * (amount // 12)) * 200 // 10000
-            inst.append((iid, loan_id, no, due.isoformat(), principal, interest, 0, 0, 0, 0))
             if due > END or no >= stops:
+                inst.append((iid, loan_id, no, due.isoformat(), principal, interest, 0, 0, 0, 0))
                 continue
             tid += 1
             rid += 1
             total = principal + interest
-            reversed_on = (due + timedelta(days=3)).isoformat() if rng.random() < 0.005 else None
+            # A reversal is dated no later than the reports' day, the last business day (as
+            # at a branch: nothing is dated after its open day); the instalment's paid
+            # columns hold what its repayments still pay, as the posting path keeps them.
+            reversed_on = (min(due + timedelta(days=3), END).isoformat()
+                           if rng.random() < 0.005 else None)
+            paid = (0, 0) if reversed_on else (principal, interest)
+            inst.append((iid, loan_id, no, due.isoformat(), principal, interest, 0, *paid, 0))
             txns.append((tid, f"p{tid:012x}", 1, due.isoformat(), stamp, 1, "repayment",
                          f"BR-B-{tid:08d}", "Bench"))
             entries.append((tid, 1, cash.id, gl_cash, total, 0, "USD", 0, ""))

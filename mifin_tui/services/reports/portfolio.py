@@ -143,13 +143,26 @@ def loan_scope(filters: Filters) -> LoanScope:
     return LoanScope(currency, sql, tuple(params), bool(filters.officer or filters.zone))
 
 
-def positions(day: date, filters: Filters | None = None) -> list[LoanPosition]:
+def _live(day: date, live: bool | None) -> bool:
+    """Whether the figures at `day` may be read from the instalments' paid columns rather
+    than rebuilt from the repayments' allocations: at or after the latest business day,
+    when nothing can be dated after `day` (`live` forces either way, for the tests that
+    check both readings agree)."""
+    if live is not None:
+        return live
+    latest = queries.latest_business_date()
+    return latest is not None and day >= latest
+
+
+def positions(day: date, filters: Filters | None = None, *, live: bool | None = None
+              ) -> list[LoanPosition]:
     """Every loan holding principal at `day` (ordered by loan number)."""
     scope = loan_scope(filters or Filters())
     out: list[LoanPosition] = []
     for row in queries.loan_positions(day, loan_states.PORTFOLIO, scope.sql, scope.params,
                                       scope.needs_member,
-                                      classification.penalties_age_loans()):
+                                      classification.penalties_age_loans(),
+                                      _live(day, live)):
         oldest = stored_date(row[15])
         out.append(LoanPosition(
             loan_id=row[0], number=row[1], member_id=row[2], member_name=" ".join(
@@ -172,13 +185,15 @@ def days_past_due(day: date, filters: Filters | None = None) -> dict[int, int]:
     return {pos.loan_id: pos.days_past_due for pos in positions(day, filters)}
 
 
-def par(day: date, filters: Filters | None = None) -> ParSummary:
+def par(day: date, filters: Filters | None = None, *, live: bool | None = None
+        ) -> ParSummary:
     """PAR1/30/90 at `day`, summed by the database (no per-loan rows come back)."""
     scope = loan_scope(filters or Filters())
     # More than n days late <=> the oldest owing due date is before day - n days.
     limits = [day - timedelta(days=n) for n in PAR_LEVELS.values()]
     row = queries.par_figures(day, limits, loan_states.PORTFOLIO, scope.sql, scope.params,
-                              scope.needs_member, classification.penalties_age_loans())
+                              scope.needs_member, classification.penalties_age_loans(),
+                              _live(day, live))
     figures = [int(v or 0) for v in row]
     at_risk: dict[str, int] = {}
     counts: dict[str, int] = {}
