@@ -37,6 +37,7 @@ KIND_LABELS = {
     "cups": N_("Printer queue (CUPS)"),
     "folder": N_("PDF files in a folder"),
     "ask": N_("Save the PDF and show where"),
+    "terminal": N_("Printer of my terminal (pass-through)"),
 }
 PRINTERS = (("receipt", "receipt_printer", "MIFIN_RECEIPT_PRINTER"),
             ("document", "document_printer", "MIFIN_DOCUMENT_PRINTER"))
