@@ -2,11 +2,15 @@
 one voucher of the database through Mifin's printing path — the session's workstation,
 the ESC/POS text, the terminal's printer — and says on screen what came of it.
 
-    python -m tests.remote.print_harness DB TXN_ID
+    python -m tests.remote.print_harness [--db] DB [TXN_ID]
+
+(TXN_ID from $HARNESS_TXN when not given: the shape `mifin ssh-setup`'s ForceCommand
+calls, `... --db DB`.)
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -52,8 +56,9 @@ class PrintHarness(App[None]):
 
 
 def main() -> None:
-    db.open_database(Path(sys.argv[1]))
-    PrintHarness(int(sys.argv[2])).run()
+    args = [a for a in sys.argv[1:] if a != "--db"]
+    db.open_database(Path(args[0]))
+    PrintHarness(int(args[1] if len(args) > 1 else os.environ["HARNESS_TXN"])).run()
 
 
 if __name__ == "__main__":
