@@ -80,11 +80,11 @@ class WorkstationsScreen(MifinScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#workstations", DataTable)
-        table.add_column(_("Name"), width=12)
+        table.add_column(_("Name"), width=11)
         table.add_column(_("Address"), width=15)
-        table.add_column(_("Receipts"), width=18)
-        table.add_column(_("Documents"), width=16)
-        table.add_column(_("Active"), width=6)
+        table.add_column(_("Receipts"), width=20)
+        table.add_column(_("Documents"), width=12)
+        table.add_column(_("In use"), width=5)
         self.reload()
 
     def reload(self, select: str | None = None) -> None:
@@ -201,7 +201,7 @@ class WorkstationFormScreen(FormMixin, MifinScreen):
             yield from self.field_row(_("Queue or folder"), TextField(
                 w.document_target if w else "", id="document_target", max_length=200,
                 placeholder=_("queue name, or folder (empty: default)")), "document_target")
-            yield from self.field_row(_("Active"), FormSelect(
+            yield from self.field_row(_("In use"), FormSelect(
                 [(_("yes"), "1"), (_("no"), "0")], id="active", allow_blank=False,
                 value="1" if (w is None or w.active) else "0", classes="submit-on-enter"),
                 "active")
