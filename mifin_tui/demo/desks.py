@@ -10,7 +10,8 @@ from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.workstations import WorkstationDraft
 
 DESKS = (
-    WorkstationDraft(name="GUICHET-1", address="10.0.3.21", location="Guichet 1, à gauche de l'entrée",
+    WorkstationDraft(name="GUICHET-1", address="10.0.3.21",
+                     location="Guichet 1, à gauche de l'entrée",
                      receipt_kind="cups", receipt_target="guichet1", paper_mm=80,
                      document_kind="cups", document_target="bureau"),
     WorkstationDraft(name="GUICHET-2", address="10.0.3.22", location="Guichet 2, près du coffre",

@@ -21,6 +21,7 @@ from mifin_tui import config
 from mifin_tui.i18n import _
 from mifin_tui.services.closing.document import ClosingReportDoc
 from mifin_tui.services.kernel.documents import CashJournalDoc, VoucherDoc
+from mifin_tui.services.kernel.workstations import WorkstationView
 from mifin_tui.services.loans.engine.documents import ScheduleDoc
 
 
@@ -43,8 +44,11 @@ def session_workstation() -> config.Workstation:
     finally:
         if threading.current_thread() is not threading.main_thread():
             release_connection()  # a print worker's own connection: not left open
-    if desk is None:
-        return config.load()
+    return config.load() if desk is None else desk_printers(desk)
+
+
+def desk_printers(desk: WorkstationView) -> config.Workstation:
+    """A workstation's printers in the form the printing functions take."""
     return config.Workstation(
         receipt_printer=config.PrinterConfig(desk.receipt_kind, desk.receipt_target,
                                              desk.paper_mm),

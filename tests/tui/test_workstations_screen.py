@@ -55,6 +55,12 @@ async def test_the_administrator_adds_a_desk_that_prints_through_its_terminal(
         assert isinstance(app.screen, WorkstationsScreen), errors(app)
         session = str(app.screen.query_one("#session").render())
         assert "is workstation GUICHET-2" in session
+        # F6: a test slip for the desk; this (headless) session has no terminal to print on
+        await pilot.press("f6")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        detail = str(app.screen.query_one("#detail").render())
+        assert "Test page on GUICHET-2: Not printed: This session has no terminal" in detail
     [desk] = workstations.list_workstations()
     assert (desk.name, desk.address, desk.location) == ("GUICHET-2", "10.0.3.22", "Counter 2")
     assert (desk.receipt_kind, desk.paper_mm, desk.document_kind) == ("terminal", 58, "folder")

@@ -19,9 +19,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Select, Static
 
 from mifin_tui.i18n import N_, _, ngettext
+from mifin_tui.output.printing import PrintOutcome, desk_printers, print_voucher
+from mifin_tui.screens.admin.printer_settings import sample_voucher
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.common.dialogs import ConfirmDialog
-from mifin_tui.services.kernel import workstations
+from mifin_tui.screens.common.print_jobs import run_print_jobs
+from mifin_tui.services.kernel import clock, institution, workstations
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.workstations import WorkstationDraft, WorkstationView
 from mifin_tui.widgets import FieldError, FormSelect, TextField
@@ -67,7 +70,8 @@ class WorkstationsScreen(MifinScreen):
     AUTO_FOCUS = "#workstations"
     BINDINGS = [Binding("f2,ctrl+n", "add", N_("Add"), id="workstations.add"),
                 Binding("enter", "edit", N_("Change"), id="workstations.edit"),
-                Binding("f8,delete", "remove", N_("Remove"), id="workstations.remove")]
+                Binding("f8,delete", "remove", N_("Remove"), id="workstations.remove"),
+                Binding("f6", "test", N_("Test slip"), id="workstations.test")]
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
@@ -105,10 +109,11 @@ class WorkstationsScreen(MifinScreen):
         found = workstations.for_session(os.environ)
         self.query_one("#session", Static).update(session_line(found))
         self.query_one("#detail", Static).update(
-            ngettext("{count} workstation. F2 adds one, Enter changes the one under the "
-                     "cursor, F8 removes it.",
-                     "{count} workstations. F2 adds one, Enter changes the one under the "
-                     "cursor, F8 removes it.", len(self.rows)).format(count=len(self.rows))
+            ngettext("{count} workstation. F2 adds one; Enter changes the one under the "
+                     "cursor, F6 prints a test slip on it, F8 removes it.",
+                     "{count} workstations. F2 adds one; Enter changes the one under the "
+                     "cursor, F6 prints a test slip on it, F8 removes it.",
+                     len(self.rows)).format(count=len(self.rows))
             if self.rows else _("No workstation yet: every session prints with its "
                                 "account's printer settings. Press F2 to add one."))
 
@@ -136,6 +141,31 @@ class WorkstationsScreen(MifinScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_edit()
+
+    def action_test(self) -> None:
+        """A test slip on the receipt printer of the desk under the cursor (a terminal's
+        printer: the one of the terminal this screen runs in)."""
+        desk = self.current
+        if desk is None:
+            return
+        info = institution.info(self.ctx.branch_id)
+        doc = sample_voucher(info.name, info.branch_code, info.branch_name, info.currency,
+                             clock.now().astimezone(), self.ctx.full_name)
+        detail = self.query_one("#detail", Static)
+        detail.update(_("Printing a test page..."))
+
+        def job() -> PrintOutcome:
+            try:
+                return print_voucher(doc, desk_printers(desk))
+            except Exception as exc:  # a test page: say what went wrong, nothing more
+                return PrintOutcome(False, str(exc))
+
+        def done(outcome: PrintOutcome) -> None:
+            if self.is_attached:
+                detail.update(_("Test page on {name}: {message}").format(
+                    name=desk.name, message=outcome.message))
+
+        run_print_jobs(self.app, [job], f"test {desk.name}", on_done=done)
 
     def action_remove(self) -> None:
         desk = self.current
