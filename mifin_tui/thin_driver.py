@@ -450,9 +450,14 @@ class _ByteSafeOutput:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
+        except OSError:
+            pass  # the terminal is gone (hang-up): the session ends, the slip with it
         finally:
             if saved is not None:
-                termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+                try:
+                    termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+                except termios.error:
+                    pass
 
     def flush(self) -> None:
         self._file.flush()

@@ -11,6 +11,7 @@ from mifin_tui.output import printing
 from mifin_tui.services.kernel import workstations
 from mifin_tui.services.kernel.errors import PermissionDenied, ValidationError
 from mifin_tui.services.kernel.workstations import SessionIdentity, WorkstationDraft
+from tests.printers.conftest import make_voucher  # noqa: F401
 
 DESK1 = WorkstationDraft(name="guichet-1", address="10.0.3.21", location="Counter 1",
                          receipt_kind="cups", receipt_target="desk1",
@@ -101,3 +102,31 @@ def test_changes_are_the_administrators_and_audited(admin, make_user):
     actions = [row.action for row in AuditLog.select().where(
         AuditLog.entity == "workstation").order_by(AuditLog.seq)]
     assert actions == ["workstation.add", "workstation.update", "workstation.remove"]
+
+
+def test_a_voucher_for_the_terminals_printer_goes_to_the_sessions_writer(make_voucher):
+    """The printing path's side of the pass-through: ESC/POS bytes to whatever writes to
+    this session's terminal; none attached (a browser, no screen): said, not printed."""
+    from mifin_tui.output import terminal
+
+    ws = config.Workstation(receipt_printer=config.PrinterConfig("terminal", "", 58))
+    doc = make_voucher()
+    outcome = printing.print_voucher(doc, ws)
+    assert not outcome.ok and "no terminal to print through" in outcome.message
+    sent: list[bytes] = []
+    terminal.attach(sent.append)
+    try:
+        outcome = printing.print_voucher(doc, ws)
+    finally:
+        terminal.detach(sent.append)
+    assert outcome.ok, outcome.message
+    [data] = sent
+    assert data.startswith(b"\x1b[5i\x1b@") and data.endswith(b"\x1dVB\x00\x1b[4i")
+    assert terminal.writer() is None
+
+
+def test_the_accounts_own_settings_may_print_receipts_through_the_terminal(tmp_path):
+    assert config.validate_printer(config.PrinterConfig("terminal", "", 80),
+                                   "receipt_printer").kind == "terminal"
+    with pytest.raises(config.ConfigError, match="receipts only"):
+        config.validate_printer(config.PrinterConfig("terminal", ""), "document_printer")

@@ -106,7 +106,10 @@ class PrinterSettingsScreen(FormMixin, MifinScreen):
                              classes="group-title", markup=False)
                 with Horizontal(classes="compact-row"):
                     yield Label(_("Kind"), markup=False)
-                    yield FormSelect(kinds, id=f"{prefix}_kind", value=cfg.kind,
+                    # the terminal's printer takes receipts only: not offered for A4
+                    offered = [(label, k) for label, k in kinds if prefix == "receipt"
+                               or k not in config.RECEIPT_ONLY_KINDS]
+                    yield FormSelect(offered, id=f"{prefix}_kind", value=cfg.kind,
                                      allow_blank=False)
                 yield FieldError(id=f"error-{prefix}_kind", classes="row-error")
                 with Horizontal(classes="compact-row"):
