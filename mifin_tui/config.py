@@ -18,7 +18,9 @@ from platformdirs import user_config_dir
 from mifin_tui.i18n import _
 from mifin_tui.paths import APP_NAME, data_dir
 
-PRINTER_KINDS = ("cups", "folder", "ask")
+PRINTER_KINDS = ("cups", "folder", "ask", "terminal")
+# The terminal's pass-through carries ESC/POS text for a roll: receipts only.
+RECEIPT_ONLY_KINDS = ("terminal",)
 PAPER_WIDTHS = (58, 80)
 THEMES = ("default", "high-contrast")
 
@@ -33,7 +35,7 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class PrinterConfig:
-    kind: str = "folder"  # cups | folder | ask
+    kind: str = "folder"  # cups | folder | ask | terminal (receipts only)
     target: str = ""  # CUPS queue, or folder (default: <data>/prints)
     paper_mm: int = 80  # receipts only
 
@@ -71,6 +73,9 @@ def validate_printer(cfg: PrinterConfig, name: str) -> PrinterConfig:
     if cfg.kind not in PRINTER_KINDS:
         raise ConfigError(_("[{name}] kind: one of {kinds}.").format(
             name=name, kinds=", ".join(PRINTER_KINDS)), f"{name}.kind")
+    if cfg.kind in RECEIPT_ONLY_KINDS and "receipt" not in name.lower():
+        raise ConfigError(_("[{name}] kind: the terminal's printer takes receipts only; "
+                            "use cups, folder or ask.").format(name=name), f"{name}.kind")
     if cfg.kind == "cups" and not cfg.target.strip():
         raise ConfigError(_("[{name}] target: the CUPS queue name is required.").format(
             name=name), f"{name}.target")

@@ -261,6 +261,11 @@ ENTRIES: tuple[MenuEntry, ...] = (
                  "institution's where its text leaves it open."),
               "admin", "settings.manage", None,
               screen="admin.provision_rates:ProvisionRatesScreen", main=False),
+    MenuEntry("workstations", N_("Workstations"),
+              N_("The branch's desks: how a remote session is recognised (name or SSH "
+                 "address) and the receipt and document printers it prints on."),
+              "admin", "settings.manage", None, screen="admin.workstations:WorkstationsScreen",
+              main=False),
     MenuEntry("member_import", N_("Import members"),
               N_("Import a member register from a CSV file (spreadsheet)."),
               "admin", "member.import", None, screen="imports.members:MemberImportScreen",

@@ -37,6 +37,9 @@ class SshSetup:
             f"Match User {self.user}",
             f"    ForceCommand {self.force_command()}",
             "    PermitTTY yes",
+            # the desk's name, sent by the cashier's `SendEnv MIFIN_WORKSTATION`: his
+            # receipts print at his desk (the Workstations screen)
+            "    AcceptEnv MIFIN_WORKSTATION",
             "    AllowTcpForwarding no",
             "    AllowAgentForwarding no",
             "    AllowStreamLocalForwarding no",

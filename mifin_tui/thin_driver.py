@@ -18,12 +18,19 @@ the same behind Textual:
 The terminal ends up with the same cells, colours included (property tests against
 the pyte terminal emulator, and tests/e2e/test_thin_driver.py compares tmux screens).
 `MIFIN_THIN_OUTPUT=0` turns it off; textual-serve and Windows keep their own driver.
+
+The driver also carries raw bytes to the terminal for its printer (`write_bytes`, the
+ANSI pass-through of printers.backends.TerminalPrinter): Textual's writer thread takes
+text, so the bytes ride its queue in a marked string, between two frames, and are
+written as they are.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import termios
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -406,7 +413,112 @@ def terminal_erases_in_background(term: str | None) -> bool:
         return False
 
 
-class ThinLinuxDriver(LinuxDriver):
+class _RawBytes(str):
+    """Bytes for the terminal as they are, in Textual's writer queue (which takes str)."""
+
+    data: bytes = b""
+
+
+class _ByteSafeOutput:
+    """The driver's output file: Textual's text as before, and _RawBytes written as is.
+
+    The terminal's output processing is off while they are written: with it, the tty
+    turns each LF into CR LF, and a printer command holding the byte 10 would change."""
+
+    def __init__(self, file) -> None:  # noqa: ANN001 - sys.__stderr__ or alike
+        self._file = file
+
+    def write(self, text: str) -> int:
+        if isinstance(text, _RawBytes):
+            self._write_raw(text.data)
+            return 0
+        return self._file.write(text)
+
+    def _write_raw(self, data: bytes) -> None:
+        self._file.flush()
+        fd = self._file.fileno()
+        saved = None
+        if os.isatty(fd):
+            try:
+                saved = termios.tcgetattr(fd)
+                raw = list(saved)
+                raw[1] &= ~termios.OPOST
+                termios.tcsetattr(fd, termios.TCSADRAIN, raw)
+            except termios.error:
+                saved = None
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError:
+            pass  # the terminal is gone (hang-up): the session ends, the slip with it
+        finally:
+            if saved is not None:
+                try:
+                    termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+                except termios.error:
+                    pass
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - whatever the file has
+        return getattr(self._file, name)
+
+
+class PassThroughMixin:
+    """Raw bytes to the terminal between frames, for its printer (see printers.backends)."""
+
+    _app: object
+    _file: object
+    _writer_thread: object
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self._file = _ByteSafeOutput(self._file)
+
+    def start_application_mode(self) -> None:
+        super().start_application_mode()  # type: ignore[misc]
+        from mifin_tui.output import terminal
+
+        terminal.attach(self.write_bytes)
+
+    def stop_application_mode(self) -> None:
+        from mifin_tui.output import terminal
+
+        terminal.detach(self.write_bytes)
+        super().stop_application_mode()  # type: ignore[misc]
+
+    def write_bytes(self, data: bytes) -> None:
+        """Put `data` on the terminal as is, after the frames already written; callable
+        from any thread. Then the screen is drawn anew: a terminal without a printer
+        shows what it could not print."""
+        app = self._app
+        payload = bytes(data)
+
+        def put() -> None:
+            writer = self._writer_thread
+            if writer is None:
+                raise RuntimeError("the terminal is not in application mode")
+            raw = _RawBytes("")
+            raw.data = payload
+            writer.write(raw)
+            self._forget_screen()
+            app.screen.refresh()  # type: ignore[attr-defined]
+
+        if threading.get_ident() == getattr(app, "_thread_id", None):
+            put()
+        else:
+            app.call_from_thread(put)  # type: ignore[attr-defined]
+
+    def _forget_screen(self) -> None:
+        """What the terminal shows is unknown after the pass-through."""
+
+
+class ThinLinuxDriver(PassThroughMixin, LinuxDriver):
     """LinuxDriver that sends Textual's output through a VirtualTerminal."""
 
     _terminal: VirtualTerminal | None = None
@@ -421,3 +533,8 @@ class ThinLinuxDriver(LinuxDriver):
                 self._erase = terminal_erases_in_background(os.environ.get("TERM"))
             terminal = self._terminal = VirtualTerminal(width, height, erase=self._erase)
         super().write(terminal.feed(data))
+
+    def _forget_screen(self) -> None:
+        if self._terminal is not None:
+            terminal = self._terminal
+            terminal.shown = [[None] * terminal.width for _ in range(terminal.height)]

@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,12 +34,14 @@ __all__ = [
     "CupsPrinter",
     "FolderPrinter",
     "AskPrinter",
+    "TerminalPrinter",
     "PRINTER_KINDS",
     "media_for_pdf",
+    "pass_through",
     "printer_from_settings",
 ]
 
-PRINTER_KINDS = ("cups", "folder", "ask")
+PRINTER_KINDS = ("cups", "folder", "ask", "terminal")
 
 
 class PrintError(Exception):
@@ -404,9 +407,11 @@ def default_ask_directory() -> Path:
     return Path(tempfile.gettempdir()) / f"mifin-documents-{user}"
 
 
-def printer_from_settings(kind: str, target: str) -> Printer:
+def printer_from_settings(kind: str, target: str,
+                          terminal: Callable[[bytes], None] | None = None) -> Printer:
     """The back-end a workstation's settings name: ("cups", queue), ("folder", directory),
-    ("ask", directory or "" for a per-user temporary folder). Raises PrintError."""
+    ("ask", directory or "" for a per-user temporary folder), ("terminal", "") with
+    `terminal` the session's writer of raw bytes. Raises PrintError."""
     kind = (kind or "").strip().lower()
     target = (target or "").strip()
     if kind == "cups":
@@ -419,5 +424,64 @@ def printer_from_settings(kind: str, target: str) -> Printer:
         return FolderPrinter(target)
     if kind == "ask":
         return AskPrinter(target or default_ask_directory())
-    raise PrintError(_("Unknown printer type: {kind}. Use cups, folder or ask.").format(
-        kind=kind))
+    if kind == "terminal":
+        return TerminalPrinter(terminal)
+    raise PrintError(_("Unknown printer type: {kind}. Use cups, folder, ask or terminal."
+                       ).format(kind=kind))
+
+
+# ---------------------------------------------------------------- the terminal's printer
+
+# ANSI "media copy" (printer controller mode): what a terminal receives between these two
+# goes to the printer of the PC it runs on (PuTTY, xterm), not to the screen.
+PASS_THROUGH_ON = b"\x1b[5i"
+PASS_THROUGH_OFF = b"\x1b[4i"
+
+
+def pass_through(data: bytes) -> bytes:
+    """`data` framed for the terminal's printer. The terminal ends the print at the first
+    "ESC [ 4 i" (or its 8-bit form CSI 4 i) it sees: data holding one would be cut there
+    and the rest shown on the screen, so it is refused."""
+    if PASS_THROUGH_OFF in data or b"\x9b4i" in data:
+        raise ValueError("the data holds the end of the pass-through (ESC [ 4 i)")
+    return PASS_THROUGH_ON + bytes(data) + PASS_THROUGH_OFF
+
+
+class TerminalPrinter(Printer):
+    """The printer plugged into the cashier's own PC, reached through his terminal (PuTTY:
+    Terminal > Printer; xterm: printerCommand): the document goes as raw printer bytes
+    (ESC/POS for a thermal roll) inside the pass-through. `write` puts bytes on the
+    session's terminal between two frames of the screen; the terminal does not answer,
+    so "sent" is all that can be known.
+
+    Receipts only: an A4 document needs a driver on the PC, which the pass-through does
+    not have."""
+
+    kind = "terminal"
+
+    def __init__(self, write: Callable[[bytes], None] | None) -> None:
+        self.write = write
+
+    def describe(self) -> str:
+        return _("The printer of the cashier's terminal (pass-through)")
+
+    def print_raw(self, data: bytes, *, title: str = "") -> PrintResult:
+        """Send printer-ready bytes (ESC/POS) to the terminal's printer."""
+        if self.write is None:
+            raise PrintError(_("This session has no terminal to print through (a browser "
+                               "session or no screen); choose another receipt printer."))
+        framed = pass_through(data)
+        try:
+            self.write(framed)
+        except (OSError, RuntimeError) as exc:
+            raise PrintError(_("The terminal could not take the print: {error}.").format(
+                error=_one_line(str(exc)) or type(exc).__name__)) from None
+        return PrintResult(kind=self.kind, destination="terminal",
+                           message=_("Sent to the printer of your terminal ({size} bytes)."
+                                     ).format(size=len(framed)))
+
+    def print_pdf(self, data: bytes, *, title: str, copies: int = 1,
+                  media: str | None = None) -> PrintResult:
+        _check_args(data, copies)
+        raise PrintError(_("The terminal's printer takes receipts only; choose a printer "
+                           "queue or a folder for A4 documents."))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mifin_tui.i18n import N_, translator
 from mifin_tui.services.kernel.documents import VoucherDoc
 from mifin_tui.services.kernel.money import format_amount
 from printers._fonts import new_pdf, warm_up
@@ -27,6 +26,7 @@ from printers._layout import (
     format_date,
     format_datetime,
 )
+from printers.voucher_labels import labels
 
 __all__ = [
     "PAPER_WIDTHS",
@@ -83,32 +83,9 @@ def _a4_style(base: float) -> _Style:
                   two_columns=True)
 
 
-# The voucher's labels (msgids), translated into the document's language when printed.
-LABELS = {
-    "duplicate": N_("DUPLICATE"),
-    "branch": N_("Branch: {name} ({code})"),
-    "number": N_("No. {number}"),
-    "reversal": N_("Reversal of voucher {number}"),
-    "business_date": N_("Business date"),
-    "posted_at": N_("Posted at"),
-    "account": N_("Account"),
-    "holder": N_("Account holder"),
-    "party_id": N_("ID document"),
-    "purpose": N_("Purpose"),
-    "amount": N_("Amount"),
-    "words": N_("In words:"),
-    "balance": N_("Balance after"),
-    "cashier": N_("Cashier"),
-    "till": N_("Till"),
-    "approved_by": N_("Approved by"),
-    "remaining": N_("Remaining on the loan"),
-}
-
-
 def _labels(language: str) -> dict[str, str]:
     """The labels in `language` (their characters also choose the font cut)."""
-    t = translator(language)
-    return {key: t(msgid) for key, msgid in LABELS.items()}
+    return labels(language)
 
 
 def _voucher_flow(m: Measure, doc: VoucherDoc, copy_label: str, s: _Style,

@@ -206,6 +206,10 @@ def build(
 
     demo_loans.build(admin, regulator, regulators.get_profile(regulator).currencies,
                      range(start.year, today.year + 2))
+    from mifin_tui.demo import desks as demo_desks
+
+    with clock.simulated(_working_hours(start, random.Random(seed * 37 + 5))):
+        demo_desks.build(admin)
     history = (_history(ctx, seed, members, currency, cashier_tills, start, today)
                if history_months else None)
     quiet = history.quiet_accounts() if history else set()

@@ -4,14 +4,14 @@ the screens run these in a print worker."""
 from __future__ import annotations
 
 from mifin_tui import config
-from mifin_tui.output.printing import PrintOutcome, _send
+from mifin_tui.output.printing import PrintOutcome, _send, session_workstation
 from mifin_tui.services.loans.contract_types import ContractDoc, MinutesDoc
 
 
 def print_contract(doc: ContractDoc, ws: config.Workstation | None = None) -> PrintOutcome:
     from printers.loan_contract import contract_pdf
 
-    ws = ws or config.load()
+    ws = ws or session_workstation()
     title = f"contrat-{doc.number}" + ("-DUPLICATA" if doc.duplicate else "")
     return _send(contract_pdf(doc), title, ws.document_printer)
 
@@ -19,6 +19,6 @@ def print_contract(doc: ContractDoc, ws: config.Workstation | None = None) -> Pr
 def print_minutes(doc: MinutesDoc, ws: config.Workstation | None = None) -> PrintOutcome:
     from printers.loan_contract import minutes_pdf
 
-    ws = ws or config.load()
+    ws = ws or session_workstation()
     return _send(minutes_pdf(doc), f"pv-commission-{doc.session_date.isoformat()}",
                  ws.document_printer)

@@ -23,7 +23,7 @@ async def test_each_role_sees_its_own_menu(admin, make_user):
     expected = {
         "admin": (ADMIN_PASSWORD, ["audit_log", "users", "tills", "loan_products",
                                    "savings_products", "logout"],
-                  ["loan_board", "holidays", "provision_rates", "member_import",
+                  ["loan_board", "holidays", "provision_rates", "workstations", "member_import",
                    "printer_settings", "password", "language"]),
         "mbuyi": (PASSWORD, ["deposit", "withdrawal", "account_transfer", "statement",
                              "passbook", "account_lookup", "member_card", "adhesion",

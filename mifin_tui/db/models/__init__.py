@@ -83,6 +83,7 @@ from mifin_tui.db.models.savings import (
     StandingOrderLoan,
     WithdrawalRequest,
 )
+from mifin_tui.db.models.workstations import Workstation
 
 __all__ = [
     "Account",
@@ -140,6 +141,7 @@ __all__ = [
     "Voucher",
     "VoucherLoanFigures",
     "WithdrawalRequest",
+    "Workstation",
     "new_uid",
     "pw",
 ]
@@ -198,4 +200,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     StandingOrder,
     StandingOrderLoan,
     PaymentSuspense,
+    Workstation,
 )

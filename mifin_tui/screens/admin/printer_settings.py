@@ -27,7 +27,7 @@ from mifin_tui.i18n import N_, _, current_language
 from mifin_tui.output.printing import PrintOutcome, print_cash_journal, print_voucher
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.common.print_jobs import run_print_jobs
-from mifin_tui.services.kernel import clock, institution
+from mifin_tui.services.kernel import clock, institution, workstations
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.documents import CashJournalDoc, CashJournalLine, VoucherDoc
 from mifin_tui.services.kernel.words import amount_in_words
@@ -37,6 +37,7 @@ KIND_LABELS = {
     "cups": N_("Printer queue (CUPS)"),
     "folder": N_("PDF files in a folder"),
     "ask": N_("Save the PDF and show where"),
+    "terminal": N_("Printer of my terminal (pass-through)"),
 }
 PRINTERS = (("receipt", "receipt_printer", "MIFIN_RECEIPT_PRINTER"),
             ("document", "document_printer", "MIFIN_DOCUMENT_PRINTER"))
@@ -105,7 +106,10 @@ class PrinterSettingsScreen(FormMixin, MifinScreen):
                              classes="group-title", markup=False)
                 with Horizontal(classes="compact-row"):
                     yield Label(_("Kind"), markup=False)
-                    yield FormSelect(kinds, id=f"{prefix}_kind", value=cfg.kind,
+                    # the terminal's printer takes receipts only: not offered for A4
+                    offered = [(label, k) for label, k in kinds if prefix == "receipt"
+                               or k not in config.RECEIPT_ONLY_KINDS]
+                    yield FormSelect(offered, id=f"{prefix}_kind", value=cfg.kind,
                                      allow_blank=False)
                 yield FieldError(id=f"error-{prefix}_kind", classes="row-error")
                 with Horizontal(classes="compact-row"):
@@ -134,6 +138,12 @@ class PrinterSettingsScreen(FormMixin, MifinScreen):
                 notes.append(_("Now {name}={value} overrides the {printer} printer.").format(
                     name=env, value=os.environ[env],
                     printer=_("receipt") if prefix == "receipt" else _("document")))
+        desk = workstations.for_session(os.environ)
+        if desk is not None:
+            # the desk's printers win over these: say so, or a change here seems lost
+            notes.append(_("This session is workstation {name}: it prints on that desk's "
+                           "printers (Workstations screen), not on these.").format(
+                name=desk.name))
         self.query_one("#settings-notes", Static).update("\n".join(notes))
         if self.problem:
             self.show_form_error(_("The settings file cannot be used ({error}); saving "
