@@ -244,3 +244,22 @@ def make_user(admin) -> Callable[..., object]:
         return auth.login(name, PASSWORD)
 
     return make
+
+
+# MIFIN_TEST_CPU=FILE: each test's CPU seconds (this process and the processes it waited
+# for: the mifin commands, pdftotext), appended to FILE. Wall times lie on a loaded
+# two-core machine; CPU time says what a test costs CI.
+if os.environ.get("MIFIN_TEST_CPU"):
+    import resource
+
+    def _cpu() -> float:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(item, nextitem):
+        start = _cpu()
+        yield
+        with open(os.environ["MIFIN_TEST_CPU"], "a") as out:
+            out.write(f"{_cpu() - start:.2f}\t{item.nodeid}\n")
