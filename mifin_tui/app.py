@@ -171,11 +171,14 @@ class MifinApp(App[None]):
         from textual import constants
 
         driver = super().get_driver_class()
-        if (constants.DRIVER is None and driver.__name__ == "LinuxDriver"
-                and os.environ.get("MIFIN_THIN_OUTPUT", "1") != "0"):
-            from mifin_tui.thin_driver import ThinLinuxDriver
+        if constants.DRIVER is None and driver.__name__ == "LinuxDriver":
+            if os.environ.get("MIFIN_THIN_OUTPUT", "1") != "0":
+                from mifin_tui.thin_driver import ThinLinuxDriver
 
-            return ThinLinuxDriver
+                return ThinLinuxDriver
+            from mifin_tui.hangup import HangUpDriver  # a dead terminal ends the session
+
+            return HangUpDriver
         return driver
 
     def get_default_screen(self) -> Screen:
@@ -339,6 +342,14 @@ class MifinApp(App[None]):
             except MifinError:
                 pass  # the session ends anyway
         return ctx
+
+    def terminal_lost(self) -> None:
+        """The terminal hung up (the driver calls this): the session ends as a logout
+        does; a cashier's till stays open, his to resume at his next login."""
+        from mifin_tui.hangup import EXIT_HANG_UP
+
+        self._close_session()
+        self.exit(return_code=EXIT_HANG_UP)
 
     async def action_quit(self) -> None:
         self._close_session()

@@ -28,7 +28,7 @@ import unicodedata
 from functools import lru_cache
 
 from rich.cells import get_character_cell_size
-from textual.drivers.linux_driver import LinuxDriver
+from mifin_tui.hangup import HangUpDriver
 
 MIN_BLANK_RUN = 12
 # Cheaper to resend a few unchanged cells than to move the cursor over them.
@@ -406,8 +406,9 @@ def terminal_erases_in_background(term: str | None) -> bool:
         return False
 
 
-class ThinLinuxDriver(LinuxDriver):
-    """LinuxDriver that sends Textual's output through a VirtualTerminal."""
+class ThinLinuxDriver(HangUpDriver):
+    """LinuxDriver (ended by a hang-up) that sends Textual's output through a
+    VirtualTerminal."""
 
     _terminal: VirtualTerminal | None = None
     _erase: bool | None = None

@@ -14,23 +14,18 @@ from mifin_tui.i18n import _
 
 def cmd_ssh_setup(args: argparse.Namespace) -> int:
     from mifin_tui.paths import resolve_db_path
-    from mifin_tui.ssh_setup import SshSetup, apply
+    from mifin_tui.ssh_setup import SetupFailed, SshSetup, apply, instructions
 
     mifin = args.mifin or shutil.which("mifin") or os.path.abspath(sys.argv[0])
     setup = SshSetup(args.user, resolve_db_path(args.db).resolve(), mifin)
     if not args.apply:
-        print(_("# Put this in {path}, then reload sshd:").format(
-            path="/etc/ssh/sshd_config.d/mifin.conf"))
-        print(setup.snippet())
-        print(_("# Create the account: useradd --system --create-home {user} && "
-                "usermod -p '*' {user}").format(user=args.user))
-        print(_("# Add each staff member's public key to ~{user}/.ssh/authorized_keys").format(
-            user=args.user))
+        for line in instructions(setup):
+            print(line)
         return EXIT_OK
     try:
         for line in apply(setup, Path(args.keys) if args.keys else None):
             print(line)
-    except (PermissionError, RuntimeError) as exc:
+    except (PermissionError, SetupFailed) as exc:
         raise CliError(str(exc)) from exc
     return EXIT_OK
 

@@ -18,11 +18,22 @@ from mifin_tui.i18n import _, current_language
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    _need_terminal()
     # The app opens it just after drawing the login screen (see MifinApp.open_database).
     return run_tui(db_path(args))
 
 
+def _need_terminal() -> None:
+    from mifin_tui.hangup import no_terminal
+
+    if no_terminal():
+        # scp, sftp or `ssh host cmd` reaching the forced command, a cron job, a pipe:
+        # the interface would wait for keys that never come, holding the database.
+        raise CliError(_("no terminal: Mifin's interface needs one (over SSH: ssh -t)."))
+
+
 def run_tui(db_path: Path | None = None) -> int:
+    _need_terminal()
     # Old machines and slow links: no animation unless the user asks for it;
     # over SSH give Escape sequences time to arrive whole.
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
