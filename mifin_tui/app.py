@@ -27,7 +27,7 @@ from textual.screen import Screen  # noqa: E402
 from textual.system_commands import SystemCommandsProvider  # noqa: E402
 from textual.theme import Theme  # noqa: E402
 
-from mifin_tui.i18n import N_, _, current_language, set_language  # noqa: E402
+from mifin_tui.i18n import N_, _, chosen_language, current_language, set_language  # noqa: E402
 from mifin_tui.messages import LanguageChanged, LoggedIn, LogoutRequested, OpenEntry  # noqa: E402
 from mifin_tui.screens.session.login import LoginScreen  # noqa: E402
 from mifin_tui.services.kernel.errors import AuthenticationError, MifinError  # noqa: E402
@@ -249,6 +249,8 @@ class MifinApp(App[None]):
 
     def on_logged_in(self, message: LoggedIn) -> None:
         ctx = message.ctx
+        if chosen_language() not in (None, ctx.language):  # --lang, MIFIN_LANG: this session
+            ctx = replace(ctx, language=chosen_language())
         if ctx.language != current_language():
             set_language(ctx.language)
         self.ctx = ctx
@@ -473,8 +475,9 @@ class MifinApp(App[None]):
         if self.ctx is None or self.locked:
             return  # nothing to find before login, nothing to reach behind the lock
         if not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=_("Find a screen or a command..."),
-                                            id="--command-palette"))
+            from mifin_tui.screens.session.palette import MifinCommandPalette
+
+            self.push_screen(MifinCommandPalette())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("logout", "lock", "command_palette"):
