@@ -205,6 +205,8 @@ class MifinApp(App[None]):
         self.set_class(theme.dark, "-dark-mode", update=False)
         self.set_class(not theme.dark, "-light-mode", update=False)
         self.set_class(self.high_contrast, "-high-contrast", update=False)
+        # 8 colours, none bright: the focused field gets colours it can draw (app.tcss).
+        self.set_class(os.environ.get("TERM") == "linux", "-linux-console", update=False)
         self.stylesheet.set_variables(self.get_css_variables())
 
     def on_mount(self) -> None:

@@ -1,5 +1,6 @@
-"""The language of a session: `--lang`/MIFIN_LANG holds over the user's stored one, and
-the command palette's own words follow the session's language."""
+"""What a session gets from where it runs: `--lang`/MIFIN_LANG holds over the user's
+stored language, the command palette's own words follow the session's language, and on
+the Linux console the focused field is marked over its whole width."""
 
 from __future__ import annotations
 
@@ -56,3 +57,27 @@ async def test_the_palette_speaks_the_users_language(admin):
         shown = [str(commands.get_option_at_index(i).prompt.renderable)
                  for i in range(commands.option_count)]
         assert shown == [i18n._("No matches found")] and shown != ["No matches found"]
+
+
+async def test_the_linux_console_marks_the_whole_focused_field(admin, monkeypatch):
+    monkeypatch.setenv("TERM", "linux")
+    monkeypatch.delenv("MIFIN_HIGH_CONTRAST", raising=False)
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.has_class("-linux-console") and not app.high_contrast
+        field = app.focused
+        region = field.region
+        assert field.id == "username" and region.width > 20
+        line = app.screen._compositor.render_strips()[region.y]
+        cells = []
+        for segment in line:
+            cells += [segment.style] * len(segment.text)
+        styles = cells[region.x:region.right]
+        # every cell reversed, on two of the 8 colours every console has: a grey bar
+        assert all(s.reverse for s in styles), [(s.reverse, str(s.color), str(s.bgcolor)) for s in styles]
+        colours = [(s.color.name, s.bgcolor.name) for s in styles]
+        assert colours[1] == ("#1a1a1a", "#c4c5b5"), colours  # the cursor
+        # the rest in the console's white (ANSI 7) reversed on its black (ANSI 0)
+        assert set(colours[:1] + colours[2:]) == {("#c4c5b5", "#1a1a1a")}, colours
