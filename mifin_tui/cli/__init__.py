@@ -158,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                          "(default: this machine only)"))
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--public-url", help=_("the address browsers use, behind a proxy"))
+    p.add_argument("--max-sessions", type=int, metavar="N",
+                   help=_("sessions open at once (default: the serve_max_sessions setting)"))
 
     p = add("report", cmd_report, _("print a report as a table, CSV, PDF or XLSX"))
     p.add_argument("name", nargs="?", help=_("report name (see --list)"))
