@@ -28,6 +28,7 @@ import unicodedata
 from functools import lru_cache
 
 from rich.cells import get_character_cell_size
+
 from mifin_tui.hangup import HangUpDriver
 
 MIN_BLANK_RUN = 12

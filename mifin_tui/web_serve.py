@@ -81,7 +81,7 @@ class MifinServer(Server):
         await websocket.prepare(request)
         try:
             first = await websocket.receive(timeout=FIRST_MESSAGE_SECONDS)
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             await websocket.close()
             return websocket
         if first.type != WSMsgType.TEXT:
