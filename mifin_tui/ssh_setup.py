@@ -252,7 +252,10 @@ def apply(setup: SshSetup, authorized_keys: Path | None = None, *,
         raise SetupFailed(_("{folder} holds more than the database: put the database in a "
                             "folder of its own (e.g. /var/lib/mifin) first.").format(
             folder=folder))
+    if authorized_keys is not None and not authorized_keys.is_file():
+        raise SetupFailed(_("No keys file at {path}.").format(path=authorized_keys))
     keys = _key_lines(authorized_keys) if authorized_keys else []
+    _check_account(setup.user)
     journal = _Journal()
     try:
         _steps(setup, keys, root, sshd, journal)
@@ -267,6 +270,18 @@ def apply(setup: SshSetup, authorized_keys: Path | None = None, *,
                 error=detail, left="; ".join(left))
         raise SetupFailed(message) from exc
     return [line for line in journal.done if line]
+
+
+def _check_account(user: str) -> None:
+    """An account that exists already must be a system account (made by this command
+    before): root's or a person's shell is never replaced by Mifin."""
+    try:
+        account = pwd.getpwnam(user)
+    except KeyError:
+        return
+    if account.pw_uid == 0 or account.pw_uid >= 1000:
+        raise SetupFailed(_("{user} is not a system account: give remote staff an account "
+                            "of its own (--user mifin).").format(user=user))
 
 
 def _steps(setup: SshSetup, keys: Sequence[str], root: Path, sshd: str,

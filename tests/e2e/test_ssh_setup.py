@@ -122,5 +122,11 @@ def test_refuses_before_any_change(layout):
         apply(setup, empty, root=root, sshd=layout["sshd"])
     with pytest.raises(SetupFailed, match="sshd is not installed"):
         apply(setup, None, root=root, sshd=str(layout["dir"] / "no-sshd"))
+    with pytest.raises(SetupFailed, match="No keys file"):
+        apply(setup, layout["dir"] / "missing.pub", root=root, sshd=layout["sshd"])
+    with pytest.raises(SetupFailed, match="not a system account"):
+        apply(SshSetup("root", setup.db_path, setup.mifin), None, root=root,
+              sshd=layout["sshd"])
+    assert pwd.getpwnam("root").pw_shell != str(setup.launcher_path(root))
     assert not _exists(setup.user)
     assert not (root / "run/sshd").exists()
