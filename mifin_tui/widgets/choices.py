@@ -59,7 +59,6 @@ class ChoiceList(FormKeys, SelectionList):
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("compact", True)
-        kwargs.setdefault("prompt", _("Select"))  # Textual's own prompt is English
         super().__init__(*args, **kwargs)
 
     def action_select(self) -> None:
