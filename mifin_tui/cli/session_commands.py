@@ -158,7 +158,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
                        maxcolwidths=[None, None, 44]))
     else:
         print(_("Opening the existing demo database {path}.").format(path=path))
-    if args.no_open:
+    from mifin_tui.hangup import no_terminal
+
+    if args.no_open or no_terminal():  # built for a script: nothing to open it in
         return EXIT_OK
     if sys.stdin.isatty():
         input(_("Press Enter to open Mifin..."))

@@ -9,6 +9,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -22,6 +23,7 @@ from mifin_tui.ssh_setup import SshSetup
 from tests.cli.helpers import MIFIN
 from tests.cli.helpers import run as run_mifin
 from tests.e2e.test_tui_tmux import (  # noqa: F401
+    LOGIN,
     MAIN_MENU,
     Terminal,
     demo,
@@ -78,7 +80,9 @@ def sshd(demo, tmp_path) -> Iterator[dict]:
         # the environment a branch server gives its sessions (and this checkout's code)
         "SetEnv LANG=C.UTF-8 TEXTUAL_ANIMATIONS=none "
         f"MIFIN_RECEIPT_PRINTER=folder:{d / 'receipts'} PYTHONPATH={REPO}",
-        f"ForceCommand {setup.force_command()}", "",
+        f"ForceCommand {setup.force_command()}",
+        # what ssh-setup sets (15 s x 4), shortened: a silent client is cut within 6 s
+        "ClientAliveInterval 2", "ClientAliveCountMax 3", "",
     ]))
     os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
     subprocess.run([sshd_bin, "-t", "-f", str(config)], check=True)
@@ -334,5 +338,25 @@ def test_a_cashier_cut_off_mid_form_posts_nothing_and_keeps_his_till(sshd, demo)
         term.wait_for(re.compile(r"N° compte|Account no"), timeout=15)
         term.press("C-q")
         term.wait_for("MIFIN-EXIT=", timeout=20)
+    finally:
+        term.close()
+
+
+def test_a_silent_client_is_cut_and_mifin_ends(sshd, demo):
+    """The link drops without a word (the client frozen, as behind a dead router): sshd's
+    keep-alive cuts the session, and Mifin, hung up on, ends."""
+    db = sshd["db"]
+    term = _ssh_terminal(sshd)
+    try:
+        term.wait_for(LOGIN, timeout=30)
+        client = subprocess.run(["pgrep", "-f", f"^ssh -t -p {sshd['port']} "],
+                                capture_output=True, text=True).stdout.split()
+        assert len(client) == 1, client
+        os.kill(int(client[0]), signal.SIGSTOP)
+        try:
+            took = _wait_until_no_mifin(db)
+        finally:
+            os.kill(int(client[0]), signal.SIGKILL)
+        print(f"mifin gone {took:.1f} s after the client froze")
     finally:
         term.close()
