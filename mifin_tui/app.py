@@ -27,7 +27,7 @@ from textual.screen import Screen  # noqa: E402
 from textual.system_commands import SystemCommandsProvider  # noqa: E402
 from textual.theme import Theme  # noqa: E402
 
-from mifin_tui.i18n import N_, _, current_language, set_language  # noqa: E402
+from mifin_tui.i18n import N_, _, chosen_language, current_language, set_language  # noqa: E402
 from mifin_tui.messages import LanguageChanged, LoggedIn, LogoutRequested, OpenEntry  # noqa: E402
 from mifin_tui.screens.session.login import LoginScreen  # noqa: E402
 from mifin_tui.services.kernel.errors import AuthenticationError, MifinError  # noqa: E402
@@ -171,11 +171,14 @@ class MifinApp(App[None]):
         from textual import constants
 
         driver = super().get_driver_class()
-        if (constants.DRIVER is None and driver.__name__ == "LinuxDriver"
-                and os.environ.get("MIFIN_THIN_OUTPUT", "1") != "0"):
-            from mifin_tui.thin_driver import ThinLinuxDriver
+        if constants.DRIVER is None and driver.__name__ == "LinuxDriver":
+            if os.environ.get("MIFIN_THIN_OUTPUT", "1") != "0":
+                from mifin_tui.thin_driver import ThinLinuxDriver
 
-            return ThinLinuxDriver
+                return ThinLinuxDriver
+            from mifin_tui.hangup import HangUpDriver  # a dead terminal ends the session
+
+            return HangUpDriver
         return driver
 
     def get_default_screen(self) -> Screen:
@@ -202,6 +205,8 @@ class MifinApp(App[None]):
         self.set_class(theme.dark, "-dark-mode", update=False)
         self.set_class(not theme.dark, "-light-mode", update=False)
         self.set_class(self.high_contrast, "-high-contrast", update=False)
+        # 8 colours, none bright: the focused field gets colours it can draw (app.tcss).
+        self.set_class(os.environ.get("TERM") == "linux", "-linux-console", update=False)
         self.stylesheet.set_variables(self.get_css_variables())
 
     def on_mount(self) -> None:
@@ -246,6 +251,8 @@ class MifinApp(App[None]):
 
     def on_logged_in(self, message: LoggedIn) -> None:
         ctx = message.ctx
+        if chosen_language() not in (None, ctx.language):  # --lang, MIFIN_LANG: this session
+            ctx = replace(ctx, language=chosen_language())
         if ctx.language != current_language():
             set_language(ctx.language)
         self.ctx = ctx
@@ -339,6 +346,14 @@ class MifinApp(App[None]):
             except MifinError:
                 pass  # the session ends anyway
         return ctx
+
+    def terminal_lost(self) -> None:
+        """The terminal hung up (the driver calls this): the session ends as a logout
+        does; a cashier's till stays open, his to resume at his next login."""
+        from mifin_tui.hangup import EXIT_HANG_UP
+
+        self._close_session()
+        self.exit(return_code=EXIT_HANG_UP)
 
     async def action_quit(self) -> None:
         self._close_session()
@@ -462,8 +477,9 @@ class MifinApp(App[None]):
         if self.ctx is None or self.locked:
             return  # nothing to find before login, nothing to reach behind the lock
         if not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=_("Find a screen or a command..."),
-                                            id="--command-palette"))
+            from mifin_tui.screens.session.palette import MifinCommandPalette
+
+            self.push_screen(MifinCommandPalette())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("logout", "lock", "command_palette"):

@@ -2,7 +2,8 @@
 
 Message ids are English; the French catalogue must be complete (a test checks it).
 The active language is process-wide: a Mifin process serves one user at a time,
-and the language is switched at login to the user's setting.
+and the language is switched at login to the user's setting, unless one was chosen for
+the process (`mifin --lang`, MIFIN_LANG), which then holds for every session.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ DEFAULT_LANGUAGE = "fr"
 # anything was translated) need not pay at every start.
 _translation: gettext.NullTranslations | None = None
 _language = DEFAULT_LANGUAGE
+# The language asked for when Mifin started (--lang, MIFIN_LANG): it holds for the whole
+# process, over the user's stored preference.
+_chosen: str | None = None
 
 
 def set_language(language: str) -> None:
@@ -30,6 +34,18 @@ def set_language(language: str) -> None:
         raise ValueError(f"unsupported language: {language}")
     _translation = None
     _language = language
+
+
+def choose_language(language: str) -> None:
+    """The language of this whole process (--lang, MIFIN_LANG), over the user's own."""
+    global _chosen
+    set_language(language)
+    _chosen = language
+
+
+def chosen_language() -> str | None:
+    """The language chosen for this process, if one was (`choose_language`)."""
+    return _chosen
 
 
 def _active() -> gettext.NullTranslations:

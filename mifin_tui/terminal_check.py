@@ -7,6 +7,7 @@ import locale
 import os
 import shutil
 import sys
+import textwrap
 
 from mifin_tui.i18n import _
 
@@ -46,7 +47,8 @@ def report() -> tuple[list[tuple[str, str, str]], bool]:
         True)
     if linux_console:
         rows.append((_("advice"), _("Linux console"),
-                     _("use the high-contrast theme (Ctrl+P, High contrast)")))
+                     _("the focused field is a grey bar; the high-contrast theme is there "
+                       "if wanted (Ctrl+P, High contrast)")))
     escdelay = os.environ.get("ESCDELAY", "")
     remote = bool(os.environ.get("SSH_CONNECTION"))
     add(_("over SSH"), _("yes") if remote else _("no"), True)
@@ -66,12 +68,22 @@ def report() -> tuple[list[tuple[str, str, str]], bool]:
     return rows, good
 
 
-def print_report() -> int:
+# The report's columns, wrapped at words: with tabulate's two spaces between them the
+# table is at most 80 columns wide, the narrowest terminal Mifin runs in.
+COLUMN_WIDTHS = (22, 22, 32)
+
+
+def render_report() -> str:
     from tabulate import tabulate
 
     rows, good = report()
-    print(tabulate(rows, headers=[_("check"), _("found"), _("verdict")]))
-    print()
-    print(_("This terminal suits Mifin.") if good else
-          _("Mifin will run, but see the warnings above."))
+    table = tabulate(rows, headers=[_("check"), _("found"), _("verdict")],
+                     maxcolwidths=list(COLUMN_WIDTHS), maxheadercolwidths=list(COLUMN_WIDTHS))
+    verdict = (_("This terminal suits Mifin.") if good else
+               _("Mifin will run, but see the warnings above."))
+    return "\n".join([table, "", *textwrap.wrap(verdict, MIN_WIDTH)])
+
+
+def print_report() -> int:
+    print(render_report())
     return 0

@@ -35,7 +35,8 @@ import unicodedata
 from functools import lru_cache
 
 from rich.cells import get_character_cell_size
-from textual.drivers.linux_driver import LinuxDriver
+
+from mifin_tui.hangup import HangUpDriver
 
 MIN_BLANK_RUN = 12
 # Cheaper to resend a few unchanged cells than to move the cursor over them.
@@ -518,8 +519,9 @@ class PassThroughMixin:
         """What the terminal shows is unknown after the pass-through."""
 
 
-class ThinLinuxDriver(PassThroughMixin, LinuxDriver):
-    """LinuxDriver that sends Textual's output through a VirtualTerminal."""
+class ThinLinuxDriver(PassThroughMixin, HangUpDriver):
+    """LinuxDriver (ended by a hang-up) that sends Textual's output through a
+    VirtualTerminal, and raw bytes between frames for the terminal's printer."""
 
     _terminal: VirtualTerminal | None = None
     _erase: bool | None = None

@@ -64,9 +64,15 @@ def _hash_parameters(request: pytest.FixtureRequest) -> Iterator[dict[str, int]]
 @pytest.fixture(autouse=True)
 def _english_messages() -> Iterator[None]:
     # Tests read messages in English (the msgids); screens' French is tested apart.
+    # A command run in this process (main(["--lang", ...])) chose the language of the
+    # process: forgotten, so that the next test's users speak their own.
+    import mifin_tui.i18n
+
     set_language("en")
+    mifin_tui.i18n._chosen = None
     yield
     set_language("en")
+    mifin_tui.i18n._chosen = None
 
 
 @contextmanager

@@ -102,6 +102,8 @@ async def first_frame(app):
 # Through the command's own entry point (argument parsing, error handling, the App),
 # headless: what `mifin --db FILE` runs before its first frame.
 MifinApp.run = lambda self, *a, **k: asyncio.run(first_frame(self))
+import mifin_tui.hangup  # headless, without a terminal: the CLI would refuse to start
+mifin_tui.hangup.no_terminal = lambda: False
 with tempfile.NamedTemporaryFile(suffix='.db') as db:  # exists; never opened here
     assert main(['--lang', 'en', '--db', db.name]) == 0
 print('painted:' + ','.join(sorted(loaded)))

@@ -8,13 +8,14 @@ generator) are imported only by the sub-command that needs them.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
 from mifin_tui import __version__
 from mifin_tui.cli.common import EXIT_FAILED, EXIT_USAGE, CliError, parse_date, read_secret
 from mifin_tui.cli.session_commands import cmd_open, run_tui
-from mifin_tui.i18n import _, set_language
+from mifin_tui.i18n import LANGUAGES, _, choose_language
 
 __all__ = ["CliError", "build_parser", "main", "read_secret", "run_tui"]
 
@@ -50,7 +51,9 @@ def _top_parser() -> _Parser:
     parser.add_argument("--version", action="version", version=f"mifin {__version__}")
     parser.add_argument("--db", metavar="PATH",
                         help=_("database file (default: $MIFIN_DB, then the user data folder)"))
-    parser.add_argument("--lang", choices=("fr", "en"), help=_("language of messages"))
+    parser.add_argument("--lang", choices=("fr", "en"),
+                        help=_("language of messages for this session, over each user's "
+                               "own (default: $MIFIN_LANG)"))
     parser.add_argument("--check-terminal", action="store_true",
                         help=_("report what this terminal supports, then exit"))
     parser.set_defaults(handler=cmd_open)
@@ -155,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                          "(default: this machine only)"))
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--public-url", help=_("the address browsers use, behind a proxy"))
+    p.add_argument("--max-sessions", type=int, metavar="N",
+                   help=_("sessions open at once (default: the serve_max_sessions setting)"))
 
     p = add("report", cmd_report, _("print a report as a table, CSV, PDF or XLSX"))
     p.add_argument("name", nargs="?", help=_("report name (see --list)"))
@@ -228,12 +233,24 @@ def _store_errors() -> tuple[type[Exception], ...]:
     return tuple(found)
 
 
+def _language_asked(argv: Sequence[str]) -> str | None:
+    """`--lang LANG` (or `--lang=LANG`), else MIFIN_LANG: read before the parser, whose
+    messages are translated. A value that is no language is left to the parser (--lang)
+    or ignored (MIFIN_LANG)."""
+    for i, word in enumerate(argv):
+        if word == "--lang" and i + 1 < len(argv):
+            return argv[i + 1] if argv[i + 1] in LANGUAGES else None
+        if word.startswith("--lang="):
+            return word.partition("=")[2] if word.partition("=")[2] in LANGUAGES else None
+    language = os.environ.get("MIFIN_LANG", "").strip().lower()
+    return language if language in LANGUAGES else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if "--lang" in argv:
-        i = argv.index("--lang")
-        if i + 1 < len(argv) and argv[i + 1] in ("fr", "en"):
-            set_language(argv[i + 1])
+    language = _language_asked(argv)
+    if language is not None:
+        choose_language(language)
     from mifin_tui.services.kernel.errors import MifinError, ValidationError
 
     try:

@@ -18,11 +18,22 @@ from mifin_tui.i18n import _, current_language
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    _need_terminal()
     # The app opens it just after drawing the login screen (see MifinApp.open_database).
     return run_tui(db_path(args))
 
 
+def _need_terminal() -> None:
+    from mifin_tui.hangup import no_terminal
+
+    if no_terminal():
+        # scp, sftp or `ssh host cmd` reaching the forced command, a cron job, a pipe:
+        # the interface would wait for keys that never come, holding the database.
+        raise CliError(_("no terminal: Mifin's interface needs one (over SSH: ssh -t)."))
+
+
 def run_tui(db_path: Path | None = None) -> int:
+    _need_terminal()
     # Old machines and slow links: no animation unless the user asks for it;
     # over SSH give Escape sequences time to arrive whole.
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
@@ -147,7 +158,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
                        maxcolwidths=[None, None, 44]))
     else:
         print(_("Opening the existing demo database {path}.").format(path=path))
-    if args.no_open:
+    from mifin_tui.hangup import no_terminal
+
+    if args.no_open or no_terminal():  # built for a script: nothing to open it in
         return EXIT_OK
     if sys.stdin.isatty():
         input(_("Press Enter to open Mifin..."))

@@ -10,6 +10,7 @@ from textual.widgets import Select, SelectionList, Static
 from textual.widgets._select import NoSelection, SelectCurrent
 from textual.widgets.option_list import OptionDoesNotExist
 
+from mifin_tui.i18n import _
 from mifin_tui.widgets.fields import FormKeys
 
 
@@ -24,6 +25,7 @@ class FormSelect(FormKeys, Select):
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("compact", True)
+        kwargs.setdefault("prompt", _("Select"))  # Textual's own prompt is English
         super().__init__(*args, **kwargs)
 
     def _watch_value(self, value) -> None:  # Textual's watcher: the label is set there

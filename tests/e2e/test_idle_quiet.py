@@ -75,8 +75,9 @@ class Pty:
 
 
 @pytest.mark.parametrize("user,landing,key", [
-    ("caissier1", "Menu principal", "\x1b[B"),  # Down: the next entry
-    ("gerant", "Tableau de bord", "\x1b"),  # Escape: to the main menu
+    # (in English: --lang en holds over the users' own French)
+    ("caissier1", "Main menu", "\x1b[B"),  # Down: the next entry
+    ("gerant", "Dashboard", "\x1b"),  # Escape: to the main menu
 ])
 def test_an_idle_session_sends_nothing(demo, tmp_path, user, landing, key):  # noqa: F811
     path, users = demo

@@ -4,6 +4,7 @@ protocol (what the page's JavaScript speaks): same login, same menu, same databa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -32,11 +33,17 @@ def _free_port() -> int:
 @pytest.fixture
 def server(demo):
     db, users = demo
+    with _serving(db) as (port, _proc):
+        yield port, db, users
+
+
+@contextlib.contextmanager
+def _serving(db, *options: str):
     port = _free_port()
     # its own process group: textual-serve's app processes outlive a plain kill
     proc = subprocess.Popen([*MIFIN, "--lang", "en", "--db", str(db), "serve", "--port",
-                             str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                             str(port), *options], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 20
     while True:
         try:
@@ -48,7 +55,7 @@ def server(demo):
                 pytest.fail(proc.stdout.read().decode() if proc.stdout else "no output")
             time.sleep(0.1)
     try:
-        yield port, db, users
+        yield port, proc
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
@@ -107,3 +114,64 @@ def test_serve_listens_on_loopback_only_by_default(server):
         pytest.skip("ss is not available")
     lines = [ln for ln in out.stdout.splitlines() if f":{port} " in ln]
     assert lines and all("127.0.0.1:" in ln for ln in lines), lines
+
+
+def _app_processes(server_pid: int) -> list[str]:
+    """The app processes the server started (its session, less itself)."""
+    out = subprocess.run(["ps", "-o", "pid=,args=", "-s", str(server_pid)],
+                         capture_output=True, text=True).stdout
+    return [line for line in out.splitlines()  # (not the shells that start them)
+            if "mifin" in line and " serve " not in line and int(line.split()[0]) != server_pid
+            and line.split()[1] not in ("/bin/sh", "sh")]
+
+
+async def _flood(port: int, count: int, server_pid: int
+                 ) -> tuple[list[str], list[str], list[str]]:
+    """Open `count` sockets as pages do (their size first), plus one that says nothing;
+    returns the sockets' first words, the refusals' text and the app processes running
+    while the sockets were open."""
+    async with aiohttp.ClientSession() as http:
+        sockets = [await http.ws_connect(f"ws://127.0.0.1:{port}/ws?width=80&height=24")
+                   for _ in range(count)]
+        silent = await http.ws_connect(f"ws://127.0.0.1:{port}/ws?width=80&height=24")
+        for ws in sockets:
+            await ws.send_json(["resize", {"width": 80, "height": 24}])
+        firsts, refusals = [], []
+        for ws in sockets:
+            msg = await ws.receive(timeout=60)
+            text = msg.data.decode("utf-8", "replace") if msg.type == aiohttp.WSMsgType.BINARY \
+                else str(msg.data)
+            firsts.append(text)
+            if "sessions are open" in text:
+                refusals.append(text)
+                closed = await ws.receive(timeout=10)
+                assert closed.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        # the silent one is closed unanswered, no process started for it
+        closed = await silent.receive(timeout=15)
+        assert closed.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED), closed
+        return firsts, refusals, _app_processes(server_pid)
+
+
+def test_a_flood_of_sockets_stays_within_the_session_limit(demo):
+    db, _users = demo
+    with _serving(db, "--max-sessions", "2") as (port, proc):
+        firsts, refusals, running = asyncio.run(_flood(port, 8, proc.pid))
+        assert len(refusals) == 6, firsts
+        assert len(running) == 2, running
+
+
+def test_the_page_asks_nothing_from_elsewhere(server):
+    port, _db, _users = server
+
+    async def page() -> tuple[str, int]:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/") as response:
+                html = await response.text()
+            font = re.search(r'url\("([^"]+\.ttf)"\)', html).group(1)
+            async with http.get(font) as response:
+                return html, response.status
+
+    html, font_status = asyncio.run(page())
+    urls = re.findall(r'(?:href|src|url\()=?"?(https?://[^"\s)]+)', html)
+    assert urls and all(u.startswith(f"http://127.0.0.1:{port}/") for u in urls), urls
+    assert "googleapis" not in html and font_status == 200

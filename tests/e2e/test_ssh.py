@@ -9,6 +9,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -22,6 +23,7 @@ from mifin_tui.ssh_setup import SshSetup
 from tests.cli.helpers import MIFIN
 from tests.cli.helpers import run as run_mifin
 from tests.e2e.test_tui_tmux import (  # noqa: F401
+    LOGIN,
     MAIN_MENU,
     Terminal,
     demo,
@@ -31,6 +33,10 @@ from tests.e2e.test_tui_tmux import (  # noqa: F401
 )
 
 pytestmark = pytest.mark.e2e
+REPO = Path(__file__).resolve().parents[2]
+# sshd cuts a silent client after ClientAliveInterval x ClientAliveCountMax; the session
+# must be gone within that
+DEAD_LINK_SECONDS = 60
 
 
 def _need(binary: str) -> str:
@@ -71,10 +77,12 @@ def sshd(demo, tmp_path) -> Iterator[dict]:
         f"PidFile {d / 'sshd.pid'}", f"AuthorizedKeysFile {d / 'authorized_keys'}",
         "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
         "StrictModes no", "PermitRootLogin prohibit-password",
-        # the environment a branch server gives its sessions
+        # the environment a branch server gives its sessions (and this checkout's code)
         "SetEnv LANG=C.UTF-8 TEXTUAL_ANIMATIONS=none "
-        f"MIFIN_RECEIPT_PRINTER=folder:{d / 'receipts'}",
-        f"ForceCommand {setup.force_command()}", "",
+        f"MIFIN_RECEIPT_PRINTER=folder:{d / 'receipts'} PYTHONPATH={REPO}",
+        f"ForceCommand {setup.force_command()}",
+        # what ssh-setup sets (15 s x 4), shortened: a silent client is cut within 6 s
+        "ClientAliveInterval 2", "ClientAliveCountMax 3", "",
     ]))
     os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
     subprocess.run([sshd_bin, "-t", "-f", str(config)], check=True)
@@ -97,11 +105,31 @@ def sshd(demo, tmp_path) -> Iterator[dict]:
         proc.wait(timeout=10)
 
 
+def _ssh_options(sshd: dict, port_flag: str = "-p") -> list[str]:
+    return [port_flag, str(sshd["port"]), "-i", str(sshd["key"]),
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "LogLevel=ERROR", "-o", "BatchMode=yes"]
+
+
 def _ssh_terminal(sshd: dict) -> Terminal:
-    command = ["ssh", "-t", "-p", str(sshd["port"]), "-i", str(sshd["key"]),
-               "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-               "-o", "LogLevel=ERROR", "root@127.0.0.1"]
+    command = ["ssh", "-t", *_ssh_options(sshd), "root@127.0.0.1"]
     return Terminal(tmux_binary(), command, {"TERM": "xterm-256color", "LANG": "C.UTF-8"})
+
+
+def _mifin_processes(db: Path) -> list[str]:
+    found = subprocess.run(["pgrep", "-a", "-f", f"mifin.* --db {db}"], capture_output=True,
+                           text=True)
+    return [line for line in found.stdout.splitlines() if "pgrep" not in line]
+
+
+def _wait_until_no_mifin(db: Path, seconds: float = DEAD_LINK_SECONDS) -> float:
+    """Poll until no Mifin runs on `db`; returns how long it took."""
+    start = time.monotonic()
+    while _mifin_processes(db):
+        if time.monotonic() - start > seconds:
+            pytest.fail(f"still running after {seconds} s: {_mifin_processes(db)}")
+        time.sleep(0.2)
+    return time.monotonic() - start
 
 
 def _logins(db: Path, user: str) -> int:
@@ -223,3 +251,112 @@ def test_a_remote_cashier_makes_a_deposit(sshd, demo):
             pytest.fail(f"no receipt for {voucher} in {sorted(sshd['receipts'].glob('*'))}")
         time.sleep(0.1)
     assert run_mifin("check", db=sshd["db"]).returncode == 0
+
+
+def test_sessions_without_a_terminal_end_at_once(sshd, tmp_path):
+    """`ssh host cmd` without -t, sftp and scp reach the forced command: Mifin says it
+    needs a terminal and is gone, holding nothing open."""
+    db = sshd["db"]
+    command = subprocess.run(["ssh", *_ssh_options(sshd), "root@127.0.0.1", "ls /"],
+                             capture_output=True, text=True, timeout=60,
+                             stdin=subprocess.DEVNULL)
+    assert command.returncode == 1, command
+    # one line, in the server's language (French by default)
+    assert re.fullmatch(r"mifin: (no terminal|pas de terminal).*\(.*ssh -t\)\.\n",
+                        command.stderr), command.stderr
+    assert "bin" not in command.stdout  # the command asked for never ran
+    sftp = subprocess.run(["sftp", "-b", "-", *_ssh_options(sshd, "-P"), "root@127.0.0.1"],
+                          input="ls\n", capture_output=True, text=True, timeout=60)
+    assert sftp.returncode != 0, sftp
+    (tmp_path / "f.txt").write_text("x")
+    scp = subprocess.run(["scp", *_ssh_options(sshd, "-P"), str(tmp_path / "f.txt"),
+                          "root@127.0.0.1:/tmp/mifin-scp-test.txt"],
+                         capture_output=True, text=True, timeout=60)
+    assert scp.returncode != 0 and not Path("/tmp/mifin-scp-test.txt").exists(), scp
+    _wait_until_no_mifin(db, 10)
+
+
+def _counts(db: Path) -> tuple[int, int, int]:
+    with sqlite3.connect(db) as conn:
+        return tuple(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                     for table in ("voucher", "journal_transaction", "entry"))
+
+
+def _open_till_of(db: Path, user: str) -> list[tuple[str, str]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT t.code, s.status FROM till_session s JOIN till t ON t.id = s.till_id "
+            "JOIN user u ON u.id = s.cashier_id WHERE u.username = ? AND s.status = 'open'",
+            (user,)).fetchall()
+
+
+def _last_action(db: Path, user: str) -> str:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT action FROM audit_log WHERE username = ? AND action IN "
+                            "('login', 'logout') ORDER BY seq DESC LIMIT 1", (user,)
+                            ).fetchone()[0]
+
+
+def test_a_cashier_cut_off_mid_form_posts_nothing_and_keeps_his_till(sshd, demo):
+    _db, users = demo
+    db = sshd["db"]
+    number, _balance = _a_usd_savings_account(db)
+    if not _open_till_of(db, "caissier1"):
+        open_till(db, users)
+    till = _open_till_of(db, "caissier1")
+    before = _counts(db)
+    term = _ssh_terminal(sshd)
+    try:
+        log_in(term, "caissier1", users["caissier1"])
+        term.wait_for(MAIN_MENU, timeout=30)
+        term.press("F11")
+        term.wait_for(re.compile(r"N° compte|Account no"), timeout=15)
+        term.type(number.replace("-", ""))
+        term.press("Enter")
+        term.wait_for(re.compile(r"Solde|Balance"), timeout=15)
+        term.press("Enter")
+        term.press("Enter")
+        term.type("47")  # the amount typed, not confirmed: the link drops here
+        time.sleep(0.5)
+        assert _last_action(db, "caissier1") == "login"
+        killed = subprocess.run(["pkill", "-KILL", "-f", f"^ssh -t -p {sshd['port']} "])
+        assert killed.returncode == 0, "the ssh client was not found"
+    finally:
+        term.close()
+    took = _wait_until_no_mifin(db)
+    print(f"mifin gone {took:.1f} s after the client was killed")
+    assert _last_action(db, "caissier1") == "logout"  # a clean end, not a kill
+    assert _counts(db) == before  # nothing posted, nothing half-posted
+    assert _open_till_of(db, "caissier1") == till  # still open, still his
+    assert run_mifin("check", db=db).returncode == 0
+    term = _ssh_terminal(sshd)
+    try:
+        log_in(term, "caissier1", users["caissier1"])
+        screen = term.wait_for(MAIN_MENU, timeout=30)
+        assert f"{till[0][0]}" in screen  # the status line shows his till again
+        term.press("F11")  # and he goes on at the counter, no till to reopen
+        term.wait_for(re.compile(r"N° compte|Account no"), timeout=15)
+        term.press("C-q")
+        term.wait_for("MIFIN-EXIT=", timeout=20)
+    finally:
+        term.close()
+
+
+def test_a_silent_client_is_cut_and_mifin_ends(sshd, demo):
+    """The link drops without a word (the client frozen, as behind a dead router): sshd's
+    keep-alive cuts the session, and Mifin, hung up on, ends."""
+    db = sshd["db"]
+    term = _ssh_terminal(sshd)
+    try:
+        term.wait_for(LOGIN, timeout=30)
+        client = subprocess.run(["pgrep", "-f", f"^ssh -t -p {sshd['port']} "],
+                                capture_output=True, text=True).stdout.split()
+        assert len(client) == 1, client
+        os.kill(int(client[0]), signal.SIGSTOP)
+        try:
+            took = _wait_until_no_mifin(db)
+        finally:
+            os.kill(int(client[0]), signal.SIGKILL)
+        print(f"mifin gone {took:.1f} s after the client froze")
+    finally:
+        term.close()

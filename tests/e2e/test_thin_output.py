@@ -108,7 +108,7 @@ def test_the_thin_driver_draws_what_textual_draws(pair):
     assert "COOPEC Tujenge" in screen
     # Each wait names what only the screen opened shows: keys sent before it is there
     # would go to the menu.
-    step("F6", wait="Sens")  # the vault transfer, in the cashier's French
+    step("F6", wait="Direction")  # the vault transfer (in English: --lang en holds)
     step("Enter")
     step("Enter")
     step(literal="125")
@@ -117,6 +117,6 @@ def test_the_thin_driver_draws_what_textual_draws(pair):
     step("Enter", wait="Confirm")
     step("Escape")
     step("Escape", wait=MAIN_MENU)
-    step("F2", wait="ou n° de compte")  # account lookup: a member picker and a table
+    step("F2", wait="or account number")  # account lookup: a member picker and a table
     step(literal="ka")
     step("Escape", wait=MAIN_MENU)

@@ -22,8 +22,8 @@ from tests.cli.helpers import MIFIN
 pytestmark = pytest.mark.e2e
 
 WIDTH, HEIGHT = 80, 24
-# Before login the screen speaks the language given with --lang (en here); after
-# login, the user's own (the demo users' is French).
+# The screen speaks the language given with --lang (en here), after login too, over the
+# user's own (the demo users' is French); without --lang, the user's own.
 LOGIN = re.compile(r"User name|Nom d.utilisateur", re.I)
 PASSWORD_LABEL = re.compile(r"Password|Mot de passe", re.I)
 MAIN_MENU = re.compile(r"Main menu|Menu principal", re.I)

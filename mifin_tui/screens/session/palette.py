@@ -1,5 +1,6 @@
 """The command palette (Ctrl+P): the screens the user may open, from the menu registry,
-and the vouchers he may reprint, by a piece of their number.
+and the vouchers he may reprint, by a piece of their number. Its own words (the prompt,
+"No matches found", its keys) in the session's language, not Textual's English.
 
 The provider asks the App for the entries of the current session; outside a
 session, or while it is locked, there are none (and the App does not open the
@@ -9,11 +10,15 @@ palette there at all).
 from __future__ import annotations
 
 from functools import partial
-from typing import Protocol
+from typing import ClassVar, Protocol
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets.option_list import Option
 
-from mifin_tui.i18n import _
+from mifin_tui.i18n import N_, _
 from mifin_tui.menu import MenuEntry
 
 
@@ -68,3 +73,39 @@ class VouchersProvider(Provider):
             yield Hit(max(matcher.match(label), 0.5), matcher.highlight(label),
                       partial(app.request_reprint, number),
                       help=_("Print it again, marked DUPLICATA."))
+
+
+class MifinCommandPalette(CommandPalette):
+    """Textual's palette, speaking the session's language."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+end, shift+end", "command_list('last')", N_("Go to bottom"),
+                show=False),
+        Binding("ctrl+home, shift+home", "command_list('first')", N_("Go to top"),
+                show=False),
+        Binding("down", "cursor_down", N_("Next command"), show=False),
+        Binding("escape", "escape", N_("Close")),
+        Binding("pagedown", "command_list('page_down')", N_("Next page"), show=False),
+        Binding("pageup", "command_list('page_up')", N_("Previous page"), show=False),
+        Binding("up", "command_list('cursor_up')", N_("Previous command"), show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(placeholder=_("Find a screen or a command..."),
+                         id="--command-palette")
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        """Textual's own, with its words translated: after a short wait with no hit,
+        say so (not in discovery, with nothing typed)."""
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(Option(
+                    Align.center(Text(_("No matches found"), style="not bold")),
+                    disabled=True, id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

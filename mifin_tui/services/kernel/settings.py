@@ -37,6 +37,9 @@ SPECS: dict[str, SettingSpec] = {
                     5, 1, 120),
         SettingSpec("max_failed_logins", N_("Failed logins before an account is locked"),
                     5, 3, 10),
+        # Each browser session is an app process of about 100 MB (mifin serve).
+        SettingSpec("serve_max_sessions", N_("Browser sessions served at once (mifin serve)"),
+                    4, 1, 50),
         SettingSpec("weekend_days", N_("Non-working days of the week (0 = Monday)"), [5, 6]),
         SettingSpec("default_language", N_("Default language of new users"), "fr"),
         SettingSpec("document_language", N_("Language of printed documents"), "fr"),
