@@ -426,7 +426,8 @@ class MifinApp(App[None]):
     # --- opening screens ----------------------------------------------------------------------
 
     def palette_entries(self) -> list[MenuEntry]:
-        if self.ctx is None or self.locked:
+        # a one-time password opens nothing but its change (and logging out)
+        if self.ctx is None or self.locked or self.ctx.must_change_password:
             return []
         from mifin_tui import menu
 
@@ -444,7 +445,7 @@ class MifinApp(App[None]):
         from mifin_tui import menu
 
         ctx, entry = self.ctx, menu.get(entry_id)
-        if ctx is None or self.locked or entry is None:
+        if ctx is None or self.locked or entry is None or ctx.must_change_password:
             return
         if not entry.allowed(ctx):
             self.notify(_("You are not allowed to open this screen."), severity="error")

@@ -125,7 +125,7 @@ def _password(rng: random.Random) -> str:
     draws are still taken, so that the rest of the demo stays the seed's."""
     rng.choice(_PASSWORD_WORDS), rng.randint(1000, 9999)
     while True:
-        first, second = (secrets.choice(_PASSWORD_WORDS) for _i in range(2))
+        first, second = secrets.SystemRandom().sample(_PASSWORD_WORDS, 2)
         password = f"{first}-{second.lower()}-{secrets.randbelow(9000) + 1000}"
         try:
             auth.check_password_policy(password)

@@ -72,6 +72,11 @@ class UsersScreen(MifinScreen):
         table.add_column(_("Name"), width=22)
         table.add_column(_("State"), width=10)
         table.add_column(_("Roles"), width=24)
+        # room for a wait and a password reset's story when there is one (the table
+        # gives up its empty rows)
+        detail = self.query_one("#detail", Static)
+        detail.styles.height = "auto"
+        detail.styles.max_height = 6
         self.reload()
 
     def reload(self, select: str | None = None) -> None:
