@@ -343,3 +343,23 @@ def test_only_an_administrator_manages_users(admin, make_user):
         users.add_user(cashier, "eve", "Eve", PASSWORD, ["admin"])
     with pytest.raises(PermissionDenied):
         users.unlock_user(cashier, "admin")
+
+
+def test_the_gerant_is_told_once_of_a_first_login_after_a_reset(admin, fake_clock):
+    _user(admin, "gerant", ("manager",), "Gérant Mukendi")
+    _user(admin, "kabongo", ("cashier",), "Kabongo Ilunga")
+    first = auth.login("gerant", PASSWORD)
+    assert users.reset_logins_since_my_last_login(first) == []
+    otp = users.reset_password(admin, "kabongo")
+    fake_clock.advance(60)
+    auth.login("kabongo", otp)  # whoever typed it
+    fake_clock.advance(60)
+    second = auth.login("gerant", PASSWORD)
+    seen = users.reset_logins_since_my_last_login(second)
+    assert [(r.username, r.reset_by) for r in seen] == [("kabongo", "admin")]
+    fake_clock.advance(60)
+    third = auth.login("gerant", PASSWORD)
+    assert users.reset_logins_since_my_last_login(third) == []  # told once
+    assert [r.username for r in users.reset_logins(third)] == ["kabongo"]  # still listed
+    with pytest.raises(PermissionDenied):
+        users.reset_logins_since_my_last_login(auth.login("kabongo", otp))

@@ -128,6 +128,10 @@ class UsersScreen(MifinScreen):
         parts.append(_("Roles: {roles}.").format(
             roles=", ".join(role_label(r) for r in user.roles)))
         parts.append(reset_words(user))
+        # a pair given before the rule (#21): the administrator takes one role away
+        clash = users.incompatible_roles(user.roles)
+        if clash:
+            parts.append(_("To correct (F6): {problem}").format(problem=clash))
         detail.update(" ".join(p for p in parts if p))
 
     # --- actions ------------------------------------------------------------------------
