@@ -30,7 +30,7 @@ from mifin_tui.services.cash import tills
 from mifin_tui.services.kernel import accounts, auth, ledger
 from mifin_tui.services.members import register as members
 
-PASSWORD = "Bench-pass-2026"
+PASSWORD = "Kwilu-pass-2026"
 
 
 def build(n_vouchers: int) -> tuple[object, date]:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-PASSWORD = "Bench-pass-2026"
+PASSWORD = "Kwilu-pass-2026"
 DAY = date(2026, 12, 31)
 AMOUNT = 50_000  # each opening balance, in cents
 

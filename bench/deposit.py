@@ -33,7 +33,7 @@ PASSWORD = "Caisse-pass-2026"
 
 def setup(path: Path, count: int) -> tuple[list[int], float]:
     from mifin_tui import db
-    from mifin_tui.db.models import Counter, SavingsProduct
+    from mifin_tui.db.models import Counter, SavingsProduct, User
     from mifin_tui.services.admin import institution, users
     from mifin_tui.services.cash import tills, transfers
     from mifin_tui.services.kernel import numbering
@@ -42,8 +42,10 @@ def setup(path: Path, count: int) -> tuple[list[int], float]:
     admin = institution.initialize(
         name="COOPEC Bench", branch_code="KIN", branch_name="Kalamu", currency="USD",
         regulator="bcc", admin_username="admin", admin_full_name="Admin Bench",
-        admin_password="Admin-pass-2026", first_day=DAY)
+        admin_password="Kalamu-pass-2026", first_day=DAY)
     users.add_user(admin, "caissier1", "Caissier Un", PASSWORD, ["cashier"])
+    # as if each had chosen his own at his first login (a one-time password opens nothing)
+    User.update(must_change_password=False).execute()
     started = time.perf_counter()
     free = SavingsProduct.get(SavingsProduct.code == "LIB-USD")
     gl = db.database.execute_sql(

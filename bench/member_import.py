@@ -58,7 +58,7 @@ def main() -> None:
         admin = institution.initialize(
             name="COOPEC Bench", branch_code="KIN", branch_name="Kalamu", currency="USD",
             regulator="bcc", admin_username="admin", admin_full_name="Admin Bench",
-            admin_password="Admin-pass-2026", first_day=date(2026, 11, 23))
+            admin_password="Kalamu-pass-2026", first_day=date(2026, 11, 23))
         phases: dict[str, float] = {}
         t0 = time.perf_counter()
 

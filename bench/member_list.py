@@ -29,7 +29,7 @@ def reader():
     from mifin_tui.services.admin import users
     from mifin_tui.services.kernel import auth
 
-    password = "Gerant-pass-2026"
+    password = "Kasai-pass-2026"
     if not User.select().where(User.username == "gerant").exists():
         users.add_user(operator(), "gerant", "Gérant Bench", password, ["manager"], "en")
         User.update(must_change_password=False).where(User.username == "gerant").execute()

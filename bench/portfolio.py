@@ -191,11 +191,11 @@ def main() -> None:
               f" {Entry.select().count():,} entries in {time.perf_counter() - t0:.1f} s")
         admin = institution.operator_context()
         if not User.select().where(User.username == "gerant").exists():
-            users.add_user(admin, "gerant", "Gérant Bench", "Gerant-pass-2026",
+            users.add_user(admin, "gerant", "Gérant Bench", "Kasai-pass-2026",
                            ["manager"], "fr")
 
         User.update(must_change_password=False).where(User.username == "gerant").execute()
-        ctx = auth.login("gerant", "Gerant-pass-2026")
+        ctx = auth.login("gerant", "Kasai-pass-2026")
         # Wall and CPU seconds: on a shared machine the wall time waits for the others.
         t0, c0 = time.perf_counter(), time.process_time()
         s = portfolio.par(END)

@@ -28,6 +28,7 @@ PASSWORD = "Caisse-pass-2026"
 
 def setup(path: Path, cashiers: int) -> dict:
     from mifin_tui import db
+    from mifin_tui.db.models import User
     from mifin_tui.services.admin import institution, users
     from mifin_tui.services.kernel import accounts
     from mifin_tui.services.members import register as members
@@ -36,11 +37,13 @@ def setup(path: Path, cashiers: int) -> dict:
     admin = institution.initialize(
         name="COOPEC Bench", branch_code="KIN", branch_name="Kalamu", currency="USD",
         regulator="bcc", admin_username="admin", admin_full_name="Admin Bench",
-        admin_password="Admin-pass-2026", first_day=date(2026, 11, 23),
+        admin_password="Kalamu-pass-2026", first_day=date(2026, 11, 23),
     )
     out = {"cashiers": []}
     for n in range(1, cashiers + 1):
         users.add_user(admin, f"caissier{n}", f"Caissier {n}", PASSWORD, ["cashier"])
+    # as if each had chosen his own at his first login (a one-time password opens nothing)
+    User.update(must_change_password=False).execute()
     with db.write_transaction():
         for n in range(1, cashiers + 1):
             member = members.create_row(admin, {"surname": f"Membre{n}", "first_name": "B"},

@@ -34,7 +34,7 @@ def build(path: Path, entries: int, n_accounts: int) -> None:
     admin = institution_setup.initialize(
         name="COOPEC Bench", branch_code="KIN", branch_name="Kalamu", currency="USD",
         regulator="bcc", admin_username="admin", admin_full_name="Admin Bench",
-        admin_password="Admin-pass-2026", first_day=date(2026, 1, 2))
+        admin_password="Kalamu-pass-2026", first_day=date(2026, 1, 2))
     with write_transaction():
         member = members.create_row(admin, {"surname": "Bench"}, date(2025, 1, 1))
         savings = [accounts.open_member_account(member, "savings_free", "USD", "Épargne",

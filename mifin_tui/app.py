@@ -261,6 +261,13 @@ class MifinApp(App[None]):
                             else _setting("idle_lock_minutes") * 60.0)
         self._last_input = time.monotonic()
         self.locked = False
+        # A one-time password (new user, reset) opens nothing but its change: the session
+        # begins with the context the change returns.
+        if ctx.must_change_password:
+            from mifin_tui.screens.session.password import PasswordScreen
+
+            self.push_screen(PasswordScreen(ctx, forced=True), callback=self._password_chosen)
+            return
         # Screens after the login are imported after it: the first paint waits for less.
         from mifin_tui import menu
         from mifin_tui.screens.session.main_menu import MainMenuScreen
@@ -271,16 +278,32 @@ class MifinApp(App[None]):
         dashboard = menu.get("dashboard")
         if MANAGER in ctx.roles and dashboard is not None and dashboard.allowed(ctx):
             self.push_screen(dashboard.build(ctx))
-        # A temporary password (new user, reset) is changed before anything else.
-        if ctx.must_change_password:
-            from mifin_tui.screens.session.password import PasswordScreen
-
-            self.push_screen(PasswordScreen(ctx, forced=True))
+        if MANAGER in ctx.roles:
+            self._notify_reset_logins(ctx)
         if any(ctx.can(p) for p in PRINTING_PERMISSIONS):
             # The receipt fonts load in the background (~0.2 s): the first voucher of
             # the day prints as fast as the next.
             self.run_worker(_warm_up_printing, thread=True, group="warm-up",
                             name="warm-up-printing", exit_on_error=False)
+
+    def _password_chosen(self, ctx: Context | None) -> None:
+        if ctx is not None and not ctx.must_change_password:
+            self.post_message(LoggedIn(ctx))
+
+    def _notify_reset_logins(self, ctx: Context) -> None:
+        """Tell the gérant who logged in for the first time with a password an
+        administrator set, since his last login: was it really that user?"""
+        from mifin_tui.services.admin import users
+
+        try:
+            found = users.reset_logins_since_my_last_login(ctx)
+        except MifinError:
+            return
+        for r in found:
+            self.notify(_("{user} ({name}) logged in with a password {admin} set: check it "
+                          "was him.").format(user=r.username, name=r.full_name,
+                                             admin=r.reset_by),
+                        title=_("Password reset"), severity="warning", timeout=30)
 
     def status_for(self, ctx: Context) -> StatusInfo:
         from mifin_tui.services.kernel import institution
@@ -418,7 +441,8 @@ class MifinApp(App[None]):
     # --- opening screens ----------------------------------------------------------------------
 
     def palette_entries(self) -> list[MenuEntry]:
-        if self.ctx is None or self.locked:
+        # a one-time password opens nothing but its change (and logging out)
+        if self.ctx is None or self.locked or self.ctx.must_change_password:
             return []
         from mifin_tui import menu
 
@@ -436,7 +460,7 @@ class MifinApp(App[None]):
         from mifin_tui import menu
 
         ctx, entry = self.ctx, menu.get(entry_id)
-        if ctx is None or self.locked or entry is None:
+        if ctx is None or self.locked or entry is None or ctx.must_change_password:
             return
         if not entry.allowed(ctx):
             self.notify(_("You are not allowed to open this screen."), severity="error")

@@ -37,7 +37,7 @@ from mifin_tui.services.kernel import auth, clock
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 FIRST_DAY = date(2026, 11, 23)
-ADMIN_PASSWORD = "Admin-pass-2026"
+ADMIN_PASSWORD = "Kalamu-pass-2026"
 PASSWORD = "Secret-pass-2026"
 
 # argon2id at its floor (8 KiB, one pass): some 0.1 ms a hash instead of 20-50 ms.

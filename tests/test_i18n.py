@@ -69,9 +69,9 @@ def test_french_is_the_default_language():
     import sys
 
     out = subprocess.run(
-        [sys.executable, "-c", "from mifin_tui.i18n import _; print(_('Wrong user name or "
+        [sys.executable, "-c", "from mifin_tui.i18n import _; print(_('Enter your "
          "password.'))"], capture_output=True, text=True, check=True).stdout
-    assert out.strip() != "Wrong user name or password."
+    assert out.strip() != "Enter your password."
 
 
 def test_an_empty_message_stays_empty_in_every_language():

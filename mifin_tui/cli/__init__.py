@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_user_list,
         cmd_user_lock,
         cmd_user_passwd,
+        cmd_user_roles,
         cmd_user_unlock,
     )
     from mifin_tui.cli.closing_commands import cmd_close_day
@@ -142,8 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
                                           "closing"))
     p.add_argument("--date", type=parse_date, help=_("the day to close (default: the open "
                                                      "day); refused if it is not the open day"))
-    p.add_argument("--user", help=_("the manager who closes (default: the only manager); "
-                                    "password prompted, or read from standard input"))
+    p.add_argument("--user", required=True,
+                   help=_("the manager who closes; his password is prompted, or read from "
+                          "standard input"))
 
     p = add("ssh-setup", cmd_ssh_setup, _("print (or install, with --apply as root) the "
                                           "sshd set-up that lands remote staff in Mifin"))
@@ -194,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("file", metavar="FILE.csv")
     i.add_argument("--dry-run", action="store_true",
                    help=_("check every row, import nothing"))
+    i.add_argument("--user", required=True,
+                   help=_("the administrator who imports; his password is prompted, or "
+                          "read from standard input"))
     i.set_defaults(handler=cmd_import_members)
     add_payments_parser(imports)
 
@@ -209,10 +214,16 @@ def build_parser() -> argparse.ArgumentParser:
                           "accountant, auditor, admin"))
     u.add_argument("--language", default="fr", choices=("fr", "en"))
     u.set_defaults(handler=cmd_user_add)
+    u = users.add_parser("roles", help=_("give a user his roles (replacing those he holds)"))
+    u.add_argument("username")
+    u.add_argument("--roles", required=True, help=_("comma-separated, as for add"))
+    u.set_defaults(handler=cmd_user_roles)
     for name, handler, text in (
-        ("passwd", cmd_user_passwd, _("set a new password (the user changes it at login)")),
+        ("passwd", cmd_user_passwd, _("give a one-time password, printed once (the user "
+                                      "chooses his own at his next login)")),
         ("lock", cmd_user_lock, _("lock a user")),
-        ("unlock", cmd_user_unlock, _("unlock a user after failed logins")),
+        ("unlock", cmd_user_unlock, _("unlock a user, or end his wait after failed "
+                                      "logins")),
     ):
         u = users.add_parser(name, help=text, description=text)
         u.add_argument("username")

@@ -54,7 +54,9 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     open_db(args)
     rows = [
         (u.username, u.full_name, ", ".join(role_label(r) for r in u.roles), u.branch_code,
-         _("locked") if u.locked else (_("active") if u.active else _("disabled")),
+         _("locked") if u.locked else _("disabled") if not u.active
+         else _("waiting") if u.waiting_until else _("one-time password")
+         if u.must_change_password else _("active"),
          u.failed_attempts)
         for u in users.list_users(operator())
     ]
@@ -80,11 +82,23 @@ def cmd_user_passwd(args: argparse.Namespace) -> int:
     from mifin_tui.services.admin import users
 
     open_db(args)
-    ctx = operator()
-    password = read_secret(_("New password for {user}: ").format(user=args.username),
-                           confirm=True)
-    users.reset_password(ctx, args.username, password)
-    print(_("Password of {user} reset.").format(user=args.username))
+    password = users.reset_password(operator(), args.username)
+    print(_("One-time password of {user}: {password}").format(user=args.username,
+                                                            password=password))
+    print(_("Shown once: hand it over in person. It only lets {user} choose his own "
+            "password at his next login.").format(user=args.username))
+    return EXIT_OK
+
+
+def cmd_user_roles(args: argparse.Namespace) -> int:
+    from mifin_tui.services.admin import users
+    from mifin_tui.services.kernel.permissions import role_label
+
+    open_db(args)
+    roles = [r.strip() for r in args.roles.split(",") if r.strip()]
+    user = users.set_roles(operator(), args.username, roles)
+    print(_("Roles of {user}: {roles}.").format(
+        user=user.username, roles=", ".join(role_label(r) for r in user.roles)))
     return EXIT_OK
 
 

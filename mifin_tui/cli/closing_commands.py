@@ -9,26 +9,12 @@ from mifin_tui.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     CliError,
+    actor,
     open_db,
-    read_secret,
     require_institution,
 )
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel.dates import format_date
-
-
-def _manager_username(args: argparse.Namespace) -> str:
-    """--user (his password login checks he may act), else the branch's only manager
-    able to act (active, not locked)."""
-    if args.user:
-        return args.user
-    from mifin_tui.services.admin import users
-    from mifin_tui.services.kernel.permissions import MANAGER
-
-    manager = users.acting_user((MANAGER,), only=True)
-    if manager is None:
-        raise CliError(_("Say which manager closes the day: --user NAME."), 2)
-    return manager.username
 
 
 def _refuse_a_day_not_begun(branch_id: int) -> None:
@@ -50,13 +36,10 @@ def _refuse_a_day_not_begun(branch_id: int) -> None:
 def cmd_close_day(args: argparse.Namespace) -> int:
     from mifin_tui.output import closing_files
     from mifin_tui.services.closing import nightly as closing
-    from mifin_tui.services.kernel import auth
 
     open_db(args)
     require_institution()
-    username = _manager_username(args)
-    password = read_secret(_("Password of {user}: ").format(user=username))
-    ctx = auth.login(username, password)
+    ctx = actor(args)
     if args.date is None:
         _refuse_a_day_not_begun(ctx.branch_id)
     tty = sys.stdout.isatty()

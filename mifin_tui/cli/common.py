@@ -59,6 +59,23 @@ def read_secret(prompt: str, *, confirm: bool = False) -> str:
     return first
 
 
+def actor(args: argparse.Namespace):  # -> Context
+    """The Mifin user a command acts as: `--user NAME`, with his password (prompted, or
+    the next line of standard input), logged in as at the login screen. There is no
+    default: a command that moves money or imports is one person's act, audited so."""
+    from mifin_tui.services.kernel import auth
+
+    username = (getattr(args, "user", None) or "").strip()
+    if not username:
+        raise CliError(_("Say who acts: --user NAME (his password is asked)."), EXIT_USAGE)
+    password = read_secret(_("Password of {user}: ").format(user=username))
+    ctx = auth.login(username, password)
+    if ctx.must_change_password:
+        raise CliError(_("{user} holds a one-time password: he first chooses his own at "
+                         "Mifin's login screen.").format(user=username))
+    return ctx
+
+
 def parse_date(text: str) -> date:
     """--date as the screens write it (07/12/2026) or ISO (2026-12-07)."""
     from mifin_tui.services.kernel.dates import parse_date as parse

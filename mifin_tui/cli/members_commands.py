@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 
-from mifin_tui.cli.common import EXIT_FAILED, EXIT_OK, open_db, require_institution
+from mifin_tui.cli.common import EXIT_FAILED, EXIT_OK, actor, open_db, require_institution
 from mifin_tui.i18n import _
 
 
@@ -20,22 +19,12 @@ def import_epilog() -> str:
              "line, column, reason.").format(columns=columns_help())
 
 
-def _operator():
-    """The shell's administrator; rows written need a real user: the first administrator
-    able to act (active, not locked)."""
-    from mifin_tui.cli.admin_commands import operator
-    from mifin_tui.services.admin import users
-
-    ctx = operator()
-    admin = users.acting_user(("admin",))
-    return dataclasses.replace(ctx, user_id=admin.id) if admin else ctx
-
-
 def cmd_import_members(args: argparse.Namespace) -> int:
     open_db(args)
     require_institution()
     from mifin_tui.services.imports import members as member_import
 
+    ctx = actor(args)
     interactive = sys.stderr.isatty()
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -48,7 +37,7 @@ def cmd_import_members(args: argparse.Namespace) -> int:
         elif done >= total or done % 10000 == 0:
             print(f"{word} {done}/{total}", file=sys.stderr, flush=True)
 
-    report = member_import.import_members(_operator(), args.file, dry_run=args.dry_run,
+    report = member_import.import_members(ctx, args.file, dry_run=args.dry_run,
                                           progress=progress)
     for column in report.ignored_columns:
         print(_("Column ignored: {column}").format(column=column))

@@ -10,11 +10,14 @@ from mifin_tui.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
-    CliError,
+    actor,
     open_db,
     require_institution,
 )
-from mifin_tui.i18n import _
+from mifin_tui.i18n import N_, _
+
+USER_HELP = N_("the accountant who acts; his password is prompted, or read from standard "
+               "input")
 
 
 def payments_epilog() -> str:
@@ -31,30 +34,13 @@ def payments_epilog() -> str:
              ).format(columns=columns_help())
 
 
-def _accountant(username: str | None):
-    """Who posts: the user named, else the first user allowed to import; either one
-    active and not locked."""
-    from mifin_tui.services.admin import users
-    from mifin_tui.services.kernel import auth
-    from mifin_tui.services.kernel.permissions import ROLE_PERMISSIONS
-
-    roles = [r for r, perms in ROLE_PERMISSIONS.items() if "payment.import" in perms]
-    user = users.acting_user(roles, username=username)
-    if user is None and username:
-        raise CliError(_("No user {username}.").format(username=username))
-    if user is None:
-        raise CliError(_("No accountant: create one with `mifin user add ... "
-                         "--roles accountant`, or name one with --user."))
-    return auth.context_for(user)
-
-
 def cmd_import_payments(args: argparse.Namespace) -> int:
     open_db(args)
     require_institution()
     from mifin_tui.services.imports import payments as payment_import
 
     channel = args.channel.replace("-", "_")
-    ctx = _accountant(args.user)
+    ctx = actor(args)
     report = payment_import.import_payments(ctx, args.file, channel, dry_run=args.dry_run)
     for line in payment_import.summary_lines(report):
         print(line)
@@ -82,7 +68,7 @@ def add_parser(imports) -> None:
     i.add_argument("--dry-run", action="store_true",
                    help=_("check and match every line, post nothing"))
     i.add_argument("--pdf", metavar="FILE", help=_("write the A4 summary to FILE"))
-    i.add_argument("--user", help=_("the accountant posting (default: the first one)"))
+    i.add_argument("--user", required=True, help=_(USER_HELP))
     i.set_defaults(handler=cmd_import_payments)
 
 
@@ -97,7 +83,7 @@ def cmd_suspense_list(args: argparse.Namespace) -> int:
     from mifin_tui.services.kernel.dates import format_date
     from mifin_tui.services.kernel.money import format_amount
 
-    ctx = _accountant(args.user)
+    ctx = actor(args)
     found = suspense.items(ctx, status=None if args.all else suspense.OPEN_ITEM)
     if not found:
         print(_("No payment waits in suspense."))
@@ -116,7 +102,7 @@ def cmd_suspense_apply(args: argparse.Namespace) -> int:
     require_institution()
     from mifin_tui.services.imports import suspense
 
-    ctx = _accountant(args.user)
+    ctx = actor(args)
     voucher, target = suspense.apply(ctx, args.item, args.number)
     print(_("Payment #{item} applied to {target}: voucher {voucher}.").format(
         item=args.item, target=target, voucher=voucher))
@@ -128,7 +114,7 @@ def cmd_suspense_refund(args: argparse.Namespace) -> int:
     require_institution()
     from mifin_tui.services.imports import suspense
 
-    ctx = _accountant(args.user)
+    ctx = actor(args)
     voucher = suspense.refund(ctx, args.item, args.note)
     print(_("Payment #{item} refunded: voucher {voucher}.").format(item=args.item,
                                                                    voucher=voucher))
@@ -143,15 +129,15 @@ def add_suspense_parser(add) -> None:
     actions = p.add_subparsers(title=_("actions"), metavar="ACTION", parser_class=type(p))
     s = actions.add_parser("list", help=_("list the payments waiting in suspense"))
     s.add_argument("--all", action="store_true", help=_("also those applied or refunded"))
-    s.add_argument("--user", help=_("the accountant (default: the first one)"))
+    s.add_argument("--user", required=True, help=_(USER_HELP))
     s.set_defaults(handler=cmd_suspense_list)
     s = actions.add_parser("apply", help=_("apply a payment to a loan or savings account"))
     s.add_argument("item", type=int, metavar="ITEM", help=_("the number shown by list"))
     s.add_argument("number", metavar="NUMBER", help=_("loan or savings account number"))
-    s.add_argument("--user", help=_("the accountant (default: the first one)"))
+    s.add_argument("--user", required=True, help=_(USER_HELP))
     s.set_defaults(handler=cmd_suspense_apply)
     s = actions.add_parser("refund", help=_("refund a payment to its payer"))
     s.add_argument("item", type=int, metavar="ITEM", help=_("the number shown by list"))
     s.add_argument("--note", required=True, help=_("how the payer is refunded"))
-    s.add_argument("--user", help=_("the accountant (default: the first one)"))
+    s.add_argument("--user", required=True, help=_(USER_HELP))
     s.set_defaults(handler=cmd_suspense_refund)

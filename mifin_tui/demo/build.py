@@ -8,6 +8,7 @@ capability adds its part here as it lands.
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -26,7 +27,7 @@ from mifin_tui.services.cash import counter as cash
 from mifin_tui.services.cash import tills, transfers
 from mifin_tui.services.kernel import accounts, audit, auth, clock, ledger
 from mifin_tui.services.kernel.context import Context
-from mifin_tui.services.kernel.errors import MifinError
+from mifin_tui.services.kernel.errors import MifinError, ValidationError
 from mifin_tui.services.kernel.money import get_currency
 from mifin_tui.services.kernel.permissions import (
     ACCOUNTANT,
@@ -119,7 +120,18 @@ def _working_hours(day: date, rng: random.Random) -> Callable[[], datetime]:
 
 
 def _password(rng: random.Random) -> str:
-    return f"{rng.choice(_PASSWORD_WORDS)}-{rng.randint(1000, 9999)}"
+    """A password of its own for each install (printed once by `mifin demo`): two words
+    and four digits from the system's randomness, within the password rules. The seeded
+    draws are still taken, so that the rest of the demo stays the seed's."""
+    rng.choice(_PASSWORD_WORDS), rng.randint(1000, 9999)
+    while True:
+        first, second = secrets.SystemRandom().sample(_PASSWORD_WORDS, 2)
+        password = f"{first}-{second.lower()}-{secrets.randbelow(9000) + 1000}"
+        try:
+            auth.check_password_policy(password)
+        except ValidationError:
+            continue
+        return password
 
 
 # Round the way people bring cash: to 5 dollars, 1,000 CDF, 500 francs CFA.

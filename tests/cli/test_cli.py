@@ -18,10 +18,10 @@ import pytest
 
 from tests.cli.helpers import run
 
-ADMIN_PASSWORD = "Admin-pass-2026"
+ADMIN_PASSWORD = "Kalamu-pass-2026"
 USER_PASSWORD = "Caisse-pass-2026"
 SUBCOMMANDS = ("init", "demo", "check", "backup", "user")
-USER_ACTIONS = ("add", "passwd", "lock", "unlock", "list")
+USER_ACTIONS = ("add", "passwd", "lock", "unlock", "list", "roles")
 # The provision rates the BCC's text leaves to the institution, given on the command line.
 RATES = ("--provision-rate", "impaye=5", "--provision-rate", "douteux=25",
          "--provision-rate", "contentieux=50", "--provision-rate", "irrecuperable=100")
@@ -177,7 +177,7 @@ def user_states(path: Path) -> dict[str, str]:
     states = {}
     for line in proc.stdout.splitlines()[2:]:
         parts = line.split()
-        for state in ("active", "locked", "disabled"):
+        for state in ("active", "locked", "disabled", "waiting", "one-time"):
             if state in parts:
                 states[parts[0]] = state
     return states
@@ -207,7 +207,8 @@ def test_user_add_list_lock_unlock_passwd(fresh_db):
               db=fresh_db, input=USER_PASSWORD + "\n")
     assert add.returncode == 0, add.stderr
     assert USER_PASSWORD not in add.stdout
-    assert user_states(fresh_db) == {"admin": "active", "caissier": "active"}
+    # the administrator chose this password: a one-time one until the user's own
+    assert user_states(fresh_db) == {"admin": "active", "caissier": "one-time"}
     listing = run("user", "list", db=fresh_db).stdout
     assert "Grâce Mukendi" in listing and "Cashier" in listing
     assert login_in_a_subprocess(fresh_db, "caissier", USER_PASSWORD) == "ok"
@@ -215,19 +216,19 @@ def test_user_add_list_lock_unlock_passwd(fresh_db):
     lock = run("user", "lock", "caissier", db=fresh_db)
     assert lock.returncode == 0, lock.stderr
     assert user_states(fresh_db)["caissier"] == "locked"
-    assert login_in_a_subprocess(fresh_db, "caissier", USER_PASSWORD) == "AccountLocked"
+    # refused with the answer every refusal gets
+    assert login_in_a_subprocess(fresh_db, "caissier", USER_PASSWORD) == "AuthenticationError"
 
     unlock = run("user", "unlock", "caissier", db=fresh_db)
     assert unlock.returncode == 0, unlock.stderr
-    assert user_states(fresh_db)["caissier"] == "active"
+    assert user_states(fresh_db)["caissier"] == "one-time"
     assert login_in_a_subprocess(fresh_db, "caissier", USER_PASSWORD) == "ok"
 
-    new_password = "Nouveau-pass-2026"
-    passwd = run("user", "passwd", "caissier", db=fresh_db, input=new_password + "\n")
+    passwd = run("user", "passwd", "caissier", db=fresh_db, input="")
     assert passwd.returncode == 0, passwd.stderr
+    new_password = passwd.stdout.split("One-time password of caissier: ")[1].split()[0]
+    assert len(new_password) >= 10 and "Shown once" in passwd.stdout
     assert login_in_a_subprocess(fresh_db, "caissier", USER_PASSWORD) == "AuthenticationError"
-    # one failure earns a short wait before the next try
-    unlock = run("user", "unlock", "caissier", db=fresh_db)
     assert login_in_a_subprocess(fresh_db, "caissier", new_password) == "ok"
 
     # passwords never reach the audit log or the database in clear
@@ -236,6 +237,25 @@ def test_user_add_list_lock_unlock_passwd(fresh_db):
     for secret in (ADMIN_PASSWORD, USER_PASSWORD, new_password):
         assert secret not in dump
     assert run("check", db=fresh_db).returncode == 0
+
+
+def test_user_roles_refuses_an_incompatible_pair_naming_it(fresh_db):
+    add = run("user", "add", "caissier", "--name", "Grâce Mukendi", "--roles",
+              "cashier,manager", db=fresh_db, input=USER_PASSWORD + "\n")
+    assert add.returncode == 1
+    assert "both Cashier and Branch manager" in one_error_line(add)
+    add = run("user", "add", "caissier", "--name", "Grâce Mukendi", "--roles", "cashier",
+              db=fresh_db, input=USER_PASSWORD + "\n")
+    assert add.returncode == 0, add.stderr
+    roles = run("user", "roles", "caissier", "--roles", "cashier,auditor", db=fresh_db)
+    assert roles.returncode == 1
+    assert "both Cashier and Auditor" in one_error_line(roles)
+    roles = run("user", "roles", "caissier", "--roles", "cashier,loan_officer", db=fresh_db)
+    assert roles.returncode == 0, roles.stderr
+    assert "Cashier, Loan officer" in roles.stdout
+    weak = run("user", "add", "zed", "--name", "Zed Kabila", "--roles", "cashier",
+               db=fresh_db, input="azertyuiop\n")
+    assert weak.returncode == 1 and "common" in one_error_line(weak)
 
 
 def test_user_errors_are_one_line(fresh_db):
@@ -328,9 +348,14 @@ def test_demo_is_deterministic_for_a_seed_and_prints_users(demo_db, tmp_path):
     assert len(names) == 20
     assert names == member_names(second)
     users1, users2 = demo_users(out1), demo_users(proc.stdout)
-    assert users1 == users2
+    assert users1.keys() == users2.keys()
     assert {"admin", "caissier1", "gerant"} <= users1.keys()
-    assert all(len(p) >= 8 for p in users1.values())
+    # each install its own passwords (#21), within the password rules
+    assert not set(users1.values()) & set(users2.values())
+    from mifin_tui.services.kernel import auth
+
+    for username, password in users1.items():
+        auth.check_password_policy(password, username=username)
     other = tmp_path / "other.db"
     assert run("demo", "--no-open", "--members", "20", "--seed", "8",
                db=other).returncode == 0

@@ -39,8 +39,8 @@ def branch(template, tmp_path) -> Path:
     return path
 
 
-def close_day(path: Path, *args: str, password: str = data.PASSWORD):
-    return run("close-day", *args, db=path, input=password + "\n")
+def close_day(path: Path, *args: str, password: str = data.PASSWORD, user: str = "gerant"):
+    return run("close-day", "--user", user, *args, db=path, input=password + "\n")
 
 
 def test_close_day_prints_progress_and_writes_the_report(branch):
@@ -82,7 +82,7 @@ def test_close_day_refuses_with_an_open_till_and_says_what_to_do(branch):
                                               in tills.till_balances(till).items()})
     finally:
         db.close()
-    proc = close_day(branch, "--user", "gerant", "--date", "2026-12-31")
+    proc = close_day(branch, "--date", "2026-12-31")
     assert proc.returncode == 1
     assert "closing refused: 1 check(s) failed; nothing was changed." in one_error_line(proc)
     assert "BLOCKING: Till C01 is still open (cashier User caissier" in proc.stdout
@@ -94,6 +94,9 @@ def test_close_day_wants_the_managers_password(branch):
     assert proc.returncode == 1
     one_error_line(proc)
     assert "closed" not in proc.stdout
+    # no default manager (#21): whoever runs it names himself
+    nobody = run("close-day", db=branch, input=data.PASSWORD + "\n")
+    assert nobody.returncode == 2 and "--user" in nobody.stderr
 
 
 def test_close_day_usage_errors_exit_2(branch):
@@ -121,7 +124,8 @@ def close_day_on_calendar(path: Path, today: datetime, *args: str, monkeypatch, 
     monkeypatch.setattr("sys.stdin", io.StringIO(data.PASSWORD + "\n"))
     try:
         with clock.simulated(lambda: today):
-            code = cli.main(["--lang", "en", "--db", str(path), "close-day", *args])
+            code = cli.main(["--lang", "en", "--db", str(path), "close-day", "--user",
+                             "gerant", *args])
     finally:
         db.close()
     out = capsys.readouterr()

@@ -6,12 +6,23 @@ from __future__ import annotations
 import subprocess
 
 from mifin_tui.db.models import PaymentImport, PaymentImportLine, Repayment
-from tests.cli.helpers import run
+from tests.cli.helpers import run as run_mifin
+from tests.conftest import PASSWORD
 from tests.services.test_loans import world  # noqa: F401
 from tests.services.test_payment_import import setup, usd, write
 
 
+def _acting(world):
+    """`run` as the world's accountant, his password on standard input (#21)."""
+    name = world["accountant"].username
+
+    def run(*args, db, password=PASSWORD):
+        return run_mifin(*args, "--user", name, db=db, input=password + "\n")
+    return run
+
+
 def test_dry_run_then_import_then_again_posts_once(world, db_path, tmp_path):
+    run = _acting(world)
     s = setup(world)
     body = (f"{s['day']};OM-1;;{usd(s['first'])};{s['loan'].number}\n"
             f"{s['day']};OM-2;0700000000;5.00;nobody\n")
@@ -40,6 +51,7 @@ def test_dry_run_then_import_then_again_posts_once(world, db_path, tmp_path):
 
 
 def test_a_bad_line_is_reported_and_nothing_is_imported(world, db_path, tmp_path):
+    run = _acting(world)
     s = setup(world)
     path = write(tmp_path, f"{s['day']};OM-1;;{usd(s['first'])};x\n32/01/2026;OM-2;;1;y\n")
     proc = run("import", "payments", str(path), "--channel", "bank", db=db_path)
@@ -53,6 +65,7 @@ def test_suspense_from_the_command_line_list_apply_refund(world, db_path, tmp_pa
     applies one payment to a savings account and refunds another, from the shell."""
     from mifin_tui.db.models import Account, PaymentSuspense
 
+    run = _acting(world)
     s = setup(world)
     body = (f"{s['day']};OM-7;0700000000;12.27;nobody\n"
             f"{s['day']};OM-8;0700000001;40.00;nobody either\n")
@@ -78,3 +91,31 @@ def test_suspense_from_the_command_line_list_apply_refund(world, db_path, tmp_pa
     assert [i.status for i in PaymentSuspense.select().order_by(PaymentSuspense.id)] == [
         "applied", "refunded"]
     assert "No payment waits in suspense." in run("suspense", "list", db=db_path).stdout
+
+
+def test_import_payments_wants_its_actor_and_his_password(world, db_path, tmp_path):
+    """#21: no default actor, no posting without the named user's own password, nor with
+    a one-time password, nor by a user who may not import."""
+    from mifin_tui.db.models import AuditLog
+    from mifin_tui.services.admin import users
+
+    s = setup(world)
+    path = write(tmp_path, f"{s['day']};OM-1;;{usd(s['first'])};{s['loan'].number}\n")
+    accountant = world["accountant"].username
+    nobody = run_mifin("import", "payments", str(path), "--channel", "bank", db=db_path,
+                       input=PASSWORD + "\n")
+    assert nobody.returncode == 2 and "--user" in nobody.stderr
+    wrong = run_mifin("import", "payments", str(path), "--channel", "bank", "--user",
+                      accountant, db=db_path, input="Not-his-password-1\n")
+    assert wrong.returncode == 1 and "Wrong user name or password" in wrong.stderr
+    cashier = run_mifin("import", "payments", str(path), "--channel", "bank", "--user",
+                        world["cashier"].username, db=db_path, input=PASSWORD + "\n")
+    assert cashier.returncode == 1 and "not allowed" in cashier.stderr
+    otp = users.reset_password(world["admin"], accountant)
+    one_time = run_mifin("import", "payments", str(path), "--channel", "bank", "--user",
+                         accountant, db=db_path, input=otp + "\n")
+    assert one_time.returncode == 1 and "one-time password" in one_time.stderr
+    assert Repayment.select().count() == 0 and PaymentImport.select().count() == 0
+    assert AuditLog.select().where(AuditLog.action == "login.failed",
+                                   AuditLog.username == accountant).count() == 1
+

@@ -12,7 +12,7 @@ import pytest
 
 from tests.cli.helpers import run
 
-ADMIN_PASSWORD = "Admin-pass-2026"
+ADMIN_PASSWORD = "Kalamu-pass-2026"
 
 
 @pytest.fixture

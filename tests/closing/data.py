@@ -13,7 +13,7 @@ from mifin_tui.services.cash import tills
 from mifin_tui.services.kernel import accounts, ledger, settings
 
 YEAR_END = date(2026, 12, 31)  # a Thursday; the next working day is Friday 1 January
-ADMIN_PASSWORD = "Admin-pass-2026"
+ADMIN_PASSWORD = "Kalamu-pass-2026"
 # The rates the BCC leaves to the institution, as filled at init (0 %).
 BCC_RATES = {"impaye": 0, "douteux": 0, "contentieux": 0, "irrecuperable": 0}
 PASSWORD = "Secret-pass-2026"

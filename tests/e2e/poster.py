@@ -25,6 +25,7 @@ FIRST_DAY = date(2026, 11, 23)
 
 def setup(path: str, cashiers: int) -> None:
     from mifin_tui import db
+    from mifin_tui.db.models import User
     from mifin_tui.services.admin import institution, users
     from mifin_tui.services.kernel import accounts
     from mifin_tui.services.members import register as members
@@ -33,12 +34,14 @@ def setup(path: str, cashiers: int) -> None:
     admin = institution.initialize(
         name="COOPEC Stress", branch_code="KIN", branch_name="Kalamu", currency="USD",
         regulator="bcc", admin_username="admin", admin_full_name="Admin Stress",
-        admin_password="Admin-pass-2026", first_day=FIRST_DAY,
+        admin_password="Kalamu-pass-2026", first_day=FIRST_DAY,
         provision_rates={"impaye": 0, "douteux": 0, "contentieux": 0, "irrecuperable": 0},
     )
     out = {"vault": None, "cashiers": []}
     for n in range(1, cashiers + 1):
         users.add_user(admin, f"caissier{n}", f"Caissier {n}", PASSWORD, ["cashier"])
+    # as if each had chosen his own at his first login (a one-time password opens nothing)
+    User.update(must_change_password=False).execute()
     with db.write_transaction():
         out["vault"] = accounts.internal_account(admin.branch_id, "cash_vault", "USD").id
         for n in range(1, cashiers + 1):

@@ -27,7 +27,7 @@ WIDTH, HEIGHT = 80, 24
 LOGIN = re.compile(r"User name|Nom d.utilisateur", re.I)
 PASSWORD_LABEL = re.compile(r"Password|Mot de passe", re.I)
 MAIN_MENU = re.compile(r"Main menu|Menu principal", re.I)
-WRONG = "Wrong user name or password."
+WRONG = "Wrong user name"  # the start of the one answer every refused login gets
 CASHIER = re.compile(r"Cashier|Caissier", re.I)
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 

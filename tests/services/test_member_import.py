@@ -11,6 +11,7 @@ from mifin_tui.services.imports import members as member_import
 from mifin_tui.services.kernel.errors import PermissionDenied
 from mifin_tui.services.members import register as members
 from tests.cli.helpers import run
+from tests.conftest import ADMIN_PASSWORD
 
 FRENCH = (
     "Nom;Postnom;Prénom;Sexe;Date de naissance;Téléphone;Numéro pièce;Commune;Ville;Statut;"
@@ -109,13 +110,25 @@ def test_the_command_reports_bad_rows_and_imports_good_files(admin, db_path, tmp
     help_text = run("import", "members", "--help", db=db_path)
     assert help_text.returncode == 0
     assert "postname" in help_text.stdout and "postnom" in help_text.stdout
-    bad = run("import", "members", str(write(tmp_path, MIXED)), db=db_path)
+    # #21: run as a Mifin user, with his password; never as the shell's account
+    as_admin = ("--user", "admin")
+    password = ADMIN_PASSWORD + "\n"
+    nobody = run("import", "members", str(write(tmp_path, FRENCH)), db=db_path,
+                 input=password)
+    assert nobody.returncode == 2 and "--user" in nobody.stderr
+    wrong = run("import", "members", str(write(tmp_path, FRENCH)), *as_admin, db=db_path,
+                input="Not-the-password-9\n")
+    assert wrong.returncode == 1 and "Wrong user name or password" in wrong.stderr
+    bad = run("import", "members", str(write(tmp_path, MIXED)), *as_admin, db=db_path,
+              input=password)
     assert bad.returncode == 1
     assert "line 3, column sexe: H (male) or F (female)." in bad.stdout
     assert "nothing was imported" in bad.stdout
-    dry = run("import", "members", str(write(tmp_path, FRENCH)), "--dry-run", db=db_path)
+    dry = run("import", "members", str(write(tmp_path, FRENCH)), "--dry-run", *as_admin,
+              db=db_path, input=password)
     assert dry.returncode == 0 and "dry run" in dry.stdout
-    good = run("import", "members", str(write(tmp_path, FRENCH)), db=db_path)
+    good = run("import", "members", str(write(tmp_path, FRENCH)), *as_admin, db=db_path,
+               input=password)
     assert good.returncode == 0, good.stderr
     assert "3 members imported: KIN-000001 to KIN-000003." in good.stdout
     assert run("check", db=db_path).returncode == 0

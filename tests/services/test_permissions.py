@@ -11,7 +11,12 @@ import pytest
 import mifin_tui.services as services_pkg
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import PermissionDenied
-from mifin_tui.services.kernel.permissions import REGISTRY, ROLES, permissions_for
+from mifin_tui.services.kernel.permissions import (
+    PERMISSION_LABELS,
+    REGISTRY,
+    ROLES,
+    permissions_for,
+)
 
 # The specification, written apart from the code's table: who may do what.
 EXPECTED = {
@@ -132,19 +137,46 @@ def _ctx(role: str) -> Context:
                    permissions=permissions_for({role}))
 
 
+def test_every_permission_is_specified():
+    assert set(EXPECTED) == set(PERMISSION_LABELS)
+
+
+def _outcome(function, ctx: Context) -> str:
+    """"refused" at the gate, else "allowed" (the call got past it)."""
+    try:
+        # No further arguments: a permitted call fails on them (TypeError) or runs a
+        # harmless read; a refused one must stop at the gate.
+        function(ctx)
+    except PermissionDenied:
+        return "refused"
+    except Exception:  # noqa: BLE001 - anything past the gate is fine here
+        return "allowed"
+    return "allowed"
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_every_service_refuses_exactly_the_roles_without_its_permission(admin, role):
+    """The table: every registered service x this role, allowed or refused as
+    EXPECTED says; every difference is listed at once."""
     list(_all_service_modules())
-    assert len(REGISTRY) >= 10
+    assert len(REGISTRY) >= 100
+    wrong = []
     for name, service in sorted(REGISTRY.items()):
-        allowed = role in EXPECTED[service.permission]
-        try:
-            # No further arguments: a permitted call fails on them (TypeError) or
-            # runs a harmless read; a refused one must stop at the gate.
-            service.function(_ctx(role))
-        except PermissionDenied:
-            assert not allowed, f"{role} was refused {name}"
-        except Exception:  # noqa: BLE001 - anything past the gate is fine here
-            assert allowed, f"{role} got past the gate of {name}"
-        else:
-            assert allowed, f"{role} ran {name}"
+        expected = "allowed" if role in EXPECTED[service.permission] else "refused"
+        got = _outcome(service.function, _ctx(role))
+        if got != expected:
+            wrong.append(f"{name} ({service.permission}): {got}, expected {expected}")
+    assert not wrong, f"{role}: " + "; ".join(wrong)
+
+
+def test_a_one_time_password_context_is_refused_every_service(admin):
+    """Logged in with a password an administrator set, even an administrator's or a
+    gérant's roles open nothing (auth.context_for, permissions.may)."""
+    list(_all_service_modules())
+    roles = frozenset(ROLES)
+    ctx = Context(user_id=1, username="probe", full_name="Probe", roles=roles, branch_id=1,
+                  branch_code="KIN", permissions=permissions_for(roles),
+                  must_change_password=True)
+    allowed = [name for name, service in sorted(REGISTRY.items())
+               if _outcome(service.function, ctx) != "refused"]
+    assert not allowed

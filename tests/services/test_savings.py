@@ -187,7 +187,15 @@ def test_a_large_withdrawal_waits_for_the_manager_then_the_cashier_pays(branch):
 
 
 def test_the_manager_cannot_approve_his_own_request(branch, make_user):
-    both = make_user("cashier", "manager")
+    from mifin_tui.db.models import UserRole
+    from mifin_tui.services.kernel import auth
+    from tests.conftest import PASSWORD
+
+    # Cashier and gérant are refused together since #21; a user who held both before
+    # still meets the service's own check.
+    both = make_user("cashier")
+    UserRole.create(user=both.user_id, role="manager")
+    both = auth.login(both.username, PASSWORD)
     r = savings_withdrawals.withdraw(branch["cashier"], branch["account"], 1_000, purpose="x")
     assert r.receipt is not None
     with db.write_transaction():

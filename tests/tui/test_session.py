@@ -7,6 +7,7 @@ from mifin_tui.db.models import User
 from mifin_tui.screens.session.lock import LockScreen
 from mifin_tui.screens.session.login import LoginScreen
 from mifin_tui.screens.session.main_menu import OTHERS, MainMenuScreen
+from mifin_tui.services.kernel.auth import REFUSED
 from mifin_tui.widgets import FieldError, StatusLine
 from tests.conftest import ADMIN_PASSWORD, PASSWORD
 from tests.tui.conftest import SIZE, login, menu_ids, type_text
@@ -66,12 +67,12 @@ async def test_wrong_password_says_so_at_the_field(admin):
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "admin", "not-the-password")
         assert isinstance(app.screen, LoginScreen)
-        assert error_at(app, "password") == "Wrong user name or password."
+        assert error_at(app, "password") == REFUSED
         assert app.screen.query_one("#password").value == ""
         assert app.screen.focused.id == "password"
 
 
-async def test_five_wrong_passwords_lock_the_user(admin, fake_clock):
+async def test_five_wrong_passwords_earn_a_wait_that_ends(admin, fake_clock):
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, "admin")
@@ -80,26 +81,42 @@ async def test_five_wrong_passwords_lock_the_user(admin, fake_clock):
             await type_text(pilot, f"wrong-{attempt}")
             await pilot.press("enter")
             await pilot.pause()
-            fake_clock.advance(60)  # past the growing delay
-        assert "locked" in error_at(app, "password")
-        assert User.get(User.username == "admin").locked
-        await type_text(pilot, ADMIN_PASSWORD)  # even the right password is refused now
+        await type_text(pilot, ADMIN_PASSWORD)  # even the right password waits now
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
-        assert "locked" in error_at(app, "password")
-
-
-async def test_a_wait_is_shown_after_a_failure(admin, fake_clock):
-    # the services' clock stands still: however slowly the keys come, the second try
-    # falls inside the wait the first failure imposed
-    app = MifinApp()
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot, "admin", "wrong-once")
-        await type_text(pilot, "wrong-twice")
+        assert error_at(app, "password") == REFUSED  # the answer every refusal gets
+        assert not User.get(User.username == "admin").locked
+        fake_clock.advance(61)
+        await type_text(pilot, ADMIN_PASSWORD)
         await pilot.press("enter")
         await pilot.pause()
-        assert error_at(app, "password").startswith("Wait ")
+        assert isinstance(app.screen, MainMenuScreen)
+
+
+async def test_a_one_time_password_opens_only_its_change(admin, make_user):
+    """#21: after a reset, the first login leads to the change and nowhere else; the
+    session begins with the user's own password."""
+    from mifin_tui.screens.session.password import PasswordScreen
+    from mifin_tui.services.admin import users
+
+    make_user("cashier", username="mbuyi")
+    otp = users.reset_password(admin, "mbuyi")
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "mbuyi", otp)
+        assert isinstance(app.screen, PasswordScreen) and app.screen.forced
+        assert len(app.screen_stack) == 2  # no menu beneath to go back to
+        await pilot.press("escape", "f7")
+        await pilot.pause()
+        assert isinstance(app.screen, PasswordScreen)
+        for text in (otp, "Ma-phrase-a-moi-26", "Ma-phrase-a-moi-26"):
+            await type_text(pilot, text)
+            await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainMenuScreen), app.screen
+        assert app.ctx.can("ledger.post") and not app.ctx.must_change_password
+    assert User.get(User.username == "mbuyi").reset_login_at is not None
 
 
 async def test_logout_returns_to_an_empty_login_screen(admin):
@@ -134,29 +151,32 @@ async def test_idle_session_locks_and_unlocks_on_the_same_screen(admin):
         await type_text(pilot, "wrong-password")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen.query_one("#error-password", FieldError).message == \
-            "Wrong user name or password."
+        assert app.screen.query_one("#error-password", FieldError).message == REFUSED
         await type_text(pilot, ADMIN_PASSWORD)
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is users_screen and not app.locked
 
 
-async def test_too_many_failures_at_the_lock_end_the_session(admin, fake_clock):
+async def test_keys_typed_on_the_lock_are_not_failed_logins(admin):
+    """Only real tries count: keys too short to be a password, and the same wrong entry
+    sent again, are answered without a try."""
     app = MifinApp(idle_seconds=60)
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, "admin", ADMIN_PASSWORD)
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert isinstance(app.screen, LockScreen)
-        for attempt in range(5):
-            await type_text(pilot, f"wrong-{attempt}")
+        for entry in ("150", "1", "wrong-password", "wrong-password", "wrong-password"):
+            await type_text(pilot, entry)
             await pilot.press("enter")
             await pilot.pause()
-            fake_clock.advance(60)
-        assert isinstance(app.screen, LoginScreen) and app.ctx is None
-        assert "locked" in error_at(app, "password")
-        assert User.get(User.username == "admin").locked
+        assert isinstance(app.screen, LockScreen)
+        assert User.get(User.username == "admin").failed_attempts == 1
+        await type_text(pilot, ADMIN_PASSWORD)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not app.locked
 
 
 async def test_palette_is_closed_before_login(admin):

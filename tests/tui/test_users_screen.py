@@ -62,7 +62,7 @@ async def test_bad_input_shows_at_each_field_and_writes_nothing(admin):
         await pilot.pause()
         assert isinstance(app.screen, AddUserScreen)
         assert set(errors(app)) == {"username", "full_name", "password", "roles"}
-        assert "8 characters" in errors(app)["password"]
+        assert "10 characters" in errors(app)["password"]
         assert app.screen.focused.id == "username"  # the cursor goes to the first error
         assert [u.username for u in users.list_users(admin)] == ["admin"]
         assert AuditLog.select().count() == audit_rows
@@ -97,15 +97,16 @@ async def test_reset_password_and_roles_dialogs(admin, make_user):
         await pilot.press("down", "f4")
         await pilot.pause()
         assert isinstance(app.screen, ResetPasswordDialog)
-        await type_text(pilot, "short")
-        await pilot.press("enter")
+        await pilot.press("f2")  # give a one-time password: shown once
         await pilot.pause()
-        assert "8 characters" in errors(app)["password"]
-        app.screen.query_one("#password").value = "New-temp-2026"
+        shown = str(app.screen.query_one("#otp").render())
+        otp = shown.split(": ")[1].strip()
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, UsersScreen)
-        assert auth.login("mbuyi", "New-temp-2026").username == "mbuyi"
+        assert otp not in str(app.screen.query_one("#detail").render())
+        assert "not used yet" in str(app.screen.query_one("#detail").render())
+        assert auth.login("mbuyi", otp).must_change_password
         await pilot.press("f6")
         await pilot.pause()
         assert isinstance(app.screen, RolesDialog)

@@ -52,6 +52,11 @@ class User(BaseModel):
     must_change_password = pw.BooleanField(default=False)
     created_at = pw.DateTimeField()
     password_changed_at = pw.DateTimeField(null=True)
+    # The last password an administrator set (new user, reset): who, when, and when the
+    # user first logged in with it (shown to the gérant: was it the user?).
+    reset_by = pw.CharField(null=True, max_length=64)
+    reset_at = pw.DateTimeField(null=True)
+    reset_login_at = pw.DateTimeField(null=True)
 
 
 class UserRole(BaseModel):

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from mifin_tui.i18n import N_, _, ngettext
+from mifin_tui.i18n import N_, _, current_language, ngettext
 from mifin_tui.screens.common.base import MifinScreen
 from mifin_tui.services.admin import users
 from mifin_tui.services.admin.users import UserView
+from mifin_tui.services.kernel.dates import format_datetime
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.kernel.permissions import role_label
 
@@ -19,7 +22,30 @@ def state_word(user: UserView) -> str:
     """In words, never by colour alone."""
     if user.locked:
         return _("LOCKED")
-    return _("active") if user.active else _("DISABLED")
+    if not user.active:
+        return _("DISABLED")
+    if user.waiting_until:
+        return _("WAITING")
+    return _("new pass.") if user.must_change_password else _("active")
+
+
+def _when(moment) -> str:
+    if not moment:
+        return ""
+    if moment.tzinfo is None:  # the store hands UTC back without its zone
+        moment = moment.replace(tzinfo=UTC)
+    return format_datetime(moment.astimezone(), current_language())
+
+
+def reset_words(user: UserView) -> str:
+    """What the administrator last did to the user's password, and what came of it."""
+    if not user.reset_at:
+        return ""
+    if user.reset_login_at:
+        return _("Password set by {admin} on {at}; first login with it on {login}.").format(
+            admin=user.reset_by, at=_when(user.reset_at), login=_when(user.reset_login_at))
+    return _("One-time password given by {admin} on {at}, not used yet.").format(
+        admin=user.reset_by, at=_when(user.reset_at))
 
 
 class UsersScreen(MifinScreen):
@@ -46,6 +72,11 @@ class UsersScreen(MifinScreen):
         table.add_column(_("Name"), width=22)
         table.add_column(_("State"), width=10)
         table.add_column(_("Roles"), width=24)
+        # room for a wait and a password reset's story when there is one (the table
+        # gives up its empty rows)
+        detail = self.query_one("#detail", Static)
+        detail.styles.height = "auto"
+        detail.styles.max_height = 6
         self.reload()
 
     def reload(self, select: str | None = None) -> None:
@@ -84,14 +115,24 @@ class UsersScreen(MifinScreen):
             detail.update("")
             return
         n = user.failed_attempts
-        detail.update(" ".join((
+        parts = [
             _("{user} ({name}), branch {branch}, language {language}: {state}.").format(
                 user=user.username, name=user.full_name, branch=user.branch_code,
                 language=user.language, state=state_word(user)),
             ngettext("{n} failed login since the last success.",
                      "{n} failed logins since the last success.", n).format(n=n),
-            _("Roles: {roles}.").format(roles=", ".join(role_label(r) for r in user.roles)),
-        )))
+        ]
+        if user.waiting_until:
+            parts.append(_("Logins wait until {at} (F5 lifts the wait).").format(
+                at=_when(user.waiting_until)))
+        parts.append(_("Roles: {roles}.").format(
+            roles=", ".join(role_label(r) for r in user.roles)))
+        parts.append(reset_words(user))
+        # a pair given before the rule (#21): the administrator takes one role away
+        clash = users.incompatible_roles(user.roles)
+        if clash:
+            parts.append(_("To correct (F6): {problem}").format(problem=clash))
+        detail.update(" ".join(p for p in parts if p))
 
     # --- actions ------------------------------------------------------------------------
 
@@ -115,8 +156,6 @@ class UsersScreen(MifinScreen):
         def done(result: bool | None) -> None:
             if result:
                 self.reload()
-                self.notify(_("Password of {user} reset; he changes it at next login.")
-                            .format(user=user.username))
 
         self.app.push_screen(ResetPasswordDialog(self.ctx, user), callback=done)
 
@@ -137,7 +176,7 @@ class UsersScreen(MifinScreen):
         if (user := self.current) is None:
             return
         try:
-            if user.locked:
+            if user.locked or user.waiting_until:
                 users.unlock_user(self.ctx, user.username)
                 message = _("User {user} unlocked.")
             else:

@@ -14,8 +14,9 @@ from mifin_tui.widgets import FieldError, TextField
 
 
 class PasswordScreen(FormMixin, MifinScreen):
-    """`forced`: right after login with a temporary password; no way back but the new
-    password (or logging out)."""
+    """`forced`: right after login with a one-time password; no way back but the new
+    password (or logging out). Dismissed with the context to go on with (None when the
+    user goes back)."""
 
     TITLE_MSGID = N_("My password")
     AUTO_FOCUS = "#old"
@@ -28,9 +29,11 @@ class PasswordScreen(FormMixin, MifinScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
             if self.forced:
-                yield Static(_("Your password was set by an administrator: choose your own "
-                               "before you go on."), classes="summary", markup=False)
-            yield Static(_("At least 8 characters; no space at the start or end."),
+                yield Static(_("Your password was set by an administrator: it only lets "
+                               "you choose your own. Choose it now to go on."),
+                             classes="summary", markup=False)
+            yield Static(_("At least {n} characters, a sentence is best; not a common "
+                           "password, not your name.").format(n=auth.MIN_PASSWORD_LENGTH),
                          classes="hint", markup=False)
             for name, label, extra in (
                 ("old", _("Current password"), ""),
@@ -50,13 +53,13 @@ class PasswordScreen(FormMixin, MifinScreen):
         if new != confirm:
             self.show_errors({"confirm": _("The two new passwords differ.")})
             return
-        ok, _none = self.call_service(auth.change_own_password, self.ctx, old, new)
+        ok, ctx = self.call_service(auth.change_own_password, self.ctx, old, new)
         if not ok:
             return
         for field in self.query(TextField):
             field.value = ""
         self.notify(_("Your password is changed."))
-        self.dismiss()
+        self.dismiss(ctx)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (self.forced and action == "back")

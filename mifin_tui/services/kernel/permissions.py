@@ -156,7 +156,11 @@ CONDITIONAL: dict[str, tuple[str, str]] = {
 
 
 def may(ctx: Context, permission: str) -> bool:
-    """Whether `ctx` holds `permission`, by its roles or by a setting (CONDITIONAL)."""
+    """Whether `ctx` holds `permission`, by its roles or by a setting (CONDITIONAL). A
+    context opened with a password an administrator set holds none: that password only
+    lets its user choose his own (an administrator cannot act with it)."""
+    if ctx.must_change_password:
+        return False
     if ctx.can(permission):
         return True
     role, key = CONDITIONAL.get(permission, ("", ""))
