@@ -89,7 +89,7 @@ def _checked_copy(backup_file: Path, copy: Path) -> tuple[str, str, int]:
     with its -wal comes whole), run SQLite's integrity check and `mifin check` on the
     copy (brought to this Mifin's schema), and leave it standing alone (no -wal).
     Returns (institution, business date, transactions); MifinError on any failure."""
-    from mifin_tui.db import close, open_database
+    from mifin_tui.db import bind, close, migrate, open_sqlite
     from mifin_tui.services.admin import check
     from mifin_tui.services.kernel import institution
 
@@ -113,7 +113,11 @@ def _checked_copy(backup_file: Path, copy: Path) -> tuple[str, str, int]:
         raise MifinError(_("The backup {path} fails SQLite's integrity check: {result}")
                          .format(path=backup_file, result=problem))
     try:
-        open_database(copy)
+        # Not open_database: this process is no session of the copy (nor, above all,
+        # does it let go of the sessions lock of the database it restores).
+        bind(open_sqlite(copy))
+        database.connect()
+        migrate()
         if not institution.is_initialized():
             raise MifinError(_("The backup {path} holds no institution.").format(
                 path=backup_file))
@@ -126,7 +130,6 @@ def _checked_copy(backup_file: Path, copy: Path) -> tuple[str, str, int]:
                  report.transactions)
     finally:
         close()
-        db_files.release_session()
     conn = sqlite3.connect(str(copy))
     try:
         admin_queries.use_rollback_journal(conn)  # checkpoints and removes the copy's -wal
@@ -175,32 +178,33 @@ def restore(backup_file: str | Path, db_file: str | Path) -> RestoreResult:
     paths.private_dir(db_file.parent, ours=False)
     stamp = _stamp()
     copy = db_file.with_name(f".{db_file.name}.restore-{stamp}")
+    busy = MifinError(_("Sessions still hold {path}: every user logs out and every mifin "
+                        "command ends, then restore again.").format(path=db_file))
+    # Held from the start: no session starts while the backup is checked and swapped in.
+    guard = db_files.exclusive_sessions(db_file)
+    if guard is None:
+        raise busy
     try:
+        if db_files.shm_in_use(db_file):
+            raise busy
         name, day, transactions = _checked_copy(backup_file, copy)
-        guard = db_files.exclusive_sessions(db_file)
-        if guard is None or db_files.shm_in_use(db_file):
-            if guard is not None:
-                os.close(guard)
-            raise MifinError(_("Sessions still hold {path}: every user logs out and every "
-                               "mifin command ends, then restore again.").format(
-                                   path=db_file))
-        try:
-            aside = _set_aside(db_file, stamp)
-            os.replace(copy, db_file)
-            paths.private_file(db_file)
-            _fsync_dir(db_file.parent)
-            problem = verify(db_file, "quick")
-            if problem is not None:  # put the database back as it was
-                os.replace(db_file, copy)
-                for f in aside:
-                    os.replace(f, db_file.with_name(
-                        db_file.name + f.name.removeprefix(f"{db_file.name}.before-restore-"
-                                                           f"{stamp}")))
-                raise MifinError(_("The restored file fails its check: {result}").format(
-                    result=problem))
-        finally:
-            os.close(guard)
+        if db_files.shm_in_use(db_file):  # another program opened it meanwhile
+            raise busy
+        aside = _set_aside(db_file, stamp)
+        os.replace(copy, db_file)
+        paths.private_file(db_file)
+        _fsync_dir(db_file.parent)
+        problem = verify(db_file, "quick")
+        if problem is not None:  # put the database back as it was
+            os.replace(db_file, copy)
+            for f in aside:
+                os.replace(f, db_file.with_name(
+                    db_file.name + f.name.removeprefix(f"{db_file.name}.before-restore-"
+                                                       f"{stamp}")))
+            raise MifinError(_("The restored file fails its check: {result}").format(
+                result=problem))
     finally:
-        for suffix in ("", "-wal", "-shm", ".sessions.lock"):
+        os.close(guard)
+        for suffix in ("", "-wal", "-shm", "-journal"):
             copy.with_name(copy.name + suffix).unlink(missing_ok=True)
     return RestoreResult(db_file, aside, name, day, transactions)
