@@ -247,7 +247,8 @@ def unexpected_error(exc: BaseException) -> int:
     if isinstance(cause, sqlite3.DatabaseError) and "malformed" in str(cause):
         from mifin_tui.db.files import damaged
 
-        print(f"mifin: {damaged(_('the database'), str(cause))}", file=sys.stderr)
+        refusal = damaged(_("the database"), str(cause))
+        print(f"mifin: {refusal}", file=sys.stderr)
         return EXIT_FAILED
     print(_("mifin: unexpected error: {error}").format(error=text.splitlines()[0][:300]),
           file=sys.stderr)
