@@ -15,13 +15,14 @@ from pathlib import Path
 
 from mifin_tui.i18n import _
 
-# Up to this size the start check is SQLite's quick_check of the whole file (about 13 ms
-# a megabyte on a branch machine: the 3 MB demo in 35 ms). Above it, every start would
-# wait seconds: the check covers the tables a session opens with (users, settings,
-# branches, the schema), and the whole file is checked by the nightly closing's backup
+# Up to this size (file and -wal) the start check is SQLite's quick_check of the whole
+# file: about 13 ms a megabyte on a loaded 2-core machine, the 3 MB demo in 35 ms. Above
+# it every start would wait seconds (17.7 s on bench/portfolio.py's 1.3 GB branch): the
+# check then covers the tables a session opens with (users, settings, branches, the
+# schema; 47 ms there), and the whole file is checked by the nightly closing's backup
 # and by `mifin check`.
-FULL_START_CHECK_BYTES = 64 * 1024 * 1024
-START_TABLES = ("schema_version", "institution", "branch", "app_user", "setting",
+FULL_START_CHECK_BYTES = 32 * 1024 * 1024
+START_TABLES = ("schema_version", "institution", "branch", "user", "setting",
                 "business_day")
 
 # SQLite's unix VFS: every connection to a WAL database holds a read lock on this byte
@@ -69,6 +70,10 @@ def start_check(conn: sqlite3.Connection, path: str | Path) -> None:
         return
     if size == 0:
         return
+    try:
+        size += Path(f"{path}-wal").stat().st_size
+    except OSError:
+        pass
     try:
         tables = {r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
