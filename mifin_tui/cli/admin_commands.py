@@ -26,14 +26,18 @@ def readable_files_warnings(path: Path) -> list[str]:
     from mifin_tui import paths
 
     found = [f for f in paths.database_files(path) if paths.readable_by_others(f)]
-    folders = [path.resolve().parent]
+    folders = [path.resolve().parent, path.resolve().parent / f"{path.stem}-closing"]
     try:
-        from mifin_tui.services.closing.end import closing_folder
+        from mifin_tui.services.kernel import settings
 
-        folders.append(closing_folder())
+        configured = settings.get("closing_backup_dir")  # the closing's backups
+        if configured:
+            folders[1] = Path(configured).expanduser()
     except Exception:  # noqa: BLE001 - a warning never stops the check
         pass
     found += [d for d in folders if d.is_dir() and paths.readable_by_others(d)]
+    found += [f for d in folders[1:] if d.is_dir() for f in sorted(d.glob("*.db"))
+              if paths.readable_by_others(f)]
     return [_("Warning: {path} can be read by other accounts of this machine "
               "(chmod {mode} {path}).").format(path=f, mode="700" if f.is_dir() else "600")
             for f in found]

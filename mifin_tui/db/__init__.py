@@ -45,6 +45,7 @@ def open_database(path: str | Path, *, upgrade: bool = True) -> None:
         files.start_check(database.connection(), path)
     except files.DatabaseRefused:
         close()
+        files.release_session()
         raise
     if upgrade:
         migrate()
