@@ -16,7 +16,7 @@ import pytest
 
 from mifin_tui import db
 from mifin_tui.db import files
-from mifin_tui.db.models import Member
+from mifin_tui.db.models import AuditLog, Member
 from mifin_tui.services.admin import backup, check
 from mifin_tui.services.kernel.errors import MifinError
 
@@ -80,7 +80,9 @@ def test_restore_over_a_stale_wal_gives_the_backup_whole(admin, db_path, tmp_pat
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
     assert result.institution == "COOPEC Test"
     db.open_database(db_path)
-    assert check.run().ok
+    assert check.run().ok  # the audit chain too, with the restore's own row
+    last = AuditLog.select().order_by(AuditLog.seq.desc()).first()
+    assert (last.action, last.entity_id) == ("database.restore", "backup.db")
     assert Member.select().count() == members_then
     tables = {r[0] for r in db.database.execute_sql(
         "SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from mifin_tui import paths
-from mifin_tui.db import database
+from mifin_tui.db import database, write_transaction
 from mifin_tui.db import files as db_files
 from mifin_tui.db.queries import admin as admin_queries
 from mifin_tui.i18n import _
@@ -91,7 +91,7 @@ def _checked_copy(backup_file: Path, copy: Path) -> tuple[str, str, int]:
     Returns (institution, business date, transactions); MifinError on any failure."""
     from mifin_tui.db import bind, close, migrate, open_sqlite
     from mifin_tui.services.admin import check
-    from mifin_tui.services.kernel import institution
+    from mifin_tui.services.kernel import audit, institution
 
     try:
         src = db_files.open_readonly(backup_file)
@@ -128,6 +128,12 @@ def _checked_copy(backup_file: Path, copy: Path) -> tuple[str, str, int]:
         info = institution.info()
         found = (info.name, info.business_date.isoformat() if info.business_date else "",
                  report.transactions)
+        # The books say they were restored: an auditor reading them later knows from
+        # which file and that what followed the backup was entered again.
+        with write_transaction():
+            audit.record(institution.operator_context(), "database.restore", "database",
+                         backup_file.name, after={"backup": str(backup_file),
+                                                  "transactions": report.transactions})
     finally:
         close()
     conn = sqlite3.connect(str(copy))
