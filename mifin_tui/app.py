@@ -229,6 +229,10 @@ class MifinApp(App[None]):
         except (MifinError, SchemaTooNew, DatabaseBusy, DatabaseRefused) as exc:
             self.exit(return_code=1, message=f"mifin: {exc}")
             return False
+        except Exception as exc:  # noqa: BLE001 - a file SQLite cannot open: one line
+            detail = " ".join(str(exc).split())[:200]
+            self.exit(return_code=1, message=f"mifin: {self._db_path}: {detail}")
+            return False
         self._db_path = None
         if isinstance(self.screen, LoginScreen):
             self.screen.show_institution()
