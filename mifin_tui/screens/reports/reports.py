@@ -266,9 +266,9 @@ class ReportsScreen(FormMixin, MifinScreen):
             else:
                 self._result(_("Not written: {path} kept.").format(path=path))
 
-        self.app.push_screen(ConfirmDialog(_("Replace the file?"), [
-            _("{path} exists already.").format(path=path),
-            _("F2 or Enter replaces it; Escape keeps it.")]), answered)
+        self.app.push_screen(ConfirmDialog(
+            _("Replace the file?"), [_("{path} exists already.").format(path=path)],
+            hint=_("F2 or Enter replaces it; Escape keeps it.")), answered)
 
     def _export(self, table: ReportTable, fmt: str, path: Path) -> None:
         self._result(_("Writing {path}...").format(path=path))
