@@ -137,3 +137,11 @@ def test_names_too_long_are_refused_field_by_field(admin, tmp_path):
     _fields, errors = members.clean({"kind": "legal", "legal_name": "A" * 121,
                                      "representative_name": "Kabongo"}, date(2026, 1, 5))
     assert errors == {"legal_name": "At most 120 characters (121 given)."}
+
+
+def test_a_user_name_too_long_is_refused(admin):
+    from mifin_tui.services.admin.users import validate_new_user
+
+    errors = validate_new_user("kabila", "K" * 121, "Caisse-pass-2026", ["cashier"])
+    assert errors == {"full_name": "At most 120 characters (121 given)."}
+    assert validate_new_user("kabila", "K" * 120, "Caisse-pass-2026", ["cashier"]) == {}
