@@ -42,10 +42,21 @@ def test_files_are_private_and_check_warns_on_readable_ones(branch: Path):
     warned = run("check", db=branch)
     assert warned.returncode == 0, warned.stderr
     assert f"Warning: {branch} can be read by other accounts" in warned.stdout
-    # Mifin narrows its own file when it opens it (no -wal/-shm readable either)
-    proc = run("user", "list", db=branch)
-    assert proc.returncode == 0, proc.stderr
-    assert mode(branch) == 0o600
+    # Mifin narrows its own file when it opens it; SQLite gives the -wal and -shm the
+    # database file's mode
+    from mifin_tui import db
+
+    try:
+        db.open_database(branch)
+        assert mode(branch) == 0o600
+        db.database.execute_sql("PRAGMA user_version = 1")  # a write: the -wal is there
+        for suffix in ("-wal", "-shm"):
+            assert mode(Path(f"{branch}{suffix}")) == 0o600
+    finally:
+        db.close()
+        from mifin_tui.db import files
+
+        files.release_session()
 
 
 def test_a_damaged_database_is_refused_in_one_line_and_restored(branch: Path):
