@@ -223,7 +223,7 @@ class MifinApp(App[None]):
         the store's modules load while the user reads it."""
         if self._db_path is None:
             return True
-        from mifin_tui.db import DatabaseBusy, SchemaTooNew, open_database
+        from mifin_tui.db import DatabaseBusy, DatabaseRefused, SchemaTooNew, open_database
         from mifin_tui.services.kernel import institution
 
         try:
@@ -231,13 +231,35 @@ class MifinApp(App[None]):
             if not institution.is_initialized():
                 raise MifinError(_("This database holds no institution: run `mifin init` "
                                    "first."))
-        except (MifinError, SchemaTooNew, DatabaseBusy) as exc:
+        except (MifinError, SchemaTooNew, DatabaseBusy, DatabaseRefused) as exc:
             self.exit(return_code=1, message=f"mifin: {exc}")
+            return False
+        except Exception as exc:  # noqa: BLE001 - a file SQLite cannot open: one line
+            detail = " ".join(str(exc).split())[:200]
+            self.exit(return_code=1, message=f"mifin: {self._db_path}: {detail}")
             return False
         self._db_path = None
         if isinstance(self.screen, LoginScreen):
             self.screen.show_institution()
         return True
+
+    def _fatal_error(self) -> None:
+        """An unexpected error ends the app with its traceback, without the values of
+        local variables: Textual shows them by default, and they hold what the user
+        typed (a password at login) and members' data, on the screen and, under
+        `mifin serve`, in the browser. MIFIN_DEBUG=1 (a developer's machine) keeps them."""
+        if os.environ.get("MIFIN_DEBUG", "") not in ("", "0"):
+            super()._fatal_error()
+            return
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
 
     def _apply_contrast(self) -> None:
         self.theme = HIGH_CONTRAST_THEME.name if self.high_contrast else MIFIN_THEME.name

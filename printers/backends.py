@@ -338,7 +338,10 @@ class FolderPrinter(Printer):
 
     def _write(self, data: bytes, title: str) -> Path:
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            # Vouchers and statements name members and their balances: the folder is
+            # made 0700 and each file stays 0600 (mkstemp's mode), readable by this
+            # account only.
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".mifin-", suffix=".part", dir=self.directory)
         except OSError as exc:
             raise PrintError(_("Cannot write to the folder {directory}: {error}.").format(
@@ -348,7 +351,7 @@ class FolderPrinter(Printer):
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp, 0o600)
             stem = f"{_safe_stem(title)}-{datetime.now().astimezone().strftime('%Y%m%d-%H%M%S-%f')}"
             for n in range(1000):
                 final = self.directory / (f"{stem}.pdf" if n == 0 else f"{stem}-{n}.pdf")

@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     from mifin_tui.cli.admin_commands import (
         cmd_backup,
         cmd_check,
+        cmd_restore,
         cmd_user_add,
         cmd_user_list,
         cmd_user_lock,
@@ -137,6 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
                               "(exit 1 when a check fails)"))
     p = add("backup", cmd_backup, _("copy the database to a file, then verify the copy"))
     p.add_argument("--to", required=True, metavar="FILE", help=_("backup file to write"))
+    p = add("restore", cmd_restore, _("put a backup in the place of the database: the "
+                                      "backup is checked first, the current files are "
+                                      "kept aside (every session must be closed)"))
+    p.add_argument("backup", metavar="BACKUP", help=_("backup file (from `mifin backup` or "
+                                                       "the closing folder)"))
+    p.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
 
     p = add("close-day", cmd_close_day, _("close the business day (nightly closing): checks, "
                                           "steps, backup, next day; resumes an interrupted "
@@ -237,7 +244,8 @@ def _store_errors() -> tuple[type[Exception], ...]:
     loaded peewee and sqlite3 before the interface drew its login screen."""
     found = []
     for module, name in (("mifin_tui.db.schema", "SchemaTooNew"),
-                         ("mifin_tui.db.connection", "DatabaseBusy")):
+                         ("mifin_tui.db.connection", "DatabaseBusy"),
+                         ("mifin_tui.db.files", "DatabaseRefused")):
         error = getattr(sys.modules.get(module), name, None)
         if error is not None:
             found.append(error)
@@ -257,8 +265,30 @@ def _language_asked(argv: Sequence[str]) -> str | None:
     return language if language in LANGUAGES else None
 
 
+def unexpected_error(exc: BaseException) -> int:
+    """One line: the error's kind and message, never a traceback or its local variables
+    (a password being checked, a member's data). A damaged file reached past the start
+    check (a page read later) is told as such."""
+    import sqlite3
+
+    text = f"{type(exc).__name__}: {exc}"
+    cause = exc if isinstance(exc, sqlite3.DatabaseError) else exc.__cause__
+    if isinstance(cause, sqlite3.DatabaseError) and "malformed" in str(cause):
+        from mifin_tui.db.files import damaged
+
+        refusal = damaged(_("the database"), str(cause))
+        print(f"mifin: {refusal}", file=sys.stderr)
+        return EXIT_FAILED
+    print(_("mifin: unexpected error: {error}").format(error=text.splitlines()[0][:300]),
+          file=sys.stderr)
+    return EXIT_FAILED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    from mifin_tui.paths import private_umask
+
+    private_umask()  # the database, its -wal/-shm, backups, PDFs, exports: 0600 / 0700
     language = _language_asked(argv)
     if language is not None:
         choose_language(language)
@@ -286,9 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_("mifin: interrupted"), file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
-        print(_("mifin: unexpected error: {error}").format(error=f"{type(exc).__name__}: {exc}"),
-              file=sys.stderr)
-        return EXIT_FAILED
+        return unexpected_error(exc)
 
 
 if __name__ == "__main__":

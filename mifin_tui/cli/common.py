@@ -31,10 +31,14 @@ def db_path(args: argparse.Namespace, *, must_exist: bool = True, demo: bool = F
 
 
 def open_db(args: argparse.Namespace, *, must_exist: bool = True, demo: bool = False) -> Path:
+    from mifin_tui import paths
     from mifin_tui.db import open_database
 
     path = db_path(args, must_exist=must_exist, demo=demo)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists() or path.parent == paths.data_dir():
+        # A folder Mifin makes (or its own data folder) is private; one the user named
+        # is his to set: `mifin check` warns when others can read it.
+        paths.private_dir(path.parent)
     open_database(path)
     return path
 

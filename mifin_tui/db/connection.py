@@ -47,6 +47,18 @@ def open_sqlite(path: str | Path) -> peewee.SqliteDatabase:
     )
 
 
+# A reader that must not change the file (`mifin check`, a backup checked before a
+# restore): no journal mode switch, no -wal content, no migration.
+READONLY_PRAGMAS = (("foreign_keys", 1), ("busy_timeout", BUSY_TIMEOUT_MS))
+
+
+def open_sqlite_readonly(path: str | Path) -> peewee.SqliteDatabase:
+    """A SqliteDatabase opened with SQLite's `mode=ro`: it cannot create or write."""
+    return peewee.SqliteDatabase(
+        f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, pragmas=READONLY_PRAGMAS,
+        timeout=BUSY_TIMEOUT_MS / 1000, thread_safe=True)
+
+
 def bind(db: peewee.Database) -> None:
     """Point every model at `db` (tests and each process call this once)."""
     close()

@@ -28,13 +28,10 @@ def document_report(ctx: Context, day: date) -> ClosingReportDoc:
 
 def save_report(doc: ClosingReportDoc) -> Path:
     """Write the report PDF into the closing folder; returns its path."""
-    folder = closing.closing_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / closing.report_name(doc.branch_code, doc.business_date)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(report_pdf(doc))
-    partial.replace(path)
-    return path
+    from mifin_tui.output.reports import save_private
+
+    path = closing.closing_folder() / closing.report_name(doc.branch_code, doc.business_date)
+    return save_private(path, report_pdf(doc))  # 0600 in a 0700 folder
 
 
 def save_day_report(ctx: Context, day: date) -> Path:

@@ -4,7 +4,9 @@ plain-text table, CSV, XLSX or PDF. Lives above services (it calls printers too)
 from __future__ import annotations
 
 import io
+import os
 from datetime import date
+from pathlib import Path
 
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.kernel.context import Context
@@ -24,10 +26,48 @@ from mifin_tui.services.reports.table import (
     csv_document,
     csv_text,
     format_cell,
+    formula_like,
     is_figure,
 )
 
 FORMATS = ("table", "csv", "pdf", "xlsx")
+EXPORT_NAME_MAX = 120
+
+
+def export_path(name: str, fmt: str) -> Path:
+    """Where the screens save an export: a file NAME in the user's export folder, never
+    a path (members' data does not land in a shared folder by a typo). ValueError with
+    the message to show for a path, '..' or a name too long."""
+    from mifin_tui import paths
+
+    name = name.strip()
+    if "/" in name or "\\" in name or name.startswith(".") or ".." in name:
+        raise ValueError(_("A file name only (no folder, no '/' or '..'): exports go to "
+                           "{folder}.").format(folder=paths.exports_dir()))
+    if len(name) > EXPORT_NAME_MAX or any(ord(ch) < 32 for ch in name):
+        raise ValueError(_("A file name of at most {n} printable characters.").format(
+            n=EXPORT_NAME_MAX))
+    path = paths.exports_dir() / name
+    return path if path.suffix.lower() == f".{fmt}" else path.with_name(f"{name}.{fmt}")
+
+
+def save_private(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` (0600, in a 0700 folder), whole or not at all: a temporary
+    file renamed into place, replacing what the user agreed to replace."""
+    from mifin_tui import paths
+
+    paths.private_dir(path.parent)
+    tmp = path.with_name(f".{path.name}.partial")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, paths.FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        paths.private_file(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
 
 
 def render(name: str, ctx: Context, params: ReportParams | None = None, *,
@@ -145,7 +185,6 @@ def table_xlsx(table: ReportTable) -> bytes:
         ws.append(values)
         r = ws.max_row
         for i, cell in enumerate(ws[r]):
-            _as_text(cell)
             if i in decimals:
                 cell.number_format = "#,##0" + ("." + "0" * decimals[i] if decimals[i] else "")
             elif isinstance(cell.value, date):
@@ -159,7 +198,9 @@ def table_xlsx(table: ReportTable) -> bytes:
         put(tuple(table.totals), True)
     for note in table.notes:
         ws.append([note])
-        _as_text(ws.cell(row=ws.max_row, column=1))
+    for ws_row in ws.iter_rows():  # titles, headers, rows, notes: every text cell
+        for cell in ws_row:
+            _as_text(cell)
     for i, c in enumerate(table.columns):
         letter = ws.cell(row=head_row, column=i + 1).column_letter
         ws.column_dimensions[letter].width = 16 if is_figure(c) or c.kind == DATE else (
@@ -173,9 +214,13 @@ def table_xlsx(table: ReportTable) -> bytes:
 
 
 def _as_text(cell) -> None:
-    """openpyxl stores a string starting with "=" as a formula: keep it text (OWASP)."""
-    if isinstance(cell.value, str) and cell.value.startswith("="):
+    """A text that a spreadsheet would take for a formula stays text (OWASP): openpyxl
+    stores a string starting with "=" as a formula unless told it is a string, and the
+    quote prefix keeps Excel from turning any of them into one when the cell is edited.
+    Numbers (negative amounts too) are not text and stay numbers."""
+    if isinstance(cell.value, str) and formula_like(cell.value):
         cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def _rows(doc: CashJournalDoc, money) -> list[list[str]]:

@@ -32,7 +32,9 @@ def test_folder_writes_whole_files_with_unique_names(tmp_path):
         assert result.path.name.startswith("BON-D-ENTREE-BE-2026-n12-")
         assert result.path.suffix == ".pdf"
         assert str(result.path) in result.message
-        assert stat.S_IMODE(result.path.stat().st_mode) == 0o644
+        # members' names and balances: this account's alone, in a folder of its own
+        assert stat.S_IMODE(result.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o700
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         [first.path.name, second.path.name])  # no temporary file left
 

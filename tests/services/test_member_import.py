@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,28 @@ def test_the_command_reports_bad_rows_and_imports_good_files(admin, db_path, tmp
     assert good.returncode == 0, good.stderr
     assert "3 members imported: KIN-000001 to KIN-000003." in good.stdout
     assert run("check", db=db_path).returncode == 0
+
+
+def test_names_too_long_are_refused_field_by_field(admin, tmp_path):
+    """A 100,000-character name in a file is an error on its row, not a member."""
+    text = ("nom;prenom;sexe;date_naissance;adresse\n"
+            f"{'K' * 100_000};Bénédicte;F;12/04/1985;Avenue {'x' * 200}\n"
+            f"Ilunga;{'M' * 61};F;01/01/1990;\n")
+    report = member_import.import_members(admin, write(tmp_path, text))
+    assert not report.ok and report.imported == 0
+    found = {(e.line, e.column): e.reason for e in report.errors}
+    assert found[(2, "nom")] == "At most 60 characters (100000 given)."
+    assert found[(2, "adresse")].startswith("At most 120 characters")
+    assert found[(3, "prenom")] == "At most 60 characters (61 given)."
+    assert Member.select().count() == 0
+    _fields, errors = members.clean({"kind": "legal", "legal_name": "A" * 121,
+                                     "representative_name": "Kabongo"}, date(2026, 1, 5))
+    assert errors == {"legal_name": "At most 120 characters (121 given)."}
+
+
+def test_a_user_name_too_long_is_refused(admin):
+    from mifin_tui.services.admin.users import validate_new_user
+
+    errors = validate_new_user("kabila", "K" * 121, "Caisse-pass-2026", ["cashier"])
+    assert errors == {"full_name": "At most 120 characters (121 given)."}
+    assert validate_new_user("kabila", "K" * 120, "Caisse-pass-2026", ["cashier"]) == {}

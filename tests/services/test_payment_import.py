@@ -26,7 +26,7 @@ from mifin_tui.db.models import (
 from mifin_tui.services.admin import check
 from mifin_tui.services.imports import payments as pi
 from mifin_tui.services.kernel import accounts
-from mifin_tui.services.kernel.errors import PermissionDenied, ValidationError
+from mifin_tui.services.kernel.errors import MifinError, PermissionDenied, ValidationError
 from tests.services.test_loans import USD, world  # noqa: F401
 from tests.services.test_repayments import age, disbursed
 
@@ -129,6 +129,32 @@ def test_a_file_imported_twice_posts_nothing_twice(world, tmp_path):
     # the same reference on the other channel is another payment
     other = pi.import_payments(world["accountant"], path, "bank", dry_run=True)
     assert other.lines[0].status == "matched"
+
+
+def test_two_imports_of_one_file_at_once_post_it_once(world, tmp_path, monkeypatch):
+    """The second import checked its references before the first committed: it skips
+    them under the write lock; and were the unique reference hit anyway, the answer is
+    "already imported", never an IntegrityError."""
+    s = setup(world)
+    path = write(tmp_path, f"{s['day']};MP-9;;{usd(s['first'])};{s['loan'].number}\n")
+    pi.import_payments(world["accountant"], path, "mobile_money")
+    txns = JournalTransaction.select().count()
+    real = pi.matching.known_references
+    calls = []
+
+    def stale_first(channel, refs):  # the check made before the other import committed
+        calls.append(channel)
+        return set() if len(calls) == 1 else real(channel, refs)
+
+    monkeypatch.setattr(pi.matching, "known_references", stale_first)
+    again = pi.import_payments(world["accountant"], path, "mobile_money")
+    assert [line.status for line in again.lines] == ["skipped"]
+    assert JournalTransaction.select().count() == txns
+    monkeypatch.setattr(pi.matching, "known_references", lambda channel, refs: set())
+    with pytest.raises(MifinError, match="already imported"):
+        pi.import_payments(world["accountant"], path, "mobile_money")
+    assert JournalTransaction.select().count() == txns
+    assert Repayment.select().count() == 1
 
 
 @pytest.mark.parametrize("line, column", [

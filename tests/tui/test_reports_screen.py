@@ -38,6 +38,8 @@ async def test_trial_balance_shown_printed_and_exported(demo_db, tmp_path, monke
     monkeypatch.setenv("MIFIN_CONFIG", str(tmp_path / "workstation.toml"))
     monkeypatch.setenv("MIFIN_DOCUMENT_PRINTER", f"folder:{documents}")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    exports = tmp_path / "data" / "mifin" / "exports"
     user = next(u for u in demo.users if u.username == "comptable")
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -81,8 +83,29 @@ async def test_trial_balance_shown_printed_and_exported(demo_db, tmp_path, monke
         assert "Saved as" in str(screen.query_one("#report-result").render())
 
         screen.query_one("#output").focus()
-        await type_text(pilot, "balance")
+        await type_text(pilot, "../balance")  # a path: refused, nothing written
         await pilot.press("f8")
+        await pilot.pause()
+        assert "A file name only" in str(screen.query_one("#error-form").render())
+        assert not (tmp_path / "data" / "mifin" / "balance.xlsx").exists()
+        screen.query_one("#output").value = "balance"
+        await pilot.press("f8")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Written" in str(screen.query_one("#report-result").render())
+        written = exports / "balance.xlsx"
+        assert written.stat().st_mode & 0o777 == 0o600
+        assert exports.stat().st_mode & 0o777 == 0o700
+        # The same name again: asked; Escape keeps the file, F2 replaces it.
+        written.write_bytes(b"kept")
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert written.read_bytes() == b"kept"
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("f2")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Written" in str(screen.query_one("#report-result").render())
@@ -94,7 +117,7 @@ async def test_trial_balance_shown_printed_and_exported(demo_db, tmp_path, monke
     assert "Trial balance" in text and "Page 1 /" in text
     assert f"From 01/{day.month:02d}/{day.year}" in text
     openpyxl = pytest.importorskip("openpyxl")
-    sheet = openpyxl.load_workbook(tmp_path / "balance.xlsx").active
+    sheet = openpyxl.load_workbook(exports / "balance.xlsx").active
     assert sheet["A3"].value == "Trial balance"
 
 

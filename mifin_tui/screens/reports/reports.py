@@ -85,8 +85,8 @@ class ReportsScreen(FormMixin, MifinScreen):
                 yield FieldError(id=f"error-{name}", classes="row-error")
             with Horizontal(classes="compact-row"):
                 yield Label(_("File (CSV, XLSX)"), markup=False)
-                yield TextField("", id="output", classes="submit-on-enter",
-                                placeholder=_("empty: a name in the current folder"))
+                yield TextField("", id="output", classes="submit-on-enter", max_length=120,
+                                placeholder=_("file name (empty: the report's name)"))
             yield FieldError(id="error-form")
         yield ProgressBar(total=None, id="report-progress", show_eta=False)
         yield Static("", id="report-summary", classes="summary", markup=False)
@@ -240,14 +240,37 @@ class ReportsScreen(FormMixin, MifinScreen):
         print_report(self.app, table, on_done=lambda outcome: self._result(outcome.message))
 
     def action_export(self, fmt: str) -> None:
+        """Into the user's export folder, under the name typed (never a path); an
+        existing file is replaced only once the user says so."""
+        from mifin_tui.output import reports
+        from mifin_tui.screens.common.dialogs import ConfirmDialog
+
         table = self.table
         if table is None:
             return
+        self.clear_errors()
         text = self.query_one("#output", TextField).value.strip()
         day = table.printed_at.date().isoformat() if table.printed_at else "report"
-        path = Path(text).expanduser() if text else Path(f"{table.name}-{day}.{fmt}")
-        if path.suffix.lower() != f".{fmt}":
-            path = path.with_suffix(f".{fmt}")
+        try:
+            path = reports.export_path(text or f"{table.name}-{day}", fmt)
+        except ValueError as exc:
+            self.show_form_error(str(exc))
+            return
+        if not path.exists():
+            self._export(table, fmt, path)
+            return
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._export(table, fmt, path)
+            else:
+                self._result(_("Not written: {path} kept.").format(path=path))
+
+        self.app.push_screen(ConfirmDialog(
+            _("Replace the file?"), [_("{path} exists already.").format(path=path)],
+            hint=_("F2 or Enter replaces it; Escape keeps it.")), answered)
+
+    def _export(self, table: ReportTable, fmt: str, path: Path) -> None:
         self._result(_("Writing {path}...").format(path=path))
         self.export(table, fmt, path)
 
@@ -255,5 +278,4 @@ class ReportsScreen(FormMixin, MifinScreen):
     def export(self, table: ReportTable, fmt: str, path: Path) -> str:
         from mifin_tui.output import reports
 
-        path.write_bytes(reports.render_table(table, fmt))
-        return str(path)
+        return str(reports.save_private(path, reports.render_table(table, fmt)))

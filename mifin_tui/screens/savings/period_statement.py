@@ -26,7 +26,7 @@ from mifin_tui.widgets.formatting import fmt_amount, fmt_date
 def exports_dir() -> Path:
     from mifin_tui import paths
 
-    return paths.data_dir() / "exports"
+    return paths.exports_dir()
 
 
 class PeriodStatementScreen(SavingsFormScreen):
@@ -129,10 +129,10 @@ class PeriodStatementScreen(SavingsFormScreen):
         from mifin_tui.output.statement_report import statement_csv
 
         doc = self.doc
-        folder = exports_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"releve-{doc.account_number}-{doc.start.isoformat()}-" \
-                        f"{doc.end.isoformat()}.csv"
-        path.write_text(statement_csv(doc), encoding="utf-8")
+        from mifin_tui.output.reports import save_private
+
+        path = exports_dir() / f"releve-{doc.account_number}-{doc.start.isoformat()}-" \
+                               f"{doc.end.isoformat()}.csv"
+        save_private(path, statement_csv(doc).encode("utf-8"))  # 0600 in a 0700 folder
         self.query_one("#statement-result", Static).update(
             _("CSV written: {path}").format(path=path))

@@ -68,6 +68,15 @@ class LoginScreen(QuietFocus, FormMixin, Screen):
         except MifinError as exc:
             self.show_errors({"password": str(exc)})
             return
+        except Exception as exc:  # noqa: BLE001 - the gate never shows a traceback
+            # A database locked past the busy timeout, a damaged page: one line. A
+            # traceback here would show the password being checked among its locals.
+            password_field.value = ""
+            reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+            self.show_errors({"password": _(
+                "The database cannot be used now ({reason}): try again in a moment; if "
+                "it lasts, tell the administrator.").format(reason=reason)})
+            return
         for field in self.query(TextField):
             field.value = ""  # nothing of this user stays beneath his session
         self.post_message(LoggedIn(ctx))

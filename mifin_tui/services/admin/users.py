@@ -97,6 +97,9 @@ def _view(user: User) -> UserView:
                     user.reset_at, user.reset_login_at)
 
 
+FULL_NAME_MAX = 120
+
+
 def validate_new_user(username: str, full_name: str, password: str, roles: list[str]) -> dict:
     errors: dict[str, str] = {}
     if not _USERNAME.match(username):
@@ -106,6 +109,9 @@ def validate_new_user(username: str, full_name: str, password: str, roles: list[
         errors["username"] = _("This user name is taken.")
     if not full_name.strip():
         errors["full_name"] = _("Required.")
+    elif len(full_name.strip()) > FULL_NAME_MAX:  # the status line, vouchers, the audit
+        errors["full_name"] = _("At most {n} characters ({length} given).").format(
+            n=FULL_NAME_MAX, length=len(full_name.strip()))
     try:
         check_password_policy(password, username=username, full_name=full_name)
     except ValidationError as exc:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from mifin_tui import paths
 from mifin_tui.db import locks
 from mifin_tui.db.models import Account, Branch, BusinessDay, ClosingRun, GLAccount
 from mifin_tui.i18n import Translator, _
@@ -130,7 +131,7 @@ def _backup(r: StepRun) -> None:
     target = folder / backup_name(branch_code, r.day)
     partial = target.with_name(target.name + ".partial")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        paths.private_dir(folder)  # members' data and password hashes: 0700
         db_file = locks.database_file()
         wal = db_file.with_name(db_file.name + "-wal")
         needed = db_file.stat().st_size + (wal.stat().st_size if wal.exists() else 0)

@@ -19,7 +19,7 @@ from mifin_tui.db import write_transaction
 from mifin_tui.db.bulk import insert_rows
 from mifin_tui.db.models import Branch, Member
 from mifin_tui.i18n import N_, _
-from mifin_tui.services.imports.csv_reader import read_columns
+from mifin_tui.services.imports.csv_reader import read_columns, require_rows
 from mifin_tui.services.kernel import audit, business_day, clock, numbering
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.permissions import requires
@@ -127,6 +127,7 @@ def import_members(ctx: Context, path: str | Path, *, dry_run: bool = False,
             "No column of names: a surname (nom) or a legal name (raison sociale) column "
             "is needed.")))
         return report
+    require_rows(table, path)
     today = business_day.require_open(ctx.branch_id)
     config = members.rules()
     known_ids = {k for (k,) in Member.select(Member.id_key).where(Member.id_key != "").tuples()}

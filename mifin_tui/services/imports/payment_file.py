@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mifin_tui.db.models import Institution
 from mifin_tui.i18n import N_, _
-from mifin_tui.services.imports.csv_reader import read_columns
+from mifin_tui.services.imports.csv_reader import read_columns, require_rows
 from mifin_tui.services.kernel.dates import parse_date
 from mifin_tui.services.kernel.errors import MifinError, ValidationError
 from mifin_tui.services.kernel.money import get_currency, positive_amount
@@ -137,6 +137,7 @@ def parse(path: str | Path, today: date) -> tuple[list[Line], ImportReport]:
             report.errors.append(LineError(1, COLUMNS[name][0][0], _(
                 "This column is missing: {column}.").format(column=COLUMNS[name][0][0])))
         return [], report
+    require_rows(table, path)
     default_currency = _institution_currency()
     seen: dict[str, int] = {}
     good: list[Line] = []

@@ -32,11 +32,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from peewee import IntegrityError
+
 from mifin_tui.db import database, write_transaction
 from mifin_tui.db.models import Account, Branch, Institution, Loan, PaymentImport, PaymentImportLine
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.imports import payment_matching as matching
 from mifin_tui.services.imports import suspense
+from mifin_tui.services.imports.csv_reader import read_file
 from mifin_tui.services.imports.payment_file import (
     CHANNELS,
     MATCHED,
@@ -181,36 +184,55 @@ def import_payments(ctx: Context, path: str | Path, channel: str, *,
     report.lines = lines
     if dry_run:
         return report
-    data = path.read_bytes()
-    with write_transaction():
-        imp = PaymentImport.create(
-            branch=ctx.branch_id, channel=channel, file_name=path.name[:255],
-            file_sha256=hashlib.sha256(data).hexdigest(), business_date=today,
-            created_by=ctx.user_id, created_at=clock.now(), lines=len(lines), posted=0,
-            unmatched=0, rejected=0, skipped=report.count(SKIPPED))
-        for line in lines:
-            if line.status == SKIPPED:
-                continue
-            row = PaymentImportLine.create(
-                payment_import=imp.id, line_no=line.line_no, channel=channel,
-                reference=line.reference, value_date=line.value_date, payer=line.payer,
-                amount=line.amount, currency=line.currency, text=line.text,
-                status=line.status, matched_by=line.matched_by, loan=line.loan_id,
-                account=line.account_id, reason=line.reason[:255])
-            if line.status == MATCHED:
-                _post_saved(ctx, channel, line, row)
-            if line.status in OPEN:
-                _hold(ctx, line, row)
-        imp.posted, imp.unmatched, imp.rejected = (
-            report.count(POSTED), report.count(UNMATCHED), report.count(REJECTED))
-        imp.save()
-        report.import_id = imp.id
-        audit.record(ctx, "payment.import", "payment_import", imp.id,
-                     after={"file": path.name, "sha256": imp.file_sha256,
-                            "channel": channel, "lines": len(lines),
-                            "posted": imp.posted, "unmatched": imp.unmatched,
-                            "rejected": imp.rejected, "skipped": imp.skipped})
+    data = read_file(path)
+    try:
+        with write_transaction():
+            _record_import(ctx, path, channel, today, data, lines, report)
+    except IntegrityError:
+        # Another session imported some of these references between the check above
+        # and this write: its lines were posted once, by it; nothing here was written.
+        raise MifinError(_("These payments were imported meanwhile by another session: "
+                           "already imported, nothing was posted twice. Import the file "
+                           "again to see which lines remain.")) from None
     return report
+
+
+def _record_import(ctx: Context, path: Path, channel: str, today: date, data: bytes,
+                   lines: list[Line], report: ImportReport) -> None:
+    # Re-read under the write lock: an import of the same file by another session that
+    # committed since the check skips here instead of failing on the unique reference.
+    known = matching.known_references(
+        channel, (line.reference for line in lines if line.status != SKIPPED))
+    for line in lines:
+        if line.status != SKIPPED and line.reference in known:
+            line.status, line.reason = SKIPPED, _("Reference already imported.")
+    imp = PaymentImport.create(
+        branch=ctx.branch_id, channel=channel, file_name=path.name[:255],
+        file_sha256=hashlib.sha256(data).hexdigest(), business_date=today,
+        created_by=ctx.user_id, created_at=clock.now(), lines=len(lines), posted=0,
+        unmatched=0, rejected=0, skipped=report.count(SKIPPED))
+    for line in lines:
+        if line.status == SKIPPED:
+            continue
+        row = PaymentImportLine.create(
+            payment_import=imp.id, line_no=line.line_no, channel=channel,
+            reference=line.reference, value_date=line.value_date, payer=line.payer,
+            amount=line.amount, currency=line.currency, text=line.text,
+            status=line.status, matched_by=line.matched_by, loan=line.loan_id,
+            account=line.account_id, reason=line.reason[:255])
+        if line.status == MATCHED:
+            _post_saved(ctx, channel, line, row)
+        if line.status in OPEN:
+            _hold(ctx, line, row)
+    imp.posted, imp.unmatched, imp.rejected = (
+        report.count(POSTED), report.count(UNMATCHED), report.count(REJECTED))
+    imp.save()
+    report.import_id = imp.id
+    audit.record(ctx, "payment.import", "payment_import", imp.id,
+                 after={"file": path.name, "sha256": imp.file_sha256,
+                        "channel": channel, "lines": len(lines),
+                        "posted": imp.posted, "unmatched": imp.unmatched,
+                        "rejected": imp.rejected, "skipped": imp.skipped})
 
 
 # --- the accountant's manual matching -------------------------------------------------

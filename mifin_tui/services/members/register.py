@@ -37,6 +37,12 @@ TEXT_FIELDS = (
     "representative_phone", "category", "zone",
 )
 DATE_FIELDS = ("birth_date", "id_issued_on")
+# Longest text kept per field: the fiche's boxes, the voucher's lines and the 80-column
+# screens hold them; a 100,000-character "name" in a file is refused, not stored.
+NAME_MAX = 60
+TEXT_MAX = 120
+MAX_LENGTH = {name: NAME_MAX if name in ("surname", "postname", "first_name") else TEXT_MAX
+              for name in TEXT_FIELDS}
 ID_FIELDS = ("representative_id", "officer_id")
 FIELDS = ("kind", "status", *TEXT_FIELDS, *DATE_FIELDS, *ID_FIELDS)
 # What the audit keeps of a record (before/after of a correction).
@@ -264,6 +270,9 @@ def clean(raw: Mapping[str, Any], today: date, config: Mapping[str, Any] | None 
     out: dict[str, Any] = {}
     for name in TEXT_FIELDS:
         out[name] = " ".join(str(raw.get(name, "") or "").split())
+        if len(out[name]) > MAX_LENGTH[name]:
+            errors[name] = _("At most {n} characters ({length} given).").format(
+                n=MAX_LENGTH[name], length=len(out[name]))
     out["kind"] = str(raw.get("kind") or "person").strip().lower()
     out["status"] = str(raw.get("status") or "member").strip().lower()
     for name in DATE_FIELDS:

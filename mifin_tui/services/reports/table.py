@@ -129,11 +129,17 @@ def csv_amount(minor: int, currency: str, language: str) -> str:
 
 
 # OWASP "CSV injection": a cell a spreadsheet would run as a formula is written as text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Only text cells: an amount or a count stays a number, negative ones too.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(value: str) -> bool:
+    """Whether a spreadsheet would read this text as a formula (or the start of one)."""
+    return value.startswith(FORMULA_START)
 
 
 def csv_text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return "'" + value if formula_like(value) else value
 
 
 def csv_cell(column: Column, value: Value, language: str) -> str:
