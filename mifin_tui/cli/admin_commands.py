@@ -16,16 +16,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     from mifin_tui.services.admin import check
 
     open_db(args)
-    report = check.run()
+    anchors = args.anchors or _default_anchors()
+    report = check.run(anchors=anchors)
     print(_("{t} transactions, {e} entries, {a} accounts, {r} audit rows checked.").format(
         t=report.transactions, e=report.entries, a=report.accounts, r=report.audit_rows))
+    if anchors:
+        print(_("{n} anchors compared ({path}).").format(n=report.anchors, path=anchors))
     print(_("Ledger digest: {digest}").format(digest=report.digest))
     if report.ok:
-        print(_("OK: ledger balanced, balances match their entries, audit chain intact."))
+        print(_("OK: ledger balanced, balances match their entries, ledger and audit chains "
+                "intact, no voucher missing, triggers in place."))
         return EXIT_OK
     for finding in report.findings:
         print(_("FAILED: {finding}").format(finding=finding))
     return EXIT_FAILED
+
+
+def _default_anchors() -> str | None:
+    """The anchor file the closings append to beside their backups, when there is one."""
+    from mifin_tui.services.closing.end import ANCHOR_FILE, closing_folder
+
+    path = closing_folder() / ANCHOR_FILE
+    return str(path) if path.is_file() else None
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

@@ -32,10 +32,13 @@ def db_path(args: argparse.Namespace, *, must_exist: bool = True, demo: bool = F
 
 def open_db(args: argparse.Namespace, *, must_exist: bool = True, demo: bool = False) -> Path:
     from mifin_tui.db import open_database
+    from mifin_tui.services.kernel import chain
 
     path = db_path(args, must_exist=must_exist, demo=demo)
     path.parent.mkdir(parents=True, exist_ok=True)
     open_database(path)
+    # Books upgraded from a Mifin without the ledger chain get it now, once.
+    chain.ensure_built()
     return path
 
 
