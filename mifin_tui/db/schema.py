@@ -129,7 +129,10 @@ def expected_triggers() -> dict[str, str]:
     (what `mifin check` compares the file's triggers against)."""
     found: dict[str, str] = {}
     for step in steps():
-        for statement in _statements(step.sql):
+        for text in _statements(step.sql):
+            # a statement may open with the comment above it
+            statement = "\n".join(line for line in text.splitlines()
+                                  if not line.strip().startswith("--")).strip()
             match = _TRIGGER_NAME.match(statement)
             if match is None:
                 continue
