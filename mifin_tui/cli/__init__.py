@@ -128,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--provision-rate", action="append", metavar="CLASS=PERCENT",
                    help=_("a provision rate the regulator leaves to the institution "
                           "(asked when not given)"))
+    p.add_argument("--keygen", action="store_true",
+                   help=_("also enrol the new books in a key file (see `mifin keygen`)"))
 
     p = add("demo", cmd_demo, _("create the demo institution if missing, then open it"))
     p.add_argument("--no-open", action="store_true", help=_("only create the database"))

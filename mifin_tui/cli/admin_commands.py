@@ -16,7 +16,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from mifin_tui.services.admin import check
 
     open_db(args)
-    anchors = args.anchors or _default_anchors()
+    from mifin_tui.services.closing.end import anchor_file
+
+    anchors = args.anchors or anchor_file()
     report = check.run(anchors=anchors)
     print(_("{t} transactions, {e} entries, {a} accounts, {r} audit rows checked.").format(
         t=report.transactions, e=report.entries, a=report.accounts, r=report.audit_rows))
@@ -30,14 +32,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     for finding in report.findings:
         print(_("FAILED: {finding}").format(finding=finding))
     return EXIT_FAILED
-
-
-def _default_anchors() -> str | None:
-    """The anchor file the closings append to beside their backups, when there is one."""
-    from mifin_tui.services.closing.end import ANCHOR_FILE, closing_folder
-
-    path = closing_folder() / ANCHOR_FILE
-    return str(path) if path.is_file() else None
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

@@ -10,9 +10,15 @@ from mifin_tui.i18n import _
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
+    open_db(args)
+    enrol()
+    return EXIT_OK
+
+
+def enrol() -> None:
+    """Enrol the open books in the key file (`mifin keygen`, `mifin init --keygen`)."""
     from mifin_tui.services.kernel import chain
 
-    open_db(args)
     ctx = operator()
     path = chain.key_path()
     entry = chain.enrol(path, ctx)
@@ -22,7 +28,6 @@ def cmd_keygen(args: argparse.Namespace) -> int:
     print(_("Keep a copy of this file in a safe place, away from the database: without it "
             "`mifin check` cannot prove the chains. Every Mifin session on this machine "
             "must read it (default path, MIFIN_KEY_FILE or --key-file)."))
-    return EXIT_OK
 
 
 def cmd_verify_receipt(args: argparse.Namespace) -> int:

@@ -372,3 +372,19 @@ def test_the_receipt_pdf_shows_the_code_under_a_qr_image(books, tmp_path):
         assert len(images) == 2, images
         width, height = images[0].split()[3:5]
         assert width == height
+
+
+def test_init_with_keygen_makes_a_private_key_file_and_check_warns_when_it_is_not(tmp_path):
+    key = tmp_path / "conf" / "chain.key"
+    env = {"MIFIN_KEY_FILE": str(key)}
+    books = tmp_path / "branch.db"
+    proc = run("init", "--name", "COOPEC Test", "--branch-code", "KIN", "--currency", "XOF",
+               "--regulator", "bceao", "--date", "2026-11-23", "--keygen", db=books,
+               input="Admin-pass-2026\n", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "Books enrolled in the key file" in proc.stdout
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert check(books, env=env).returncode == 0
+    key.chmod(0o644)
+    out = failed(books, env=env)
+    assert "can be read by other accounts" in out, out

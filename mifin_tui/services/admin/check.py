@@ -166,6 +166,19 @@ def check_triggers() -> list[str]:
     return found
 
 
+def check_key_file() -> list[str]:
+    """The key file, when there is one, is readable by Mifin's account only."""
+    path = chain.key_path()
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return []
+    if mode & 0o077:
+        return [_("The key file {path} can be read by other accounts: make it private "
+                  "(chmod 600).").format(path=path)]
+    return []
+
+
 def check_anchors(path: str | Path, report: CheckReport) -> list[str]:
     """The books against an anchor file (the closings' heads, kept outside the file)."""
     try:
@@ -199,6 +212,7 @@ def run(anchors: str | Path | None = None) -> CheckReport:
     if not audit_chain.ok:
         report.findings.append(audit_chain.reason)
     report.findings += chain.verify_enrolment()
+    report.findings += check_key_file()
     if anchors is not None:
         report.findings += check_anchors(anchors, report)
     return report

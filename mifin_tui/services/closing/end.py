@@ -107,6 +107,13 @@ def closing_folder() -> Path:
 ANCHOR_FILE = "anchors.txt"
 
 
+def anchor_file() -> Path | None:
+    """The anchor file the closings append to, when there is one (what `mifin check` and
+    the verification screen compare the books with by default)."""
+    path = closing_folder() / ANCHOR_FILE
+    return path if path.is_file() else None
+
+
 def backup_name(branch_code: str, day: date) -> str:
     return f"{branch_code}-{day.isoformat()}.db"
 
