@@ -21,7 +21,7 @@ def enrol() -> None:
 
     ctx = operator()
     path = chain.key_path()
-    entry = chain.enrol(path, ctx)
+    entry = chain.enrol(ctx, path)
     print(_("Books enrolled in the key file {path}: ledger from transaction {ledger}, audit "
             "log from row {audit}.").format(path=path, ledger=entry.ledger_from,
                                             audit=entry.audit_from))

@@ -70,10 +70,10 @@ def test_a_key_file_turns_both_chains_into_hmacs_from_the_enrolment(admin, tmp_p
     key = tmp_path / "secret" / "chain.key"
     monkeypatch.setenv(chain.KEY_FILE_ENV, str(key))
     post_capital(admin, 100_000)
-    entry = chain.enrol(key, admin)
+    entry = chain.enrol(admin, key)
     assert key.stat().st_mode & 0o777 == 0o600
     with pytest.raises(Exception, match="already enrolled"):
-        chain.enrol(key, admin)
+        chain.enrol(admin, key)
     (posted,) = post_capital(admin, 2_000)
     assert entry.ledger_from == posted.txn_id - 1
     link = next(chain.links(only_id=posted.txn_id))

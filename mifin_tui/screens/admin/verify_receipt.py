@@ -4,7 +4,7 @@ says whether the books hold exactly that transaction, and shows it as they hold 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.common.base import MifinScreen
@@ -22,8 +22,8 @@ class VerifyReceiptScreen(MifinScreen):
     AUTO_FOCUS = "#receipt-code"
 
     def compose_body(self) -> ComposeResult:
-        yield Label(_("Code printed under the QR (e.g. KIN-BE-000006-20261207-150000-"
-                      "7ZK3M9QXA), then Enter:"))
+        yield Static(_("Code printed under the QR (e.g. KIN-BE-000006-20261207-150000-"
+                       "7ZK3M9QXA), then Enter:"), id="receipt-help", markup=False)
         yield TextField(id="receipt-code", moves_on=False, max_length=80)
         yield Static("", id="receipt-verdict", markup=False)
         yield Static("", id="receipt-detail", markup=False)
@@ -46,7 +46,7 @@ class VerifyReceiptScreen(MifinScreen):
                 lines.append(_("Amount in the books: {amount}").format(
                     amount=fmt_amount(result.amount, result.currency)))
             lines.append(_("Posted by {user} at {at}").format(user=result.username,
-                                                              at=result.posted_at[:16]))
+                                                              at=result.posted_at))
             if result.reversed_by:
                 lines.append(_("Reversed by {voucher}").format(voucher=result.reversed_by))
         self.query_one("#receipt-detail", Static).update("\n".join(lines))

@@ -13,8 +13,9 @@ from datetime import date
 from mifin_tui.db.models import Entry, JournalTransaction, User
 from mifin_tui.db.queries import ledger as ledger_queries
 from mifin_tui.i18n import N_, _
-from mifin_tui.services.kernel import chain, ledger
+from mifin_tui.services.kernel import chain, ledger, settings
 from mifin_tui.services.kernel.context import Context
+from mifin_tui.services.kernel.documents import local_time
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.kernel.permissions import requires
 
@@ -40,7 +41,7 @@ class ReceiptCheck:
     kind: str = ""
     label: str = ""
     username: str = ""
-    posted_at: str = ""
+    posted_at: str = ""  # local time, as the slip prints it
     amount: int | None = None  # what the books say
     currency: str = ""
     reversed_by: str = ""
@@ -78,7 +79,8 @@ def verify(ctx: Context, text: str) -> ReceiptCheck:
     facts = dict(voucher_number=voucher, business_date=txn.business_date,
                  kind=ledger.kind_label(txn.kind), label=txn.label,
                  username=User.get_by_id(txn.user_id).username,
-                 posted_at=str(txn.posted_at), amount=amount, currency=currency,
+                 posted_at=local_time(txn.posted_at, settings.get("timezone"))
+                 .strftime("%d/%m/%Y %H:%M"), amount=amount, currency=currency,
                  reversed_by=reversal_voucher or (f"#{reversal_id}" if reversal_id else ""))
     if str(business_date).replace("-", "") != code.day:
         return ReceiptCheck("altered", _("Does not match: the books date voucher {voucher} "

@@ -34,6 +34,7 @@ from mifin_tui.i18n import _
 from mifin_tui.services.kernel import clock
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
+from mifin_tui.services.kernel.permissions import requires
 
 GENESIS = "0" * 64
 KEY_FILE_ENV = "MIFIN_KEY_FILE"
@@ -245,7 +246,8 @@ def parse_anchors(text: str) -> list[Anchor]:
 
 # --- enrolment ---------------------------------------------------------------------------
 
-def enrol(path: Path, ctx: Context) -> Enrolment:
+@requires("settings.manage")
+def enrol(ctx: Context, path: Path) -> Enrolment:
     """Enrol the open books in the key file at `path` (made, 0600 in a 0700 folder, if
     missing, with a new random key): from their current heads on, both chains are HMACs.
     Raises MifinError when these books are already enrolled there."""
