@@ -224,10 +224,11 @@ class MifinApp(App[None]):
         if self._db_path is None:
             return True
         from mifin_tui.db import DatabaseBusy, DatabaseRefused, SchemaTooNew, open_database
-        from mifin_tui.services.kernel import institution
+        from mifin_tui.services.kernel import chain, institution
 
         try:
             open_database(self._db_path)
+            chain.ensure_built()  # once, on books upgraded from a Mifin without it
             if not institution.is_initialized():
                 raise MifinError(_("This database holds no institution: run `mifin init` "
                                    "first."))

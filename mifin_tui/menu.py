@@ -241,6 +241,11 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("verify", N_("Verify the books"),
               N_("Check that the ledger balances and the audit chain is intact."),
               "control", "audit.verify", "f6", screen="admin.verify:VerifyScreen"),
+    MenuEntry("verify_receipt", N_("Verify a receipt"),
+              N_("Type the code under a voucher's QR: do the books hold exactly that "
+                 "transaction?"),
+              "control", "receipt.verify", None, screen="admin.verify_receipt:VerifyReceiptScreen",
+              main=False),
     MenuEntry("users", N_("Users"),
               N_("Add users, reset passwords, lock, unlock, change roles."),
               "admin", "user.manage", "f7", screen="admin.users:UsersScreen"),

@@ -100,3 +100,15 @@ def readable_by_others(path: Path) -> bool:
         return bool(stat.S_IMODE(path.stat().st_mode) & 0o077)
     except OSError:
         return False
+
+
+def write_private(path: Path, text: str, *, append: bool = False) -> None:
+    """Write (or append) `text` to `path`, created 0600 in a 0700 folder, and synced."""
+    private_dir(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC),
+                 FILE_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    os.chmod(path, FILE_MODE)

@@ -10,6 +10,7 @@ path, which matters for a journal of thousands of lines.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import fields, is_dataclass
@@ -188,6 +189,12 @@ class Flow:
     def frame(self, top: float, height: float, width: float = 0.5) -> None:
         self.ops.append(("r", self.x, top, self.w, height, width))
 
+    def image(self, png: bytes, size: float, align: str = "C") -> None:
+        """A square image (a QR code), `size` mm wide, on its own line."""
+        x = self.x + (self.w - size) / 2 if align == "C" else self.x
+        self.ops.append(("i", x, self.y, size, png))
+        self.y += size
+
     def merge(self, other: Flow, top: float) -> None:
         """Add `other`'s operations with its top at `top` in this flow (y not moved)."""
         for op in other.ops:
@@ -221,6 +228,9 @@ class Flow:
                 _, x, y, w, h, lw = op
                 pdf.set_line_width(lw)
                 pdf.rect(x, y0 + y, w, h)
+            elif kind == "i":
+                _, x, y, size, png = op
+                pdf.image(io.BytesIO(png), x, y0 + y, size, size)
 
 
 def doc_texts(doc: object) -> list[str]:

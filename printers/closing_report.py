@@ -7,7 +7,7 @@ from __future__ import annotations
 from fpdf import FPDF
 
 from mifin_tui.i18n import N_, translator
-from mifin_tui.services.closing.document import ClosingReportDoc
+from mifin_tui.services.closing.document import ClosingReportDoc, anchor_heads
 from mifin_tui.services.kernel.money import format_amount
 from printers._fonts import FAMILY, new_pdf
 from printers._layout import doc_texts, format_date, format_datetime
@@ -48,6 +48,11 @@ LABELS = {
     "no_backup": N_("Backup: none yet."),
     "printed_by": N_("Printed by {user}"),
     "signature": N_("The manager (gérant): signature"),
+    "heads": N_("Chain heads of the day (keep with this signed report)"),
+    "ledger_head": N_("Ledger: transaction {seq}"),
+    "audit_head": N_("Audit log: row {seq}"),
+    "anchor_file": N_("Appended to the anchor file {path}; `mifin check --anchors` compares "
+                      "the books with it."),
 }
 
 
@@ -130,6 +135,18 @@ def closing_report_pdf(doc: ClosingReportDoc) -> bytes:
     pdf.ln(3)
     pdf.multi_cell(0, 5, labels["backup"].format(path=doc.backup_path) if doc.backup_path
                    else labels["no_backup"], new_x="LMARGIN", new_y="NEXT")
+    heads = anchor_heads(doc.anchor)
+    if heads is not None:
+        _heading(pdf, labels["heads"])
+        for label, seq, digest in ((labels["ledger_head"], heads[0], heads[1]),
+                                   (labels["audit_head"], heads[2], heads[3])):
+            pdf.multi_cell(0, 5, label.format(seq=seq), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("Courier", "B", 9)
+            pdf.multi_cell(0, 5, f"  {digest}", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(FAMILY, "", 9)
+        if doc.anchor_file:
+            pdf.multi_cell(0, 5, labels["anchor_file"].format(path=doc.anchor_file),
+                           new_x="LMARGIN", new_y="NEXT")
     if doc.printed_by:
         pdf.multi_cell(0, 5, labels["printed_by"].format(user=doc.printed_by),
                        new_x="LMARGIN", new_y="NEXT")

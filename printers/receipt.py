@@ -8,12 +8,16 @@ line), for branches with an office printer.
 
 Everything prints in the document's language (doc.language), whatever the user's:
 labels through mifin_tui.i18n.translator, amounts through format_amount. Nothing is
-ever cut: long texts wrap, long words break.
+ever cut: long texts wrap, long words break. A voucher with a receipt code ends with
+its QR code and the code in letters, for `mifin verify-receipt`.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
+
+import segno
 
 from mifin_tui.services.kernel.documents import VoucherDoc
 from mifin_tui.services.kernel.money import format_amount
@@ -223,7 +227,32 @@ def _voucher_flow(m: Measure, doc: VoucherDoc, copy_label: str, s: _Style,
                 x = x0 + i * (col_w + col_gap)
                 f.ops.append(("l", x, line_y, x + col_w, line_y, 0.25, True))
             f.space(3.0)
+    if doc.receipt_code:
+        _receipt_code(f, m, doc.receipt_code, s, t)
     return f
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code of `text` (error correction M) as a PNG, its quiet zone included."""
+    out = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(out, kind="png", scale=4, border=4)
+    return out.getvalue()
+
+
+def _receipt_code(f: Flow, m: Measure, code: str, s: _Style, t: dict[str, str]) -> None:
+    """The QR code and, under it, the code a person types to verify the slip."""
+    f.rule(dashed=True, before=1.0, after=0.8)
+    f.text(t["code"], s.base - 1, "", "C")
+    f.image(qr_png(code), 18.0 if s.width < 60 else 22.0)
+    size = m.fit_size(code, f.w, "B", s.base, s.base - 1.5)
+    if m.width(code, "B", size) <= f.w:
+        f.text(code, size, "B", "C")
+        return
+    # two lines, cut at the dash nearest the middle (a 58 mm roll)
+    cuts = [i for i, ch in enumerate(code) if ch == "-"]
+    cut = min(cuts, key=lambda i: abs(i - len(code) / 2))
+    f.text(code[:cut + 1], size, "B", "C")
+    f.text(code[cut + 1:], size, "B", "C")
 
 
 def _copies(doc: VoucherDoc) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ LABELS = {
     "till": N_("Till"),
     "approved_by": N_("Approved by"),
     "remaining": N_("Remaining on the loan"),
+    "code": N_("Verification code"),
 }
 
 

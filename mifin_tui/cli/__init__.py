@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from mifin_tui import __version__
 from mifin_tui.cli.common import EXIT_FAILED, EXIT_USAGE, CliError, parse_date, read_secret
@@ -38,7 +39,8 @@ class _Parser(argparse.ArgumentParser):
 
 # The options of `mifin` itself (no command): what opens the interface. Each takes a value
 # or not; "--db=PATH" is accepted as well.
-_INTERFACE_OPTIONS = {"--db": True, "--lang": True, "--check-terminal": False}
+_INTERFACE_OPTIONS = {"--db": True, "--lang": True, "--check-terminal": False,
+                      "--key-file": True}
 
 
 def _top_parser() -> _Parser:
@@ -56,6 +58,9 @@ def _top_parser() -> _Parser:
                                "own (default: $MIFIN_LANG)"))
     parser.add_argument("--check-terminal", action="store_true",
                         help=_("report what this terminal supports, then exit"))
+    parser.add_argument("--key-file", metavar="FILE",
+                        help=_("the books' key file (default: $MIFIN_KEY_FILE, then "
+                               "chain.key in the configuration folder)"))
     parser.set_defaults(handler=cmd_open)
     return parser
 
@@ -93,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_user_unlock,
     )
     from mifin_tui.cli.closing_commands import cmd_close_day
+    from mifin_tui.cli.evidence_commands import cmd_keygen, cmd_verify_receipt
     from mifin_tui.cli.members_commands import cmd_import_members, import_epilog
     from mifin_tui.cli.payments_commands import add_parser as add_payments_parser
     from mifin_tui.cli.payments_commands import add_suspense_parser
@@ -126,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--provision-rate", action="append", metavar="CLASS=PERCENT",
                    help=_("a provision rate the regulator leaves to the institution "
                           "(asked when not given)"))
+    p.add_argument("--keygen", action="store_true",
+                   help=_("also enrol the new books in a key file (see `mifin keygen`)"))
 
     p = add("demo", cmd_demo, _("create the demo institution if missing, then open it"))
     p.add_argument("--no-open", action="store_true", help=_("only create the database"))
@@ -134,8 +142,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--regulator", default="bcc", choices=("bceao", "cobac", "bcc"),
                    help=_("regulator profile of the demo institution"))
 
-    add("check", cmd_check, _("verify the ledger, the balances and the audit chain "
-                              "(exit 1 when a check fails)"))
+    p = add("check", cmd_check, _("verify the ledger, the balances, the books' chains, the "
+                                  "vouchers and the triggers (exit 1 when a check fails)"))
+    p.add_argument("--anchors", metavar="FILE",
+                   help=_("also compare the books with the chain heads of this anchor file "
+                          "(the closings append them beside their backups)"))
+    p = add("keygen", cmd_keygen, _("enrol the books in a key file (made if missing, "
+                                    "readable by this account only): from now on their "
+                                    "chains are HMACs"))
+    p = add("verify-receipt", cmd_verify_receipt,
+            _("say whether the books hold exactly the transaction of a receipt's code "
+              "(exit 1 when they do not)"))
+    p.add_argument("code", metavar="CODE", help=_("the code printed under the voucher's QR"))
     p = add("backup", cmd_backup, _("copy the database to a file, then verify the copy"))
     p.add_argument("--to", required=True, metavar="FILE", help=_("backup file to write"))
     p = add("restore", cmd_restore, _("put a backup in the place of the database: the "
@@ -297,6 +315,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = _top_parser() if opens_interface(argv) else build_parser()
         args = parser.parse_args(argv)
+        if args.key_file:
+            # through the environment: the interface and what it starts read it there
+            os.environ["MIFIN_KEY_FILE"] = str(Path(args.key_file).expanduser().resolve())
         if args.check_terminal:
             from mifin_tui.terminal_check import print_report
 

@@ -62,15 +62,21 @@ def cmd_check(args: argparse.Namespace) -> int:
                        .format(path=path, version=version, latest=latest_version()))
     for line in readable_files_warnings(path):
         print(line)
+    from mifin_tui.services.closing.end import anchor_file
+
+    anchors = args.anchors or anchor_file()
     try:
-        report = check.run()
+        report = check.run(anchors=anchors)
     except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
         raise damaged(path, str(exc)) from None
     print(_("{t} transactions, {e} entries, {a} accounts, {r} audit rows checked.").format(
         t=report.transactions, e=report.entries, a=report.accounts, r=report.audit_rows))
+    if anchors:
+        print(_("{n} anchors compared ({path}).").format(n=report.anchors, path=anchors))
     print(_("Ledger digest: {digest}").format(digest=report.digest))
     if report.ok:
-        print(_("OK: ledger balanced, balances match their entries, audit chain intact."))
+        print(_("OK: ledger balanced, balances match their entries, ledger and audit chains "
+                "intact, no voucher missing, triggers in place."))
         return EXIT_OK
     for finding in report.findings:
         print(_("FAILED: {finding}").format(finding=finding))

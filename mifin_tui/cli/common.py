@@ -33,6 +33,7 @@ def db_path(args: argparse.Namespace, *, must_exist: bool = True, demo: bool = F
 def open_db(args: argparse.Namespace, *, must_exist: bool = True, demo: bool = False) -> Path:
     from mifin_tui import paths
     from mifin_tui.db import open_database
+    from mifin_tui.services.kernel import chain
 
     path = db_path(args, must_exist=must_exist, demo=demo)
     if not path.parent.exists() or path.parent == paths.data_dir():
@@ -40,6 +41,8 @@ def open_db(args: argparse.Namespace, *, must_exist: bool = True, demo: bool = F
         # is his to set: `mifin check` warns when others can read it.
         paths.private_dir(path.parent)
     open_database(path)
+    # Books upgraded from a Mifin without the ledger chain get it now, once.
+    chain.ensure_built()
     return path
 
 

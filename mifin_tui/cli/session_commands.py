@@ -71,6 +71,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     )
     print(_("Institution created in {path}. Log in as {user}.").format(
         path=path, user=args.admin))
+    if args.keygen:
+        from mifin_tui.cli.evidence_commands import enrol
+
+        enrol()
     return EXIT_OK
 
 

@@ -118,3 +118,35 @@ def migrate() -> list[str]:
             )
         applied.append(step.name)
     return applied
+
+
+_TRIGGER_NAME = re.compile(r'^\s*(CREATE|DROP)\s+TRIGGER\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"?(\w+)"?',
+                           re.IGNORECASE)
+
+
+def expected_triggers() -> dict[str, str]:
+    """Each trigger the migrations leave in a database, by name: the SQL that created it
+    (what `mifin check` compares the file's triggers against)."""
+    found: dict[str, str] = {}
+    for step in steps():
+        for text in _statements(step.sql):
+            # a statement may open with the comment above it
+            statement = "\n".join(line for line in text.splitlines()
+                                  if not line.strip().startswith("--")).strip()
+            match = _TRIGGER_NAME.match(statement)
+            if match is None:
+                continue
+            if match.group(1).upper() == "CREATE":
+                found[match.group(2)] = statement
+            else:
+                found.pop(match.group(2), None)
+    return found
+
+
+def present_triggers() -> dict[str, str] | None:
+    """The triggers in the open database, by name (None where the store keeps no such
+    list: PostgreSQL's triggers are not Mifin's SQLite ones)."""
+    if not isinstance(database.obj, SqliteDatabase):
+        return None
+    return dict(database.execute_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())

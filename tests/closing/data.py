@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 
 from mifin_tui import db
-from mifin_tui.db.models import User
+from mifin_tui.db.models import LedgerChain, User
 from mifin_tui.services.admin import institution, users
 from mifin_tui.services.cash import tills
-from mifin_tui.services.kernel import accounts, ledger, settings
+from mifin_tui.services.kernel import accounts, audit, chain, ledger, settings
 
 YEAR_END = date(2026, 12, 31)  # a Thursday; the next working day is Friday 1 January
 ADMIN_PASSWORD = "Kalamu-pass-2026"
@@ -189,8 +189,8 @@ def add_loans(admin, n: int, day, *, accrual: str = "due_date") -> None:
                                (t0 + 2, "opening_balance", "Loan portfolio taken over")):
             sql('INSERT INTO "journal_transaction" ("id", "uid", "branch_id", '
                 '"business_date", "posted_at", "user_id", "kind", "voucher_series", '
-                '"voucher_number", "label") VALUES (?, ?, 1, ?, ?, 1, ?, \'OD\', ?, ?)',
-                (t, f"t{t:08d}", d, now, kind, f"OD-KIN-L-{t}", label))
+                '"voucher_number", "label") VALUES (?, ?, 1, ?, ?, 1, ?, NULL, NULL, ?)',
+                (t, f"t{t:08d}", d, now, kind, label))
         sql('INSERT INTO "entry" ("txn_id", "line", "account_id", "gl_account_id", "debit", '
             '"credit", "currency", "balance_after", "label") VALUES (?, 1, ?, ?, ?, 0, '
             "'USD', ?, '')", (t0 + 1, vault.id, vault.gl_account_id, savings_total,
@@ -211,3 +211,10 @@ def add_loans(admin, n: int, day, *, accrual: str = "due_date") -> None:
         sql('UPDATE "account" SET "balance" = ? WHERE "id" = ?',
             (vault_balance + savings_total - loans_total, vault.id))
         sql('INSERT INTO "txn_seal" ("txn_id") VALUES (?), (?)', (t0 + 1, t0 + 2))
+        # linked in the books' chain and audited, as ledger.post would have
+        prev = chain.heads().ledger_hash
+        for link in list(chain.links(after_id=t0)):
+            prev_link, prev = prev, chain.link_hash(None, prev, link.txn, link.lines)
+            LedgerChain.insert(txn=link.txn[0], prev_hash=prev_link, hash=prev).execute()
+            audit.record(admin, "ledger.post", "journal_transaction", link.txn[1],
+                         after={"kind": link.txn[5], "label": link.txn[7]})

@@ -335,3 +335,39 @@ def test_year_end_result_is_income_less_expenses_whatever_the_batches(tmp_path_f
         assert check.run().ok
     finally:
         db.close()
+
+
+def test_the_closing_anchors_the_chain_heads_beside_its_backups_and_on_its_report(branch):
+    import shutil
+    import sqlite3
+    import subprocess
+
+    from mifin_tui.services.kernel import chain
+    from printers.closing_report import closing_report_pdf
+
+    doc = closing.run(branch["manager"])
+    anchors = branch["dir"] / "closing" / "anchors.txt"
+    assert anchors.stat().st_mode & 0o777 == 0o600
+    assert anchors.parent.stat().st_mode & 0o777 == 0o700
+    (anchor,) = chain.parse_anchors(anchors.read_text())
+    assert doc.anchor == anchors.read_text().strip() and doc.anchor_file == str(anchors)
+    assert anchor.day == "2026-12-31" and anchor.branch_code == "KIN"
+    # the heads are those of the backup copy: its newest link and audit row
+    copy = sqlite3.connect(doc.backup_path)
+    assert copy.execute('SELECT max("txn_id"), "hash" FROM "ledger_chain"').fetchone() == (
+        anchor.heads.ledger_seq, anchor.heads.ledger_hash)
+    assert copy.execute('SELECT "hash" FROM "audit_log" WHERE "seq" = ?',
+                        (anchor.heads.audit_seq,)).fetchone() == (anchor.heads.audit_hash,)
+    copy.close()
+    report = check.run(anchors=anchors)
+    assert report.ok and report.anchors == 1, report.findings
+    notes = next(s for s in doc.steps if s.key == "backup").notes
+    assert any(n.startswith("Chain heads anchored: ledger transaction "
+                            f"{anchor.heads.ledger_seq}, audit row {anchor.heads.audit_seq}")
+               for n in notes), notes
+    if shutil.which("pdftotext"):
+        pdf = branch["dir"] / "report.pdf"
+        pdf.write_bytes(closing_report_pdf(doc))
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                              text=True).stdout
+        assert anchor.heads.ledger_hash in text and anchor.heads.audit_hash in text, text

@@ -100,9 +100,10 @@ def _rows(path: Path) -> dict:
             "txns": q('SELECT id, kind, voucher_series, voucher_number, label, '
                       'closing_run_id FROM journal_transaction ORDER BY id'),
             "counters": q('SELECT * FROM counter ORDER BY name'),
-            # what the report says of each step, but its duration and the backup's path
+            # what the report says of each step, but its duration, the backup's path and
+            # the anchor (its hashes cover uids and moments)
             "steps": [(*r[:6], {k: v for k, v in json.loads(r[6]).items()
-                                if k not in ("seconds", "path")})
+                                if k not in ("seconds", "path", "anchor", "anchor_file")})
                       for r in q('SELECT key, status, cursor, batches, items, amounts, '
                                  'detail FROM closing_step ORDER BY position')],
         }

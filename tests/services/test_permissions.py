@@ -41,6 +41,7 @@ EXPECTED = {
     "cashjournal.read": {"cashier", "manager", "accountant", "auditor"},
     "audit.read": {"manager", "accountant", "auditor", "admin"},
     "audit.verify": {"auditor"},
+    "receipt.verify": {"cashier", "manager", "accountant", "auditor"},
     "user.manage": {"admin"},
     "settings.manage": {"admin"},
     "loan.simulate": {"cashier", "loan_officer", "committee", "manager"},

@@ -45,3 +45,31 @@ async def test_journal_audit_log_and_verification(demo_db):
         summary = str(app.screen.query_one("#verify-summary", Static).render())
         assert summary.startswith("OK: ledger balanced"), summary
         assert not app.screen.query_one("#verify-busy").display
+
+
+async def test_a_receipt_verified_from_the_menu(demo_db):
+    """The auditor types a slip's code: the books confirm it; one character off, mistyped."""
+    from mifin_tui.db.models import JournalTransaction
+    from mifin_tui.services.kernel import chain
+    from tests.tui.conftest import choose_entry
+
+    user = auditor(demo_db)
+    txn = (JournalTransaction.select().where(JournalTransaction.voucher_number.startswith("BE-"))
+           .order_by(JournalTransaction.id.desc()).first())
+    code = chain.receipt_code(txn.id)
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, user.username, user.password)
+        await choose_entry(app, pilot, "verify_receipt")
+        await type_text(pilot, code.lower())
+        await pilot.press("enter")
+        await pilot.pause()
+        verdict = str(app.screen.query_one("#receipt-verdict", Static).render())
+        assert verdict.startswith("Found and matches"), verdict
+        detail = str(app.screen.query_one("#receipt-detail", Static).render())
+        assert txn.voucher_number in detail
+        await pilot.press("backspace", "backspace", *("A" if code[-2] != "A" else "B"),
+                          code[-1], "enter")
+        await pilot.pause()
+        verdict = str(app.screen.query_one("#receipt-verdict", Static).render())
+        assert "mistyped" in verdict, verdict

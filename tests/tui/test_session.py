@@ -33,12 +33,13 @@ async def test_each_role_sees_its_own_menu(admin, make_user):
                   ["account_open", "account_close", "holds", "standing_orders",
                    "member_list", "groups",
                    "reprint", "till_differences", "loan_simulator", "repayment_reversal",
-                   "loan_card", "arrears_list", "recovery", "printer_settings", "password",
-                   "language"]),
+                   "loan_card", "arrears_list", "recovery", "verify_receipt",
+                   "printer_settings", "password", "language"]),
         "kalala": (PASSWORD, ["statement", "account_lookup", "member_card", "cash_journal",
                               "journal", "reports", "audit_log", "verify", "logout"],
                    ["member_list", "groups", "till_differences", "loan_card", "arrears_list",
-                    "dashboard", "printer_settings", "password", "language"]),
+                    "dashboard", "verify_receipt", "printer_settings", "password",
+                    "language"]),
     }
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:

@@ -94,6 +94,15 @@ class TxnSeal(BaseModel):
     txn = pw.ForeignKeyField(JournalTransaction, primary_key=True, backref="+")
 
 
+class LedgerChain(BaseModel):
+    """A sealed transaction's link in the books' hash chain (services/kernel/chain.py):
+    its hash covers its lines, user, label, voucher, date, kind and the previous link."""
+
+    txn = pw.ForeignKeyField(JournalTransaction, primary_key=True, backref="+")
+    prev_hash = pw.CharField(max_length=64)
+    hash = pw.CharField(max_length=64, unique=True)
+
+
 class ManualEntry(BaseModel):
     """An accountant's journal entry (opération diverse) waiting for a second person.
 

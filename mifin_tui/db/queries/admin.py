@@ -110,3 +110,37 @@ def use_rollback_journal(conn: sqlite3.Connection) -> None:
 def file_check(conn: sqlite3.Connection, check: str) -> tuple | None:
     """SQLite's full or quick check of the file behind `conn`: its first row."""
     return conn.execute(f"PRAGMA {FILE_CHECKS[check]}").fetchone()
+
+
+# --- the books' evidence: vouchers, and the audit rows of the postings -------------------
+
+def voucher_numbers() -> Iterator[tuple]:
+    """(voucher number,) of every journal transaction that has one (streamed)."""
+    return iter(run('SELECT "voucher_number" FROM "journal_transaction" '
+                    'WHERE "voucher_number" IS NOT NULL'))
+
+
+def voucher_counters() -> list[tuple]:
+    """(counter name, last number drawn) of the voucher series."""
+    return rows('SELECT "name", "value" FROM "counter" WHERE "name" LIKE \'voucher:%\'')
+
+
+_POST_ROWS = ('SELECT "entity_id" FROM "audit_log" WHERE "action" = \'ledger.post\' '
+              'AND "entity" = \'journal_transaction\'')
+
+
+def transactions_without_audit(limit: int) -> list[tuple]:
+    """(id, voucher number) of transactions whose posting has no audit row."""
+    return rows(
+        'SELECT "id", "voucher_number" FROM "journal_transaction" WHERE "uid" IN '
+        f'(SELECT "uid" FROM "journal_transaction" EXCEPT {_POST_ROWS}) '
+        'ORDER BY "id" LIMIT ?', (limit,))
+
+
+def audit_without_transaction(limit: int) -> list[tuple]:
+    """(seq, after) of the audit rows of postings whose transaction is not in the ledger."""
+    return rows(
+        'SELECT "seq", "after" FROM "audit_log" WHERE "action" = \'ledger.post\' '
+        'AND "entity" = \'journal_transaction\' AND "entity_id" IN '
+        f'({_POST_ROWS} EXCEPT SELECT "uid" FROM "journal_transaction") '
+        'ORDER BY "seq" LIMIT ?', (limit,))

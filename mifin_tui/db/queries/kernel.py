@@ -24,3 +24,20 @@ def audit_chain(fields: Sequence[str]) -> Iterator[tuple]:
         'SELECT "seq", ' + ", ".join(f'"{f}"' for f in fields) + ', "hash" '
         'FROM "audit_log" ORDER BY "seq"'
     ))
+
+
+def first_audit_hash() -> str | None:
+    """The hash of the audit log's first row: what names these books in a key file."""
+    found = rows('SELECT "hash" FROM "audit_log" ORDER BY "seq" LIMIT 1')
+    return found[0][0] if found else None
+
+
+def audit_head() -> tuple[int, str] | None:
+    """(seq, hash) of the newest audit row."""
+    found = rows('SELECT "seq", "hash" FROM "audit_log" ORDER BY "seq" DESC LIMIT 1')
+    return (found[0][0], found[0][1]) if found else None
+
+
+def audit_row_hash(seq: int) -> str | None:
+    found = rows('SELECT "hash" FROM "audit_log" WHERE "seq" = ?', (seq,))
+    return found[0][0] if found else None

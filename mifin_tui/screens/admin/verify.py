@@ -1,5 +1,6 @@
-"""Verify the books: the ledger balances, balances match their entries, the audit chain
-is intact. The check reads the whole database, so it runs in a thread."""
+"""Verify the books: the ledger balances, balances match their entries, the ledger and
+audit chains are intact (and agree with the closings' anchor file, when there is one).
+The check reads the whole database, so it runs in a thread."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from mifin_tui.i18n import N_, _, ngettext
 from mifin_tui.screens.common.base import MifinScreen
 from mifin_tui.services.admin import check
 from mifin_tui.services.admin.check import CheckReport
+from mifin_tui.services.closing.end import anchor_file
 from mifin_tui.services.kernel.threads import release_connection
 
 
@@ -50,7 +52,7 @@ class VerifyScreen(MifinScreen):
     @work(thread=True, exclusive=True, group="verify", exit_on_error=False)
     def run_check(self) -> CheckReport:
         try:
-            return check.run()
+            return check.run(anchors=anchor_file())
         finally:
             release_connection()  # this worker thread's own connection
 

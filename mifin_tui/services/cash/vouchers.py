@@ -21,7 +21,7 @@ from mifin_tui.db.models import (
     WithdrawalRequest,
 )
 from mifin_tui.i18n import N_, _, translator
-from mifin_tui.services.kernel import audit, settings
+from mifin_tui.services.kernel import audit, chain, settings
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.documents import (
     AmountLine,
@@ -115,7 +115,7 @@ def build(txn_id: int, *, duplicate: bool = False, language: str | None = None) 
         signatures=tuple(t(s) for s in SIGNATURES[v.direction]),
         copies=tuple(t(c) for c in (TRANSFER_COPIES if v.direction == "mov" else COPIES)),
         duplicate=duplicate, language=lang, reversal_of=reversal_of, remaining=remaining,
-        approved_by=approved_by,
+        approved_by=approved_by, receipt_code=chain.receipt_code(txn_id),
     )
 
 

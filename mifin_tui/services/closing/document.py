@@ -65,6 +65,14 @@ class TillDifferenceLine:
     note: str
 
 
+def anchor_heads(anchor: str) -> tuple[str, str, str, str] | None:
+    """(ledger seq, ledger hash, audit seq, audit hash) of an anchor line."""
+    parts = anchor.split()
+    if len(parts) != 8:
+        return None
+    return parts[3], parts[4], parts[6], parts[7]
+
+
 @dataclass(frozen=True)
 class ClosingReportDoc:
     institution: str
@@ -84,5 +92,9 @@ class ClosingReportDoc:
     backup_path: str
     backup_bytes: int
     language: str = "fr"
+    # The day's chain heads as the anchor file got them (chain.anchor_line: "DAY BRANCH
+    # ledger SEQ HASH audit SEQ HASH"): the gérant signs them, the auditor compares.
+    anchor: str = ""
+    anchor_file: str = ""
     printed_by: str = ""
     extra: dict[str, str] = field(default_factory=dict)

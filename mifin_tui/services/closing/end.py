@@ -17,9 +17,10 @@ from mifin_tui import paths
 from mifin_tui.db import locks
 from mifin_tui.db.models import Account, Branch, BusinessDay, ClosingRun, GLAccount
 from mifin_tui.i18n import Translator, _
+from mifin_tui.paths import write_private
 from mifin_tui.services.admin import backup
 from mifin_tui.services.closing.steps import Batch, ClosingFailed, StepRun, _fault
-from mifin_tui.services.kernel import accounts, audit, clock, ledger, settings
+from mifin_tui.services.kernel import accounts, audit, chain, clock, ledger, settings
 from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.kernel.money import format_amount
@@ -102,6 +103,18 @@ def closing_folder() -> Path:
     return db_file.parent / f"{db_file.stem}-closing"
 
 
+# Beside the backups: one line per closing with the day's chain heads (chain.anchor_line),
+# for `mifin check --anchors`.
+ANCHOR_FILE = "anchors.txt"
+
+
+def anchor_file() -> Path | None:
+    """The anchor file the closings append to, when there is one (what `mifin check` and
+    the verification screen compare the books with by default)."""
+    path = closing_folder() / ANCHOR_FILE
+    return path if path.is_file() else None
+
+
 def backup_name(branch_code: str, day: date) -> str:
     return f"{branch_code}-{day.isoformat()}.db"
 
@@ -142,9 +155,14 @@ def _backup(r: StepRun) -> None:
         # A copy left by a closing killed mid-backup is redone; the name appears only
         # once the copy is whole and verified.
         partial.unlink(missing_ok=True)
+        # The day's chain heads, read before the copy: the backup holds them (and what
+        # a login wrote since); they go on the signed report and into the anchor file.
+        heads = chain.heads()
         backup.backup_to(partial, settings.get("closing_backup_check"))
         _fault("backup", r.batches_done + 1, "copied")
         os.replace(partial, target)
+        anchor = chain.anchor_line(r.day.isoformat(), branch_code, heads)
+        write_private(folder / ANCHOR_FILE, anchor + "\n", append=True)
     except (OSError, sqlite3.Error, MifinError) as exc:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
@@ -156,7 +174,8 @@ def _backup(r: StepRun) -> None:
     removed = _prune(folder, branch_code, r.day, settings.get("closing_backup_days"))
     size = target.stat().st_size
     r.once(lambda: Batch(items=1, detail={"path": str(target), "bytes": size,
-                                          "removed": len(removed)}))
+                                          "removed": len(removed), "anchor": anchor,
+                                          "anchor_file": str(folder / ANCHOR_FILE)}))
 
 
 def _describe_backup(_: Translator, language: str, detail: Mapping[str, Any],
@@ -165,6 +184,11 @@ def _describe_backup(_: Translator, language: str, detail: Mapping[str, Any],
         return []
     out = [_("Backup written and verified: {path} ({size} KB).").format(
         path=detail["path"], size=max(1, detail.get("bytes", 0) // 1024))]
+    if detail.get("anchor"):
+        parts = detail["anchor"].split()
+        out.append(_("Chain heads anchored: ledger transaction {ledger}, audit row {audit} "
+                     "({path}).").format(ledger=parts[3], audit=parts[6],
+                                          path=detail.get("anchor_file", "")))
     if detail.get("removed"):
         out.append(_.ngettext(
             "{n} older backup removed.",

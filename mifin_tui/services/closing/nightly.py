@@ -339,13 +339,14 @@ def report(ctx: Context, day: date | None = None, *,
         raise NotFound(_("No closing of that day."))
     by_key = {s.key: s for s in STEPS}
     lines = []
-    backup_path, backup_bytes = "", 0
+    backup_path, backup_bytes, anchor, anchor_file = "", 0, "", ""
     for row in closing_run.steps.order_by(ClosingStep.position):
         step = by_key.get(row.key)
         detail = json.loads(row.detail)
         amounts = json.loads(row.amounts)
         if row.key == "backup":
             backup_path, backup_bytes = detail.get("path", ""), detail.get("bytes", 0)
+            anchor, anchor_file = detail.get("anchor", ""), detail.get("anchor_file", "")
         lines.append(StepLine(
             row.key, t(step.label) if step else row.key, row.status,
             t(STATUS_LABELS.get(row.status, row.status)), row.items, row.batches, amounts,
@@ -374,7 +375,7 @@ def report(ctx: Context, day: date | None = None, *,
         year_end=r_next.year != r_day.year, steps=tuple(lines),
         warnings=tuple(Finding(**w) for w in json.loads(closing_run.warnings)),
         till_differences=diffs, backup_path=backup_path, backup_bytes=backup_bytes,
-        language=language, printed_by=ctx.full_name)
+        language=language, printed_by=ctx.full_name, anchor=anchor, anchor_file=anchor_file)
 
 
 @requires("day.close")

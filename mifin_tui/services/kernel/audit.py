@@ -1,14 +1,14 @@
 """The audit log: who did what, when, with the data before and after.
 
 Rows are hash-chained: each row's hash is sha256 of the previous row's hash and
-the row's canonical JSON. Editing a row breaks its own hash; removing one
+the row's canonical JSON (an HMAC-SHA256 once the books are enrolled in a key file,
+see chain.py). Editing a row breaks its own hash; removing one
 breaks the link of the next; removing the newest rows leaves the table's
 AUTOINCREMENT counter ahead of the last row. `verify_chain` finds all three.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,11 +21,11 @@ from mifin_tui.db.connection import autoincrement_top as _autoincrement_top
 from mifin_tui.db.models import AuditLog
 from mifin_tui.db.queries import kernel as kernel_queries
 from mifin_tui.i18n import _
-from mifin_tui.services.kernel import clock
+from mifin_tui.services.kernel import chain, clock
 from mifin_tui.services.kernel.context import SYSTEM_USERNAME, Context
 from mifin_tui.services.kernel.permissions import requires
 
-GENESIS = "0" * 64
+GENESIS = chain.GENESIS
 _SECRET_MARKERS = ("password", "hash", "secret")
 _HASHED_FIELDS = (
     "at", "business_date", "user_id", "username", "branch_code",
@@ -48,11 +48,11 @@ def _to_json(data: Mapping[str, Any] | None) -> str:
     return json.dumps(_redact(data), sort_keys=True, ensure_ascii=False, default=str)
 
 
-def row_hash(fields: Mapping[str, Any]) -> str:
+def row_hash(fields: Mapping[str, Any], key: bytes | None = None) -> str:
     canonical = json.dumps(
         {k: fields[k] for k in _HASHED_FIELDS}, sort_keys=True, ensure_ascii=False
     )
-    return hashlib.sha256(f"{fields['prev_hash']}\n{canonical}".encode()).hexdigest()
+    return chain.digest(key, f"{fields['prev_hash']}\n{canonical}".encode())
 
 
 def record(
@@ -90,8 +90,10 @@ def record_many(actor: Context | None, records: Sequence[Record], *,
         raise RuntimeError("audit.record must run inside the operation's transaction")
     if not records:
         return 0
-    last = AuditLog.select(AuditLog.hash).order_by(AuditLog.seq.desc()).limit(1).first()
-    prev = last.hash if last else GENESIS
+    last = kernel_queries.audit_head()
+    prev = last[1] if last else GENESIS
+    seq = last[0] if last else 0
+    enrolled = chain.enrolment() if last else None
     if business_date is None and actor is not None:
         business_date = _open_day(actor.branch_id)
     rows = []
@@ -109,7 +111,8 @@ def record_many(actor: Context | None, records: Sequence[Record], *,
             "after": _to_json(r.after),
             "prev_hash": prev,
         }
-        fields["hash"] = prev = row_hash(fields)
+        seq += 1
+        fields["hash"] = prev = row_hash(fields, chain.audit_key(seq, enrolled))
         rows.append(fields)
     return insert_rows(AuditLog, rows)
 
@@ -132,6 +135,7 @@ def verify_chain() -> ChainReport:
     prev = GENESIS
     count = 0
     last_seq = 0
+    enrolled = chain.enrolment()
     for row in kernel_queries.audit_chain(_HASHED_FIELDS):
         seq = row[0]
         fields = dict(zip(_HASHED_FIELDS, row[1:-1], strict=True))
@@ -141,7 +145,7 @@ def verify_chain() -> ChainReport:
             return ChainReport(count, False, seq, _(
                 "audit row {seq} does not follow the previous row: a row before it was "
                 "removed or altered").format(seq=seq))
-        if row_hash(fields) != stored_hash:
+        if row_hash(fields, chain.audit_key(seq, enrolled)) != stored_hash:
             return ChainReport(count, False, seq, _(
                 "audit row {seq} was altered after it was written").format(seq=seq))
         prev = stored_hash

@@ -90,6 +90,9 @@ class VoucherDoc:
     # a voucher that moves a loan: its remaining figures after it, labelled
     remaining: tuple[AmountLine, ...] = ()
     approved_by: str = ""  # who authorised a payment above the cashier's limit
+    # printed under a QR code of itself: anyone can check the slip against the books
+    # (`mifin verify-receipt`, chain.receipt_code)
+    receipt_code: str = ""
 
 
 @dataclass(frozen=True)

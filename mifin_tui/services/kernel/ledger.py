@@ -21,13 +21,14 @@ from mifin_tui.db.models import (
     Counter,
     Entry,
     JournalTransaction,
+    LedgerChain,
     TxnSeal,
     User,
     new_uid,
 )
 from mifin_tui.db.queries import ledger as queries
 from mifin_tui.i18n import N_, _
-from mifin_tui.services.kernel import audit, business_day, clock, numbering
+from mifin_tui.services.kernel import audit, business_day, chain, clock, numbering
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import Conflict, MifinError, NotFound, ValidationError
 from mifin_tui.services.kernel.permissions import requires
@@ -210,6 +211,7 @@ def post_many(ctx: Context, postings: Sequence[Posting]) -> list[Posted]:
         nxt[series] = numbering.next_value(name)
         if n > 1:
             Counter.update(value=Counter.value + (n - 1)).where(Counter.name == name).execute()
+    chain.ensure_built()  # before this batch's rows exist: it links the older ones
     first = next_id("journal_transaction")
     txns = []
     out = []
@@ -238,6 +240,7 @@ def post_many(ctx: Context, postings: Sequence[Posting]) -> list[Posted]:
     queries.set_balances([(balance, acc_id) for acc_id, balance in balances.items()
                           if balance != accounts[acc_id].balance])
     insert_rows(TxnSeal, [{"txn": t["id"]} for t in txns])
+    insert_rows(LedgerChain, _links(txns, entries))
     # The audit rows `post` writes, one per transaction.
     audit.record_many(ctx, [audit.Record(
         "ledger.post", "journal_transaction", posted.uid, after={
@@ -245,6 +248,27 @@ def post_many(ctx: Context, postings: Sequence[Posting]) -> list[Posted]:
             "reverses": p.reverses, "lines": [[pl.account_number, pl.debit, pl.credit,
                                          pl.currency] for pl in posted.lines]})
         for p, posted in zip(postings, out, strict=True)], business_date=day)
+    return out
+
+
+def _links(txns: Sequence[dict], entries: Sequence[dict]) -> list[dict]:
+    """The chain links of these new transactions (rows of their insert, in order), after
+    the chain's head read under the write lock the caller holds (the chain of the
+    transactions before them built first: `chain.ensure_built`)."""
+    head = queries.chain_head()
+    prev = head[1] if head else chain.GENESIS
+    enrolled = chain.enrolment()
+    lines_of: dict[int, list[tuple]] = defaultdict(list)
+    for e in entries:
+        lines_of[e["txn"]].append((e["line"], e["account"], e["debit"], e["credit"],
+                                   e["currency"], e["balance_after"], e["label"]))
+    out = []
+    for t in txns:
+        txn = (t["id"], t["uid"], t["branch"], t["business_date"].isoformat(), t["user"],
+               t["kind"], t["voucher_number"], t["label"], t["reverses"])
+        h = chain.link_hash(chain.ledger_key(t["id"], enrolled), prev, txn, lines_of[t["id"]])
+        out.append({"txn": t["id"], "prev_hash": prev, "hash": h})
+        prev = h
     return out
 
 

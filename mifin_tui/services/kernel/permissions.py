@@ -50,6 +50,7 @@ PERMISSION_LABELS: dict[str, str] = {
     "cashjournal.read": N_("Read the cash journal and till differences"),
     "audit.read": N_("Read the audit log"),
     "audit.verify": N_("Verify the ledger and the audit chain"),
+    "receipt.verify": N_("Verify a receipt's code against the books"),
     "user.manage": N_("Manage users and roles"),
     "settings.manage": N_("Change the institution's settings"),
     "loan.simulate": N_("Simulate a loan's repayment schedule"),
@@ -93,7 +94,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                         # the adhésion is taken at the counter, fees and shares paid there
                         "member.create", "member.leave",
                         "account.open", "account.mandate", "passbook.print",
-                        "loan.read", "loan.disburse", "repayment.reverse"}),
+                        "loan.read", "loan.disburse", "repayment.reverse",
+                        "receipt.verify"}),
     LOAN_OFFICER: frozenset({"member.read", "member.create", "account.read", "loan.simulate",
                              "member.edit", "group.manage",
                              "loan.read", "loan.apply", "loan.cancel", "report.portfolio"}),
@@ -106,17 +108,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          "group.manage", "account.hold", "account.mandate", "withdrawal.approve",
          "report.accounting", "journal.validate", "report.portfolio",
          "loan.read", "loan.approve", "loan.override", "loan.cancel", "loan.reverse",
-         "repayment.reverse_approve", "loan.write_off"}
+         "repayment.reverse_approve", "loan.write_off", "receipt.verify"}
     ),
     ACCOUNTANT: frozenset(
         {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",
          "voucher.reprint", "cashjournal.read", "report.accounting", "journal.enter",
          "journal.validate", "chart.manage", "loan.read", "repayment.reverse",
-         "payment.import", "report.portfolio"}
+         "payment.import", "report.portfolio", "receipt.verify"}
     ),
     AUDITOR: frozenset(
         {"member.read", "account.read", "ledger.read", "audit.read", "audit.verify",
-         "cashjournal.read", "report.accounting", "loan.read", "report.portfolio"}
+         "cashjournal.read", "report.accounting", "loan.read", "report.portfolio",
+         "receipt.verify"}
     ),
     ADMIN: frozenset({"user.manage", "settings.manage", "audit.read", "till.manage",
                       "product.manage", "member.import", "savings.products",

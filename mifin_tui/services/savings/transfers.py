@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from mifin_tui.db import write_transaction
 from mifin_tui.db.models import Account, Branch, Institution, Member
 from mifin_tui.i18n import N_, _
-from mifin_tui.services.kernel import clock, ledger, settings
+from mifin_tui.services.kernel import chain, clock, ledger, settings
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.documents import VoucherDoc
 from mifin_tui.services.kernel.errors import ValidationError
@@ -101,4 +101,5 @@ def _transfer_doc(ctx: Context, posted: ledger.Posted, src: Account, dst: Accoun
         if src.member_id else src.name,
         balance_after=src_after, cashier=ctx.full_name, till="",
         signatures=(t(N_("Cashier")), t(N_("Client")), t(N_("Manager"))),
-        copies=(t(N_("Client copy")), t(N_("Branch copy"))), language=lang)
+        copies=(t(N_("Client copy")), t(N_("Branch copy"))), language=lang,
+        receipt_code=chain.receipt_code(posted.txn_id))
