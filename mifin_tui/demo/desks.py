@@ -5,9 +5,9 @@ from elsewhere (the demo opened on this machine) keeps the account's printer set
 
 from __future__ import annotations
 
-from mifin_tui.services.kernel import workstations
+from mifin_tui.services.admin import workstations
+from mifin_tui.services.admin.workstations import WorkstationDraft
 from mifin_tui.services.kernel.context import Context
-from mifin_tui.services.kernel.workstations import WorkstationDraft
 
 DESKS = (
     WorkstationDraft(name="GUICHET-1", address="10.0.3.21",

@@ -5,7 +5,7 @@ the posting behind the document: it is reported, and the voucher stays
 reprintable from the ledger.
 
 The printers are the session's (`session_workstation`): those of the workstation it
-sits at (services.kernel.workstations: by MIFIN_WORKSTATION, then by the SSH client's
+sits at (services.admin.workstations: by MIFIN_WORKSTATION, then by the SSH client's
 address), else the account's settings (mifin_tui.config). A receipt printer of kind
 "terminal" gets the voucher as ESC/POS text through the session's terminal.
 """
@@ -19,9 +19,9 @@ from pathlib import Path
 
 from mifin_tui import config
 from mifin_tui.i18n import _
+from mifin_tui.services.admin.workstations import WorkstationView
 from mifin_tui.services.closing.document import ClosingReportDoc
 from mifin_tui.services.kernel.documents import CashJournalDoc, VoucherDoc
-from mifin_tui.services.kernel.workstations import WorkstationView
 from mifin_tui.services.loans.engine.documents import ScheduleDoc
 
 
@@ -36,7 +36,7 @@ def session_workstation() -> config.Workstation:
     """The printers of this session: its workstation's, else the account's settings
     (which may raise config.ConfigError). Read at each print, so that a change on the
     Workstations screen applies from the next document."""
-    from mifin_tui.services.kernel import workstations
+    from mifin_tui.services.admin import workstations
     from mifin_tui.services.kernel.threads import release_connection
 
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.helpers import run
-from tests.cli.test_cli import init_db, one_error_line
+from tests.cli.test_cli import ADMIN_PASSWORD, init_db, one_error_line
 from tests.services.test_restore import corrupt
 
 
@@ -90,12 +90,14 @@ def test_check_of_an_empty_or_missing_file_creates_nothing(tmp_path: Path):
 
 
 def test_imports_refuse_a_device_and_a_header_only_file(branch: Path):
-    proc = run("import", "members", "/dev/zero", db=branch)  # answers, never reads it
+    proc = run("import", "members", "/dev/zero", "--user", "admin", db=branch,
+               input=ADMIN_PASSWORD + "\n")  # answers, never reads it
     assert proc.returncode == 1
     assert "/dev/zero is not a file" in one_error_line(proc)
     header = branch.parent / "registre.csv"
     header.write_text("Nom;Prénom;Sexe;Date de naissance\n", encoding="utf-8")
-    proc = run("import", "members", str(header), db=branch)
+    proc = run("import", "members", str(header), "--user", "admin", db=branch,
+               input=ADMIN_PASSWORD + "\n")
     assert proc.returncode == 1, proc.stdout
     assert "no rows" in one_error_line(proc)
     assert "None" not in proc.stdout + proc.stderr

@@ -381,7 +381,7 @@ def test_init_with_keygen_makes_a_private_key_file_and_check_warns_when_it_is_no
     books = tmp_path / "branch.db"
     proc = run("init", "--name", "COOPEC Test", "--branch-code", "KIN", "--currency", "XOF",
                "--regulator", "bceao", "--date", "2026-11-23", "--keygen", db=books,
-               input="Admin-pass-2026\n", env=env)
+               input="Kalamu-pass-2026\n", env=env)
     assert proc.returncode == 0, proc.stderr
     assert "Books enrolled in the key file" in proc.stdout
     assert key.stat().st_mode & 0o777 == 0o600

@@ -20,10 +20,11 @@ import pytest
 
 from mifin_tui import db
 from mifin_tui.db.models import JournalTransaction, Voucher
-from mifin_tui.services.kernel import auth, workstations
+from mifin_tui.services.admin import workstations
+from mifin_tui.services.admin.workstations import WorkstationDraft
+from mifin_tui.services.kernel import auth
 from mifin_tui.services.kernel.documents import VoucherDoc
 from mifin_tui.services.kernel.money import format_amount
-from mifin_tui.services.kernel.workstations import WorkstationDraft
 from mifin_tui.ssh_setup import SshSetup
 from printers.escpos import COLUMNS, CUT, INIT
 from tests.e2e.test_idle_quiet import Pty

@@ -8,9 +8,9 @@ import pytest
 from mifin_tui import config
 from mifin_tui.db.models import AuditLog
 from mifin_tui.output import printing
-from mifin_tui.services.kernel import workstations
+from mifin_tui.services.admin import workstations
+from mifin_tui.services.admin.workstations import SessionIdentity, WorkstationDraft
 from mifin_tui.services.kernel.errors import PermissionDenied, ValidationError
-from mifin_tui.services.kernel.workstations import SessionIdentity, WorkstationDraft
 from tests.printers.conftest import make_voucher  # noqa: F401
 
 DESK1 = WorkstationDraft(name="guichet-1", address="10.0.3.21", location="Counter 1",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from mifin_tui.app import MifinApp
 from mifin_tui.screens.admin.workstations import WorkstationFormScreen, WorkstationsScreen
-from mifin_tui.services.kernel import workstations
+from mifin_tui.services.admin import workstations
 from mifin_tui.widgets import FieldError
 from tests.conftest import ADMIN_PASSWORD
 from tests.tui.conftest import SIZE, choose_entry, login, type_text

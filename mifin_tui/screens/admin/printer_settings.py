@@ -27,7 +27,8 @@ from mifin_tui.i18n import N_, _, current_language
 from mifin_tui.output.printing import PrintOutcome, print_cash_journal, print_voucher
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.common.print_jobs import run_print_jobs
-from mifin_tui.services.kernel import clock, institution, workstations
+from mifin_tui.services.admin import workstations
+from mifin_tui.services.kernel import clock, institution
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.documents import CashJournalDoc, CashJournalLine, VoucherDoc
 from mifin_tui.services.kernel.words import amount_in_words

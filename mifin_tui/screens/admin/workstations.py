@@ -24,9 +24,10 @@ from mifin_tui.screens.admin.printer_settings import sample_voucher
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
 from mifin_tui.screens.common.dialogs import ConfirmDialog
 from mifin_tui.screens.common.print_jobs import run_print_jobs
-from mifin_tui.services.kernel import clock, institution, workstations
+from mifin_tui.services.admin import workstations
+from mifin_tui.services.admin.workstations import WorkstationDraft, WorkstationView
+from mifin_tui.services.kernel import clock, institution
 from mifin_tui.services.kernel.context import Context
-from mifin_tui.services.kernel.workstations import WorkstationDraft, WorkstationView
 from mifin_tui.widgets import FieldError, FormSelect, TextField
 
 KIND_LABELS = {
