@@ -18,7 +18,7 @@ from mifin_tui.services.admin import check
 from mifin_tui.services.cash import counter as cash
 from mifin_tui.services.cash import journal as cash_journal
 from mifin_tui.services.cash import tills, transfers, vouchers
-from mifin_tui.services.kernel import accounts, ledger, settings
+from mifin_tui.services.kernel import accounts, ledger
 from mifin_tui.services.kernel.errors import (
     Conflict,
     MifinError,
@@ -46,9 +46,6 @@ def branch(admin, make_user):
                                             "first_name": "Bénédicte"}, FIRST_DAY)
         savings = accounts.open_member_account(member, "savings_free", USD, "Free savings",
                                                FIRST_DAY)
-        # these tests were written with a limit below which transfers pass at once; the
-        # default (0: every transfer waits, #21) is tested in test_cash_controls
-        settings.put("transfer_approval_limit", {USD: 500_000})
     till = Till.get(Till.code == "C01")
     return {"cashier": cashier, "manager": manager, "till": till, "savings": savings.id,
             "admin": admin}

@@ -138,7 +138,7 @@ def open_session_of(till_id: int) -> TillSession | None:
     return TillSession.get_or_none((TillSession.till == till_id) & (TillSession.status == "open"))
 
 
-def _views(query) -> list[TillView]:
+def views(query) -> list[TillView]:
     out = []
     for t in query:
         session = open_session_of(t.id)
@@ -169,20 +169,20 @@ def create_till(ctx: Context, code: str, name: str, currencies: list[str]) -> Ti
             cash_account(till, cur)
         audit.record(ctx, "till.create", "till", till.code,
                      after={"name": till.name, "currencies": currencies})
-    return _views([till])[0]
+    return views([till])[0]
 
 
 @requires("till.operate")
 def list_tills(ctx: Context) -> list[TillView]:
     """The branch's vault and tills with their ledger balances and who works them."""
-    return _views(Till.select().where((Till.branch == ctx.branch_id) & (Till.active == True))  # noqa: E712
+    return views(Till.select().where((Till.branch == ctx.branch_id) & (Till.active == True))  # noqa: E712
                   .order_by(Till.kind.desc(), Till.code))
 
 
 @requires("till.manage")
 def branch_tills(ctx: Context) -> list[TillView]:
     """The branch's vault and tills as `list_tills` gives them, for the administrator."""
-    return _views(Till.select().where((Till.branch == ctx.branch_id) & (Till.active == True))  # noqa: E712
+    return views(Till.select().where((Till.branch == ctx.branch_id) & (Till.active == True))  # noqa: E712
                   .order_by(Till.kind.desc(), Till.code))
 
 

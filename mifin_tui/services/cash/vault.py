@@ -38,6 +38,7 @@ class VaultCountView:
     id: int
     business_date: date
     status: str
+    counted_by_id: int
     counted_by: str
     confirmed_by: str
     counted: dict[str, int]
@@ -51,7 +52,8 @@ def _view(c: VaultCount, vouchers: tuple[str, ...] = ()) -> VaultCountView:
     rows = list(VaultCountBalance.select().where(VaultCountBalance.count == c.id)
                 .order_by(VaultCountBalance.currency))
     return VaultCountView(
-        c.id, c.business_date, c.status, User.get_by_id(c.counted_by_id).full_name,
+        c.id, c.business_date, c.status, c.counted_by_id,
+        User.get_by_id(c.counted_by_id).full_name,
         User.get_by_id(c.confirmed_by_id).full_name if c.confirmed_by_id else "",
         {r.currency: r.counted for r in rows}, {r.currency: r.book for r in rows},
         {r.currency: r.difference for r in rows}, c.note, vouchers)
@@ -167,6 +169,12 @@ def confirm_with_password(ctx: Context, count_id: int, username: str, password: 
         raise ValidationError({"username": _("This user works in another branch.")})
     check(witness, "vault.confirm")
     return confirm(witness, count_id, note)
+
+
+@requires("vault.count")
+def vault_view(ctx: Context) -> tills.TillView:
+    """The branch's vault with its book balances, for the count."""
+    return tills.views([tills.vault_of(ctx.branch_id)])[0]
 
 
 @requires("vault.count")
