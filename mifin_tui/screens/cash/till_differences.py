@@ -23,19 +23,21 @@ from mifin_tui.widgets.formatting import fmt_amount, fmt_date
 
 
 def difference_sentence(d: DifferenceItem) -> str:
+    """The difference in a few lines: what, who counted it and why, what became of it."""
     where = _("the vault") if d.vault else _("till {till}").format(till=d.till)
-    text = _("{word} of {amount} at {where} on {date}, counted by {name}.").format(
+    lines = [_("{word} of {amount} at {where} on {date}, counted by {name}.").format(
         word=difference_word(d.amount), amount=fmt_amount(abs(d.amount), d.currency),
-        where=where, date=fmt_date(d.business_date), name=d.cashier)
-    text += " " + _("Explanation: {note}").format(note=d.note or "-")
-    text += " " + _("State: {state}.").format(state=differences.status_label(d.status))
+        where=where, date=fmt_date(d.business_date), name=d.cashier),
+        _("Explanation: {note}").format(note=d.note or "-")]
+    state = _("State: {state}.").format(state=differences.status_label(d.status))
     if d.status == differences.RECEIVABLE_STATUS:
-        text += " " + _("Still owed: {amount}.").format(
+        state += " " + _("Still owed: {amount}.").format(
             amount=fmt_amount(d.still_owed, d.currency))
+    lines.append(state)
     if d.decided_by:
-        text += " " + _("Decided by {name}: {reason}").format(name=d.decided_by,
-                                                             reason=d.decision_note)
-    return text
+        lines.append(_("Decided by {name}: {reason}").format(name=d.decided_by,
+                                                             reason=d.decision_note))
+    return "\n".join(lines)
 
 
 class TillDifferencesScreen(PendingListScreen):
@@ -45,10 +47,10 @@ class TillDifferencesScreen(PendingListScreen):
     RESULT_ID = "differences-result"
     AUTO_FOCUS = "#differences"
     BINDINGS = [
-        Binding("f2", "approve", N_("Cashier repays"), id="differences.repay"),
+        Binding("f2", "approve", N_("To repay"), id="differences.repay"),
         Binding("f4", "reject", N_("Charge it"), id="differences.charge"),
         Binding("f5", "refresh", N_("Refresh"), id="differences.refresh"),
-        Binding("f6", "toggle", N_("Open / all"), id="differences.toggle"),
+        Binding("f6", "toggle", N_("Open/all"), id="differences.toggle"),
     ]
     COLUMNS = ((N_("Date"), 10), (N_("Till"), 6), (N_("Difference"), 15),
                (N_("State"), 9), (N_("Cashier"), 12), (N_("Decision"), 12))

@@ -122,6 +122,8 @@ class VaultTransferScreen(FormMixin, MifinScreen):
                 vault_cash=fmt_amount(vault_cash, cur)))
         limit = transfers.approval_limit(cur)
         self.query_one("#transfer-limit", Static).update(
+            _("Every transfer waits for a second person: the manager approves it "
+              "(Pending approvals).") if limit == 0 else
             _("Up to {limit} the transfer is posted at once; above, the manager approves it "
               "first.").format(limit=fmt_amount(limit, cur)) if limit is not None else
             _("No approval limit for {currency}: the transfer is posted at once.").format(
