@@ -69,6 +69,12 @@ def build(path: Path, *, day: date = YEAR_END, batch_size: int = 3,
     return admin, manager, cashier
 
 
+def login(username: str):
+    from mifin_tui.services.kernel import auth
+
+    return auth.login(username, PASSWORD)
+
+
 def count_vault(counter=None, witness=None) -> None:
     """The vault counted as the books say, by the cashier and confirmed by the gérant:
     what the closing needs of the day (#21). Call again after the vault moved."""
