@@ -181,14 +181,6 @@ def _institution() -> Any:
     )
     # Tests read the screens in English; French has its own tests.
     users.set_language(ctx, "en")
-    # Vault transfers pass at once up to a limit, as configured before every transfer
-    # needed a second person by default (#21): the tests of the counter, savings and
-    # loans supply their tills in one call; test_cash_controls tests the default.
-    from mifin_tui import db
-    from mifin_tui.services.kernel import settings
-
-    with db.write_transaction():
-        settings.put("transfer_approval_limit", {"USD": 500_000, "CDF": 100_000_000})
     return dataclasses.replace(ctx, language="en")
 
 

@@ -125,9 +125,6 @@ def test_the_tolerance_setting_is_checked():
 
 def test_every_vault_transfer_waits_for_a_second_person_by_default(admin, make_user):
     cashier, manager = make_user("cashier"), make_user("manager")
-    with db.write_transaction():  # the shared world sets a limit (tests/conftest.py)
-        settings.put("transfer_approval_limit",
-                     settings.SPECS["transfer_approval_limit"].default)
     with db.write_transaction():
         from mifin_tui.services.kernel import ledger
 

@@ -18,7 +18,7 @@ from mifin_tui.services.admin import check
 from mifin_tui.services.cash import counter as cash
 from mifin_tui.services.cash import journal as cash_journal
 from mifin_tui.services.cash import tills, transfers, vouchers
-from mifin_tui.services.kernel import accounts, ledger
+from mifin_tui.services.kernel import accounts, ledger, settings
 from mifin_tui.services.kernel.errors import (
     Conflict,
     MifinError,
@@ -46,6 +46,9 @@ def branch(admin, make_user):
                                             "first_name": "Bénédicte"}, FIRST_DAY)
         savings = accounts.open_member_account(member, "savings_free", USD, "Free savings",
                                                FIRST_DAY)
+        # small supplies pass at once here; the default (every transfer waits for a
+        # second person, #21) is tested in test_cash_controls
+        settings.put("transfer_approval_limit", {USD: 500_000})
     till = Till.get(Till.code == "C01")
     return {"cashier": cashier, "manager": manager, "till": till, "savings": savings.id,
             "admin": admin}
