@@ -147,10 +147,21 @@ ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry("reprint", N_("Reprint a voucher"),
               N_("Find a voucher by its number and print it again, marked DUPLICATA."),
               "counter", "voucher.reprint", None, screen="cash.reprint:ReprintScreen", main=False),
-    MenuEntry("till_differences", N_("Till differences"),
-              N_("Counts that did not match the books, with the cashiers' explanations."),
+    MenuEntry("till_differences", N_("Cash differences"),
+              N_("Till and vault counts that did not match the books, held on the "
+                 "counter's name: the manager decides each one."),
               "counter", "cashjournal.read", None,
               screen="cash.till_differences:TillDifferencesScreen", main=False),
+    MenuEntry("my_differences", N_("My cash differences"),
+              N_("The differences of my counts, what the manager decided, what I owe; "
+                 "repay a shortage."),
+              "counter", "till.operate", None,
+              screen="cash.my_differences:MyDifferencesScreen", main=False),
+    MenuEntry("vault_count", N_("Count the vault"),
+              N_("Count the vault with a billetage, confirmed by a second person, before "
+                 "the closing."),
+              "counter", "vault.count", None, screen="cash.vault_count:VaultCountScreen",
+              main=False),
     MenuEntry("loan_simulator", N_("Loan simulator"),
               N_("A loan's repayment schedule and TEG as you type the terms; print it."),
               "loans", "loan.simulate", None, screen="loans.simulator:SimulatorScreen", main=False),

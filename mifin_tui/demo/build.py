@@ -248,6 +248,7 @@ def build(
                 def on_open(staff: dict[str, Context], r: random.Random,
                             day: date = day, last: bool = last) -> None:
                     newcomers.day(staff, r)
+                    demo_closing.repay_owed(staff)
                     if history:
                         history.day(day, till_open=True)
                     savers.day(day, till_open=True)
@@ -263,7 +264,7 @@ def build(
             demo_accounting.replay_day(ctx, day)
             # The closing's PDF report of each light day would cost more than the day
             # itself: the closing folder keeps those of the busy days.
-            day = demo_closing.close_day(ctx["gerant"],
+            day = demo_closing.close_day(ctx["gerant"], ctx["caissier1"],
                                          on_day_closed if day >= busy_from else None)
     # The working day, at the real time, has just begun: the tills are closed (each
     # cashier opens his with a count), the night's mobile-money payments are in.

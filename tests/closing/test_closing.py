@@ -128,6 +128,30 @@ def test_an_open_till_refuses_the_closing_and_nothing_is_written(branch):
     assert closing.run(branch["manager"]).status == "done"
 
 
+def test_the_closing_refuses_to_start_without_the_days_vault_count(tmp_path):
+    from mifin_tui.db.models import VaultCount
+    from mifin_tui.services.cash import vault
+
+    path = tmp_path / "b.db"
+    data.build(path, day=date(2026, 11, 27))
+    try:
+        VaultCount.update(status="rejected").execute()  # as if nobody had counted it
+        manager, cashier = data.login("gerant"), data.login("caissier")
+        with pytest.raises(closing.ClosingRefused) as refused:
+            closing.run(manager)
+        assert [(f.check, f.blocking) for f in refused.value.findings] == [("vault", True)]
+        assert day_status(date(2026, 11, 27)) == "open"
+        book = tills.till_balances(tills.vault_of(manager.branch_id))
+        count = vault.record_count(cashier, {cur: tills.breakdown(amount, cur)
+                                             for cur, amount in book.items()})
+        with pytest.raises(closing.ClosingRefused, match="second person"):
+            closing.run(manager)  # one person's count is no count
+        vault.confirm(manager, count.id)
+        assert closing.run(manager).status == "done"
+    finally:
+        db.close()
+
+
 def test_a_pending_vault_transfer_blocks_or_only_warns_as_the_setting_says(branch):
     cashier = branch["cashier"]
     till = Till.get(Till.code == "C01")

@@ -13,6 +13,7 @@ from mifin_tui.services.kernel import business_day, settings
 from mifin_tui.services.savings import deposits as savings_deposits
 from mifin_tui.services.savings import opening as savings_opening
 from mifin_tui.services.savings import withdrawals as savings_withdrawals
+from tests.closing import data
 from tests.services.test_savings import branch, product  # noqa: F401 - the fixture
 
 
@@ -34,6 +35,7 @@ def test_the_month_end_closing_posts_the_savings_interest(branch, tmp_path):  # 
     close_the_till(cashier)
     reports = []
     while business_day.open_date(manager.branch_id) <= date(2026, 11, 30):
+        data.count_vault(cashier, manager)
         reports.append(closing.run(manager))
     by_day = {doc.business_date: {s.key: s for s in doc.steps} for doc in reports}
     # 23 -> 30 November, 8 days at 1,000.00 at 4 % / 365: 88 cents, tax 18 (as computed by

@@ -95,7 +95,8 @@ def portfolio(request, db_path, _hash_parameters):
                          for s in ("Mbuyi", "Tshala")]
         till = tills.list_tills(w["cashier"])[1]
         tills.open_session(w["cashier"], till.id, {})
-        transfers.request(w["cashier"], transfers.SUPPLY, cur, 500_000, "float")
+        supplied = transfers.request(w["cashier"], transfers.SUPPLY, cur, 500_000, "float")
+        transfers.approve(w["manager"], supplied.id)  # every transfer has two people (#21)
         w["product"] = loan_products.create(admin, dataclasses.replace(
             SPEC, currency=cur, amount_min=100_000, rate_min_bp=1000, rate_max_bp=1500,
             rate_default_bp=1200, fee_value=100))

@@ -69,6 +69,9 @@ EXPECTED = {
     "repayment.reverse_approve": {"manager"},
     "repayment.reverse": {"cashier", "accountant"},
     "loan.write_off": {"manager"},
+    "vault.count": {"cashier", "manager"},
+    "vault.confirm": {"manager"},
+    "cash_difference.decide": {"manager"},
 }
 
 # Functions that take a context but are building blocks run inside another
@@ -79,6 +82,7 @@ NOT_GATED = {
     "mifin_tui.services.members.register.create_row",  # inside the adhésion service
     "mifin_tui.services.kernel.audit.record",
     "mifin_tui.services.cash.tills.require_session",  # inside cash/transfer services, gated
+    "mifin_tui.services.cash.differences.hold",  # inside the gated till and vault counts
     "mifin_tui.services.kernel.auth.unlock_session",  # the user's own session
     "mifin_tui.services.kernel.auth.logout",
     "mifin_tui.services.kernel.auth.check_session",

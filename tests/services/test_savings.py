@@ -20,7 +20,7 @@ from mifin_tui.db.models import (
 )
 from mifin_tui.services.admin import check
 from mifin_tui.services.cash import tills, transfers
-from mifin_tui.services.kernel import accounts, ledger
+from mifin_tui.services.kernel import accounts, ledger, settings
 from mifin_tui.services.kernel.errors import Conflict, MifinError, PermissionDenied, ValidationError
 from mifin_tui.services.members import register as members
 from mifin_tui.services.savings import accounts as savings_accounts
@@ -57,6 +57,9 @@ def branch(admin, make_user):
         member = members.create_row(admin, {"surname": "Kabongo", "postname": "Ilunga",
                                             "first_name": "Bénédicte",
                                             "id_number": "CD-123"}, FIRST_DAY)
+        # small supplies pass at once here; the default (every transfer waits for a
+        # second person, #21) is tested in test_cash_controls
+        settings.put("transfer_approval_limit", {USD: 500_000})
     till = tills.list_tills(cashier)[1]
     tills.open_session(cashier, till.id, {})
     transfers.request(cashier, transfers.SUPPLY, USD, 200_000, "float")

@@ -12,6 +12,7 @@ import pytest
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import BusinessDay, TransferRequest, User
+from mifin_tui.demo import closing as demo_closing
 from mifin_tui.screens.closing.close_day import ClosingScreen
 from mifin_tui.screens.common.dialogs import ConfirmDialog
 from mifin_tui.services.cash import tills, transfers
@@ -65,6 +66,7 @@ async def test_the_manager_closes_the_day_from_his_menu(demo_db, db_path, tmp_pa
         assert f"Business day to close: {day.strftime('%d/%m/%Y')}" in text
         assert "The closing cannot start yet:" in text
         assert "BLOCKING: Till C01 is still open" in text
+        assert "BLOCKING: The vault was not counted today." in text
         assert "what to do: The cashier counts his till and closes it" in text
         await pilot.press("f2")  # refused while a check blocks: nothing happens
         await pilot.pause()
@@ -76,6 +78,9 @@ async def test_the_manager_closes_the_day_from_his_menu(demo_db, db_path, tmp_pa
         close_quietly(users["caissier2"])
         for waiting in TransferRequest.select().where(TransferRequest.status == "pending"):
             transfers.reject(manager, waiting.id, "Tomorrow")
+        # the head cashier counts the vault, the gérant confirms it (as the demo's days)
+        head = users["caissier1"]
+        demo_closing.count_vault(auth.login(head.username, head.password), manager)
         await pilot.press("f5")
         await pilot.pause()
         assert "All checks pass. F2 closes the day." in screen_text(app)

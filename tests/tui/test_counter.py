@@ -153,6 +153,13 @@ async def test_vault_supply_prints_its_tc_voucher(counter):
     vault = next(t for t in views if t.kind == "vault")
     till = next(t for t in views if t.code == "C01")
     currency = max(till.currencies, key=lambda cur: vault.balances.get(cur, 0))
+    # a branch that lets small transfers pass without the gérant (the default, 0, has
+    # every one wait: tests/services/test_cash_controls.py)
+    from mifin_tui import db
+    from mifin_tui.services.kernel import settings
+
+    with db.write_transaction():
+        settings.put("transfer_approval_limit", {currency: 100_000_000})
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, counter, "caissier1")

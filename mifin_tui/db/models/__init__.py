@@ -15,10 +15,14 @@ import peewee as pw
 
 from mifin_tui.db.models.base import BaseModel, new_uid
 from mifin_tui.db.models.cash import (
+    CashDifference,
     TillBalance,
     TillCount,
     TillSession,
     TransferRequest,
+    VaultCount,
+    VaultCountBalance,
+    VaultCountLine,
     Voucher,
     VoucherLoanFigures,
 )
@@ -94,6 +98,7 @@ __all__ = [
     "BaseModel",
     "Branch",
     "BusinessDay",
+    "CashDifference",
     "ClosingRun",
     "ClosingStep",
     "Counter",
@@ -140,6 +145,9 @@ __all__ = [
     "TxnSeal",
     "User",
     "UserRole",
+    "VaultCount",
+    "VaultCountBalance",
+    "VaultCountLine",
     "Voucher",
     "VoucherLoanFigures",
     "WithdrawalRequest",
@@ -170,6 +178,10 @@ MODELS: tuple[type[BaseModel], ...] = (
     Voucher,
     VoucherLoanFigures,
     TransferRequest,
+    VaultCount,
+    VaultCountLine,
+    VaultCountBalance,
+    CashDifference,
     Holiday,
     ManualEntry,
     ManualEntryLine,

@@ -96,3 +96,66 @@ class TransferRequest(BaseModel):
     decided_at = pw.DateTimeField(null=True)
     decision_note = pw.CharField(default="")
     txn = pw.ForeignKeyField(JournalTransaction, null=True, backref="+")
+
+
+class VaultCount(BaseModel):
+    """The vault counted by one person and confirmed by a second (procès-verbal de
+    comptage); the closing needs the day's confirmed count."""
+
+    uid = pw.CharField(unique=True, default=new_uid)
+    branch = pw.ForeignKeyField(Branch, backref="+")
+    till = pw.ForeignKeyField(Till, backref="+")
+    business_date = pw.DateField()
+    status = pw.CharField(default="pending")  # pending | confirmed | rejected
+    counted_by = pw.ForeignKeyField(User, backref="+")
+    counted_at = pw.DateTimeField()
+    note = pw.CharField(default="")
+    confirmed_by = pw.ForeignKeyField(User, null=True, backref="+")
+    confirmed_at = pw.DateTimeField(null=True)
+    decision_note = pw.CharField(default="")
+
+
+class VaultCountLine(BaseModel):
+    """The vault's billetage, as the counter typed it."""
+
+    count = pw.ForeignKeyField(VaultCount, backref="lines")
+    currency = pw.CharField(max_length=3)
+    denomination = pw.BigIntegerField()
+    quantity = pw.IntegerField()
+
+
+class VaultCountBalance(BaseModel):
+    """The vault's count against its books at the moment of the count, per currency."""
+
+    count = pw.ForeignKeyField(VaultCount, backref="balances")
+    currency = pw.CharField(max_length=3)
+    counted = pw.BigIntegerField()
+    book = pw.BigIntegerField()
+    difference = pw.BigIntegerField()
+
+    class Meta:
+        indexes = ((("count", "currency"), True),)
+
+
+class CashDifference(BaseModel):
+    """A till or vault count that differed from the books, held in suspense on the
+    name of the one who counted until the gérant decides it (cash.differences)."""
+
+    uid = pw.CharField(unique=True, default=new_uid)
+    branch = pw.ForeignKeyField(Branch, backref="+")
+    cashier = pw.ForeignKeyField(User, backref="+")
+    till = pw.ForeignKeyField(Till, backref="+")
+    session = pw.ForeignKeyField(TillSession, null=True, backref="+")
+    vault_count = pw.ForeignKeyField(VaultCount, null=True, backref="+")
+    business_date = pw.DateField()
+    currency = pw.CharField(max_length=3)
+    amount = pw.BigIntegerField()  # counted - books: below zero a shortage
+    note = pw.CharField(default="")
+    # pending | receivable (the cashier repays) | repaid | charged (expense) | income
+    status = pw.CharField(default="pending")
+    txn = pw.ForeignKeyField(JournalTransaction, backref="+")
+    decided_by = pw.ForeignKeyField(User, null=True, backref="+")
+    decided_at = pw.DateTimeField(null=True)
+    decision_note = pw.CharField(default="")
+    decision_txn = pw.ForeignKeyField(JournalTransaction, null=True, backref="+")
+    repaid = pw.BigIntegerField(default=0)

@@ -3,8 +3,8 @@
 The cashier types how many of each note and coin he holds; the total of each
 currency shows beside the ledger balance ("books") and the difference, live. A
 difference needs a note (the service says so, at the note). F2 shows what will be
-recorded and asks for confirmation; the service then records the count and posts
-any difference.
+recorded and asks for confirmation; the service then records the count and holds
+any difference in suspense on the cashier's name for the gérant (Cash differences).
 
 - `TillCountScreen(ctx, till, "open")` is pushed by the Open my till screen and
   dismisses with the CountResult.
@@ -56,8 +56,10 @@ def result_lines(result: CountResult) -> list[str]:
     lines += [count_line(cur, result.counted[cur], result.book[cur]) for cur in result.counted]
     if result.difference_vouchers:
         n = len(result.difference_vouchers)
-        lines.append(ngettext("The difference is posted with voucher {numbers}.",
-                              "The differences are posted with vouchers {numbers}.", n)
+        lines.append(ngettext("The difference waits for the manager's decision, posted "
+                              "to suspense with voucher {numbers}.",
+                              "The differences wait for the manager's decision, posted "
+                              "to suspense with vouchers {numbers}.", n)
                      .format(numbers=", ".join(result.difference_vouchers)))
     return lines
 
@@ -166,7 +168,8 @@ class TillCountScreen(FormMixin, MifinScreen):
             title = _("Close till {till} with this count?").format(till=self.till.code)
             lines.append(_("Once closed, the till takes no more postings today."))
         if billetage.has_difference():
-            lines.append(_("The difference will be posted to the till difference account."))
+            lines.append(_("The difference will wait in suspense on your name for the "
+                           "manager's decision."))
 
         def confirmed(ok: bool | None) -> None:
             if ok:

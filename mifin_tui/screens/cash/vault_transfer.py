@@ -2,7 +2,8 @@
 (dégagement, till -> vault) of the cashier's open till.
 
 Up to the approval limit the transfer is posted at once and its TC voucher printed;
-above it, the request waits for the manager (Pending approvals).
+above it, the request waits for the manager (Pending approvals). The limit is 0 by
+default: every transfer waits for a second person (dual control of the vault).
 """
 
 from __future__ import annotations
@@ -121,6 +122,8 @@ class VaultTransferScreen(FormMixin, MifinScreen):
                 vault_cash=fmt_amount(vault_cash, cur)))
         limit = transfers.approval_limit(cur)
         self.query_one("#transfer-limit", Static).update(
+            _("Every transfer waits for a second person: the manager approves it "
+              "(Pending approvals).") if limit == 0 else
             _("Up to {limit} the transfer is posted at once; above, the manager approves it "
               "first.").format(limit=fmt_amount(limit, cur)) if limit is not None else
             _("No approval limit for {currency}: the transfer is posted at once.").format(
@@ -157,7 +160,10 @@ class VaultTransferScreen(FormMixin, MifinScreen):
         if reason:
             lines.append(_("Reason: {reason}").format(reason=reason))
         limit = transfers.approval_limit(cur)
-        if limit is not None and amount > limit:
+        if limit is not None and amount > limit and not limit:
+            lines.append(_("A second person (the manager) confirms every vault transfer: "
+                           "the cash moves when he approves it."))
+        elif limit is not None and amount > limit:
             lines.append(_("Above the limit of {limit}: the request waits for the manager's "
                            "approval, and the cash moves when he approves it.").format(
                 limit=fmt_amount(limit, cur)))

@@ -2,9 +2,9 @@
 
 A till's cash is the ledger balance of its cash account in each currency. At
 opening and closing the cashier counts notes and coins; the count is compared
-with the ledger, and a difference is posted to the till shortage (expense) or
-surplus (income) account, with the cashier's explanation, so the ledger again
-says what is in the drawer.
+with the ledger, and a difference is posted to suspense on the cashier's name, with
+his explanation, so the ledger again says what is in the drawer; the gérant then
+decides it (cash.differences).
 """
 
 from __future__ import annotations
@@ -14,9 +14,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from mifin_tui.db import write_transaction
-from mifin_tui.db.models import Account, Till, TillBalance, TillCount, TillSession, User
+from mifin_tui.db.models import (
+    Account,
+    JournalTransaction,
+    Till,
+    TillBalance,
+    TillCount,
+    TillSession,
+    User,
+)
 from mifin_tui.i18n import _, current_language
-from mifin_tui.services.kernel import accounts, audit, business_day, clock, ledger, settings
+from mifin_tui.services.cash import differences as cash_differences
+from mifin_tui.services.kernel import accounts, audit, business_day, clock, settings
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.dates import format_date
 from mifin_tui.services.kernel.errors import Conflict, MifinError, NotFound, ValidationError
@@ -129,7 +138,7 @@ def open_session_of(till_id: int) -> TillSession | None:
     return TillSession.get_or_none((TillSession.till == till_id) & (TillSession.status == "open"))
 
 
-def _views(query) -> list[TillView]:
+def views(query) -> list[TillView]:
     out = []
     for t in query:
         session = open_session_of(t.id)
@@ -160,20 +169,20 @@ def create_till(ctx: Context, code: str, name: str, currencies: list[str]) -> Ti
             cash_account(till, cur)
         audit.record(ctx, "till.create", "till", till.code,
                      after={"name": till.name, "currencies": currencies})
-    return _views([till])[0]
+    return views([till])[0]
 
 
 @requires("till.operate")
 def list_tills(ctx: Context) -> list[TillView]:
     """The branch's vault and tills with their ledger balances and who works them."""
-    return _views(Till.select().where((Till.branch == ctx.branch_id) & (Till.active == True))  # noqa: E712
+    return views(Till.select().where((Till.branch == ctx.branch_id) & (Till.active == True))  # noqa: E712
                   .order_by(Till.kind.desc(), Till.code))
 
 
 @requires("till.manage")
 def branch_tills(ctx: Context) -> list[TillView]:
     """The branch's vault and tills as `list_tills` gives them, for the administrator."""
-    return _views(Till.select().where((Till.branch == ctx.branch_id) & (Till.active == True))  # noqa: E712
+    return views(Till.select().where((Till.branch == ctx.branch_id) & (Till.active == True))  # noqa: E712
                   .order_by(Till.kind.desc(), Till.code))
 
 
@@ -257,22 +266,15 @@ def _record_count(
                                  denomination=denom, quantity=qty)
         txn_id = None
         if diffs[cur]:
-            cash = cash_account(till, cur)
-            diff = diffs[cur]
-            other = accounts.internal_account(ctx.branch_id,
-                                              "till_surplus" if diff > 0 else "till_shortage",
-                                              cur)
-            label = (_("Till {till} surplus at {moment}: {note}") if diff > 0
+            label = (_("Till {till} surplus at {moment}: {note}") if diffs[cur] > 0
                      else _("Till {till} shortage at {moment}: {note}")).format(
                 till=till.code, moment=_("opening") if moment == "open" else _("closing"),
                 note=note.strip())
-            lines = ([ledger.Line(cash.id, debit=diff), ledger.Line(other.id, credit=diff)]
-                     if diff > 0 else
-                     [ledger.Line(other.id, debit=-diff), ledger.Line(cash.id, credit=-diff)])
-            posted = ledger.post(ctx, kind="till_difference", label=label, lines=lines,
-                                 voucher_series="OD")
-            txn_id = posted.txn_id
-            vouchers.append(posted.voucher_number or "")
+            held = cash_differences.hold(ctx, till=till, cash=cash_account(till, cur),
+                                         amount=diffs[cur], cashier_id=session.cashier_id,
+                                         note=note, label=label, session_id=session.id)
+            txn_id = held.txn_id
+            vouchers.append(JournalTransaction.get_by_id(txn_id).voucher_number or "")
         TillBalance.create(session=session, moment=moment, currency=cur, counted=totals[cur],
                            book=book[cur], difference=diffs[cur], note=note.strip(),
                            difference_txn=txn_id)

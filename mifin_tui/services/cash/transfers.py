@@ -39,7 +39,8 @@ class TransferView:
 
 
 def approval_limit(currency: str) -> int | None:
-    return settings.get("transfer_approval_limit").get(currency)
+    # A currency the setting does not name waits too: dual control by default.
+    return settings.get("transfer_approval_limit").get(currency, 0)
 
 
 def _view(r: TransferRequest, doc: VoucherDoc | None = None) -> TransferView:

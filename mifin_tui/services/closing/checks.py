@@ -50,6 +50,48 @@ def _check_tills(branch_id: int, day: date) -> list[Finding]:
     return found
 
 
+def _check_vault(branch_id: int, day: date) -> list[Finding]:
+    """The vault counted by two people on the day, and holding what they counted."""
+    from mifin_tui.services.cash import vault
+
+    state, moved = vault.closing_state(branch_id, day)
+    if state == "missing":
+        return [Finding("vault", _("The vault was not counted today."),
+                        _("Count the vault with a second person (Count the vault)."), True)]
+    if state == "pending":
+        return [Finding("vault", _("The vault count waits for the second person."),
+                        _("The manager, or another user allowed to, confirms it with his "
+                          "password (Count the vault)."), True)]
+    lang = current_language()
+    return [Finding("vault", _("The vault moved after its count in {cur}: counted {counted}, "
+                               "books now {book}.").format(
+        cur=cur, counted=format_amount(counted, cur, lang), book=format_amount(book, cur, lang)),
+        _("Count the vault again, with a second person."), True)
+        for cur, (counted, book) in sorted(moved.items())]
+
+
+def _check_differences(branch_id: int, day: date) -> list[Finding]:
+    """Cash differences still in suspense or owed by a cashier: named, not blocking
+    (a gérant may take days to hear the cashier; the suspense account carries them)."""
+    from mifin_tui.services.cash import differences
+
+    lang = current_language()
+    found = []
+    for d in differences.unresolved(branch_id):
+        what = (_("owed by {name}, {owed} still to repay").format(
+            name=d.cashier, owed=format_amount(d.still_owed, d.currency, lang))
+            if d.status == differences.RECEIVABLE_STATUS
+            else _("on {name}'s name, waiting for the manager").format(name=d.cashier))
+        found.append(Finding(
+            "differences", _("Cash difference of {amount} at {till} on {day}: {what}.").format(
+                amount=format_amount(d.amount, d.currency, lang), till=d.till,
+                day=format_date(d.business_date), what=what),
+            _("The manager decides it (Cash differences); the cashier repays at a till.")
+            if d.status == differences.PENDING else
+            _("The cashier repays it at a till (My cash differences)."), False))
+    return found
+
+
 def _pending_transfers(branch_id: int, day: date) -> list[str]:
     out = []
     for r in (TransferRequest.select().where((TransferRequest.branch == branch_id)
@@ -143,8 +185,9 @@ def _check_provision_rates(branch_id: int, day: date) -> list[Finding]:
 
 def checks(branch_id: int, day: date) -> list[Finding]:
     """What stands in the way of closing `day` (blocking) or deserves a word (warning)."""
-    return _check_tills(branch_id, day) + _check_approvals(branch_id, day) + \
-        _check_ledger(branch_id, day) + _check_provision_rates(branch_id, day)
+    return _check_tills(branch_id, day) + _check_vault(branch_id, day) + \
+        _check_approvals(branch_id, day) + _check_ledger(branch_id, day) + \
+        _check_provision_rates(branch_id, day) + _check_differences(branch_id, day)
 
 
 def _start_checks(r: StepRun) -> None:
@@ -154,8 +197,8 @@ def _start_checks(r: StepRun) -> None:
 def _describe_checks(_: Translator, language: str, detail: Mapping[str, Any],
                      items: int, amounts: Mapping[str, int]) -> list[str]:
     n = detail.get("warnings", 0)
-    done = _("Tills closed and counted, no blocking approval, the day's journal balanced, "
-             "every provision rate set.")
+    done = _("Tills closed and counted, the vault counted by two people, no blocking "
+             "approval, the day's journal balanced, every provision rate set.")
     return [done] + ([_.ngettext(
         "{n} warning (see below).",
         "{n} warnings (see below).", n).format(n=n)] if n else [])

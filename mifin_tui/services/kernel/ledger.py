@@ -41,6 +41,8 @@ KIND_LABELS: dict[str, str] = {
     "reversal": N_("Reversal"),
     "till_transfer": N_("Vault transfer"),
     "till_difference": N_("Till difference"),
+    "cash_difference": N_("Cash difference decided"),
+    "cash_difference_repayment": N_("Cash shortage repaid"),
     "capital": N_("Share capital"),
     "manual": N_("Manual entry"),
     "account_transfer": N_("Transfer between accounts"),

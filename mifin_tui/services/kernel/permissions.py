@@ -47,6 +47,10 @@ PERMISSION_LABELS: dict[str, str] = {
     "till.manage": N_("Create and retire tills"),
     "transfer.approve": N_("Approve vault transfers above the limit"),
     "voucher.reprint": N_("Reprint a voucher (DUPLICATA)"),
+    "vault.count": N_("Count the vault with a billetage"),
+    "vault.confirm": N_("Confirm, as the second person, a vault count made by another"),
+    "cash_difference.decide": N_("Decide a till or vault difference: the cashier repays, "
+                                 "or it is charged to expense or taken to income"),
     "cashjournal.read": N_("Read the cash journal and till differences"),
     "audit.read": N_("Read the audit log"),
     "audit.verify": N_("Verify the ledger and the audit chain"),
@@ -95,7 +99,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                         "member.create", "member.leave",
                         "account.open", "account.mandate", "passbook.print",
                         "loan.read", "loan.disburse", "repayment.reverse",
-                        "receipt.verify"}),
+                        "vault.count", "receipt.verify"}),
     LOAN_OFFICER: frozenset({"member.read", "member.create", "account.read", "loan.simulate",
                              "member.edit", "group.manage",
                              "loan.read", "loan.apply", "loan.cancel", "report.portfolio"}),
@@ -108,7 +112,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          "group.manage", "account.hold", "account.mandate", "withdrawal.approve",
          "report.accounting", "journal.validate", "report.portfolio",
          "loan.read", "loan.approve", "loan.override", "loan.cancel", "loan.reverse",
-         "repayment.reverse_approve", "loan.write_off", "receipt.verify"}
+         "repayment.reverse_approve", "loan.write_off",
+         "vault.count", "vault.confirm", "cash_difference.decide", "receipt.verify"}
     ),
     ACCOUNTANT: frozenset(
         {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",

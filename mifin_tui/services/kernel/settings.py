@@ -53,10 +53,19 @@ SPECS: dict[str, SettingSpec] = {
             "XOF": [10000, 5000, 2000, 1000, 500, 250, 200, 100, 50, 25, 10, 5, 1],
             "XAF": [10000, 5000, 2000, 1000, 500, 100, 50, 25, 10, 5, 2, 1],
         }),
-        # Vault <-> till transfers above this amount (minor units) wait for the gérant.
+        # Vault <-> till transfers above this amount (minor units) wait for the gérant or
+        # the vault keeper (dual control of the vault, #21): 0, every transfer waits.
         SettingSpec("transfer_approval_limit", N_("Vault transfers above this amount need "
                                                   "the manager's approval"), {
-            "USD": 500000, "CDF": 100000000, "XOF": 2000000, "XAF": 2000000,
+            "USD": 0, "CDF": 0, "XOF": 0, "XAF": 0,
+        }),
+        # A count differing from the books by at most this much (minor units) is still
+        # held in suspense and listed, but charged to expense (or taken to income) at once
+        # instead of waiting for the gérant (cash.differences); 0: every difference waits.
+        SettingSpec("cash_difference_tolerance", N_("Till and vault differences up to this "
+                                                    "amount are charged at once (still "
+                                                    "listed)"), {
+            "USD": 0, "CDF": 0, "XOF": 0, "XAF": 0,
         }),
         # Savings withdrawals above this amount (minor units) wait for the gérant.
         SettingSpec("withdrawal_approval_limit", N_("Savings withdrawals above this amount "
@@ -170,6 +179,20 @@ def _validate(spec: SettingSpec, value: Any) -> None:
             codes=", ".join(spec.choices))})
     if spec.key == "loan_provision_rates":
         validate_provision_rates(value)
+    if spec.key in ("transfer_approval_limit", "cash_difference_tolerance"):
+        validate_currency_amounts(spec.key, value)
+
+
+def validate_currency_amounts(key: str, value: Any) -> None:
+    """An amount per currency: a known currency each, a whole number of minor units, 0
+    or more (a string or a negative limit would let every transfer through or fail)."""
+    from mifin_tui.services.kernel.money import CURRENCIES
+
+    if not isinstance(value, dict) or any(
+            cur not in CURRENCIES or not isinstance(v, int) or isinstance(v, bool) or v < 0
+            for cur, v in value.items()):
+        raise ValidationError({key: _("An amount of 0 or more (minor units) per currency, "
+                                      "e.g. {example}.").format(example='{"USD": 0}')})
 
 
 @dataclass(frozen=True)

@@ -58,12 +58,16 @@ CHART = build_chart([
     ("398", "Intérêts réservés sur créances litigieuses", "asset", CONTRA),
     ("399", "Provisions pour créances litigieuses", "asset", CONTRA),
     # Classe 4 — autres tiers et régularisation
+    ("42", "Personnel", "asset"),
+    ("421", "Personnel — manquants de caisse à rembourser", "asset"),
     ("44", "État", "liability"),
     ("447", "État — impôt mobilier retenu sur intérêts (IM)", "liability"),
     ("46", "Créditeurs divers", "liability"),
     ("461", "Paiements reçus à affecter", "liability"),
+    ("462", "Excédents de caisse à régulariser", "liability"),
     ("47", "Comptes d'attente", "asset"),
     ("471", "Compte d'attente à régulariser (suspens)", "asset"),
+    ("472", "Manquants de caisse à régulariser", "asset"),
     # Classe 5 — trésorerie
     ("52", "Banques", "asset"),
     ("521", "Banques locales — comptes ordinaires", "asset"),
@@ -138,6 +142,9 @@ PROFILE = RegulatorProfile(
         "loan_loss_provisions": "399",
         "withholding_tax_payable": "447",
         "suspense": "471",
+        "cash_shortage_suspense": "472",
+        "cash_surplus_suspense": "462",
+        "cashier_receivable": "421",
         "payments_suspense": "461",
         "bank": "521",
         "mobile_money": "551",
@@ -229,5 +236,8 @@ PROFILE = RegulatorProfile(
         "Tranches en jours indicatives ; taux de provision des crédits litigieux fixés par "
         "l'institution (demandés à l'initialisation, écran Taux de provision).",
         "Pénalités impayées : elles font vieillir le crédit (texte muet, lecture prudente).",
+        "Manquants et excédents de caisse à régulariser, créance sur le caissier : "
+        "comptes 472, 462 et 421 choisis dans la classe des comptes d'attente et des "
+        "tiers (numéros à confirmer sur le plan officiel).",
     ),
 )

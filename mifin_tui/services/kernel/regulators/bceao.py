@@ -48,8 +48,11 @@ CHART = build_chart([
     ("34", "Débiteurs et créditeurs divers", "liability"),
     ("342", "État — impôts retenus à la source sur intérêts (IRC)", "liability"),
     ("343", "Créditeurs divers — paiements reçus à affecter", "liability"),
+    ("344", "Créditeurs divers — excédents de caisse à régulariser", "liability"),
     ("38", "Comptes d'attente et de régularisation", "asset"),
     ("381", "Compte d'attente à régulariser (suspens)", "asset"),
+    ("382", "Manquants de caisse à régulariser", "asset"),
+    ("383", "Personnel — manquants de caisse à rembourser", "asset"),
     # Classe 4 — valeurs immobilisées
     ("42", "Immobilisations corporelles", "asset"),
     ("421", "Matériel et mobilier de bureau", "asset"),
@@ -133,6 +136,9 @@ PROFILE = RegulatorProfile(
         "loan_loss_provisions": "299",
         "withholding_tax_payable": "342",
         "suspense": "381",
+        "cash_shortage_suspense": "382",
+        "cash_surplus_suspense": "344",
+        "cashier_receivable": "383",
         "payments_suspense": "343",
         "share_capital": "561",
         "reserves": "571",
@@ -245,5 +251,8 @@ PROFILE = RegulatorProfile(
         "Provision sur l'encours diminué des dépôts nantis de l'emprunteur ou des cautions.",
         "Liquidité : 80 % pour un SFD mutualiste affilié, 60 % pour un SFD sans dépôts.",
         "Les créances rééchelonnées (immobilisées) sont présentées à part.",
+        "Manquants et excédents de caisse à régulariser, créance sur le caissier : "
+        "comptes 382, 344 et 383 choisis dans la classe des comptes d'attente et des "
+        "tiers (numéros à confirmer sur le plan officiel).",
     ),
 )

@@ -54,12 +54,16 @@ CHART = build_chart([
     ("39", "Provisions pour dépréciation des comptes de la clientèle", "asset"),
     ("394", "Provisions pour créances en souffrance", "asset", CONTRA),
     # Classe 4 — tiers et régularisation
+    ("42", "Personnel", "asset"),
+    ("421", "Personnel — manquants de caisse à rembourser", "asset"),
     ("44", "État et organismes publics", "liability"),
     ("445", "État — impôts retenus sur revenus de l'épargne (IRCM)", "liability"),
     ("46", "Créditeurs divers", "liability"),
     ("461", "Paiements reçus à affecter", "liability"),
+    ("462", "Excédents de caisse à régulariser", "liability"),
     ("47", "Comptes d'attente", "asset"),
     ("471", "Compte d'attente à régulariser (suspens)", "asset"),
+    ("472", "Manquants de caisse à régulariser", "asset"),
     # Classe 5 — trésorerie et opérations interbancaires
     ("52", "Banques et correspondants", "asset"),
     ("521", "Banques — comptes ordinaires", "asset"),
@@ -139,6 +143,9 @@ PROFILE = RegulatorProfile(
         "loan_loss_provisions": "394",
         "withholding_tax_payable": "445",
         "suspense": "471",
+        "cash_shortage_suspense": "472",
+        "cash_surplus_suspense": "462",
+        "cashier_receivable": "421",
         "payments_suspense": "461",
         "bank": "521",
         "mobile_money": "551",
@@ -237,5 +244,8 @@ PROFILE = RegulatorProfile(
         "tranches au-delà de 90 jours indicatives.",
         "Pénalités impayées : elles font vieillir la créance (texte muet, lecture prudente).",
         "Base de provision : encours brut par défaut, à confirmer.",
+        "Manquants et excédents de caisse à régulariser, créance sur le caissier : "
+        "comptes 472, 462 et 421 choisis dans la classe des comptes d'attente et des "
+        "tiers (numéros à confirmer sur le plan officiel).",
     ),
 )

@@ -49,8 +49,12 @@ REQUIRED_GL_KEYS = frozenset({
 # repayments land on the operator float account, not in a till. Money received that
 # cannot be applied to a loan waits in "paiements reçus à affecter" (#20); interest on
 # doubtful loans is reserved, not taken to income (#20).
+# A count that differs from the books waits in "manquants / excédents de caisse à
+# régulariser" until the gérant decides; a shortage the cashier repays is a receivable on
+# him (#21).
 GL_KEYS = REQUIRED_GL_KEYS | {"loans_rescheduled", "mobile_money", "payments_suspense",
-                              "interest_reserved"}
+                              "interest_reserved", "cash_shortage_suspense",
+                              "cash_surplus_suspense", "cashier_receivable"}
 
 
 @dataclass(frozen=True)
