@@ -63,6 +63,9 @@ EXPECTED = {
     "repayment.reverse_approve": {"manager"},
     "repayment.reverse": {"cashier", "accountant"},
     "loan.write_off": {"manager"},
+    "loan.write_off_propose": {"loan_officer", "manager"},
+    "mandate.approve": {"manager"},
+    "member.leave_approve": {"manager"},
 }
 
 # Functions that take a context but are building blocks run inside another

@@ -64,6 +64,7 @@ from mifin_tui.db.models.loans import (
     LoanPenalty,
     LoanProduct,
     LoanReschedule,
+    LoanWriteOff,
     Repayment,
     RepaymentAllocation,
 )
@@ -72,6 +73,7 @@ from mifin_tui.db.models.members import (
     GroupMembership,
     Member,
     MemberGroup,
+    MemberResignation,
 )
 from mifin_tui.db.models.savings import (
     AccountHold,
@@ -114,11 +116,13 @@ __all__ = [
     "LoanPenalty",
     "LoanProduct",
     "LoanReschedule",
+    "LoanWriteOff",
     "MODELS",
     "ManualEntry",
     "ManualEntryLine",
     "Member",
     "MemberGroup",
+    "MemberResignation",
     "PaymentImport",
     "PaymentImportLine",
     "PaymentSuspense",
@@ -198,4 +202,6 @@ MODELS: tuple[type[BaseModel], ...] = (
     StandingOrder,
     StandingOrderLoan,
     PaymentSuspense,
+    LoanWriteOff,
+    MemberResignation,
 )

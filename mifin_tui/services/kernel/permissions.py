@@ -84,7 +84,12 @@ PERMISSION_LABELS: dict[str, str] = {
     "loan.reverse": N_("Reverse a disbursement made in error the same day"),
     "repayment.reverse": N_("Reverse a repayment made in error"),
     "repayment.reverse_approve": N_("Approve the same-day reversal of a repayment"),
-    "loan.write_off": N_("Write off a loan in arrears (passage en perte)"),
+    "loan.write_off": N_("Decide on a proposed write-off (passage en perte) within the "
+                         "delegation limit"),
+    "loan.write_off_propose": N_("Propose the write-off of a loan in arrears"),
+    "mandate.approve": N_("Approve or refuse a mandataire recorded at the counter"),
+    "member.leave_approve": N_("Approve a member's resignation (démission) before the "
+                               "shares are refunded"),
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -95,7 +100,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                         "account.open", "account.mandate", "passbook.print",
                         "loan.read", "loan.disburse", "repayment.reverse"}),
     LOAN_OFFICER: frozenset({"member.read", "member.create", "account.read", "loan.simulate",
-                             "member.edit", "group.manage",
+                             "member.edit", "group.manage", "loan.write_off_propose",
                              "loan.read", "loan.apply", "loan.cancel", "report.portfolio"}),
     COMMITTEE: frozenset({"member.read", "account.read", "loan.simulate",
                           "loan.read", "loan.opinion"}),
@@ -106,7 +111,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          "group.manage", "account.hold", "account.mandate", "withdrawal.approve",
          "report.accounting", "journal.validate", "report.portfolio",
          "loan.read", "loan.approve", "loan.override", "loan.cancel", "loan.reverse",
-         "repayment.reverse_approve", "loan.write_off"}
+         "repayment.reverse_approve", "loan.write_off", "loan.write_off_propose",
+         "mandate.approve", "member.leave_approve"}
     ),
     ACCOUNTANT: frozenset(
         {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",
