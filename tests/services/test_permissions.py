@@ -77,6 +77,7 @@ NOT_GATED = {
     "mifin_tui.services.kernel.audit.record",
     "mifin_tui.services.cash.tills.require_session",  # inside cash/transfer services, gated
     "mifin_tui.services.kernel.auth.unlock_session",  # the user's own session
+    "mifin_tui.services.kernel.auth.confirm_password",  # the user's own password
     "mifin_tui.services.kernel.auth.logout",
     "mifin_tui.services.kernel.auth.check_session",
     "mifin_tui.services.kernel.auth.change_own_password",

@@ -161,7 +161,7 @@ def _attempt(username: str, password: str, action: str) -> tuple[User | None, Ex
             ctx = context_for(user)
             audit.record(ctx, "login", "user", user.username,
                          business_date=business_day.open_date(ctx.branch_id))
-        else:
+        elif action == "unlock":
             audit.record(context_for(user), "session.unlock", "user", user.username)
         return user, None
 
@@ -178,6 +178,15 @@ def login(username: str, password: str) -> Context:
 def unlock_session(ctx: Context, password: str) -> None:
     """Re-check the password of the user whose idle session was locked."""
     _user, refusal = _attempt(ctx.username, password, "unlock")
+    if refusal is not None:
+        raise refusal
+
+
+def confirm_password(ctx: Context, password: str) -> None:
+    """The actor's password typed again to confirm a money movement (#21: every command
+    that moves money asks its actor's password). Counted like a login try; the operation
+    it confirms is what gets audited."""
+    _user, refusal = _attempt(ctx.username, password, "confirm")
     if refusal is not None:
         raise refusal
 

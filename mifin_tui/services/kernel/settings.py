@@ -439,6 +439,36 @@ def put(key: str, value: Any) -> None:
     Setting.insert(key=key, value=json.dumps(value)).on_conflict_replace().execute()
 
 
+@dataclass(frozen=True)
+class SettingView:
+    key: str
+    label: str      # msgid
+    value: Any
+    help: str       # what the value must be (translated)
+    is_default: bool
+
+
+@requires("settings.manage")
+def listing(ctx: Context) -> list[SettingView]:
+    """Every setting with its value and what it takes, for the settings screen."""
+    stored = {row.key: json.loads(row.value) for row in Setting.select()}
+    return [SettingView(key, spec.label, stored.get(key, spec.default), spec.schema.help(),
+                        key not in stored) for key, spec in SPECS.items()]
+
+
+def parse_typed(key: str, text: str) -> Any:
+    """A value typed on the settings screen: JSON (a number, a list, {"USD": 100000}),
+    or plain words for a setting that holds text."""
+    text = text.strip()
+    try:
+        return json.loads(text)
+    except ValueError:
+        if isinstance(SPECS[key].default, str):
+            return text
+        raise ValidationError({key: _("Not understood: {help}").format(
+            help=SPECS[key].schema.help())}) from None
+
+
 @requires("settings.manage")
 def change(ctx: Context, key: str, value: Any) -> None:
     if key not in SPECS:
