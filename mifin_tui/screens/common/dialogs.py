@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
 from mifin_tui.i18n import N_, _
@@ -32,10 +32,9 @@ class ActorPassword:
 
     def compose_password(self) -> ComposeResult:
         ctx = self.actor_context()
-        with Horizontal(classes="row"):
-            yield Label(_("Password of {user}").format(user=ctx.username if ctx else ""),
-                        markup=False)
-            yield TextField(id="actor-password", password=True, max_length=128)
+        yield Label(_("Password of {user}").format(user=ctx.username if ctx else ""),
+                    markup=False)
+        yield TextField(id="actor-password", password=True, max_length=128)
         yield FieldError(id="error-actor-password")
 
     def actor_context(self) -> Context | None:
