@@ -75,6 +75,7 @@ async def test_confirmation_shows_what_will_be_posted_then_posts_and_prints(cash
         assert isinstance(app.screen, ConfirmCashScreen)
         assert "Wrong" in str(dialog.query_one("#error-actor-password").render())
         assert Account.get_by_id(c["account"].id).balance == before
+        await pilot.pause(1.2)  # a failed try makes the next one wait a second (auth)
         await sign(pilot, c["user"].password)  # the cashier's own: posted
         await app.workers.wait_for_complete()
         await pilot.pause()
