@@ -372,3 +372,23 @@ def test_minimum_days_setting_holds_back_a_young_arrears(world):
             r.due_date = r.due_date - timedelta(days=21)
             r.save()
     assert written_off(world, loan_id, "Parti").preview.days_past_due == 35
+
+
+def test_a_loans_hold_is_released_by_the_loan_or_by_the_gerant_once_it_is_over(world):
+    """#21: while the loan runs only its own process frees its collateral; once written
+    off, what stays blocked is released by the gérant, with a reason."""
+    from mifin_tui.services.savings import holds as savings_holds
+
+    loan_id = disbursed(world)
+    age(loan_id, 3)
+    number = Loan.get_by_id(loan_id).number
+    with db.write_transaction():
+        hold = savings_holds.hold_within(world["cashier"], world["account"], 5_000,
+                                         "collateral", f"loan:{number}")
+    with pytest.raises(PermissionDenied, match="still under way"):
+        savings_holds.release_hold(world["manager"], hold.id, "Le membre insiste")
+    written_off(world, loan_id, "Débiteur parti")
+    with pytest.raises(PermissionDenied):  # the counter never frees a loan's hold
+        savings_holds.release_hold(world["cashier"], hold.id, "Le membre insiste")
+    done = savings_holds.release_hold(world["manager"], hold.id, "Garantie abandonnée, CA")
+    assert (done.status, done.release_reason) == ("released", "Garantie abandonnée, CA")
