@@ -1,2 +1,0 @@
--- local placeholder for another helper's migration 0020
-CREATE TABLE "_placeholder_0020" ("x" INTEGER);
