@@ -282,8 +282,15 @@ class History:
                     LoanInstallment.loan == loan.id)}
                 p.delays = {}
             elif p.behaviour == WRITE_OFF and day >= self.today - timedelta(days=3):
-                write_off.write_off(self.staff["gerant"], loan.id,
-                                    "Emprunteur parti sans adresse, garanties épuisées")
+                # two keys: the officer proposes; the gérant approved the loan, so the
+                # board decides, its minutes recorded by the administrator
+                proposal = write_off.propose(
+                    self.staff["agent"], loan.id,
+                    "Emprunteur parti sans adresse, garanties épuisées")
+                write_off.record_board_decision(
+                    self.staff["admin"], proposal.id, True,
+                    f"PV CA {day.year}-{day.month:02d}/{loan.id}", day,
+                    "Passage en perte décidé par le conseil d'administration")
         except MifinError:
             pass  # e.g. a profile that allows no rescheduling: the loan stays in arrears
 

@@ -155,8 +155,18 @@ def last_day(staff_contexts: dict[str, Context], seed: int, currency: str) -> di
         & (Account.gl_account == accounts.gl_by_key("savings_free").id)).order_by(Account.id)]
     if not free:
         return made
-    name, id_type, number = _MANDATAIRES[rng.randrange(len(_MANDATAIRES))]
-    savings_mandates.add_mandate(cashier, free[0].id, name, id_type=id_type, id_number=number)
+    # a mandataire in force (the holder's procuration signed, the gérant approved), and
+    # one recorded today that still waits for the gérant
+    day = business_day.open_date(cashier.branch_id)
+    first = rng.randrange(len(_MANDATAIRES))
+    for i, acc in enumerate(free[:2]):
+        name, id_type, number = _MANDATAIRES[(first + i) % len(_MANDATAIRES)]
+        m = savings_mandates.add_mandate(
+            cashier, acc.id, name, id_type=id_type, id_number=number, consent_signed=True,
+            consent_on=day, consent_reference=f"PROC-{day.year}-{acc.id:04d}")
+        if i == 0:
+            savings_mandates.decide_mandate(manager, m.id, True)
+            made["mandates"] = 1
     try:
         available = savings_balances.available_balance(free[-1].id)
         savings_holds.place_hold(manager, free[-1].id, min(_major(currency, 50), available)

@@ -25,12 +25,13 @@ from mifin_tui.services.loans import applications as loan_applications
 from mifin_tui.services.loans import decision as loan_decision
 from mifin_tui.services.loans import disbursement as loan_disbursement
 from mifin_tui.services.loans import products as loan_products
-from mifin_tui.services.loans import repayments, write_off
+from mifin_tui.services.loans import repayments
 from mifin_tui.services.loans.risk import loan_ledger
 from mifin_tui.services.members import register as members
 from mifin_tui.services.savings import deposits as savings_deposits
 from mifin_tui.services.savings import opening as savings_opening
 from tests.conftest import ADMIN_PASSWORD, FIRST_DAY, PASSWORD, clock_from
+from tests.services.test_arrears import written_off
 from tests.services.test_loans import SPEC
 from tests.services.test_savings import product as savings_product
 
@@ -272,7 +273,7 @@ def test_five_closings_move_the_loans_between_class_accounts(portfolio):
         _close(w, day)
         accrued_b = _receivable(b)
         assert accrued_b > 0
-        done = write_off.write_off(w["manager"], b, "Débiteur disparu")
+        done = written_off(w, b, "Débiteur disparu")
         # 200 days late is doubtful under every profile: all of it was reserved
         assert done.preview.accrued == done.preview.reserved == accrued_b
         assert _receivable(b) == 0

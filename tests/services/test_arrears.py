@@ -11,18 +11,20 @@ import pytest
 from mifin_tui import db
 from mifin_tui.db.models import (
     Account,
+    AuditLog,
     Entry,
     GLAccount,
     Loan,
     LoanEvent,
     LoanInstallment,
     LoanReschedule,
+    LoanWriteOff,
     Member,
     Repayment,
     Voucher,
 )
 from mifin_tui.services.admin import check
-from mifin_tui.services.kernel import accounts
+from mifin_tui.services.kernel import accounts, settings
 from mifin_tui.services.kernel.errors import Conflict, PermissionDenied, ValidationError
 from mifin_tui.services.loans import applications as loan_applications
 from mifin_tui.services.loans import arrears, repayments, reschedule, write_off
@@ -185,17 +187,80 @@ def _gl_balance(key: str) -> int:
     return sum(a.balance for a in Account.select().where(Account.gl_account == gl.id))
 
 
+def written_off(w, loan_id: int, reason: str) -> write_off.WriteOffResult:
+    """Two keys: the officer proposes; the gérant of the world approved the loan, so the
+    board decides (recorded by the administrator)."""
+    proposal = write_off.propose(w.get("loan_officer") or w["officer"], loan_id, reason)
+    res = write_off.record_board_decision(w["admin"], proposal.id, True, "PV CA 2026/07",
+                                          Loan.get_by_id(loan_id).disbursed_on)
+    assert res is not None
+    return res
+
+
 def test_write_off_is_refused_on_a_loan_not_in_arrears_and_to_others(world):
     loan_id = disbursed(world)
     age(loan_id, 1)
     with pytest.raises(Conflict):
-        write_off.write_off(world["manager"], loan_id, "Débiteur disparu")
+        write_off.propose(world["manager"], loan_id, "Débiteur disparu")
     age(loan_id, 2)
     with pytest.raises(PermissionDenied):
-        write_off.write_off(world["loan_officer"], loan_id, "Débiteur disparu")
+        write_off.propose(world["cashier"], loan_id, "Débiteur disparu")
     with pytest.raises(ValidationError):
-        write_off.write_off(world["manager"], loan_id, " ")
+        write_off.propose(world["manager"], loan_id, " ")
     assert Loan.get_by_id(loan_id).state == "disbursed"
+
+
+def test_a_write_off_takes_two_keys(world, make_user):
+    """Proposed by one, decided by another gérant within his limit; never by the
+    proposer, never by the gérant who approved the loan; the board above the limit."""
+    manager, officer = world["manager"], world["loan_officer"]
+    other = make_user("manager")
+    loan_id = disbursed(world)
+    age(loan_id, 3)
+    proposal = write_off.propose(manager, loan_id, "Débiteur parti")
+    assert [p.id for p in write_off.pending(other)] == [proposal.id]
+    with pytest.raises(Conflict, match="already waiting"):
+        write_off.propose(officer, loan_id, "Encore")
+    with pytest.raises(PermissionDenied, match="You proposed"):
+        write_off.decide(manager, proposal.id, True)
+    with pytest.raises(PermissionDenied):
+        write_off.decide(officer, proposal.id, True)
+    assert Loan.get_by_id(loan_id).state == "disbursed"
+    with pytest.raises(ValidationError):
+        write_off.decide(other, proposal.id, False)  # a refusal says why
+    write_off.decide(other, proposal.id, False, "Relancer la caution d'abord")
+    assert Loan.get_by_id(loan_id).state == "disbursed"
+    # the gérant who approved the loan may not decide on the officer's proposal
+    proposal = write_off.propose(officer, loan_id, "Débiteur parti")
+    with pytest.raises(PermissionDenied, match="You approved"):
+        write_off.decide(manager, proposal.id, True)
+    # above the gérant's delegation limit: only the board decides
+    settings.change(world["admin"], "loan_delegation_limit", {"USD": 1_000, "CDF": 100_000})
+    with pytest.raises(PermissionDenied, match="board"):
+        write_off.decide(other, proposal.id, True)
+    with pytest.raises(ValidationError):
+        write_off.record_board_decision(world["admin"], proposal.id, True, " ",
+                                        Loan.get_by_id(loan_id).disbursed_on)
+    res = write_off.record_board_decision(world["admin"], proposal.id, True, "PV CA 2026/07",
+                                          Loan.get_by_id(loan_id).disbursed_on)
+    assert res is not None and Loan.get_by_id(loan_id).state == "written_off"
+    row = LoanWriteOff.get_by_id(proposal.id)
+    assert (row.state, row.decided_by_id, row.board_reference, row.txn_id) == (
+        "approved", world["admin"].user_id, "PV CA 2026/07", res.txn_id)
+    actions = [a.action for a in AuditLog.select().where(AuditLog.action.startswith(
+        "loan.write_off")).order_by(AuditLog.seq)]
+    assert actions == ["loan.write_off_proposed", "loan.write_off_rejected",
+                       "loan.write_off_proposed", "loan.write_off", "loan.write_off_approved"]
+    assert write_off.pending(other) == []
+
+
+def test_a_gerant_within_his_limit_writes_off_the_officers_proposal(world, make_user):
+    loan_id = disbursed(world)
+    age(loan_id, 3)
+    proposal = write_off.propose(world["loan_officer"], loan_id, "Débiteur parti")
+    res = write_off.decide(make_user("manager"), proposal.id, True)
+    assert res is not None and res.voucher_number.startswith("OD")
+    assert Loan.get_by_id(loan_id).state == "written_off"
 
 
 def test_write_off_posts_the_loss_and_recoveries_go_to_their_own_account(world):
@@ -208,7 +273,7 @@ def test_write_off_posts_the_loss_and_recoveries_go_to_their_own_account(world):
     principal = sum(r.principal_due - r.principal_paid for r in _rows(loan_id))
     assert Account.get_by_id(loan.account_id).balance == principal
     expense_before = _gl_balance("write_off_expense")
-    res = write_off.write_off(manager, loan_id, "Débiteur parti sans adresse")
+    res = written_off(world, loan_id, "Débiteur parti sans adresse")
     assert res.voucher_number.startswith("OD")
     assert (res.preview.principal, res.preview.provision_used, res.preview.loss) == (
         principal, 0, principal)
@@ -231,7 +296,7 @@ def test_write_off_posts_the_loss_and_recoveries_go_to_their_own_account(world):
               LoanEvent.select().where(LoanEvent.loan == loan_id).order_by(LoanEvent.id)]
     assert states[-2:] == [("active", "in_arrears"), ("in_arrears", "written_off")]
     with pytest.raises(Conflict):  # no second write-off, no repayment after it
-        write_off.write_off(manager, loan_id, "Encore")
+        write_off.propose(manager, loan_id, "Encore")
     with pytest.raises(ValidationError):
         repayments.repay(cashier, loan_id, 1_000, party_name="Agathe")
 
@@ -285,7 +350,7 @@ def test_write_off_uses_the_provision_the_closing_booked(world):
                     lines=[ledger.Line(expense.id, debit=30_000),
                            ledger.Line(prov.id, credit=30_000)])
         Loan.update(provision=30_000).where(Loan.id == loan_id).execute()
-    res = write_off.write_off(world["manager"], loan_id, "Irrécouvrable")
+    res = written_off(world, loan_id, "Irrécouvrable")
     assert (res.preview.provision_used, res.preview.loss) == (30_000, principal - 30_000)
     assert Account.get_by_id(prov.id).balance == 0
     assert Loan.get_by_id(loan_id).provision == 0
@@ -300,10 +365,30 @@ def test_minimum_days_setting_holds_back_a_young_arrears(world):
     loan_id = disbursed(world)
     age(loan_id, 3)  # 14 days late
     with pytest.raises(Conflict):
-        write_off.write_off(world["manager"], loan_id, "Trop tôt")
+        write_off.propose(world["manager"], loan_id, "Trop tôt")
     rows = _rows(loan_id)
     with db.write_transaction():
         for r in rows:
             r.due_date = r.due_date - timedelta(days=21)
             r.save()
-    assert write_off.write_off(world["manager"], loan_id, "Parti").preview.days_past_due == 35
+    assert written_off(world, loan_id, "Parti").preview.days_past_due == 35
+
+
+def test_a_loans_hold_is_released_by_the_loan_or_by_the_gerant_once_it_is_over(world):
+    """#21: while the loan runs only its own process frees its collateral; once written
+    off, what stays blocked is released by the gérant, with a reason."""
+    from mifin_tui.services.savings import holds as savings_holds
+
+    loan_id = disbursed(world)
+    age(loan_id, 3)
+    number = Loan.get_by_id(loan_id).number
+    with db.write_transaction():
+        hold = savings_holds.hold_within(world["cashier"], world["account"], 5_000,
+                                         "collateral", f"loan:{number}")
+    with pytest.raises(PermissionDenied, match="still under way"):
+        savings_holds.release_hold(world["manager"], hold.id, "Le membre insiste")
+    written_off(world, loan_id, "Débiteur parti")
+    with pytest.raises(PermissionDenied):  # the counter never frees a loan's hold
+        savings_holds.release_hold(world["cashier"], hold.id, "Le membre insiste")
+    done = savings_holds.release_hold(world["manager"], hold.id, "Garantie abandonnée, CA")
+    assert (done.status, done.release_reason) == ("released", "Garantie abandonnée, CA")

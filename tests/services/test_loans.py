@@ -554,10 +554,10 @@ def test_no_demission_while_a_loan_or_a_guarantee_is_under_way(world):
     loan_applications.add_guarantor(world["loan_officer"], loan_id, world["guarantor"].id, 50_000)
     number = Loan.get_by_id(loan_id).number
     with pytest.raises(ValidationError, match=f"loans under way: {number}"):
-        member_card.resign(manager, world["borrower"].id, "Déménage à Lubumbashi")
+        member_card.request_resignation(manager, world["borrower"].id, "Déménage à Lubumbashi")
     with pytest.raises(ValidationError, match=f"guarantees loans still outstanding: {number}"):
-        member_card.resign(manager, world["guarantor"].id, "Quitte la COOPEC")
+        member_card.request_resignation(manager, world["guarantor"].id, "Quitte la COOPEC")
     assert Member.get_by_id(world["borrower"].id).status != "left"
     loan_lifecycle.cancel(world["loan_officer"], loan_id, "Le membre renonce")
     with pytest.raises(ValidationError, match="at zero"):  # his savings are still there
-        member_card.resign(manager, world["borrower"].id, "Déménage à Lubumbashi")
+        member_card.request_resignation(manager, world["borrower"].id, "Déménage à Lubumbashi")

@@ -232,18 +232,48 @@ def test_the_card_and_the_resignation_refund_shares_with_a_bs(branch):
     assert card.operations[0].credit == 5000
     assert card.member.civil_status == "Mariée"
     with pytest.raises(ValidationError) as err:
-        member_card.resign(cashier, m.id, "Leaves Kinshasa")
+        member_card.request_resignation(cashier, m.id, "Leaves Kinshasa")
     assert savings.number in err.value.errors["form"]
     cash.cash_out(cashier, savings.id, 5000, party_name="Bénédicte", purpose="Retrait")
+    request = member_card.request_resignation(cashier, m.id, "Leaves Kinshasa")
+    assert (request.state, request.shares) == ("pending", 1000)
+    with pytest.raises(Conflict):  # asked once
+        member_card.request_resignation(cashier, m.id, "Leaves Kinshasa")
+    with pytest.raises(Conflict, match="not approved"):  # nothing paid before the gérant
+        member_card.pay_resignation(cashier, request.id)
+    with pytest.raises(PermissionDenied):  # the cashier does not approve
+        member_card.decide_resignation(cashier, request.id, True)
+    manager = branch["manager"]
+    assert [r.id for r in member_card.pending_resignations(manager)] == [request.id]
+    assert member_card.decide_resignation(manager, request.id, True).state == "approved"
     before = till_cash(branch)
-    done = member_card.resign(cashier, m.id, "Leaves Kinshasa")
+    done = member_card.pay_resignation(cashier, request.id)
     assert done.refund.voucher_number.startswith("BS-KIN-")
     assert till_cash(branch) == before - 1000
     assert Member.get_by_id(m.id).status == "left"
     assert {a.status for a in Account.select().where(Account.member == m.id)} == {"closed"}
     assert Account.get(Account.number == result.shares_account).balance == 0
+    with pytest.raises(Conflict):
+        member_card.pay_resignation(cashier, request.id)
     with pytest.raises(ValidationError):
-        member_card.resign(cashier, m.id, "again")
+        member_card.request_resignation(cashier, m.id, "again")
+    actions = [a.action for a in AuditLog.select().where(
+        AuditLog.action.startswith("member.leave")).order_by(AuditLog.seq)]
+    assert actions == ["member.leave_request", "member.leave_approved", "member.leave"]
+
+
+def test_a_refused_demission_pays_nothing(branch):
+    cashier, manager = branch["cashier"], branch["manager"]
+    m = adhesion.enrol(cashier, FICHE, currency=USD).member
+    savings = Account.get((Account.member == m.id) & (Account.kind == "savings"))
+    assert savings.balance == 0
+    request = member_card.request_resignation(cashier, m.id, "Leaves Kinshasa")
+    with pytest.raises(ValidationError):
+        member_card.decide_resignation(manager, request.id, False)  # a refusal says why
+    member_card.decide_resignation(manager, request.id, False, "Parts en garantie")
+    with pytest.raises(Conflict, match="rejected"):
+        member_card.pay_resignation(cashier, request.id)
+    assert Member.get_by_id(m.id).status != "left"
 
 
 # --- search -------------------------------------------------------------------------------

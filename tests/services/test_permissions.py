@@ -72,6 +72,9 @@ EXPECTED = {
     "vault.count": {"cashier", "manager"},
     "vault.confirm": {"manager"},
     "cash_difference.decide": {"manager"},
+    "loan.write_off_propose": {"loan_officer", "manager"},
+    "mandate.approve": {"manager"},
+    "member.leave_approve": {"manager"},
 }
 
 # Functions that take a context but are building blocks run inside another
@@ -84,6 +87,7 @@ NOT_GATED = {
     "mifin_tui.services.cash.tills.require_session",  # inside cash/transfer services, gated
     "mifin_tui.services.cash.differences.hold",  # inside the gated till and vault counts
     "mifin_tui.services.kernel.auth.unlock_session",  # the user's own session
+    "mifin_tui.services.kernel.auth.confirm_password",  # the user's own password
     "mifin_tui.services.kernel.auth.logout",
     "mifin_tui.services.kernel.auth.check_session",
     "mifin_tui.services.kernel.auth.change_own_password",

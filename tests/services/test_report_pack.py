@@ -13,10 +13,11 @@ from mifin_tui import db
 from mifin_tui.db.models import Loan, LoanInstallment, Member
 from mifin_tui.services.kernel import accounts, ledger, regulators
 from mifin_tui.services.loans import disbursement as loan_disbursement
-from mifin_tui.services.loans import repayments, write_off
+from mifin_tui.services.loans import repayments
 from mifin_tui.services.reports import movements, performance, portfolio, prudential
 from mifin_tui.services.reports import registry as report_registry
 from mifin_tui.services.reports.registry import ReportParams
+from tests.services.test_arrears import written_off
 from tests.services.test_loans import USD, approved, world  # noqa: F401
 from tests.services.test_repayments import age
 
@@ -30,7 +31,7 @@ def _rows(loan_id: int) -> list[LoanInstallment]:
 def pack(world):
     """A (100,000) pays its first instalment on its due date, B (60,000) is five weeks
     late, C (40,000) is written off; 6,000 of provisions are booked by hand."""
-    cashier, manager = world["cashier"], world["manager"]
+    cashier = world["cashier"]
     ids = []
     for amount in (100_000, 60_000, 40_000):  # one open file per member and product
         ids.append(approved(world, amount=amount))
@@ -39,7 +40,7 @@ def pack(world):
     a_rows, b_rows, c_rows = age(a, 1), age(b, 6), age(c, 3)
     paid = a_rows[0].principal_due + a_rows[0].interest_due
     repayments.repay(cashier, a, paid, party_name="Agathe")
-    write_off.write_off(manager, c, "Débiteur parti sans adresse")
+    written_off(world, c, "Débiteur parti sans adresse")
     admin = world["admin"]
     with db.write_transaction():
         ledger.post(admin, kind="provision", label="Provision", lines=[

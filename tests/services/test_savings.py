@@ -10,6 +10,7 @@ import pytest
 from mifin_tui import db
 from mifin_tui.db.models import (
     Account,
+    AccountHold,
     AuditLog,
     Counter,
     Entry,
@@ -146,7 +147,7 @@ def test_withdrawal_respects_holds_and_minimum_balance(branch):
     c, m = branch["cashier"], branch["manager"]
     acc = branch["account"]
     savings_deposits.deposit(c, acc, 50_000, party_name="K", purpose="x")  # 600 USD
-    hold = savings_holds.place_hold(m, acc, 20_000, "collateral", process="loan:42")
+    hold = savings_holds.place_hold(m, acc, 20_000, "court_order", note="Saisie TGI")
     assert savings_balances.available_balance(acc) == 60_000 - 20_000 - 500
     used = voucher_counter()
     with pytest.raises(ValidationError) as err:
@@ -156,11 +157,15 @@ def test_withdrawal_respects_holds_and_minimum_balance(branch):
     out = savings_withdrawals.withdraw(c, acc, 39_500, purpose="Scolarité")
     assert out.receipt is not None and out.receipt.doc.balance_after == 20_500
     assert savings_balances.available_balance(acc) == 0
-    with pytest.raises(PermissionDenied, match="loan:42"):
-        savings_holds.release_hold(m, hold.id)
-    savings_holds.release_hold(m, hold.id, process="loan:42")
+    with pytest.raises(ValidationError):  # a release says why
+        savings_holds.release_hold(m, hold.id, " ")
+    with pytest.raises(PermissionDenied):  # the counter cannot free a court order
+        savings_holds.release_hold(c, hold.id, "Le client insiste")
+    savings_holds.release_hold(m, hold.id, "Mainlevée du TGI n° 2026/114")
     assert savings_balances.available_balance(acc) == 20_000
-    assert AuditLog.select().where(AuditLog.action == "hold.release").count() == 1
+    (row,) = AuditLog.select().where(AuditLog.action == "hold.release")
+    assert "Mainlevée du TGI" in row.after
+    assert AccountHold.get_by_id(hold.id).release_reason == "Mainlevée du TGI n° 2026/114"
 
 
 def test_a_large_withdrawal_waits_for_the_manager_then_the_cashier_pays(branch):
@@ -226,11 +231,48 @@ def test_withdrawal_from_a_blocked_account_is_refused(branch):
     assert savings_accounts.account_view(c, opened.account.id).state_word == "BLOCKED"
 
 
+def approved_mandate(branch, account_id: int, name: str):
+    """A mandataire recorded at the counter with the holder's consent, approved by the
+    gérant."""
+    m = savings_mandates.add_mandate(
+        branch["cashier"], account_id, name, id_type="Carte d'électeur", id_number="EL-778",
+        consent_signed=True, consent_on=FIRST_DAY, consent_reference="PROC-2026-001")
+    return savings_mandates.decide_mandate(branch["manager"], m.id, True)
+
+
+def test_a_mandataire_waits_for_the_gerant_and_is_revoked_from_the_counter(branch):
+    c, m = branch["cashier"], branch["manager"]
+    acc = branch["account"]
+    with pytest.raises(ValidationError) as err:  # no procuration signed, no mandataire
+        savings_mandates.add_mandate(c, acc, "Ilunga Kasongo Marie", id_number="EL-901")
+    assert {"consent_signed", "consent_on", "consent_reference"} <= set(err.value.errors)
+    pending = savings_mandates.add_mandate(
+        c, acc, "Ilunga Kasongo Marie", id_type="Passeport", id_number="OP-901",
+        consent_signed=True, consent_on=FIRST_DAY, consent_reference="PROC-2026-002")
+    assert pending.status == "pending" and not pending.active
+    assert [x.id for x in savings_mandates.pending_mandates(m)] == [pending.id]
+    with pytest.raises(ValidationError, match="waits for the manager"):
+        savings_withdrawals.withdraw(c, acc, 1_000, purpose="x", signatory_id=pending.id)
+    with pytest.raises(PermissionDenied):  # the counter does not approve its own entry
+        savings_mandates.decide_mandate(c, pending.id, True)
+    savings_mandates.decide_mandate(m, pending.id, True)
+    out = savings_withdrawals.withdraw(c, acc, 1_000, purpose="x", signatory_id=pending.id)
+    assert out.receipt.doc.party_name == "Ilunga Kasongo Marie"
+    with pytest.raises(ValidationError):
+        savings_mandates.revoke_mandate(c, pending.id, " ")
+    savings_mandates.revoke_mandate(c, pending.id, "Lettre du titulaire du 3 mars")
+    with pytest.raises(ValidationError, match="may not sign"):
+        savings_withdrawals.withdraw(c, acc, 1_000, purpose="x", signatory_id=pending.id)
+    assert savings_mandates.account_mandates(c, acc) == []
+    actions = [a.action for a in AuditLog.select().where(AuditLog.action.startswith(
+        "mandate.")).order_by(AuditLog.seq)]
+    assert actions == ["mandate.add", "mandate.approve", "mandate.revoke"]
+
+
 def test_signatory_must_be_a_mandataire_of_the_account(branch):
     c = branch["cashier"]
     acc = branch["account"]
-    mandate = savings_mandates.add_mandate(c, acc, "Tshibanda Mukendi Joseph",
-                                           id_type="Carte d'électeur", id_number="EL-778")
+    mandate = approved_mandate(branch, acc, "Tshibanda Mukendi Joseph")
     assert [x.full_name for x in savings_accounts.account_view(c, acc).mandates] == [
         "Tshibanda Mukendi Joseph"]
     out = savings_withdrawals.withdraw(c, acc, 2_000, purpose="x", signatory_id=mandate.id)
@@ -340,7 +382,7 @@ def test_the_member_card_opens_the_screens_on_an_account(branch):
 
 
 def test_a_loan_places_and_releases_its_collateral_inside_its_own_operation(branch):
-    c, m = branch["cashier"], branch["manager"]
+    c = branch["cashier"]
     acc = branch["account"]
     with pytest.raises(RuntimeError):
         savings_holds.hold_within(c, acc, 1_000, "collateral", "loan:KIN-30-0000009-88")
@@ -348,8 +390,8 @@ def test_a_loan_places_and_releases_its_collateral_inside_its_own_operation(bran
         hold = savings_holds.hold_within(c, acc, 1_000, "collateral", "loan:KIN-30-0000009-88")
     assert savings_balances.available_balance(acc) == 10_000 - 1_000 - 500
     with pytest.raises(PermissionDenied, match="loan:KIN-30-0000009-88"):
-        # the gérant's screen cannot free a loan's collateral
-        savings_holds.release_hold(m, hold.id)
+        with db.write_transaction():  # another process cannot free a loan's collateral
+            savings_holds.release_within(c, hold.id, "manual")
     with db.write_transaction():
         savings_holds.release_within(c, hold.id, "loan:KIN-30-0000009-88")
     assert savings_balances.available_balance(acc) == 9_500

@@ -89,7 +89,7 @@ def test_the_passbook_goes_on_from_the_last_printed_line(branch, tmp_path):  # n
 
 
 def test_the_passbook_format_is_a5_or_a6(admin):
-    with pytest.raises(ValidationError, match="A5 or A6"):
+    with pytest.raises(ValidationError, match="One of: A5, A6"):
         settings.change(admin, "passbook_format", "A4")
     settings.change(admin, "passbook_format", "A5")
     assert savings_passbook.page_format() == "A5"

@@ -135,7 +135,7 @@ def test_available_balance_never_negative_and_ledger_balanced(branch, ops):  # n
                 hold = AccountHold.get_or_none((AccountHold.account == acc)
                                                & (AccountHold.status == "active"))
                 if hold is not None:
-                    savings_holds.release_hold(m, hold.id)
+                    savings_holds.release_hold(m, hold.id, "Litige réglé")
         except MifinError:
             pass
         balance = Account.get_by_id(acc).balance

@@ -117,6 +117,15 @@ async def type_text(pilot: Pilot, text: str) -> None:
     await pilot.press(*text)
 
 
+async def sign(pilot: Pilot, password: str) -> None:
+    """A confirmation that moves money (#21): the actor types his password (the field has
+    the cursor as the window opens) and presses Enter."""
+    await pilot.pause()
+    await type_text(pilot, password)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def login(pilot: Pilot, username: str, password: str) -> None:
     """Type the credentials as a user would: name, Enter, password, Enter."""
     await type_text(pilot, username)

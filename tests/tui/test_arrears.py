@@ -1,6 +1,7 @@
 """Arrears on the demo branch through the screens, keys only: the loan card's arrears
 lines, the officer's list and its A4 print (read back with pdftotext), a rescheduling
-asked by the agent and approved by the gérant, a write-off and a recovery with its BR."""
+asked by the agent and approved by the gérant, a write-off proposed by the gérant and
+decided by the board (recorded by the administrator), and a recovery with its BR."""
 
 from __future__ import annotations
 
@@ -11,14 +12,22 @@ import pytest
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db import write_transaction
-from mifin_tui.db.models import Loan, LoanInstallment, LoanReschedule, Member, Repayment
+from mifin_tui.db.models import (
+    Loan,
+    LoanInstallment,
+    LoanReschedule,
+    LoanWriteOff,
+    Member,
+    Repayment,
+)
 from mifin_tui.screens.common.dialogs import ConfirmDialog
 from mifin_tui.screens.loans.arrears_list import ArrearsListScreen
+from mifin_tui.screens.loans.write_off import BoardDecisionDialog
 from mifin_tui.services.admin import check
 from mifin_tui.services.kernel import auth
 from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.loans import disbursement as loan_disbursement
-from tests.tui.conftest import SIZE, choose_entry, type_text
+from tests.tui.conftest import SIZE, choose_entry, sign, type_text
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
 from tests.tui.test_loan_life import approved_demo_loan, users_of
 
@@ -114,6 +123,10 @@ async def test_the_agent_asks_a_rescheduling_and_the_manager_approves_it(counter
         assert app.screen.rows[0].loan_number == loan.number
         await pilot.press("f9")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)  # shows the new schedule first
+        assert LoanReschedule.get_by_id(request.id).state == "pending"
+        await pilot.press("enter")
+        await pilot.pause()
     assert LoanReschedule.get_by_id(request.id).state == "approved"
     rows = list(LoanInstallment.select().where(LoanInstallment.loan == loan.id))
     assert len(rows) == 20 and Loan.get_by_id(loan.id).restructured
@@ -121,7 +134,8 @@ async def test_the_agent_asks_a_rescheduling_and_the_manager_approves_it(counter
     assert check.run().ok
 
 
-async def test_the_manager_writes_off_and_the_cashier_takes_a_recovery(counter):  # noqa: F811
+async def test_the_manager_proposes_a_write_off_the_board_decides_and_the_cashier_recovers(
+        counter):  # noqa: F811
     loan = _late_loan(counter, 5)
     app = MifinApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -137,7 +151,25 @@ async def test_the_manager_writes_off_and_the_cashier_takes_a_recovery(counter):
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("enter")
         await pilot.pause()
-        assert "written off with voucher OD" in str(app.screen.query_one("#wo-info").render())
+        assert "proposed" in str(app.screen.query_one("#wo-info").render())
+    assert Loan.get_by_id(loan.id).state != "written_off"  # one key is not enough
+    proposal = LoanWriteOff.get(LoanWriteOff.loan == loan.id)
+    assert proposal.state == "pending"
+
+    # the gérant approved the loan himself: the board decides, the administrator records it
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, counter, "admin")
+        await choose_entry(app, pilot, "write_off_decisions")
+        assert [p.id for p in app.screen.pending] == [proposal.id]
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardDecisionDialog)
+        await type_text(pilot, "PV CA 2026/07")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "written off" in str(app.screen.query_one("#wodecide-result").render())
+    assert LoanWriteOff.get_by_id(proposal.id).board_reference == "PV CA 2026/07"
     loan = Loan.get_by_id(loan.id)
     assert loan.state == "written_off" and loan.written_off_amount == loan.amount_approved
 
@@ -154,8 +186,7 @@ async def test_the_manager_writes_off_and_the_cashier_takes_a_recovery(counter):
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("enter")
-        await pilot.pause()
+        await sign(pilot, counter["users"]["caissier1"].password)
         await settle(app, pilot)
     rep = Repayment.get((Repayment.loan == loan.id) & (Repayment.kind == "recovery"))
     assert rep.amount == 5_000

@@ -22,7 +22,7 @@ from mifin_tui.services.kernel import accounts, auth
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.permissions import ROLE_PERMISSIONS
 from mifin_tui.widgets import FieldError
-from tests.tui.conftest import SIZE, choose_entry, login, open_tills, type_text
+from tests.tui.conftest import SIZE, choose_entry, login, open_tills, sign, type_text
 
 
 @pytest.fixture
@@ -67,8 +67,16 @@ async def test_confirmation_shows_what_will_be_posted_then_posts_and_prints(cash
         await pilot.pause()
         assert Account.get_by_id(c["account"].id).balance == before
 
-        await confirm_deposit(app, pilot, c, 12_500)
-        await pilot.press("f2")
+        dialog = await confirm_deposit(app, pilot, c, 12_500)
+        await pilot.press("f2")  # no password: nothing is posted, the window stays
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmCashScreen)
+        await sign(pilot, "not-my-password")  # a wrong one is refused at the field
+        assert isinstance(app.screen, ConfirmCashScreen)
+        assert "Wrong" in str(dialog.query_one("#error-actor-password").render())
+        assert Account.get_by_id(c["account"].id).balance == before
+        await pilot.pause(1.2)  # a failed try makes the next one wait a second (auth)
+        await sign(pilot, c["user"].password)  # the cashier's own: posted
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmCashScreen)
@@ -92,7 +100,7 @@ async def test_a_printer_failure_keeps_the_posting_and_says_it_can_be_reprinted(
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot, c["user"].username, c["user"].password)
         await confirm_deposit(app, pilot, c, 7_000)
-        await pilot.press("enter")
+        await sign(pilot, c["user"].password)
         await app.workers.wait_for_complete()
         await pilot.pause()
         messages = [n.message for n in app._notifications]

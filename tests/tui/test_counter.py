@@ -33,7 +33,7 @@ from mifin_tui.screens.common.dialogs import ConfirmDialog
 from mifin_tui.services.cash import tills, transfers
 from mifin_tui.services.kernel import auth
 from mifin_tui.widgets import FieldError
-from tests.tui.conftest import SIZE, choose_entry, login, open_tills, type_text
+from tests.tui.conftest import SIZE, choose_entry, login, open_tills, sign, type_text
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="pdftotext (poppler-utils)")
@@ -176,7 +176,7 @@ async def test_vault_supply_prints_its_tc_voucher(counter):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog), app.screen
-        await pilot.press("f2")
+        await sign(pilot, counter["users"]["caissier1"].password)
         await settle(app, pilot)
         result = str(app.screen.query_one("#transfer-result").render())
         assert result, [str(e.render()) for e in app.screen.query(FieldError)]

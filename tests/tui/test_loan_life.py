@@ -18,7 +18,7 @@ from mifin_tui.screens.loans.visit import VisitDialog
 from mifin_tui.services.admin import check
 from mifin_tui.services.kernel import auth
 from mifin_tui.services.loans import products as loan_products
-from tests.tui.conftest import SIZE, choose_entry, type_text
+from tests.tui.conftest import SIZE, choose_entry, sign, type_text
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
@@ -146,8 +146,7 @@ async def test_application_committee_approval_and_disbursement_by_four_users(  #
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("enter")
-        await pilot.pause()
+        await sign(pilot, counter["users"]["caissier1"].password)
         await settle(app, pilot)
     loan = Loan.get_by_id(loan_id)
     assert loan.state == "disbursed"

@@ -7,6 +7,7 @@ from textual.widgets import OptionList
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import AuditLog, Entry, JournalTransaction, ManualEntry
 from mifin_tui.screens.accounting.manual_entries import ManualEntriesScreen
+from mifin_tui.screens.common.dialogs import ConfirmDialog
 from mifin_tui.services.cash import tills
 from tests.tui.conftest import SIZE, login, type_text
 
@@ -49,6 +50,9 @@ async def test_accountant_enters_and_the_manager_validates(demo_db):
         screen.query_one("#pending").focus()
         await pilot.press("end", "f5")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)  # what will be posted, first
+        await pilot.press("enter")
+        await pilot.pause()
         assert "yourself" in str(screen.query_one("#error-form").render())
     entry = ManualEntry.select().order_by(ManualEntry.id.desc()).first()
     assert ManualEntry.select().count() == before + 1
@@ -67,6 +71,10 @@ async def test_accountant_enters_and_the_manager_validates(demo_db):
         await pilot.pause()
         assert "622" in str(screen.query_one("#pending-detail").render())
         await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert entry.status == "pending"
+        await pilot.press("enter")
         await pilot.pause()
         assert "posted: voucher OD-" in str(screen.query_one("#entry-result").render())
     entry = ManualEntry.get_by_id(entry.id)

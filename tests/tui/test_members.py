@@ -16,8 +16,9 @@ from mifin_tui.screens.cash.confirm import ConfirmCashScreen
 from mifin_tui.screens.members.adhesion import AdhesionScreen
 from mifin_tui.services.kernel import auth
 from mifin_tui.services.members import adhesion
+from mifin_tui.services.members import card as member_card
 from mifin_tui.services.members import register as members
-from tests.tui.conftest import SIZE, choose_entry, login, menu_ids, type_text
+from tests.tui.conftest import SIZE, choose_entry, login, menu_ids, sign, type_text
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle  # noqa: F401
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
@@ -84,7 +85,7 @@ async def test_a_cashier_types_a_complete_adhesion(counter):
         assert isinstance(app.screen, ConfirmCashScreen)
         shown = str(app.screen.query_one("#cash-preview").render())
         assert "17.00" in shown or "17,00" in shown  # 5 + 2 + 10 USD
-        await pilot.press("f2")
+        await sign(pilot, counter["users"]["caissier1"].password)
         await settle(app, pilot)
         assert isinstance(app.screen, AdhesionScreen)
         result = str(app.screen.query_one("#result").render())
@@ -186,6 +187,17 @@ async def test_the_card_prints_the_fiche_twice_then_the_member_resigns(counter):
         await pilot.pause()
         await type_text(pilot, "Moves to Lubumbashi")
         await pilot.press("enter")
+        await settle(app, pilot)
+        assert "waits for the manager" in str(app.screen.query_one("#card-message").render())
+        assert Member.get_by_id(new.id).status != "left"  # nothing paid before the gérant
+        gerant = counter["users"]["gerant"]
+        (request,) = member_card.pending_resignations(
+            auth.login(gerant.username, gerant.password))
+        member_card.decide_resignation(auth.login(gerant.username, gerant.password),
+                                       request.id, True)
+        await pilot.press("ctrl+d")  # approved: the shares are refunded here
+        await pilot.pause()
+        await sign(pilot, cashier.password)
         await settle(app, pilot)
         assert "left on" in str(app.screen.query_one("#card-message").render())
     forms = [p for p in pdfs(counter["documents"]) if new.number in p.name]

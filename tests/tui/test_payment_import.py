@@ -10,6 +10,7 @@ import pytest
 
 from mifin_tui.app import MifinApp
 from mifin_tui.db.models import PaymentImportLine, PaymentSuspense, Repayment
+from mifin_tui.screens.common.dialogs import ConfirmDialog
 from mifin_tui.screens.imports.matching import PaymentMatchingScreen
 from mifin_tui.screens.imports.payments import PaymentImportScreen
 from mifin_tui.screens.imports.suspense import SuspenseScreen
@@ -66,6 +67,10 @@ async def test_accountant_imports_then_matches_by_hand_and_prints(counter, tmp_p
         await type_text(pilot, loan.number)
         await pilot.press("enter")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)  # who pays what, on which loan
+        assert loan.number in str(app.screen.query_one("#confirm-lines").render())
+        await pilot.press("enter")
+        await pilot.pause()
         message = str(matching.query_one("#matching-message").render())
         assert "MM-101" in message and loan.number in message
         assert [r.reference for r in matching.shown] == ["MM-102"]
@@ -81,12 +86,15 @@ async def test_accountant_imports_then_matches_by_hand_and_prints(counter, tmp_p
         assert isinstance(held, SuspenseScreen)
         assert [(r.reference, r.amount) for r in held.shown] == [
             ("MM-102", 5 * 10 ** get_currency(loan.currency).decimals)]
-        await pilot.press("f6")  # no note: refused at the field
+        await pilot.press("f6", "enter")  # confirmed, but no note: refused at the field
         await pilot.pause()
         assert "how the payer" in str(held.query_one("#error-note").render())
         held.query_one("#note").focus()
         await type_text(pilot, "Renvoyé par l'opérateur")
         await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
         await pilot.pause()
         assert "MM-102 refunded" in str(held.query_one("#suspense-message").render())
         assert held.shown == []

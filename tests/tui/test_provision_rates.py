@@ -50,3 +50,39 @@ async def test_the_rates_the_text_leaves_open_are_asked_and_saved(admin):
     assert settings.missing_provision_rates("bcc") == ()
     audit = AuditLog.get(AuditLog.action == "setting.change")
     assert audit.entity_id == "loan_provision_rates" and audit.username == "admin"
+
+
+async def test_the_settings_screen_shows_the_help_and_refuses_a_broken_limit(admin):
+    """#21: `{}` as the withdrawal limit would remove the gérant's approval: refused at the
+    field with the schema's message; a valid value is confirmed, then saved."""
+    from mifin_tui.screens.admin.settings import SettingsScreen
+    from mifin_tui.screens.common.dialogs import ConfirmDialog
+
+    app = MifinApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, "admin", ADMIN_PASSWORD)
+        await choose_entry(app, pilot, "settings")
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        row = [s.key for s in screen.rows].index("withdrawal_approval_limit")
+        await pilot.press(*["down"] * row, "f3")
+        await pilot.pause()
+        help_text = str(screen.query_one("#setting-help").render())
+        assert "for each of" in help_text and "USD" in help_text and "CDF" in help_text
+        screen.query_one("#value").value = "{}"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "required for" in errors(app)["value"]
+        screen.query_one("#value").value = "un million"  # words where numbers are due
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Not understood" in errors(app)["value"]
+        assert settings.get("withdrawal_approval_limit")["USD"] == 100_000
+        screen.query_one("#value").value = '{"USD": 50000, "CDF": 100000000}'
+        await pilot.press("f2", "enter")
+        await pilot.pause()
+    assert settings.get("withdrawal_approval_limit") == {"USD": 50_000, "CDF": 100_000_000}
+    assert AuditLog.select().where(AuditLog.action == "setting.change").count() == 1

@@ -20,7 +20,7 @@ from mifin_tui.services.kernel.money import format_amount
 from mifin_tui.services.loans import disbursement as loan_disbursement
 from mifin_tui.services.loans import repayment_writer as balances
 from mifin_tui.widgets.formatting import fmt_amount
-from tests.tui.conftest import SIZE, choose_entry, type_text
+from tests.tui.conftest import SIZE, choose_entry, sign, type_text
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
 from tests.tui.test_loan_life import approved_demo_loan, users_of
 
@@ -79,8 +79,7 @@ async def test_cashier_types_a_repayment_and_the_br_prints_the_split(counter):  
         assert isinstance(app.screen, ConfirmDialog)
         lines = str(app.screen.query_one("#confirm-lines").render())
         assert fmt_amount(first.interest_due, "USD") in lines
-        await pilot.press("enter")
-        await pilot.pause()
+        await sign(pilot, counter["users"]["caissier1"].password)
         await settle(app, pilot)
         assert "BR" in str(app.screen.query_one("#repay-result").render())
         left = _shows_the_remaining_figures(app, counter, loan.id)
@@ -123,14 +122,13 @@ async def test_f8_on_the_loan_card_opens_the_repayment_of_that_loan(counter):  #
         assert fmt_amount(first.interest_due + first.principal_due, "USD") in due
 
 
-async def _to_amount_and_confirm(app, pilot, amount: int) -> None:
+async def _to_amount_and_confirm(app, pilot, amount: int, password: str) -> None:
     await pilot.press(*["backspace"] * 20)
     await type_text(pilot, fmt_amount(amount, "USD", symbol=False))
     await pilot.press("enter")
     await pilot.pause()
     assert isinstance(app.screen, ConfirmDialog)
-    await pilot.press("enter")
-    await pilot.pause()
+    await sign(pilot, password)
     await settle(app, pilot)
 
 
@@ -154,12 +152,13 @@ async def test_mobile_money_with_its_reference_then_the_same_reference_refused(
         assert app.focused.id == "reference"
         await type_text(pilot, "mp-88121")
         await pilot.press("enter", "enter")  # the reference, then nobody named
-        await _to_amount_and_confirm(app, pilot, amount)
+        await _to_amount_and_confirm(app, pilot, amount,
+                                     counter["users"]["caissier1"].password)
         assert "BR" in str(app.screen.query_one("#repay-result").render())
         # the same reference again: refused at its field, nothing posted
         app.screen.query_one("#reference").value = "MP-88121"
         app.screen.query_one("#amount").focus()
-        await _to_amount_and_confirm(app, pilot, 100)
+        await _to_amount_and_confirm(app, pilot, 100, counter["users"]["caissier1"].password)
         assert "MP-88121" in str(app.screen.query_one("#error-reference").render())
     [rep] = list(Repayment.select().where(Repayment.loan == loan.id))
     assert (rep.channel, rep.reference, rep.amount) == ("mobile_money", "MP-88121", amount)
@@ -196,7 +195,8 @@ async def test_from_the_members_savings_account_found_by_the_member_search(
         await pilot.press("enter")
         assert app.focused.id == "source_account"
         await pilot.press("enter", "enter")  # the linked account (first), nobody named
-        await _to_amount_and_confirm(app, pilot, amount)
+        await _to_amount_and_confirm(app, pilot, amount,
+                                     counter["users"]["caissier1"].password)
         assert "BR" in str(app.screen.query_one("#repay-result").render())
         _shows_the_remaining_figures(app, counter, loan.id)
     rep = Repayment.get(Repayment.loan == loan.id)

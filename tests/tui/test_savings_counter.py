@@ -20,11 +20,17 @@ from mifin_tui.services.savings import accounts as savings_accounts
 from mifin_tui.services.savings import deposits as savings_deposits
 from mifin_tui.services.savings import mandates as savings_mandates
 from mifin_tui.widgets import FieldError
-from tests.tui.conftest import SIZE, type_text
+from tests.tui.conftest import SIZE, sign, type_text
 from tests.tui.test_counter import counter, error_at, pdf_text, pdfs, settle, sign_in  # noqa: F401
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="pdftotext (poppler-utils)")
+
+
+def cashier_day(ctx):
+    from mifin_tui.services.kernel import business_day
+
+    return business_day.open_date(ctx.branch_id)
 
 
 def usd_account(ctx) -> Account:
@@ -68,7 +74,7 @@ async def test_a_cashier_types_a_deposit_and_the_be_prints(counter):  # noqa: F8
         assert isinstance(app.screen, ConfirmCashScreen), app.screen
         shown = str(app.screen.query_one("#cash-preview").render())
         assert "Balance after" in shown
-        await pilot.press("f2")
+        await sign(pilot, counter["users"]["caissier1"].password)
         await settle(app, pilot)
         assert isinstance(app.screen, DepositScreen)
         result = str(app.screen.query_one("#deposit-result").render())
@@ -89,8 +95,12 @@ async def test_a_cashier_pays_a_withdrawal_and_a_large_one_waits_for_the_gerant(
     acc = usd_account(None)
     user = counter["users"]["caissier1"]
     cashier = auth.login(user.username, user.password)
-    mandate = savings_mandates.add_mandate(cashier, acc.id, "Mwamba Kasongo Pierre",
-                                           id_type="Passeport", id_number="OP-5521")
+    mandate = savings_mandates.add_mandate(
+        cashier, acc.id, "Mwamba Kasongo Pierre", id_type="Passeport", id_number="OP-5521",
+        consent_signed=True, consent_on=cashier_day(cashier), consent_reference="PROC-77")
+    gerant = counter["users"]["gerant"]
+    savings_mandates.decide_mandate(auth.login(gerant.username, gerant.password), mandate.id,
+                                    True)
     # Enough on the account and in the till for the large withdrawal below.
     savings_deposits.deposit(cashier, acc.id, 200_000, party_name="Kabeya",
                              purpose="Vente du stock")
@@ -118,7 +128,7 @@ async def test_a_cashier_pays_a_withdrawal_and_a_large_one_waits_for_the_gerant(
         await pilot.press("enter", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmCashScreen), app.screen
-        await pilot.press("f2")
+        await sign(pilot, user.password)
         await settle(app, pilot)
         result = str(app.screen.query_one("#withdrawal-result").render())
         assert "Paid with voucher BS-" in result
@@ -172,7 +182,7 @@ async def test_a_cashier_pays_a_withdrawal_and_a_large_one_waits_for_the_gerant(
         await pilot.press("f6")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmCashScreen), app.screen
-        await pilot.press("f2")
+        await sign(pilot, user.password)
         await settle(app, pilot)
     assert WithdrawalRequest.get_by_id(request.id).status == "paid"
     assert Account.get_by_id(acc.id).balance == before - 4_000 - 120_000

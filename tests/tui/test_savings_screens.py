@@ -16,10 +16,13 @@ from mifin_tui.db.models import (
     SavingsProduct,
     Voucher,
 )
-from mifin_tui.screens.common.dialogs import ConfirmDialog
-from mifin_tui.services.kernel import auth
+from mifin_tui.screens.common.dialogs import ConfirmDialog, NoteDialog
+from mifin_tui.services.kernel import auth, business_day
+from mifin_tui.services.kernel.errors import PermissionDenied
 from mifin_tui.services.savings import accounts as savings_accounts
-from tests.tui.conftest import SIZE, type_text
+from mifin_tui.services.savings import mandates as savings_mandates
+from mifin_tui.widgets.formatting import fmt_date
+from tests.tui.conftest import SIZE, sign, type_text
 from tests.tui.test_counter import counter, pdf_text, pdfs, settle, sign_in  # noqa: F401
 from tests.tui.test_savings_counter import usd_account
 
@@ -105,7 +108,7 @@ async def test_transfer_between_two_accounts_prints_a_vi(counter):  # noqa: F811
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog), app.screen
-        await pilot.press("f2")
+        await sign(pilot, counter["users"]["caissier1"].password)
         await settle(app, pilot)
         assert "VI-KIN-" in str(app.screen.query_one("#atransfer-result").render())
     assert (Account.get_by_id(src.id).balance, Account.get_by_id(dst.id).balance) == (
@@ -130,6 +133,9 @@ async def test_open_then_close_an_account(counter):  # noqa: F811
         app.screen.query_one("#opening_deposit").focus()
         await type_text(pilot, "30" if product.currency == "USD" else "30000")
         await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)  # an opening deposit: the password
+        await sign(pilot, counter["users"]["caissier1"].password)
         await settle(app, pilot)
         result = str(app.screen.query_one("#aopen-result").render())
         assert "opened" in result and "BE-KIN-" in result, result
@@ -152,7 +158,7 @@ async def test_open_then_close_an_account(counter):  # noqa: F811
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("f2")
+        await sign(pilot, counter["users"]["caissier1"].password)
         await settle(app, pilot)
     assert Account.get_by_id(opened.id).status == "closed"
     assert Voucher.select().where((Voucher.client_account == opened.id)
@@ -172,6 +178,9 @@ async def test_the_manager_blocks_releases_and_adds_a_mandataire(counter):  # no
         await type_text(pilot, "30")
         await pilot.press("f2")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("f2")
+        await pilot.pause()
         assert "blocked" in str(app.screen.query_one("#holds-result").render())
         hold = AccountHold.get((AccountHold.account == acc.id)
                                & (AccountHold.status == "active"))
@@ -179,21 +188,49 @@ async def test_the_manager_blocks_releases_and_adds_a_mandataire(counter):  # no
         app.screen.query_one("#holds").focus()
         await pilot.press("f4")
         await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)  # the release asks its reason
+        await pilot.press("enter")
+        await pilot.pause()
+        assert AccountHold.get_by_id(hold.id).status == "active"
+        await type_text(pilot, "Prêt remboursé")
+        await pilot.press("enter")
+        await pilot.pause()
         assert AccountHold.get_by_id(hold.id).status == "released"
+        assert AccountHold.get_by_id(hold.id).release_reason == "Prêt remboursé"
         app.screen.query_one("#full_name").focus()
         await type_text(pilot, "Ngoy Mwenze Clarisse")
         await pilot.press("enter")
         await type_text(pilot, "Carte d'électeur")
         await pilot.press("enter")
         await type_text(pilot, "EL-20-4471")
+        await pilot.press("f6")  # no procuration signed by the holder: refused
+        await pilot.pause()
+        assert not AccountMandate.select().where(AccountMandate.account == acc.id).exists()
+        app.screen.query_one("#consent_signed").value = "yes"
+        app.screen.query_one("#consent_reference").focus()
+        await type_text(pilot, "PROC-2026-17")
+        app.screen.query_one("#consent_on").value = fmt_date(
+            business_day.open_date(acc.branch_id))
         await pilot.press("f6")
         await pilot.pause()
-        assert "may now sign" in str(app.screen.query_one("#holds-result").render())
-    assert AccountMandate.get((AccountMandate.account == acc.id)
-                              & (AccountMandate.full_name == "Ngoy Mwenze Clarisse")).active
-    assert [m.full_name for m in savings_accounts.account_view(ctx_of(counter, "caissier1"),
-                                                               acc.id).mandates][-1:] == [
-        "Ngoy Mwenze Clarisse"]
+        assert "once the manager approves" in str(
+            app.screen.query_one("#holds-result").render())
+        mandate = AccountMandate.get((AccountMandate.account == acc.id)
+                                     & (AccountMandate.full_name == "Ngoy Mwenze Clarisse"))
+        assert (mandate.status, mandate.active, mandate.consent_reference) == (
+            "pending", False, "PROC-2026-17")
+        with pytest.raises(PermissionDenied):  # he recorded it: another gérant approves
+            savings_mandates.decide_mandate(ctx_of(counter, "gerant"), mandate.id, True)
+        app.screen.query_one("#mandates").focus()  # revoked from the same screen
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)
+        await type_text(pilot, "Lettre du titulaire")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert AccountMandate.get_by_id(mandate.id).status == "revoked"
+    assert AccountMandate.get_by_id(mandate.id).revoke_reason == "Lettre du titulaire"
+    assert savings_accounts.account_view(ctx_of(counter, "caissier1"), acc.id).mandates == ()
 
 
 async def test_the_administrator_changes_a_product_limit(counter):  # noqa: F811
@@ -248,7 +285,7 @@ async def test_tontine_payout_at_the_end_of_the_cycle(counter):  # noqa: F811
         await pilot.press("f7")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("f2")
+        await sign(pilot, counter["users"]["caissier1"].password)
         await settle(app, pilot)
         assert "Paid with voucher BS-" in str(
             app.screen.query_one("#withdrawal-result").render())

@@ -69,6 +69,7 @@ from mifin_tui.db.models.loans import (
     LoanPenalty,
     LoanProduct,
     LoanReschedule,
+    LoanWriteOff,
     Repayment,
     RepaymentAllocation,
 )
@@ -77,6 +78,7 @@ from mifin_tui.db.models.members import (
     GroupMembership,
     Member,
     MemberGroup,
+    MemberResignation,
 )
 from mifin_tui.db.models.savings import (
     AccountHold,
@@ -122,11 +124,13 @@ __all__ = [
     "LoanPenalty",
     "LoanProduct",
     "LoanReschedule",
+    "LoanWriteOff",
     "MODELS",
     "ManualEntry",
     "ManualEntryLine",
     "Member",
     "MemberGroup",
+    "MemberResignation",
     "PaymentImport",
     "PaymentImportLine",
     "PaymentSuspense",
@@ -216,4 +220,6 @@ MODELS: tuple[type[BaseModel], ...] = (
     StandingOrderLoan,
     PaymentSuspense,
     Workstation,
+    LoanWriteOff,
+    MemberResignation,
 )

@@ -293,3 +293,23 @@ class LoanReschedule(BaseModel):
     carried = pw.BigIntegerField(default=0)    # overdue interest, fees, penalties carried
     terms_json = pw.TextField(default="")
     old_schedule_json = pw.TextField(default="")
+
+
+class LoanWriteOff(BaseModel):
+    """A write-off with two keys (#21): proposed by the gérant or the loan officer, decided
+    by another user within the delegation (above the gérant's limit, the board's decision
+    recorded by an administrator with its minutes' reference and date)."""
+
+    loan = pw.ForeignKeyField(Loan, backref="write_offs")
+    state = pw.CharField(max_length=16, index=True)  # pending | approved | rejected
+    reason = pw.CharField()
+    principal = pw.BigIntegerField()  # the outstanding principal when proposed
+    proposed_by = pw.ForeignKeyField(User, backref="+")
+    proposed_at = pw.DateTimeField()
+    business_date = pw.DateField()
+    decided_by = pw.ForeignKeyField(User, null=True, backref="+")
+    decided_at = pw.DateTimeField(null=True)
+    decision_note = pw.CharField(default="")
+    board_reference = pw.CharField(default="")
+    board_date = pw.DateField(null=True)
+    txn = pw.ForeignKeyField(JournalTransaction, null=True, backref="+")

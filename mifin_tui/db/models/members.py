@@ -99,3 +99,21 @@ class GroupMembership(BaseModel):
 
     class Meta:
         indexes = ((("group", "member"), True),)
+
+
+class MemberResignation(BaseModel):
+    """A démission (#21): asked at the counter, approved by the gérant, then the shares
+    are refunded at the till (the BS voucher's number kept here)."""
+
+    uid = pw.CharField(unique=True, default=new_uid)
+    member = pw.ForeignKeyField(Member, backref="+")
+    state = pw.CharField(max_length=10, index=True)  # pending | approved | rejected | paid
+    reason = pw.CharField()
+    requested_by = pw.ForeignKeyField(User, backref="+")
+    requested_at = pw.DateTimeField()
+    decided_by = pw.ForeignKeyField(User, null=True, backref="+")
+    decided_at = pw.DateTimeField(null=True)
+    decision_note = pw.CharField(default="")
+    paid_by = pw.ForeignKeyField(User, null=True, backref="+")
+    paid_at = pw.DateTimeField(null=True)
+    voucher_number = pw.CharField(default="")

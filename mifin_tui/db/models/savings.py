@@ -76,6 +76,7 @@ class AccountHold(BaseModel):
     created_at = pw.DateTimeField()
     released_by = pw.ForeignKeyField(User, null=True, backref="+")
     released_at = pw.DateTimeField(null=True)
+    release_reason = pw.CharField(default="")
 
 
 class AccountMandate(BaseModel):
@@ -86,9 +87,19 @@ class AccountMandate(BaseModel):
     id_type = pw.CharField(default="")
     id_number = pw.CharField(default="")
     role = pw.CharField(default="mandataire", max_length=16)  # | signatory
+    # True only once approved and until revoked: the withdrawal reads this alone.
     active = pw.BooleanField(default=True)
     created_by = pw.ForeignKeyField(User, backref="+")
     created_at = pw.DateTimeField()
+    status = pw.CharField(default="active", max_length=10)  # pending | active | rejected | revoked
+    # The holder's signed consent (the procuration): when and its document's reference.
+    consent_on = pw.DateField(null=True)
+    consent_reference = pw.CharField(default="")
+    decided_by = pw.ForeignKeyField(User, null=True, backref="+")
+    decided_at = pw.DateTimeField(null=True)
+    revoked_by = pw.ForeignKeyField(User, null=True, backref="+")
+    revoked_at = pw.DateTimeField(null=True)
+    revoke_reason = pw.CharField(default="")
 
 
 class WithdrawalRequest(BaseModel):

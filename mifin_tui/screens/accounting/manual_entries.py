@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
+from mifin_tui.screens.common.dialogs import confirm_then
 from mifin_tui.services.accounting import manual_entries
 from mifin_tui.services.accounting.manual_entries import DraftLine, ManualEntryView
 from mifin_tui.services.kernel import institution, regulators
@@ -175,6 +176,12 @@ class ManualEntriesScreen(FormMixin, MifinScreen):
         if entry is None:
             return
         self.clear_errors()
+        confirm_then(self, _("Validate entry {id}?").format(id=entry.id), [
+            entry.label, _("Total {total}, entered by {who}: it is posted to the ledger.")
+            .format(total=fmt_amount(entry.total, entry.currency), who=entry.entered_by)],
+            lambda: self._validate(entry))
+
+    def _validate(self, entry) -> None:
         ok, done = self.call_service(manual_entries.validate, self.ctx, entry.id)
         if ok:
             self.query_one("#entry-result", Static).update(

@@ -8,7 +8,8 @@ A deposit or withdrawal screen asks `cash.preview(...)`, pushes
 and gets back the CashReceipt (posted) or None (the cashier went back, nothing
 posted). The dialog shows the voucher series, the account and its holder, the
 amount in figures and in words, the balances after, and the ledger lines. On F2
-(or Enter) it calls `post`; a refusal (the till was closed meanwhile, the balance
+(or Enter) it checks the actor's password (typed in the dialog, #21), then calls
+`post`; a wrong password or a refusal (the till was closed meanwhile, the balance
 moved) shows in the dialog, which stays open. Once posted, the voucher prints in
 the background (print_jobs): a printing failure never undoes the posting.
 """
@@ -20,10 +21,11 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from mifin_tui.i18n import N_, _, current_language
 from mifin_tui.screens.common.base import DialogScreen
+from mifin_tui.screens.common.dialogs import ActorPassword
 from mifin_tui.screens.common.print_jobs import print_voucher
 from mifin_tui.services.cash.counter import CashPreview, CashReceipt
 from mifin_tui.services.kernel.errors import MifinError, ValidationError
@@ -61,7 +63,7 @@ def preview_lines(p: CashPreview) -> list[str]:
     return lines
 
 
-class ConfirmCashScreen(DialogScreen):
+class ConfirmCashScreen(ActorPassword, DialogScreen):
     """Shows a CashPreview; F2 or Enter posts (through `post`) and prints the voucher.
 
     Dismisses with the CashReceipt, or None when the cashier goes back (Escape).
@@ -89,14 +91,25 @@ class ConfirmCashScreen(DialogScreen):
             yield Static(_(SERIES_TITLES.get(p.series, "{till}")).format(till=p.till_code),
                          classes="screen-title", markup=False)
             yield Static("\n".join(preview_lines(p)), id="cash-preview", markup=False)
+            yield from self.compose_password()
             yield FieldError(id="error-form")
-            yield Static(_("F2 or Enter posts it and prints the voucher; Escape goes back, "
-                           "nothing is posted."), classes="hint", markup=False)
+            yield Static(_("Your password, then Enter or F2 posts it and prints the voucher; "
+                           "Escape goes back, nothing is posted."), classes="hint",
+                         markup=False)
         yield MifinFooter()
+
+    def on_mount(self) -> None:
+        self.focus_password()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
 
     def action_confirm(self) -> None:
         if self.receipt is not None:
             return  # posted already: a second Enter must not post twice
+        if not self.password_confirmed():
+            return
         if self.post is None:
             self.dismiss(True)
             return

@@ -176,7 +176,7 @@ class VaultTransferScreen(FormMixin, MifinScreen):
             if ok:
                 self.send(direction, cur, amount, reason)
 
-        self.app.push_screen(ConfirmDialog(_("Confirm the transfer"), lines),
+        self.app.push_screen(ConfirmDialog(_("Confirm the transfer"), lines, password=True),
                              callback=confirmed)
 
     def send(self, direction: str, currency: str, amount: int, reason: str) -> None:

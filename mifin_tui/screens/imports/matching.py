@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Label, Static
 
 from mifin_tui.i18n import N_, _, current_language
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
+from mifin_tui.screens.common.dialogs import confirm_then
 from mifin_tui.services.imports import payments as payment_import
 from mifin_tui.services.imports.payments import OpenLine
 from mifin_tui.services.kernel.context import Context
@@ -102,6 +103,16 @@ class PaymentMatchingScreen(FormMixin, MifinScreen):
         if r is None:
             return
         number = self.query_one("#number", TextField).value
+        if not number.strip():
+            self.show_errors({"number": _("Type the loan or account number.")})
+            return
+        confirm_then(self, _("Post payment {reference}?").format(reference=r.reference), [
+            _("{amount} from {payer}, posted on {target}.").format(
+                amount=format_amount(r.amount, r.currency, current_language()),
+                payer=r.payer, target=number.strip())],
+            lambda: self._post(r, number))
+
+    def _post(self, r, number: str) -> None:
         ok, posted = self.call_service(payment_import.post_line, self.ctx, r.id, number)
         if not ok:
             return

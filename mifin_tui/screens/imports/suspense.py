@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Label, Static
 
 from mifin_tui.i18n import N_, _, current_language
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
+from mifin_tui.screens.common.dialogs import confirm_then
 from mifin_tui.services.imports import suspense
 from mifin_tui.services.imports.suspense import SuspenseItem
 from mifin_tui.services.kernel.context import Context
@@ -107,6 +108,16 @@ class SuspenseScreen(FormMixin, MifinScreen):
         if r is None:
             return
         number = self.query_one("#number", TextField).value
+        if not number.strip():
+            self.show_errors({"number": _("Type the loan or account number.")})
+            return
+        confirm_then(self, _("Apply payment {reference}?").format(reference=r.reference), [
+            _("{amount} from {payer}, posted on {target}.").format(
+                amount=format_amount(r.amount, r.currency, current_language()),
+                payer=r.payer, target=number.strip())],
+            lambda: self._apply(r, number))
+
+    def _apply(self, r, number: str) -> None:
         ok, done = self.call_service(suspense.apply, self.ctx, r.id, number)
         if ok:
             voucher, target = done
@@ -119,6 +130,13 @@ class SuspenseScreen(FormMixin, MifinScreen):
         if r is None:
             return
         note = self.query_one("#note", TextField).value
+        confirm_then(self, _("Refund payment {reference}?").format(reference=r.reference), [
+            _("{amount} back to {payer}.").format(
+                amount=format_amount(r.amount, r.currency, current_language()),
+                payer=r.payer)],
+            lambda: self._refund(r, note))
+
+    def _refund(self, r, note: str) -> None:
         ok, voucher = self.call_service(suspense.refund, self.ctx, r.id, note)
         if ok:
             self._done(_("Payment {reference} refunded: voucher {voucher}.").format(

@@ -57,16 +57,21 @@ class LoanForm(FormMixin, MifinScreen):
         await super().field_entered(field)
 
 
-def posting_hint() -> str:
+def posting_hint(password: bool = False) -> str:
     """The hint of a confirmation that posts a BR and prints it."""
+    if password:
+        return _("Your password, then Enter or F2 posts it and prints the BR; Escape goes "
+                 "back, nothing is posted.")
     return _("F2 or Enter posts it and prints the BR; Escape goes back, nothing is posted.")
 
 
 def confirm(screen: MifinScreen, title: str, lines: Sequence[str], then: Callable[[], None],
-            hint: str | None = None) -> None:
-    """Ask with a ConfirmDialog (`hint`: the BR one by default); `then` runs on yes."""
+            hint: str | None = None, *, password: bool = False) -> None:
+    """Ask with a ConfirmDialog (`hint`: the BR one by default); `then` runs on yes.
+    `password`: the money moves, the actor types his password to confirm."""
     screen.app.push_screen(
-        ConfirmDialog(title, list(lines), hint=hint or posting_hint()),
+        ConfirmDialog(title, list(lines), hint=hint or posting_hint(password),
+                      password=password),
         callback=lambda yes: then() if yes else None)
 
 

@@ -76,7 +76,8 @@ class LoanDisburseScreen(LoanListScreen):
             "to the member's linked savings account")
         self.app.push_screen(
             ConfirmDialog(_("Disburse {number}?").format(number=w.number),
-                          [f"{w.member_name}: {fmt_amount(w.paid_out, w.currency)} {how}"]),
+                          [f"{w.member_name}: {fmt_amount(w.paid_out, w.currency)} {how}"],
+                          password=True),
             callback=lambda ok: self._pay(w, mode) if ok else None)
 
     def _pay(self, w: WaitingLoan, mode: str) -> None:

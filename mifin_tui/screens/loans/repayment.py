@@ -230,7 +230,8 @@ class RepaymentScreen(FormMixin, MifinScreen):
         if not ok:
             return
         confirm(self, _("Repayment of loan {number}").format(number=pv.number),
-                preview_lines(pv), lambda: self._repay(amount, party, payoff, kw))
+                preview_lines(pv), lambda: self._repay(amount, party, payoff, kw),
+                password=True)
 
     def _repay(self, amount: int, party: str, payoff: bool, kw: dict) -> None:
         receipt = post_voucher(self, repayments.repay, self.ctx, self.loan_id, amount,

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Static
 
 from mifin_tui.i18n import N_, _, ngettext
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
+from mifin_tui.screens.common.dialogs import confirm_then
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
 from mifin_tui.services.loans import repayments, reschedule
@@ -224,6 +225,11 @@ class RescheduleDecisionsScreen(FormMixin, MifinScreen):
         if r is None:
             return
         self.clear_errors()
+        confirm_then(self, _("Reschedule loan {number}?").format(number=r.loan_number),
+                     self.plan_of(r),
+                     lambda: self._approve(r))
+
+    def _approve(self, r) -> None:
         ok, _plan = self.call_service(reschedule.approve, self.ctx, r.id,
                                       self.query_one("#note", TextField).value)
         if ok:

@@ -20,7 +20,7 @@ from mifin_tui import menu
 from mifin_tui.i18n import N_, _
 from mifin_tui.output.printing import PrintOutcome
 from mifin_tui.screens.common.base import MifinScreen
-from mifin_tui.screens.common.dialogs import NoteDialog
+from mifin_tui.screens.common.dialogs import ConfirmDialog, NoteDialog
 from mifin_tui.screens.common.print_jobs import print_member_form, print_voucher
 from mifin_tui.screens.members.account_lookup import status_word
 from mifin_tui.services.kernel.context import Context
@@ -230,20 +230,54 @@ class MemberCardScreen(MifinScreen):
         print_member_form(self.app, doc, on_done=self.show_message)
 
     def action_resign(self) -> None:
+        """The démission in its steps (#21): asked here, approved by the gérant on his
+        list, then the shares refunded here with the cashier's password."""
         c = self.card
         if c is None:
             return
+        try:
+            request = member_card.resignation_of(self.ctx, c.member.id)
+        except MifinError as exc:
+            self.say(str(exc))
+            return
+        if request is not None and request.state == "pending":
+            self.say(_("The démission of {number} waits for the manager's approval.").format(
+                number=c.member.number))
+            return
         shares = sum(a.balance for a in c.accounts if a.kind == "shares")
         currency = next((a.currency for a in c.accounts if a.kind == "shares"), "")
+        shares_text = fmt_amount(shares, currency) if currency else "-"
+        if request is not None:  # approved: pay the shares back and close
+            lines = [f"{c.member.number}  {c.member.display_name}",
+                     _("Démission approved. The share capital ({shares}) is refunded from "
+                       "your till with a BS voucher; the accounts close.").format(
+                         shares=shares_text)]
+            self.app.push_screen(ConfirmDialog(_("Démission: refund the shares"), lines,
+                                               password=shares > 0),
+                                 callback=lambda yes: self._pay(request.id) if yes else None)
+            return
         lines = [f"{c.member.number}  {c.member.display_name}",
-                 _("Every account must be at zero; the share capital ({shares}) is "
-                   "refunded from your till with a BS voucher.").format(
-                     shares=fmt_amount(shares, currency) if currency else "-")]
+                 _("Every account must be at zero. The manager approves the démission, then "
+                   "the share capital ({shares}) is refunded at the till.").format(
+                     shares=shares_text)]
         member_id = c.member.id
         self.app.push_screen(NoteDialog(
-            _("Démission"), lines, lambda reason: member_card.resign(self.ctx, member_id,
-                                                                     reason),
-            note_label=_("Reason of the démission")), self._resigned)
+            _("Démission"), lines,
+            lambda reason: member_card.request_resignation(self.ctx, member_id, reason),
+            note_label=_("Reason of the démission")), self._requested)
+
+    def _requested(self, request) -> None:
+        if request is not None:
+            self.say(_("Démission of {number} asked: it waits for the manager's approval.")
+                     .format(number=request.member_number))
+
+    def _pay(self, request_id: int) -> None:
+        try:
+            result = member_card.pay_resignation(self.ctx, request_id)
+        except MifinError as exc:
+            self.say(str(exc))
+            return
+        self._resigned(result)
 
     def _resigned(self, result: ResignResult | None) -> None:
         if result is None:

@@ -61,4 +61,5 @@ class AccountCloseScreen(SavingsFormScreen):
             if receipt is not None:
                 print_voucher(self.app, receipt.doc)
 
-        self.app.push_screen(ConfirmDialog(_("Close the account?"), lines), callback=confirmed)
+        self.app.push_screen(ConfirmDialog(_("Close the account?"), lines,
+                                           password=acc.balance != 0), callback=confirmed)

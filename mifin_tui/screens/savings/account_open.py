@@ -12,6 +12,7 @@ from textual.widgets import Select, Static
 
 from mifin_tui.i18n import N_, _
 from mifin_tui.screens.common.base import FormMixin, MifinScreen
+from mifin_tui.screens.common.dialogs import confirm_then
 from mifin_tui.screens.common.print_jobs import print_voucher
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.errors import MifinError
@@ -129,6 +130,15 @@ class AccountOpenScreen(FormMixin, MifinScreen):
             f.check()
             fields[name] = f.amount or 0
         collateral = self.query_one("#collateral", Select).value == YES
+        deposit = fields["opening_deposit"]
+        lines = [_("Open a {product} account for the member.").format(product=p.name)]
+        if deposit:
+            lines.append(_("Opening deposit of {amount} in cash with a BE voucher.").format(
+                amount=fmt_amount(deposit, p.currency)))
+        confirm_then(self, _("Open the account?"), lines,
+                     lambda: self._open(p, fields, collateral), password=bool(deposit))
+
+    def _open(self, p, fields: dict, collateral: bool) -> None:
         ok, opened = self.call_service(
             savings_opening.open_account, self.ctx, self.member_id, p.id,
             opening_deposit=fields["opening_deposit"], planned_amount=fields["planned_amount"],

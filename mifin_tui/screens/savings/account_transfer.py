@@ -86,5 +86,5 @@ class AccountTransferScreen(SavingsFormScreen):
                     balance=fmt_amount(receipt.doc.balance_after or 0, src.currency)))
             print_voucher(self.app, receipt.doc)
 
-        self.app.push_screen(ConfirmDialog(_("Confirm the transfer"), lines),
+        self.app.push_screen(ConfirmDialog(_("Confirm the transfer"), lines, password=True),
                              callback=confirmed)

@@ -221,7 +221,8 @@ class WithdrawalScreen(SavingsFormScreen):
                 self.paid(receipt)
                 print_voucher(self.app, receipt.doc)
 
-        self.app.push_screen(ConfirmDialog(_("Tontine payout"), lines), callback=confirmed)
+        self.app.push_screen(ConfirmDialog(_("Tontine payout"), lines, password=True),
+                             callback=confirmed)
 
     def action_close_account(self) -> None:
         """Closing pays the whole balance out: its screen, on this account."""

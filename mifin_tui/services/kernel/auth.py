@@ -236,7 +236,7 @@ def _attempt(username: str, password: str, action: str) -> User | None:
                 audit.record(ctx, "login.after_reset", "user", user.username,
                              after={"reset_by": user.reset_by,
                                     "reset_at": _aware(user.reset_at).isoformat()})
-        else:
+        elif action == "unlock":
             audit.record(ctx, "session.unlock", "user", user.username)
         return user
 
@@ -257,6 +257,14 @@ def unlock_session(ctx: Context, password: str) -> None:
         raise ValidationError({"password": _(
             "That is not your password (too short); nothing was counted.")})
     if _attempt(ctx.username, password, "unlock") is None:
+        raise AuthenticationError(_(REFUSED))
+
+
+def confirm_password(ctx: Context, password: str) -> None:
+    """The actor's password typed again to confirm a money movement (#21: every command
+    that moves money asks its actor's password). Counted like a login try; the operation
+    it confirms is what gets audited."""
+    if _attempt(ctx.username, password, "confirm") is None:
         raise AuthenticationError(_(REFUSED))
 
 

@@ -89,7 +89,12 @@ PERMISSION_LABELS: dict[str, str] = {
     "loan.reverse": N_("Reverse a disbursement made in error the same day"),
     "repayment.reverse": N_("Reverse a repayment made in error"),
     "repayment.reverse_approve": N_("Approve the same-day reversal of a repayment"),
-    "loan.write_off": N_("Write off a loan in arrears (passage en perte)"),
+    "loan.write_off": N_("Decide on a proposed write-off (passage en perte) within the "
+                         "delegation limit"),
+    "loan.write_off_propose": N_("Propose the write-off of a loan in arrears"),
+    "mandate.approve": N_("Approve or refuse a mandataire recorded at the counter"),
+    "member.leave_approve": N_("Approve a member's resignation (démission) before the "
+                               "shares are refunded"),
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -101,7 +106,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                         "loan.read", "loan.disburse", "repayment.reverse",
                         "vault.count", "receipt.verify"}),
     LOAN_OFFICER: frozenset({"member.read", "member.create", "account.read", "loan.simulate",
-                             "member.edit", "group.manage",
+                             "member.edit", "group.manage", "loan.write_off_propose",
                              "loan.read", "loan.apply", "loan.cancel", "report.portfolio"}),
     COMMITTEE: frozenset({"member.read", "account.read", "loan.simulate",
                           "loan.read", "loan.opinion"}),
@@ -113,7 +118,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          "report.accounting", "journal.validate", "report.portfolio",
          "loan.read", "loan.approve", "loan.override", "loan.cancel", "loan.reverse",
          "repayment.reverse_approve", "loan.write_off",
-         "vault.count", "vault.confirm", "cash_difference.decide", "receipt.verify"}
+         "vault.count", "vault.confirm", "cash_difference.decide", "receipt.verify",
+         "loan.write_off_propose", "mandate.approve", "member.leave_approve"}
     ),
     ACCOUNTANT: frozenset(
         {"member.read", "account.read", "ledger.read", "ledger.reverse", "audit.read",

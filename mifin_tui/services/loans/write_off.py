@@ -1,6 +1,15 @@
-"""Write-off (passage en perte) and recoveries after it (#9).
+"""Write-off (passage en perte) and recoveries after it (#9), with two keys (#21).
 
-The rule: only the gérant (`loan.write_off`) writes off, with a reason, and only a loan in
+Two keys: the gérant or the loan officer proposes (`propose`, `loan.write_off_propose`)
+with a reason; someone else decides (`decide`): a gérant (`loan.write_off`) up to his
+delegation limit (`loan_delegation_limit`, the outstanding principal in the loan's
+currency), never the proposer and never the gérant who approved the loan (the approver
+does not judge the loss on his own decision); the board at any amount, its decision
+recorded by an administrator (`loan.board`) with its minutes' reference and date
+(`record_board_decision`), and only the board above the limit or when no other gérant
+may decide. The decision approved posts the write-off below; each step is audited.
+
+What can be written off: only a loan in
 arrears: outstanding (disbursed, active or in arrears) with an instalment unpaid past its
 due date on the open business day, computed live from the instalments (the closing may
 not have aged it yet; an active loan found late is moved to in arrears first, both steps
@@ -31,16 +40,31 @@ says (`recoverable`, #20).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from mifin_tui.db import write_transaction
-from mifin_tui.db.models import Account, Loan, LoanInstallment, Repayment, Voucher
+from mifin_tui.db.models import (
+    Account,
+    Loan,
+    LoanInstallment,
+    LoanWriteOff,
+    Repayment,
+    User,
+    Voucher,
+)
 from mifin_tui.db.queries import loan_ledger as loan_queries
 from mifin_tui.i18n import _, current_language
 from mifin_tui.services.cash import tills, vouchers
-from mifin_tui.services.kernel import accounts, audit, ledger, settings
+from mifin_tui.services.kernel import accounts, audit, clock, ledger, settings
 from mifin_tui.services.kernel.context import Context
 from mifin_tui.services.kernel.documents import VoucherDoc
-from mifin_tui.services.kernel.errors import Conflict, MifinError, ValidationError
+from mifin_tui.services.kernel.errors import (
+    Conflict,
+    MifinError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from mifin_tui.services.kernel.money import format_amount, positive_amount
 from mifin_tui.services.kernel.permissions import requires
 from mifin_tui.services.loans import products as loan_products
@@ -50,8 +74,9 @@ from mifin_tui.services.loans.engine import allocation as engine
 from mifin_tui.services.loans.lifecycle import business_today, get_loan, move
 from mifin_tui.services.loans.risk import classification, loan_ledger
 
-__all__ = ["RecoveryReceipt", "WriteOffPreview", "WriteOffResult", "preview", "recover",
-           "recovered", "write_off"]
+__all__ = ["RecoveryReceipt", "WriteOffPreview", "WriteOffProposal", "WriteOffResult",
+           "decide", "pending", "pending_for_board", "preview", "propose",
+           "record_board_decision", "recover", "recovered"]
 
 
 @dataclass(frozen=True)
@@ -122,52 +147,203 @@ def _preview(ctx: Context, loan: Loan) -> WriteOffPreview:
                            accrued, reserved)
 
 
-@requires("loan.write_off")
+@requires("loan.write_off_propose")
 def preview(ctx: Context, loan_id: int) -> WriteOffPreview:
     """What a write-off today would post; nothing written. Conflict when refused."""
     return _preview(ctx, get_loan(loan_id, ctx))
 
 
-@requires("loan.write_off")
-def write_off(ctx: Context, loan_id: int, reason: str) -> WriteOffResult:
-    """Write the loan off on the open business day (see the module's text)."""
+@dataclass(frozen=True)
+class WriteOffProposal:
+    id: int
+    loan_id: int
+    number: str
+    currency: str
+    principal: int          # the outstanding principal when proposed
+    reason: str
+    proposed_by: str
+    proposed_at: str
+    state: str
+    above_limit: bool       # above the gérant's delegation limit: the board decides
+
+
+def _user(user_id: int | None) -> str:
+    u = User.get_or_none(User.id == user_id) if user_id else None
+    return f"{u.full_name} ({u.username})" if u else ""
+
+
+def _above_limit(currency: str, principal: int) -> bool:
+    from mifin_tui.services.loans.decision import delegation_limit
+
+    limit = delegation_limit(currency)
+    return limit is None or principal > limit
+
+
+def _proposal_view(w: LoanWriteOff) -> WriteOffProposal:
+    loan = Loan.get_by_id(w.loan_id)
+    return WriteOffProposal(w.id, loan.id, loan.number, loan.currency, w.principal, w.reason,
+                            _user(w.proposed_by_id), w.proposed_at.isoformat(timespec="minutes"),
+                            w.state, _above_limit(loan.currency, w.principal))
+
+
+@requires("loan.write_off_propose")
+def propose(ctx: Context, loan_id: int, reason: str) -> WriteOffProposal:
+    """The first key: a write-off proposed with its reason; it waits for the decision."""
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the write-off.")})
     with write_transaction():
         loan = get_loan(loan_id, ctx)
         p = _preview(ctx, loan)
-        held = loan_ledger.positions([loan.id])[loan.id]
-        lines = _principal_lines(loan, held, p.principal) + _interest_lines(loan, held, p)
-        if p.provision_used:
-            lines.append(ledger.Line(_provision_account(loan).id, debit=p.provision_used))
-        if p.loss:
-            lines.append(ledger.Line(accounts.internal_account(
-                loan.branch_id, "write_off_expense", loan.currency).id, debit=p.loss))
-        label = _("Write-off of loan {number}").format(number=loan.number)
         if p.principal == 0:
             raise Conflict(_("Loan {number} has no principal left to write off.").format(
                 number=loan.number))
-        posted = ledger.post(ctx, kind="loan_write_off", label=label, lines=lines,
-                             voucher_series="OD")
-        if posted.voucher_number is None:
-            raise MifinError("voucher number missing")
-        # the receivable left the books: no instalment holds accrued interest any more
-        LoanInstallment.update(interest_accrued=LoanInstallment.interest_paid).where(
-            (LoanInstallment.loan == loan.id)
-            & (LoanInstallment.interest_accrued > LoanInstallment.interest_paid)).execute()
-        if loan.state == "disbursed":
-            loan = move(ctx, loan, "active", _("Arrears found at the write-off"))
-        if loan.state == "active":
-            loan = move(ctx, loan, "in_arrears", _("Arrears found at the write-off"))
-        move(ctx, loan, "written_off", reason.strip(), written_off_on=posted.business_date,
-             written_off_amount=p.principal, write_off_reason=reason.strip()[:250],
-             provision=0, days_past_due=p.days_past_due)
-        audit.record(ctx, "loan.write_off", "loan", loan.number,
-                     before={"state": p.state, "days_past_due": p.days_past_due},
-                     after={"voucher": posted.voucher_number, "principal": p.principal,
-                            "provision_used": p.provision_used, "loss": p.loss,
-                            "accrued_reversed": p.accrued, "reserved_reversed": p.reserved,
-                            "unpaid_other": p.unpaid_other, "reason": reason.strip()})
+        if LoanWriteOff.select().where((LoanWriteOff.loan == loan.id)
+                                       & (LoanWriteOff.state == "pending")).exists():
+            raise Conflict(_("A write-off of loan {number} is already waiting for its "
+                             "decision.").format(number=loan.number))
+        w = LoanWriteOff.create(loan=loan.id, state="pending", reason=reason.strip()[:250],
+                                principal=p.principal, proposed_by=ctx.user_id,
+                                proposed_at=clock.now(), business_date=business_today(ctx))
+        audit.record(ctx, "loan.write_off_proposed", "loan", loan.number,
+                     after={"proposal": w.id, "principal": p.principal,
+                            "days_past_due": p.days_past_due, "reason": w.reason})
+        return _proposal_view(w)
+
+
+def _pending(ctx: Context) -> list[WriteOffProposal]:
+    return [_proposal_view(w) for w in LoanWriteOff.select().join(Loan).where(
+        (LoanWriteOff.state == "pending") & (Loan.branch == ctx.branch_id)).order_by(
+        LoanWriteOff.id)]
+
+
+@requires("loan.write_off")
+def pending(ctx: Context) -> list[WriteOffProposal]:
+    """The proposals waiting for a gérant's decision (the board's too: he sees them)."""
+    return _pending(ctx)
+
+
+@requires("loan.board")
+def pending_for_board(ctx: Context) -> list[WriteOffProposal]:
+    """The proposals an administrator may record the board's decision on."""
+    return _pending(ctx)
+
+
+def _pending_proposal(ctx: Context, proposal_id: int) -> tuple[LoanWriteOff, Loan]:
+    w = LoanWriteOff.get_or_none(LoanWriteOff.id == proposal_id)
+    if w is None:
+        raise NotFound(_("No such write-off proposal."))
+    loan = get_loan(w.loan_id, ctx)
+    if w.state != "pending":
+        raise Conflict(_("This write-off proposal was already decided."))
+    if w.proposed_by_id == ctx.user_id:
+        raise PermissionDenied(_("You proposed this write-off: another person must decide "
+                                 "on it."))
+    return w, loan
+
+
+def _close(ctx: Context, w: LoanWriteOff, loan: Loan, approve: bool, note: str,
+           board_reference: str = "", board_date: date | None = None) -> WriteOffResult | None:
+    result = None
+    if approve:
+        result = _post(ctx, loan, w.reason, proposed_by=w.proposed_by_id,
+                       board_reference=board_reference)
+    elif not note.strip():
+        raise ValidationError({"note": _("Say why the write-off is refused.")})
+    LoanWriteOff.update(
+        state="approved" if approve else "rejected", decided_by=ctx.user_id,
+        decided_at=clock.now(), decision_note=note.strip()[:250],
+        board_reference=board_reference, board_date=board_date,
+        txn=result.txn_id if result else None).where(LoanWriteOff.id == w.id).execute()
+    audit.record(ctx, "loan.write_off_" + ("approved" if approve else "rejected"), "loan",
+                 loan.number, before={"proposal": w.id, "state": "pending"},
+                 after={"state": "approved" if approve else "rejected",
+                        "proposed_by": _user(w.proposed_by_id), "note": note.strip(),
+                        "board_reference": board_reference,
+                        "board_date": board_date.isoformat() if board_date else None,
+                        "voucher": result.voucher_number if result else None})
+    return result
+
+
+@requires("loan.write_off")
+def decide(ctx: Context, proposal_id: int, approve: bool, note: str = ""
+           ) -> WriteOffResult | None:
+    """The second key, a gérant's: approved, the write-off is posted (its result
+    returned); refused (a note required), the loan stays as it is."""
+    with write_transaction():
+        w, loan = _pending_proposal(ctx, proposal_id)
+        if loan.decided_by_id == ctx.user_id:
+            raise PermissionDenied(_("You approved loan {number}: another gérant or the "
+                                     "board decides on its write-off.").format(
+                number=loan.number))
+        if approve:
+            p = _preview(ctx, loan)
+            if _above_limit(loan.currency, p.principal):
+                raise PermissionDenied(_(
+                    "{amount} is above your delegation limit: the board decides, its "
+                    "decision recorded by an administrator.").format(
+                    amount=format_amount(p.principal, loan.currency, current_language())))
+        return _close(ctx, w, loan, approve, note)
+
+
+@requires("loan.board")
+def record_board_decision(ctx: Context, proposal_id: int, approve: bool, reference: str,
+                          board_date: date, note: str = "") -> WriteOffResult | None:
+    """The board's decision on a proposed write-off (any amount, and the only one above
+    the gérant's limit), recorded by an administrator with its minutes' reference."""
+    errors: dict[str, str] = {}
+    if not reference.strip():
+        errors["reference"] = _("Give the reference of the board's minutes.")
+    if board_date is None:
+        errors["board_date"] = _("Give the date of the board's meeting.")
+    if errors:
+        raise ValidationError(errors)
+    with write_transaction():
+        w, loan = _pending_proposal(ctx, proposal_id)
+        if board_date > business_today(ctx):
+            raise ValidationError({"board_date": _("The board's meeting cannot be in the "
+                                                   "future.")})
+        return _close(ctx, w, loan, approve, note, reference.strip()[:120], board_date)
+
+
+def _post(ctx: Context, loan: Loan, reason: str, *, proposed_by: int,
+          board_reference: str = "") -> WriteOffResult:
+    """Write the loan off on the open business day (see the module's text); inside the
+    decision's transaction."""
+    p = _preview(ctx, loan)
+    held = loan_ledger.positions([loan.id])[loan.id]
+    lines = _principal_lines(loan, held, p.principal) + _interest_lines(loan, held, p)
+    if p.provision_used:
+        lines.append(ledger.Line(_provision_account(loan).id, debit=p.provision_used))
+    if p.loss:
+        lines.append(ledger.Line(accounts.internal_account(
+            loan.branch_id, "write_off_expense", loan.currency).id, debit=p.loss))
+    label = _("Write-off of loan {number}").format(number=loan.number)
+    if p.principal == 0:
+        raise Conflict(_("Loan {number} has no principal left to write off.").format(
+            number=loan.number))
+    posted = ledger.post(ctx, kind="loan_write_off", label=label, lines=lines,
+                         voucher_series="OD")
+    if posted.voucher_number is None:
+        raise MifinError("voucher number missing")
+    # the receivable left the books: no instalment holds accrued interest any more
+    LoanInstallment.update(interest_accrued=LoanInstallment.interest_paid).where(
+        (LoanInstallment.loan == loan.id)
+        & (LoanInstallment.interest_accrued > LoanInstallment.interest_paid)).execute()
+    if loan.state == "disbursed":
+        loan = move(ctx, loan, "active", _("Arrears found at the write-off"))
+    if loan.state == "active":
+        loan = move(ctx, loan, "in_arrears", _("Arrears found at the write-off"))
+    move(ctx, loan, "written_off", reason.strip(), written_off_on=posted.business_date,
+         written_off_amount=p.principal, write_off_reason=reason.strip()[:250],
+         provision=0, days_past_due=p.days_past_due)
+    audit.record(ctx, "loan.write_off", "loan", loan.number,
+                 before={"state": p.state, "days_past_due": p.days_past_due},
+                 after={"voucher": posted.voucher_number, "principal": p.principal,
+                        "provision_used": p.provision_used, "loss": p.loss,
+                        "accrued_reversed": p.accrued, "reserved_reversed": p.reserved,
+                        "unpaid_other": p.unpaid_other, "reason": reason.strip(),
+                        "proposed_by": _user(proposed_by),
+                        "board_reference": board_reference})
     return WriteOffResult(posted.txn_id, posted.voucher_number, p)
 
 

@@ -1,5 +1,12 @@
 """Holds: part of an account's balance blocked for a reason (loan collateral, court
-order...), released only by the process that placed it.
+order...).
+
+Who releases (#21): a loan's hold (process "loan:<number>") is released by the loan's own
+process (its closing, `release_within`) while the loan is under way; once the loan is over
+(closed, written off, cancelled) the gérant may release what remains. A hold placed at the
+gérant's screen (a court order, a dispute) is released there by the gérant. Every release
+outside a loan's process gives its reason (the court's lifting order, ...), recorded on
+the hold and in the audit.
 """
 
 from __future__ import annotations
@@ -42,13 +49,14 @@ class HoldView:
     status: str
     created_by: str
     created_at: str
+    release_reason: str = ""
 
 
 def _hold_view(h: AccountHold) -> HoldView:
     acc = Account.get_by_id(h.account_id)
     return HoldView(h.id, acc.id, h.amount, acc.currency, h.reason, h.note, h.process,
                     h.status, User.get_by_id(h.created_by_id).full_name,
-                    h.created_at.isoformat(timespec="minutes"))
+                    h.created_at.isoformat(timespec="minutes"), h.release_reason)
 
 
 def hold_within(ctx: Context, account_id: int, amount: int, reason: str, process: str,
@@ -83,40 +91,68 @@ def hold_within(ctx: Context, account_id: int, amount: int, reason: str, process
     return _hold_view(h)
 
 
-def release_within(ctx: Context, hold_id: int, process: str) -> HoldView:
-    """Release a hold inside the caller's write transaction; only the process that placed
-    it may (a loan's collateral is freed by the loan, a court order by its lifting)."""
-    if not write_transaction_open():
-        raise RuntimeError("release_within runs inside the calling operation's transaction")
+def _active_hold(hold_id: int) -> AccountHold:
     h = AccountHold.get_or_none(AccountHold.id == hold_id)
     if h is None:
         raise NotFound(_("No such hold."))
     if h.status != "active":
         raise Conflict(_("This hold was already released."))
-    if h.process != process:
-        raise PermissionDenied(_("This hold was placed by {process}; only it can release "
-                                 "it.").format(process=h.process))
-    AccountHold.update(status="released", released_by=ctx.user_id,
-                       released_at=clock.now()).where(AccountHold.id == h.id).execute()
+    return h
+
+
+def _release(ctx: Context, h: AccountHold, process: str, reason: str) -> HoldView:
+    AccountHold.update(status="released", released_by=ctx.user_id, released_at=clock.now(),
+                       release_reason=reason[:250]).where(AccountHold.id == h.id).execute()
     audit.record(ctx, "hold.release", "account_hold", h.uid,
-                 before={"status": "active", "amount": h.amount},
-                 after={"status": "released", "process": process})
+                 before={"status": "active", "amount": h.amount, "reason": h.reason,
+                         "process": h.process},
+                 after={"status": "released", "by": process, "reason": reason})
     return _hold_view(AccountHold.get_by_id(h.id))
 
 
+def release_within(ctx: Context, hold_id: int, process: str) -> HoldView:
+    """Release a hold inside the caller's write transaction; only the process that placed
+    it may (a loan's collateral is freed by the loan at its closing)."""
+    if not write_transaction_open():
+        raise RuntimeError("release_within runs inside the calling operation's transaction")
+    h = _active_hold(hold_id)
+    if h.process != process:
+        raise PermissionDenied(_("This hold was placed by {process}; only it can release "
+                                 "it.").format(process=h.process))
+    return _release(ctx, h, process, _("released by {process}").format(process=process))
+
+
+# A loan in these states no longer needs its collateral.
+_LOAN_OVER = ("closed", "written_off", "cancelled", "rejected")
+
+
 @requires("account.hold")
-def place_hold(ctx: Context, account_id: int, amount: int, reason: str, *, note: str = "",
-               process: str = "manual") -> HoldView:
+def place_hold(ctx: Context, account_id: int, amount: int, reason: str, *, note: str = ""
+               ) -> HoldView:
     """Block part of the available balance (the gérant's holds screen: process "manual")."""
     with write_transaction():
-        return hold_within(ctx, account_id, amount, reason, process, note)
+        return hold_within(ctx, account_id, amount, reason, "manual", note)
 
 
 @requires("account.hold")
-def release_hold(ctx: Context, hold_id: int, *, process: str = "manual") -> HoldView:
-    """Release a hold placed by `process`."""
+def release_hold(ctx: Context, hold_id: int, reason: str) -> HoldView:
+    """The gérant releases a hold, with its reason; a loan's hold only once the loan is
+    over (before that, the loan's own closing releases it)."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the release (e.g. the "
+                                           "court's lifting order).")})
     with write_transaction():
-        return release_within(ctx, hold_id, process)
+        h = _active_hold(hold_id)
+        savings_account(h.account_id, ctx.branch_id)
+        if h.process.startswith("loan:"):
+            from mifin_tui.db.models import Loan
+
+            loan = Loan.get_or_none(Loan.number == h.process.removeprefix("loan:"))
+            if loan is not None and loan.state not in _LOAN_OVER:
+                raise PermissionDenied(_(
+                    "This hold secures loan {number}, still under way: the loan's closing "
+                    "releases it.").format(number=loan.number))
+        return _release(ctx, h, "manager", reason.strip())
 
 
 @requires("account.read")

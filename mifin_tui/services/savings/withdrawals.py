@@ -121,8 +121,12 @@ def _signatory(acc: Account, signatory_id: int | None, party_name: str, party_id
             return members.display_name(member), member.id_number
         return party_name, party_id
     m = AccountMandate.get_or_none((AccountMandate.id == signatory_id)
-                                   & (AccountMandate.account == acc.id) & AccountMandate.active)
-    if m is None:
+                                   & (AccountMandate.account == acc.id))
+    if m is not None and m.status == "pending":
+        raise ValidationError({"signatory": _(
+            "{name} waits for the manager's approval: he may not sign yet.").format(
+            name=m.full_name)})
+    if m is None or not m.active:
         raise ValidationError({"signatory": _("This person may not sign on account {number}.")
                                .format(number=acc.number)})
     return m.full_name, m.id_number
