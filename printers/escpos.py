@@ -43,6 +43,7 @@ CUT = GS + b"V" + bytes([66, 0])  # feed to the cutter, then a partial cut
 BOLD_ON, BOLD_OFF = ESC + b"E\x01", ESC + b"E\x00"
 TALL_ON, TALL_OFF = ESC + b"!\x10", ESC + b"!\x00"  # double height: same columns
 ALIGN_LEFT = ESC + b"a\x00"
+ALIGN_CENTER = ESC + b"a\x01"
 
 # paper width (mm) -> characters per line in Font A (12 x 24 dots at 203 dpi)
 COLUMNS = {58: 32, 80: 48}
@@ -223,7 +224,38 @@ def voucher_lines(doc: VoucherDoc, copy_label: str, width: int,
         add(["", ""])
         name = p(signature)[: width - 4]
         add([name + " " + "_" * (width - len(name) - 1)])
+    if doc.receipt_code:
+        # the code a member or an auditor types to verify the slip (its QR code follows,
+        # drawn by the printer: `qr_code`)
+        add([thin])
+        add(_center(p(t["code"]), width))
+        add([line.center(width).rstrip() for line in _code_lines(doc.receipt_code, width)],
+            "b")
     return lines
+
+
+def _code_lines(code: str, width: int) -> list[str]:
+    """The code whole, or cut at the dash nearest its middle when the roll is narrower
+    (as the PDF slip does): it stays what the member types, dashes included."""
+    if len(code) <= width:
+        return [code]
+    cuts = [i for i, ch in enumerate(code) if ch == "-"] or [width - 1]
+    cut = min(cuts, key=lambda i: abs(i - len(code) / 2))
+    return [code[:cut + 1], code[cut + 1:]]
+
+
+def qr_code(text: str, module: int = 4) -> bytes:
+    """The printer's own QR code of `text` (ESC/POS `GS ( k`, model 2, error correction
+    M, centred): the same content as the PDF slip's QR code."""
+    data = text.encode("ascii")
+    size = len(data) + 3
+
+    def fn(*args: int) -> bytes:
+        return GS + b"(k" + bytes(args)
+
+    return (ALIGN_CENTER + fn(4, 0, 49, 65, 50, 0) + fn(3, 0, 49, 67, module)
+            + fn(3, 0, 49, 69, 49) + GS + b"(k" + bytes([size % 256, size // 256, 49, 80, 48])
+            + data + fn(3, 0, 49, 81, 48) + b"\n" + ALIGN_LEFT)
 
 
 _STYLE_ON = {"": b"", "b": BOLD_ON, "tall": BOLD_ON + TALL_ON}
@@ -247,5 +279,7 @@ def voucher_escpos(doc: VoucherDoc, paper_mm: int = 80, codec: str = "cp850") ->
         out += INIT + ESC + b"t" + bytes([table]) + ALIGN_LEFT
         for text, style in voucher_lines(doc, label, width, codec):
             out += _STYLE_ON[style] + text.encode(codec) + _STYLE_OFF[style] + b"\n"
+        if doc.receipt_code:
+            out += qr_code(doc.receipt_code)
         out += b"\n" + CUT
     return bytes(out)

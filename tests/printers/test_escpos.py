@@ -90,3 +90,19 @@ def test_the_terminal_printer_frames_the_bytes_and_says_what_it_cannot_do():
 
     with pytest.raises(PrintError, match="App is not running"):
         TerminalPrinter(broken).print_raw(b"abc")
+
+
+@pytest.mark.parametrize("paper_mm", [58, 80])
+def test_the_slip_carries_its_verification_code_and_the_printers_qr_code(make_voucher,
+                                                                         paper_mm):
+    """#22 on the terminal's printer too: the code in letters (cut at a dash on 58 mm, as
+    the PDF slip does) and the printer's own QR code of it (GS ( k, model 2)."""
+    code = "KIN-BE-000123-20261123-150000-ERNA4FE48"
+    data = voucher_escpos(make_voucher(receipt_code=code), paper_mm)
+    for copy in data.split(CUT)[:2]:
+        store = b"\x1d(k" + bytes([len(code) + 3, 0, 49, 80, 48]) + code.encode()
+        assert store in copy
+        assert copy.index(store) < copy.index(b"\x1d(k\x03\x001Q0")  # stored, then printed
+        text = "".join(printed_lines(copy.split(b"\x1d(k")[0]))
+        assert code in "".join(text.split())
+    assert b"\x1d(k" not in voucher_escpos(make_voucher(), paper_mm)
