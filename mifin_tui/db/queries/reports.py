@@ -310,17 +310,24 @@ def loan_scope(currency: str, branch_id: int | None, product_id: int | None,
         ("m.officer_id = ?", officer_id), ("m.zone = ?", zone)))
 
 
-def latest_business_date() -> date | None:
-    """The latest business day any branch has opened: nothing is dated after it."""
-    found = value('SELECT MAX("date") FROM "business_day"')
+def latest_dated() -> date | None:
+    """The latest date anything the portfolio's figures read is dated at: a business
+    day, a repayment, a reversal, a penalty (an import or a correction may date a
+    repayment after the open day)."""
+    found = value("""
+SELECT MAX(d) FROM (
+  SELECT MAX("date") AS d FROM "business_day"
+  UNION ALL SELECT MAX("business_date") FROM "repayment"
+  UNION ALL SELECT MAX("reversed_on") FROM "repayment"
+  UNION ALL SELECT MAX("business_date") FROM "loan_penalty")""")
     return date.fromisoformat(str(found)[:10]) if found else None
 
 
 def _live_positions_head(day: date, states: Sequence[str], where: str,
                          params: Sequence[object], needs_member: bool, penalties: bool
                          ) -> tuple[str, list[object]]:
-    """`_positions_head` at a day no repayment, reversal or penalty is dated after (the
-    open business day): the instalments' paid columns are then what the allocations would
+    """`_positions_head` at a day no repayment, reversal or penalty is dated after (at
+    or after the open business day, `latest_dated`): the instalments' paid columns are then what the allocations would
     sum to, and reading them saves the pass over every allocation (the dashboard on
     100,000 loans: bench/portfolio.py)."""
     d = day.isoformat()

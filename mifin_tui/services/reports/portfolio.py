@@ -145,12 +145,11 @@ def loan_scope(filters: Filters) -> LoanScope:
 
 def _live(day: date, live: bool | None) -> bool:
     """Whether the figures at `day` may be read from the instalments' paid columns rather
-    than rebuilt from the repayments' allocations: at or after the latest business day,
-    when nothing can be dated after `day` (`live` forces either way, for the tests that
-    check both readings agree)."""
+    than rebuilt from the repayments' allocations: when nothing they read is dated after
+    `day` (`live` forces either way, for the tests that check both readings agree)."""
     if live is not None:
         return live
-    latest = queries.latest_business_date()
+    latest = queries.latest_dated()
     return latest is not None and day >= latest
 
 
