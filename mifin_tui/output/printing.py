@@ -1,6 +1,7 @@
 """From a document to paper: build the PDF, send it to this workstation's printer.
 
-Used by screens (in a worker) and by the CLI. A printing failure never undoes
+Used by screens (in a worker) and by the CLI. The PDF is built by output.renderer:
+in a session's renderer process, or here for a command. A printing failure never undoes
 the posting behind the document: it is reported, and the voucher stays
 reprintable from the ledger.
 """
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from mifin_tui import config
 from mifin_tui.i18n import _
+from mifin_tui.output.renderer import build_pdf
 from mifin_tui.services.closing.document import ClosingReportDoc
 from mifin_tui.services.kernel.documents import CashJournalDoc, VoucherDoc
 from mifin_tui.services.loans.engine.documents import ScheduleDoc
@@ -38,56 +40,44 @@ def _send(data: bytes, title: str, cfg: config.PrinterConfig) -> PrintOutcome:
 
 def print_voucher(doc: VoucherDoc, ws: config.Workstation | None = None) -> PrintOutcome:
     """The voucher's copies on the receipt printer (roll width from the settings)."""
-    from printers.receipt import voucher_pdf
-
     ws = ws or config.load()
-    data = voucher_pdf(doc, paper_mm=ws.receipt_printer.paper_mm)
+    data = build_pdf("voucher", doc, paper_mm=ws.receipt_printer.paper_mm)
     title = doc.number + ("-DUPLICATA" if doc.duplicate else "")
     return _send(data, title, ws.receipt_printer)
 
 
 def print_cash_journal(doc: CashJournalDoc, ws: config.Workstation | None = None
                        ) -> PrintOutcome:
-    from printers.journal import cash_journal_pdf
-
     ws = ws or config.load()
     title = f"journal-caisse-{doc.branch_code}-{doc.business_date.isoformat()}-{doc.currency}"
-    return _send(cash_journal_pdf(doc), title, ws.document_printer)
+    return _send(build_pdf("cash_journal", doc), title, ws.document_printer)
 
 
 def print_schedule(doc: ScheduleDoc, ws: config.Workstation | None = None) -> PrintOutcome:
     """A repayment schedule (A4) on the document printer."""
-    from printers.schedule import schedule_pdf
-
     ws = ws or config.load()
     terms = doc.schedule.terms
     title = f"echeancier-{terms.principal}-{terms.currency}-{terms.start.isoformat()}"
-    return _send(schedule_pdf(doc), title, ws.document_printer)
+    return _send(build_pdf("schedule", doc), title, ws.document_printer)
 
 
 def print_member_form(doc, ws: config.Workstation | None = None) -> PrintOutcome:
     """The fiche d'adhésion (A4) on the document printer."""
-    from printers.member_form import member_form_pdf
-
     ws = ws or config.load()
     title = f"fiche-{doc.number}" + ("-DUPLICATA" if doc.duplicate else "")
-    return _send(member_form_pdf(doc), title, ws.document_printer)
+    return _send(build_pdf("member_form", doc), title, ws.document_printer)
 
 
 def print_closing_report(doc: ClosingReportDoc, ws: config.Workstation | None = None
                          ) -> PrintOutcome:
     """The A4 closing report on the document printer."""
-    from printers.closing_report import closing_report_pdf
-
     ws = ws or config.load()
     title = f"cloture-{doc.branch_code}-{doc.business_date.isoformat()}"
-    return _send(closing_report_pdf(doc), title, ws.document_printer)
+    return _send(build_pdf("closing_report", doc), title, ws.document_printer)
 
 
 def print_report(table, ws: config.Workstation | None = None) -> PrintOutcome:
     """Any registry report (a ReportTable) on the document printer, on A4."""
-    from printers.report import report_pdf
-
     ws = ws or config.load()
     day = table.printed_at.date().isoformat() if table.printed_at else ""
-    return _send(report_pdf(table), f"{table.name}-{day}", ws.document_printer)
+    return _send(build_pdf("report", table), f"{table.name}-{day}", ws.document_printer)
