@@ -69,11 +69,15 @@ def proc_status(pid: int) -> dict[str, float]:
 
 
 def children(pid: int) -> list[int]:
+    """The child processes of `pid`, whichever of its threads started them."""
+    found: list[int] = []
     try:
-        with open(f"/proc/{pid}/task/{pid}/children") as fh:
-            return [int(p) for p in fh.read().split()]
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                found += [int(p) for p in fh.read().split()]
     except FileNotFoundError:
-        return []
+        pass
+    return found
 
 
 class Tmux:
