@@ -49,6 +49,7 @@ class WriteQueue:
     """The queue of one database file, for this process."""
 
     def __init__(self, db_file: Path) -> None:
+        self.db_file = db_file
         self.path = db_file.with_name(f"{db_file.name}.write-queue")
         self._thread_lock = threading.Lock()
         self._fd: int | None = None
@@ -57,7 +58,12 @@ class WriteQueue:
 
     def _file(self) -> int:
         if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o664)
+            # As open as the database itself: whoever may post may queue, no one else.
+            try:
+                mode = self.db_file.stat().st_mode & 0o666
+            except OSError:
+                mode = 0o600
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, mode)
             self._pid = os.getpid()
         return self._fd
 
