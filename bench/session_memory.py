@@ -307,7 +307,7 @@ def main() -> int:
            "HOME": str(tmp), "XDG_DATA_HOME": str(tmp / "xdg"),
            "MIFIN_RECEIPT_PRINTER": f"folder:{prints}",
            "MIFIN_DOCUMENT_PRINTER": f"folder:{prints}", "MIFIN_GC_LOG": str(gc_log)}
-    for key in ("PATH", "PYTHONPATH", "MIFIN_PRINT_RENDERER"):
+    for key in ("PATH", "PYTHONPATH", "MIFIN_PRINT_RENDERER", "MALLOC_ARENA_MAX"):
         if key in os.environ:
             env[key] = os.environ[key]
     term = Tmux([*mifin_command(), "--lang", "en", "--db", str(db)], env)
