@@ -217,8 +217,20 @@ class MifinApp(App[None]):
         if self._db_path is not None:
             self.call_after_refresh(self.open_database)
 
+    _collect_pending = False
+    _stack_depth = 0
+
     def _screen_changed(self, _screen: Screen) -> None:
         memory.release_closed_screens()
+        depth = len(self.screen_stack)
+        closed, self._stack_depth = depth < self._stack_depth, depth
+        if closed and not self._collect_pending:
+            self._collect_pending = True
+            self.set_timer(memory.COLLECT_AFTER, self._collect_closed, name="collect")
+
+    def _collect_closed(self) -> None:
+        self._collect_pending = False
+        memory.collect_now()
 
     def open_database(self) -> bool:
         """Open the database given to the App (once); on a database Mifin cannot use,

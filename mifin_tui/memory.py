@@ -23,6 +23,8 @@ from typing import TextIO
 # Generation 0 every 2,000 new containers (CPython's default is 700); the older
 # generations at their usual ratio.
 THRESHOLDS = (2000, 10, 10)
+# Seconds after a screen closed before its garbage is collected (see collect_now).
+COLLECT_AFTER = 0.3
 
 _log: TextIO | None = None
 _started = (0.0, 0.0)
@@ -78,3 +80,14 @@ def release_closed_screens() -> None:
     from textual._styles_cache import StylesCache
 
     StylesCache.get_inner_outer.cache_clear()
+
+
+def collect_now() -> None:
+    """A full collection just after a screen closed, while the user reads the next one.
+
+    A closed screen's widgets are cyclic garbage (some 14,000 objects for a deposit and
+    its confirmation) that has lived long enough to reach the oldest generation: left to
+    the collector's schedule it was freed 100,000 objects at a time, in full collections
+    of 250-350 ms CPU in the middle of a later deposit. Screen by screen, a collection
+    frees one screen's worth."""
+    gc.collect()
