@@ -27,6 +27,7 @@ from textual.screen import Screen  # noqa: E402
 from textual.system_commands import SystemCommandsProvider  # noqa: E402
 from textual.theme import Theme  # noqa: E402
 
+from mifin_tui import memory  # noqa: E402
 from mifin_tui.i18n import N_, _, chosen_language, current_language, set_language  # noqa: E402
 from mifin_tui.messages import LanguageChanged, LoggedIn, LogoutRequested, OpenEntry  # noqa: E402
 from mifin_tui.screens.session.login import LoginScreen  # noqa: E402
@@ -68,12 +69,12 @@ def _vouchers_provider() -> type[Provider]:
     return VouchersProvider
 
 
-def _warm_up_printing() -> None:
-    """In a thread: import fpdf2 and load the receipt fonts (printers is imported lazily,
-    so the login screen does not wait for it)."""
-    from printers.receipt import warm_up
+def _start_renderer() -> None:
+    """In a thread: start the renderer process, which loads fpdf2 and cuts the receipt
+    fonts at once, outside this process (output/renderer.py)."""
+    from mifin_tui.output import renderer
 
-    warm_up()
+    renderer.enable()
 
 
 # The text cursor is drawn in reverse video (its colours given the other way round, so
@@ -146,6 +147,8 @@ class MifinApp(App[None]):
         `db_path`: open that database just after the first paint (the CLI), rather
         than finding it open (tests, the demo)."""
         super().__init__()
+        memory.start_log()
+        memory.tune()
         self._db_path = db_path
         self.ctx: Context | None = None
         self.status: StatusInfo | None = None
@@ -210,12 +213,29 @@ class MifinApp(App[None]):
         self.stylesheet.set_variables(self.get_css_variables())
 
     def on_mount(self) -> None:
+        # A screen closed: nothing of its drawing is kept (memory.release_closed_screens).
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         interval = IDLE_CHECK_SECONDS
         if self._idle_override is not None:
             interval = min(IDLE_CHECK_SECONDS, max(self._idle_override / 4, 0.05))
         self.set_interval(interval, self.check_idle_lock, name="idle-check")
         if self._db_path is not None:
             self.call_after_refresh(self.open_database)
+
+    _collect_pending = False
+    _stack_depth = 0
+
+    def _screen_changed(self, _screen: Screen) -> None:
+        memory.release_closed_screens()
+        depth = len(self.screen_stack)
+        closed, self._stack_depth = depth < self._stack_depth, depth
+        if closed and not self._collect_pending:
+            self._collect_pending = True
+            self.set_timer(memory.COLLECT_AFTER, self._collect_closed, name="collect")
+
+    def _collect_closed(self) -> None:
+        self._collect_pending = False
+        memory.collect_now()
 
     def open_database(self) -> bool:
         """Open the database given to the App (once); on a database Mifin cannot use,
@@ -242,6 +262,7 @@ class MifinApp(App[None]):
         self._db_path = None
         if isinstance(self.screen, LoginScreen):
             self.screen.show_institution()
+        self.call_after_refresh(memory.freeze)  # the start-up's objects, once
         return True
 
     def _fatal_error(self) -> None:
@@ -303,11 +324,15 @@ class MifinApp(App[None]):
             self.push_screen(dashboard.build(ctx))
         if MANAGER in ctx.roles:
             self._notify_reset_logins(ctx)
-        if any(ctx.can(p) for p in PRINTING_PERMISSIONS):
-            # The receipt fonts load in the background (~0.2 s): the first voucher of
-            # the day prints as fast as the next.
-            self.run_worker(_warm_up_printing, thread=True, group="warm-up",
-                            name="warm-up-printing", exit_on_error=False)
+        if (any(ctx.can(p) for p in PRINTING_PERMISSIONS) and not self.is_headless
+                and os.environ.get("MIFIN_PRINT_RENDERER", "1") != "0"):
+            # The documents' libraries and fonts load in the renderer process, started
+            # now: the first voucher of the day prints as fast as the next. A headless
+            # app (the tests' Pilot) builds its documents in process.
+            self.run_worker(_start_renderer, thread=True, group="warm-up",
+                            name="start-renderer", exit_on_error=False)
+        # What the session keeps all day is loaded: no full collection walks it again.
+        self.call_after_refresh(memory.freeze)
 
     def _password_chosen(self, ctx: Context | None) -> None:
         if ctx is not None and not ctx.must_change_password:
@@ -375,6 +400,7 @@ class MifinApp(App[None]):
             set_language(self._startup_language)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
+        memory.thaw()
         login = self.screen_stack[0]
         if isinstance(login, LoginScreen):
             await login.reset(reason)

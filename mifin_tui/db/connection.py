@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 import peewee
@@ -96,12 +96,19 @@ def write_transaction() -> Iterator[None]:
     lock first and waits for it (busy_timeout) instead.
     """
     db = database.obj
+    turn: AbstractContextManager = nullcontext()
     if isinstance(db, peewee.SqliteDatabase):
         ctx = database.atomic("IMMEDIATE")
+        if not db.in_transaction():  # nested: a savepoint inside the turn held already
+            from mifin_tui.db.write_queue import queue_for
+
+            queue = queue_for(db.database)
+            if queue is not None:
+                turn = queue.turn()  # first come, first served (db/write_queue.py)
     else:
         ctx = database.atomic()
     try:
-        with ctx:
+        with turn, ctx:
             yield
     except peewee.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):

@@ -14,9 +14,9 @@ from mifin_tui.services.kernel.context import Context
 
 
 def report_pdf(doc: ClosingReportDoc) -> bytes:
-    from printers.closing_report import closing_report_pdf
+    from mifin_tui.output.renderer import build_pdf
 
-    return closing_report_pdf(doc)
+    return build_pdf("closing_report", doc)
 
 
 def document_report(ctx: Context, day: date) -> ClosingReportDoc:

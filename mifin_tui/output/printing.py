@@ -1,6 +1,7 @@
 """From a document to paper: build the PDF, send it to this workstation's printer.
 
-Used by screens (in a worker) and by the CLI. A printing failure never undoes
+Used by screens (in a worker) and by the CLI. The PDF is built by output.renderer:
+in a session's renderer process, or here for a command. A printing failure never undoes
 the posting behind the document: it is reported, and the voucher stays
 reprintable from the ledger.
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from mifin_tui import config
 from mifin_tui.i18n import _
+from mifin_tui.output.renderer import build_pdf
 from mifin_tui.services.admin.workstations import WorkstationView
 from mifin_tui.services.closing.document import ClosingReportDoc
 from mifin_tui.services.kernel.documents import CashJournalDoc, VoucherDoc
@@ -87,54 +89,42 @@ def print_voucher(doc: VoucherDoc, ws: config.Workstation | None = None) -> Prin
         from printers.escpos import voucher_escpos
 
         return _send_to_terminal(voucher_escpos(doc, ws.receipt_printer.paper_mm), title)
-    from printers.receipt import voucher_pdf
-
-    data = voucher_pdf(doc, paper_mm=ws.receipt_printer.paper_mm)
+    data = build_pdf("voucher", doc, paper_mm=ws.receipt_printer.paper_mm)
     return _send(data, title, ws.receipt_printer)
 
 
 def print_cash_journal(doc: CashJournalDoc, ws: config.Workstation | None = None
                        ) -> PrintOutcome:
-    from printers.journal import cash_journal_pdf
-
     ws = ws or session_workstation()
     title = f"journal-caisse-{doc.branch_code}-{doc.business_date.isoformat()}-{doc.currency}"
-    return _send(cash_journal_pdf(doc), title, ws.document_printer)
+    return _send(build_pdf("cash_journal", doc), title, ws.document_printer)
 
 
 def print_schedule(doc: ScheduleDoc, ws: config.Workstation | None = None) -> PrintOutcome:
     """A repayment schedule (A4) on the document printer."""
-    from printers.schedule import schedule_pdf
-
     ws = ws or session_workstation()
     terms = doc.schedule.terms
     title = f"echeancier-{terms.principal}-{terms.currency}-{terms.start.isoformat()}"
-    return _send(schedule_pdf(doc), title, ws.document_printer)
+    return _send(build_pdf("schedule", doc), title, ws.document_printer)
 
 
 def print_member_form(doc, ws: config.Workstation | None = None) -> PrintOutcome:
     """The fiche d'adhésion (A4) on the document printer."""
-    from printers.member_form import member_form_pdf
-
     ws = ws or session_workstation()
     title = f"fiche-{doc.number}" + ("-DUPLICATA" if doc.duplicate else "")
-    return _send(member_form_pdf(doc), title, ws.document_printer)
+    return _send(build_pdf("member_form", doc), title, ws.document_printer)
 
 
 def print_closing_report(doc: ClosingReportDoc, ws: config.Workstation | None = None
                          ) -> PrintOutcome:
     """The A4 closing report on the document printer."""
-    from printers.closing_report import closing_report_pdf
-
     ws = ws or session_workstation()
     title = f"cloture-{doc.branch_code}-{doc.business_date.isoformat()}"
-    return _send(closing_report_pdf(doc), title, ws.document_printer)
+    return _send(build_pdf("closing_report", doc), title, ws.document_printer)
 
 
 def print_report(table, ws: config.Workstation | None = None) -> PrintOutcome:
     """Any registry report (a ReportTable) on the document printer, on A4."""
-    from printers.report import report_pdf
-
     ws = ws or session_workstation()
     day = table.printed_at.date().isoformat() if table.printed_at else ""
-    return _send(report_pdf(table), f"{table.name}-{day}", ws.document_printer)
+    return _send(build_pdf("report", table), f"{table.name}-{day}", ws.document_printer)

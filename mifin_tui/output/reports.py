@@ -85,9 +85,9 @@ def render(name: str, ctx: Context, params: ReportParams | None = None, *,
         doc = cash_journal_doc(ctx, params.date or params.date_to, params.currency,
                                params.till)
         if fmt == "pdf":
-            from printers.journal import cash_journal_pdf
+            from mifin_tui.output.renderer import build_pdf
 
-            return cash_journal_pdf(doc)
+            return build_pdf("cash_journal", doc)
         if fmt == "csv":
             return cash_journal_csv(doc).encode("utf-8")
         return cash_journal_table(doc).encode("utf-8")
@@ -104,9 +104,9 @@ def render(name: str, ctx: Context, params: ReportParams | None = None, *,
 
 def render_table(table: ReportTable, fmt: str) -> bytes:
     if fmt == "pdf":
-        from printers.report import report_pdf
+        from mifin_tui.output.renderer import build_pdf
 
-        return report_pdf(table)
+        return build_pdf("report", table)
     if fmt == "csv":
         return table_csv(table).encode("utf-8")
     if fmt == "xlsx":

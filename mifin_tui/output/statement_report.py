@@ -68,9 +68,9 @@ def render_statement(ctx: Context, account: str, start: date, end: date, fmt: st
 
     doc = statements.statement_by_number(ctx, account, start, end)
     if fmt == "pdf":
-        from printers.statement import statement_pdf
+        from mifin_tui.output.renderer import build_pdf
 
-        return statement_pdf(doc)
+        return build_pdf("statement", doc)
     if fmt == "csv":
         return statement_csv(doc).encode("utf-8")  # its byte order mark first
     return statement_table(doc).encode("utf-8")

@@ -4,6 +4,7 @@
     python poster.py post DB USER ACCOUNT COUNT [--wait-go]
                                           COUNT deposits (0: until killed), each
                                           acknowledged on stdout after its commit
+                                          ("ACK voucher ticket", the write queue's)
 
 Passwords come on stdin (first line) so they never show in `ps`. With
 --wait-go the process logs in, prints READY and waits for a line GO, so that
@@ -56,6 +57,7 @@ def setup(path: str, cashiers: int) -> None:
 
 def post(path: str, username: str, account: int, count: int, wait_go: bool) -> int:
     from mifin_tui import db
+    from mifin_tui.db import write_queue
     from mifin_tui.db.models import Account
     from mifin_tui.services.kernel import accounts, auth, ledger
 
@@ -65,6 +67,7 @@ def post(path: str, username: str, account: int, count: int, wait_go: bool) -> i
     with db.write_transaction():
         vault = accounts.internal_account(ctx.branch_id, "cash_vault", "USD").id
     Account.get_by_id(account)  # exists
+    queue = write_queue.queue_for(db.database.obj.database)
     if wait_go:
         print("READY", flush=True)
         if sys.stdin.readline().strip() != "GO":
@@ -76,6 +79,9 @@ def post(path: str, username: str, account: int, count: int, wait_go: bool) -> i
         amount = 100 + n % 97
         try:
             with db.write_transaction():
+                # The write queue's ticket (taken before BEGIN IMMEDIATE), for the test of
+                # the order in which the write lock is granted.
+                ticket = queue.held_ticket() if queue is not None else None
                 result = ledger.post(ctx, kind="deposit", label=f"Deposit {username} {n}",
                                      lines=[ledger.Line(vault, debit=amount),
                                             ledger.Line(account, credit=amount)],
@@ -86,7 +92,7 @@ def post(path: str, username: str, account: int, count: int, wait_go: bool) -> i
             continue
         posted += 1
         # Acknowledged only once the commit returned: the caller may rely on it.
-        print(f"ACK {result.voucher_number}", flush=True)
+        print(f"ACK {result.voucher_number} {ticket}", flush=True)
     db.close()
     print(f"DONE posted={posted} errors={errors}", flush=True)
     return 0 if errors == 0 else 1

@@ -118,6 +118,20 @@ def test_eight_cashier_processes_post_on_one_file(tmp_path):
     assert sorted(numbers(stored)) == list(range(1, total + 1))  # no gap, no duplicate
     assert set(stored) == set(acknowledged)
 
+    # First come, first served (db/write_queue.py): each posting took a ticket before
+    # BEGIN IMMEDIATE, and its voucher number was given inside the transaction, so the
+    # vouchers follow the tickets exactly when the write lock is granted in the order it
+    # was asked for. A posting then waits for at most one posting of each other cashier
+    # (each process has one request in flight), never for a busy handler's luck.
+    tickets = {ln.split()[1]: int(ln.split()[2]) for out in outputs for ln in out
+               if ln.startswith("ACK ")}
+    assert len(set(tickets.values())) == total
+    by_ticket = sorted(tickets, key=tickets.__getitem__)
+    assert numbers(by_ticket) == sorted(numbers(by_ticket))
+    for out in outputs:  # every cashier was served, in his own order too
+        own = [int(ln.split()[2]) for ln in out if ln.startswith("ACK ")]
+        assert own == sorted(own) and len(own) == POSTINGS_EACH
+
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM journal_transaction "
                             "WHERE kind = 'deposit'").fetchone()[0] == total

@@ -327,9 +327,9 @@ def _live_positions_head(day: date, states: Sequence[str], where: str,
                          params: Sequence[object], needs_member: bool, penalties: bool
                          ) -> tuple[str, list[object]]:
     """`_positions_head` at a day no repayment, reversal or penalty is dated after (at
-    or after the open business day, `latest_dated`): the instalments' paid columns are then what the allocations would
-    sum to, and reading them saves the pass over every allocation (the dashboard on
-    100,000 loans: bench/portfolio.py)."""
+    or after the open business day, `latest_dated`): the instalments' paid columns are
+    then what the allocations would sum to, and reading them saves the pass over every
+    allocation (the dashboard on 100,000 loans: bench/portfolio.py)."""
     d = day.isoformat()
     member = "JOIN member m ON m.id = l.member_id" if needs_member else ""
     sql = f"""
