@@ -209,7 +209,8 @@ def _till_open(db: Path) -> bool:
 
 
 def test_a_remote_cashier_makes_a_deposit(sshd, demo):
-    """Over SSH, keys only: F11, the account number, the amount, F2 on the confirmation;
+    """Over SSH, keys only: F11, the account number, the amount, the cashier's password and
+    F2 on the confirmation;
     the deposit is in the books and its BE voucher printed."""
     _db, users = demo
     number, before = _a_usd_savings_account(sshd["db"])
@@ -231,6 +232,7 @@ def test_a_remote_cashier_makes_a_deposit(sshd, demo):
         term.press("Enter")  # the purpose is filled: Enter submits
         term.wait_for(re.compile(r"F2"), timeout=15)
         term.wait_for(re.compile(r"Nouveau solde|Balance after"), timeout=15)
+        term.type(users["caissier1"])  # the cashier's password confirms (#21)
         term.press("F2")
         screen = term.wait_for(re.compile(r"BE-KIN-\d{4}-\d{6}"), timeout=20)
         voucher = re.search(r"BE-KIN-\d{4}-\d{6}", screen).group(0)

@@ -23,7 +23,7 @@ from mifin_tui.screens.loans.visit import VisitDialog
 from mifin_tui.services.admin import check
 from mifin_tui.services.kernel import auth
 from mifin_tui.services.loans import views as loan_views
-from tests.tui.conftest import SIZE, choose_entry, type_text
+from tests.tui.conftest import SIZE, choose_entry, sign, type_text
 from tests.tui.test_counter import counter, pdfs, settle, sign_in  # noqa: F401
 from tests.tui.test_loan_life import (
     _borrower,
@@ -218,8 +218,7 @@ async def test_override_then_every_step_from_the_card_to_the_disbursement(counte
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("enter")
-        await pilot.pause()
+        await sign(pilot, counter["users"]["caissier1"].password)
         await settle(app, pilot)
     loan = Loan.get_by_id(loan_id)
     assert loan.state == "disbursed" and loan.disbursed_on is not None

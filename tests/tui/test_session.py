@@ -24,8 +24,9 @@ async def test_each_role_sees_its_own_menu(admin, make_user):
     expected = {
         "admin": (ADMIN_PASSWORD, ["audit_log", "users", "tills", "loan_products",
                                    "savings_products", "logout"],
-                  ["loan_board", "holidays", "provision_rates", "workstations", "member_import",
-                   "printer_settings", "password", "language"]),
+                  ["loan_board", "write_off_decisions", "holidays", "settings",
+                   "provision_rates", "workstations", "member_import", "printer_settings",
+                   "password", "language"]),
         "mbuyi": (PASSWORD, ["deposit", "withdrawal", "account_transfer", "statement",
                              "passbook", "account_lookup", "member_card", "adhesion",
                              "open_till", "close_till", "vault_transfer", "cash_journal",

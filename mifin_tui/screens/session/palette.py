@@ -79,10 +79,6 @@ class MifinCommandPalette(CommandPalette):
     """Textual's palette, speaking the session's language."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+end, shift+end", "command_list('last')", N_("Go to bottom"),
-                show=False),
-        Binding("ctrl+home, shift+home", "command_list('first')", N_("Go to top"),
-                show=False),
         Binding("down", "cursor_down", N_("Next command"), show=False),
         Binding("escape", "escape", N_("Close")),
         Binding("pagedown", "command_list('page_down')", N_("Next page"), show=False),
