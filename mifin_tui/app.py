@@ -148,7 +148,6 @@ class MifinApp(App[None]):
         than finding it open (tests, the demo)."""
         super().__init__()
         memory.start_log()
-        memory.tune()
         self._db_path = db_path
         self.ctx: Context | None = None
         self.status: StatusInfo | None = None
@@ -212,7 +211,21 @@ class MifinApp(App[None]):
         self.set_class(os.environ.get("TERM") == "linux", "-linux-console", update=False)
         self.stylesheet.set_variables(self.get_css_variables())
 
+    @property
+    def _long_session(self) -> bool:
+        """A session at a terminal or in a browser, for a working day: its garbage is
+        collected as memory.py says. Not a headless app (the tests' Pilot, in a process
+        that runs many apps): freezing would keep every earlier test's objects, and a full
+        collection at each closed screen walks the whole test process."""
+        return not self.is_headless
+
+    def _freeze(self) -> None:
+        if self._long_session:
+            memory.freeze()
+
     def on_mount(self) -> None:
+        if self._long_session:
+            memory.tune()
         # A screen closed: nothing of its drawing is kept (memory.release_closed_screens).
         self.screen_change_signal.subscribe(self, self._screen_changed)
         interval = IDLE_CHECK_SECONDS
@@ -229,7 +242,7 @@ class MifinApp(App[None]):
         memory.release_closed_screens()
         depth = len(self.screen_stack)
         closed, self._stack_depth = depth < self._stack_depth, depth
-        if closed and not self._collect_pending:
+        if closed and not self._collect_pending and self._long_session:
             self._collect_pending = True
             self.set_timer(memory.COLLECT_AFTER, self._collect_closed, name="collect")
 
@@ -262,7 +275,7 @@ class MifinApp(App[None]):
         self._db_path = None
         if isinstance(self.screen, LoginScreen):
             self.screen.show_institution()
-        self.call_after_refresh(memory.freeze)  # the start-up's objects, once
+        self.call_after_refresh(self._freeze)  # the start-up's objects, once
         return True
 
     def _fatal_error(self) -> None:
@@ -332,7 +345,7 @@ class MifinApp(App[None]):
             self.run_worker(_start_renderer, thread=True, group="warm-up",
                             name="start-renderer", exit_on_error=False)
         # What the session keeps all day is loaded: no full collection walks it again.
-        self.call_after_refresh(memory.freeze)
+        self.call_after_refresh(self._freeze)
 
     def _password_chosen(self, ctx: Context | None) -> None:
         if ctx is not None and not ctx.must_change_password:

@@ -269,3 +269,37 @@ if os.environ.get("MIFIN_TEST_CPU"):
         yield
         with open(os.environ["MIFIN_TEST_CPU"], "a") as out:
             out.write(f"{_cpu() - start:.2f}\t{item.nodeid}\n")
+
+
+# The longest tests first, so that the run ends on short ones (longest processing time
+# first): started last, a minute-long test kept one core busy while the others had
+# nothing left. With `--dist load --maxschedchunk 2` (scripts/test) the workers take them
+# two at a time, in this order, each to its own worker. Each one that builds a shared
+# world comes before the others that wait for it.
+SLOW_FIRST = (
+    "tests/services/test_par_trend_snapshots.py",
+    "tests/tui/test_screens_fit.py::test_every_menu_screen",
+    "tests/cli/test_cli.py::test_demo_is_deterministic",
+    "tests/tui/test_loan_file.py::test_override",
+    "tests/services/test_demo_history.py::test_demo_history_is_the_same",
+    "tests/tui/test_loan_life.py",
+    "tests/services/test_posting_memory.py",
+    "tests/tui/test_arrears.py",
+    "tests/tui/test_loan_application_screen.py",
+    "tests/tui/test_members.py",
+    "tests/cli/test_cli.py::test_demo_ends_on_the_day",
+    "tests/cli/test_reports.py",
+    "tests/e2e/test_concurrency.py",
+    "tests/services/test_demo_loans_life.py",
+    "tests/tui/test_session_memory.py",
+    "tests/e2e/test_idle_quiet.py",
+    "tests/cli/test_report_exports.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return next((i for i, prefix in enumerate(SLOW_FIRST)
+                     if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
+
+    items.sort(key=rank)  # stable: the rest keep their order

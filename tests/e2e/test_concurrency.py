@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 POSTER = Path(__file__).with_name("poster.py")
 PASSWORD = "Caisse-pass-2026"
 PROCESSES = 8
-POSTINGS_EACH = 200
+POSTINGS_EACH = 100
 VOUCHER = re.compile(r"^BE-KIN-\d{4}-(\d{6})$")
 
 
@@ -136,7 +136,7 @@ def test_eight_cashier_processes_post_on_one_file(tmp_path):
         assert conn.execute("SELECT count(*) FROM journal_transaction "
                             "WHERE kind = 'deposit'").fetchone()[0] == total
         assert conn.execute("SELECT count(*) FROM entry").fetchone()[0] == 2 * total
-        # each cashier's own account got exactly his 200 deposits
+        # each cashier's own account got exactly his deposits
         expected = sum(100 + n % 97 for n in range(1, POSTINGS_EACH + 1))
         for cashier in info["cashiers"]:
             balance, = conn.execute("SELECT balance FROM account WHERE id = ?",

@@ -17,20 +17,19 @@ from mifin_tui.db.models import (
     Till,
     TillSession,
 )
-from mifin_tui.demo import build as demo
 from mifin_tui.services.cash import journal as cash_journal
 from mifin_tui.services.cash import tills
 from mifin_tui.services.kernel import auth
 from mifin_tui.services.loans import applications as loan_applications
 from mifin_tui.services.loans import eligibility
+from tests.services.test_demo_history import history_world
 
 
 @pytest.fixture
 def cycle(db_path, worlds, _hash_parameters):
-    """A demo of 24 members with its months of history, built once per worker."""
-    key = ("demo-cycle", 24, 5, *_hash_parameters.items())
-    return worlds.open_copy(key, lambda: demo.build(members=24, seed=5, today=date(
-        2026, 12, 7), history_months=demo.HISTORY_MONTHS), db_path)
+    """A demo of 24 members with its months of history: the shared one of
+    test_demo_history, built once per run."""
+    return worlds.open_copy(("demo-history",), history_world, db_path)
 
 
 def _staff(result, username: str):

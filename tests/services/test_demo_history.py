@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import timedelta
-from types import SimpleNamespace
+from datetime import date, timedelta
 
 from mifin_tui.db.models import (
     BusinessDay,
@@ -20,17 +19,21 @@ from mifin_tui.demo import build as demo
 from mifin_tui.services.admin import check
 
 
-def history_world() -> dict:
-    """The demo with its months of history (20 members, seed 5), built once per worker
-    for this module and the PAR trend's (test_par_trend_snapshots)."""
-    result = demo.build(members=20, seed=5, history_months=demo.HISTORY_MONTHS)
-    return {"users": {u.username: u.password for u in result.users},
-            "business_date": result.business_date}
+def history_world():
+    """The demo with its months of history (24 members, seed 5, built on 7 December 2026),
+    built once per run for this module, the PAR trend's (test_par_trend_snapshots), the
+    report pack screen's and the credit cycle's (test_demo_cycle)."""
+    return demo.build(members=24, seed=5, today=date(2026, 12, 7),
+                      history_months=demo.HISTORY_MONTHS)
+
+
+def history_users(world) -> dict[str, str]:
+    """{user name: password} of the demo with history."""
+    return {u.username: u.password for u in world.users}
 
 
 def test_demo_history_shows_the_loans_whole_life(tmp_path, worlds):
-    result = SimpleNamespace(**worlds.open_copy(("demo-history",), history_world,
-                                                tmp_path / "mifin.db"))
+    result = worlds.open_copy(("demo-history",), history_world, tmp_path / "mifin.db")
     days = BusinessDay.select().count()
     assert days > 70  # about four months of closings
     first = BusinessDay.select().order_by(BusinessDay.date).first().date
@@ -64,7 +67,7 @@ from mifin_tui import db
 from mifin_tui.demo import build as demo
 from mifin_tui.db.models import Loan, Repayment
 db.open_database(sys.argv[1])
-demo.build(members=20, seed=9, history_months=1)
+demo.build(members=8, seed=9, history_months=1)
 for x in Loan.select().order_by(Loan.number):
     print(x.number, x.state, x.days_past_due, x.amount_requested)
 for r in Repayment.select().order_by(Repayment.id):

@@ -10,12 +10,13 @@ import pytest
 from mifin_tui.db.models import Branch, LoanReschedule
 from mifin_tui.services.kernel import auth, business_day
 from mifin_tui.services.reports import dashboard, par_snapshots, portfolio
-from tests.services.test_demo_history import history_world
+from tests.services.test_demo_history import history_users, history_world
 
 
 @pytest.fixture
 def history(tmp_path: Path, worlds) -> dict:
-    return worlds.open_copy(("demo-history",), history_world, tmp_path / "mifin.db")["users"]
+    return history_users(worlds.open_copy(("demo-history",), history_world,
+                                           tmp_path / "mifin.db"))
 
 
 def test_trend_from_snapshots_equals_the_rebuilt_trend(history):

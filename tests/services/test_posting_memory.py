@@ -12,7 +12,7 @@ from mifin_tui.services.savings import deposits as savings_deposits
 from tests.services.test_savings import branch  # noqa: F401
 
 WARM = 5  # caches that fill once (statements, catalogs, fonts) fill here
-MEASURED = 40
+MEASURED = 20
 PER_DEPOSIT = 10 * 1024
 
 

@@ -17,7 +17,7 @@ from mifin_tui.screens.reports.reports import ReportsScreen
 from mifin_tui.services.kernel import business_day
 from mifin_tui.services.reports import movements, portfolio
 from mifin_tui.services.reports.base import profile_of_institution
-from tests.services.test_demo_history import history_world
+from tests.services.test_demo_history import history_users, history_world
 from tests.tui.conftest import SIZE, login
 from tests.tui.test_reports_screen import _open_reports
 
@@ -28,7 +28,8 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
 @pytest.fixture
 def history(tmp_path, worlds) -> dict:
     """The demo with four months of loan history (its loans move between classes)."""
-    return worlds.open_copy(("demo-history",), history_world, tmp_path / "mifin.db")["users"]
+    return history_users(worlds.open_copy(("demo-history",), history_world,
+                                           tmp_path / "mifin.db"))
 
 
 async def test_movements_shown_and_printed(history, tmp_path, monkeypatch):

@@ -16,7 +16,7 @@ from mifin_tui.screens.session.main_menu import MainMenuScreen
 from tests.tui.conftest import SIZE
 from tests.tui.test_counter import counter, sign_in  # noqa: F401
 
-ROUNDS = 12
+ROUNDS = 8
 
 
 def live_style_caches() -> int:
