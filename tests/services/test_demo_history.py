@@ -82,4 +82,4 @@ def test_demo_history_is_the_same_from_one_seed(tmp_path):
                              stdout=subprocess.PIPE, text=True) for n in range(2)]
     out = [run.communicate(timeout=900)[0] for run in runs]
     assert [run.returncode for run in runs] == [0, 0]
-    assert out[0] == out[1] and out[0].count("\n") > 20
+    assert out[0] == out[1] and out[0].count("\n") > 8  # loans and repayments
