@@ -4,7 +4,7 @@ reloads, Enter on a row approves. Subclasses say what they list and how to decid
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -93,6 +93,24 @@ class PendingListScreen(MifinScreen):
 
     def action_approve(self) -> None:
         raise NotImplementedError
+
+    def decide_with_note(self, question: str, lines: list[str], decide: Callable[[str], Any],
+                         approve: bool, done: Callable[[Any], str]) -> None:
+        """Approve (optional note) or refuse (reason required) the highlighted request in a
+        NoteDialog that calls `decide(note)`; then say `done(result)` and reload."""
+        from mifin_tui.screens.common.dialogs import NoteDialog
+
+        def decided(result: Any | None) -> None:
+            if result is None:
+                return
+            self.say(done(result))
+            self.action_refresh()
+
+        self.app.push_screen(NoteDialog(
+            question, lines, decide,
+            note_label=_("Note (optional)") if approve else
+            _("Reason for the refusal (required)"),
+            hint=_("F2 or Enter confirms; Escape goes back.")), callback=decided)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("approve", "reject"):

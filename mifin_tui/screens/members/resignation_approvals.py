@@ -10,7 +10,6 @@ from rich.text import Text
 from textual.binding import Binding
 
 from mifin_tui.i18n import N_, _, ngettext
-from mifin_tui.screens.common.dialogs import NoteDialog
 from mifin_tui.screens.common.pending_list import PendingListScreen
 from mifin_tui.services.members import card as member_card
 from mifin_tui.services.members.card import ResignationView
@@ -61,22 +60,14 @@ class ResignationApprovalsScreen(PendingListScreen):
         r = self.current
         if r is None or self.app.screen is not self:
             return
-
-        def decided(done: ResignationView | None) -> None:
-            if done is None:
-                return
-            self.say((_("Démission of {number} approved: the cashier refunds the shares.")
-                      if approve else _("Démission of {number} refused.")).format(
-                number=done.member_number))
-            self.action_refresh()
-
-        self.app.push_screen(NoteDialog(
+        self.decide_with_note(
             (_("Approve the démission no. {id}?") if approve else
              _("Refuse the démission no. {id}?")).format(id=r.id), [resignation_sentence(r)],
             lambda note: member_card.decide_resignation(self.ctx, r.id, approve, note),
-            note_label=_("Note (optional)") if approve else
-            _("Reason for the refusal (required)"),
-            hint=_("F2 or Enter confirms; Escape goes back.")), callback=decided)
+            approve,
+            lambda done: (_("Démission of {number} approved: the cashier refunds the shares.")
+                          if approve else _("Démission of {number} refused.")).format(
+                number=done.member_number))
 
     def action_approve(self) -> None:
         self._decide(True)

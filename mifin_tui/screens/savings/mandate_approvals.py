@@ -10,7 +10,6 @@ from rich.text import Text
 from textual.binding import Binding
 
 from mifin_tui.i18n import N_, _, ngettext
-from mifin_tui.screens.common.dialogs import NoteDialog
 from mifin_tui.screens.common.pending_list import PendingListScreen
 from mifin_tui.services.savings import mandates as savings_mandates
 from mifin_tui.services.savings.mandates import MANDATE_ROLES, MandateView
@@ -60,22 +59,14 @@ class MandateApprovalsScreen(PendingListScreen):
         m = self.current
         if m is None or self.app.screen is not self:
             return
-
-        def decided(done: MandateView | None) -> None:
-            if done is None:
-                return
-            self.say((_("{name} may now sign on account {number}.") if approve else
-                      _("Mandataire {name} refused.")).format(name=done.full_name,
-                                                             number=done.account_number))
-            self.action_refresh()
-
-        self.app.push_screen(NoteDialog(
+        self.decide_with_note(
             (_("Approve mandataire no. {id}?") if approve else
              _("Refuse mandataire no. {id}?")).format(id=m.id), [mandate_sentence(m)],
             lambda note: savings_mandates.decide_mandate(self.ctx, m.id, approve, note),
-            note_label=_("Note (optional)") if approve else
-            _("Reason for the refusal (required)"),
-            hint=_("F2 or Enter confirms; Escape goes back.")), callback=decided)
+            approve,
+            lambda done: (_("{name} may now sign on account {number}.") if approve else
+                          _("Mandataire {name} refused.")).format(
+                name=done.full_name, number=done.account_number))
 
     def action_approve(self) -> None:
         self._decide(True)
